@@ -1,0 +1,97 @@
+#pragma once
+/// Shared bench harness (ARCHITECTURE.md, "Benchmarks"): every idn_<module>_bench uses
+/// idn::bench::run(argc, argv, targets) as its main. After the Google Benchmark run it prints
+///   RATIO <name> <measured> <target> PASS|FAIL|SKIP
+/// for each target, where measured = metric(numerator) / metric(denominator) from the same run
+/// and the metric is seconds per iteration or a user counter. With --idn_enforce_ratios (or the
+/// spec's --check) it exits 1 when any ratio FAILs. SKIP means a benchmark was filtered out.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace idn::bench {
+
+/// One ratio target: metric(numerator) / metric(denominator) compared with `target`.
+struct ratio_target {
+  std::string name;         ///< printed name, e.g. "hw_latency_name_vs_index"
+  std::string numerator;    ///< full benchmark name, e.g. "BM_hw_latency/table_by_name/1024"
+  std::string denominator;  ///< full benchmark name of the reference in the same run
+  bool at_most = true;      ///< PASS iff ratio <= target (false: ratio >= target)
+  double target = 1;
+  std::string counter;      ///< empty: seconds per iteration; else this user counter's value
+};
+
+/// Records each run's seconds per iteration and counters, forwarding to the console reporter.
+class recording_reporter : public benchmark::ConsoleReporter {
+public:
+  struct record { double seconds_per_iteration = 0; std::map<std::string, double> counters; };
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const auto& r : runs) {
+      if (r.error_occurred || r.run_type != Run::RT_Iteration || r.iterations == 0) continue;
+      record rec;
+      rec.seconds_per_iteration = r.real_accumulated_time / static_cast<double>(r.iterations);
+      for (const auto& [k, c] : r.counters) rec.counters[k] = c.value;
+      records_[r.benchmark_name()] = rec;
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  const record* find(const std::string& name) const {
+    const auto it = records_.find(name);
+    return it == records_.end() ? nullptr : &it->second;
+  }
+
+private:
+  std::map<std::string, record> records_;
+};
+
+/// Metric of a record for a target; < 0 when unavailable.
+inline double metric(const recording_reporter::record* r, const std::string& counter) {
+  if (r == nullptr) return -1;
+  if (counter.empty()) return r->seconds_per_iteration;
+  const auto it = r->counters.find(counter);
+  return it == r->counters.end() ? -1 : it->second;
+}
+
+/// The body of every bench main. Returns the process exit code.
+inline int run(int argc, char** argv, const std::vector<ratio_target>& targets) {
+  bool enforce = false;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--idn_enforce_ratios") == 0 || std::strcmp(argv[i], "--check") == 0) {
+      enforce = true;
+      continue;
+    }
+    args.push_back(argv[i]);
+  }
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 2;
+  recording_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  bool failed = false;
+  for (const auto& t : targets) {
+    const double a = metric(reporter.find(t.numerator), t.counter);
+    const double b = metric(reporter.find(t.denominator), t.counter);
+    const char* cmp = t.at_most ? "<=" : ">=";
+    if (a < 0 || b <= 0) {
+      std::printf("RATIO %s n/a %s%g SKIP\n", t.name.c_str(), cmp, t.target);
+      continue;
+    }
+    const double ratio = a / b;
+    const bool pass = t.at_most ? ratio <= t.target : ratio >= t.target;
+    failed |= !pass;
+    std::printf("RATIO %s %.4g %s%g %s   (%s / %s%s%s)\n", t.name.c_str(), ratio, cmp, t.target,
+                pass ? "PASS" : "FAIL", t.numerator.c_str(), t.denominator.c_str(),
+                t.counter.empty() ? "" : ", counter ", t.counter.c_str());
+  }
+  std::fflush(stdout);
+  return (enforce && failed) ? 1 : 0;
+}
+
+}  // namespace idn::bench

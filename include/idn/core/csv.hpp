@@ -1,0 +1,139 @@
+#pragma once
+/// Std-only CSV tokenizer (RFC 4180 subset) shared by dnn/profile_csv.hpp and io/csv.hpp.
+/// Fields may be "..."-quoted with "" as an escaped quote; a quoted field cannot span lines.
+/// Numbers are parsed with from_chars (exact round trip with format_number).
+#include <charconv>
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace idn::csv {
+
+/// Outcome of split_record: ok, or the 1-based column where the record is malformed.
+struct split_status {
+  bool ok = true;
+  std::size_t column = 0;   // 1-based field index of the problem
+  const char* what = "";    // e.g. "unterminated quote"
+};
+
+/// Splits one record (no trailing newline; a trailing '\r' is dropped) into `out`, reusing its
+/// strings. O(length). Surrounding spaces of unquoted fields are kept (callers trim numbers).
+inline split_status split_record(std::string_view line, char delim, std::vector<std::string>& out) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::size_t n = 0;
+  auto next_field = [&]() -> std::string& {
+    if (out.size() <= n) out.emplace_back();
+    std::string& f = out[n++];
+    f.clear();
+    return f;
+  };
+  std::size_t i = 0;
+  while (true) {
+    std::string& f = next_field();
+    if (i < line.size() && line[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            f += '"';
+            i += 2;
+          } else {
+            ++i;
+            closed = true;
+            break;
+          }
+        } else {
+          f += line[i++];
+        }
+      }
+      if (!closed) {
+        out.resize(n);
+        return {false, n, "unterminated quote"};
+      }
+      if (i < line.size() && line[i] != delim) {
+        out.resize(n);
+        return {false, n, "text after closing quote"};
+      }
+    } else {
+      const std::size_t start = i;
+      while (i < line.size() && line[i] != delim) {
+        if (line[i] == '"') {
+          out.resize(n);
+          return {false, n, "quote inside unquoted field"};
+        }
+        ++i;
+      }
+      f.assign(line.substr(start, i - start));
+    }
+    if (i >= line.size()) break;
+    ++i;  // skip the delimiter; a trailing delimiter yields a final empty field
+    if (i == line.size()) {
+      next_field();
+      break;
+    }
+  }
+  out.resize(n);
+  return {};
+}
+
+/// Trims ASCII spaces and tabs from both ends.
+inline std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// Parses a whole (trimmed) token as a double, accepting a leading '+', "nan", "inf",
+/// "infinity" in any case. Returns false on empty or trailing characters. No allocation.
+inline bool parse_double(std::string_view token, double& out) noexcept {
+  token = trim(token);
+  if (token.empty()) return false;
+  if (token.front() == '+') token.remove_prefix(1);
+  if (token.empty()) return false;
+  const auto res = std::from_chars(token.data(), token.data() + token.size(), out);
+  return res.ec == std::errc() && res.ptr == token.data() + token.size();
+}
+
+/// Reads lines from a stream and counts them (1-based line numbers for messages).
+class line_reader {
+public:
+  explicit line_reader(std::istream& in) : in_(in) {}
+  /// Next line into `line`; false at end of input.
+  bool next(std::string& line) {
+    if (!std::getline(in_, line)) return false;
+    ++number_;
+    return true;
+  }
+  std::size_t line_number() const noexcept { return number_; }
+
+private:
+  std::istream& in_;
+  std::size_t number_ = 0;
+};
+
+/// True if the field must be quoted to survive split_record.
+inline bool needs_quotes(std::string_view field, char delim) noexcept {
+  for (char c : field)
+    if (c == delim || c == '"' || c == '\n' || c == '\r') return true;
+  return !field.empty() && (field.front() == ' ' || field.back() == ' ');
+}
+
+/// Appends `field`, quoted if needed.
+inline void append_field(std::string& out, std::string_view field, char delim) {
+  if (!needs_quotes(field, delim)) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace idn::csv

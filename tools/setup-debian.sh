@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages idn needs that are not installed yet (run as root on Debian
+# bookworm). Nothing is downloaded from anywhere but Debian's archive.
+set -euo pipefail
+packages=(g++ cmake ninja-build libeigen3-dev xtensor-dev doctest-dev libbenchmark-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup-debian: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup-debian: all packages present"
+fi
