@@ -1,0 +1,107 @@
+#pragma once
+/// Type-erased devices and links: copyable handles to a shared immutable model. One indirect call
+/// per query; builders precompute time matrices so hot loops never go through these.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "idn/hw/concepts.hpp"
+
+namespace idn::hw {
+
+/// Holds any compute_device. Models powered_device: active/idle power are 0 (unknown) when the
+/// held device has no power model (has_power() is then false).
+class any_device {
+public:
+  template <compute_device D>
+    requires(!std::same_as<std::remove_cvref_t<D>, any_device>)
+  any_device(D d)  // NOLINT(google-explicit-constructor): a device converts to any_device
+      : p_(std::make_shared<const model<D>>(std::move(d))) {}
+
+  double latency(const dnn::layer& l) const noexcept { return p_->latency(l); }
+  double work_time(double flop, double bytes, dnn::precision p) const noexcept { return p_->work_time(flop, bytes, p); }
+  double memory_bytes() const noexcept { return p_->memory_bytes(); }
+  double weight_storage() const noexcept { return p_->weight_storage(); }
+  double call_overhead() const noexcept { return p_->call_overhead(); }
+  double active_power() const noexcept { return p_->active_power(); }
+  double idle_power() const noexcept { return p_->idle_power(); }
+  bool has_power() const noexcept { return p_->has_power(); }
+  std::string_view name() const noexcept { return p_->name(); }
+
+private:
+  struct iface {
+    virtual ~iface() = default;
+    virtual double latency(const dnn::layer&) const noexcept = 0;
+    virtual double work_time(double, double, dnn::precision) const noexcept = 0;
+    virtual double memory_bytes() const noexcept = 0;
+    virtual double weight_storage() const noexcept = 0;
+    virtual double call_overhead() const noexcept = 0;
+    virtual double active_power() const noexcept = 0;
+    virtual double idle_power() const noexcept = 0;
+    virtual bool has_power() const noexcept = 0;
+    virtual std::string_view name() const noexcept = 0;
+  };
+  template <class D>
+  struct model final : iface {
+    explicit model(D d) : dev(std::move(d)), label(device_name(dev)) {}
+    double latency(const dnn::layer& l) const noexcept override { return dev.latency(l); }
+    double work_time(double f, double b, dnn::precision p) const noexcept override { return dev.work_time(f, b, p); }
+    double memory_bytes() const noexcept override { return dev.memory_bytes(); }
+    double weight_storage() const noexcept override { return weight_storage_of(dev); }
+    double call_overhead() const noexcept override { return call_overhead_of(dev); }
+    double active_power() const noexcept override {
+      if constexpr (powered_device<D>) return dev.active_power(); else return 0;
+    }
+    double idle_power() const noexcept override {
+      if constexpr (powered_device<D>) return dev.idle_power(); else return 0;
+    }
+    bool has_power() const noexcept override { return powered_device<D>; }
+    std::string_view name() const noexcept override { return label; }
+    D dev;
+    std::string label;
+  };
+  std::shared_ptr<const iface> p_;
+};
+
+/// Holds any link_model. Models powered_link (transmit power 0 when the link has none).
+class any_link {
+public:
+  template <link_model L>
+    requires(!std::same_as<std::remove_cvref_t<L>, any_link>)
+  any_link(L l, std::string name = "link")  // NOLINT(google-explicit-constructor)
+      : p_(std::make_shared<const model<L>>(std::move(l), std::move(name))) {}
+
+  double transfer_time(double bytes) const noexcept { return p_->transfer_time(bytes); }
+  double transmit_power() const noexcept { return p_->transmit_power(); }
+  bool has_power() const noexcept { return p_->has_power(); }
+  std::string_view name() const noexcept { return p_->name(); }
+
+private:
+  struct iface {
+    virtual ~iface() = default;
+    virtual double transfer_time(double) const noexcept = 0;
+    virtual double transmit_power() const noexcept = 0;
+    virtual bool has_power() const noexcept = 0;
+    virtual std::string_view name() const noexcept = 0;
+  };
+  template <class L>
+  struct model final : iface {
+    model(L l, std::string n) : link(std::move(l)), label(std::move(n)) {}
+    double transfer_time(double b) const noexcept override { return link.transfer_time(b); }
+    double transmit_power() const noexcept override {
+      if constexpr (powered_link<L>) return link.transmit_power(); else return 0;
+    }
+    bool has_power() const noexcept override { return powered_link<L>; }
+    std::string_view name() const noexcept override { return label; }
+    L link;
+    std::string label;
+  };
+  std::shared_ptr<const iface> p_;
+};
+
+static_assert(powered_device<any_device>);
+static_assert(powered_link<any_link>);
+
+}  // namespace idn::hw

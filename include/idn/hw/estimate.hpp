@@ -1,0 +1,76 @@
+#pragma once
+/// Chain-level estimates on any compute_device: per-layer times, model time and memory fit.
+/// Each checks the device's answers against the concept clauses (C1, C3) once.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <Eigen/Dense>
+
+#include "idn/core/error.hpp"
+#include "idn/dnn/profile.hpp"
+#include "idn/hw/concepts.hpp"
+
+namespace idn::hw {
+
+namespace detail {
+/// Resolves [first, last) with last = SIZE_MAX meaning the end; throws on a bad range.
+template <dnn::layer_chain N>
+std::size_t checked_range(const N& n, std::size_t first, std::size_t last) {
+  const std::size_t size = n.num_layers();
+  const std::size_t end = last == SIZE_MAX ? size : last;
+  if (end > size || first > end)
+    throw invalid_input("layer range [" + std::to_string(first) + ", " + std::to_string(end) +
+                        ") is not within [0, " + std::to_string(size) + "]");
+  return end;
+}
+}  // namespace detail
+
+/// t_i for every layer, checked against (C1). O(L).
+template <compute_device D, dnn::layer_chain N>
+Eigen::VectorXd layer_times(const D& d, const N& n) {
+  Eigen::VectorXd t(static_cast<Eigen::Index>(n.num_layers()));
+  for (std::size_t i = 0; i < n.num_layers(); ++i) t(static_cast<Eigen::Index>(i)) = checked_latency(d, n.layer(i));
+  return t;
+}
+
+/// T = T_fix + Σ_{i∈[first,last)} t_i (T_fix = call_overhead() if the device has one). O(last − first).
+template <compute_device D, dnn::layer_chain N>
+double model_time(const D& d, const N& n, std::size_t first = 0, std::size_t last = SIZE_MAX) {
+  const std::size_t end = detail::checked_range(n, first, last);
+  double t = call_overhead_of(d);
+  for (std::size_t i = first; i < end; ++i) t += checked_latency(d, n.layer(i));
+  return t;
+}
+
+struct memory_report {
+  double weights = 0;          ///< Σ P_i (bytes)
+  double peak_activation = 0;  ///< max W_i (bytes)
+  double capacity = 0;         ///< memory_bytes()
+  double weight_capacity = 0;  ///< weight_storage() if > 0, else capacity
+  bool fits = false;
+};
+
+/// Whether layers [first, last) fit: Σ P + max W ≤ capacity, or with separate weight storage,
+/// Σ P ≤ weight_storage and max W ≤ capacity. O(last − first).
+template <compute_device D, dnn::layer_chain N>
+memory_report memory_fit(const D& d, const N& n, std::size_t first = 0, std::size_t last = SIZE_MAX) {
+  const std::size_t end = detail::checked_range(n, first, last);
+  memory_report r;
+  r.capacity = checked_memory_bytes(d);
+  const double ws = weight_storage_of(d);
+  if (std::isnan(ws) || ws < 0)
+    throw invalid_input(device_name(d) + ": weight_storage() = " + format_number(ws) + ": must be >= 0");
+  for (std::size_t i = first; i < end; ++i) {
+    const auto& l = n.layer(i);
+    r.weights += l.param_bytes;
+    r.peak_activation = std::max(r.peak_activation, l.workspace_bytes);
+  }
+  r.weight_capacity = ws > 0 ? ws : r.capacity;
+  r.fits = ws > 0 ? (r.weights <= ws && r.peak_activation <= r.capacity) : (r.weights + r.peak_activation <= r.capacity);
+  return r;
+}
+
+}  // namespace idn::hw
