@@ -1,0 +1,174 @@
+#pragma once
+/// The deterministic discrete-event engine (spec/foundation.md §2 "Simulation", §4 "sim").
+/// Events fire in (time, insertion sequence) order, so ties are FIFO. The queue is a binary heap
+/// of 24-byte entries; handlers live in a slot pool with a free list; cancel is O(1) (the stale
+/// heap entry is skipped when popped). No allocation per event once the pool and heap have grown
+/// to the high-water mark of pending events.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
+#include "idn/sim/detail/inplace_function.hpp"
+
+namespace idn::sim {
+
+/// A scheduled action: any callable void() whose captures fit in 48 bytes.
+using handler = detail::inplace_function<void(), 48>;
+
+/// Identifies a scheduled event for cancel(); stale once the event fired or was cancelled.
+struct event_id {
+  std::uint32_t slot = 0, generation = 0;
+};
+
+/// What a run_* call did.
+struct run_result {
+  std::uint64_t events = 0;  ///< events fired by this call
+  double now = 0;            ///< simulation time when it returned
+  bool stopped = false;      ///< a handler called stop()
+  bool drained = false;      ///< no pending events remain
+};
+
+class simulator {
+public:
+  /// Pre-sizes the slot pool and the heap for `expected_pending` simultaneous events.
+  explicit simulator(std::size_t expected_pending = 1024) {
+    heap_.reserve(expected_pending);
+    slots_.reserve(expected_pending);
+    free_.reserve(expected_pending);
+  }
+  simulator(const simulator&) = delete;
+  simulator& operator=(const simulator&) = delete;
+
+  double now() const noexcept { return now_; }
+  /// Scheduled events not yet fired or cancelled.
+  std::size_t pending() const noexcept { return pending_; }
+  /// Events fired since construction.
+  std::uint64_t processed() const noexcept { return processed_; }
+
+  /// Schedules `h` at time t (finite, >= now()). O(log n).
+  event_id schedule_at(double t, handler h) {
+    if (!std::isfinite(t) || t < now_)
+      throw invalid_input("simulator::schedule_at: t = " + format_number(t) + " < now = " + format_number(now_) +
+                          " or not finite");
+    std::uint32_t s;
+    if (!free_.empty()) {
+      s = free_.back();
+      free_.pop_back();
+    } else {
+      s = static_cast<std::uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    slot& sl = slots_[s];
+    sl.fn = std::move(h);
+    sl.live = true;
+    heap_.push_back({t, seq_++, s});
+    std::push_heap(heap_.begin(), heap_.end(), later);
+    ++pending_;
+    return {s, sl.generation};
+  }
+  /// Schedules `h` at now() + dt (dt finite, >= 0). O(log n).
+  event_id schedule_in(double dt, handler h) {
+    if (!std::isfinite(dt) || dt < 0)
+      throw invalid_input("simulator::schedule_in: dt = " + format_number(dt) + ": must be finite and >= 0");
+    return schedule_at(now_ + dt, std::move(h));
+  }
+
+  /// Cancels a pending event. Returns false if it already fired or was cancelled. O(1).
+  bool cancel(event_id id) noexcept {
+    if (id.slot >= slots_.size()) return false;
+    slot& sl = slots_[id.slot];
+    if (!sl.live || sl.generation != id.generation) return false;
+    sl.live = false;
+    ++sl.generation;
+    sl.fn.reset();
+    --pending_;
+    return true;  // the slot is recycled when its heap entry is popped
+  }
+
+  /// Fires every event with time <= t_end (t_end finite, >= now()), then advances now() to t_end
+  /// unless a handler called stop().
+  run_result run_until(double t_end) {
+    if (!std::isfinite(t_end) || t_end < now_)
+      throw invalid_input("simulator::run_until: t = " + format_number(t_end) + " < now = " + format_number(now_) +
+                          " or not finite");
+    run_result r = loop(t_end);
+    if (!r.stopped) now_ = t_end;
+    r.now = now_;
+    return r;
+  }
+  /// run_until(now() + dt).
+  run_result run_for(double dt) {
+    if (!std::isfinite(dt) || dt < 0)
+      throw invalid_input("simulator::run_for: dt = " + format_number(dt) + ": must be finite and >= 0");
+    return run_until(now_ + dt);
+  }
+  /// Fires events until none remain or a handler calls stop(); now() is the last event's time.
+  run_result run() {
+    run_result r = loop(std::numeric_limits<double>::infinity());
+    r.now = now_;
+    return r;
+  }
+  /// From a handler: the current run_* call returns after this handler.
+  void stop() noexcept { stop_ = true; }
+
+private:
+  struct entry {
+    double t;
+    std::uint64_t q;
+    std::uint32_t slot;
+  };
+  static_assert(sizeof(entry) == 24);
+  struct slot {
+    handler fn;
+    std::uint32_t generation = 0;
+    bool live = false;
+  };
+  static bool later(const entry& a, const entry& b) noexcept { return a.t > b.t || (a.t == b.t && a.q > b.q); }
+
+  run_result loop(double t_end) {
+    stop_ = false;
+    run_result r;
+    while (!heap_.empty() && heap_.front().t <= t_end) {
+      std::pop_heap(heap_.begin(), heap_.end(), later);
+      const entry e = heap_.back();
+      heap_.pop_back();
+      slot& sl = slots_[e.slot];
+      if (!sl.live) {  // cancelled: recycle the slot now that no heap entry refers to it
+        free_.push_back(e.slot);
+        continue;
+      }
+      handler fn = std::move(sl.fn);
+      sl.live = false;
+      ++sl.generation;
+      free_.push_back(e.slot);
+      --pending_;
+      now_ = e.t;
+      ++processed_;
+      ++r.events;
+      fn();  // may schedule, cancel, stop or throw; the engine is consistent either way
+      if (stop_) {
+        r.stopped = true;
+        break;
+      }
+    }
+    r.drained = pending_ == 0;
+    return r;
+  }
+
+  std::vector<entry> heap_;
+  std::vector<slot> slots_;
+  std::vector<std::uint32_t> free_;
+  double now_ = 0;
+  std::uint64_t seq_ = 0, processed_ = 0;
+  std::size_t pending_ = 0;
+  bool stop_ = false;
+};
+
+}  // namespace idn::sim
