@@ -1,0 +1,111 @@
+#pragma once
+/// Numeric CSV tables (standard library only; the xtensor and Eigen front ends build on it).
+/// RFC 4180 subset via core/csv.hpp; numbers via from_chars/to_chars (exact round trip).
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "idn/core/csv.hpp"
+#include "idn/core/format.hpp"
+#include "idn/io/detail/read_file.hpp"
+#include "idn/io/file_error.hpp"
+
+namespace idn::io {
+
+struct csv_options {
+  char delimiter = ',';
+  bool header = true;   ///< first non-comment line names the columns; else columns are "0", "1", ...
+  char comment = '#';   ///< lines starting with it are skipped
+  bool allow_nan = false, allow_inf = false;
+};
+
+namespace detail {
+
+/// Row-major values with column names.
+struct numeric_table {
+  std::vector<std::string> columns;
+  std::vector<double> values;
+  std::size_t rows = 0;
+};
+
+/// Parses a whole numeric CSV file. O(size), one conversion pass, no per-cell allocation.
+inline numeric_table parse_numeric_csv(const std::filesystem::path& f, std::string_view text, const csv_options& o) {
+  numeric_table t;
+  std::vector<std::string> fields;
+  bool have_columns = false;
+  std::size_t line_no = 0, pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (csv::trim(line).empty() || line.front() == o.comment) continue;
+    const auto st = csv::split_record(line, o.delimiter, fields);
+    if (!st.ok) throw file_error(f, line_no, st.column, st.what);
+    if (!have_columns) {
+      have_columns = true;
+      if (o.header) {
+        for (const auto& name : fields) t.columns.emplace_back(csv::trim(name));
+        continue;
+      }
+      for (std::size_t c = 0; c < fields.size(); ++c) t.columns.push_back(std::to_string(c));
+    }
+    const std::size_t cols = t.columns.size();
+    if (fields.size() != cols)
+      throw file_error(f, line_no, std::min(fields.size(), cols) + 1,
+                       "row " + std::to_string(line_no) + " has " + std::to_string(fields.size()) + " fields, header has " +
+                           std::to_string(cols));
+    for (std::size_t c = 0; c < cols; ++c) {
+      double v = 0;
+      const std::string_view tok = csv::trim(fields[c]);
+      if (tok.empty()) throw file_error(f, line_no, c + 1, "empty cell", t.columns[c]);
+      if (!csv::parse_double(tok, v)) throw file_error(f, line_no, c + 1, "not a number", t.columns[c], std::string(tok));
+      if (std::isnan(v) && !o.allow_nan)
+        throw file_error(f, line_no, c + 1,
+                         "row " + std::to_string(line_no) + ", column " + std::to_string(c + 1) + " '" + t.columns[c] +
+                             "': NaN not allowed");
+      if (std::isinf(v) && !o.allow_inf)
+        throw file_error(f, line_no, c + 1,
+                         "row " + std::to_string(line_no) + ", column " + std::to_string(c + 1) + " '" + t.columns[c] +
+                             "': inf not allowed");
+      t.values.push_back(v);
+    }
+    ++t.rows;
+  }
+  if (!have_columns) throw file_error(f, line_no, 0, o.header ? "no header line" : "no data");
+  return t;
+}
+
+inline numeric_table load_numeric_csv(const std::filesystem::path& f, const csv_options& o) {
+  const std::vector<char> data = read_file(f);
+  return parse_numeric_csv(f, std::string_view(data.data(), data.size()), o);
+}
+
+/// Writes a header and rows; value(r, c) gives each cell. Shortest round-trip numbers.
+template <class Value>
+void save_numeric_csv(const std::filesystem::path& f, std::span<const std::string> columns, std::size_t rows,
+                      Value value, char delimiter = ',') {
+  std::string out;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (c) out += delimiter;
+    csv::append_field(out, columns[c], delimiter);
+  }
+  out += '\n';
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c) out += delimiter;
+      append_number(out, value(r, c));
+    }
+    out += '\n';
+  }
+  write_file(f, out, nullptr, 0);
+}
+
+}  // namespace detail
+}  // namespace idn::io
