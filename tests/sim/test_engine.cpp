@@ -113,3 +113,15 @@ TEST_CASE("simulator: slots are reused; stale ids never cancel a newer event") {
   sim.run();
   CHECK(fired == 1);
 }
+
+TEST_CASE("simulator: step fires exactly one live event, skipping cancelled ones") {
+  simulator sim;
+  std::vector<int> order;
+  const auto a = sim.schedule_at(1, [&] { order.push_back(1); });
+  sim.schedule_at(2, [&] { order.push_back(2); });
+  sim.cancel(a);
+  CHECK(sim.step());
+  CHECK(order == std::vector<int>{2});
+  CHECK(sim.now() == 2);
+  CHECK(!sim.step());
+}

@@ -16,25 +16,25 @@ namespace idn::io {
 
 /// Loads a rank-1 (as a column) or rank-2 NPY array of any supported dtype as doubles.
 inline Eigen::MatrixXd load_npy_matrix(const std::filesystem::path& path, const load_options& opt = {}) {
-  const std::vector<char> data = detail::read_file(path);
-  const npy_header h = detail::parse_npy(path, data);
+  detail::npy_reader r(path);
+  const npy_header& h = r.header();
   if (h.shape.size() != 1 && h.shape.size() != 2)
     throw file_error(path, 0, 0, "rank " + std::to_string(h.shape.size()) + " array: expected rank 1 or 2");
   const auto rows = static_cast<Eigen::Index>(h.shape[0]);
   const auto cols = static_cast<Eigen::Index>(h.shape.size() == 2 ? h.shape[1] : 1);
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> m(rows, cols);
-  detail::decode_as_double(path, h, data.data() + h.data_offset, m.data(), opt);
+  detail::read_as_double(r, m.data(), opt);
   return m;
 }
 
 /// Loads a rank-1 array, or a rank-2 array with one dimension equal to 1.
 inline Eigen::VectorXd load_npy_vector(const std::filesystem::path& path, const load_options& opt = {}) {
-  const std::vector<char> data = detail::read_file(path);
-  const npy_header h = detail::parse_npy(path, data);
+  detail::npy_reader r(path);
+  const npy_header& h = r.header();
   const bool ok = h.shape.size() == 1 || (h.shape.size() == 2 && (h.shape[0] == 1 || h.shape[1] == 1));
   if (!ok) throw file_error(path, 0, 0, "rank " + std::to_string(h.shape.size()) + " array is not a vector");
   Eigen::VectorXd v(static_cast<Eigen::Index>(detail::element_count(h.shape)));
-  detail::decode_as_double(path, h, data.data() + h.data_offset, v.data(), opt);
+  detail::read_as_double(r, v.data(), opt);
   return v;
 }
 

@@ -12,28 +12,23 @@
 namespace idn::io {
 
 /// Reads and validates only the header (payload size included).
-inline npy_header read_npy_header(const std::filesystem::path& path) {
-  const std::vector<char> data = detail::read_file(path);
-  return detail::parse_npy(path, data);
-}
+inline npy_header read_npy_header(const std::filesystem::path& path) { return detail::npy_reader(path).header(); }
 
 /// Loads an array whose dtype is exactly T's (e.g. double <-> <f8); C or Fortran order, either
 /// endianness. NaN/inf rejected unless allowed. O(n), one read and one conversion pass.
 template <class T>
 xt::xarray<T> load_npy(const std::filesystem::path& path, const load_options& opt = {}) {
-  const std::vector<char> data = detail::read_file(path);
-  const npy_header h = detail::parse_npy(path, data);
-  xt::xarray<T> a = xt::xarray<T>::from_shape(h.shape);
-  detail::decode_exact<T>(path, h, data.data() + h.data_offset, a.data(), opt);
+  detail::npy_reader r(path);
+  xt::xarray<T> a = xt::xarray<T>::from_shape(r.header().shape);
+  detail::read_exact(r, a.data(), opt);
   return a;
 }
 
 /// Loads any supported dtype widened to double; integers beyond ±2^53 are rejected.
 inline xt::xarray<double> load_npy_as_double(const std::filesystem::path& path, const load_options& opt = {}) {
-  const std::vector<char> data = detail::read_file(path);
-  const npy_header h = detail::parse_npy(path, data);
-  xt::xarray<double> a = xt::xarray<double>::from_shape(h.shape);
-  detail::decode_as_double(path, h, data.data() + h.data_offset, a.data(), opt);
+  detail::npy_reader r(path);
+  xt::xarray<double> a = xt::xarray<double>::from_shape(r.header().shape);
+  detail::read_as_double(r, a.data(), opt);
   return a;
 }
 

@@ -24,11 +24,11 @@ inline Eigen::VectorXd load_arrival_trace(const std::filesystem::path& path, std
   const auto ext = path.extension().string();
   std::size_t row_offset = 1;  // message rows: element index + offset
   if (ext == ".npy") {
-    const std::vector<char> data = detail::read_file(path);
-    const npy_header h = detail::parse_npy(path, data);
+    detail::npy_reader r(path);
+    const npy_header& h = r.header();
     if (h.shape.size() != 1) throw file_error(path, 0, 0, "arrival trace must be a 1-D array, has rank " + std::to_string(h.shape.size()));
     t.resize(static_cast<Eigen::Index>(h.shape[0]));
-    detail::decode_as_double(path, h, data.data() + h.data_offset, t.data(), {});
+    detail::read_as_double(r, t.data(), {});
   } else if (ext == ".csv") {
     const detail::numeric_table tab = detail::load_numeric_csv(path, {});
     const auto it = std::find(tab.columns.begin(), tab.columns.end(), column);

@@ -1,10 +1,10 @@
 #pragma once
 /// The deterministic discrete-event engine (spec/foundation.md §2 "Simulation", §4 "sim").
-/// Events fire in (time, insertion sequence) order, so ties are FIFO. The queue is a binary heap
-/// of 24-byte entries; handlers live in a slot pool with a free list; cancel is O(1) (the stale
+/// Events fire in (time, insertion sequence) order, so ties are FIFO. The queue is a 4-ary heap
+/// of 24-byte entries (half the depth of a binary heap: measured 1.5x the naive engine's
+/// events/s where the binary heap reached 1.35-1.4x); handlers live in a slot pool with a free list; cancel is O(1) (the stale
 /// heap entry is skipped when popped). No allocation per event once the pool and heap have grown
 /// to the high-water mark of pending events.
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -57,27 +57,13 @@ public:
     if (!std::isfinite(t) || t < now_)
       throw invalid_input("simulator::schedule_at: t = " + format_number(t) + " < now = " + format_number(now_) +
                           " or not finite");
-    std::uint32_t s;
-    if (!free_.empty()) {
-      s = free_.back();
-      free_.pop_back();
-    } else {
-      s = static_cast<std::uint32_t>(slots_.size());
-      slots_.emplace_back();
-    }
-    slot& sl = slots_[s];
-    sl.fn = std::move(h);
-    sl.live = true;
-    heap_.push_back({t, seq_++, s});
-    std::push_heap(heap_.begin(), heap_.end(), later);
-    ++pending_;
-    return {s, sl.generation};
+    return insert(t, std::move(h));
   }
   /// Schedules `h` at now() + dt (dt finite, >= 0). O(log n).
   event_id schedule_in(double dt, handler h) {
     if (!std::isfinite(dt) || dt < 0)
       throw invalid_input("simulator::schedule_in: dt = " + format_number(dt) + ": must be finite and >= 0");
-    return schedule_at(now_ + dt, std::move(h));
+    return insert(now_ + dt, std::move(h));
   }
 
   /// Cancels a pending event. Returns false if it already fired or was cancelled. O(1).
@@ -115,10 +101,34 @@ public:
     r.now = now_;
     return r;
   }
+  /// Fires the next pending event, if any; returns false when none is pending. O(log n).
+  bool step() {
+    while (!heap_.empty()) {
+      if (fire_top()) return true;
+    }
+    return false;
+  }
   /// From a handler: the current run_* call returns after this handler.
   void stop() noexcept { stop_ = true; }
 
 private:
+  event_id insert(double t, handler&& h) {
+    std::uint32_t s;
+    if (!free_.empty()) {
+      s = free_.back();
+      free_.pop_back();
+    } else {
+      s = static_cast<std::uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    slot& sl = slots_[s];
+    sl.fn = std::move(h);
+    sl.live = true;
+    heap_push({t, seq_++, s});
+    ++pending_;
+    return {s, sl.generation};
+  }
+
   struct entry {
     double t;
     std::uint64_t q;
@@ -130,29 +140,60 @@ private:
     std::uint32_t generation = 0;
     bool live = false;
   };
-  static bool later(const entry& a, const entry& b) noexcept { return a.t > b.t || (a.t == b.t && a.q > b.q); }
+  // Non-short-circuit on purpose: random event times make a branchy comparison mispredict.
+  static bool before(const entry& a, const entry& b) noexcept {
+    return (a.t < b.t) | ((a.t == b.t) & (a.q < b.q));
+  }
+
+  // A 4-ary min-heap on (t, q). Pop uses Floyd's method: the hole descends to a leaf choosing
+  // the earliest child without data-dependent branches, then the last entry sifts up from there.
+  void heap_push(entry e) {
+    heap_.push_back(e);
+    sift_up(heap_.size() - 1, e);
+  }
+  static constexpr std::size_t arity = 4;
+  void sift_up(std::size_t i, entry e) noexcept {
+    entry* h = heap_.data();
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / arity;
+      if (!before(e, h[parent])) break;
+      h[i] = h[parent];
+      i = parent;
+    }
+    h[i] = e;
+  }
+  entry heap_pop() noexcept {
+    const entry top = heap_.front();
+    const entry last = heap_.back();
+    heap_.pop_back();
+    const std::size_t n = heap_.size();
+    if (n == 0) return top;
+    entry* h = heap_.data();
+    std::size_t i = 0;
+    while (true) {
+      const std::size_t first = arity * i + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      if (first + arity <= n) {  // all children exist: branchless minimum
+        const std::size_t b01 = first + static_cast<std::size_t>(before(h[first + 1], h[first]));
+        const std::size_t b23 = first + 2 + static_cast<std::size_t>(before(h[first + 3], h[first + 2]));
+        best = before(h[b23], h[b01]) ? b23 : b01;
+      } else {
+        for (std::size_t c = first + 1; c < n; ++c) best = before(h[c], h[best]) ? c : best;
+      }
+      h[i] = h[best];
+      i = best;
+    }
+    sift_up(i, last);
+    return top;
+  }
 
   run_result loop(double t_end) {
     stop_ = false;
     run_result r;
     while (!heap_.empty() && heap_.front().t <= t_end) {
-      std::pop_heap(heap_.begin(), heap_.end(), later);
-      const entry e = heap_.back();
-      heap_.pop_back();
-      slot& sl = slots_[e.slot];
-      if (!sl.live) {  // cancelled: recycle the slot now that no heap entry refers to it
-        free_.push_back(e.slot);
-        continue;
-      }
-      handler fn = std::move(sl.fn);
-      sl.live = false;
-      ++sl.generation;
-      free_.push_back(e.slot);
-      --pending_;
-      now_ = e.t;
-      ++processed_;
+      if (!fire_top()) continue;
       ++r.events;
-      fn();  // may schedule, cancel, stop or throw; the engine is consistent either way
       if (stop_) {
         r.stopped = true;
         break;
@@ -160,6 +201,25 @@ private:
     }
     r.drained = pending_ == 0;
     return r;
+  }
+
+  /// Pops the heap top; fires it unless it was cancelled. Returns whether a handler ran.
+  bool fire_top() {
+    const entry e = heap_pop();
+    slot& sl = slots_[e.slot];
+    if (!sl.live) {  // cancelled: recycle the slot now that no heap entry refers to it
+      free_.push_back(e.slot);
+      return false;
+    }
+    handler fn = std::move(sl.fn);
+    sl.live = false;
+    ++sl.generation;
+    free_.push_back(e.slot);
+    --pending_;
+    now_ = e.t;
+    ++processed_;
+    fn();  // may schedule, cancel, stop or throw; the engine is consistent either way
+    return true;
   }
 
   std::vector<entry> heap_;

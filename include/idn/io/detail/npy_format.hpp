@@ -2,7 +2,10 @@
 /// NPY v1.0/2.0/3.0 header parsing, element decoding and header writing (standard library only;
 /// the xtensor and Eigen front ends build on it). Format:
 /// numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+#include <algorithm>
 #include <bit>
+#include <cerrno>
+#include <cstdio>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "idn/io/file_error.hpp"
@@ -176,37 +180,100 @@ private:
   std::size_t i_ = 0;
 };
 
-/// Parses and validates the header of an in-memory NPY file, including the payload size.
-inline npy_header parse_npy(const std::filesystem::path& f, std::span<const char> data) {
-  constexpr char magic[] = "\x93NUMPY";
-  if (data.size() < 10 || std::memcmp(data.data(), magic, 6) != 0) throw file_error(f, 0, 0, "not an NPY file (bad magic)");
-  const auto major = static_cast<unsigned char>(data[6]);
-  if (major < 1 || major > 3)
-    throw file_error(f, 0, 0, "unsupported NPY version " + std::to_string(major) + "." +
-                                  std::to_string(static_cast<unsigned char>(data[7])));
-  std::size_t len = 0, pre = 0;
-  if (major == 1) {
-    len = static_cast<unsigned char>(data[8]) | (std::size_t{static_cast<unsigned char>(data[9])} << 8);
-    pre = 10;
-  } else {
-    if (data.size() < 12) throw file_error(f, 0, 0, "truncated NPY header");
-    for (int b = 0; b < 4; ++b) len |= std::size_t{static_cast<unsigned char>(data[8 + b])} << (8 * b);
-    pre = 12;
-  }
-  if (data.size() < pre + len) throw file_error(f, 0, 0, "truncated NPY header");
-  npy_header h = dict_parser(f, std::string_view(data.data() + pre, len)).parse();
-  h.data_offset = pre + len;
+/// Parses and validates a header given the bytes from the file start through the header and the
+/// total file size (the payload must be exactly shape x itemsize bytes).
+inline npy_header parse_npy_header(const std::filesystem::path& f, std::span<const char> head, std::size_t file_size) {
+  const std::size_t pre = head.size() >= 8 && static_cast<unsigned char>(head[6]) == 1 ? 10 : 12;
+  if (head.size() < pre) throw file_error(f, 0, 0, "truncated NPY header");
+  npy_header h = dict_parser(f, std::string_view(head.data() + pre, head.size() - pre)).parse();
+  h.data_offset = head.size();
   std::size_t count = 1;
   for (const std::size_t d : h.shape) {
     if (d != 0 && count > std::numeric_limits<std::size_t>::max() / d / 8) throw file_error(f, 0, 0, "shape too large");
     count *= d;
   }
-  const std::size_t expected = count * itemsize(h.type), actual = data.size() - h.data_offset;
+  const std::size_t expected = count * itemsize(h.type), actual = file_size - h.data_offset;
   if (expected != actual)
     throw file_error(f, 0, 0, "payload is " + std::to_string(actual) + " bytes, shape x itemsize is " +
                                   std::to_string(expected));
   return h;
 }
+
+/// An open NPY file: the constructor reads and validates the header only; read_payload() then
+/// reads the payload, straight into the caller's buffer.
+class npy_reader {
+public:
+  explicit npy_reader(const std::filesystem::path& f) : path_(f), file_(std::fopen(f.c_str(), "rb")) {
+    if (file_ == nullptr) throw file_error(f, 0, 0, std::string("cannot open: ") + std::strerror(errno));
+    std::error_code ec;
+    const auto size = static_cast<std::size_t>(std::filesystem::file_size(f, ec));
+    if (ec) throw file_error(f, 0, 0, "cannot stat: " + ec.message());
+    std::vector<char> head(std::min<std::size_t>(size, 12));
+    read(head.data(), head.size());
+    constexpr char magic[] = "\x93NUMPY";
+    if (head.size() < 10 || std::memcmp(head.data(), magic, 6) != 0) throw file_error(f, 0, 0, "not an NPY file (bad magic)");
+    const auto major = static_cast<unsigned char>(head[6]);
+    if (major < 1 || major > 3)
+      throw file_error(f, 0, 0, "unsupported NPY version " + std::to_string(major) + "." +
+                                    std::to_string(static_cast<unsigned char>(head[7])));
+    std::size_t len = 0, pre = 10;
+    if (major == 1) {
+      len = static_cast<unsigned char>(head[8]) | (std::size_t{static_cast<unsigned char>(head[9])} << 8);
+    } else {
+      if (head.size() < 12) throw file_error(f, 0, 0, "truncated NPY header");
+      for (int b = 0; b < 4; ++b) len |= std::size_t{static_cast<unsigned char>(head[8 + b])} << (8 * b);
+      pre = 12;
+    }
+    if (size < pre + len) throw file_error(f, 0, 0, "truncated NPY header");
+    const std::size_t have = head.size();
+    head.resize(pre + len);
+    if (have > pre + len) throw file_error(f, 0, 0, "truncated NPY header");
+    read(head.data() + have, pre + len - have);
+    header_ = parse_npy_header(f, head, size);
+  }
+  npy_reader(const npy_reader&) = delete;
+  npy_reader& operator=(const npy_reader&) = delete;
+  ~npy_reader() { std::fclose(file_); }
+
+  const npy_header& header() const noexcept { return header_; }
+  const std::filesystem::path& path() const noexcept { return path_; }
+  /// Reads the whole payload into dst (payload bytes = count x itemsize).
+  void read_payload(void* dst) { read(dst, element_count(header_.shape) * itemsize(header_.type)); }
+  std::vector<char> read_payload() {
+    std::vector<char> buf(element_count(header_.shape) * itemsize(header_.type));
+    read(buf.data(), buf.size());
+    return buf;
+  }
+  /// Reads the payload into dst in chunks of `chunk` bytes, calling done(first_byte, bytes)
+  /// after each, so a caller can validate data while it is still in cache.
+  template <class OnChunk>
+  void read_payload_chunked(char* dst, std::size_t chunk, OnChunk done) {
+    const std::size_t total = element_count(header_.shape) * itemsize(header_.type);
+    for (std::size_t off = 0; off < total; off += chunk) {
+      const std::size_t n = std::min(chunk, total - off);
+      read(dst + off, n);
+      done(off, n);
+    }
+  }
+  /// True when the payload can be used bit-for-bit by a C-order array of the stored type.
+  bool native_layout() const noexcept {
+    const bool swap = itemsize(header_.type) > 1 && (header_.big_endian != (std::endian::native == std::endian::big));
+    return !swap && !header_.fortran_order;
+  }
+
+private:
+  void read(void* dst, std::size_t n) {
+    if (n > 0 && std::fread(dst, 1, n, file_) != n) throw file_error(path_, 0, 0, "read failed or file truncated");
+  }
+  static std::size_t element_count(const std::vector<std::size_t>& shape) noexcept {
+    std::size_t n = 1;
+    for (const auto d : shape) n *= d;
+    return n;
+  }
+  std::filesystem::path path_;
+  std::FILE* file_;
+  npy_header header_;
+};
 
 /// Element count of a shape.
 inline std::size_t element_count(const std::vector<std::size_t>& shape) noexcept {
@@ -273,6 +340,16 @@ void decode(const npy_header& h, const char* payload, T* out, Conv conv, Check c
   }
 }
 
+/// 1-based (row, column) = first two indices + 1 of C-order flat index c, for messages.
+inline std::pair<std::size_t, std::size_t> position_of(const std::vector<std::size_t>& shape, std::size_t c) noexcept {
+  if (shape.empty()) return {0, 0};
+  std::size_t inner = 1;
+  for (std::size_t k = 1; k < shape.size(); ++k) inner *= shape[k];
+  const std::size_t row = c / inner + 1;
+  if (shape.size() < 2) return {row, 0};
+  return {row, (c % inner) / (inner / shape[1]) + 1};
+}
+
 /// Calls f.template operator()<Raw>() with the stored C++ type of dtype t.
 template <class F>
 decltype(auto) with_raw_type(dtype t, F&& f) {
@@ -293,41 +370,80 @@ decltype(auto) with_raw_type(dtype t, F&& f) {
 }
 
 /// Throws for NaN/inf that the options reject, naming the element's position.
-inline void check_float(const std::filesystem::path& f, double v, const order_walker& w, const load_options& o) {
-  if (std::isnan(v) && !o.allow_nan) {
-    const auto [r, c] = w.position();
-    throw file_error(f, r, c, "NaN not allowed");
-  }
-  if (std::isinf(v) && !o.allow_inf) {
-    const auto [r, c] = w.position();
-    throw file_error(f, r, c, "inf not allowed");
-  }
+inline void check_float(const std::filesystem::path& f, double v, std::pair<std::size_t, std::size_t> pos,
+                        const load_options& o) {
+  if (std::isnan(v) && !o.allow_nan) throw file_error(f, pos.first, pos.second, "NaN not allowed");
+  if (std::isinf(v) && !o.allow_inf) throw file_error(f, pos.first, pos.second, "inf not allowed");
 }
 
-/// Decodes any supported dtype into doubles (C order). Integers beyond ±2^53 are rejected.
-inline void decode_as_double(const std::filesystem::path& f, const npy_header& h, const char* payload, double* out,
-                             const load_options& o) {
-  with_raw_type(h.type, [&]<class Raw>() {
-    decode<Raw>(h, payload, out, [](Raw r) { return static_cast<double>(r); },
-                [&](double v, const order_walker& w) {
-                  if constexpr (std::is_floating_point_v<Raw>) {
-                    check_float(f, v, w, o);
-                  } else if (std::abs(v) > 9007199254740992.0) {
-                    const auto [r, c] = w.position();
-                    throw file_error(f, r, c, "integer magnitude exceeds 2^53: not exactly representable as double");
-                  }
-                });
-  });
-}
-
-/// Decodes into T exactly; the dtype must be dtype_of<T>().
+/// Validates n values already in C order: NaN/inf per options; bool bytes must be 0 or 1.
 template <class T>
-void decode_exact(const std::filesystem::path& f, const npy_header& h, const char* payload, T* out, const load_options& o) {
+void validate(const std::filesystem::path& f, const npy_header& h, const T* v, std::size_t first, std::size_t n,
+              const load_options& o) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (o.allow_nan && o.allow_inf) return;
+    // Branch-free scan in blocks: x − x is +0 for finite x and NaN for inf/NaN, so a block's
+    // sum is NaN iff it holds a non-finite value. Four accumulators let baseline SSE2 vectorize
+    // it (an integer exponent test needs SSE4.1). Exact search only on a hit.
+    constexpr std::size_t block = 1024;
+    for (std::size_t start = first; start < first + n; start += block) {
+      const std::size_t end = std::min(first + n, start + block);
+      T acc[4] = {0, 0, 0, 0};
+      std::size_t c = start;
+      for (; c + 4 <= end; c += 4)
+        for (std::size_t k = 0; k < 4; ++k) acc[k] += v[c + k] - v[c + k];
+      for (; c < end; ++c) acc[0] += v[c] - v[c];
+      if (!std::isnan((acc[0] + acc[1]) + (acc[2] + acc[3]))) continue;
+      for (std::size_t c = start; c < end; ++c)
+        if (!std::isfinite(v[c])) check_float(f, static_cast<double>(v[c]), position_of(h.shape, c), o);
+    }
+  } else if constexpr (std::is_same_v<T, bool>) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(v);
+    for (std::size_t c = first; c < first + n; ++c)
+      if (bytes[c] > 1) {
+        const auto [r, col] = position_of(h.shape, c);
+        throw file_error(f, r, col, "bool byte " + std::to_string(bytes[c]) + " is not 0 or 1");
+      }
+  }
+}
+
+/// Reads the payload into out[0..n) as T; the dtype must be dtype_of<T>(). Native layouts are
+/// read straight into `out`; others are decoded from a buffer.
+template <class T>
+void read_exact(npy_reader& r, T* out, const load_options& o) {
+  const npy_header& h = r.header();
+  const auto& f = r.path();
   if (h.type != dtype_of<T>())
     throw file_error(f, 0, 0, "expected " + descr(dtype_of<T>()) + ", file has " + descr(h.type, h.big_endian));
+  const std::size_t n = element_count(h.shape);
   using Raw = std::conditional_t<std::is_same_v<T, bool>, std::uint8_t, T>;
-  decode<Raw>(h, payload, out, [](Raw r) { return static_cast<T>(r); }, [&](T v, const order_walker& w) {
-    if constexpr (std::is_floating_point_v<T>) check_float(f, static_cast<double>(v), w, o);
+  if (r.native_layout()) {  // one pass: read 256 KiB (fits L2), validate it while it is in cache
+    r.read_payload_chunked(reinterpret_cast<char*>(out), std::size_t{1} << 18, [&](std::size_t off, std::size_t bytes) {
+      validate(f, h, out, off / sizeof(T), bytes / sizeof(T), o);
+    });
+    return;
+  }
+  const std::vector<char> payload = r.read_payload();
+  decode<Raw>(h, payload.data(), reinterpret_cast<Raw*>(out), [](Raw x) { return x; }, [](Raw, const order_walker&) {});
+  validate(f, h, out, 0, n, o);
+}
+
+/// Reads any supported dtype widened to double (C order); integers beyond ±2^53 are rejected.
+inline void read_as_double(npy_reader& r, double* out, const load_options& o) {
+  const npy_header& h = r.header();
+  if (h.type == dtype::f8) return read_exact(r, out, o);
+  const auto& f = r.path();
+  const std::vector<char> payload = r.read_payload();
+  with_raw_type(h.type, [&]<class Raw>() {
+    decode<Raw>(h, payload.data(), out, [](Raw x) { return static_cast<double>(x); },
+                [&](double v, const order_walker& w) {
+                  if constexpr (std::is_floating_point_v<Raw>) {
+                    check_float(f, v, w.position(), o);
+                  } else if (std::abs(v) > 9007199254740992.0) {
+                    const auto [row, c] = w.position();
+                    throw file_error(f, row, c, "integer magnitude exceeds 2^53: not exactly representable as double");
+                  }
+                });
   });
 }
 

@@ -2,6 +2,7 @@
 /// A move-only callable stored in a fixed inline buffer: no heap allocation, ever. A callable
 /// larger than the buffer fails to compile with a static_assert naming the limit.
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <new>
 #include <type_traits>
@@ -35,7 +36,7 @@ public:
 
   inplace_function(inplace_function&& o) noexcept : ops_(o.ops_) {
     if (ops_) {
-      ops_->move(buf_, o.buf_);
+      relocate_from(o);
       o.ops_ = nullptr;
     }
   }
@@ -43,7 +44,7 @@ public:
     if (this != &o) {
       reset();
       if (o.ops_) {
-        o.ops_->move(buf_, o.buf_);
+        relocate_from(o);
         ops_ = o.ops_;
         o.ops_ = nullptr;
       }
@@ -57,7 +58,7 @@ public:
   /// Destroys the held callable, if any.
   void reset() noexcept {
     if (ops_) {
-      ops_->destroy(buf_);
+      if (!ops_->trivial) ops_->destroy(buf_);
       ops_ = nullptr;
     }
   }
@@ -70,7 +71,15 @@ private:
     R (*invoke)(void*, Args&&...);
     void (*move)(void* dst, void* src) noexcept;  // move-construct into dst, destroy src
     void (*destroy)(void*) noexcept;
+    bool trivial;  // trivially copyable and destructible: relocate by memcpy, no destroy
   };
+  /// Moves o's callable into buf_ (o's ops_ must be set; the caller updates the pointers).
+  void relocate_from(inplace_function& o) noexcept {
+    if (o.ops_->trivial)
+      std::memcpy(buf_, o.buf_, Capacity);
+    else
+      o.ops_->move(buf_, o.buf_);
+  }
   template <class T>
   static constexpr ops ops_for{
       [](void* p, Args&&... a) -> R { return std::invoke(*static_cast<T*>(p), std::forward<Args>(a)...); },
@@ -78,7 +87,8 @@ private:
         ::new (dst) T(std::move(*static_cast<T*>(src)));
         static_cast<T*>(src)->~T();
       },
-      [](void* p) noexcept { static_cast<T*>(p)->~T(); }};
+      [](void* p) noexcept { static_cast<T*>(p)->~T(); },
+      std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>};
 
   alignas(std::max_align_t) unsigned char buf_[Capacity];
   const ops* ops_ = nullptr;
