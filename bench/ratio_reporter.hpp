@@ -25,6 +25,16 @@ struct ratio_target {
   std::string counter;      ///< empty: seconds per iteration; else this user counter's value
 };
 
+/// PASS iff time(numerator) / time(denominator) <= target (seconds per iteration).
+inline ratio_target time_ratio_at_most(std::string name, std::string numerator, std::string denominator, double target) {
+  return {std::move(name), std::move(numerator), std::move(denominator), true, target, {}};
+}
+/// PASS iff counter(numerator) / counter(denominator) >= target (e.g. events per second).
+inline ratio_target counter_ratio_at_least(std::string name, std::string numerator, std::string denominator,
+                                           double target, std::string counter) {
+  return {std::move(name), std::move(numerator), std::move(denominator), false, target, std::move(counter)};
+}
+
 /// Records each run's seconds per iteration and counters, forwarding to the console reporter.
 class recording_reporter : public benchmark::ConsoleReporter {
 public:

@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_sim_mm1_station/0.9", BM_sim_mm1_station, 0.9);
   const std::string eps = "events_per_s";
   return idn::bench::run(argc, argv,
-                         {{"sim_hold_vs_naive_1e4", "BM_sim_hold/1e4", "BM_sim_hold_naive/1e4", false, 1.5, eps},
-                          {"sim_hold_1e6_vs_1e2", "BM_sim_hold/1e6", "BM_sim_hold/1e2", false, 0.1, eps},
-                          {"sim_mm1_0.5_vs_hold_1e2", "BM_sim_mm1_station/0.5", "BM_sim_hold/1e2", false, 0.3, eps},
-                          {"sim_mm1_0.9_vs_hold_1e2", "BM_sim_mm1_station/0.9", "BM_sim_hold/1e2", false, 0.3, eps}});
+                         {idn::bench::counter_ratio_at_least("sim_hold_vs_naive_1e4", "BM_sim_hold/1e4", "BM_sim_hold_naive/1e4", 1.5, eps),
+                          idn::bench::counter_ratio_at_least("sim_hold_1e6_vs_1e2", "BM_sim_hold/1e6", "BM_sim_hold/1e2", 0.1, eps),
+                          idn::bench::counter_ratio_at_least("sim_mm1_0.5_vs_hold_1e2", "BM_sim_mm1_station/0.5", "BM_sim_hold/1e2", 0.3, eps),
+                          idn::bench::counter_ratio_at_least("sim_mm1_0.9_vs_hold_1e2", "BM_sim_mm1_station/0.9", "BM_sim_hold/1e2", 0.3, eps)});
 }
