@@ -29,6 +29,15 @@ void make_files() {
   idn::io::save_csv(csv_file, cols, m);
 }
 
+// The whole file in one fread, as the references do.
+std::vector<char> fread_all(const fs::path& path) {
+  std::vector<char> buf(fs::file_size(path));
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  benchmark::DoNotOptimize(std::fread(buf.data(), 1, buf.size(), f));
+  std::fclose(f);
+  return buf;
+}
+
 void BM_io_load_npy(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(idn::io::load_npy<double>(npy_file));
 }
@@ -37,26 +46,16 @@ void BM_io_load_npy_unchecked(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(idn::io::load_npy<double>(npy_file, {true, true}));
 }
 void BM_io_fread_raw(benchmark::State& st) {
-  const auto size = fs::file_size(npy_file);
-  for (auto _ : st) {
-    std::vector<char> buf(size);
-    std::FILE* f = std::fopen(npy_file.c_str(), "rb");
-    benchmark::DoNotOptimize(std::fread(buf.data(), 1, size, f));
-    std::fclose(f);
-    benchmark::DoNotOptimize(buf.data());
-  }
+  for (auto _ : st) benchmark::DoNotOptimize(fread_all(npy_file).data());
 }
 void BM_io_load_csv(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(idn::io::load_csv(csv_file));
 }
 // The floor: read the file and from_chars every comma/newline-separated token, nothing else.
 void BM_io_from_chars_baseline(benchmark::State& st) {
-  const auto size = fs::file_size(csv_file);
   for (auto _ : st) {
-    std::vector<char> buf(size);
-    std::FILE* f = std::fopen(csv_file.c_str(), "rb");
-    benchmark::DoNotOptimize(std::fread(buf.data(), 1, size, f));
-    std::fclose(f);
+    const std::vector<char> buf = fread_all(csv_file);
+    const std::size_t size = buf.size();
     std::vector<double> out;
     out.reserve(800000);
     const char* p = buf.data();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "error_of.hpp"
 #include "idn/core/random.hpp"
 #include "idn/io/csv.hpp"
 #include "idn/io/eigen.hpp"
@@ -13,17 +14,10 @@
 
 namespace fs = std::filesystem;
 using namespace idn::io;
+using idn::test::error_of;
 
 namespace {
 const fs::path data = "data";
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const file_error& e) {
-    return e.what();
-  }
-  return "";
-}
 }  // namespace
 
 TEST_CASE("csv: 1e5 random doubles, subnormals included, survive a round trip bit-exactly") {

@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "error_of.hpp"
 #include "idn/core/random.hpp"
 #include "idn/io/eigen.hpp"
 #include "idn/io/npy.hpp"
 
 namespace fs = std::filesystem;
 using namespace idn::io;
+using idn::test::error_of;
 
 namespace {
 fs::path tmp(const std::string& name) { return fs::temp_directory_path() / ("idn_test_io_" + name); }
@@ -87,14 +89,6 @@ void round_trips(const char* descr_text) {
   }
 }
 
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const file_error& e) {
-    return e.what();
-  }
-  return "";
-}
 const fs::path data = "data";
 }  // namespace
 
