@@ -23,9 +23,10 @@ int main() {
       const double params = total_param_bytes(r.p) / 4, gmac = total_flop(r.p) / 2e9;
       double max_cut = 0;
       for (std::size_t u = 0; u < r.p.num_units(); ++u) max_cut = std::max(max_cut, cut_bytes(r.p, u));
+      char published[16] = "-";
+      if (r.gmac_pub > 0) std::snprintf(published, sizeof published, "%.4f", r.gmac_pub);
       std::printf("%-14s %5zu %9.4f %9s %12.0f %12.0f %9.2f %9.2f %9.2f %10.2f %10.3f  %s\n",
-                  (r.p.name()).c_str(), r.p.num_units(), gmac,
-                  r.gmac_pub > 0 ? std::to_string(r.gmac_pub).substr(0, 6).c_str() : "-", params, r.params_pub,
+                  r.p.name().c_str(), r.p.num_units(), gmac, published, params, r.params_pub,
                   params * 4 / 1e6, params * 2 / 1e6, params / 1e6, peak_workspace_bytes(r.p) / 1e6, max_cut / 1e6,
                   r.source);
       save_profile_csv(std::filesystem::path("profiles") / (r.p.name() + ".csv"), r.p);
