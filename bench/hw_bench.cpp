@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/dnn/zoo.hpp"
 #include "idn/hw/calibrate.hpp"
@@ -19,7 +20,7 @@ std::vector<dnn::layer> synthetic_layers(std::size_t n) {
   idn::rng g(1);
   std::vector<dnn::layer> ls(n);
   for (std::size_t i = 0; i < n; ++i) {
-    ls[i].name = "block" + std::to_string(i / 8) + "/layer" + std::to_string(i);
+    ls[i].name = idn::concat("block", i / 8) + idn::concat("/layer", i);
     ls[i].index = static_cast<std::uint32_t>(i);
     ls[i].flop = 1e6 + 1e9 * uniform01(g);
     ls[i].param_bytes = 1e5 * uniform01(g);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "idn/core/format.hpp"
 #include "idn/core/csv.hpp"
 #include "idn/dnn/zoo.hpp"
 #include "idn/hw/calibrate.hpp"
@@ -31,16 +32,16 @@ int calibrate_from_csv(const std::string& file, const std::string& preset) {
   std::size_t ln = 0;
   while (std::getline(in, line)) {
     ++ln;
-    if (!csv::split_record(line, ',', f).ok || f.size() != 2) throw invalid_input(file + ":" + std::to_string(ln) + ": expected name,seconds");
+    if (!csv::split_record(line, ',', f).ok || f.size() != 2) throw invalid_input(file + idn::concat(":", ln) + ": expected name,seconds");
     double s = 0;
     if (!csv::parse_double(f[1], s)) {
       if (ln == 1) continue;  // header
-      throw invalid_input(file + ":" + std::to_string(ln) + ": seconds '" + f[1] + "' is not a number");
+      throw invalid_input(file + idn::concat(":", ln) + ": seconds '" + f[1] + "' is not a number");
     }
     const dnn::layer* l = nullptr;
     for (const auto& x : r50.layers())
       if (x.name == f[0]) l = &x;
-    if (!l) throw invalid_input(file + ":" + std::to_string(ln) + ": no ResNet-50 layer named '" + f[0] + "'");
+    if (!l) throw invalid_input(file + idn::concat(":", ln) + ": no ResNet-50 layer named '" + f[0] + "'");
     samples.push_back({{*l}, s});
   }
   const auto r = hw::calibrate_roofline(b->params, samples);

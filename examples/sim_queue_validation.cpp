@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/io/traces.hpp"
 #include "idn/sim/simulator.hpp"
@@ -81,7 +82,7 @@ int main(int argc, char** argv) {
     std::printf("%-34s %10s %10s\n", "scenario (mean sojourn, s)", "theory", "sim (95% CI)");
     for (double rho : {0.3, 0.6, 0.9}) {
       const auto r = simulate({rho}, 1, sim::discipline::non_preemptive, [](idn::rng& g) { return exp_draw(g, 1); }, n, 1);
-      report(("M/M/1 rho=" + std::to_string(rho).substr(0, 3)).c_str(), r[0], 1 / (1 - rho));
+      report((idn::concat("M/M/1 rho=", rho).substr(0, 3)).c_str(), r[0], 1 / (1 - rho));
     }
     auto r = simulate({3.0}, 4, sim::discipline::non_preemptive, [](idn::rng& g) { return exp_draw(g, 1); }, n, 2);
     report("M/M/4 lambda=3 mu=1 (Erlang C)", r[0], erlang_c(4, 3) / (4 - 3.0) + 1);

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/dnn/profile_csv.hpp"
 #include "idn/dnn/zoo.hpp"
@@ -53,7 +54,7 @@ TEST_CASE("profile CSV: 100 random profiles round-trip bit-identically") {
   idn::rng g(2024);
   const char* names[] = {"x", "a,b", "q\"uote", " pad ", "u/v"};
   for (int t = 0; t < 100; ++t) {
-    profile_spec s{"rand" + std::to_string(t), idn::uniform01(g) * 1e6, static_cast<precision>(g() % 3),
+    profile_spec s{idn::concat("rand", t), idn::uniform01(g) * 1e6, static_cast<precision>(g() % 3),
                    static_cast<std::uint32_t>(1 + g() % 4), {}};
     const std::size_t n = 1 + g() % 30;
     std::uint32_t unit = 0;

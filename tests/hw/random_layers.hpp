@@ -2,6 +2,7 @@
 // Random layers spanning compute- and memory-bound regimes, for property tests.
 #include <cmath>
 
+#include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/dnn/layer.hpp"
 
@@ -9,7 +10,7 @@ namespace idn::test {
 
 inline dnn::layer random_layer(idn::rng& g, std::uint32_t index = 0) {
   dnn::layer l;
-  l.name = "l" + std::to_string(index);
+  l.name = idn::concat("l", index);
   l.index = index;
   l.kind = static_cast<dnn::layer_kind>(g() % dnn::layer_kind_count);
   l.prec = static_cast<dnn::precision>(g() % 3);

@@ -5,6 +5,7 @@
 
 #include <Eigen/Dense>
 
+#include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/hw/linear_model.hpp"
 #include "random_layers.hpp"
@@ -81,7 +82,7 @@ TEST_CASE("regression: rank-deficient data get the minimum-norm solution (SVD ps
   std::vector<layer_sample> s;
   for (int i = 0; i < 10; ++i) {
     idn::dnn::layer l;
-    l.name = "x" + std::to_string(i);
+    l.name = idn::concat("x", i);
     l.kind = layer_kind::pool;
     l.flop = 0;  // F column identically zero, P == A: rank 2 of 4
     l.param_bytes = 1e3 * (1 + i);

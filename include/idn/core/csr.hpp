@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 
 namespace idn {
 
@@ -36,7 +37,7 @@ public:
       throw invalid_input("csr_array: offsets must start at 0 and end at values.size()");
     for (std::size_t i = 1; i < offsets_.size(); ++i)
       if (offsets_[i] < offsets_[i - 1])
-        throw invalid_input("csr_array: offsets[" + std::to_string(i) + "] decreases");
+        throw invalid_input(concat("csr_array: offsets[", i) + "] decreases");
   }
 
   std::size_t rows() const noexcept { return offsets_.size() - 1; }

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 namespace idn {
 
@@ -22,6 +23,32 @@ inline void append_number(std::string& out, double x) {
   std::array<char, 32> buf{};
   const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), x);
   out.append(buf.data(), res.ptr);
+}
+
+/// Concatenates strings, characters, integers and doubles (shortest round trip) by appending.
+/// Use it to build messages: GCC 12 at -O3 warns, falsely, under -Wrestrict on
+/// `"literal" + std::to_string(n)` (the string is inserted at the front), and idn's headers must
+/// stay warning-free in users' -Werror builds.
+template <class... Parts>
+std::string concat(const Parts&... parts) {
+  std::string out;
+  [[maybe_unused]] auto append = [&out](const auto& part) {
+    using P = std::decay_t<decltype(part)>;
+    if constexpr (std::is_same_v<P, char>)
+      out += part;
+    else if constexpr (std::is_floating_point_v<P>)
+      append_number(out, static_cast<double>(part));
+    else if constexpr (std::is_enum_v<P>)
+      out += std::to_string(static_cast<long long>(part));
+    else if constexpr (std::is_integral_v<P> && std::is_unsigned_v<P>)
+      out += std::to_string(static_cast<unsigned long long>(part));
+    else if constexpr (std::is_integral_v<P>)
+      out += std::to_string(static_cast<long long>(part));
+    else
+      out += part;
+  };
+  (append(parts), ...);
+  return out;
 }
 
 /// "name[index]" for messages, e.g. indexed("layers", 4) == "layers[4]".

@@ -64,20 +64,19 @@ private:
       const std::string field = where + indexed("layers", i);
       if (l.name.empty()) throw invalid_input(field + ".name is empty");
       if (auto [it, fresh] = seen.emplace(l.name, i); !fresh)
-        throw invalid_input(field + ".name '" + l.name + "' duplicates " + indexed("layers", it->second));
+        throw invalid_input(field + ".name '" + l.name + concat("' duplicates ", indexed("layers", it->second)));
       check::finite_nonnegative(field + ".flop", l.flop);
       check::finite_nonnegative(field + ".param_bytes", l.param_bytes);
       check::finite_nonnegative(field + ".input_bytes", l.input_bytes);
       check::finite_nonnegative(field + ".output_bytes", l.output_bytes);
       check::finite_nonnegative(field + ".workspace_bytes", l.workspace_bytes);
       if (static_cast<std::size_t>(l.kind) >= layer_kind_count)
-        throw invalid_input(field + ".kind = " + std::to_string(static_cast<int>(l.kind)) + ": unknown kind");
+        throw invalid_input(field + concat(".kind = ", static_cast<int>(l.kind)) + ": unknown kind");
       const std::uint32_t expected_prev = i == 0 ? 0 : spec_.layers[i - 1].unit;
       const bool unit_ok = i == 0 ? l.unit == 0 : (l.unit == expected_prev || l.unit == expected_prev + 1);
       if (!unit_ok)
-        throw invalid_input(field + ".unit = " + std::to_string(l.unit) +
-                            ": units must be contiguous and start at 0 (previous unit " +
-                            std::to_string(expected_prev) + ")");
+        throw invalid_input(field + concat(".unit = ", l.unit) +
+                            concat(": units must be contiguous and start at 0 (previous unit ", expected_prev) + ")");
       if (l.input_bytes == 0) l.input_bytes = prev_out;
       l.workspace_bytes = std::max(l.workspace_bytes, l.input_bytes + l.output_bytes);
       l.index = static_cast<std::uint32_t>(i);
@@ -155,7 +154,7 @@ inline std::string unit_name(const profile& p, std::size_t first_layer_of_unit) 
   const auto& n = p.layer(first_layer_of_unit).name;
   const auto slash = n.find('/');
   if (slash != std::string::npos && slash > 0) return n.substr(0, slash);
-  return "unit" + std::to_string(p.layer(first_layer_of_unit).unit);
+  return concat("unit", p.layer(first_layer_of_unit).unit);
 }
 
 /// One `block` layer per unit: summed FLOP and params, the first layer's input, the last layer's

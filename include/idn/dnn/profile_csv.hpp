@@ -31,7 +31,7 @@ inline void write_profile_csv(std::ostream& os, const profile& p) {
   append_number(out, p.input_bytes());
   out += "\n# precision=";
   out += to_string(p.prec());
-  out += "\n# batch=" + std::to_string(p.batch());
+  out += concat("\n# batch=", p.batch());
   out += "\nname,kind,unit,flop,param_bytes,input_bytes,output_bytes,workspace_bytes\n";
   for (const auto& l : p.layers()) {
     csv::append_field(out, l.name, ',');
@@ -113,7 +113,7 @@ inline profile read_profile_csv(std::istream& is, std::string_view source_name) 
     for (const auto& w : where) header_fields += w.has_value();
     if (fields.size() != header_fields)
       fail(ln, std::min(fields.size(), header_fields) + 1,
-           "row has " + std::to_string(fields.size()) + " fields, header has " + std::to_string(header_fields));
+           concat("row has ", fields.size()) + concat(" fields, header has ", header_fields));
     layer l;
     l.name = fields[*where[c_name]];
     const std::string_view kind = csv::trim(fields[*where[c_kind]]);

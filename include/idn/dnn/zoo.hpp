@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -136,7 +137,7 @@ inline profile resnet50(const zoo_options& o = {}) {
     const std::uint32_t width = 64u << s, out = width * 4;
     for (std::uint32_t i = 0; i < blocks[s]; ++i) {
       const std::uint32_t stride = (i == 0 && s > 0) ? 2 : 1;
-      b.begin_unit("layer" + std::to_string(s + 1) + "." + std::to_string(i));
+      b.begin_unit(concat("layer", s + 1, ".", i));
       const auto input = b.current();
       b.conv("conv1", width, 1, 1, 0);
       b.activation("relu1");
@@ -166,9 +167,8 @@ inline profile resnet50(const zoo_options& o = {}) {
 /// (32 for CIFAR; 224 for PA-MDI's resized CIFAR-10).
 inline profile resnet56(std::uint32_t resolution = 32, const zoo_options& o = {}) {
   if (resolution < 8 || resolution % 4 != 0)
-    throw invalid_input("resnet56: resolution = " + std::to_string(resolution) +
-                        ": must be >= 8 and a multiple of 4");
-  detail::cnn_builder b(resolution == 32 ? "resnet56" : "resnet56_" + std::to_string(resolution), 3,
+    throw invalid_input(concat("resnet56: resolution = ", resolution, ": must be >= 8 and a multiple of 4"));
+  detail::cnn_builder b(resolution == 32 ? std::string("resnet56") : concat("resnet56_", resolution), 3,
                         resolution, resolution, o);
   b.begin_unit("stem");
   b.conv("conv1", 16, 3, 1, 1);
@@ -177,7 +177,7 @@ inline profile resnet56(std::uint32_t resolution = 32, const zoo_options& o = {}
     const std::uint32_t ch = 16u << s;
     for (std::uint32_t i = 0; i < 9; ++i) {
       const std::uint32_t stride = (i == 0 && s > 0) ? 2 : 1;
-      b.begin_unit("layer" + std::to_string(s + 1) + "." + std::to_string(i));
+      b.begin_unit(concat("layer", s + 1, ".", i));
       b.conv("conv1", ch, 3, stride, 1);
       b.activation("relu1");
       b.conv("conv2", ch, 3, 1, 1);
@@ -195,9 +195,9 @@ inline profile resnet56(std::uint32_t resolution = 32, const zoo_options& o = {}
 /// conv, 17 inverted-residual blocks, last 1×1 conv, avgpool+classifier. width ∈ (0, 4].
 inline profile mobilenet_v2(std::uint32_t resolution = 224, double width = 1.0, const zoo_options& o = {}) {
   if (!(width > 0 && width <= 4))
-    throw invalid_input("mobilenet_v2: width = " + format_number(width) + ": must lie in (0, 4]");
+    throw invalid_input(concat("mobilenet_v2: width = ", width) + ": must lie in (0, 4]");
   if (resolution < 32)
-    throw invalid_input("mobilenet_v2: resolution = " + std::to_string(resolution) + ": must be >= 32");
+    throw invalid_input(concat("mobilenet_v2: resolution = ", resolution, ": must be >= 32"));
   detail::cnn_builder b("mobilenet_v2", 3, resolution, resolution, o);
   struct row { std::uint32_t t, c, n, s; };
   const row table[7] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
@@ -213,7 +213,7 @@ inline profile mobilenet_v2(std::uint32_t resolution = 224, double width = 1.0, 
     for (std::uint32_t i = 0; i < r.n; ++i, ++block) {
       const std::uint32_t stride = i == 0 ? r.s : 1;
       const auto hidden = static_cast<std::uint32_t>(std::lround(double(in) * r.t));
-      b.begin_unit("features." + std::to_string(block));
+      b.begin_unit(concat("features.", block));
       if (r.t != 1) {
         b.conv("expand", hidden, 1, 1, 0);
         b.activation("expand_relu6");
@@ -242,7 +242,7 @@ inline profile alexnet(const zoo_options& o = {}) {
   const row convs[5] = {{64, 11, 4, 2, true}, {192, 5, 1, 2, true}, {384, 3, 1, 1, false},
                         {256, 3, 1, 1, false}, {256, 3, 1, 1, true}};
   for (std::uint32_t i = 0; i < 5; ++i) {
-    b.begin_unit("conv" + std::to_string(i + 1));
+    b.begin_unit(concat("conv", i + 1));
     b.conv("conv", convs[i].cout, convs[i].k, convs[i].s, convs[i].p, 1, /*bn=*/false, /*bias=*/true);
     b.activation("relu");
     if (convs[i].pool) b.max_pool("maxpool", 3, 2, 0);
@@ -250,7 +250,7 @@ inline profile alexnet(const zoo_options& o = {}) {
   }
   const std::uint32_t fcs[3] = {4096, 4096, 1000};
   for (std::uint32_t i = 0; i < 3; ++i) {
-    b.begin_unit("fc" + std::to_string(i + 6));
+    b.begin_unit(concat("fc", i + 6));
     b.fc("fc", fcs[i]);
     if (i < 2) b.activation("relu");
   }
@@ -265,7 +265,7 @@ enum class lm_head : std::uint8_t { last_token, all_tokens };
 /// Per block: 12d²·n linear MAC + 2n²d attention MAC; 12d² + 13d params. tokens ∈ [1, 1024].
 inline profile gpt2_small(std::uint32_t tokens = 128, lm_head head = lm_head::last_token, const zoo_options& o = {}) {
   if (tokens < 1 || tokens > 1024)
-    throw invalid_input("gpt2_small: tokens = " + std::to_string(tokens) + ": must lie in [1, 1024]");
+    throw invalid_input(concat("gpt2_small: tokens = ", tokens, ": must lie in [1, 1024]"));
   if (o.batch == 0) throw invalid_input("zoo_options.batch = 0: must be >= 1");
   constexpr double d = 768, V = 50257, ctx = 1024, heads = 12;
   const double n = tokens, B = o.batch, b = bytes_per_element(o.prec);
@@ -288,7 +288,7 @@ inline profile gpt2_small(std::uint32_t tokens = 128, lm_head head = lm_head::la
   emit("embed/wte_wpe", layer_kind::embedding, 0, V * d + ctx * d, 4 * n * B, act);
   for (int i = 0; i < 12; ++i) {
     ++unit;
-    const std::string u = "h" + std::to_string(i) + "/";
+    const std::string u = concat("h", i, "/");
     emit(u + "ln_1", layer_kind::norm, 0, 2 * d, act, act);
     emit(u + "attn.c_attn", layer_kind::fc, 3 * d * d * n, 3 * d * d + 3 * d, act, 3 * act);
     emit(u + "attn.scores", layer_kind::attention, 2 * n * n * d, 0, 3 * act, act, heads * n * n * b * B);

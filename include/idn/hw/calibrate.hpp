@@ -18,6 +18,7 @@
 
 #include "idn/core/check.hpp"
 #include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 #include "idn/dnn/layer.hpp"
 #include "idn/hw/roofline.hpp"
 
@@ -81,18 +82,18 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
   const std::array<bool, 3> fit{opt.fit_layer_overhead, opt.fit_compute, opt.fit_memory};
   const int nfit = int(fit[0]) + int(fit[1]) + int(fit[2]);
   if (samples.size() < static_cast<std::size_t>(nfit))
-    throw invalid_input("calibrate_roofline: samples.size() = " + std::to_string(samples.size()) +
-                        ": fewer samples than the " + std::to_string(nfit) + " fitted parameters");
+    throw invalid_input(concat("calibrate_roofline: samples.size() = ", samples.size()) +
+                        concat(": fewer samples than the ", nfit) + " fitted parameters");
   // Per-layer terms, flattened.
   std::vector<detail::layer_terms> terms;
   std::vector<std::size_t> first(samples.size() + 1, 0);
   for (std::size_t s = 0; s < samples.size(); ++s) {
-    const std::string f = "samples[" + std::to_string(s) + "]";
+    const std::string f = concat("samples[", s) + "]";
     check::finite_positive(f + ".seconds", samples[s].seconds);
     if (samples[s].layers.empty()) throw invalid_input(f + ".layers is empty");
     for (std::size_t i = 0; i < samples[s].layers.size(); ++i) {
       const auto& l = samples[s].layers[i];
-      const std::string lf = f + ".layers[" + std::to_string(i) + "]";
+      const std::string lf = f + concat(".layers[", i) + "]";
       check::finite_nonnegative(lf + ".flop", l.flop);
       check::finite_nonnegative(lf + ".param_bytes", l.param_bytes);
       check::finite_nonnegative(lf + ".input_bytes", l.input_bytes);

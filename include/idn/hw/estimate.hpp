@@ -10,6 +10,7 @@
 #include <Eigen/Dense>
 
 #include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 #include "idn/dnn/profile.hpp"
 #include "idn/hw/concepts.hpp"
 
@@ -22,8 +23,8 @@ std::size_t checked_range(const N& n, std::size_t first, std::size_t last) {
   const std::size_t size = n.num_layers();
   const std::size_t end = last == SIZE_MAX ? size : last;
   if (end > size || first > end)
-    throw invalid_input("layer range [" + std::to_string(first) + ", " + std::to_string(end) +
-                        ") is not within [0, " + std::to_string(size) + "]");
+    throw invalid_input(concat("layer range [", first) + concat(", ", end) +
+                        concat(") is not within [0, ", size) + "]");
   return end;
 }
 }  // namespace detail
@@ -62,7 +63,7 @@ memory_report memory_fit(const D& d, const N& n, std::size_t first = 0, std::siz
   r.capacity = checked_memory_bytes(d);
   const double ws = weight_storage_of(d);
   if (std::isnan(ws) || ws < 0)
-    throw invalid_input(device_name(d) + ": weight_storage() = " + format_number(ws) + ": must be >= 0");
+    throw invalid_input(device_name(d) + concat(": weight_storage() = ", ws) + ": must be >= 0");
   for (std::size_t i = first; i < end; ++i) {
     const auto& l = n.layer(i);
     r.weights += l.param_bytes;

@@ -14,6 +14,7 @@
 
 #include "idn/core/check.hpp"
 #include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 #include "idn/dnn/layer.hpp"
 
 namespace idn::hw {
@@ -34,11 +35,11 @@ public:
   static linear_layer_model fit(std::span<const layer_sample> samples, regression_form form = regression_form::linear,
                                 double memory_bytes = INFINITY) {
     if (samples.size() < 5)
-      throw invalid_input("linear_layer_model::fit: samples.size() = " + std::to_string(samples.size()) +
+      throw invalid_input(concat("linear_layer_model::fit: samples.size() = ", samples.size()) +
                           ": need at least 5");
     check::positive_or_inf("linear_layer_model::fit: memory_bytes", memory_bytes);
     for (std::size_t s = 0; s < samples.size(); ++s) {
-      const std::string f = "samples[" + std::to_string(s) + "]";
+      const std::string f = concat("samples[", s) + "]";
       check::finite_positive(f + ".seconds", samples[s].seconds);
       const auto& l = samples[s].layer;
       check::finite_nonnegative(f + ".layer.flop", l.flop);

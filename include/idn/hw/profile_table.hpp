@@ -12,6 +12,7 @@
 
 #include "idn/core/check.hpp"
 #include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 #include "idn/dnn/layer.hpp"
 #include "idn/dnn/profile.hpp"
 #include "idn/hw/concepts.hpp"
@@ -39,13 +40,12 @@ public:
       : prec_(table.measured_at), fallback_(std::move(fallback)), by_name_(std::move(table.by_name)),
         by_index_(std::move(table.by_index)) {
     for (std::size_t i = 0; i < by_name_.size(); ++i) {
-      const std::string f = "latency_table.by_name[" + std::to_string(i) + "]";
+      const std::string f = concat("latency_table.by_name[", i) + "]";
       if (by_name_[i].first.empty()) throw invalid_input(f + ".first (name) is empty");
       check::finite_nonnegative(f + " '" + by_name_[i].first + "' seconds", by_name_[i].second);
     }
     for (std::size_t i = 0; i < by_index_.size(); ++i)
-      check::finite_nonnegative("latency_table.by_index[" + std::to_string(i) + "] (layer " +
-                                    std::to_string(by_index_[i].first) + ") seconds",
+      check::finite_nonnegative(concat("latency_table.by_index[", i) + concat("] (layer ", by_index_[i].first) + ") seconds",
                                 by_index_[i].second);
     std::stable_sort(by_name_.begin(), by_name_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::stable_sort(by_index_.begin(), by_index_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -54,7 +54,7 @@ public:
         throw invalid_input("latency_table.by_name: duplicate entry '" + by_name_[i].first + "'");
     for (std::size_t i = 1; i < by_index_.size(); ++i)
       if (by_index_[i].first == by_index_[i - 1].first)
-        throw invalid_input("latency_table.by_index: duplicate entry for layer " + std::to_string(by_index_[i].first));
+        throw invalid_input(concat("latency_table.by_index: duplicate entry for layer ", by_index_[i].first));
     kappa_.fill(1.0);
     if (reference != nullptr) compute_kappa(*reference);
   }

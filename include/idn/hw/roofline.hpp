@@ -49,7 +49,7 @@ inline void validate(const roofline_params& p) {
   check::finite_nonnegative(who + "active_power", p.active_power);
   check::finite_nonnegative(who + "idle_power", p.idle_power);
   if (p.active_power > 0 && p.idle_power > p.active_power)
-    check::fail(who + "idle_power", p.idle_power, "must not exceed active_power = " + format_number(p.active_power));
+    check::fail(who + "idle_power", p.idle_power, concat("must not exceed active_power = ", p.active_power));
 }
 
 /// I_i = F_i / B_i (FLOP per byte moved); +inf when nothing moves.

@@ -29,8 +29,7 @@ inline csv_table load_csv(const std::filesystem::path& path, const csv_options& 
 /// Saves a table; throws invalid_input if the column count does not match the array.
 inline void save_csv(const std::filesystem::path& path, const csv_table& t) {
   if (t.values.shape()[1] != t.columns.size() && t.values.shape()[0] != 0)
-    throw invalid_input("save_csv: " + std::to_string(t.columns.size()) + " column names for " +
-                        std::to_string(t.values.shape()[1]) + " columns");
+    throw invalid_input(concat("save_csv: ", t.columns.size()) + concat(" column names for ", t.values.shape()[1]) + " columns");
   detail::save_numeric_csv(path, std::span<const std::string>(t.columns), t.values.shape()[0],
                            [&](std::size_t r, std::size_t c) { return t.values(r, c); });
 }

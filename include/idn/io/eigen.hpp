@@ -19,7 +19,7 @@ inline Eigen::MatrixXd load_npy_matrix(const std::filesystem::path& path, const 
   detail::npy_reader r(path);
   const npy_header& h = r.header();
   if (h.shape.size() != 1 && h.shape.size() != 2)
-    throw file_error(path, 0, 0, "rank " + std::to_string(h.shape.size()) + " array: expected rank 1 or 2");
+    throw file_error(path, 0, 0, concat("rank ", h.shape.size()) + " array: expected rank 1 or 2");
   const auto rows = static_cast<Eigen::Index>(h.shape[0]);
   const auto cols = static_cast<Eigen::Index>(h.shape.size() == 2 ? h.shape[1] : 1);
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> m(rows, cols);
@@ -32,7 +32,7 @@ inline Eigen::VectorXd load_npy_vector(const std::filesystem::path& path, const 
   detail::npy_reader r(path);
   const npy_header& h = r.header();
   const bool ok = h.shape.size() == 1 || (h.shape.size() == 2 && (h.shape[0] == 1 || h.shape[1] == 1));
-  if (!ok) throw file_error(path, 0, 0, "rank " + std::to_string(h.shape.size()) + " array is not a vector");
+  if (!ok) throw file_error(path, 0, 0, concat("rank ", h.shape.size()) + " array is not a vector");
   Eigen::VectorXd v(static_cast<Eigen::Index>(detail::element_count(h.shape)));
   detail::read_as_double(r, v.data(), opt);
   return v;
@@ -65,7 +65,7 @@ inline Eigen::MatrixXd load_csv_matrix(const std::filesystem::path& path, const 
 /// Saves a matrix with column names; throws invalid_input on a count mismatch.
 inline void save_csv(const std::filesystem::path& path, std::span<const std::string> columns, const Eigen::MatrixXd& m) {
   if (static_cast<Eigen::Index>(columns.size()) != m.cols())
-    throw invalid_input("save_csv: " + std::to_string(columns.size()) + " column names for " + std::to_string(m.cols()) +
+    throw invalid_input(concat("save_csv: ", columns.size()) + concat(" column names for ", m.cols()) +
                         " columns");
   detail::save_numeric_csv(path, columns, static_cast<std::size_t>(m.rows()),
                            [&](std::size_t r, std::size_t c) { return m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)); });

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 
 namespace idn::io {
 
@@ -25,7 +26,7 @@ public:
 private:
   static std::string compose(const std::filesystem::path& f, std::size_t row, std::size_t column,
                              const std::string& what, const std::string& name, const std::string& token) {
-    std::string m = f.string() + ":" + std::to_string(row) + ":" + std::to_string(column) + ": " + what;
+    std::string m = concat(f.string(), ':', row, ':', column, ": ", what);
     if (!name.empty() || !token.empty()) {
       m += " (";
       if (!name.empty()) m += "column '" + name + "'";

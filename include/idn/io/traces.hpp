@@ -26,7 +26,7 @@ inline Eigen::VectorXd load_arrival_trace(const std::filesystem::path& path, std
   if (ext == ".npy") {
     detail::npy_reader r(path);
     const npy_header& h = r.header();
-    if (h.shape.size() != 1) throw file_error(path, 0, 0, "arrival trace must be a 1-D array, has rank " + std::to_string(h.shape.size()));
+    if (h.shape.size() != 1) throw file_error(path, 0, 0, concat("arrival trace must be a 1-D array, has rank ", h.shape.size()));
     t.resize(static_cast<Eigen::Index>(h.shape[0]));
     detail::read_as_double(r, t.data(), {});
   } else if (ext == ".csv") {
@@ -43,11 +43,11 @@ inline Eigen::VectorXd load_arrival_trace(const std::filesystem::path& path, std
   for (Eigen::Index i = 0; i < t.size(); ++i) {
     const auto row = static_cast<std::size_t>(i) + row_offset;
     if (!std::isfinite(t[i]) || t[i] < 0)
-      throw file_error(path, row, 0, "times[" + std::to_string(i) + "] = " + format_number(t[i]) + ": must be finite and >= 0");
+      throw file_error(path, row, 0, concat("times[", i) + concat("] = ", t[i]) + ": must be finite and >= 0");
     if (i > 0 && t[i] < t[i - 1])
       throw file_error(path, row, 0,
-                       "times[" + std::to_string(i) + "] = " + format_number(t[i]) + " < times[" + std::to_string(i - 1) +
-                           "] = " + format_number(t[i - 1]));
+                       concat("times[", i) + concat("] = ", t[i]) + concat(" < times[", i - 1) +
+                           concat("] = ", t[i - 1]));
   }
   return t;
 }

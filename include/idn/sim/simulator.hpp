@@ -55,14 +55,14 @@ public:
   /// Schedules `h` at time t (finite, >= now()). O(log n).
   event_id schedule_at(double t, handler h) {
     if (!std::isfinite(t) || t < now_)
-      throw invalid_input("simulator::schedule_at: t = " + format_number(t) + " < now = " + format_number(now_) +
+      throw invalid_input(concat("simulator::schedule_at: t = ", t) + concat(" < now = ", now_) +
                           " or not finite");
     return insert(t, std::move(h));
   }
   /// Schedules `h` at now() + dt (dt finite, >= 0). O(log n).
   event_id schedule_in(double dt, handler h) {
     if (!std::isfinite(dt) || dt < 0)
-      throw invalid_input("simulator::schedule_in: dt = " + format_number(dt) + ": must be finite and >= 0");
+      throw invalid_input(concat("simulator::schedule_in: dt = ", dt) + ": must be finite and >= 0");
     return insert(now_ + dt, std::move(h));
   }
 
@@ -82,7 +82,7 @@ public:
   /// unless a handler called stop().
   run_result run_until(double t_end) {
     if (!std::isfinite(t_end) || t_end < now_)
-      throw invalid_input("simulator::run_until: t = " + format_number(t_end) + " < now = " + format_number(now_) +
+      throw invalid_input(concat("simulator::run_until: t = ", t_end) + concat(" < now = ", now_) +
                           " or not finite");
     run_result r = loop(t_end);
     if (!r.stopped) now_ = t_end;
@@ -92,7 +92,7 @@ public:
   /// run_until(now() + dt).
   run_result run_for(double dt) {
     if (!std::isfinite(dt) || dt < 0)
-      throw invalid_input("simulator::run_for: dt = " + format_number(dt) + ": must be finite and >= 0");
+      throw invalid_input(concat("simulator::run_for: dt = ", dt) + ": must be finite and >= 0");
     return run_until(now_ + dt);
   }
   /// Fires events until none remain or a handler calls stop(); now() is the last event's time.

@@ -28,7 +28,7 @@ public:
       : sim_(sim), rate_(rate), g_(std::move(g)), f_(std::move(on_arrival)), stop_(stop) {
     check::finite_positive("poisson_source.rate", rate);
     check::finite("poisson_source.start", start);
-    if (start < sim.now()) check::fail("poisson_source.start", start, "must be >= now = " + format_number(sim.now()));
+    if (start < sim.now()) check::fail("poisson_source.start", start, concat("must be >= now = ", sim.now()));
     if (std::isnan(stop)) check::fail("poisson_source.stop", stop, "must not be NaN");
     schedule_from(start);
   }
@@ -63,7 +63,7 @@ public:
       : sim_(sim), period_(period), phase_(phase), f_(std::move(on_arrival)), stop_(stop) {
     check::finite_positive("periodic_source.period", period);
     check::finite("periodic_source.phase", phase);
-    if (phase < sim.now()) check::fail("periodic_source.phase", phase, "must be >= now = " + format_number(sim.now()));
+    if (phase < sim.now()) check::fail("periodic_source.phase", phase, concat("must be >= now = ", sim.now()));
     if (std::isnan(stop)) check::fail("periodic_source.stop", stop, "must not be NaN");
     schedule();
   }
@@ -93,13 +93,12 @@ public:
   trace_source(simulator& sim, std::span<const double> times, OnArrival on_arrival)
       : sim_(sim), times_(times.begin(), times.end()), f_(std::move(on_arrival)) {
     for (std::size_t i = 0; i < times_.size(); ++i) {
-      if (!std::isfinite(times_[i])) check::fail("times[" + std::to_string(i) + "]", times_[i], "must be finite");
+      if (!std::isfinite(times_[i])) check::fail(concat("times[", i) + "]", times_[i], "must be finite");
       if (i > 0 && times_[i] < times_[i - 1])
-        throw invalid_input("times[" + std::to_string(i) + "] = " + format_number(times_[i]) + " < times[" +
-                            std::to_string(i - 1) + "] = " + format_number(times_[i - 1]));
+        throw invalid_input(concat("times[", i) + concat("] = ", times_[i]) + concat(" < times[", i - 1) + concat("] = ", times_[i - 1]));
     }
     if (!times_.empty() && times_.front() < sim.now())
-      throw invalid_input("times[0] = " + format_number(times_.front()) + " < now = " + format_number(sim.now()));
+      throw invalid_input(concat("times[0] = ", times_.front()) + concat(" < now = ", sim.now()));
     schedule();
   }
   trace_source(const trace_source&) = delete;

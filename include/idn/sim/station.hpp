@@ -58,8 +58,8 @@ public:
   /// A job arrives now. Throws if j.cls >= classes or its service time is invalid.
   void arrive(const job& j) {
     if (j.cls >= cfg_.classes)
-      throw invalid_input("station::arrive: job " + std::to_string(j.id) + " cls = " + std::to_string(j.cls) +
-                          " >= classes = " + std::to_string(cfg_.classes));
+      throw invalid_input(concat("station::arrive: job ", j.id) + concat(" cls = ", j.cls) +
+                          concat(" >= classes = ", cfg_.classes));
     waiting w{j, sim_.now(), 0, false};
     if (!idle_.empty()) {
       const std::uint32_t s = idle_.back();
@@ -125,7 +125,7 @@ private:
     if (!w.started) {
       const double t = service_(static_cast<const job&>(w.j));
       if (!std::isfinite(t) || t < 0)
-        throw invalid_input("station: service time of job " + std::to_string(w.j.id) + " = " + format_number(t) +
+        throw invalid_input(concat("station: service time of job ", w.j.id) + concat(" = ", t) +
                             ": must be finite and >= 0");
       w.remaining = t;
       w.started = true;

@@ -49,7 +49,7 @@ public:
   /// Nearest-rank quantile x_(⌈q n⌉) for q ∈ (0, 1]; q = 0 gives the minimum. Sorts a cached
   /// copy lazily (O(n log n) after an add, O(1) otherwise). Throws on q ∉ [0,1] or no samples.
   double quantile(double q) const {
-    if (!(q >= 0 && q <= 1)) throw invalid_input("sample_stats::quantile: q = " + format_number(q) + ": must lie in [0, 1]");
+    if (!(q >= 0 && q <= 1)) throw invalid_input(concat("sample_stats::quantile: q = ", q) + ": must lie in [0, 1]");
     if (n_ == 0) throw invalid_input("sample_stats::quantile: no samples");
     if (!sorted_valid_) {
       sorted_.assign(samples_.begin(), samples_.end());
@@ -80,7 +80,7 @@ public:
   /// The level changes to `level` at time t (t >= the previous change). O(1).
   void set(double t, double level) {
     if (!(t >= last_))
-      throw invalid_input("time_weighted::set: t = " + format_number(t) + " < last change " + format_number(last_));
+      throw invalid_input(concat("time_weighted::set: t = ", t) + concat(" < last change ", last_));
     area_ += level_ * (t - last_);
     last_ = t;
     level_ = level;
@@ -89,7 +89,7 @@ public:
   /// Average over [t0, t_now]; the current level when t_now == t0. Throws if t_now < last change.
   double mean(double t_now) const {
     if (!(t_now >= last_))
-      throw invalid_input("time_weighted::mean: t = " + format_number(t_now) + " < last change " + format_number(last_));
+      throw invalid_input(concat("time_weighted::mean: t = ", t_now) + concat(" < last change ", last_));
     if (t_now == t0_) return level_;
     return (area_ + level_ * (t_now - last_)) / (t_now - t0_);
   }
@@ -116,9 +116,9 @@ struct batch_means_result {
 /// Batch means: drops the first n mod b samples, averages b consecutive batches, and reports
 /// SE = sd(batch means)/√b. Throws with fewer than 2 batches or fewer samples than batches. O(n).
 inline batch_means_result batch_means(std::span<const double> samples, std::size_t batches = 32) {
-  if (batches < 2) throw invalid_input("batch_means: batches = " + std::to_string(batches) + ": need at least 2");
+  if (batches < 2) throw invalid_input(concat("batch_means: batches = ", batches) + ": need at least 2");
   if (samples.size() < batches)
-    throw invalid_input("batch_means: " + std::to_string(samples.size()) + " samples < " + std::to_string(batches) +
+    throw invalid_input(concat("batch_means: ", samples.size()) + concat(" samples < ", batches) +
                         " batches");
   const std::size_t size = samples.size() / batches, skip = samples.size() % batches;
   double mean = 0, m2 = 0;

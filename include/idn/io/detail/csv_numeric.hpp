@@ -35,8 +35,7 @@ struct numeric_table {
 
 [[noreturn]] inline void ragged(const std::filesystem::path& f, std::size_t line_no, std::size_t got, std::size_t cols) {
   throw file_error(f, line_no, std::min(got, cols) + 1,
-                   "row " + std::to_string(line_no) + " has " + std::to_string(got) + " fields, header has " +
-                       std::to_string(cols));
+                   concat("row ", line_no) + concat(" has ", got) + concat(" fields, header has ", cols));
 }
 
 /// One cell's value, or a file_error naming row, column and token.
@@ -48,7 +47,7 @@ inline double cell(const std::filesystem::path& f, std::string_view field, std::
   if (!csv::parse_double(tok, v)) throw file_error(f, line_no, c + 1, "not a number", t.columns[c], std::string(tok));
   if ((std::isnan(v) && !o.allow_nan) || (std::isinf(v) && !o.allow_inf))
     throw file_error(f, line_no, c + 1,
-                     "row " + std::to_string(line_no) + ", column " + std::to_string(c + 1) + " '" + t.columns[c] +
+                     concat("row ", line_no) + concat(", column ", c + 1) + " '" + t.columns[c] +
                          "': " + (std::isnan(v) ? "NaN" : "inf") + " not allowed");
   return v;
 }

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "idn/core/format.hpp"
 #include "idn/io/file_error.hpp"
 
 namespace idn::io {
@@ -55,7 +56,7 @@ constexpr std::string_view dtype_name(dtype t) noexcept {
 /// numpy descr: "<f8", ">i4", "|u1", "|b1".
 inline std::string descr(dtype t, bool big_endian = false) {
   const char order = itemsize(t) == 1 ? '|' : (big_endian ? '>' : '<');
-  return std::string(1, order) + std::string(dtype_name(t));
+  return concat(order, dtype_name(t));
 }
 
 namespace detail {
@@ -194,8 +195,7 @@ inline npy_header parse_npy_header(const std::filesystem::path& f, std::span<con
   }
   const std::size_t expected = count * itemsize(h.type), actual = file_size - h.data_offset;
   if (expected != actual)
-    throw file_error(f, 0, 0, "payload is " + std::to_string(actual) + " bytes, shape x itemsize is " +
-                                  std::to_string(expected));
+    throw file_error(f, 0, 0, concat("payload is ", actual) + concat(" bytes, shape x itemsize is ", expected));
   return h;
 }
 
@@ -214,8 +214,7 @@ public:
     if (head.size() < 10 || std::memcmp(head.data(), magic, 6) != 0) throw file_error(f, 0, 0, "not an NPY file (bad magic)");
     const auto major = static_cast<unsigned char>(head[6]);
     if (major < 1 || major > 3)
-      throw file_error(f, 0, 0, "unsupported NPY version " + std::to_string(major) + "." +
-                                    std::to_string(static_cast<unsigned char>(head[7])));
+      throw file_error(f, 0, 0, concat("unsupported NPY version ", major) + concat(".", static_cast<unsigned char>(head[7])));
     std::size_t len = 0, pre = 10;
     if (major == 1) {
       len = static_cast<unsigned char>(head[8]) | (std::size_t{static_cast<unsigned char>(head[9])} << 8);
@@ -406,7 +405,7 @@ void validate(const std::filesystem::path& f, const npy_header& h, const T* v, s
     for (std::size_t c = first; c < first + n; ++c)
       if (bytes[c] > 1) {
         const auto [r, col] = position_of(h.shape, c);
-        throw file_error(f, r, col, "bool byte " + std::to_string(bytes[c]) + " is not 0 or 1");
+        throw file_error(f, r, col, concat("bool byte ", bytes[c]) + " is not 0 or 1");
       }
   }
 }
