@@ -181,6 +181,13 @@ private:
   std::size_t i_ = 0;
 };
 
+/// Element count of a shape.
+inline std::size_t element_count(const std::vector<std::size_t>& shape) noexcept {
+  std::size_t n = 1;
+  for (const auto d : shape) n *= d;
+  return n;
+}
+
 /// Parses and validates a header given the bytes from the file start through the header and the
 /// total file size (the payload must be exactly shape x itemsize bytes).
 inline npy_header parse_npy_header(const std::filesystem::path& f, std::span<const char> head, std::size_t file_size) {
@@ -264,22 +271,10 @@ private:
   void read(void* dst, std::size_t n) {
     if (n > 0 && std::fread(dst, 1, n, file_) != n) throw file_error(path_, 0, 0, "read failed or file truncated");
   }
-  static std::size_t element_count(const std::vector<std::size_t>& shape) noexcept {
-    std::size_t n = 1;
-    for (const auto d : shape) n *= d;
-    return n;
-  }
   std::filesystem::path path_;
   std::FILE* file_;
   npy_header header_;
 };
-
-/// Element count of a shape.
-inline std::size_t element_count(const std::vector<std::size_t>& shape) noexcept {
-  std::size_t n = 1;
-  for (const auto d : shape) n *= d;
-  return n;
-}
 
 /// For C-order flat index c, the file's flat index (different only in Fortran order). Callers
 /// iterate c in order and keep `idx` (the multi-index) updated: O(1) amortized per element.
