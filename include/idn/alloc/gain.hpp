@@ -1,0 +1,142 @@
+#pragma once
+/// The slot gain G(x) = C(ω) − C(x), its concave relaxation L(y), a supergradient of L, and
+/// cheapest-first serving (spec/alloc.md §2). Each is one scan per active type that stops at
+/// k*_ρ: O(num_types + Σ_active k*_ρ + num_vars), allocation-free once outputs are sized.
+#include <cmath>
+#include <cstddef>
+#include <string>
+
+#include <Eigen/Dense>
+
+#include "idn/alloc/network.hpp"
+#include "idn/core/format.hpp"
+
+namespace idn::alloc {
+
+namespace detail {
+inline void check_point(const char* where, const instance& in, const Eigen::Ref<const Eigen::VectorXd>& y, const batch& b) {
+  if (b.instance_uid() != in.uid()) fail(where, "batch was made by another instance");
+  if (static_cast<std::size_t>(y.size()) != in.num_vars())
+    fail(where, concat("y has ", y.size(), " entries, expected num_vars = ", in.num_vars()));
+  for (Eigen::Index j = 0; j < y.size(); ++j)
+    if (!std::isfinite(y[j])) fail(where, concat("y[", j, "] = ", y[j], ": must be finite"));
+}
+
+/// One type's scan: calls on_entry(e) for entries k ≤ k* (k* = first k with S_k ≥ r), returns
+/// L_ρ and sets cstar = C_{k*} (the fallback cost when no k qualifies). noexcept, no allocation.
+template <class OnEntry>
+double scan_type(const instance& in, const double* y, const batch& b, std::size_t t, double& cstar, OnEntry on_entry) noexcept {
+  const double r = b.requests()[static_cast<Eigen::Index>(t)];
+  const auto tb = in.type_begin();
+  const auto ev = in.entry_var();
+  const auto ec = in.entry_cost();
+  const double* cap = b.capacity().data();
+  const double fallback = in.fallback_cost()[t];
+  double s = 0, value = 0;
+  for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
+    on_entry(e);
+    s += cap[e] * y[ev[e]];
+    if (s >= r) {
+      cstar = ec[e];
+      return value + r * (fallback - ec[e]);
+    }
+    const double next = e + 1 < tb[t + 1] ? ec[e + 1] : fallback;
+    value += (next - ec[e]) * s;
+  }
+  cstar = fallback;
+  return value;
+}
+}  // namespace detail
+
+/// L(y) (= G(x) at 0/1 points). Throws on a size mismatch, non-finite y or a foreign batch.
+inline double gain(const instance& in, const Eigen::Ref<const Eigen::VectorXd>& y, const batch& b) {
+  detail::check_point("gain", in, y, b);
+  double total = 0, cstar = 0;
+  for (std::size_t t = 0; t < in.num_types(); ++t)
+    if (b.requests()[static_cast<Eigen::Index>(t)] > 0) total += detail::scan_type(in, y.data(), b, t, cstar, [](std::uint32_t) {});
+  return total;
+}
+
+/// Writes g ∈ ∂L(y): g_j = Σ_{(ρ,k): κ_ρk = j} l̃_ρk (C*_ρ − C_ρk)⁺; returns L(y). g is resized
+/// to num_vars (allocation only on the first call).
+inline double supergradient(const instance& in, const Eigen::Ref<const Eigen::VectorXd>& y, const batch& b,
+                            Eigen::VectorXd& g) {
+  detail::check_point("supergradient", in, y, b);
+  g.setZero(static_cast<Eigen::Index>(in.num_vars()));
+  const auto tb = in.type_begin();
+  const auto ev = in.entry_var();
+  const auto ec = in.entry_cost();
+  const double* cap = b.capacity().data();
+  double total = 0;
+  for (std::size_t t = 0; t < in.num_types(); ++t) {
+    if (b.requests()[static_cast<Eigen::Index>(t)] <= 0) continue;
+    double cstar = 0;
+    std::uint32_t last = tb[t];
+    total += detail::scan_type(in, y.data(), b, t, cstar, [&](std::uint32_t e) { last = e + 1; });
+    for (std::uint32_t e = tb[t]; e < last; ++e) {
+      const double d = cstar - ec[e];
+      if (d > 0) g[ev[e]] += cap[e] * d;
+    }
+  }
+  return total;
+}
+
+/// C*_ρ per type: the cost of the option serving the last type-ρ request (fallback if none).
+inline void marginal_costs(const instance& in, const Eigen::Ref<const Eigen::VectorXd>& y, const batch& b,
+                           Eigen::VectorXd& cstar) {
+  detail::check_point("marginal_costs", in, y, b);
+  cstar.resize(static_cast<Eigen::Index>(in.num_types()));
+  for (std::size_t t = 0; t < in.num_types(); ++t) {
+    double c = in.fallback_cost()[t];
+    if (b.requests()[static_cast<Eigen::Index>(t)] > 0) detail::scan_type(in, y.data(), b, t, c, [](std::uint32_t) {});
+    cstar[static_cast<Eigen::Index>(t)] = c;
+  }
+}
+
+/// C(ω) = Σ_ρ r_ρ C_ρK: the cost of serving every request from the fallback.
+inline double repository_cost(const instance& in, const batch& b) noexcept {
+  double c = 0;
+  for (std::size_t t = 0; t < in.num_types(); ++t) c += b.requests()[static_cast<Eigen::Index>(t)] * in.fallback_cost()[t];
+  return c;
+}
+
+struct serving_summary {
+  double cost = 0;            ///< C(x) = Σ z·C
+  double mean_latency_s = 0;  ///< request-weighted network + inference latency
+  double mean_accuracy = 0;   ///< request-weighted accuracy of the serving models
+  double fallback_share = 0;  ///< share of requests served by fallbacks
+};
+
+/// Serves the batch cheapest-first under allocation x (x_j > 0.5 counts as loaded).
+inline serving_summary serve(const instance& in, const Eigen::Ref<const Eigen::VectorXd>& x, const batch& b) {
+  detail::check_point("serve", in, x, b);
+  const auto tb = in.type_begin();
+  const auto ev = in.entry_var();
+  serving_summary s;
+  double total = 0, fb = 0;
+  for (std::size_t t = 0; t < in.num_types(); ++t) {
+    double left = b.requests()[static_cast<Eigen::Index>(t)];
+    if (left <= 0) continue;
+    total += left;
+    for (std::uint32_t e = tb[t]; e < tb[t + 1] && left > 0; ++e) {
+      if (!(x[ev[e]] > 0.5)) continue;
+      const double z = std::min(left, b.capacity()[e]);
+      left -= z;
+      s.cost += z * in.entry_cost()[e];
+      s.mean_latency_s += z * in.entry_latency()[e];
+      s.mean_accuracy += z * in.model_accuracy(in.var_model()[ev[e]]);
+    }
+    s.cost += left * in.fallback_cost()[t];
+    s.mean_latency_s += left * in.fallback_latency()[t];
+    s.mean_accuracy += left * in.model_accuracy(in.fallback_model()[t]);
+    fb += left;
+  }
+  if (total > 0) {
+    s.mean_latency_s /= total;
+    s.mean_accuracy /= total;
+    s.fallback_share = fb / total;
+  }
+  return s;
+}
+
+}  // namespace idn::alloc

@@ -1,0 +1,396 @@
+#pragma once
+/// The IDN builder (`network`), the compiled immutable `instance`, and validated `batch`es
+/// (spec/alloc.md §2-§4). compile() enumerates each request type's candidates, sorts them by
+/// (cost, pins first, hop, model), truncates after the first pin (the fallback), and lays the
+/// result out as CSR arrays with their transpose.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "idn/alloc/ids.hpp"
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
+
+namespace idn::alloc {
+
+/// What hosting model m on node v costs: s (bytes), D (s), L (requests per slot, +inf ok).
+struct option_data {
+  double size_bytes = 0;
+  double inference_delay_s = 0;
+  double capacity_per_slot = 0;
+};
+
+/// α (s per unit of inaccuracy) and ν (network latency factor; 2 charges the response path).
+struct cost_params {
+  double alpha_s = 0.0;
+  double network_factor = 1.0;
+};
+
+class instance;
+
+namespace detail {
+[[noreturn]] inline void fail(const char* where, const std::string& what) {
+  throw invalid_input(concat("idn::alloc::", where, ": ", what));
+}
+inline std::uint64_t next_instance_uid() noexcept {
+  static std::atomic<std::uint64_t> counter{0};
+  return ++counter;
+}
+}  // namespace detail
+
+/// The builder. Every call checks its arguments (§5) and throws invalid_input naming the
+/// function, field, index and value.
+class network {
+public:
+  task_id add_task(std::string name) {
+    tasks_.push_back(std::move(name));
+    return static_cast<task_id>(tasks_.size() - 1);
+  }
+  model_id add_model(task_id task, double accuracy, std::string name = {}) {
+    if (task >= tasks_.size()) detail::fail("network::add_model", concat("unknown task ", task));
+    if (!(accuracy >= 0 && accuracy <= 1))
+      detail::fail("network::add_model", concat("accuracy = ", accuracy, " for model ", models_.size(), ": must lie in [0, 1]"));
+    models_.push_back({task, accuracy, std::move(name)});
+    return static_cast<model_id>(models_.size() - 1);
+  }
+  node_id add_node(double budget_bytes, std::string name = {}) {
+    if (!std::isfinite(budget_bytes) || budget_bytes < 0)
+      detail::fail("network::add_node", concat("budget_bytes = ", budget_bytes, " for node ", nodes_.size(), ": must be finite and >= 0"));
+    nodes_.push_back({budget_bytes, std::move(name)});
+    return static_cast<node_id>(nodes_.size() - 1);
+  }
+  void add_link(node_id u, node_id v, double latency_s) {
+    check_node("network::add_link", u);
+    check_node("network::add_link", v);
+    if (u == v) detail::fail("network::add_link", concat("u == v = ", u, ": self-links are not allowed"));
+    if (!std::isfinite(latency_s) || latency_s < 0)
+      detail::fail("network::add_link", concat("latency_s = ", latency_s, " for link (", u, ", ", v, "): must be finite and >= 0"));
+    if (!links_.emplace(key(u, v), latency_s).second)
+      detail::fail("network::add_link", concat("duplicate link (", u, ", ", v, ")"));
+  }
+  void add_option(node_id v, model_id m, const option_data& d) {
+    check_node("network::add_option", v);
+    check_model("network::add_option", m);
+    const auto where = concat(" for (node ", v, ", model ", m, ")");
+    if (!std::isfinite(d.size_bytes) || d.size_bytes <= 0)
+      detail::fail("network::add_option", concat("size_bytes = ", d.size_bytes, where, ": must be finite and > 0"));
+    if (!std::isfinite(d.inference_delay_s) || d.inference_delay_s < 0)
+      detail::fail("network::add_option", concat("inference_delay_s = ", d.inference_delay_s, where, ": must be finite and >= 0"));
+    if (std::isnan(d.capacity_per_slot) || d.capacity_per_slot < 0)
+      detail::fail("network::add_option", concat("capacity_per_slot = ", d.capacity_per_slot, where, ": must be >= 0 (may be +inf)"));
+    if (hosted_.count(key_vm(v, m)))
+      detail::fail("network::add_option", concat("duplicate (node ", v, ", model ", m, "): already an option or a pin"));
+    hosted_[key_vm(v, m)] = false;
+    options_.push_back({v, m, d});
+  }
+  void pin(node_id v, model_id m, double inference_delay_s) {
+    check_node("network::pin", v);
+    check_model("network::pin", m);
+    if (!std::isfinite(inference_delay_s) || inference_delay_s < 0)
+      detail::fail("network::pin", concat("inference_delay_s = ", inference_delay_s, " for (node ", v, ", model ", m,
+                                          "): must be finite and >= 0"));
+    if (hosted_.count(key_vm(v, m)))
+      detail::fail("network::pin", concat("duplicate (node ", v, ", model ", m, "): already an option or a pin"));
+    hosted_[key_vm(v, m)] = true;
+    pins_.push_back({v, m, inference_delay_s});
+  }
+  type_id add_request_type(task_id task, std::vector<node_id> path) {
+    if (task >= tasks_.size()) detail::fail("network::add_request_type", concat("unknown task ", task));
+    if (path.empty()) detail::fail("network::add_request_type", concat("path of type ", types_.size(), " is empty"));
+    for (std::size_t h = 0; h < path.size(); ++h) {
+      check_node("network::add_request_type", path[h]);
+      for (std::size_t g = 0; g < h; ++g)
+        if (path[g] == path[h])
+          detail::fail("network::add_request_type", concat("path[", h, "] = node ", path[h], " repeats path[", g, "]"));
+      if (h > 0 && !links_.count(key(path[h - 1], path[h])))
+        detail::fail("network::add_request_type",
+                     concat("path[", h - 1, "] = ", path[h - 1], " and path[", h, "] = ", path[h], " are not linked"));
+    }
+    types_.push_back({task, std::move(path)});
+    return static_cast<type_id>(types_.size() - 1);
+  }
+
+  std::size_t num_nodes() const noexcept { return nodes_.size(); }
+  std::size_t num_models() const noexcept { return models_.size(); }
+  std::size_t num_tasks() const noexcept { return tasks_.size(); }
+  std::size_t num_types() const noexcept { return types_.size(); }
+
+  [[nodiscard]] instance compile(const cost_params& p = {}) const;
+
+private:
+  friend class instance;
+  struct model_rec { task_id task; double accuracy; std::string name; };
+  struct node_rec { double budget; std::string name; };
+  struct option_rec { node_id v; model_id m; option_data d; };
+  struct pin_rec { node_id v; model_id m; double delay; };
+  struct type_rec { task_id task; std::vector<node_id> path; };
+
+  static std::uint64_t key(node_id u, node_id v) noexcept {
+    return (std::uint64_t{std::min(u, v)} << 32) | std::max(u, v);
+  }
+  static std::uint64_t key_vm(node_id v, model_id m) noexcept { return (std::uint64_t{v} << 32) | m; }
+  void check_node(const char* where, node_id v) const {
+    if (v >= nodes_.size()) detail::fail(where, concat("unknown node ", v, " (", nodes_.size(), " nodes)"));
+  }
+  void check_model(const char* where, model_id m) const {
+    if (m >= models_.size()) detail::fail(where, concat("unknown model ", m, " (", models_.size(), " models)"));
+  }
+
+  std::vector<std::string> tasks_;
+  std::vector<model_rec> models_;
+  std::vector<node_rec> nodes_;
+  std::map<std::uint64_t, double> links_;
+  std::map<std::uint64_t, bool> hosted_;  // (v,m) -> pinned?
+  std::vector<option_rec> options_;
+  std::vector<pin_rec> pins_;
+  std::vector<type_rec> types_;
+};
+
+/// A compiled, validated, immutable IDN. Safe to share between threads.
+class instance {
+public:
+  std::size_t num_nodes() const noexcept { return budget_.size(); }
+  std::size_t num_vars() const noexcept { return static_cast<std::size_t>(size_.size()); }
+  std::size_t num_types() const noexcept { return fallback_cost_.size(); }
+  std::size_t num_entries() const noexcept { return entry_var_.size(); }
+  /// Node v owns vars [node_begin[v], node_begin[v+1]).
+  std::span<const std::uint32_t> node_begin() const noexcept { return node_begin_; }
+  std::span<const node_id> var_node() const noexcept { return var_node_; }
+  std::span<const model_id> var_model() const noexcept { return var_model_; }
+  const Eigen::VectorXd& size() const noexcept { return size_; }
+  const Eigen::VectorXd& capacity() const noexcept { return capacity_; }
+  const Eigen::VectorXd& budget() const noexcept { return budget_; }
+  /// CSR: type ρ owns entries [type_begin[ρ], type_begin[ρ+1]), cost-sorted, fallback excluded.
+  std::span<const std::uint32_t> type_begin() const noexcept { return type_begin_; }
+  std::span<const var_id> entry_var() const noexcept { return entry_var_; }
+  std::span<const double> entry_cost() const noexcept { return entry_cost_; }
+  std::span<const std::uint32_t> entry_hop() const noexcept { return entry_hop_; }
+  std::span<const double> fallback_cost() const noexcept { return fallback_cost_; }
+  std::span<const model_id> fallback_model() const noexcept { return fallback_model_; }
+  /// Transpose: the entries that list var j, in increasing type order.
+  std::span<const std::uint32_t> var_entry_begin() const noexcept { return var_entry_begin_; }
+  std::span<const std::uint32_t> var_entries() const noexcept { return var_entries_; }
+  /// Latency part (network + inference) of each entry's cost, and of each fallback (s).
+  std::span<const double> entry_latency() const noexcept { return entry_latency_; }
+  std::span<const double> fallback_latency() const noexcept { return fallback_latency_; }
+  task_id type_task(type_id t) const { return type_task_.at(t); }
+  std::span<const node_id> type_path(type_id t) const {
+    return std::span<const node_id>(path_nodes_).subspan(path_begin_.at(t), path_begin_.at(t + 1) - path_begin_.at(t));
+  }
+  double model_accuracy(model_id m) const { return model_accuracy_.at(m); }
+  /// Σ_j∈J_v s_j.
+  double node_total_size(node_id v) const { return node_total_.at(v); }
+  const cost_params& costs() const noexcept { return params_; }
+  /// Identifies this compiled instance (batches are bound to it).
+  std::uint64_t uid() const noexcept { return uid_; }
+
+private:
+  friend class network;
+  instance() = default;
+
+  cost_params params_;
+  std::uint64_t uid_ = 0;
+  std::vector<std::uint32_t> node_begin_;
+  std::vector<node_id> var_node_;
+  std::vector<model_id> var_model_;
+  Eigen::VectorXd size_, capacity_, budget_;
+  std::vector<double> node_total_;
+  std::vector<std::uint32_t> type_begin_;
+  std::vector<var_id> entry_var_;
+  std::vector<double> entry_cost_, entry_latency_;
+  std::vector<std::uint32_t> entry_hop_;
+  std::vector<double> fallback_cost_, fallback_latency_;
+  std::vector<model_id> fallback_model_;
+  std::vector<std::uint32_t> var_entry_begin_, var_entries_;
+  std::vector<task_id> type_task_;
+  std::vector<std::uint32_t> path_begin_;
+  std::vector<node_id> path_nodes_;
+  std::vector<double> model_accuracy_;
+};
+
+/// O(Σ_ρ c_ρ log c_ρ) with c_ρ candidates per type. Throws on §5 compile-time conditions.
+inline instance network::compile(const cost_params& p) const {
+  if (!std::isfinite(p.alpha_s) || p.alpha_s < 0)
+    detail::fail("network::compile", concat("alpha_s = ", p.alpha_s, ": must be finite and >= 0"));
+  if (!std::isfinite(p.network_factor) || p.network_factor < 0)
+    detail::fail("network::compile", concat("network_factor = ", p.network_factor, ": must be finite and >= 0"));
+  instance in;
+  in.params_ = p;
+  in.uid_ = detail::next_instance_uid();
+  const std::size_t V = nodes_.size();
+  // Variables: options grouped by node (stable in insertion order).
+  std::vector<std::size_t> order(options_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return options_[a].v < options_[b].v; });
+  const std::size_t n = options_.size();
+  in.size_.resize(static_cast<Eigen::Index>(n));
+  in.capacity_.resize(static_cast<Eigen::Index>(n));
+  in.budget_.resize(static_cast<Eigen::Index>(V));
+  in.node_begin_.assign(V + 1, 0);
+  in.node_total_.assign(V, 0.0);
+  std::map<std::uint64_t, var_id> var_of;  // (v,m) -> var
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto& o = options_[order[j]];
+    if (o.d.size_bytes > nodes_[o.v].budget)
+      detail::fail("network::compile", concat("size_bytes = ", o.d.size_bytes, " for (node ", o.v, ", model ", o.m,
+                                              ") exceeds the node's budget ", nodes_[o.v].budget));
+    in.var_node_.push_back(o.v);
+    in.var_model_.push_back(o.m);
+    in.size_[static_cast<Eigen::Index>(j)] = o.d.size_bytes;
+    in.capacity_[static_cast<Eigen::Index>(j)] = o.d.capacity_per_slot;
+    in.node_total_[o.v] += o.d.size_bytes;
+    ++in.node_begin_[o.v + 1];
+    var_of[key_vm(o.v, o.m)] = static_cast<var_id>(j);
+  }
+  for (std::size_t v = 0; v < V; ++v) {
+    in.node_begin_[v + 1] += in.node_begin_[v];
+    in.budget_[static_cast<Eigen::Index>(v)] = nodes_[v].budget;
+  }
+  for (const auto& m : models_) in.model_accuracy_.push_back(m.accuracy);
+  // Per node: its options and pins by task, for candidate enumeration.
+  struct cand { double cost, latency; bool pinned; std::uint32_t hop; model_id m; var_id j; };
+  std::vector<std::vector<std::pair<model_id, std::optional<var_id>>>> hosted_at(V);  // model, var (nullopt = pin)
+  std::map<std::uint64_t, double> pin_delay;
+  for (const auto& o : options_) hosted_at[o.v].push_back({o.m, var_of[key_vm(o.v, o.m)]});
+  for (const auto& pn : pins_) {
+    hosted_at[pn.v].push_back({pn.m, std::nullopt});
+    pin_delay[key_vm(pn.v, pn.m)] = pn.delay;
+  }
+  std::vector<std::vector<std::uint32_t>> var_lists(n);
+  in.type_begin_.push_back(0);
+  in.path_begin_.push_back(0);
+  std::vector<cand> cands;
+  for (std::size_t t = 0; t < types_.size(); ++t) {
+    const auto& ty = types_[t];
+    in.type_task_.push_back(ty.task);
+    in.path_nodes_.insert(in.path_nodes_.end(), ty.path.begin(), ty.path.end());
+    in.path_begin_.push_back(static_cast<std::uint32_t>(in.path_nodes_.size()));
+    cands.clear();
+    double prefix = 0;  // ν Σ_{h'<h} w, summed left to right
+    bool last_pins = false;
+    for (std::size_t h = 0; h < ty.path.size(); ++h) {
+      if (h > 0) prefix += p.network_factor * links_.at(key(ty.path[h - 1], ty.path[h]));
+      const node_id v = ty.path[h];
+      for (const auto& [m, var] : hosted_at[v]) {
+        if (models_[m].task != ty.task) continue;
+        const double delay = var ? options_[order[*var]].d.inference_delay_s : pin_delay[key_vm(v, m)];
+        const double lat = prefix + delay;
+        const double cost = lat + p.alpha_s * (1 - models_[m].accuracy);
+        cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : 0});
+        if (h + 1 == ty.path.size() && !var) last_pins = true;
+      }
+    }
+    if (!last_pins)
+      detail::fail("network::compile", concat("type ", t, ": the last path node ", ty.path.back(), " pins no model of task ", ty.task));
+    std::sort(cands.begin(), cands.end(), [](const cand& a, const cand& b) {
+      if (a.cost != b.cost) return a.cost < b.cost;
+      if (a.pinned != b.pinned) return a.pinned;
+      if (a.hop != b.hop) return a.hop < b.hop;
+      return a.m < b.m;
+    });
+    for (const cand& c : cands) {
+      if (c.pinned) {
+        in.fallback_cost_.push_back(c.cost);
+        in.fallback_latency_.push_back(c.latency);
+        in.fallback_model_.push_back(c.m);
+        break;
+      }
+      var_lists[c.j].push_back(static_cast<std::uint32_t>(in.entry_var_.size()));
+      in.entry_var_.push_back(c.j);
+      in.entry_cost_.push_back(c.cost);
+      in.entry_latency_.push_back(c.latency);
+      in.entry_hop_.push_back(c.hop);
+    }
+    in.type_begin_.push_back(static_cast<std::uint32_t>(in.entry_var_.size()));
+  }
+  in.var_entry_begin_.push_back(0);
+  for (const auto& l : var_lists) {
+    in.var_entries_.insert(in.var_entries_.end(), l.begin(), l.end());
+    in.var_entry_begin_.push_back(static_cast<std::uint32_t>(in.var_entries_.size()));
+  }
+  return in;
+}
+
+/// How default per-entry capacities l are derived when none are given.
+enum class capacity_split { none, even, proportional };
+
+/// One slot's requests r (per type) and capped capacities l̃ = min(l, r) (per entry), validated
+/// and bound to the instance that made it.
+class batch {
+public:
+  const Eigen::VectorXd& requests() const noexcept { return r_; }
+  const Eigen::VectorXd& capacity() const noexcept { return cap_; }
+  std::uint64_t instance_uid() const noexcept { return uid_; }
+
+private:
+  friend batch make_batch(const instance&, Eigen::VectorXd, std::optional<Eigen::VectorXd>, capacity_split);
+  Eigen::VectorXd r_, cap_;
+  std::uint64_t uid_ = 0;
+};
+
+/// Validates r (length num_types, finite, >= 0) and l (length num_entries, in [0, L]); without
+/// l, derives it from L with `split` (none: L; even: L shared evenly; proportional: ∝ r among the
+/// active types listing the variable). O(num_entries).
+inline batch make_batch(const instance& in, Eigen::VectorXd requests, std::optional<Eigen::VectorXd> capacity = {},
+                        capacity_split split = capacity_split::none) {
+  if (static_cast<std::size_t>(requests.size()) != in.num_types())
+    detail::fail("make_batch", concat("requests has ", requests.size(), " entries, expected num_types = ", in.num_types()));
+  for (Eigen::Index t = 0; t < requests.size(); ++t)
+    if (!std::isfinite(requests[t]) || requests[t] < 0)
+      detail::fail("make_batch", concat("requests[", t, "] = ", requests[t], ": must be finite and >= 0"));
+  const auto tb = in.type_begin();
+  const auto ev = in.entry_var();
+  const std::size_t E = in.num_entries();
+  Eigen::VectorXd l(static_cast<Eigen::Index>(E));
+  if (capacity) {
+    if (static_cast<std::size_t>(capacity->size()) != E)
+      detail::fail("make_batch", concat("capacity has ", capacity->size(), " entries, expected num_entries = ", E));
+    for (std::size_t t = 0; t < in.num_types(); ++t)
+      for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
+        const double c = (*capacity)[e], L = in.capacity()[ev[e]];
+        if (std::isnan(c) || c < 0 || c > L)
+          detail::fail("make_batch", concat("capacity[", e, "] = ", c, " for (type ", t, ", entry ", e - tb[t],
+                                            "): must lie in [0, L = ", L, "]"));
+        l[e] = c;
+      }
+  } else {
+    for (std::size_t e = 0; e < E; ++e) l[static_cast<Eigen::Index>(e)] = in.capacity()[ev[e]];
+    if (split != capacity_split::none) {
+      const std::size_t n = in.num_vars();
+      std::vector<double> share(n, 0.0);  // active count or Σ r per var
+      for (std::size_t t = 0; t < in.num_types(); ++t) {
+        if (requests[static_cast<Eigen::Index>(t)] <= 0) continue;
+        for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e)
+          share[ev[e]] += split == capacity_split::even ? 1.0 : requests[static_cast<Eigen::Index>(t)];
+      }
+      for (std::size_t t = 0; t < in.num_types(); ++t) {
+        const double r = requests[static_cast<Eigen::Index>(t)];
+        for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
+          const double w = share[ev[e]];
+          if (r <= 0 || w <= 0) continue;
+          l[e] *= (split == capacity_split::even ? 1.0 : r) / w;
+        }
+      }
+    }
+  }
+  for (std::size_t t = 0; t < in.num_types(); ++t)
+    for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) l[e] = std::min(l[e], requests[static_cast<Eigen::Index>(t)]);
+  batch b;
+  b.r_ = std::move(requests);
+  b.cap_ = std::move(l);
+  b.uid_ = in.uid();
+  return b;
+}
+
+}  // namespace idn::alloc

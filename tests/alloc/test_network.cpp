@@ -1,0 +1,142 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "idn/alloc/network.hpp"
+#include "random_idn.hpp"
+
+using namespace idn::alloc;
+
+namespace {
+// access(0) -- edge(1) -- cloud(2); the cloud pins model 0.
+network small() {
+  network n;
+  const task_id t = n.add_task("classify");
+  n.add_model(t, 0.7, "small");   // 0
+  n.add_model(t, 0.9, "large");   // 1
+  n.add_node(10, "access");
+  n.add_node(100, "edge");
+  n.add_node(0, "cloud");
+  n.add_link(0, 1, 0.005);
+  n.add_link(1, 2, 0.030);
+  n.pin(2, 0, 0.002);
+  n.add_option(0, 0, {5, 0.020, 10});
+  n.add_option(1, 1, {50, 0.004, INFINITY});
+  n.add_option(1, 0, {5, 0.001, 3});
+  n.add_request_type(t, {0, 1, 2});
+  return n;
+}
+}  // namespace
+
+TEST_CASE("compile: costs, sort key, truncation at the fallback, CSR and transpose") {
+  const instance in = small().compile({0.1, 1.0});
+  REQUIRE(in.num_vars() == 3);
+  REQUIRE(in.num_types() == 1);
+  CHECK(in.node_begin()[0] == 0);
+  CHECK(in.node_begin()[1] == 1);
+  CHECK(in.node_begin()[3] == 3);
+  // Costs (α = 0.1): edge large 0.005+0.004+0.01; edge small 0.005+0.001+0.03; access small 0.020+0.03;
+  // cloud pin 0.035+0.002+0.03.
+  const auto ec = in.entry_cost();
+  REQUIRE(in.num_entries() == 3);
+  CHECK(in.var_model()[in.entry_var()[0]] == 1);  // edge, large
+  CHECK(ec[0] == doctest::Approx(0.019));
+  CHECK(ec[1] == doctest::Approx(0.036));
+  CHECK(ec[2] == doctest::Approx(0.050));
+  CHECK(in.fallback_cost()[0] == doctest::Approx(0.067));
+  CHECK(in.fallback_model()[0] == 0);
+  for (std::size_t e = 1; e < in.num_entries(); ++e) CHECK(ec[e - 1] <= ec[e]);
+  // Transpose: each var lists its entries.
+  for (std::size_t j = 0; j < in.num_vars(); ++j)
+    for (std::uint32_t k = in.var_entry_begin()[j]; k < in.var_entry_begin()[j + 1]; ++k)
+      CHECK(in.entry_var()[in.var_entries()[k]] == j);
+}
+
+TEST_CASE("compile: random IDNs: sorted lists end before the first pin; transpose in increasing type order") {
+  idn::rng g(310);
+  for (int k = 0; k < 500; ++k) {
+    auto d = idn::test::random_idn(g);
+    const instance in = d.net.compile({d.alpha, d.nu});
+    const auto tb = in.type_begin();
+    for (std::size_t t = 0; t < in.num_types(); ++t) {
+      for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
+        REQUIRE(in.entry_cost()[e] <= in.fallback_cost()[t]);
+        if (e > tb[t]) REQUIRE(in.entry_cost()[e - 1] <= in.entry_cost()[e]);
+      }
+    }
+    std::size_t total = 0;
+    for (std::size_t j = 0; j < in.num_vars(); ++j) {
+      for (std::uint32_t k = in.var_entry_begin()[j]; k + 1 < in.var_entry_begin()[j + 1]; ++k)
+        REQUIRE(in.var_entries()[k] < in.var_entries()[k + 1]);
+      total += in.var_entry_begin()[j + 1] - in.var_entry_begin()[j];
+    }
+    REQUIRE(total == in.num_entries());
+  }
+}
+
+TEST_CASE("network: every §5 builder condition names the field and value") {
+  network n;
+  const task_id t = n.add_task("t");
+  CHECK_THROWS_WITH_AS(n.add_model(7, 0.5), doctest::Contains("unknown task 7"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_model(t, 1.5), doctest::Contains("accuracy = 1.5"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_model(t, NAN), doctest::Contains("accuracy = nan"), idn::invalid_input);
+  const model_id m = n.add_model(t, 0.5);
+  CHECK_THROWS_WITH_AS(n.add_node(-1), doctest::Contains("budget_bytes = -1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_node(INFINITY), doctest::Contains("budget_bytes = inf"), idn::invalid_input);
+  n.add_node(10);
+  n.add_node(10);
+  n.add_node(0);
+  CHECK_THROWS_WITH_AS(n.add_link(0, 9, 1), doctest::Contains("unknown node 9"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_link(1, 1, 1), doctest::Contains("u == v = 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_link(0, 1, -0.5), doctest::Contains("latency_s = -0.5"), idn::invalid_input);
+  n.add_link(0, 1, 0.01);
+  CHECK_THROWS_WITH_AS(n.add_link(1, 0, 0.01), doctest::Contains("duplicate link (1, 0)"), idn::invalid_input);
+  n.add_link(1, 2, 0.01);
+  CHECK_THROWS_WITH_AS(n.add_option(5, m, {1, 0, 1}), doctest::Contains("unknown node 5"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(0, 4, {1, 0, 1}), doctest::Contains("unknown model 4"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(0, m, {-1, 0, 1}), "idn::alloc::network::add_option: size_bytes = -1 for (node 0, model 0): must be finite and > 0",
+                       idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(0, m, {1, -2, 1}), doctest::Contains("inference_delay_s = -2"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(0, m, {1, 0, NAN}), doctest::Contains("capacity_per_slot = nan"), idn::invalid_input);
+  n.add_option(0, m, {1, 0, INFINITY});
+  CHECK_THROWS_WITH_AS(n.add_option(0, m, {1, 0, 1}), doctest::Contains("duplicate (node 0, model 0)"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.pin(0, m, 0.1), doctest::Contains("duplicate (node 0, model 0)"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.pin(2, m, -1), doctest::Contains("inference_delay_s = -1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(3, {0}), doctest::Contains("unknown task 3"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {}), doctest::Contains("is empty"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {0, 1, 0}), doctest::Contains("path[2] = node 0 repeats path[0]"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {0, 2}), doctest::Contains("are not linked"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {0, 7}), doctest::Contains("unknown node 7"), idn::invalid_input);
+  n.add_request_type(t, {0, 1, 2});
+  CHECK_THROWS_WITH_AS(n.compile(), doctest::Contains("pins no model of task 0"), idn::invalid_input);
+  n.pin(2, m, 0.1);
+  CHECK_NOTHROW(n.compile());
+  CHECK_THROWS_WITH_AS(n.compile({-1, 1}), doctest::Contains("alpha_s = -1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.compile({0, NAN}), doctest::Contains("network_factor = nan"), idn::invalid_input);
+  network big = n;
+  big.add_option(1, m, {11, 0, 1});  // node 1 has budget 10
+  CHECK_THROWS_WITH_AS(big.compile(), doctest::Contains("size_bytes = 11 for (node 1, model 0) exceeds the node's budget 10"),
+                       idn::invalid_input);
+}
+
+TEST_CASE("make_batch: validation, capping, and capacity splits") {
+  const instance in = small().compile({0.1, 1.0});
+  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Zero(2)), doctest::Contains("expected num_types = 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, -1)), doctest::Contains("requests[0] = -1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, NAN)), doctest::Contains("requests[0] = nan"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, 5), Eigen::VectorXd::Zero(2)),
+                       doctest::Contains("expected num_entries = 3"), idn::invalid_input);
+  Eigen::VectorXd l(3);
+  l << 1, 4, 3;  // entry 1 is (edge, small) with L = 3
+  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, 5), l), doctest::Contains("capacity[1] = 4 for (type 0, entry 1)"),
+                       idn::invalid_input);
+  l << 1, 2, 3;
+  const batch b = make_batch(in, Eigen::VectorXd::Constant(1, 2.5), l);
+  CHECK(b.capacity()[0] == 1);
+  CHECK(b.capacity()[1] == 2);
+  CHECK(b.capacity()[2] == 2.5);  // capped at r
+  const batch d = make_batch(in, Eigen::VectorXd::Constant(1, 100));
+  CHECK(std::isinf(in.capacity()[in.entry_var()[0]]));
+  CHECK(d.capacity()[0] == 100);
+}
