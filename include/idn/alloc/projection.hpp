@@ -1,0 +1,307 @@
+#pragma once
+/// Exact projections of one node's point onto Y_v = {y ∈ [0,1]^n : Σ s y = b} (spec/alloc.md
+/// §2, §4). Entropic (Bregman for Φ = Σ s y ln y): y_j = min(1, c ŷ_j). Euclidean: y_j =
+/// clip(ŷ_j − τ s_j, 0, 1). Both find the saturated/free/zero sets by a randomized search over
+/// breakpoints in expected O(n) (pivots from an internal idn::rng with a fixed seed), then
+/// recompute the multiplier in one pass in index order. The *_sorted references classify by
+/// sorting, O(n log n), and are kept for tests and benchmarks.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "idn/alloc/network.hpp"
+#include "idn/core/format.hpp"
+#include "idn/core/random.hpp"
+
+namespace idn::alloc {
+
+struct projection_result {
+  double multiplier = 0;  ///< c (entropic) or τ (Euclidean)
+  std::size_t saturated = 0;  ///< coordinates at 1
+  bool slack = false;     ///< Σ s ≤ b: y = 1
+};
+
+/// Scratch space for the projections; grows only (allocation-free once it has seen the largest n).
+class projection_workspace {
+public:
+  explicit projection_workspace(std::size_t n_max = 0) { reserve(n_max); }
+  void reserve(std::size_t n) {
+    if (undecided_.size() < n) {
+      undecided_.resize(n);
+      state_.resize(n);
+    }
+  }
+
+private:
+  friend struct projection_kernels;
+  std::vector<std::uint32_t> undecided_;
+  std::vector<std::uint8_t> state_;  // 0 free, 1 saturated, 2 zero
+};
+
+struct projection_kernels {
+  enum : std::uint8_t { free_ = 0, sat_ = 1, zero_ = 2 };
+  using cref = Eigen::Ref<const Eigen::VectorXd>;
+  using ref = Eigen::Ref<Eigen::VectorXd>;
+
+  static double validate(const char* where, const cref& s, double b, const cref& yhat, Eigen::Index ysize, bool entropic) {
+    if (s.size() != yhat.size() || ysize != s.size())
+      detail::fail(where, concat("size mismatch: s has ", s.size(), ", yhat ", yhat.size(), ", y ", ysize));
+    if (!std::isfinite(b) || b < 0) detail::fail(where, concat("b = ", b, ": must be finite and >= 0"));
+    double total = 0;
+    for (Eigen::Index j = 0; j < s.size(); ++j) {
+      if (!std::isfinite(s[j]) || s[j] <= 0) detail::fail(where, concat("s[", j, "] = ", s[j], ": must be finite and > 0"));
+      if (!std::isfinite(yhat[j])) detail::fail(where, concat("yhat[", j, "] = ", yhat[j], ": must be finite"));
+      if (entropic && yhat[j] <= 0) detail::fail(where, concat("yhat[", j, "] = ", yhat[j], ": must be > 0 (entropic)"));
+      total += s[j];
+    }
+    if (!std::isfinite(total)) detail::fail(where, concat("sum of s overflows (", total, ")"));
+    return total;
+  }
+
+  // ---- entropic -----------------------------------------------------------------------------
+  /// From a classification (state: sat or free), computes c and y in index order. Free values
+  /// are rescaled by the largest free ŷ's power of two; any free coordinate whose c·ŷ reaches 1
+  /// is moved to the saturated set and c recomputed (guards against underflow misclassification).
+  static projection_result finish_entropic(const cref& s, double b, const cref& yhat, ref y, std::uint8_t* state) {
+    const Eigen::Index n = s.size();
+    double c_scaled = 0;
+    int e_free = 0;
+    for (int guard = 0; guard <= 2 * n + 2; ++guard) {
+      double s_sat = 0, max_free = 0;
+      for (Eigen::Index j = 0; j < n; ++j) {
+        if (state[j] == sat_) s_sat += s[j];
+        else max_free = std::max(max_free, yhat[j]);
+      }
+      if (s_sat > b) {  // too many saturated (a near-degenerate budget): free the smallest ŷ, then retry
+        Eigen::Index victim = -1;
+        for (Eigen::Index j = 0; j < n; ++j)
+          if (state[j] == sat_ && (victim < 0 || yhat[j] <= yhat[victim])) victim = j;
+        state[victim] = free_;
+        continue;
+      }
+      if (max_free == 0) { c_scaled = 0; break; }
+      std::frexp(max_free, &e_free);
+      double w = 0;
+      for (Eigen::Index j = 0; j < n; ++j)
+        if (state[j] != sat_) w += s[j] * std::ldexp(yhat[j], -e_free);
+      c_scaled = w > 0 ? std::max(0.0, (b - s_sat) / w) : 0.0;
+      bool moved = false;
+      for (Eigen::Index j = 0; j < n; ++j)
+        if (state[j] != sat_ && c_scaled * std::ldexp(yhat[j], -e_free) >= 1) { state[j] = sat_; moved = true; }
+      if (!moved) break;
+    }
+    projection_result r;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (state[j] == sat_) { y[j] = 1; ++r.saturated; }
+      else y[j] = std::min(1.0, c_scaled * std::ldexp(yhat[j], -e_free));
+    }
+    r.multiplier = std::ldexp(c_scaled, -e_free);
+    return r;
+  }
+
+  static projection_result entropic(const cref& s, double b, const cref& yhat, ref y, projection_workspace& ws) {
+    const double total = validate("project_entropic", s, b, yhat, y.size(), true);
+    const auto n = static_cast<std::size_t>(s.size());
+    if (total <= b) { y.setOnes(); return {0, n, true}; }
+    ws.reserve(n);
+    std::uint32_t* u = ws.undecided_.data();
+    std::uint8_t* st = ws.state_.data();
+    int e_max = 0;
+    std::frexp(yhat.maxCoeff(), &e_max);  // v = ŷ·2^-e_max ∈ (0, 1): exact rescaling
+    std::size_t m = n;
+    for (std::size_t j = 0; j < n; ++j) { u[j] = static_cast<std::uint32_t>(j); st[j] = free_; }
+    double s_sat = 0, w = 0;              // known saturated Σs; known free Σ s·v
+    double sat_thr = INFINITY, free_thr = 0;  // v >= sat_thr saturated; v <= free_thr free
+    idn::rng g(0x1d9a11c0ULL);
+    while (m > 0) {
+      const double p = std::ldexp(yhat[u[g() % m]], -e_max);
+      double phi = s_sat + (w > 0 ? w / p : 0.0);  // φ(c = 1/p)
+      for (std::size_t k = 0; k < m; ++k) {
+        const double v = std::ldexp(yhat[u[k]], -e_max);
+        phi += s[u[k]] * std::min(1.0, v / p);
+      }
+      if (phi <= b) sat_thr = std::min(sat_thr, p);
+      else free_thr = std::max(free_thr, p);
+      std::size_t keep = 0;
+      for (std::size_t k = 0; k < m; ++k) {
+        const std::uint32_t j = u[k];
+        const double v = std::ldexp(yhat[j], -e_max);
+        if (v >= sat_thr) { st[j] = sat_; s_sat += s[j]; }
+        else if (v <= free_thr) { w += s[j] * v; }
+        else u[keep++] = j;
+      }
+      m = keep;
+    }
+    return finish_entropic(s, b, yhat, y, st);
+  }
+
+  static projection_result entropic_sorted(const cref& s, double b, const cref& yhat, ref y) {
+    const double total = validate("project_entropic_sorted", s, b, yhat, y.size(), true);
+    const auto n = static_cast<std::size_t>(s.size());
+    if (total <= b) { y.setOnes(); return {0, n, true}; }
+    std::vector<std::uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t c) { return yhat[a] > yhat[c]; });
+    // Top-k saturated: c_k = (b − S_k)/W_k, valid if c_k·ŷ_(k) < 1 <= c_k·ŷ_(k−1). long double sums.
+    std::vector<long double> suffix(n + 1, 0.0L);
+    for (std::size_t k = n; k-- > 0;) suffix[k] = suffix[k + 1] + static_cast<long double>(s[order[k]]) * yhat[order[k]];
+    long double s_k = 0;
+    std::size_t k = 0;
+    for (; k < n; ++k) {
+      const long double c = (static_cast<long double>(b) - s_k) / suffix[k];
+      if (c * yhat[order[k]] < 1) break;
+      s_k += s[order[k]];
+    }
+    std::vector<std::uint8_t> state(n, free_);
+    for (std::size_t i = 0; i < k; ++i) state[order[i]] = sat_;
+    return finish_entropic(s, b, yhat, y, state.data());
+  }
+
+  // ---- Euclidean ----------------------------------------------------------------------------
+  static projection_result finish_euclidean(const cref& s, double b, const cref& yhat, ref y, const std::uint8_t* state,
+                                            double lo, double hi) {
+    const Eigen::Index n = s.size();
+    double s1 = 0, a = 0, q = 0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (state[j] == sat_) s1 += s[j];
+      else if (state[j] == free_) { a += s[j] * yhat[j]; q += s[j] * s[j]; }
+    }
+    double tau = q > 0 ? (a - b + s1) / q : (std::isfinite(lo) ? lo : hi);
+    projection_result r;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (state[j] == sat_) { y[j] = 1; ++r.saturated; }
+      else if (state[j] == zero_) y[j] = 0;
+      else y[j] = std::clamp(std::fma(-tau, s[j], yhat[j]), 0.0, 1.0);
+    }
+    // τ itself carries a relative rounding error of 1e-16, which s_j·τ turns into an absolute
+    // error in y far above 1e-12 when |ŷ| is large. Newton-correct the free coordinates directly:
+    // y_j += s_j R / Q with R = b − Σ s y (compensated sum); that is the projection for
+    // τ − R/Q without representing that τ to more digits than a double has.
+    for (int round = 0; round < 3 && q > 0; ++round) {
+      double sum = 0, comp = 0, qf = 0;
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const double term = s[j] * y[j], t = sum + term;
+        comp += std::abs(sum) >= std::abs(term) ? (sum - t) + term : (term - t) + sum;
+        sum = t;
+        if (state[j] == free_ && y[j] > 0 && y[j] < 1) qf += s[j] * s[j];
+      }
+      const double resid = b - (sum + comp);
+      if (qf == 0 || resid == 0) break;
+      const double shift = resid / qf;
+      for (Eigen::Index j = 0; j < n; ++j)
+        if (state[j] == free_ && y[j] > 0 && y[j] < 1) y[j] = std::clamp(y[j] + s[j] * shift, 0.0, 1.0);
+      tau -= shift;
+    }
+    r.multiplier = tau;
+    return r;
+  }
+
+  static std::uint8_t classify(double t1, double t0, double lo, double hi) noexcept {
+    if (hi <= t1) return sat_;
+    if (lo >= t0) return zero_;
+    if (t1 <= lo && t0 >= hi) return free_;
+    return 3;  // undecided
+  }
+
+  static projection_result euclidean(const cref& s, double b, const cref& yhat, ref y, projection_workspace& ws) {
+    const double total = validate("project_euclidean", s, b, yhat, y.size(), false);
+    const auto n = static_cast<std::size_t>(s.size());
+    if (total <= b) { y.setOnes(); return {0, n, true}; }
+    ws.reserve(n);
+    std::uint32_t* u = ws.undecided_.data();
+    std::uint8_t* st = ws.state_.data();
+    std::size_t m = n;
+    for (std::size_t j = 0; j < n; ++j) u[j] = static_cast<std::uint32_t>(j);
+    double s1 = 0, a = 0, q = 0, lo = -INFINITY, hi = INFINITY;
+    idn::rng g(0x1d9a11c0ULL);
+    while (m > 0) {
+      const std::uint32_t j = u[g() % m];
+      const double t1 = (yhat[j] - 1) / s[j], t0 = yhat[j] / s[j];
+      const bool in1 = t1 > lo && t1 < hi, in0 = t0 > lo && t0 < hi;
+      const double p = (in1 && in0) ? ((g() & 1) ? t1 : t0) : (in1 ? t1 : t0);
+      double phi = s1 + a - p * q;
+      for (std::size_t k = 0; k < m; ++k) {
+        const std::uint32_t i = u[k];
+        phi += s[i] * std::clamp(std::fma(-p, s[i], yhat[i]), 0.0, 1.0);
+      }
+      if (phi > b) lo = p;
+      else if (phi < b) hi = p;
+      else lo = hi = p;
+      std::size_t keep = 0;
+      for (std::size_t k = 0; k < m; ++k) {
+        const std::uint32_t i = u[k];
+        const std::uint8_t c = classify((yhat[i] - 1) / s[i], yhat[i] / s[i], lo, hi);
+        st[i] = c;
+        if (c == sat_) s1 += s[i];
+        else if (c == free_) { a += s[i] * yhat[i]; q += s[i] * s[i]; }
+        else if (c == 3) u[keep++] = i;
+      }
+      m = keep;
+    }
+    return finish_euclidean(s, b, yhat, y, st, lo, hi);
+  }
+
+  static projection_result euclidean_sorted(const cref& s, double b, const cref& yhat, ref y) {
+    const double total = validate("project_euclidean_sorted", s, b, yhat, y.size(), false);
+    const auto n = static_cast<std::size_t>(s.size());
+    if (total <= b) { y.setOnes(); return {0, n, true}; }
+    std::vector<double> pts;
+    pts.reserve(2 * n);
+    for (std::uint32_t j = 0; j < n; ++j) {
+      pts.push_back((yhat[j] - 1) / s[j]);
+      pts.push_back(yhat[j] / s[j]);
+    }
+    std::sort(pts.begin(), pts.end());
+    // φ(τ) = Σ s·clip(ŷ − τ s, 0, 1), evaluated directly (long double); non-increasing in τ.
+    auto phi = [&](double tau) {
+      long double total_phi = 0;
+      for (Eigen::Index j = 0; j < s.size(); ++j)
+        total_phi += static_cast<long double>(s[j]) * std::clamp(std::fma(-tau, s[j], yhat[j]), 0.0, 1.0);
+      return total_phi;
+    };
+    // Binary search for the first breakpoint with φ <= b (the last one always qualifies).
+    std::size_t first = 0, count = pts.size();
+    while (count > 0) {
+      const std::size_t half = count / 2;
+      if (phi(pts[first + half]) > b) { first += half + 1; count -= half + 1; }
+      else count = half;
+    }
+    const double hi = pts[std::min(first, pts.size() - 1)];
+    const double lo = first > 0 ? pts[first - 1] : -INFINITY;
+    std::vector<std::uint8_t> state(n);
+    for (std::uint32_t j = 0; j < n; ++j) state[j] = classify((yhat[j] - 1) / s[j], yhat[j] / s[j], lo, hi);
+    for (auto& c : state) if (c == 3) c = free_;  // cannot happen: every breakpoint is outside (lo, hi)
+    return finish_euclidean(s, b, yhat, y, state.data(), lo, hi);
+  }
+};
+
+/// Entropic projection: y_j = min(1, c ŷ_j) with Σ s y = b. ŷ > 0. y may alias ŷ. Expected O(n).
+inline projection_result project_entropic(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
+                                          const Eigen::Ref<const Eigen::VectorXd>& yhat, Eigen::Ref<Eigen::VectorXd> y,
+                                          projection_workspace& ws) {
+  return projection_kernels::entropic(s, b, yhat, y, ws);
+}
+/// Euclidean projection: y_j = clip(ŷ_j − τ s_j, 0, 1) with Σ s y = b. y may alias ŷ. Expected O(n).
+inline projection_result project_euclidean(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
+                                           const Eigen::Ref<const Eigen::VectorXd>& yhat, Eigen::Ref<Eigen::VectorXd> y,
+                                           projection_workspace& ws) {
+  return projection_kernels::euclidean(s, b, yhat, y, ws);
+}
+/// Sort-and-scan reference of project_entropic, O(n log n).
+inline projection_result project_entropic_sorted(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
+                                                 const Eigen::Ref<const Eigen::VectorXd>& yhat, Eigen::Ref<Eigen::VectorXd> y) {
+  return projection_kernels::entropic_sorted(s, b, yhat, y);
+}
+/// Sort-and-scan reference of project_euclidean, O(n log n).
+inline projection_result project_euclidean_sorted(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
+                                                  const Eigen::Ref<const Eigen::VectorXd>& yhat, Eigen::Ref<Eigen::VectorXd> y) {
+  return projection_kernels::euclidean_sorted(s, b, yhat, y);
+}
+
+}  // namespace idn::alloc
