@@ -35,6 +35,8 @@ public:
     if (undecided_.size() < n) {
       undecided_.resize(n);
       state_.resize(n);
+      a_.resize(n);
+      b_.resize(n);
     }
   }
 
@@ -42,10 +44,21 @@ private:
   friend struct projection_kernels;
   std::vector<std::uint32_t> undecided_;
   std::vector<std::uint8_t> state_;  // 0 free, 1 saturated, 2 zero
+  std::vector<double> a_, b_;        // entropic: rescaled ŷ; Euclidean: breakpoints t1, t0
 };
 
 struct projection_kernels {
   enum : std::uint8_t { free_ = 0, sat_ = 1, zero_ = 2 };
+
+  /// x·2^-e: one exact multiply when 2^-e is a normal double, else ldexp.
+  struct pow2_scale {
+    int e;
+    double factor;
+    explicit pow2_scale(int exponent) : e(exponent), factor(std::ldexp(1.0, -exponent)) {}
+    double operator()(double x) const noexcept {
+      return (std::isfinite(factor) && factor >= std::numeric_limits<double>::min()) ? x * factor : std::ldexp(x, -e);
+    }
+  };
   using cref = Eigen::Ref<const Eigen::VectorXd>;
   using ref = Eigen::Ref<Eigen::VectorXd>;
 
@@ -87,19 +100,21 @@ struct projection_kernels {
       }
       if (max_free == 0) { c_scaled = 0; break; }
       std::frexp(max_free, &e_free);
+      const pow2_scale scale(e_free);
       double w = 0;
       for (Eigen::Index j = 0; j < n; ++j)
-        if (state[j] != sat_) w += s[j] * std::ldexp(yhat[j], -e_free);
+        if (state[j] != sat_) w += s[j] * scale(yhat[j]);
       c_scaled = w > 0 ? std::max(0.0, (b - s_sat) / w) : 0.0;
       bool moved = false;
       for (Eigen::Index j = 0; j < n; ++j)
-        if (state[j] != sat_ && c_scaled * std::ldexp(yhat[j], -e_free) >= 1) { state[j] = sat_; moved = true; }
+        if (state[j] != sat_ && c_scaled * scale(yhat[j]) >= 1) { state[j] = sat_; moved = true; }
       if (!moved) break;
     }
     projection_result r;
+    const pow2_scale scale(e_free);
     for (Eigen::Index j = 0; j < n; ++j) {
       if (state[j] == sat_) { y[j] = 1; ++r.saturated; }
-      else y[j] = std::min(1.0, c_scaled * std::ldexp(yhat[j], -e_free));
+      else y[j] = std::min(1.0, c_scaled * scale(yhat[j]));
     }
     r.multiplier = std::ldexp(c_scaled, -e_free);
     return r;
@@ -114,26 +129,32 @@ struct projection_kernels {
     std::uint8_t* st = ws.state_.data();
     int e_max = 0;
     std::frexp(yhat.maxCoeff(), &e_max);  // v = ŷ·2^-e_max ∈ (0, 1): exact rescaling
+    const pow2_scale scale(e_max);
+    double* v = ws.a_.data();
     std::size_t m = n;
-    for (std::size_t j = 0; j < n; ++j) { u[j] = static_cast<std::uint32_t>(j); st[j] = free_; }
+    for (std::size_t j = 0; j < n; ++j) {
+      u[j] = static_cast<std::uint32_t>(j);
+      st[j] = free_;
+      v[j] = scale(yhat[static_cast<Eigen::Index>(j)]);
+    }
     double s_sat = 0, w = 0;              // known saturated Σs; known free Σ s·v
     double sat_thr = INFINITY, free_thr = 0;  // v >= sat_thr saturated; v <= free_thr free
     idn::rng g(0x1d9a11c0ULL);
     while (m > 0) {
-      const double p = std::ldexp(yhat[u[g() % m]], -e_max);
-      double phi = s_sat + (w > 0 ? w / p : 0.0);  // φ(c = 1/p)
-      for (std::size_t k = 0; k < m; ++k) {
-        const double v = std::ldexp(yhat[u[k]], -e_max);
-        phi += s[u[k]] * std::min(1.0, v / p);
+      const double p = v[u[g() % m]];
+      const double inv = 1.0 / p;
+      double phi = INFINITY;  // φ(c = 1/p); a pivot that underflowed to 0 means c = ∞
+      if (std::isfinite(inv)) {
+        phi = s_sat + w * inv;
+        for (std::size_t k = 0; k < m; ++k) phi += s[u[k]] * std::min(1.0, v[u[k]] * inv);
       }
       if (phi <= b) sat_thr = std::min(sat_thr, p);
       else free_thr = std::max(free_thr, p);
       std::size_t keep = 0;
       for (std::size_t k = 0; k < m; ++k) {
         const std::uint32_t j = u[k];
-        const double v = std::ldexp(yhat[j], -e_max);
-        if (v >= sat_thr) { st[j] = sat_; s_sat += s[j]; }
-        else if (v <= free_thr) { w += s[j] * v; }
+        if (v[j] >= sat_thr) { st[j] = sat_; s_sat += s[j]; }
+        else if (v[j] <= free_thr) { w += s[j] * v[j]; }
         else u[keep++] = j;
       }
       m = keep;
@@ -216,13 +237,20 @@ struct projection_kernels {
     ws.reserve(n);
     std::uint32_t* u = ws.undecided_.data();
     std::uint8_t* st = ws.state_.data();
+    double* bp1 = ws.a_.data();
+    double* bp0 = ws.b_.data();
     std::size_t m = n;
-    for (std::size_t j = 0; j < n; ++j) u[j] = static_cast<std::uint32_t>(j);
+    for (std::size_t j = 0; j < n; ++j) {
+      u[j] = static_cast<std::uint32_t>(j);
+      const auto i = static_cast<Eigen::Index>(j);
+      bp1[j] = (yhat[i] - 1) / s[i];
+      bp0[j] = yhat[i] / s[i];
+    }
     double s1 = 0, a = 0, q = 0, lo = -INFINITY, hi = INFINITY;
     idn::rng g(0x1d9a11c0ULL);
     while (m > 0) {
       const std::uint32_t j = u[g() % m];
-      const double t1 = (yhat[j] - 1) / s[j], t0 = yhat[j] / s[j];
+      const double t1 = bp1[j], t0 = bp0[j];
       const bool in1 = t1 > lo && t1 < hi, in0 = t0 > lo && t0 < hi;
       const double p = (in1 && in0) ? ((g() & 1) ? t1 : t0) : (in1 ? t1 : t0);
       double phi = s1 + a - p * q;
@@ -236,7 +264,7 @@ struct projection_kernels {
       std::size_t keep = 0;
       for (std::size_t k = 0; k < m; ++k) {
         const std::uint32_t i = u[k];
-        const std::uint8_t c = classify((yhat[i] - 1) / s[i], yhat[i] / s[i], lo, hi);
+        const std::uint8_t c = classify(bp1[i], bp0[i], lo, hi);
         st[i] = c;
         if (c == sat_) s1 += s[i];
         else if (c == free_) { a += s[i] * yhat[i]; q += s[i] * s[i]; }
