@@ -1,8 +1,6 @@
 // Counts global operator new calls: after warm-up, 1e6 M/M/1 events allocate nothing.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <new>
 
 #include "idn/core/random.hpp"
 #include "idn/sim/simulator.hpp"
@@ -10,19 +8,7 @@
 #include "idn/sim/station.hpp"
 #include "idn/sim/stats.hpp"
 
-namespace {
-std::size_t g_allocations = 0;
-}
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "counting_new.hpp"
 
 TEST_CASE("sim: zero heap allocations over 1e6 M/M/1 events after warm-up") {
   using namespace idn::sim;
@@ -35,9 +21,9 @@ TEST_CASE("sim: zero heap allocations over 1e6 M/M/1 events after warm-up") {
   poisson_source src(sim, 0.9, idn::rng(4), [&](std::uint64_t) { st.arrive(job{id++, 0, sim.now()}); });
   sim.run_until(200'000);  // warm-up: queues and pools reach their high-water mark
   const std::uint64_t before_events = sim.processed();
-  const std::size_t before = g_allocations;
+  const std::size_t before = idn::test::allocations();
   while (sim.processed() - before_events < 1'000'000) sim.run_for(10'000);
-  const std::size_t allocations = g_allocations - before;
+  const std::size_t allocations = idn::test::allocations() - before;
   CHECK(allocations == 0);
   CHECK(sum > 0);
 }

@@ -1,0 +1,243 @@
+#pragma once
+/// INFIDA (Si Salem et al., IEEE/ACM ToN 2024): each node keeps a fractional allocation y_v,
+/// takes an online mirror-ascent (entropic) or projected-gradient (Euclidean) step on the last
+/// slot's supergradient, projects onto its budget and rounds to a real set of models with
+/// weighted DepRound (spec/alloc.md §2-§4). step() is allocation-free after construction.
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "idn/alloc/gain.hpp"
+#include "idn/alloc/network.hpp"
+#include "idn/alloc/projection.hpp"
+#include "idn/alloc/rounding.hpp"
+#include "idn/core/format.hpp"
+#include "idn/core/random.hpp"
+
+namespace idn::alloc {
+
+enum class mirror_map { entropic, euclidean };
+enum class coin_mode { fresh, reuse };  ///< reuse: per-node coins drawn once at construction
+
+struct rounding_options {
+  last_fractional last = last_fractional::round_down;
+  coin_mode coins = coin_mode::fresh;
+  std::size_t refresh_period = 1;  ///< re-round every P slots (y updates every slot)
+};
+
+struct infida_options {
+  mirror_map map = mirror_map::entropic;
+  double eta = 0.0;  ///< step size, required > 0 (see theory_step_size)
+  rounding_options rounding{};
+  std::uint64_t seed = 0;
+};
+
+/// η; Λ (entropic) or D (Euclidean); (Σ_v b_v σ_v²)^½ or Γ; the fractional regret bound B.
+struct step_size_info {
+  double eta = 0, diameter = 0, gradient_bound = 0, regret_bound = 0;
+};
+
+/// The theory step size for horizon T and a bound r̄ on requests per type and slot (§2). O(E + n).
+inline step_size_info theory_step_size(const instance& in, mirror_map map, std::size_t horizon, double max_requests_per_type) {
+  if (horizon == 0) detail::fail("theory_step_size", "horizon = 0: must be >= 1");
+  if (!std::isfinite(max_requests_per_type) || max_requests_per_type <= 0)
+    detail::fail("theory_step_size", concat("max_requests_per_type = ", max_requests_per_type, ": must be finite and > 0"));
+  const std::size_t n = in.num_vars();
+  std::vector<double> gbar(n, 0.0);
+  const auto tb = in.type_begin();
+  for (std::size_t t = 0; t < in.num_types(); ++t)
+    for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
+      const var_id j = in.entry_var()[e];
+      gbar[j] += std::min(in.capacity()[j], max_requests_per_type) * (in.fallback_cost()[t] - in.entry_cost()[e]);
+    }
+  const double T = static_cast<double>(horizon);
+  step_size_info info;
+  double sum_b_sigma2 = 0, lambda = 0, d2 = 0, gamma2 = 0;
+  const auto nb = in.node_begin();
+  for (std::size_t v = 0; v < in.num_nodes(); ++v) {
+    const double b = in.budget()[static_cast<Eigen::Index>(v)], S = in.node_total_size(static_cast<node_id>(v));
+    if (S <= b) continue;
+    double sigma = 0, smin = INFINITY;
+    for (std::uint32_t j = nb[v]; j < nb[v + 1]; ++j) {
+      sigma = std::max(sigma, gbar[j] / in.size()[j]);
+      smin = std::min(smin, in.size()[j]);
+      gamma2 += gbar[j] * gbar[j];
+    }
+    if (b > 0) lambda += b * std::log(S / b);
+    sum_b_sigma2 += b * sigma * sigma;
+    d2 += std::min(static_cast<double>(nb[v + 1] - nb[v]), 2 * b / smin);
+  }
+  if (map == mirror_map::entropic) {
+    info.diameter = lambda;
+    info.gradient_bound = std::sqrt(sum_b_sigma2);
+    info.eta = (lambda > 0 && sum_b_sigma2 > 0) ? std::sqrt(2 * lambda / (T * sum_b_sigma2)) : 1.0;
+    info.regret_bound = std::sqrt(2 * lambda * T * sum_b_sigma2);
+  } else {
+    info.diameter = std::sqrt(d2);
+    info.gradient_bound = std::sqrt(gamma2);
+    info.eta = (d2 > 0 && gamma2 > 0) ? info.diameter / (info.gradient_bound * std::sqrt(T)) : 1.0;
+    info.regret_bound = info.diameter * info.gradient_bound * std::sqrt(T);
+  }
+  return info;
+}
+
+/// The seed of node v's coin stream: splitmix64 of seed ^ (golden gamma · (v + 1)).
+inline std::uint64_t node_seed(std::uint64_t seed, node_id v) noexcept {
+  std::uint64_t x = seed ^ (0x9E3779B97F4A7C15ULL * (std::uint64_t{v} + 1));
+  return idn::rng::splitmix64(x);
+}
+
+/// Per-slot metrics of (y^t, x^t) and the churn x^t → x^{t+1}.
+struct slot_metrics {
+  double fractional_gain = 0, integral_gain = 0, repository_cost = 0;  ///< L(y^t), G(x^t), C(ω)
+  std::size_t loads = 0, unloads = 0;
+  double loaded_bytes = 0;
+  double budget_excess_bytes = 0;  ///< bernoulli overflow
+  std::size_t repairs = 0;         ///< round-off repairs
+};
+
+/// An online allocation policy: step on each slot's batch, expose the current allocation.
+template <class P>
+concept allocation_policy = requires(P p, const batch& b) {
+  { p.step(b) } -> std::same_as<slot_metrics>;
+  { p.allocation() } -> std::convertible_to<const Eigen::VectorXd&>;
+};
+
+namespace detail {
+
+/// One node's update/project/round kernel, shared by infida and the distributed node agents.
+class node_state {
+public:
+  node_state(const instance& in, node_id v, const infida_options& o)
+      : v_(v), begin_(in.node_begin()[v]), n_(in.node_begin()[v + 1] - in.node_begin()[v]),
+        b_(in.budget()[static_cast<Eigen::Index>(v)]), active_(in.node_total_size(v) > in.budget()[static_cast<Eigen::Index>(v)]),
+        rng_(node_seed(o.seed, v)), coins_(static_cast<Eigen::Index>(n_ + 1)), ws_(n_) {
+    if (o.rounding.coins == coin_mode::reuse)
+      for (auto& c : coins_) c = idn::uniform01(rng_);
+  }
+  bool active() const noexcept { return active_; }
+  std::uint32_t begin() const noexcept { return begin_; }
+  std::uint32_t size() const noexcept { return n_; }
+
+  void init(const instance& in, Eigen::VectorXd& y) const {
+    const double S = in.node_total_size(v_);
+    for (std::uint32_t j = begin_; j < begin_ + n_; ++j) y[j] = active_ ? b_ / S : 1.0;
+  }
+
+  /// y_v ← Π(step(y_v, g_v)). tmp is scratch of size >= num_vars. noexcept in effect.
+  void update(const instance& in, const infida_options& o, const Eigen::VectorXd& g, Eigen::VectorXd& y, Eigen::VectorXd& tmp) {
+    if (!active_ || n_ == 0) return;
+    const auto s = in.size().segment(begin_, n_);
+    auto yv = y.segment(begin_, n_);
+    auto h = tmp.segment(begin_, n_);
+    if (o.map == mirror_map::entropic) {
+      double umax = -INFINITY;
+      for (std::uint32_t k = 0; k < n_; ++k) {
+        h[k] = std::log(yv[k]) + o.eta * g[begin_ + k] / s[k];
+        umax = std::max(umax, h[k]);
+      }
+      for (std::uint32_t k = 0; k < n_; ++k) h[k] = std::max(std::exp(h[k] - umax), 1e-300);
+      projection_kernels::entropic(s, b_, h, yv, ws_);
+    } else {
+      for (std::uint32_t k = 0; k < n_; ++k) h[k] = yv[k] + o.eta * g[begin_ + k];
+      projection_kernels::euclidean(s, b_, h, yv, ws_);
+    }
+  }
+
+  /// x_v ← DepRound(y_v). Returns the rounding result.
+  rounding_result round(const instance& in, const infida_options& o, const Eigen::VectorXd& y, Eigen::VectorXd& x) {
+    if (!active_) {
+      for (std::uint32_t j = begin_; j < begin_ + n_; ++j) x[j] = 1.0;
+      return {};
+    }
+    const double* s = in.size().data() + begin_;
+    if (o.rounding.coins == coin_mode::reuse)
+      return dep_round_kernel(s, b_, y.data() + begin_, x.data() + begin_, n_, o.rounding.last,
+                              [&](std::size_t j) { return coins_[static_cast<Eigen::Index>(j)]; }, [](std::size_t, std::size_t) {});
+    return dep_round_kernel(s, b_, y.data() + begin_, x.data() + begin_, n_, o.rounding.last,
+                            [&](std::size_t) { return idn::uniform01(rng_); }, [](std::size_t, std::size_t) {});
+  }
+
+private:
+  node_id v_;
+  std::uint32_t begin_, n_;
+  double b_;
+  bool active_;
+  idn::rng rng_;
+  Eigen::VectorXd coins_;
+  projection_workspace ws_;
+};
+
+inline void check_options(const infida_options& o) {
+  if (!std::isfinite(o.eta) || o.eta <= 0) fail("infida", concat("eta = ", o.eta, ": must be finite and > 0"));
+  if (o.rounding.refresh_period == 0) fail("infida", "rounding.refresh_period = 0: must be >= 1");
+}
+
+}  // namespace detail
+
+/// The centralized INFIDA policy. Holds a reference to its instance, which must outlive it.
+class infida {
+public:
+  infida(const instance& in, const infida_options& o) : in_(in), o_(o) {
+    detail::check_options(o);
+    const auto n = static_cast<Eigen::Index>(in.num_vars());
+    y_.resize(n);
+    x_.resize(n);
+    x_next_.resize(n);
+    g_.resize(n);
+    tmp_.resize(n);
+    nodes_.reserve(in.num_nodes());
+    for (node_id v = 0; v < in.num_nodes(); ++v) {
+      nodes_.emplace_back(in, v, o);
+      nodes_.back().init(in, y_);
+    }
+    for (auto& node : nodes_) node.round(in, o_, y_, x_);
+  }
+
+  /// Metrics of (y^t, x^t) on `b`, then y^{t+1} and (every P-th slot) x^{t+1}. Throws only if
+  /// `b` belongs to another instance; allocation-free.
+  slot_metrics step(const batch& b) {
+    if (b.instance_uid() != in_.uid()) detail::fail("infida::step", "batch was made by another instance");
+    slot_metrics m;
+    m.fractional_gain = supergradient(in_, y_, b, g_);
+    m.integral_gain = gain(in_, x_, b);
+    m.repository_cost = repository_cost(in_, b);
+    for (auto& node : nodes_) node.update(in_, o_, g_, y_, tmp_);
+    ++slot_;
+    if (slot_ % o_.rounding.refresh_period == 0) {
+      for (auto& node : nodes_) {
+        const rounding_result r = node.round(in_, o_, y_, x_next_);
+        m.budget_excess_bytes += r.excess_bytes;
+        m.repairs += r.repaired ? 1 : 0;
+      }
+      for (Eigen::Index j = 0; j < x_.size(); ++j) {
+        const bool was = x_[j] > 0.5, now = x_next_[j] > 0.5;
+        if (!was && now) { ++m.loads; m.loaded_bytes += in_.size()[j]; }
+        if (was && !now) ++m.unloads;
+      }
+      x_.swap(x_next_);
+    }
+    return m;
+  }
+
+  const Eigen::VectorXd& fractional() const noexcept { return y_; }
+  const Eigen::VectorXd& allocation() const noexcept { return x_; }
+  std::size_t slot() const noexcept { return slot_; }
+  const infida_options& options() const noexcept { return o_; }
+
+private:
+  const instance& in_;
+  infida_options o_;
+  Eigen::VectorXd y_, x_, x_next_, g_, tmp_;
+  std::vector<detail::node_state> nodes_;
+  std::size_t slot_ = 0;
+};
+
+static_assert(allocation_policy<infida>);
+
+}  // namespace idn::alloc

@@ -1,0 +1,134 @@
+#pragma once
+/// Weighted DepRound (spec/alloc.md §2 "Rounding", §4): rounds one node's fractional point to a
+/// 0/1 allocation, scanning coordinates in order with one fractional carry. Each merge keeps
+/// s_i y_i + s_j y_j and the expectations, and makes at least one of the pair integral. The last
+/// fractional coordinate is rounded down (always feasible) or by a Bernoulli draw (unbiased).
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <random>
+
+#include <Eigen/Dense>
+
+#include "idn/alloc/network.hpp"
+#include "idn/core/format.hpp"
+#include "idn/core/random.hpp"
+
+namespace idn::alloc {
+
+enum class last_fractional { round_down, bernoulli };
+
+struct rounding_result {
+  double used_bytes = 0;    ///< Σ s x
+  double excess_bytes = 0;  ///< max(0, Σ s x − b) (bernoulli mode only)
+  std::size_t merges = 0;
+  bool repaired = false;    ///< round_down: round-off made Σ s x > b and a coordinate was unloaded
+};
+
+namespace detail {
+
+constexpr double integral_tol = 1e-12;
+
+inline bool snap(double& v) noexcept {
+  if (v <= integral_tol) { v = 0; return true; }
+  if (v >= 1 - integral_tol) { v = 1; return true; }
+  return false;
+}
+
+inline void check_rounding_input(const Eigen::Ref<const Eigen::VectorXd>& s, double b, const Eigen::Ref<const Eigen::VectorXd>& y,
+                                 Eigen::Index xsize) {
+  if (s.size() != y.size() || xsize != s.size())
+    fail("dep_round", concat("size mismatch: s has ", s.size(), ", y ", y.size(), ", x ", xsize));
+  if (!std::isfinite(b) || b < 0) fail("dep_round", concat("b = ", b, ": must be finite and >= 0"));
+  double used = 0;
+  for (Eigen::Index j = 0; j < s.size(); ++j) {
+    if (!std::isfinite(s[j]) || s[j] <= 0) fail("dep_round", concat("s[", j, "] = ", s[j], ": must be finite and > 0"));
+    if (!(y[j] >= 0 && y[j] <= 1)) fail("dep_round", concat("y[", j, "] = ", y[j], ": must lie in [0, 1]"));
+    used += s[j] * y[j];
+  }
+  if (used > b * (1 + 1e-9) + 1e-300)
+    fail("dep_round", concat("sum s*y = ", used, " exceeds b = ", b, " (tolerance 1e-9 relative)"));
+}
+
+/// The kernel: x starts as a copy of y. coin(j) returns the uniform deciding the merge of j
+/// (j = n: the last Bernoulli). observe(i, j) runs after each merge (test hook). noexcept when
+/// coin and observe are. O(n).
+template <class Coin, class Observe>
+rounding_result dep_round_kernel(const double* s, double b, const double* y, double* x, std::size_t n, last_fractional mode,
+                                 Coin&& coin, Observe&& observe) {
+  rounding_result r;
+  std::size_t carry = n;  // none
+  for (std::size_t j = 0; j < n; ++j) {
+    x[j] = y[j];
+    if (snap(x[j])) continue;
+    if (carry == n) { carry = j; continue; }
+    const std::size_t i = carry;
+    const double d1 = std::min(s[i] * (1 - x[i]), s[j] * x[j]);
+    const double d2 = std::min(s[i] * x[i], s[j] * (1 - x[j]));
+    if (coin(j) * (d1 + d2) < d2) {  // probability δ2/(δ1+δ2)
+      x[i] += d1 / s[i];
+      x[j] -= d1 / s[j];
+    } else {
+      x[i] -= d2 / s[i];
+      x[j] += d2 / s[j];
+    }
+    ++r.merges;
+    observe(i, j);
+    const bool fi = !snap(x[i]), fj = !snap(x[j]);
+    carry = fi ? i : (fj ? j : n);
+  }
+  if (carry != n) {
+    if (mode == last_fractional::round_down) x[carry] = 0;
+    else x[carry] = coin(n) < x[carry] ? 1.0 : 0.0;
+  }
+  for (std::size_t j = 0; j < n; ++j) r.used_bytes += s[j] * x[j];
+  if (mode == last_fractional::round_down) {
+    while (r.used_bytes > b) {  // only floating-point round-off in y can get here
+      std::size_t victim = n;
+      for (std::size_t j = 0; j < n; ++j)
+        if (x[j] == 1 && (victim == n || y[j] < y[victim])) victim = j;
+      if (victim == n) break;
+      x[victim] = 0;
+      r.used_bytes -= s[victim];
+      r.repaired = true;
+    }
+  } else {
+    r.excess_bytes = std::max(0.0, r.used_bytes - b);
+  }
+  return r;
+}
+
+}  // namespace detail
+
+/// DepRound with fresh coins drawn from `rng` (through idn::uniform01) in merge order.
+template <std::uniform_random_bit_generator G>
+rounding_result dep_round(const Eigen::Ref<const Eigen::VectorXd>& s, double b, const Eigen::Ref<const Eigen::VectorXd>& y,
+                          Eigen::Ref<Eigen::VectorXd> x, last_fractional mode, G& rng) {
+  detail::check_rounding_input(s, b, y, x.size());
+  return detail::dep_round_kernel(s.data(), b, y.data(), x.data(), static_cast<std::size_t>(s.size()), mode,
+                                  [&](std::size_t) { return idn::uniform01(rng); }, [](std::size_t, std::size_t) {});
+}
+
+/// DepRound with given coins: coins[j] decides the merge of j, coins[n] the last Bernoulli.
+inline rounding_result dep_round(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
+                                 const Eigen::Ref<const Eigen::VectorXd>& y, const Eigen::Ref<const Eigen::VectorXd>& coins,
+                                 Eigen::Ref<Eigen::VectorXd> x, last_fractional mode) {
+  detail::check_rounding_input(s, b, y, x.size());
+  if (coins.size() != s.size() + 1)
+    detail::fail("dep_round", concat("coins has ", coins.size(), " entries, expected n + 1 = ", s.size() + 1));
+  for (Eigen::Index j = 0; j < coins.size(); ++j)
+    if (!(coins[j] >= 0 && coins[j] < 1)) detail::fail("dep_round", concat("coins[", j, "] = ", coins[j], ": must lie in [0, 1)"));
+  return detail::dep_round_kernel(s.data(), b, y.data(), x.data(), static_cast<std::size_t>(s.size()), mode,
+                                  [&](std::size_t j) { return coins[static_cast<Eigen::Index>(j)]; },
+                                  [](std::size_t, std::size_t) {});
+}
+
+/// Number of coordinates that differ between two 0/1 allocations.
+inline std::size_t churn(const Eigen::Ref<const Eigen::VectorXd>& x_old, const Eigen::Ref<const Eigen::VectorXd>& x_new) noexcept {
+  std::size_t c = 0;
+  const Eigen::Index n = std::min(x_old.size(), x_new.size());
+  for (Eigen::Index j = 0; j < n; ++j) c += (x_old[j] > 0.5) != (x_new[j] > 0.5);
+  return c;
+}
+
+}  // namespace idn::alloc
