@@ -29,6 +29,10 @@ struct ratio_target {
 inline ratio_target time_ratio_at_most(std::string name, std::string numerator, std::string denominator, double target) {
   return {std::move(name), std::move(numerator), std::move(denominator), true, target, {}};
 }
+/// PASS iff time(numerator) / time(denominator) >= target (e.g. a reference is this much slower).
+inline ratio_target time_ratio_at_least(std::string name, std::string numerator, std::string denominator, double target) {
+  return {std::move(name), std::move(numerator), std::move(denominator), false, target, {}};
+}
 /// PASS iff counter(numerator) / counter(denominator) >= target (e.g. events per second).
 inline ratio_target counter_ratio_at_least(std::string name, std::string numerator, std::string denominator,
                                            double target, std::string counter) {

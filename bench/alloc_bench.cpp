@@ -1,0 +1,131 @@
+// idn_alloc_bench: projections across sizes (vs the sorted references) and one INFIDA slot on
+// the 1,000-node / 90,000-type synthetic IDN against one pass over the option lists.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "idn/alloc/infida.hpp"
+#include "idn/alloc/scenario.hpp"
+#include "idn/alloc/trace.hpp"
+#include "idn/core/random.hpp"
+#include "ratio_reporter.hpp"
+
+namespace {
+using namespace idn::alloc;
+
+struct projection_input {
+  Eigen::VectorXd s, yhat_entropic, yhat_euclidean, y;
+  double b = 0;
+  explicit projection_input(std::size_t n) : s(static_cast<Eigen::Index>(n)), yhat_entropic(s.size()), yhat_euclidean(s.size()), y(s.size()) {
+    idn::rng g(42);
+    for (Eigen::Index j = 0; j < s.size(); ++j) {
+      s[j] = 1e6 + 9e6 * idn::uniform01(g);
+      yhat_entropic[j] = std::exp(std::log(1e-3) * (1 - idn::uniform01(g)));  // log-uniform in [1e-3, 1]
+      yhat_euclidean[j] = -0.5 + 2 * idn::uniform01(g);
+    }
+    b = 0.1 * s.sum();
+  }
+};
+
+void BM_project(benchmark::State& st, std::size_t n, bool entropic, bool sorted) {
+  projection_input in(n);
+  projection_workspace ws(n);
+  for (auto _ : st) {
+    if (entropic) {
+      if (sorted) project_entropic_sorted(in.s, in.b, in.yhat_entropic, in.y);
+      else project_entropic(in.s, in.b, in.yhat_entropic, in.y, ws);
+    } else {
+      if (sorted) project_euclidean_sorted(in.s, in.b, in.yhat_euclidean, in.y);
+      else project_euclidean(in.s, in.b, in.yhat_euclidean, in.y, ws);
+    }
+    benchmark::DoNotOptimize(in.y.data());
+  }
+  st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(n));
+}
+
+/// The synthetic IDN and a ring of 16 expected-count Zipf(1.2) batches, built once.
+struct synthetic_fixture {
+  instance in = synthetic_tiered().compile({0.05, 1.0});
+  std::vector<batch> batches;
+  synthetic_fixture() {
+    zipf_params z;
+    z.sample = false;
+    z.requests_per_slot = 10.0 * static_cast<double>(in.num_types());
+    const trace tr = zipf_trace(in, 16, z);
+    for (std::size_t t = 0; t < 16; ++t) batches.push_back(make_batch(in, tr, t));
+  }
+  static synthetic_fixture& get() {
+    static synthetic_fixture f;
+    return f;
+  }
+};
+
+void set_counters(benchmark::State& st, const instance& in) {
+  st.counters["types"] = static_cast<double>(in.num_types());
+  st.counters["entries"] = static_cast<double>(in.num_entries());
+  st.counters["vars"] = static_cast<double>(in.num_vars());
+}
+
+void BM_alloc_option_pass(benchmark::State& st) {
+  auto& f = synthetic_fixture::get();
+  const Eigen::VectorXd y = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(f.in.num_vars()), 0.5);
+  std::size_t k = 0;
+  for (auto _ : st) {
+    const batch& b = f.batches[k++ % f.batches.size()];
+    const auto ev = f.in.entry_var();
+    const auto ec = f.in.entry_cost();
+    const double* cap = b.capacity().data();
+    double total = 0;
+    for (std::size_t e = 0; e < f.in.num_entries(); ++e) total += ec[e] * cap[e] * y[ev[e]];
+    benchmark::DoNotOptimize(total);
+  }
+  set_counters(st, f.in);
+}
+
+void BM_alloc_supergradient(benchmark::State& st) {
+  auto& f = synthetic_fixture::get();
+  const Eigen::VectorXd y = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(f.in.num_vars()), 0.5);
+  Eigen::VectorXd g;
+  std::size_t k = 0;
+  for (auto _ : st) benchmark::DoNotOptimize(supergradient(f.in, y, f.batches[k++ % f.batches.size()], g));
+  set_counters(st, f.in);
+}
+
+void BM_alloc_infida_step(benchmark::State& st, mirror_map map) {
+  auto& f = synthetic_fixture::get();
+  infida_options o;
+  o.map = map;
+  o.eta = theory_step_size(f.in, map, 1000, 10.0 * 8).eta;
+  infida policy(f.in, o);
+  std::size_t k = 0;
+  for (auto _ : st) benchmark::DoNotOptimize(policy.step(f.batches[k++ % f.batches.size()]));
+  set_counters(st, f.in);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using idn::bench::time_ratio_at_most;
+  std::vector<idn::bench::ratio_target> targets;
+  for (const auto& [name, entropic] : {std::pair{"entropic", true}, std::pair{"euclidean", false}}) {
+    for (const auto& [label, n] : {std::pair{"1e3", 1000}, std::pair{"1e4", 10000}, std::pair{"1e5", 100000}, std::pair{"1e6", 1000000}}) {
+      const std::string fast = std::string("BM_alloc_project_") + name + "/" + label;
+      const std::string slow = std::string("BM_alloc_project_") + name + "_sorted/" + label;
+      benchmark::RegisterBenchmark(fast.c_str(), BM_project, static_cast<std::size_t>(n), entropic, false);
+      benchmark::RegisterBenchmark(slow.c_str(), BM_project, static_cast<std::size_t>(n), entropic, true);
+    }
+    const std::string base = std::string("BM_alloc_project_") + name;
+    targets.push_back(time_ratio_at_most(std::string("alloc_project_") + name + "_scaling", base + "/1e6", base + "/1e5", 12));
+    targets.push_back(idn::bench::time_ratio_at_least(std::string("alloc_project_") + name + "_vs_sorted", base + "_sorted/1e6",
+                                                      base + "/1e6", 3));
+  }
+  benchmark::RegisterBenchmark("BM_alloc_option_pass", BM_alloc_option_pass)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_supergradient", BM_alloc_supergradient)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/0", BM_alloc_infida_step, mirror_map::entropic)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/1", BM_alloc_infida_step, mirror_map::euclidean)->Unit(benchmark::kMillisecond);
+  targets.push_back(time_ratio_at_most("alloc_infida_entropic_vs_option_pass", "BM_alloc_infida_step/0", "BM_alloc_option_pass", 10));
+  targets.push_back(time_ratio_at_most("alloc_infida_euclidean_vs_option_pass", "BM_alloc_infida_step/1", "BM_alloc_option_pass", 10));
+  return idn::bench::run(argc, argv, targets);
+}
