@@ -170,6 +170,8 @@ public:
   std::span<const model_id> var_model() const noexcept { return var_model_; }
   const Eigen::VectorXd& size() const noexcept { return size_; }
   const Eigen::VectorXd& capacity() const noexcept { return capacity_; }
+  /// D per var: the option's inference delay (s).
+  std::span<const double> var_delay() const noexcept { return var_delay_; }
   const Eigen::VectorXd& budget() const noexcept { return budget_; }
   /// CSR: type ρ owns entries [type_begin[ρ], type_begin[ρ+1]), cost-sorted, fallback excluded.
   std::span<const std::uint32_t> type_begin() const noexcept { return type_begin_; }
@@ -204,6 +206,7 @@ private:
   std::vector<std::uint32_t> node_begin_;
   std::vector<node_id> var_node_;
   std::vector<model_id> var_model_;
+  std::vector<double> var_delay_;
   Eigen::VectorXd size_, capacity_, budget_;
   std::vector<double> node_total_;
   std::vector<std::uint32_t> type_begin_;
@@ -247,6 +250,7 @@ inline instance network::compile(const cost_params& p) const {
                                               ") exceeds the node's budget ", nodes_[o.v].budget));
     in.var_node_.push_back(o.v);
     in.var_model_.push_back(o.m);
+    in.var_delay_.push_back(o.d.inference_delay_s);
     in.size_[static_cast<Eigen::Index>(j)] = o.d.size_bytes;
     in.capacity_[static_cast<Eigen::Index>(j)] = o.d.capacity_per_slot;
     in.node_total_[o.v] += o.d.size_bytes;
