@@ -26,9 +26,9 @@ struct naive_idn {
   alloc::network net;
 };
 
-inline naive_idn random_idn(idn::rng& g, std::size_t max_vars = 14) {
+inline naive_idn random_idn(idn::rng& g, std::size_t max_vars = 14, std::size_t max_nodes = 8) {
   naive_idn d;
-  const std::size_t V = 2 + g() % 7, tasks = 1 + g() % 3;
+  const std::size_t V = 2 + g() % (max_nodes - 1), tasks = 1 + g() % 3;
   d.w.assign(V, std::vector<double>(V, NAN));
   for (std::size_t v = 0; v < V; ++v) d.net.add_node(0), d.budget.push_back(0);
   d.parent.assign(V, 0);

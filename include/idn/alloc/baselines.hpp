@@ -300,7 +300,8 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
   const auto n = static_cast<Eigen::Index>(in.num_vars());
   Eigen::VectorXd y(n), g(n), gs(n), gbar = Eigen::VectorXd::Zero(n), tmp(n);
   std::vector<detail::node_state> nodes;
-  for (node_id v = 0; v < in.num_nodes(); ++v) { nodes.emplace_back(in, v, o); nodes.back().init(in, y); }
+  const auto nb = in.node_begin();
+  for (node_id v = 0; v < in.num_nodes(); ++v) { nodes.emplace_back(in, v, o); nodes.back().init(y.data() + nb[v]); }
   relaxation_bound_result r;
   r.iterations = iterations;
   double mean_f = 0, mean_inner = 0;
@@ -313,7 +314,8 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
     mean_f += f;
     mean_inner += gs.dot(y);
     gbar += gs;
-    for (auto& node : nodes) node.update(in, o, gs, y, tmp);
+    for (node_id v = 0; v < in.num_nodes(); ++v)
+      nodes[v].update(in.size().data() + nb[v], gs.data() + nb[v], y.data() + nb[v], tmp.data() + nb[v]);
   }
   const double it = static_cast<double>(iterations);
   mean_f /= it;
@@ -321,7 +323,6 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
   gbar /= it;
   // max over Y of <gbar, y>: per node, fill by gbar/s descending until Σ s y = b (or all, if S <= b).
   double lin = 0;
-  const auto nb = in.node_begin();
   for (node_id v = 0; v < in.num_nodes(); ++v) {
     std::vector<std::uint32_t> idx(nb[v + 1] - nb[v]);
     std::iota(idx.begin(), idx.end(), nb[v]);

@@ -111,67 +111,76 @@ concept allocation_policy = requires(P p, const batch& b) {
 namespace detail {
 
 /// One node's update/project/round kernel, shared by infida and the distributed node agents.
+/// It works on node-local arrays (s, g, y, x of the node's n_v variables), so the same code on
+/// the same numbers gives bit-identical results wherever it runs.
 class node_state {
 public:
   node_state(const instance& in, node_id v, const infida_options& o)
-      : v_(v), begin_(in.node_begin()[v]), n_(in.node_begin()[v + 1] - in.node_begin()[v]),
-        b_(in.budget()[static_cast<Eigen::Index>(v)]), active_(in.node_total_size(v) > in.budget()[static_cast<Eigen::Index>(v)]),
-        rng_(node_seed(o.seed, v)), coins_(static_cast<Eigen::Index>(n_ + 1)), ws_(n_) {
+      : n_(in.node_begin()[v + 1] - in.node_begin()[v]), b_(in.budget()[static_cast<Eigen::Index>(v)]),
+        total_(in.node_total_size(v)), active_(total_ > b_), o_(o), rng_(node_seed(o.seed, v)),
+        coins_(static_cast<Eigen::Index>(n_ + 1)), ws_(n_) {
     if (o.rounding.coins == coin_mode::reuse)
       for (auto& c : coins_) c = idn::uniform01(rng_);
   }
   bool active() const noexcept { return active_; }
-  std::uint32_t begin() const noexcept { return begin_; }
   std::uint32_t size() const noexcept { return n_; }
 
-  void init(const instance& in, Eigen::VectorXd& y) const {
-    const double S = in.node_total_size(v_);
-    for (std::uint32_t j = begin_; j < begin_ + n_; ++j) y[j] = active_ ? b_ / S : 1.0;
+  /// y¹: b_v/S_v on active nodes, 1 elsewhere.
+  void init(double* y) const noexcept {
+    for (std::uint32_t k = 0; k < n_; ++k) y[k] = active_ ? b_ / total_ : 1.0;
   }
 
-  /// y_v ← Π(step(y_v, g_v)). tmp is scratch of size >= num_vars. noexcept in effect.
-  void update(const instance& in, const infida_options& o, const Eigen::VectorXd& g, Eigen::VectorXd& y, Eigen::VectorXd& tmp) {
+  /// y ← Π(step(y, g)) on the node's arrays; tmp is scratch of n_v doubles.
+  void update(const double* s, const double* g, double* y, double* tmp) {
     if (!active_ || n_ == 0) return;
-    const auto s = in.size().segment(begin_, n_);
-    auto yv = y.segment(begin_, n_);
-    auto h = tmp.segment(begin_, n_);
-    if (o.map == mirror_map::entropic) {
+    const Eigen::Map<const Eigen::VectorXd> sv(s, n_);
+    Eigen::Map<Eigen::VectorXd> yv(y, n_);
+    Eigen::Map<Eigen::VectorXd> h(tmp, n_);
+    if (o_.map == mirror_map::entropic) {
       double umax = -INFINITY;
       for (std::uint32_t k = 0; k < n_; ++k) {
-        h[k] = std::log(yv[k]) + o.eta * g[begin_ + k] / s[k];
+        h[k] = std::log(y[k]) + o_.eta * g[k] / s[k];
         umax = std::max(umax, h[k]);
       }
       for (std::uint32_t k = 0; k < n_; ++k) h[k] = std::max(std::exp(h[k] - umax), 1e-300);
-      projection_kernels::entropic(s, b_, h, yv, ws_);
+      projection_kernels::entropic(sv, b_, h, yv, ws_);
     } else {
-      for (std::uint32_t k = 0; k < n_; ++k) h[k] = yv[k] + o.eta * g[begin_ + k];
-      projection_kernels::euclidean(s, b_, h, yv, ws_);
+      for (std::uint32_t k = 0; k < n_; ++k) h[k] = y[k] + o_.eta * g[k];
+      projection_kernels::euclidean(sv, b_, h, yv, ws_);
     }
   }
 
-  /// x_v ← DepRound(y_v). Returns the rounding result.
-  rounding_result round(const instance& in, const infida_options& o, const Eigen::VectorXd& y, Eigen::VectorXd& x) {
+  /// x ← DepRound(y) on the node's arrays.
+  rounding_result round(const double* s, const double* y, double* x) {
     if (!active_) {
-      for (std::uint32_t j = begin_; j < begin_ + n_; ++j) x[j] = 1.0;
+      for (std::uint32_t k = 0; k < n_; ++k) x[k] = 1.0;
       return {};
     }
-    const double* s = in.size().data() + begin_;
-    if (o.rounding.coins == coin_mode::reuse)
-      return dep_round_kernel(s, b_, y.data() + begin_, x.data() + begin_, n_, o.rounding.last,
-                              [&](std::size_t j) { return coins_[static_cast<Eigen::Index>(j)]; }, [](std::size_t, std::size_t) {});
-    return dep_round_kernel(s, b_, y.data() + begin_, x.data() + begin_, n_, o.rounding.last,
-                            [&](std::size_t) { return idn::uniform01(rng_); }, [](std::size_t, std::size_t) {});
+    if (o_.rounding.coins == coin_mode::reuse)
+      return dep_round_kernel(s, b_, y, x, n_, o_.rounding.last, [&](std::size_t j) { return coins_[static_cast<Eigen::Index>(j)]; },
+                              [](std::size_t, std::size_t) {});
+    return dep_round_kernel(s, b_, y, x, n_, o_.rounding.last, [&](std::size_t) { return idn::uniform01(rng_); },
+                            [](std::size_t, std::size_t) {});
   }
 
 private:
-  node_id v_;
-  std::uint32_t begin_, n_;
-  double b_;
+  std::uint32_t n_;
+  double b_, total_;
   bool active_;
+  infida_options o_;
   idn::rng rng_;
   Eigen::VectorXd coins_;
   projection_workspace ws_;
 };
+
+/// Loads/unloads x → next over [begin, end), adding to m.
+inline void count_churn(const double* s, const double* x, const double* next, std::size_t n, slot_metrics& m) noexcept {
+  for (std::size_t j = 0; j < n; ++j) {
+    const bool was = x[j] > 0.5, now = next[j] > 0.5;
+    if (!was && now) { ++m.loads; m.loaded_bytes += s[j]; }
+    if (was && !now) ++m.unloads;
+  }
+}
 
 inline void check_options(const infida_options& o) {
   if (!std::isfinite(o.eta) || o.eta <= 0) fail("infida", concat("eta = ", o.eta, ": must be finite and > 0"));
@@ -192,11 +201,12 @@ public:
     g_.resize(n);
     tmp_.resize(n);
     nodes_.reserve(in.num_nodes());
+    const auto nb = in.node_begin();
     for (node_id v = 0; v < in.num_nodes(); ++v) {
       nodes_.emplace_back(in, v, o);
-      nodes_.back().init(in, y_);
+      nodes_.back().init(y_.data() + nb[v]);
     }
-    for (auto& node : nodes_) node.round(in, o_, y_, x_);
+    for (node_id v = 0; v < in.num_nodes(); ++v) nodes_[v].round(in.size().data() + nb[v], y_.data() + nb[v], x_.data() + nb[v]);
   }
 
   /// Metrics of (y^t, x^t) on `b`, then y^{t+1} and (every P-th slot) x^{t+1}. Throws only if
@@ -207,19 +217,17 @@ public:
     m.fractional_gain = supergradient(in_, y_, b, g_);
     m.integral_gain = gain(in_, x_, b);
     m.repository_cost = repository_cost(in_, b);
-    for (auto& node : nodes_) node.update(in_, o_, g_, y_, tmp_);
+    const auto nb = in_.node_begin();
+    const double* s = in_.size().data();
+    for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].update(s + nb[v], g_.data() + nb[v], y_.data() + nb[v], tmp_.data() + nb[v]);
     ++slot_;
     if (slot_ % o_.rounding.refresh_period == 0) {
-      for (auto& node : nodes_) {
-        const rounding_result r = node.round(in_, o_, y_, x_next_);
+      for (node_id v = 0; v < nodes_.size(); ++v) {
+        const rounding_result r = nodes_[v].round(s + nb[v], y_.data() + nb[v], x_next_.data() + nb[v]);
         m.budget_excess_bytes += r.excess_bytes;
         m.repairs += r.repaired ? 1 : 0;
       }
-      for (Eigen::Index j = 0; j < x_.size(); ++j) {
-        const bool was = x_[j] > 0.5, now = x_next_[j] > 0.5;
-        if (!was && now) { ++m.loads; m.loaded_bytes += in_.size()[j]; }
-        if (was && !now) ++m.unloads;
-      }
+      detail::count_churn(s, x_.data(), x_next_.data(), static_cast<std::size_t>(x_.size()), m);
       x_.swap(x_next_);
     }
     return m;

@@ -1,0 +1,246 @@
+#pragma once
+/// INFIDA as a network of node agents (spec/alloc.md §3-§4). Node v's agent holds only v's
+/// slice: its variables, its entries of each request type through it, and the cost lists of the
+/// types that end at it. Per active type: open at p_1, relay at every hop (each appends (rank,
+/// l̃·y, l̃·x) for its entries), close at p_J (scan by rank: C*_ρ and the slot's gains), then absorb
+/// along the path. end_slot sums the buffered l̃·(C* − C)⁺ per variable in increasing entry
+/// order — the centralized order — and runs the shared per-node kernel, so y, x and the coins are
+/// bit-identical to `infida`. That is 2(|p| − 1) neighbour messages per active type.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "idn/alloc/gain.hpp"
+#include "idn/alloc/infida.hpp"
+#include "idn/alloc/network.hpp"
+#include "idn/core/format.hpp"
+
+namespace idn::alloc {
+
+/// One entry's report: its rank k in ρ's list, l̃·y and l̃·x.
+struct option_report {
+  std::uint32_t rank;
+  double cap_y, cap_x;
+};
+struct forward_message {
+  type_id type;
+  double requests;
+  std::vector<option_report> reports;
+};
+struct backward_message {
+  type_id type;
+  double marginal_cost;  ///< C*_ρ
+};
+struct closure {
+  backward_message back;
+  double fractional_gain, integral_gain;  ///< L_ρ(y), G_ρ(x)
+};
+
+class node_agent {
+public:
+  node_agent(const instance& in, node_id v, const infida_options& o)
+      : v_(v), begin_(in.node_begin()[v]), kernel_(in, v, o), o_(o) {
+    detail::check_options(o);
+    const std::uint32_t n = kernel_.size();
+    s_.assign(in.size().data() + begin_, in.size().data() + begin_ + n);
+    y_.resize(n);
+    x_.resize(n);
+    next_.resize(n);
+    g_.resize(n);
+    tmp_.resize(n);
+    // Entries of v's variables, in increasing global entry index (= increasing type order).
+    const auto tb = in.type_begin();
+    for (std::size_t t = 0; t < in.num_types(); ++t) {
+      const auto first = static_cast<std::uint32_t>(entry_.size());
+      for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
+        const var_id j = in.entry_var()[e];
+        if (in.var_node()[j] != v) continue;
+        entry_.push_back({e, e - tb[t], j - begin_, in.entry_cost()[e], in.capacity()[j], 0.0, 0.0});
+      }
+      if (entry_.size() > first) types_.push_back({static_cast<type_id>(t), first, static_cast<std::uint32_t>(entry_.size())});
+      const auto path = in.type_path(static_cast<type_id>(t));
+      if (path.back() == v) {  // the closing node keeps ρ's cost list
+        const auto c0 = static_cast<std::uint32_t>(costs_.size());
+        for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) costs_.push_back(in.entry_cost()[e]);
+        costs_.push_back(in.fallback_cost()[t]);
+        closing_.push_back({static_cast<type_id>(t), c0, static_cast<std::uint32_t>(costs_.size())});
+      }
+    }
+    kernel_.init(y_.data());
+    kernel_.round(s_.data(), y_.data(), x_.data());
+  }
+
+  node_id node() const noexcept { return v_; }
+
+  /// Starts type ρ's forward message at its ingress node.
+  forward_message open(type_id rho, double requests) const { return {rho, requests, {}}; }
+
+  /// Appends this node's reports for m.type. local_capacity: l̃ for this node's entries of the
+  /// type, in the order of local_entries(type); empty means min(L, requests).
+  void relay(forward_message& m, std::span<const double> local_capacity = {}) const {
+    const range r = find(types_, m.type);
+    if (r.first == r.last) return;
+    if (!local_capacity.empty() && local_capacity.size() != r.last - r.first)
+      detail::fail("node_agent::relay", concat("local_capacity has ", local_capacity.size(), " values, expected ", r.last - r.first));
+    for (std::uint32_t k = r.first; k < r.last; ++k) {
+      entry& en = entry_[k];
+      en.cap = local_capacity.empty() ? std::min(en.max_cap, m.requests) : local_capacity[k - r.first];
+      m.reports.push_back({en.rank, en.cap * y_[en.local_var], en.cap * x_[en.local_var]});
+    }
+  }
+
+  /// Global entry indices of this node's entries of type ρ (the order relay expects capacities in).
+  std::vector<std::uint32_t> local_entries(type_id rho) const {
+    const range r = find(types_, rho);
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t k = r.first; k < r.last; ++k) out.push_back(entry_[k].global);
+    return out;
+  }
+
+  /// At p_J: sorts the reports by rank and scans them exactly as the centralized gain does.
+  closure close(const forward_message& m) const {
+    const range r = find(closing_, m.type);
+    if (r.first == r.last) detail::fail("node_agent::close", concat("type ", m.type, " does not end at node ", v_));
+    std::vector<option_report> reps = m.reports;
+    std::sort(reps.begin(), reps.end(), [](const option_report& a, const option_report& b) { return a.rank < b.rank; });
+    const double* cost = costs_.data() + r.first;
+    const std::uint32_t K = r.last - r.first - 1;  // entries before the fallback
+    if (reps.size() != K) detail::fail("node_agent::close", concat("type ", m.type, ": ", reps.size(), " reports for ", K, " entries"));
+    closure c{{m.type, cost[K]}, 0, 0};
+    auto scan = [&](bool fractional, double& cstar) {
+      double s = 0, value = 0;
+      for (std::uint32_t k = 0; k < K; ++k) {
+        s += fractional ? reps[k].cap_y : reps[k].cap_x;
+        if (s >= m.requests) { cstar = cost[k]; return value + m.requests * (cost[K] - cost[k]); }
+        value += (cost[k + 1] - cost[k]) * s;
+      }
+      cstar = cost[K];
+      return value;
+    };
+    double unused = 0;
+    c.fractional_gain = scan(true, c.back.marginal_cost);
+    c.integral_gain = scan(false, unused);
+    return c;
+  }
+
+  /// Buffers l̃·(C* − C)⁺ for this node's entries of the type.
+  void absorb(const backward_message& m) {
+    const range r = find(types_, m.type);
+    for (std::uint32_t k = r.first; k < r.last; ++k) {
+      entry& en = entry_[k];
+      const double d = m.marginal_cost - en.cost;
+      en.pending = d > 0 ? en.cap * d : 0.0;
+    }
+  }
+
+  /// Applies the buffered contributions (increasing entry order), steps, projects and — every
+  /// P-th slot — rounds. Returns this node's churn, excess and repairs.
+  slot_metrics end_slot() {
+    slot_metrics m;
+    std::fill(g_.begin(), g_.end(), 0.0);
+    for (entry& en : entry_) {
+      if (en.pending > 0) g_[en.local_var] += en.pending;
+      en.pending = 0;
+    }
+    kernel_.update(s_.data(), g_.data(), y_.data(), tmp_.data());
+    ++slot_;
+    if (slot_ % o_.rounding.refresh_period == 0) {
+      const rounding_result r = kernel_.round(s_.data(), y_.data(), next_.data());
+      m.budget_excess_bytes = r.excess_bytes;
+      m.repairs = r.repaired ? 1 : 0;
+      detail::count_churn(s_.data(), x_.data(), next_.data(), x_.size(), m);
+      x_.swap(next_);
+    }
+    return m;
+  }
+
+  std::span<const double> fractional() const noexcept { return y_; }
+  std::span<const double> allocation() const noexcept { return x_; }
+
+private:
+  struct entry {
+    std::uint32_t global, rank, local_var;
+    double cost, max_cap;
+    mutable double cap;  // l̃ of the current slot (set by relay)
+    double pending;      // buffered contribution of the current slot
+  };
+  struct range { std::uint32_t first = 0, last = 0; };
+  struct type_range { type_id type; std::uint32_t first, last; };
+  static range find(const std::vector<type_range>& v, type_id t) {
+    const auto it = std::lower_bound(v.begin(), v.end(), t, [](const type_range& a, type_id b) { return a.type < b; });
+    return (it != v.end() && it->type == t) ? range{it->first, it->last} : range{};
+  }
+
+  node_id v_;
+  std::uint32_t begin_;
+  detail::node_state kernel_;
+  infida_options o_;
+  std::vector<double> s_, y_, x_, next_, g_, tmp_;
+  mutable std::vector<entry> entry_;
+  std::vector<type_range> types_, closing_;
+  std::vector<double> costs_;
+  std::size_t slot_ = 0;
+};
+
+struct distributed_slot {
+  slot_metrics metrics;
+  std::size_t messages = 0;       ///< neighbour messages (forward + backward)
+  std::size_t payload_bytes = 0;  ///< 12-byte headers + 20 bytes per carried report
+};
+
+/// Runs one slot over in-process agents (agents[v] for node v), processing active types in
+/// `order` (all types in id order when empty) and handing each hop its slice of b.capacity().
+inline distributed_slot run_slot(std::span<node_agent> agents, const instance& in, const batch& b,
+                                 std::span<const type_id> order = {}) {
+  if (agents.size() != in.num_nodes())
+    detail::fail("run_slot", concat("agents has ", agents.size(), " agents, expected num_nodes = ", in.num_nodes()));
+  if (b.instance_uid() != in.uid()) detail::fail("run_slot", "batch was made by another instance");
+  distributed_slot out;
+  out.metrics.repository_cost = repository_cost(in, b);
+  std::vector<double> caps;
+  auto process = [&](type_id t) {
+    const double r = b.requests()[static_cast<Eigen::Index>(t)];
+    if (r <= 0) return;
+    const auto path = in.type_path(t);
+    forward_message m = agents[path.front()].open(t, r);
+    for (std::size_t h = 0; h < path.size(); ++h) {
+      node_agent& a = agents[path[h]];
+      caps.clear();
+      for (const std::uint32_t e : a.local_entries(t)) caps.push_back(b.capacity()[e]);
+      a.relay(m, caps);
+      if (h + 1 < path.size()) {
+        ++out.messages;
+        out.payload_bytes += 12 + 20 * m.reports.size();
+      }
+    }
+    const closure c = agents[path.back()].close(m);
+    out.metrics.fractional_gain += c.fractional_gain;
+    out.metrics.integral_gain += c.integral_gain;
+    for (std::size_t h = 0; h < path.size(); ++h) {
+      agents[path[h]].absorb(c.back);
+      if (h + 1 < path.size()) {
+        ++out.messages;
+        out.payload_bytes += 12;
+      }
+    }
+  };
+  if (order.empty())
+    for (type_id t = 0; t < in.num_types(); ++t) process(t);
+  else
+    for (const type_id t : order) process(t);
+  for (node_agent& a : agents) {
+    const slot_metrics m = a.end_slot();
+    out.metrics.loads += m.loads;
+    out.metrics.unloads += m.unloads;
+    out.metrics.loaded_bytes += m.loaded_bytes;
+    out.metrics.budget_excess_bytes += m.budget_excess_bytes;
+    out.metrics.repairs += m.repairs;
+  }
+  return out;
+}
+
+}  // namespace idn::alloc
