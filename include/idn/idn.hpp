@@ -3,6 +3,8 @@
 /// module that pulls in xtensor, so include "idn/io/..." explicitly where you load files.
 #include "idn/version.hpp"
 
+#include "idn/alloc.hpp"
+
 #include "idn/core/check.hpp"
 #include "idn/core/csr.hpp"
 #include "idn/core/csv.hpp"
