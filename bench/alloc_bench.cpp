@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "idn/alloc/baselines.hpp"
 #include "idn/alloc/infida.hpp"
 #include "idn/alloc/scenario.hpp"
 #include "idn/alloc/trace.hpp"
@@ -104,6 +105,50 @@ void BM_alloc_infida_step(benchmark::State& st, mirror_map map) {
   for (auto _ : st) benchmark::DoNotOptimize(policy.step(f.batches[k++ % f.batches.size()]));
   set_counters(st, f.in);
 }
+void BM_alloc_myopic_greedy_step(benchmark::State& st) {
+  auto& f = synthetic_fixture::get();
+  myopic_greedy policy(f.in);
+  std::size_t k = 0;
+  for (auto _ : st) benchmark::DoNotOptimize(policy.step(f.batches[k++ % f.batches.size()]));
+  set_counters(st, f.in);
+}
+
+/// 500 slots of a sliding Zipf trace on a smaller synthetic IDN (27 access nodes, 5 tasks).
+enum class churn_mode { fresh, reuse, refresh10, bernoulli_fresh };
+void BM_alloc_churn(benchmark::State& st, churn_mode mode) {
+  synthetic_params sp;
+  sp.fanout = {3, 3, 3};
+  sp.access_uplinks = 2;
+  sp.tasks = 5;
+  const instance in = synthetic_tiered(sp).compile({0.05, 1.0});
+  zipf_params z;
+  z.requests_per_slot = 2000;
+  z.change = drift::slide;
+  z.period = 50;
+  z.shift = 3;
+  const trace tr = zipf_trace(in, 500, z);
+  std::vector<batch> batches;
+  for (std::size_t t = 0; t < 500; ++t) batches.push_back(make_batch(in, tr, t));
+  infida_options o;
+  o.eta = theory_step_size(in, mirror_map::entropic, 500, tr.maxCoeff()).eta;
+  if (mode == churn_mode::reuse) o.rounding.coins = coin_mode::reuse;
+  if (mode == churn_mode::refresh10) o.rounding.refresh_period = 10;
+  if (mode == churn_mode::bernoulli_fresh) o.rounding.last = last_fractional::bernoulli;
+  double loads = 0, bytes = 0, gain_sum = 0;
+  for (auto _ : st) {
+    infida policy(in, o);
+    loads = bytes = gain_sum = 0;
+    for (const batch& b : batches) {
+      const slot_metrics m = policy.step(b);
+      loads += static_cast<double>(m.loads);
+      bytes += m.loaded_bytes;
+      gain_sum += m.integral_gain;
+    }
+  }
+  st.counters["loads_per_slot"] = loads / 500;
+  st.counters["loaded_bytes_per_slot"] = bytes / 500;
+  st.counters["integral_gain_per_slot"] = gain_sum / 500;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,6 +170,11 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_alloc_supergradient", BM_alloc_supergradient)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_infida_step/0", BM_alloc_infida_step, mirror_map::entropic)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_infida_step/1", BM_alloc_infida_step, mirror_map::euclidean)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_myopic_greedy_step", BM_alloc_myopic_greedy_step)->Unit(benchmark::kMillisecond)->Iterations(2);
+  for (const auto& [label, mode] : {std::pair{"fresh", churn_mode::fresh}, std::pair{"reuse", churn_mode::reuse},
+                                    std::pair{"refresh_P10", churn_mode::refresh10}, std::pair{"bernoulli_fresh", churn_mode::bernoulli_fresh}})
+    benchmark::RegisterBenchmark((std::string("BM_alloc_churn/") + label).c_str(), BM_alloc_churn, mode)
+        ->Unit(benchmark::kMillisecond)->Iterations(1);
   targets.push_back(time_ratio_at_most("alloc_infida_entropic_vs_option_pass", "BM_alloc_infida_step/0", "BM_alloc_option_pass", 10));
   targets.push_back(time_ratio_at_most("alloc_infida_euclidean_vs_option_pass", "BM_alloc_infida_step/1", "BM_alloc_option_pass", 10));
   return idn::bench::run(argc, argv, targets);
