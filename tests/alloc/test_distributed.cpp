@@ -11,6 +11,7 @@ using namespace idn::alloc;
 
 namespace {
 bool bitwise_equal(std::span<const double> a, const Eigen::VectorXd& b, std::size_t offset) {
+  if (a.empty()) return true;  // memcmp on a null pointer is undefined even for length 0
   return std::memcmp(a.data(), b.data() + offset, sizeof(double) * a.size()) == 0;
 }
 }  // namespace
