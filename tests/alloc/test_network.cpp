@@ -140,3 +140,28 @@ TEST_CASE("make_batch: validation, capping, and capacity splits") {
   CHECK(std::isinf(in.capacity()[in.entry_var()[0]]));
   CHECK(d.capacity()[0] == 100);
 }
+
+TEST_CASE("make_batch: even and proportional capacity splits share L among the active types") {
+  network n;
+  const task_id t = n.add_task("t");
+  const model_id m = n.add_model(t, 0.9);
+  const node_id a0 = n.add_node(0), a1 = n.add_node(0), a2 = n.add_node(0), edge = n.add_node(10), cloud = n.add_node(0);
+  for (const node_id a : {a0, a1, a2}) n.add_link(a, edge, 0.005);
+  n.add_link(edge, cloud, 0.03);
+  n.pin(cloud, m, 0.01);
+  n.add_option(edge, m, {5, 0.001, 12});  // L = 12 shared by the types through the edge
+  for (const node_id a : {a0, a1, a2}) n.add_request_type(t, {a, edge, cloud});
+  const instance in = n.compile();
+  Eigen::VectorXd r(3);
+  r << 30, 10, 0;  // the third type is inactive
+  const batch even = make_batch(in, r, std::nullopt, capacity_split::even);
+  CHECK(even.capacity()[0] == 6);   // 12 / 2 active types
+  CHECK(even.capacity()[1] == 6);
+  CHECK(even.capacity()[2] == 0);   // capped at r = 0
+  const batch prop = make_batch(in, r, std::nullopt, capacity_split::proportional);
+  CHECK(prop.capacity()[0] == 9);   // 12 * 30 / 40
+  CHECK(prop.capacity()[1] == 3);   // 12 * 10 / 40
+  const batch none = make_batch(in, r);
+  CHECK(none.capacity()[0] == 12);
+  CHECK(none.capacity()[1] == 10);  // capped at r
+}

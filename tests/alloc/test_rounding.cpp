@@ -107,3 +107,59 @@ TEST_CASE("dep_round: bad input") {
   s[0] = -1;
   CHECK_THROWS_WITH_AS(dep_round(s, 3.0, y, x, last_fractional::round_down, g), doctest::Contains("s[0] = -1"), idn::invalid_input);
 }
+
+#include "idn/alloc/gain.hpp"
+#include "random_idn.hpp"
+
+TEST_CASE("(1 - 1/e) guarantee: mean G(DepRound(y)) >= (1 - 1/e) L(y) - 3 SE in bernoulli mode (300 instances)") {
+  idn::rng g(503);
+  const double psi = 1 - std::exp(-1.0);
+#ifdef IDN_TEST_LIGHT
+  const int draws = 1000;
+#else
+  const int draws = 5000;
+#endif
+  int checked = 0, nontrivial = 0;
+  while (checked < 300) {
+    auto d = idn::test::random_idn(g);
+    const instance in = d.net.compile({d.alpha, d.nu});
+    if (in.num_vars() == 0) continue;
+    Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
+    for (auto& v : r) v = static_cast<double>(g() % 30);
+    const batch b = make_batch(in, r);
+    // A random point of Y: per node, project a random ŷ (nodes with S <= b stay at 1).
+    const auto n = static_cast<Eigen::Index>(in.num_vars());
+    Eigen::VectorXd y(n), x(n);
+    projection_workspace ws;
+    for (node_id v = 0; v < in.num_nodes(); ++v) {
+      const auto first = in.node_begin()[v], count = in.node_begin()[v + 1] - first;
+      if (count == 0) continue;
+      Eigen::VectorXd yhat(count);
+      for (auto& h : yhat) h = 0.05 + idn::uniform01(g);
+      Eigen::VectorXd yv(count);
+      project_entropic(in.size().segment(first, count), in.budget()[v], yhat, yv, ws);
+      y.segment(first, count) = yv;
+    }
+    const double L = gain(in, y, b);
+    idn::rng coins(static_cast<std::uint64_t>(checked) + 11);
+    double sum = 0, sum2 = 0;
+    for (int k = 0; k < draws; ++k) {
+      for (node_id v = 0; v < in.num_nodes(); ++v) {
+        const auto first = in.node_begin()[v], count = in.node_begin()[v + 1] - first;
+        if (count == 0) continue;
+        dep_round(in.size().segment(first, count), in.budget()[v] * (1 + 1e-12), y.segment(first, count),
+                  x.segment(first, count), last_fractional::bernoulli, coins);
+      }
+      const double G = gain(in, x, b);
+      sum += G;
+      sum2 += G * G;
+    }
+    const double mean = sum / draws, var = std::max(0.0, sum2 / draws - mean * mean);
+    CAPTURE(L);
+    CAPTURE(mean);
+    REQUIRE(mean >= psi * L - 3 * std::sqrt(var / draws) - 1e-12);
+    nontrivial += L > 0;
+    ++checked;
+  }
+  CHECK(nontrivial > 200);
+}
