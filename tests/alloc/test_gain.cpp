@@ -123,7 +123,9 @@ TEST_CASE("supergradient: equals the naive k* formula; concavity incl. kinks; fi
   CHECK(kinks >= 100);
 }
 
-TEST_CASE("gain: capped capacities leave integral gains unchanged; bad points are rejected") {
+// (That capping l̃ = min(l, r) leaves integral gains unchanged is checked by the gain oracle above,
+// whose simulator serves with uncapped capacities.)
+TEST_CASE("gain: zero allocation gains nothing; bad points and foreign batches are rejected") {
   idn::rng g(303);
   auto d = idn::test::random_idn(g);
   const instance in = d.net.compile({d.alpha, d.nu});

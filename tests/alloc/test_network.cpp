@@ -47,6 +47,14 @@ TEST_CASE("compile: costs, sort key, truncation at the fallback, CSR and transpo
   CHECK(in.fallback_cost()[0] == doctest::Approx(0.067));
   CHECK(in.fallback_model()[0] == 0);
   for (std::size_t e = 1; e < in.num_entries(); ++e) CHECK(ec[e - 1] <= ec[e]);
+  // An option dearer than the fallback is never a candidate: the list is cut at the first pin.
+  network slow = small();
+  const model_id big = 1;
+  slow.add_option(0, big, {5, 1.0, 10});  // access node, 1 s inference: far beyond the cloud pin
+  const instance cut = slow.compile({0.1, 1.0});
+  CHECK(cut.num_vars() == 4);
+  CHECK(cut.num_entries() == 3);
+  for (const auto j : cut.entry_var()) CHECK(!(cut.var_node()[j] == 0 && cut.var_model()[j] == big));
   // Transpose: each var lists its entries.
   for (std::size_t j = 0; j < in.num_vars(); ++j)
     for (std::uint32_t k = in.var_entry_begin()[j]; k < in.var_entry_begin()[j + 1]; ++k)

@@ -37,11 +37,7 @@ inline slot_metrics fixed_metrics(const instance& in, const Eigen::VectorXd& x, 
 }
 /// Counts loads/unloads from old to new and swaps new into old.
 inline void account_churn(const instance& in, Eigen::VectorXd& x, const Eigen::VectorXd& next, slot_metrics& m) {
-  for (Eigen::Index j = 0; j < x.size(); ++j) {
-    const bool was = x[j] > 0.5, now = next[j] > 0.5;
-    if (!was && now) { ++m.loads; m.loaded_bytes += in.size()[j]; }
-    if (was && !now) ++m.unloads;
-  }
+  count_churn(in.size().data(), x.data(), next.data(), static_cast<std::size_t>(x.size()), m);
   x = next;
 }
 /// Σ over the types listing j of [L_ρ(x with x_j = 1) − L_ρ(x)], summed over slots.
@@ -189,6 +185,11 @@ public:
     if (!(decay >= 0 && decay < 1)) detail::fail("lfu", concat("decay = ", decay, ": must lie in [0, 1)"));
     for (std::size_t t = 0; t < in.num_types(); ++t) tasks_ = std::max<std::size_t>(tasks_, in.type_task(static_cast<type_id>(t)) + 1);
     freq_.assign(in.num_nodes() * tasks_, 0.0);
+    // Each variable's task, through the types that list it (a variable no type lists never serves).
+    var_task_.assign(in.num_vars(), SIZE_MAX);
+    const auto tb = in.type_begin();
+    for (std::size_t t = 0; t < in.num_types(); ++t)
+      for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) var_task_[in.entry_var()[e]] = in.type_task(static_cast<type_id>(t));
   }
   slot_metrics step(const batch& b) {
     slot_metrics m = detail::fixed_metrics(in_, x_, b);
@@ -212,7 +213,7 @@ public:
         double best_cost = INFINITY;
         for (std::uint32_t j = nb[v]; j < nb[v + 1]; ++j) {
           const model_id mdl = in_.var_model()[j];
-          if (model_task(mdl) != task || used + in_.size()[j] > in_.budget()[v]) continue;
+          if (var_task_[j] != task || used + in_.size()[j] > in_.budget()[v]) continue;
           const double c = in_.var_delay()[j] + alpha * (1 - in_.model_accuracy(mdl));
           if (c < best_cost) { best_cost = c; best = j; }
         }
@@ -225,22 +226,12 @@ public:
   const Eigen::VectorXd& allocation() const noexcept { return x_; }
 
 private:
-  std::size_t model_task(model_id m) const {
-    // a model's task: found through any type listing one of its variables; cached lazily
-    if (model_task_.empty()) {
-      model_task_.assign(in_.num_vars() == 0 ? 0 : *std::max_element(in_.var_model().begin(), in_.var_model().end()) + 1, SIZE_MAX);
-      const auto tb = in_.type_begin();
-      for (std::size_t t = 0; t < in_.num_types(); ++t)
-        for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) model_task_[in_.var_model()[in_.entry_var()[e]]] = in_.type_task(static_cast<type_id>(t));
-    }
-    return m < model_task_.size() ? model_task_[m] : SIZE_MAX;
-  }
   const instance& in_;
   double decay_;
   Eigen::VectorXd x_;
   std::size_t tasks_ = 0;
   std::vector<double> freq_;
-  mutable std::vector<std::size_t> model_task_;
+  std::vector<std::size_t> var_task_;
 };
 
 struct optimum {

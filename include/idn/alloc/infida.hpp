@@ -173,7 +173,7 @@ private:
   projection_workspace ws_;
 };
 
-/// Loads/unloads x → next over [begin, end), adding to m.
+/// Loads, unloads and loaded bytes from x to next (n coordinates), added to m.
 inline void count_churn(const double* s, const double* x, const double* next, std::size_t n, slot_metrics& m) noexcept {
   for (std::size_t j = 0; j < n; ++j) {
     const bool was = x[j] > 0.5, now = next[j] > 0.5;
