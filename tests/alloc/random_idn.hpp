@@ -26,7 +26,8 @@ struct naive_idn {
   alloc::network net;
 };
 
-inline naive_idn random_idn(idn::rng& g, std::size_t max_vars = 14, std::size_t max_nodes = 8) {
+/// unit_sizes: every option has size 1 (budgets stay integers), where both DepRound modes coincide.
+inline naive_idn random_idn(idn::rng& g, std::size_t max_vars = 14, std::size_t max_nodes = 8, bool unit_sizes = false) {
   naive_idn d;
   const std::size_t V = 2 + g() % (max_nodes - 1), tasks = 1 + g() % 3;
   d.w.assign(V, std::vector<double>(V, NAN));
@@ -62,7 +63,8 @@ inline naive_idn random_idn(idn::rng& g, std::size_t max_vars = 14, std::size_t 
     if (hosted[v][m]) continue;
     hosted[v][m] = 1;
     const double L = g() % 4 == 0 ? INFINITY : static_cast<double>(g() % 30);
-    d.options.push_back({v, m, 1 + static_cast<double>(g() % 10), 0.02 * idn::uniform01(g), L});
+    const double size = 1 + static_cast<double>(g() % 10);
+    d.options.push_back({v, m, unit_sizes ? 1.0 : size, 0.02 * idn::uniform01(g), L});
   }
   for (const auto& o : d.options) d.budget[o.v] = std::max(d.budget[o.v], o.s);
   for (auto& b : d.budget) b += static_cast<double>(g() % 12);

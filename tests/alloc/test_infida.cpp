@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "idn/alloc/baselines.hpp"
 #include "idn/alloc/infida.hpp"
 #include "random_idn.hpp"
 
@@ -94,4 +95,102 @@ TEST_CASE("infida: options validation, determinism by seed, reuse coins give zer
   CHECK_THROWS_AS(theory_step_size(in, mirror_map::entropic, 10, 0.0), idn::invalid_input);
   const instance other = d.net.compile({d.alpha, d.nu});
   CHECK_THROWS_WITH_AS(a.step(make_batch(other, r)), doctest::Contains("another instance"), idn::invalid_input);
+}
+
+TEST_CASE("infida: certified relaxation bound brackets the running average for T in {250, 1000, 4000}") {
+  idn::rng g(603);
+  int checked = 0;
+#ifdef IDN_TEST_LIGHT
+  const int instances = 10;
+#else
+  const int instances = 50;
+#endif
+  while (checked < instances) {
+    auto d = idn::test::random_idn(g, 12);
+    const instance in = d.net.compile({d.alpha, d.nu});
+    if (in.num_vars() == 0 || in.num_vars() > 16) continue;
+    Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
+    for (auto& v : r) v = static_cast<double>(1 + g() % 20);
+    const batch b = make_batch(in, r);
+    const relaxation_bound_result rb = relaxation_bound(in, std::span<const batch>(&b, 1), 4000);
+    REQUIRE(rb.lower <= rb.upper + 1e-9 * std::max(1.0, rb.upper));
+    for (mirror_map map : {mirror_map::entropic, mirror_map::euclidean})
+      for (std::size_t T : {250u, 1000u, 4000u}) {
+        const auto info = theory_step_size(in, map, T, r.maxCoeff());
+        infida_options o;
+        o.map = map;
+        o.eta = info.eta;
+        infida policy(in, o);
+        double sum = 0;
+        for (std::size_t t = 0; t < T; ++t) sum += policy.step(b).fractional_gain;
+        const double avg = sum / double(T);
+        CAPTURE(T);
+        CAPTURE(rb.upper);
+        CAPTURE(rb.lower);
+        CAPTURE(avg);
+        // The time average never beats the certified upper bound ...
+        REQUIRE(avg <= rb.upper + 1e-9 * std::max(1.0, rb.upper));
+        // ... and trails it by at most the bracket width plus the regret bound.
+        REQUIRE(rb.upper - avg <= (rb.upper - rb.lower) + info.regret_bound / double(T) + 1e-9 * std::max(1.0, rb.upper));
+      }
+    ++checked;
+  }
+}
+
+namespace {
+// Mean over `seeds` of (1/T) Σ G(x^t) and its standard error; also returns G*_bf − B/T.
+struct rounded_stats { double mean, se, target; };
+rounded_stats rounded_gain(const instance& in, const batch& b, double rmax, mirror_map map, last_fractional last, std::size_t T, int seeds) {
+  const auto info = theory_step_size(in, map, T, rmax);
+  std::vector<double> avg;
+  for (int s = 0; s < seeds; ++s) {
+    infida_options o;
+    o.map = map;
+    o.eta = info.eta;
+    o.rounding.last = last;
+    o.seed = 1000 + static_cast<std::uint64_t>(s);
+    infida policy(in, o);
+    double sum = 0;
+    for (std::size_t t = 0; t < T; ++t) sum += policy.step(b).integral_gain;
+    avg.push_back(sum / double(T));
+  }
+  double mean = 0, var = 0;
+  for (double a : avg) mean += a;
+  mean /= double(seeds);
+  for (double a : avg) var += (a - mean) * (a - mean);
+  var /= double(seeds - 1);
+  return {mean, std::sqrt(var / double(seeds)), brute_force_gain(in, b) - info.regret_bound / double(T)};
+}
+}  // namespace
+
+TEST_CASE("infida: rounded gain over 20 seeds >= (1-1/e)(G*_bf - B/T) - 3 SE (bernoulli; round_down with unit sizes)") {
+  constexpr double psi = 1.0 - 0.36787944117144233;
+#ifdef IDN_TEST_LIGHT
+  const std::size_t T = 300;
+  const int instances = 4;
+#else
+  const std::size_t T = 2000;
+  const int instances = 15;
+#endif
+  for (bool unit : {false, true}) {
+    idn::rng g(unit ? 605 : 604);
+    int checked = 0;
+    while (checked < instances) {
+      auto d = idn::test::random_idn(g, 12, 8, unit);
+      const instance in = d.net.compile({d.alpha, d.nu});
+      if (in.num_vars() == 0 || in.num_vars() > 16) continue;
+      Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
+      for (auto& v : r) v = static_cast<double>(1 + g() % 20);
+      const batch b = make_batch(in, r);
+      for (mirror_map map : {mirror_map::entropic, mirror_map::euclidean}) {
+        const auto s = rounded_gain(in, b, r.maxCoeff(), map, unit ? last_fractional::round_down : last_fractional::bernoulli, T, 20);
+        CAPTURE(unit);
+        CAPTURE(s.mean);
+        CAPTURE(s.se);
+        CAPTURE(s.target);
+        REQUIRE(s.mean >= psi * s.target - 3 * s.se - 1e-9 * std::max(1.0, std::abs(s.target)));
+      }
+      ++checked;
+    }
+  }
 }
