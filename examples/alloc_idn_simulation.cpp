@@ -1,7 +1,8 @@
 // The IDN demo: a tiered inference delivery network (1 cloud, 2 regional, 6 edge, 24 access
 // nodes; 30/10/5 ms links) whose nodes are idn/hw board presets, serving k image-classification
 // tasks with per-task copies of three idn/dnn zoo models. Every policy runs on the same request
-// trace: INFIDA (entropic and Euclidean, η = κ·η_theory for κ in {0.1, 1, 10}), myopic greedy
+// trace: INFIDA (entropic and Euclidean, η = κ·η_theory for κ in {1, 10, 100}, coins reused
+// across slots so a model is reloaded only when y moves across its coin), myopic greedy
 // (global and per node), static greedy fitted on the first 50 slots, LFU and repository-only.
 //
 // Usage: alloc_idn_simulation [--trace stationary|sliding|FILE.npy|FILE.csv] [--slots N]
@@ -157,11 +158,12 @@ int main(int argc, char** argv) {
       const double eta0 = theory_step_size(in, map, batches.size(), rbar).eta;
       run_result best;
       best.integral = -INFINITY;
-      for (const double kappa : {0.1, 1.0, 10.0}) {
+      for (const double kappa : {1.0, 10.0, 100.0}) {
         infida_options io_;
         io_.map = map;
         io_.eta = kappa * eta0;
         io_.seed = o.seed;
+        io_.rounding.coins = coin_mode::reuse;  // same gain as fresh coins, ~0 instead of ~65 loads per slot
         infida policy(in, io_);
         run_result r = run(concat(map == mirror_map::entropic ? "INFIDA entropic" : "INFIDA euclidean", " (k=", kappa, ")"), policy, in, batches);
         if (r.integral > best.integral) best = std::move(r);
