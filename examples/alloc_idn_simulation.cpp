@@ -6,7 +6,8 @@
 // (global and per node), static greedy fitted on the first 50 slots, LFU and repository-only.
 //
 // Usage: alloc_idn_simulation [--trace stationary|sliding|FILE.npy|FILE.csv] [--slots N]
-//                             [--tasks K] [--alpha SECONDS] [--seed S] [--out DIR]
+//                             [--tasks K] [--alpha SECONDS] [--seed S] [--out DIR] [--save-trace FILE]
+// (--save-trace writes the slots × types request counts used, .npy or .csv, readable by --trace FILE)
 // Writes DIR/alloc_sim.csv (slot,policy,trace,integral_gain,fractional_gain,loads,running_mean_gain)
 // and DIR/alloc_sim.gp (gnuplot: running mean gain per policy).
 //
@@ -45,6 +46,7 @@ struct options {
   double alpha = 0.1;
   std::uint64_t seed = 1;
   std::filesystem::path out = ".";
+  std::filesystem::path save_trace;  ///< if set: write the trace used (.npy or .csv) for --trace FILE
 };
 
 options parse(int argc, char** argv) {
@@ -61,6 +63,7 @@ options parse(int argc, char** argv) {
     else if (a == "--alpha") o.alpha = std::stod(next());
     else if (a == "--seed") o.seed = std::stoull(next());
     else if (a == "--out") o.out = next();
+    else if (a == "--save-trace") o.save_trace = next();
     else throw invalid_input(concat("unknown argument '", a, "' (see the comment at the top of alloc_idn_simulation.cpp)"));
   }
   if (o.slots == 0 || o.tasks == 0) throw invalid_input("--slots and --tasks must be >= 1");
@@ -147,6 +150,17 @@ int main(int argc, char** argv) {
     const network net = build_network(o);
     const instance in = net.compile({o.alpha, 1.0});
     const trace tr = build_trace(o, in);
+    if (!o.save_trace.empty()) {
+      const Eigen::MatrixXd counts = tr;
+      if (o.save_trace.extension() == ".npy") {
+        io::save_npy(o.save_trace, counts);
+      } else {
+        std::vector<std::string> cols;
+        for (std::size_t t = 0; t < in.num_types(); ++t) cols.push_back(concat("type", t));
+        io::save_csv(o.save_trace, cols, counts);
+      }
+      std::printf("saved the %zu x %zu trace to %s\n", static_cast<std::size_t>(tr.rows()), in.num_types(), o.save_trace.c_str());
+    }
     std::vector<batch> batches;
     for (std::size_t t = 0; t < static_cast<std::size_t>(tr.rows()); ++t) batches.push_back(make_batch(in, tr, t));
     std::printf("IDN: %zu nodes, %zu options, %zu request types, %zu cost-list entries; trace '%s', %zu slots, alpha = %g s\n",

@@ -91,13 +91,18 @@ inline naive_idn random_idn(idn::rng& g, std::size_t max_vars = 14, std::size_t 
   return d;
 }
 
-/// Naive C(x) for requests r (per type), serving cheapest-first with uncapped capacity L,
-/// from the records alone. x is indexed like d.options (insertion order).
-inline double naive_cost(const naive_idn& d, const std::vector<double>& r, const std::vector<int>& x_by_option) {
-  double total = 0;
+/// What the naive simulator reports: C(x) and request-weighted latency, accuracy, fallback share.
+struct naive_serving { double cost = 0, mean_latency = 0, mean_accuracy = 0, fallback_share = 0; };
+
+/// Naive serving of requests r (per type), cheapest-first with uncapped capacity L, from the
+/// records alone. x is indexed like d.options (insertion order). A request's latency is the path
+/// latency ν·Σw to the serving node plus the model's inference delay; its cost adds α(1 − acc).
+inline naive_serving naive_serve(const naive_idn& d, const std::vector<double>& r, const std::vector<int>& x_by_option) {
+  naive_serving out;
+  double total = 0, requests = 0;
   for (std::size_t t = 0; t < d.types.size(); ++t) {
     const auto& [task, path] = d.types[t];
-    struct cand { double cost; bool pinned; std::uint32_t hop, m; double L; };
+    struct cand { double cost; bool pinned; std::uint32_t hop, m; double L, latency; };
     std::vector<cand> cs;
     double prefix = 0;
     for (std::uint32_t h = 0; h < path.size(); ++h) {
@@ -105,11 +110,11 @@ inline double naive_cost(const naive_idn& d, const std::vector<double>& r, const
       for (std::size_t o = 0; o < d.options.size(); ++o) {
         const auto& op = d.options[o];
         if (op.v == path[h] && d.model_task[op.m] == task && x_by_option[o])
-          cs.push_back({prefix + op.d + d.alpha * (1 - d.accuracy[op.m]), false, h, op.m, op.L});
+          cs.push_back({prefix + op.d + d.alpha * (1 - d.accuracy[op.m]), false, h, op.m, op.L, prefix + op.d});
       }
       for (const auto& p : d.pins)
         if (p.v == path[h] && d.model_task[p.m] == task)
-          cs.push_back({prefix + p.d + d.alpha * (1 - d.accuracy[p.m]), true, h, p.m, INFINITY});
+          cs.push_back({prefix + p.d + d.alpha * (1 - d.accuracy[p.m]), true, h, p.m, INFINITY, prefix + p.d});
     }
     std::sort(cs.begin(), cs.end(), [](const cand& a, const cand& b) {
       if (a.cost != b.cost) return a.cost < b.cost;
@@ -118,14 +123,25 @@ inline double naive_cost(const naive_idn& d, const std::vector<double>& r, const
       return a.m < b.m;
     });
     double left = r[t];
+    if (left > 0) requests += left;
     for (const auto& c : cs) {
       const double z = std::min(left, c.L);
       total += z * c.cost;
+      out.mean_latency += z * c.latency;
+      out.mean_accuracy += z * d.accuracy[c.m];
+      if (c.pinned) out.fallback_share += z;
       left -= z;
       if (left <= 0 || c.pinned) break;
     }
   }
-  return total;
+  out.cost = total;
+  if (requests > 0) out.mean_latency /= requests, out.mean_accuracy /= requests, out.fallback_share /= requests;
+  return out;
+}
+
+/// Naive C(x) (see naive_serve).
+inline double naive_cost(const naive_idn& d, const std::vector<double>& r, const std::vector<int>& x_by_option) {
+  return naive_serve(d, r, x_by_option).cost;
 }
 
 }  // namespace idn::test

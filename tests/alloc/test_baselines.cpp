@@ -120,6 +120,8 @@ TEST_CASE("myopic_greedy at slot t+1 equals greedy_static on batch t; policies k
     }
   }
   CHECK_THROWS_AS(lfu(idn::test::random_idn(g).net.compile(), 1.0), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(lfu(idn::test::random_idn(g).net.compile(), NAN), doctest::Contains("decay = nan"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(lfu(idn::test::random_idn(g).net.compile(), -0.5), doctest::Contains("decay = -0.5"), idn::invalid_input);
 }
 
 TEST_CASE("relaxation_bound: G* <= upper, lower <= upper, gap <= B / iterations") {

@@ -65,7 +65,12 @@ TEST_CASE("gain oracle: 1000 random IDNs x 20 points equal the naive serving sim
       const double G = gain(in, x, b);
       const double tol = 1e-9 * std::max(1.0, c_omega);
       REQUIRE(std::abs(G - (c_omega - cx)) <= tol);
-      REQUIRE(std::abs(serve(in, x, b).cost - cx) <= tol);
+      const serving_summary sv = serve(in, x, b);
+      const idn::test::naive_serving ns = idn::test::naive_serve(d, rv, xo);
+      REQUIRE(std::abs(sv.cost - cx) <= tol);
+      REQUIRE(sv.mean_latency_s == doctest::Approx(ns.mean_latency).epsilon(1e-9));
+      REQUIRE(sv.mean_accuracy == doctest::Approx(ns.mean_accuracy).epsilon(1e-9));
+      REQUIRE(sv.fallback_share == doctest::Approx(ns.fallback_share).epsilon(1e-9));
       nontrivial += G > 1e-9;
     }
   }

@@ -106,6 +106,10 @@ TEST_CASE("dep_round: bad input") {
                        doctest::Contains("expected n + 1 = 4"), idn::invalid_input);
   s[0] = -1;
   CHECK_THROWS_WITH_AS(dep_round(s, 3.0, y, x, last_fractional::round_down, g), doctest::Contains("s[0] = -1"), idn::invalid_input);
+  s = Eigen::VectorXd::Constant(3, 1e308);
+  y.setZero();
+  CHECK_THROWS_WITH_AS(dep_round(s, 1.0, y, x, last_fractional::round_down, g), doctest::Contains("sum of s overflows (inf)"),
+                       idn::invalid_input);
 }
 
 #include "idn/alloc/gain.hpp"

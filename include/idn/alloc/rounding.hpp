@@ -40,12 +40,14 @@ inline void check_rounding_input(const Eigen::Ref<const Eigen::VectorXd>& s, dou
   if (s.size() != y.size() || xsize != s.size())
     fail("dep_round", concat("size mismatch: s has ", s.size(), ", y ", y.size(), ", x ", xsize));
   if (!std::isfinite(b) || b < 0) fail("dep_round", concat("b = ", b, ": must be finite and >= 0"));
-  double used = 0;
+  double used = 0, total = 0;
   for (Eigen::Index j = 0; j < s.size(); ++j) {
     if (!std::isfinite(s[j]) || s[j] <= 0) fail("dep_round", concat("s[", j, "] = ", s[j], ": must be finite and > 0"));
     if (!(y[j] >= 0 && y[j] <= 1)) fail("dep_round", concat("y[", j, "] = ", y[j], ": must lie in [0, 1]"));
     used += s[j] * y[j];
+    total += s[j];
   }
+  if (!std::isfinite(total)) fail("dep_round", concat("sum of s overflows (", total, ")"));
   if (used > b * (1 + 1e-9) + 1e-300)
     fail("dep_round", concat("sum s*y = ", used, " exceeds b = ", b, " (tolerance 1e-9 relative)"));
 }
