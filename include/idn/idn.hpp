@@ -4,6 +4,9 @@
 #include "idn/version.hpp"
 
 #include "idn/alloc.hpp"
+#include "idn/offload.hpp"
+#include "idn/offload/evaluate.hpp"
+#include "idn/offload/throwing.hpp"
 
 #include "idn/core/check.hpp"
 #include "idn/core/csr.hpp"

@@ -1,0 +1,11 @@
+#pragma once
+/// idn::offload: hierarchical-inference offload decisions (spec/offload.md). C++20 standard
+/// library only; builds with -fno-exceptions -fno-rtti. Includes every offload header except
+/// reference.hpp (naive learners for tests), evaluate.hpp (host evaluation) and throwing.hpp.
+#include "idn/offload/budget.hpp"
+#include "idn/offload/calibrate.hpp"
+#include "idn/offload/common.hpp"
+#include "idn/offload/hil.hpp"
+#include "idn/offload/presets.hpp"
+#include "idn/offload/rules.hpp"
+#include "idn/offload/scores.hpp"
