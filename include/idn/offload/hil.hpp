@@ -101,15 +101,18 @@ public:
   /// q = P(accept | bin b) = Σ_{j≤b} w_j / Σ_j w_j under the current weights. O(log Bins).
   Real accept_probability_bin(std::uint32_t b) const noexcept {
     if (!configured_ || b >= Bins) return 0;
-    const Real q = tree_.prefix_sum(b) / tree_.total();
-    return q > Real(1) ? Real(1) : q;
+    const double q = tree_.prefix_sum(b) / tree_.total();
+    return static_cast<Real>(q > 1.0 ? 1.0 : q);
   }
   /// accept_probability_bin(bin_of(clamp(score))); 0 for a non-finite score.
   Real accept_probability(float score) const noexcept {
     return finite(score) ? accept_probability_bin(bin_of<Bins>(clamp01(score))) : Real(0);
   }
-  /// The stored weight of expert j ≤ Bins (relative; tests).
-  Real weight(std::size_t j) const noexcept { return tree_.weight(j); }
+  /// The weight of expert j ≤ Bins relative to the current total (tests). O(log Bins).
+  double weight(std::size_t j) const noexcept { return tree_.weight(j) / tree_.total(); }
+  /// Visits every stored tree value (tests: finite, never subnormal).
+  template <class F>
+  void for_each_stored(F&& f) const noexcept { tree_.for_each_stored(f); }
 
 protected:
   status configure_common(float beta, float eta, std::uint32_t rebuild_period) noexcept {
@@ -202,9 +205,9 @@ public:
   /// multiplied by e^{−η(y − β_d)} (β_d: the decision's β). Decisions without a ticket are ignored.
   void feedback(const decision& d, bool local_wrong) noexcept {
     if (!this->configured_ || d.ticket == 0 || d.bad_input || d.bin >= Bins || !(d.beta >= 0.f && d.beta <= 1.f)) return;
-    Real f;
+    double f;
     if (d.beta == this->beta_) f = local_wrong ? f_wrong_ : f_right_;
-    else f = static_cast<Real>(std::exp(-static_cast<double>(this->eta_) * ((local_wrong ? 1.0 : 0.0) - d.beta)));
+    else f = std::exp(-static_cast<double>(this->eta_) * ((local_wrong ? 1.0 : 0.0) - static_cast<double>(d.beta)));
     this->tree_.prefix_multiply(d.bin, f);
     err_[d.bin] += local_wrong ? 1u : 0u;
     this->cost_sum_[d.bin] += d.beta;
@@ -266,12 +269,12 @@ private:
   }
   void set_factors() noexcept {
     const double eta = this->eta_, beta = this->beta_;
-    f_wrong_ = static_cast<Real>(std::exp(-eta * (1.0 - beta)));
-    f_right_ = static_cast<Real>(std::exp(eta * beta));
+    f_wrong_ = std::exp(-eta * (1.0 - beta));
+    f_right_ = std::exp(eta * beta);
   }
 
   std::array<std::uint32_t, Bins> err_{};
-  Real f_wrong_ = 1, f_right_ = 1;
+  double f_wrong_ = 1, f_right_ = 1;  ///< e^{−η(1−β)}, e^{ηβ}
   std::uint64_t feedbacks_ = 0;
   std::uint32_t epoch_ = 0, ticket_ = 0;
   bool anytime_ = false;
@@ -310,7 +313,7 @@ public:
     seq_ = 0;
     pending_ = 0;
     dropped_ = 0;
-    f_beta_ = static_cast<Real>(std::exp(static_cast<double>(this->eta_) * static_cast<double>(this->beta_)));
+    f_beta_ = std::exp(static_cast<double>(this->eta_) * static_cast<double>(this->beta_));
     this->configured_ = true;
     return {};
   }
@@ -341,7 +344,7 @@ public:
     e.seq = 0;
     --pending_;
     if (!local_wrong) return;
-    this->tree_.prefix_multiply(e.bin, static_cast<Real>(std::exp(-static_cast<double>(this->eta_) * e.weight)));
+    this->tree_.prefix_multiply(e.bin, std::exp(-static_cast<double>(this->eta_) * e.weight));
     lhat_sum_[e.bin] += e.weight;
     if (this->tree_.exhausted()) rebuild_now();
   }
@@ -357,7 +360,7 @@ public:
   [[nodiscard]] status set_beta(float beta) noexcept {
     if (status s = detail::check_unit("beta", beta); !s) return s;
     this->beta_ = beta;
-    f_beta_ = static_cast<Real>(std::exp(static_cast<double>(this->eta_) * static_cast<double>(beta)));
+    f_beta_ = std::exp(static_cast<double>(this->eta_) * static_cast<double>(beta));
     return {};
   }
 
@@ -421,7 +424,7 @@ private:
 
   std::array<double, Bins> lhat_sum_{};
   std::array<slot, Pending> ring_{};
-  Real f_beta_ = 1;
+  double f_beta_ = 1;  ///< e^{ηβ}
   float eps_ = 1;
   std::uint32_t seq_ = 0;
   std::size_t pending_ = 0;

@@ -48,7 +48,7 @@ public:
       return d;
     }
     const float s = detail::clamp01(score);
-    const double q = accept_probability(s);
+    const double q = last_q_ = accept_probability(s);
     d.offload = !(u < q);
     d.offload_prob = static_cast<float>(1.0 - q);
     d.score = s;
@@ -120,6 +120,8 @@ public:
   }
   /// Number of experts (grid) or intervals.
   std::size_t experts() const { return bins_ ? bins_ + 1 : mass_.size(); }
+  /// q used by the last decide (double precision).
+  double last_accept_probability() const { return last_q_; }
   double cumulative_loss(std::size_t j) const { return loss_[j]; }
   float eta() const { return eta_; }
 
@@ -143,7 +145,7 @@ private:
 
   std::size_t bins_ = 0;
   std::vector<double> loss_, points_, mass_;
-  double L_ = 0;
+  double L_ = 0, last_q_ = 0;
   float beta_ = 0, eta_ = 0;
   std::uint64_t feedbacks_ = 0;
   std::uint32_t epoch_ = 0, ticket_ = 0;
@@ -185,7 +187,7 @@ public:
     const float s = detail::clamp01(score);
     d.score = s;
     d.bin = bin_index(s);
-    const double q = accept_probability(s);
+    const double q = last_q_ = accept_probability(s);
     d.explored = coin < static_cast<double>(eps_);
     d.offload = d.explored || !(u < q);
     apply(d, q);
@@ -194,7 +196,7 @@ public:
   /// Replays a decision taken elsewhere (the tree's) so both learners see the same history.
   void observe(const decision& d) {
     if (d.bad_input) return;
-    apply(d, accept_probability(d.score), d.ticket);
+    apply(d, last_q_ = accept_probability(d.score), d.ticket);
   }
   void feedback(const decision& d, bool y) {
     if (d.ticket == 0) return;
@@ -221,6 +223,8 @@ public:
     return num / den;
   }
   double cumulative_estimate(std::size_t j) const { return loss_[j]; }
+  /// q used by the last decide/observe (double precision).
+  double last_accept_probability() const { return last_q_; }
   float epsilon() const { return eps_; }
   float eta() const { return eta_; }
 
@@ -255,6 +259,7 @@ private:
   std::size_t bins_ = 0;
   std::vector<double> loss_;
   std::vector<entry> ring_;
+  double last_q_ = 0;
   float beta_ = 0, eps_ = 1, eta_ = 0;
   std::uint32_t seq_ = 0;
   hil_n_estimator estimator_ = hil_n_estimator::inverse_propensity;

@@ -42,16 +42,16 @@ public:
     finish_rebuild(last < 0x1p-100 ? Real(0) : static_cast<Real>(last));
   }
 
-  /// Σ_{j ≤ b} w_j (b < Bins). O(log Bins).
-  Real prefix_sum(std::uint32_t b) const noexcept {
-    Real acc = 1, out = 0;
+  /// Σ_{j ≤ b} w_j (b < Bins), accumulated in double. O(log Bins).
+  double prefix_sum(std::uint32_t b) const noexcept {
+    double acc = 1, out = 0;
     std::size_t n = 1, lo = 0, size = Bins;
     while (true) {
-      if (b + 1 >= lo + size) return out + sum_[n] * acc;
-      acc *= tag_[n];
+      if (b + 1 >= lo + size) return out + static_cast<double>(sum_[n]) * acc;
+      acc *= static_cast<double>(tag_[n]);
       size /= 2;
       if (b >= lo + size) {
-        out += sum_[2 * n] * acc;
+        out += static_cast<double>(sum_[2 * n]) * acc;
         n = 2 * n + 1;
         lo += size;
       } else {
@@ -62,15 +62,18 @@ public:
 
   /// True when every weight has died (possible only after factors that underflow to 0): the
   /// owner must rebuild from its exact loss counters.
-  bool exhausted() const noexcept { return !(total() > Real(0)); }
+  bool exhausted() const noexcept { return !(total() > 0.0); }
 
   /// Σ_j w_j over all Bins + 1 experts.
-  Real total() const noexcept { return sum_[1] + last_; }
+  double total() const noexcept { return static_cast<double>(sum_[1]) + static_cast<double>(last_); }
   /// Weight of the always-offload expert K.
   Real last() const noexcept { return last_; }
 
-  /// Multiplies w_j, j ≤ b, by r > 0 (finite), then rescales the total. O(log Bins).
-  void prefix_multiply(std::uint32_t b, Real r) noexcept {
+  /// Multiplies w_j, j ≤ b, by r > 0 (finite), then rescales the total. O(log Bins). The
+  /// products are formed in double and rounded once to Real, so a factor applied many times
+  /// carries no systematic rounding bias (a float-rounded factor would drift by k·2^−24 after k
+  /// updates).
+  void prefix_multiply(std::uint32_t b, double r) noexcept {
     std::size_t path[20];
     int depth = 0;
     std::size_t n = 1, lo = 0, size = Bins;
@@ -98,10 +101,17 @@ public:
   }
 
   /// The weight of expert j ≤ Bins after applying pending tags (tests; O(log Bins)).
-  Real weight(std::size_t j) const noexcept {
-    if (j >= Bins) return last_;
+  double weight(std::size_t j) const noexcept {
+    if (j >= Bins) return static_cast<double>(last_);
     const auto b = static_cast<std::uint32_t>(j);
     return b == 0 ? prefix_sum(0) : prefix_sum(b) - prefix_sum(b - 1);
+  }
+  /// Every stored sum and tag (tests: range invariants).
+  template <class F>
+  void for_each_stored(F&& f) const noexcept {
+    for (std::size_t n = 1; n < 2 * Bins; ++n) f(sum_[n]);
+    for (std::size_t n = 1; n < Bins; ++n) f(tag_[n]);
+    f(last_);
   }
 
 private:
@@ -115,10 +125,10 @@ private:
     normalize();
   }
 
-  void scale_node(std::size_t n, Real r) noexcept {
+  void scale_node(std::size_t n, double r) noexcept {
     if (sum_[n] == Real(0)) return;  // dead: never multiplied again
-    sum_[n] *= r;
-    if (n < Bins) tag_[n] *= r;
+    sum_[n] = static_cast<Real>(static_cast<double>(sum_[n]) * r);
+    if (n < Bins) tag_[n] = static_cast<Real>(static_cast<double>(tag_[n]) * r);
     if (sum_[n] < dead_below) {
       sum_[n] = 0;
       if (n < Bins) tag_[n] = 0;
@@ -132,17 +142,17 @@ private:
       sum_[2 * n] = sum_[2 * n + 1] = 0;
       if (2 * n < Bins) tag_[2 * n] = tag_[2 * n + 1] = 0;
     } else {
-      scale_node(2 * n, t);
-      scale_node(2 * n + 1, t);
+      scale_node(2 * n, static_cast<double>(t));
+      scale_node(2 * n + 1, static_cast<double>(t));
     }
     tag_[n] = 1;
   }
 
   /// Rescale the total into [1, 2) by an exact power of two when it leaves [2^−8, 2^8].
   void normalize() noexcept {
-    const Real t = total();
-    if (t >= Real(0x1p-8) && t <= Real(0x1p8)) return;
-    if (!(t > Real(0))) return;  // unreachable with positive weights; keeps state finite
+    const double t = total();
+    if (t >= 0x1p-8 && t <= 0x1p8) return;
+    if (!(t > 0.0)) return;  // every weight died: the owner rebuilds (see exhausted())
     const int k = -std::ilogb(t);
     sum_[1] = std::ldexp(sum_[1], k);
     tag_[1] = sum_[1] == Real(0) ? Real(0) : std::ldexp(tag_[1], k);
