@@ -5,6 +5,7 @@
 #include "idn/offload/budget.hpp"
 #include "idn/offload/calibrate.hpp"
 #include "idn/offload/common.hpp"
+#include "idn/offload/fit.hpp"
 #include "idn/offload/hil.hpp"
 #include "idn/offload/presets.hpp"
 #include "idn/offload/rules.hpp"
