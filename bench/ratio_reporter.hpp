@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,11 +47,17 @@ public:
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& r : runs) {
-      if (r.error_occurred || r.run_type != Run::RT_Iteration || r.iterations == 0) continue;
+      if (r.error_occurred || r.iterations == 0) continue;
+      // With --benchmark_repetitions the median aggregate replaces the single runs.
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (r.run_type != Run::RT_Iteration && !median) continue;
+      const std::string name = median ? r.run_name.str() : r.benchmark_name();
+      if (!median && medians_.count(name)) continue;
       record rec;
       rec.seconds_per_iteration = r.real_accumulated_time / static_cast<double>(r.iterations);
       for (const auto& [k, c] : r.counters) rec.counters[k] = c.value;
-      records_[r.benchmark_name()] = rec;
+      records_[name] = rec;
+      if (median) medians_.insert(name);
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -61,6 +68,7 @@ public:
 
 private:
   std::map<std::string, record> records_;
+  std::set<std::string> medians_;
 };
 
 /// Metric of a record for a target; < 0 when unavailable.

@@ -79,7 +79,8 @@ public:
         if (i < k) mass_[i] *= f;
         total += mass_[i];
       }
-      for (double& m : mass_) m /= total;
+      if (!(total > 0x1p-500 && total < 0x1p500))  // renormalise only when the scale drifts
+        for (double& m : mass_) m /= total;
     }
     ++feedbacks_;
     if (anytime_ && feedbacks_ + 1 >= (std::uint64_t{2} << epoch_)) {

@@ -51,9 +51,15 @@ constexpr top2 top2_pass(std::span<const T> v, F&& to_prob) noexcept {
 /// Top-2 of a probability vector in one pass (comparisons only). Invalid (empty, non-finite or
 /// negative entry) → valid = false. O(C).
 inline top2 top2_probs(std::span<const float> probs) noexcept {
-  for (const float p : probs)
-    if (!detail::finite(p) || p < 0.f) return {};
-  return detail::top2_pass(probs, [](float p) { return p; });
+  // Validity is folded into the same pass: a finite p ≥ 0 (or −0) has magnitude bits below the
+  // exponent-all-ones pattern and no sign bit except for −0.
+  std::uint32_t bad = 0;
+  const top2 r = detail::top2_pass(probs, [&bad](float p) {
+    const auto bits = std::bit_cast<std::uint32_t>(p);
+    bad |= static_cast<std::uint32_t>((bits & 0x7fffffffu) >= 0x7f800000u) | static_cast<std::uint32_t>(bits > 0x80000000u);
+    return p;
+  });
+  return bad ? top2{} : r;
 }
 
 /// Top-2 of int8 softmax codes (TFLite-Micro: p = (q + 128)/256). Invalid only when empty. O(C).
