@@ -1,0 +1,350 @@
+#pragma once
+/// The chain-partitioning model (spec/partition.md §2–§3): a DNN as an ordered chain of layers
+/// split into contiguous stages over K ordered workers, with per-stage compute, activation
+/// transfer over access links, and memory. `chain_oracle` is what the solvers need;
+/// `chain_problem` is the validated, immutable oracle built from cost models, answering
+/// period/delay/hop queries in O(1) (prefix sums and a sparse table). `evaluate` computes every
+/// objective of one cut vector.
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
+#include "idn/dnn/profile.hpp"
+#include "idn/hw/concepts.hpp"
+
+namespace idn::partition {
+
+using index = std::ptrdiff_t;
+/// The data source and result sink, as an argument of hop().
+inline constexpr index endpoint = -1;
+inline constexpr double inf = std::numeric_limits<double>::infinity();
+
+/// serialized: one runtime thread (period = recv + compute + send); overlapped: radios and
+/// compute pipeline independently (period = max of the three).
+enum class comm_mode { serialized, overlapped };
+
+namespace detail {
+/// Throws invalid_input "partition: <what> = <value>: <rule>".
+[[noreturn]] inline void fail(const std::string& what, double value, const char* rule) {
+  throw invalid_input(concat("partition: ", what, " = ", value, ": ", rule));
+}
+inline void check_nonneg(const std::string& what, double v) {
+  if (!std::isfinite(v) || v < 0) fail(what, v, "must be finite and >= 0");
+}
+}  // namespace detail
+
+/// Per-layer FLOP and parameter bytes (L entries) and the bytes at every cut (L + 1 entries:
+/// [0] the input, [l + 1] the output of layer l; may be non-monotone).
+struct chain_profile {
+  Eigen::VectorXd flop, param_bytes, act_bytes;
+};
+
+/// The chain_profile of a dnn::layer_chain. O(L).
+template <dnn::layer_chain Net>
+chain_profile make_profile(const Net& net) {
+  const auto L = static_cast<Eigen::Index>(net.num_layers());
+  chain_profile p{Eigen::VectorXd(L), Eigen::VectorXd(L), Eigen::VectorXd(L + 1)};
+  p.act_bytes[0] = net.input_bytes();
+  for (Eigen::Index l = 0; l < L; ++l) {
+    const dnn::layer& x = net.layer(static_cast<std::size_t>(l));
+    p.flop[l] = x.flop, p.param_bytes[l] = x.param_bytes, p.act_bytes[l + 1] = x.output_bytes;
+  }
+  return p;
+}
+
+/// L×K matrix T(l, k) = workers[k].latency(net.layer(l)), each value checked (clause C1). O(LK).
+template <dnn::layer_chain Net, hw::compute_device D>
+Eigen::MatrixXd time_matrix(const Net& net, std::span<const D> workers) {
+  const auto L = static_cast<Eigen::Index>(net.num_layers()), K = static_cast<Eigen::Index>(workers.size());
+  Eigen::MatrixXd T(L, K);
+  for (Eigen::Index k = 0; k < K; ++k)
+    for (Eigen::Index l = 0; l < L; ++l) T(l, k) = hw::checked_latency(workers[static_cast<std::size_t>(k)], net.layer(static_cast<std::size_t>(l)));
+  return T;
+}
+
+/// input_local: worker 0 owns the input (no entry transfer to it); return_output: the result
+/// returns to the sink (worker 0 under input_local, else the endpoint).
+struct chain_options {
+  comm_mode mode = comm_mode::serialized;
+  bool input_local = false, return_output = true;
+};
+
+/// What the solvers query (all noexcept, O(1) expected): π_k(i, j) (i == j: an empty stage; +inf
+/// = infeasible or forbidden), X_k(i, j), the hop cost h(p→q, cut c) (p or q may be `endpoint`;
+/// 0 when p == q) and the endpoint's fixed period π_e.
+template <class O>
+concept chain_oracle = requires(const O& o, index k, index i, index j) {
+  { o.num_layers() } noexcept -> std::same_as<index>;
+  { o.num_workers() } noexcept -> std::same_as<index>;
+  { o.period(k, i, j) } noexcept -> std::same_as<double>;
+  { o.delay(k, i, j) } noexcept -> std::same_as<double>;
+  { o.hop(k, k, i) } noexcept -> std::same_as<double>;
+  { o.fixed_period() } noexcept -> std::same_as<double>;
+};
+
+/// The validated, immutable chain problem of §2. Built by make_chain_problem. Queries are O(1):
+/// compute by prefix sums, the activation term of memory by a sparse table, transfers tabulated.
+class chain_problem {
+public:
+  index num_layers() const noexcept { return L_; }
+  index num_workers() const noexcept { return K_; }
+  const chain_options& options() const noexcept { return opt_; }
+  const chain_profile& profile() const noexcept { return prof_; }
+  const Eigen::MatrixXd& time() const noexcept { return T_; }
+  const Eigen::VectorXd& memory_capacity() const noexcept { return M_; }
+
+  /// X_k(i, j) = Σ_{l∈[i,j)} T(l, k) (prefix sums; 0 for i == j).
+  double delay(index k, index i, index j) const noexcept { return i == j ? 0.0 : P_(j, k) - P_(i, k); }
+  /// m_k(i, j) = Σ w + max_{i≤l<j}(a_l + a_{l+1}); 0 for an empty stage.
+  double memory(index, index i, index j) const noexcept {
+    if (i >= j) return 0.0;
+    return (W_[j] - W_[i]) + range_max(i, j);
+  }
+  /// r_k(i): 0 if i = 0, k = 0 under input_local; else d_k(a_i).
+  double recv(index k, index i) const noexcept { return (i == 0 && k == 0 && opt_.input_local) ? 0.0 : D_(k, i); }
+  /// s_k(j): 0 if j = L without return_output; else u_k(a_j).
+  double send(index k, index j) const noexcept { return (j == L_ && !opt_.return_output) ? 0.0 : U_(k, j); }
+  /// π_k(i, j) (§2): +inf if the stage does not fit; empty stages cost 0 except worker 0's
+  /// input shipment under input_local.
+  double period(index k, index i, index j) const noexcept {
+    if (i == j) return (k == 0 && i == 0 && opt_.input_local) ? U_(0, 0) : 0.0;
+    if (memory(k, i, j) > M_[k]) return inf;
+    const double r = recv(k, i), x = delay(k, i, j), s = send(k, j);
+    return opt_.mode == comm_mode::serialized ? r + x + s : std::max({r, x, s});
+  }
+  /// h(p→q, c) = max(u_p(a_c), d_q(a_c)); 0 when p == q.
+  double hop(index p, index q, index c) const noexcept {
+    if (p == q) return 0.0;
+    const double up = p == endpoint ? E_[c] : U_(p, c), down = q == endpoint ? E_[c] : D_(q, c);
+    return std::max(up, down);
+  }
+  /// π_e = max(input_local ? 0 : u_e(a_0), return_output ? d_sink(a_L) : 0).
+  double fixed_period() const noexcept {
+    const double in = opt_.input_local ? 0.0 : E_[0];
+    const double out = !opt_.return_output ? 0.0 : (opt_.input_local ? D_(0, L_) : E_[L_]);
+    return std::max(in, out);
+  }
+  /// Uplink / downlink transfer time of worker k for cut c's activation.
+  double up(index k, index c) const noexcept { return U_(k, c); }
+  double down(index k, index c) const noexcept { return D_(k, c); }
+
+  /// The same problem with workers reordered: new worker k is old worker order[k]. O(K·L).
+  chain_problem permuted(std::span<const index> order) const {
+    if (static_cast<index>(order.size()) != K_)
+      detail::fail("order.size()", static_cast<double>(order.size()), "must equal num_workers");
+    std::vector<char> seen(static_cast<std::size_t>(K_), 0);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      if (order[k] < 0 || order[k] >= K_ || seen[static_cast<std::size_t>(order[k])])
+        detail::fail(concat("order[", k, "]"), static_cast<double>(order[k]), "must be a permutation of 0..K-1");
+      seen[static_cast<std::size_t>(order[k])] = 1;
+    }
+    chain_problem c = *this;
+    for (index k = 0; k < K_; ++k) {
+      const index o = order[static_cast<std::size_t>(k)];
+      c.T_.col(k) = T_.col(o), c.P_.col(k) = P_.col(o), c.M_[k] = M_[o], c.U_.row(k) = U_.row(o), c.D_.row(k) = D_.row(o);
+    }
+    return c;
+  }
+
+  /// Use make_chain_problem.
+  chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::VectorXd memory, Eigen::MatrixXd up, Eigen::MatrixXd down,
+                Eigen::VectorXd endpoint_times, chain_options o)
+      : prof_(std::move(p)), T_(std::move(time)), M_(std::move(memory)), U_(std::move(up)), D_(std::move(down)),
+        E_(std::move(endpoint_times)), opt_(o), L_(T_.rows()), K_(T_.cols()) {
+    P_.resize(L_ + 1, K_);
+    for (index k = 0; k < K_; ++k) {
+      P_(0, k) = 0;
+      for (index l = 0; l < L_; ++l) P_(l + 1, k) = P_(l, k) + T_(l, k);
+    }
+    W_.resize(L_ + 1);
+    W_[0] = 0;
+    for (index l = 0; l < L_; ++l) W_[l + 1] = W_[l] + prof_.param_bytes[l];
+    // Sparse table of v_l = a_l + a_{l+1}, l ∈ [0, L).
+    levels_ = 1;
+    while ((index{1} << levels_) <= L_) ++levels_;
+    table_.assign(static_cast<std::size_t>(levels_ * L_), 0.0);
+    for (index l = 0; l < L_; ++l) table_[static_cast<std::size_t>(l)] = prof_.act_bytes[l] + prof_.act_bytes[l + 1];
+    for (index e = 1; e < levels_; ++e)
+      for (index l = 0; l + (index{1} << e) <= L_; ++l)
+        table_[static_cast<std::size_t>(e * L_ + l)] = std::max(table_[static_cast<std::size_t>((e - 1) * L_ + l)],
+                                                                table_[static_cast<std::size_t>((e - 1) * L_ + l + (index{1} << (e - 1)))]);
+  }
+
+private:
+  double range_max(index i, index j) const noexcept {  // max v_l over [i, j), i < j
+    index e = 0;
+    while ((index{2} << e) <= j - i) ++e;
+    return std::max(table_[static_cast<std::size_t>(e * L_ + i)], table_[static_cast<std::size_t>(e * L_ + j - (index{1} << e))]);
+  }
+
+  chain_profile prof_;
+  Eigen::MatrixXd T_, P_;                 // L×K times, (L+1)×K prefix sums
+  Eigen::VectorXd M_;                     // K capacities
+  Eigen::MatrixXd U_, D_;                 // K×(L+1) up/down transfer times per cut
+  Eigen::VectorXd E_, W_;                 // endpoint transfer per cut; parameter-byte prefix sums
+  std::vector<double> table_;             // sparse table, levels_ × L
+  chain_options opt_;
+  index L_ = 0, K_ = 0, levels_ = 0;
+};
+static_assert(chain_oracle<chain_problem>);
+
+namespace detail {
+inline void check_profile(const chain_profile& p, index L) {
+  if (L == 0) fail("num_layers", 0, "must be >= 1");
+  if (p.flop.size() != L) fail("flop.size()", static_cast<double>(p.flop.size()), concat("must be num_layers = ", L).c_str());
+  if (p.param_bytes.size() != L)
+    fail("param_bytes.size()", static_cast<double>(p.param_bytes.size()), concat("must be num_layers = ", L).c_str());
+  if (p.act_bytes.size() != L + 1)
+    fail("act_bytes.size()", static_cast<double>(p.act_bytes.size()), concat("must be num_layers+1 = ", L + 1).c_str());
+  for (index l = 0; l < L; ++l) {
+    check_nonneg(concat("flop[", l, "]"), p.flop[l]);
+    check_nonneg(concat("param_bytes[", l, "]"), p.param_bytes[l]);
+  }
+  for (index c = 0; c <= L; ++c) check_nonneg(concat("act_bytes[", c, "]"), p.act_bytes[c]);
+}
+template <hw::link_model Lk>
+double transfer(const Lk& link, double bytes, const std::string& who, index c) {
+  const double t = link.transfer_time(bytes);
+  if (!std::isfinite(t) || t < 0) fail(concat(who, ".transfer_time(act_bytes[", c, "] = ", bytes, ")"), t, "must be finite and >= 0");
+  return t;
+}
+}  // namespace detail
+
+/// Builds and validates a chain problem: profile sizes and values, an L×K finite ≥ 0 time
+/// matrix, K memory capacities (≥ 0, +inf allowed), K up- and downlinks and the endpoint's link,
+/// whose transfer times are tabulated at every cut and checked. O(K·L) link calls.
+template <hw::link_model U, hw::link_model D, hw::link_model E>
+chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::VectorXd memory_bytes, std::span<const U> uplink,
+                                 std::span<const D> downlink, const E& endpoint_link, chain_options o = {}) {
+  const index L = time.rows(), K = time.cols();
+  if (K == 0) detail::fail("num_workers", 0, "must be >= 1");
+  detail::check_profile(p, L);
+  for (index k = 0; k < K; ++k)
+    for (index l = 0; l < L; ++l) detail::check_nonneg(concat("time(", l, ",", k, ")"), time(l, k));
+  if (memory_bytes.size() != K) detail::fail("memory_bytes.size()", static_cast<double>(memory_bytes.size()), "must be num_workers");
+  for (index k = 0; k < K; ++k)
+    if (std::isnan(memory_bytes[k]) || memory_bytes[k] < 0) detail::fail(concat("memory_bytes[", k, "]"), memory_bytes[k], "must be >= 0 (may be +inf)");
+  if (static_cast<index>(uplink.size()) != K) detail::fail("uplink.size()", static_cast<double>(uplink.size()), "must be num_workers");
+  if (static_cast<index>(downlink.size()) != K) detail::fail("downlink.size()", static_cast<double>(downlink.size()), "must be num_workers");
+  Eigen::MatrixXd up(K, L + 1), down(K, L + 1);
+  Eigen::VectorXd e(L + 1);
+  for (index c = 0; c <= L; ++c) {
+    const double a = p.act_bytes[c];
+    for (index k = 0; k < K; ++k) {
+      up(k, c) = detail::transfer(uplink[static_cast<std::size_t>(k)], a, concat("uplink[", k, "]"), c);
+      down(k, c) = detail::transfer(downlink[static_cast<std::size_t>(k)], a, concat("downlink[", k, "]"), c);
+    }
+    e[c] = detail::transfer(endpoint_link, a, "endpoint_link", c);
+  }
+  return chain_problem(std::move(p), std::move(time), std::move(memory_bytes), std::move(up), std::move(down), std::move(e), o);
+}
+
+/// From cost models: T(l,k) = devices[k].latency, M_k = devices[k].memory_bytes(), u_k = d_k = links[k].
+template <dnn::layer_chain Net, hw::compute_device D, hw::link_model Lk>
+chain_problem make_chain_problem(const Net& net, std::span<const D> devices, std::span<const Lk> links, const Lk& endpoint_link,
+                                 chain_options o = {}) {
+  Eigen::VectorXd mem(static_cast<Eigen::Index>(devices.size()));
+  for (std::size_t k = 0; k < devices.size(); ++k) mem[static_cast<Eigen::Index>(k)] = hw::checked_memory_bytes(devices[k]);
+  return make_chain_problem(make_profile(net), time_matrix(net, devices), std::move(mem), links, links, endpoint_link, o);
+}
+
+enum class solve_status { optimal, infeasible };
+
+/// One stage: worker, layers [first, last) (first == last: skipped), replicas, and its terms
+/// (recv/send/memory are 0 for oracles other than chain_problem).
+struct stage_info {
+  index worker, first, last;
+  int replicas = 1;
+  double compute_s = 0, recv_s = 0, send_s = 0, period_s = 0, memory_bytes = 0;
+};
+
+/// A plan: K + 1 cuts (empty if infeasible), one stage per worker, and the objectives
+/// (+inf, +inf, 0 if infeasible).
+struct partition_result {
+  solve_status status = solve_status::infeasible;
+  std::vector<index> cuts;
+  std::vector<stage_info> stages;
+  double bottleneck_s = inf, latency_s = inf, throughput_per_s = 0;
+};
+
+namespace detail {
+template <chain_oracle O>
+void check_cuts(const O& o, std::span<const index> cuts) {
+  const index K = o.num_workers(), L = o.num_layers();
+  if (static_cast<index>(cuts.size()) != K + 1) fail("cuts.size()", static_cast<double>(cuts.size()), concat("must be num_workers+1 = ", K + 1).c_str());
+  if (cuts.front() != 0) fail("cuts[0]", static_cast<double>(cuts.front()), "must be 0");
+  if (cuts.back() != L) fail(concat("cuts[", K, "]"), static_cast<double>(cuts.back()), concat("must be num_layers = ", L).c_str());
+  for (index k = 1; k <= K; ++k)
+    if (cuts[static_cast<std::size_t>(k)] < cuts[static_cast<std::size_t>(k - 1)])
+      fail(concat("cuts[", k, "]"), static_cast<double>(cuts[static_cast<std::size_t>(k)]), "must be >= the previous cut");
+}
+
+/// Λ(b): compute of non-empty stages plus the entry, inter-stage and return hops.
+template <chain_oracle O>
+double latency_of(const O& o, std::span<const index> cuts, bool input_local, bool return_output) noexcept {
+  const index K = o.num_workers(), L = o.num_layers();
+  index at = input_local ? 0 : endpoint;  // where cut `c` currently lives
+  double lat = 0;
+  for (index k = 0; k < K; ++k) {
+    const index i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
+    if (i == j) continue;
+    lat += o.hop(at, k, i) + o.delay(k, i, j);
+    at = k;
+  }
+  if (return_output) lat += o.hop(at, input_local ? 0 : endpoint, L);
+  return lat;
+}
+/// The oracle's options() if it has one (chain_problem does), else the defaults (the endpoint
+/// is source and sink, and the output returns).
+template <class O>
+chain_options options_of(const O& o) noexcept {
+  if constexpr (requires { { o.options() } -> std::convertible_to<chain_options>; }) return o.options();
+  else return chain_options{};
+}
+}  // namespace detail
+
+/// Every objective of one cut vector (validated: K + 1 entries, 0 … L, non-decreasing). The
+/// latency hops follow the oracle's options() if it has them (else the endpoint is source and
+/// sink, and the output returns). O(K).
+template <chain_oracle O>
+partition_result evaluate(const O& o, std::span<const index> cuts) {
+  detail::check_cuts(o, cuts);
+  const index K = o.num_workers();
+  partition_result r;
+  r.cuts.assign(cuts.begin(), cuts.end());
+  double P = o.fixed_period();
+  for (index k = 0; k < K; ++k) {
+    const index i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
+    stage_info s{k, i, j};
+    s.period_s = o.period(k, i, j);
+    s.compute_s = o.delay(k, i, j);
+    if constexpr (std::is_same_v<O, chain_problem>) {
+      s.memory_bytes = o.memory(k, i, j);
+      if (i < j) s.recv_s = o.recv(k, i), s.send_s = o.send(k, j);
+    }
+    P = std::max(P, s.period_s);
+    r.stages.push_back(s);
+  }
+  if (!(P < inf)) {
+    r.cuts.clear();
+    return r;  // infeasible: +inf, +inf, 0 and the stages that show why
+  }
+  const chain_options opt = detail::options_of(o);
+  r.status = solve_status::optimal;
+  r.bottleneck_s = P;
+  r.throughput_per_s = P > 0 ? 1.0 / P : inf;
+  r.latency_s = detail::latency_of(o, cuts, opt.input_local, opt.return_output);
+  return r;
+}
+
+}  // namespace idn::partition
