@@ -1,0 +1,105 @@
+#pragma once
+/// Stage replication for inference (spec/partition.md §2 "Replication", §4.5): up to M identical
+/// workers, a stage served round-robin by r of them has period π/r and unchanged latency.
+/// A(m, j) = min_{i<j, 1≤r≤m} max(A(m − r, i), π(i, j)/r); O(M²·L²) time, O(M·L) memory.
+#include <algorithm>
+#include <vector>
+
+#include "idn/partition/chain.hpp"
+
+namespace idn::partition {
+
+namespace detail {
+/// Evaluates a replicated plan on a one-worker problem: stage s = [cuts[s], cuts[s+1]) × reps[s].
+inline partition_result evaluate_replicated(const chain_problem& p, const std::vector<index>& cuts, const std::vector<int>& reps) {
+  partition_result r;
+  r.cuts = cuts;
+  double P = p.fixed_period(), lat = 0;
+  const chain_options& o = p.options();
+  for (std::size_t s = 0; s + 1 < cuts.size(); ++s) {
+    const index i = cuts[s], j = cuts[s + 1];
+    stage_info st{0, i, j, reps[s]};
+    st.compute_s = p.delay(0, i, j), st.memory_bytes = p.memory(0, i, j);
+    st.recv_s = p.recv(0, i), st.send_s = p.send(0, j);
+    st.period_s = p.period(0, i, j) / reps[s];
+    P = std::max(P, st.period_s);
+    // Hops: into the first stage from the source (none under input_local: the input is local),
+    // then between physically different replicas of consecutive stages.
+    if (s == 0) lat += o.input_local ? 0.0 : p.hop(endpoint, 0, 0);
+    else lat += std::max(p.up(0, i), p.down(0, i));
+    lat += st.compute_s;
+    r.stages.push_back(st);
+  }
+  if (o.return_output) lat += o.input_local ? (cuts.size() > 2 ? std::max(p.up(0, p.num_layers()), p.down(0, p.num_layers())) : 0.0)
+                                            : p.hop(0, endpoint, p.num_layers());
+  if (!(P < inf)) {
+    r.cuts.clear();
+    return r;
+  }
+  r.status = solve_status::optimal;
+  r.bottleneck_s = P, r.throughput_per_s = P > 0 ? 1 / P : inf, r.latency_s = lat;
+  return r;
+}
+}  // namespace detail
+
+/// Minimum bottleneck with up to max_workers identical copies of the single worker of
+/// `one_worker` (K must be 1): contiguous non-empty stages, each with r ≥ 1 replicas, Σr ≤ M.
+/// The result's stages carry `replicas`; cuts has one entry per stage boundary.
+inline partition_result min_bottleneck_replicated(const chain_problem& one_worker, index max_workers) {
+  if (one_worker.num_workers() != 1) detail::fail("num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
+  if (max_workers < 1) detail::fail("max_workers", static_cast<double>(max_workers), "must be >= 1");
+  const index L = one_worker.num_layers(), M = max_workers, stride = L + 1;
+  std::vector<double> A(static_cast<std::size_t>((M + 1) * stride), inf);
+  std::vector<index> arg_i(A.size(), -1), arg_r(A.size(), 0);
+  for (index m = 0; m <= M; ++m) A[static_cast<std::size_t>(m * stride)] = 0;
+  for (index m = 1; m <= M; ++m)
+    for (index j = 1; j <= L; ++j) {
+      double best = inf;
+      for (index i = 0; i < j; ++i) {
+        const double pi = one_worker.period(0, i, j);
+        if (!(pi < inf)) continue;
+        for (index r = 1; r <= m; ++r) {
+          const double v = std::max(A[static_cast<std::size_t>((m - r) * stride + i)], pi / static_cast<double>(r));
+          if (v < best) best = v, arg_i[static_cast<std::size_t>(m * stride + j)] = i, arg_r[static_cast<std::size_t>(m * stride + j)] = r;
+        }
+      }
+      A[static_cast<std::size_t>(m * stride + j)] = best;
+    }
+  if (!(A[static_cast<std::size_t>(M * stride + L)] < inf)) return {};
+  std::vector<index> cuts{L};
+  std::vector<int> reps;
+  for (index m = M, j = L; j > 0;) {
+    const index i = arg_i[static_cast<std::size_t>(m * stride + j)], r = arg_r[static_cast<std::size_t>(m * stride + j)];
+    cuts.push_back(i), reps.push_back(static_cast<int>(r));
+    m -= r, j = i;
+  }
+  std::reverse(cuts.begin(), cuts.end());
+  std::reverse(reps.begin(), reps.end());
+  return detail::evaluate_replicated(one_worker, cuts, reps);
+}
+
+/// Brute force over cut compositions × replica counts with Σr ≤ M (tests; small L and M).
+inline partition_result brute_replicated(const chain_problem& one_worker, index max_workers) {
+  if (one_worker.num_workers() != 1) detail::fail("num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
+  const index L = one_worker.num_layers();
+  partition_result best;
+  std::vector<index> cuts{0};
+  std::vector<int> reps;
+  auto rec = [&](auto&& self, index at, index left) -> void {
+    if (at == L) {
+      partition_result r = detail::evaluate_replicated(one_worker, cuts, reps);
+      if (r.status == solve_status::optimal && r.bottleneck_s < best.bottleneck_s) best = std::move(r);
+      return;
+    }
+    for (index j = at + 1; j <= L; ++j)
+      for (index r = 1; r <= left; ++r) {
+        cuts.push_back(j), reps.push_back(static_cast<int>(r));
+        self(self, j, left - r);
+        cuts.pop_back(), reps.pop_back();
+      }
+  };
+  rec(rec, 0, max_workers);
+  return best;
+}
+
+}  // namespace idn::partition

@@ -1,0 +1,167 @@
+// spec/partition.md §6 solver tests 4-7: order search, replication, waterfill, baselines.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "idn/partition/baselines.hpp"
+#include "idn/partition/brute_force.hpp"
+#include "idn/partition/order.hpp"
+#include "idn/partition/replicate.hpp"
+#include "random_chain.hpp"
+
+using namespace idn::partition;
+using pindex = idn::partition::index;
+
+namespace {
+bool close(double a, double b) { return a == b || std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b)); }
+}  // namespace
+
+TEST_CASE("search_order: exhaustive == subset_dp == brute force over permutations x cuts (2000 instances)") {
+  idn::rng g(9301);
+#ifdef IDN_TEST_LIGHT
+  const int n = 300;
+#else
+  const int n = 2000;
+#endif
+  for (int rep = 0; rep < n; ++rep) {
+    const auto inst = idn::test::make_random_chain(g, 8, 4);
+    const chain_problem& p = inst.problem;
+    for (const objective obj : {objective::bottleneck, objective::latency, objective::bottleneck_then_latency}) {
+      CAPTURE(rep);
+      CAPTURE(int(obj));
+      const partition_result bf = brute_search_order(p, obj, inst.solve.allow_empty);
+      const partition_result ex = search_order(p, {obj, order_method::exhaustive, inst.solve.allow_empty});
+      const partition_result dp = search_order(p, {obj, order_method::subset_dp, inst.solve.allow_empty});
+      REQUIRE(ex.status == bf.status);
+      REQUIRE(dp.status == bf.status);
+      if (bf.status != solve_status::optimal) continue;
+      if (obj != objective::latency) {
+        REQUIRE(ex.bottleneck_s == bf.bottleneck_s);
+        REQUIRE(dp.bottleneck_s == bf.bottleneck_s);
+      }
+      if (obj != objective::bottleneck) {
+        REQUIRE(close(ex.latency_s, bf.latency_s));
+        REQUIRE(close(dp.latency_s, bf.latency_s));
+      }
+      // The relabelled workers form a permutation; input_local keeps worker 0 first.
+      std::vector<int> seen(static_cast<std::size_t>(p.num_workers()), 0);
+      for (const auto& s : dp.stages) ++seen[static_cast<std::size_t>(s.worker)];
+      for (int c : seen) REQUIRE(c == 1);
+      if (p.options().input_local) {
+        REQUIRE(dp.stages.front().worker == 0);
+        REQUIRE(ex.stages.front().worker == 0);
+      }
+    }
+  }
+  auto inst = idn::test::make_random_chain(g, 2, 4);
+  while (inst.problem.num_layers() >= inst.problem.num_workers()) inst = idn::test::make_random_chain(g, 2, 4);
+  CHECK_THROWS_WITH_AS(search_order(inst.problem, {objective::bottleneck, order_method::exhaustive, false}),
+                       doctest::Contains("when allow_empty = false"), idn::invalid_input);
+}
+
+TEST_CASE("replication == brute force over cuts x replicas (1000 instances); never worse than M distinct workers") {
+  idn::rng g(9302);
+  for (int rep = 0; rep < 1000; ++rep) {
+    auto inst = idn::test::make_random_chain(g, 8, 1);
+    const chain_problem& p = inst.problem;
+    const pindex M = 1 + static_cast<pindex>(g() % 5);
+    const partition_result a = min_bottleneck_replicated(p, M), b = brute_replicated(p, M);
+    CAPTURE(rep);
+    REQUIRE(a.status == b.status);
+    if (a.status != solve_status::optimal) continue;
+    REQUIRE(a.bottleneck_s == b.bottleneck_s);
+    int used = 0;
+    for (const auto& s : a.stages) {
+      used += s.replicas;
+      REQUIRE(s.first < s.last);
+    }
+    REQUIRE(used <= M);
+    // One copy: replication is the plain one-worker solve.
+    if (M == 1) REQUIRE(a.bottleneck_s == min_bottleneck(p).bottleneck_s);
+    // More copies never hurt.
+    REQUIRE(a.bottleneck_s <= min_bottleneck_replicated(p, 1).bottleneck_s);
+  }
+  CHECK_THROWS_AS(min_bottleneck_replicated(idn::test::make_random_chain(g, 4, 1).problem, 0), idn::invalid_input);
+}
+
+TEST_CASE("waterfill: KKT on 1000 instances (active at T*, shares sum to the total, inactive tau >= T*)") {
+  idn::rng g(9303);
+  for (int rep = 0; rep < 1000; ++rep) {
+    const std::size_t K = 1 + g() % 10;
+    std::vector<double> F(K), tau(K);
+    for (std::size_t k = 0; k < K; ++k) F[k] = idn::test::log_uniform(g, 1e9, 1e12), tau[k] = idn::uniform01(g) < 0.2 ? 0.0 : idn::test::log_uniform(g, 1e-4, 1.0);
+    const double total = idn::test::log_uniform(g, 1e8, 1e13);
+    const fluid_allocation a = waterfill(F, tau, total);
+    double sum = 0;
+    for (std::size_t k = 0; k < K; ++k) {
+      const auto kk = static_cast<Eigen::Index>(k);
+      if (a.active[k]) {
+        REQUIRE(std::abs(a.flop_share[kk] / F[k] + tau[k] - a.stage_time_s) <= 1e-12 * a.stage_time_s);
+        REQUIRE(a.flop_share[kk] >= 0);
+      } else {
+        REQUIRE(tau[k] >= a.stage_time_s);
+        REQUIRE(a.flop_share[kk] == 0);
+      }
+      sum += a.flop_share[kk];
+    }
+    REQUIRE(std::abs(sum - total) <= 1e-12 * total);
+  }
+  CHECK_THROWS_AS(waterfill(std::vector<double>{1, 0}, std::vector<double>{0, 0}, 1), idn::invalid_input);
+  CHECK_THROWS_AS(waterfill(std::vector<double>{1}, std::vector<double>{0, 0}, 1), idn::invalid_input);
+}
+
+TEST_CASE("baselines: proportional (no comm) within one layer of the fluid share; equal sizes differ by <= 1; local one stage; fields == evaluate") {
+  idn::rng g(9304);
+  for (int rep = 0; rep < 1000; ++rep) {
+    const auto inst = idn::test::make_random_chain(g, 12, 4);
+    const chain_problem& p = inst.problem;
+    const pindex K = p.num_workers(), L = p.num_layers();
+    auto matches = [&](const partition_result& r, const std::vector<pindex>& cuts) {
+      const partition_result e = evaluate(p, std::span<const pindex>(cuts));
+      REQUIRE(r.status == e.status);
+      REQUIRE(r.bottleneck_s == e.bottleneck_s);
+      REQUIRE(r.latency_s == e.latency_s);
+    };
+    // Equal split: the plan itself may be infeasible (memory); its cuts are still the equal ones.
+    std::vector<pindex> ecuts{0};
+    for (pindex k = 0; k < K; ++k) ecuts.push_back(ecuts.back() + L / K + (k < L % K ? 1 : 0));
+    const partition_result eq = equal_split(p);
+    matches(eq, ecuts);
+    for (std::size_t k = 1; k < ecuts.size(); ++k)
+      for (std::size_t q = 1; q < ecuts.size(); ++q) REQUIRE(std::abs((ecuts[k] - ecuts[k - 1]) - (ecuts[q] - ecuts[q - 1])) <= 1);
+    const pindex w = static_cast<pindex>(g() % static_cast<std::uint64_t>(K));
+    const partition_result loc = local_only(p, w);
+    if (loc.status == solve_status::optimal) {
+      int nonempty = 0;
+      for (const auto& s : loc.stages) nonempty += s.first < s.last;
+      REQUIRE(nonempty == 1);
+      REQUIRE(loc.stages[static_cast<std::size_t>(w)].last - loc.stages[static_cast<std::size_t>(w)].first == L);
+    }
+    // Proportional without communication: each cut within one layer of the fluid prefix.
+    const partition_result pr = proportional_split(p, {false});
+    std::vector<double> F(static_cast<std::size_t>(K)), tau(static_cast<std::size_t>(K), 0.0);
+    const double total = p.profile().flop.sum();
+    for (pindex k = 0; k < K; ++k) F[static_cast<std::size_t>(k)] = p.time().col(k).sum() > 0 ? total / p.time().col(k).sum() : 1e300;
+    const fluid_allocation fl = waterfill(F, tau, total);
+    double target = 0, W = 0;
+    const double max_layer = p.profile().flop.maxCoeff();
+    std::vector<pindex> pcuts{0};
+    for (pindex k = 0; k + 1 < K; ++k) {
+      target += fl.flop_share[k];
+      pindex best = pcuts.back();
+      double Wj = 0, Wb = 0;
+      for (pindex l = 0; l < pcuts.back(); ++l) Wb += p.profile().flop[l];
+      Wj = Wb;
+      for (pindex j = pcuts.back(); j <= L; ++j) {
+        if (std::abs(Wj - target) < std::abs(Wb - target)) best = j, Wb = Wj;
+        if (j < L) Wj += p.profile().flop[j];
+      }
+      pcuts.push_back(best);
+      W = Wb;
+      if (best > 0 && best < L && std::abs(W - target) > 0) REQUIRE(std::abs(W - target) <= max_layer * (1 + 1e-12));
+    }
+    pcuts.push_back(L);
+    matches(pr, pcuts);
+  }
+}
