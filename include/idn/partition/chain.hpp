@@ -112,14 +112,24 @@ public:
   }
   /// r_k(i): 0 if i = 0, k = 0 under input_local; else d_k(a_i).
   double recv(index k, index i) const noexcept { return (i == 0 && k == 0 && opt_.input_local) ? 0.0 : D_(k, i); }
-  /// s_k(j): 0 if j = L without return_output; else u_k(a_j).
-  double send(index k, index j) const noexcept { return (j == L_ && !opt_.return_output) ? 0.0 : U_(k, j); }
-  /// π_k(i, j) (§2): +inf if the stage does not fit; empty stages cost 0 except worker 0's
-  /// input shipment under input_local.
+  /// s_k(j): 0 if j = L without return_output, and (an idn correction of the spec's formula) 0
+  /// if j = L on worker 0 under input_local, which is the sink itself; else u_k(a_j).
+  double send(index k, index j) const noexcept {
+    return (j == L_ && (!opt_.return_output || (opt_.input_local && k == 0))) ? 0.0 : U_(k, j);
+  }
+  /// π_k(i, j) (§2): +inf if the stage does not fit; empty stages cost 0 except worker 0 under
+  /// input_local. idn correction of the spec: under input_local the sink is worker 0 itself, so
+  /// its receipt of the result d_0(a_L) belongs to worker 0's radio (added to its period when
+  /// another worker runs the last stage, i.e. j < L) instead of an unconditional π_e term; a
+  /// plan that stays on worker 0 then pays no transfer at all.
   double period(index k, index i, index j) const noexcept {
-    if (i == j) return (k == 0 && i == 0 && opt_.input_local) ? U_(0, 0) : 0.0;
+    const double back = (k == 0 && opt_.input_local && opt_.return_output && j < L_) ? D_(0, L_) : 0.0;
+    if (i == j) {
+      if (!(k == 0 && i == 0 && opt_.input_local)) return 0.0;
+      return opt_.mode == comm_mode::serialized ? U_(0, 0) + back : std::max(U_(0, 0), back);
+    }
     if (memory(k, i, j) > M_[k]) return inf;
-    const double r = recv(k, i), x = delay(k, i, j), s = send(k, j);
+    const double r = recv(k, i) + back, x = delay(k, i, j), s = send(k, j);
     return opt_.mode == comm_mode::serialized ? r + x + s : std::max({r, x, s});
   }
   /// h(p→q, c) = max(u_p(a_c), d_q(a_c)); 0 when p == q.
@@ -128,11 +138,11 @@ public:
     const double up = p == endpoint ? E_[c] : U_(p, c), down = q == endpoint ? E_[c] : D_(q, c);
     return std::max(up, down);
   }
-  /// π_e = max(input_local ? 0 : u_e(a_0), return_output ? d_sink(a_L) : 0).
+  /// π_e = max(u_e(a_0), return_output ? d_e(a_L) : 0) for an endpoint source/sink; 0 under
+  /// input_local (worker 0's period carries its radio, see period()).
   double fixed_period() const noexcept {
-    const double in = opt_.input_local ? 0.0 : E_[0];
-    const double out = !opt_.return_output ? 0.0 : (opt_.input_local ? D_(0, L_) : E_[L_]);
-    return std::max(in, out);
+    if (opt_.input_local) return 0.0;
+    return std::max(E_[0], opt_.return_output ? E_[L_] : 0.0);
   }
   /// Uplink / downlink transfer time of worker k for cut c's activation.
   double up(index k, index c) const noexcept { return U_(k, c); }
