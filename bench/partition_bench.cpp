@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/hw/link.hpp"
 #include "idn/partition.hpp"
@@ -89,7 +90,7 @@ void bm_dp_pure_sum(benchmark::State& st, pindex L, pindex K) {
   for (auto _ : st) benchmark::DoNotOptimize(min_bottleneck(o, {}, &ws).bottleneck_s);
 }
 std::string name(const char* base, pindex a, pindex b = -1) {
-  return std::string(base) + "/" + std::to_string(a) + (b >= 0 ? "/" + std::to_string(b) : "");
+  return b >= 0 ? idn::concat(base, "/", a, "/", b) : idn::concat(base, "/", a);
 }
 }  // namespace
 
