@@ -7,5 +7,6 @@
 #include "idn/partition/ccp.hpp"
 #include "idn/partition/chain.hpp"
 #include "idn/partition/order.hpp"
+#include "idn/partition/pa_mdi.hpp"
 #include "idn/partition/replicate.hpp"
 #include "idn/partition/solve.hpp"
