@@ -9,4 +9,5 @@
 #include "idn/partition/order.hpp"
 #include "idn/partition/pa_mdi.hpp"
 #include "idn/partition/replicate.hpp"
+#include "idn/partition/scenario.hpp"
 #include "idn/partition/solve.hpp"
