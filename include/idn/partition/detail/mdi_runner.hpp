@@ -1,5 +1,8 @@
 #pragma once
-/// The engine behind run_scenario (included by idn/partition/scenario.hpp).
+/// The engine behind run_scenario (included at the end of idn/partition/scenario.hpp, which it
+/// includes in turn so that it also compiles on its own).
+#include "idn/partition/scenario.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
