@@ -8,6 +8,7 @@
 #include "idn/partition/chain.hpp"
 #include "idn/partition/order.hpp"
 #include "idn/partition/pa_mdi.hpp"
+#include "idn/partition/reference_scenarios.hpp"
 #include "idn/partition/replicate.hpp"
 #include "idn/partition/scenario.hpp"
 #include "idn/partition/solve.hpp"
