@@ -10,7 +10,9 @@
 #include <map>
 #include <ostream>
 #include <queue>
+#include <span>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -37,7 +39,9 @@ public:
       flops_.push_back(f);
     }
     const std::size_t transfer_servers = s.medium == medium_kind::shared ? 1 : 2 * s.links.size();
+    const bool by_class = P_.kind == policy_kind::pa_mdi && P_.arb != arbitration::fifo;
     servers_.resize(static_cast<std::size_t>(N_) + transfer_servers);
+    for (server& sv : servers_) sv.wait = std::priority_queue<item, std::vector<item>, later>(later{by_class});
     queued_.assign(static_cast<std::size_t>(N_), std::vector<double>(static_cast<std::size_t>(C_), 0.0));
     reserved_ = queued_;
     snapshot_.resize(static_cast<std::size_t>(N_));
@@ -88,11 +92,22 @@ private:
     std::uint64_t seq;
     double service_s, flop;
   };
+  /// Service order at a station: class then oldest generation (pa_mdi with class queues), else FIFO.
+  struct later {
+    bool by_class;
+    bool operator()(const item& a, const item& b) const noexcept {  // true: a is served after b
+      if (by_class) {
+        if (a.cls != b.cls) return a.cls > b.cls;
+        if (a.gen_s != b.gen_s) return a.gen_s > b.gen_s;
+      }
+      return a.seq > b.seq;
+    }
+  };
   struct server {
     bool busy = false;
     double start = 0, end = 0, busy_in_window = 0;
     item cur{};
-    std::vector<item> wait;
+    std::priority_queue<item, std::vector<item>, later> wait{later{false}};
   };
   struct snapshot {
     double stamp = -1, in_service = 0;
@@ -208,10 +223,12 @@ private:
   double input_bytes(const task& t) const {
     return S_.models[static_cast<std::size_t>(t.model)].profile.act_bytes[pieces_of(t)[t.next].first];
   }
-  std::vector<double> backlog_of(index n) const {
-    std::vector<double> b(static_cast<std::size_t>(C_));
-    for (int c = 0; c < C_; ++c) b[static_cast<std::size_t>(c)] = queued_[static_cast<std::size_t>(n)][static_cast<std::size_t>(c)] + reserved_[static_cast<std::size_t>(n)][static_cast<std::size_t>(c)];
-    return b;
+  /// Queued + reserved FLOP per class at node n (a view into a scratch buffer, valid until the next call).
+  std::span<const double> backlog_of(index n) {
+    backlog_scratch_.resize(static_cast<std::size_t>(C_));
+    for (int c = 0; c < C_; ++c)
+      backlog_scratch_[static_cast<std::size_t>(c)] = queued_[static_cast<std::size_t>(n)][static_cast<std::size_t>(c)] + reserved_[static_cast<std::size_t>(n)][static_cast<std::size_t>(c)];
+    return backlog_scratch_;
   }
   double in_service_remaining(index n) const {
     const server& s = servers_[static_cast<std::size_t>(n)];
@@ -261,7 +278,8 @@ private:
   }
   void resolve(index at) {
     rtc_arbiter& a = arbs_[static_cast<std::size_t>(at)];
-    node_state live{flops_[static_cast<std::size_t>(at)], in_service_remaining(at), backlog_of(at)};
+    const auto bl = backlog_of(at);
+    node_state live{flops_[static_cast<std::size_t>(at)], in_service_remaining(at), std::vector<double>(bl.begin(), bl.end())};
     const std::vector<double> before = live.backlog_flop;
     grants_.resize(a.pending());
     const auto n = static_cast<std::size_t>(a.resolve(live, P_.view, grants_));
@@ -287,7 +305,12 @@ private:
   }
 
   // ---------- transfers (store-and-forward along the least-payload-time route)
-  std::vector<index> route(index a, index b, double bytes) const {
+  const std::vector<index>& route(index a, index b, double bytes) {
+    auto [it, fresh] = route_cache_.try_emplace({a, b, bytes});
+    if (fresh) it->second = compute_route(a, b, bytes);
+    return it->second;
+  }
+  std::vector<index> compute_route(index a, index b, double bytes) const {
     std::vector<double> dist(static_cast<std::size_t>(N_), inf);
     std::vector<index> prev(static_cast<std::size_t>(N_), -1);
     using qe = std::pair<double, index>;
@@ -367,17 +390,10 @@ private:
     }
     return s;
   }
-  bool before(const item& a, const item& b) const {  // service order at a station
-    if (P_.kind == policy_kind::pa_mdi && P_.arb != arbitration::fifo) {
-      if (a.cls != b.cls) return a.cls < b.cls;
-      if (a.gen_s != b.gen_s) return a.gen_s < b.gen_s;
-    }
-    return a.seq < b.seq;
-  }
   void enqueue(std::size_t si, const item& it) {
     server& s = servers_[si];
     if (!s.busy) return begin(si, it);
-    s.wait.push_back(it);
+    s.wait.push(it);
   }
   void begin(std::size_t si, const item& it) {
     server& s = servers_[si];
@@ -391,11 +407,8 @@ private:
     s.busy_in_window += std::max(0.0, std::min(s.end, S_.horizon_s) - std::max(s.start, S_.warmup_s));
     s.busy = false;
     if (!s.wait.empty()) {
-      std::size_t b = 0;
-      for (std::size_t i = 1; i < s.wait.size(); ++i)
-        if (before(s.wait[i], s.wait[b])) b = i;
-      const item next = s.wait[b];
-      s.wait.erase(s.wait.begin() + static_cast<std::ptrdiff_t>(b));
+      const item next = s.wait.top();
+      s.wait.pop();
       begin(si, next);
     }
     task& t = tasks_[done.task];
@@ -417,7 +430,8 @@ private:
   // ---------- state broadcasts (D4)
   void broadcast(index n) {
     snapshot& sn = snapshot_[static_cast<std::size_t>(n)];
-    sn.stamp = sim_.now(), sn.in_service = in_service_remaining(n), sn.backlog = backlog_of(n);
+    const auto bl = backlog_of(n);
+    sn.stamp = sim_.now(), sn.in_service = in_service_remaining(n), sn.backlog.assign(bl.begin(), bl.end());
     for (const auto& [v, e] : adj_[static_cast<std::size_t>(n)]) {
       const double delay = S_.links[e].latency_s + 8.0 * S_.control_bytes / S_.links[e].bandwidth_bps;
       sim_.schedule_in(delay, [this, n, v] {
@@ -475,6 +489,8 @@ private:
   std::vector<rtc_arbiter> arbs_;
   std::vector<grant> grants_;
   std::vector<rtc> rtc_store_;
+  std::vector<double> backlog_scratch_;
+  std::map<std::tuple<index, index, double>, std::vector<index>> route_cache_;
   std::vector<std::vector<piece>> static_plans_, model_pieces_ = make_model_pieces(S_);
   std::vector<task> tasks_;
   std::vector<std::size_t> generated_ = std::vector<std::size_t>(S_.sources.size(), 0);
