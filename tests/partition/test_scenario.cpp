@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <sstream>
 #include <vector>
 
 #include "idn/partition/scenario.hpp"
@@ -201,4 +202,18 @@ TEST_CASE("PA-MDI effect on scenario A (ResNet-50): TS mean below ar_mdi and ms_
       CHECK(*pa.classes[0].mean_s < *ar.classes[0].mean_s);
     }
   }
+}
+
+TEST_CASE("write_csv: one row per class, empty fields for classes without completions") {
+  scenario s = one_node({0.01, 0.01}, {10, 10}, service_kind::deterministic, 5);
+  s.sources[1].max_tasks = 0;
+  sim_report r = run_scenario(s, default_policy(policy_kind::local), 1);
+  r.classes[1].completed = 0, r.classes[1].mean_s.reset(), r.classes[1].p50_s.reset(), r.classes[1].p95_s.reset(), r.classes[1].max_s.reset();
+  std::ostringstream os;
+  write_csv(os, "x", r, true);
+  const std::string out = os.str();
+  CHECK(out.rfind("label,class,generated,completed,mean_s,p50_s,p95_s,max_s,throughput_per_s\n", 0) == 0);
+  CHECK(out.find("\nx,0,") != std::string::npos);
+  CHECK(out.find(",,,,") != std::string::npos);  // class 1: no statistics, never NaN
+  CHECK(out.find("nan") == std::string::npos);
 }
