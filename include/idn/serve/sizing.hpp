@@ -1,0 +1,148 @@
+#pragma once
+/// Replica sizing for a latency SLO (spec/serve.md §2, §4): the fewest M/M/c servers meeting a
+/// percentile or mean SLO (with an explicit "no finite number of replicas meets it" status),
+/// Halfin–Whitt square-root staffing, and the tandem-tier mean-latency allocation by marginal
+/// analysis (optimal by convexity, Dyer–Proll).
+#include <cmath>
+#include <cstdint>
+#include <queue>
+#include <span>
+#include <vector>
+
+#include "idn/serve/queueing.hpp"
+
+namespace idn::serve {
+
+/// P(T > latency) ≤ 1 − quantile, or E[T] ≤ latency when on_mean.
+struct slo {
+  double latency = 0;
+  double quantile = 0.99;
+  bool on_mean = false;
+};
+enum class sizing_status : std::uint8_t { ok, slo_below_service_time, exceeds_max_replicas };
+/// replicas: c* (or the cap); utilization a/c; achieved: P(T > d) or E[T] at `replicas`.
+struct sizing {
+  sizing_status status;
+  std::uint64_t replicas;
+  double utilization, achieved;
+};
+
+/// c* = min{c > a : the SLO holds}. No finite c meets it iff e^{−μd} ≥ 1 − q (mean form: 1/μ ≥ d);
+/// that is reported as slo_below_service_time, a cap below c* as exceeds_max_replicas. O(c*):
+/// Erlang B is stepped upward in O(1) per c.
+inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t max_replicas = 1'000'000) {
+  detail::check_rates(lambda, mu, 1);
+  if (!(s.latency > 0) || !std::isfinite(s.latency)) detail::fail("slo.latency", s.latency, "must be finite and > 0");
+  if (!s.on_mean && !(s.quantile > 0 && s.quantile < 1)) detail::fail("slo.quantile", s.quantile, "must lie in (0, 1)");
+  if (max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
+  const double d = s.latency, a = lambda / mu, target = 1 - s.quantile;
+  const bool impossible = s.on_mean ? 1 / mu >= d : std::exp(-mu * d) >= target;
+  if (impossible) return {sizing_status::slo_below_service_time, 0, 0, s.on_mean ? 1 / mu : std::exp(-mu * d)};
+  std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;
+  double B = erlang_b(c, a);
+  double achieved = 0;
+  while (true) {
+    const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B)))), theta = cd * mu - lambda;
+    achieved = s.on_mean ? C / theta + 1 / mu : detail::response_tail(C, mu, theta, d);
+    if (s.on_mean ? achieved <= d : achieved <= target) {
+      if (c > max_replicas) break;
+      return {sizing_status::ok, c, a / cd, achieved};
+    }
+    if (c >= max_replicas) break;
+    ++c;
+    B = a * B / (static_cast<double>(c) + a * B);
+  }
+  return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), achieved};
+}
+
+/// β solving α = [1 + βΦ(β)/φ(β)]^{−1} (Halfin–Whitt), 0 < α < 1, by bisection on [0, 10].
+inline double halfin_whitt_beta(double alpha) {
+  if (!(alpha > 0 && alpha < 1)) detail::fail("alpha", alpha, "must lie in (0, 1)");
+  auto rhs = [](double b) {
+    const double Phi = 0.5 * std::erfc(-b / std::sqrt(2.0)), pdf = std::exp(-b * b / 2) / std::sqrt(2 * 3.14159265358979323846);
+    return 1 / (1 + b * Phi / pdf);
+  };
+  double lo = 0, hi = 10;
+  if (rhs(hi) > alpha) return hi;
+  for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (rhs(mid) > alpha ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/// Square-root staffing: c = max(⌊a⌋ + 1, ⌈a + β√a⌉) for a target probability of waiting α.
+inline std::uint64_t sqrt_staffing(double lambda, double mu, double alpha) {
+  detail::check_rates(lambda, mu, 1);
+  const double a = lambda / mu, beta = halfin_whitt_beta(alpha);
+  const auto floor1 = static_cast<std::uint64_t>(std::floor(a)) + 1, hw = static_cast<std::uint64_t>(std::ceil(a + beta * std::sqrt(a)));
+  return floor1 > hw ? floor1 : hw;
+}
+
+/// Replicas per tier and the resulting Σ E[T_k] + fixed latency; infeasible if no allocation
+/// within max_total meets the SLO.
+struct tandem_sizing {
+  bool feasible;
+  std::vector<std::uint64_t> replicas;
+  double mean_latency;
+};
+
+/// Fewest total replicas with Σ_k E[T_k](c_k) + fixed ≤ SLO for tandem M/M/c tiers at rate λ:
+/// start at ⌊a_k⌋ + 1, then repeatedly add a replica where E[T_k] falls most (max-heap, Erlang
+/// B stepped in O(1)). O(C log K).
+inline tandem_sizing size_for_mean(double lambda, std::span<const double> mean_service, double fixed_latency, double mean_slo,
+                                   std::uint64_t max_total = 1'000'000) {
+  if (mean_service.empty()) detail::fail("mean_service.size()", 0, "must be >= 1");
+  if (!(lambda >= 0) || !std::isfinite(lambda)) detail::fail("lambda", lambda, "must be finite and >= 0");
+  if (!(fixed_latency >= 0) || !std::isfinite(fixed_latency)) detail::fail("fixed_latency", fixed_latency, "must be finite and >= 0");
+  if (!(mean_slo > 0) || !std::isfinite(mean_slo)) detail::fail("mean_slo", mean_slo, "must be finite and > 0");
+  const std::size_t K = mean_service.size();
+  struct tier_state {
+    double a, mu, B;
+    std::uint64_t c;
+    double mean() const noexcept {
+      const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
+      return C / (cd * mu - a * mu) + 1 / mu;
+    }
+    tier_state next() const noexcept {
+      tier_state n = *this;
+      ++n.c;
+      n.B = a * B / (static_cast<double>(n.c) + a * B);
+      return n;
+    }
+  };
+  std::vector<tier_state> t;
+  double total = fixed_latency;
+  std::uint64_t count = 0;
+  for (std::size_t k = 0; k < K; ++k) {
+    const double s = mean_service[k];
+    if (!(s > 0) || !std::isfinite(s)) detail::fail("mean_service", s, "must be finite and > 0");
+    const double mu = 1 / s, a = lambda * s;
+    const auto c = static_cast<std::uint64_t>(std::floor(a)) + 1;
+    t.push_back({a, mu, erlang_b(c, a), c});
+    total += t.back().mean();
+    count += c;
+  }
+  using entry = std::pair<double, std::size_t>;  // decrease of E[T_k] from one more replica
+  std::priority_queue<entry> heap;
+  for (std::size_t k = 0; k < K; ++k) heap.push({t[k].mean() - t[k].next().mean(), k});
+  while (total > mean_slo) {
+    if (count >= max_total || heap.empty() || !(heap.top().first > 0)) {
+      std::vector<std::uint64_t> r;
+      for (const tier_state& x : t) r.push_back(x.c);
+      return {false, r, total};
+    }
+    const std::size_t k = heap.top().second;
+    heap.pop();
+    const double before = t[k].mean();
+    t[k] = t[k].next();
+    total += t[k].mean() - before;
+    ++count;
+    heap.push({t[k].mean() - t[k].next().mean(), k});
+  }
+  std::vector<std::uint64_t> r;
+  for (const tier_state& x : t) r.push_back(x.c);
+  return {true, r, total};
+}
+
+}  // namespace idn::serve

@@ -1,0 +1,243 @@
+// spec/serve.md §6: Erlang C against textbook values, the factorial and log-space definitions;
+// response-time tail and quantiles; min_replicas; square-root staffing; Allen–Cunneen; tandem sizing.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "idn/core/random.hpp"
+#include "idn/serve/queueing.hpp"
+#include "idn/serve/sizing.hpp"
+
+using namespace idn::serve;
+
+namespace {
+long double erlang_c_factorial(int c, long double a) {
+  long double term = 1, sum = 0;  // a^k / k!
+  for (int k = 0; k < c; ++k) sum += term, term *= a / (k + 1);
+  const long double last = term * c / (c - a);
+  return last / (sum + last);
+}
+double erlang_c_log(std::uint64_t c, double a) {
+  std::vector<double> t;
+  for (std::uint64_t k = 0; k < c; ++k) t.push_back(static_cast<double>(k) * std::log(a) - std::lgamma(static_cast<double>(k) + 1));
+  const double last = static_cast<double>(c) * std::log(a) - std::lgamma(static_cast<double>(c) + 1) + std::log(static_cast<double>(c) / (static_cast<double>(c) - a));
+  double m = last;
+  for (double x : t) m = std::max(m, x);
+  double s = std::exp(last - m);
+  for (double x : t) s += std::exp(x - m);
+  return std::exp(last - m) / s;
+}
+// The classic two-exponential response tail (θ ≠ μ).
+double classic_tail(double C, double mu, double theta, double t) {
+  return std::exp(-mu * t) + C * mu / (mu - theta) * (std::exp(-theta * t) - std::exp(-mu * t));
+}
+}  // namespace
+
+TEST_CASE("Erlang C: textbook values, factorial and log-space definitions, monotonicity, c up to 1e6") {
+  for (double rho : {0.01, 0.3, 0.5, 0.9, 0.999}) {
+    CHECK(std::abs(erlang_c(1, rho) - rho) <= 1e-14);
+    CHECK(std::abs(erlang_c(2, 2 * rho) - 2 * rho * rho / (1 + rho)) <= 1e-14);
+  }
+  idn::rng g(10101);
+  for (int rep = 0; rep < 2000; ++rep) {
+    const int c = 1 + static_cast<int>(g() % 150);
+    const double a = c * idn::uniform01(g) * 0.999;
+    const double ref = static_cast<double>(erlang_c_factorial(c, a)), got = erlang_c(static_cast<std::uint64_t>(c), a);
+    CAPTURE(c);
+    CAPTURE(a);
+    REQUIRE(std::abs(got - ref) <= 1e-12 * std::max(ref, 1e-300) + 1e-300);
+  }
+  for (int rep = 0; rep < 200; ++rep) {
+    const auto c = static_cast<std::uint64_t>(1 + g() % 10000);
+    const double a = static_cast<double>(c) * (0.5 + 0.499 * idn::uniform01(g));
+    const double ref = erlang_c_log(c, a), got = erlang_c(c, a);
+    REQUIRE(std::abs(got - ref) <= 1e-9 * ref + 1e-300);  // tiny C underflows in both
+  }
+  double prev = 1;
+  for (std::uint64_t c = 10; c <= 1000000; c *= 10) {
+    const double v = erlang_c(c, 0.95 * static_cast<double>(c));
+    REQUIRE(std::isfinite(v));
+    REQUIRE((v >= 0 && v <= 1));
+    REQUIRE(v <= prev);  // at fixed ρ, C falls with c
+    prev = v;
+  }
+  for (std::uint64_t c : {1u, 5u, 50u}) {
+    double last = 1;
+    for (std::uint64_t cc = c; cc < c + 20; ++cc) {
+      const double v = erlang_c(cc, 0.8 * static_cast<double>(c));
+      REQUIRE(v <= last);  // non-increasing in c at fixed a
+      last = v;
+    }
+    double low = 0;
+    for (int k = 1; k < 50; ++k) {
+      const double v = erlang_c(c, static_cast<double>(c) * k / 50.0);
+      REQUIRE(v >= low);  // non-decreasing in a
+      low = v;
+    }
+  }
+  CHECK_THROWS_WITH_AS(erlang_c(4, 4.2), "serve: unstable: a = 4.2 >= c = 4", idn::invalid_input);
+  CHECK_THROWS_AS(erlang_b(3, -1), idn::invalid_input);
+}
+
+TEST_CASE("M/M/c response tail: P(0) = 1, decreasing, classic form, continuity at theta = mu, Monte Carlo, quantile inversion") {
+  idn::rng g(10102);
+  for (int rep = 0; rep < 500; ++rep) {
+    const auto c = static_cast<std::uint64_t>(1 + g() % 20);
+    const double mu = 0.1 + 10 * idn::uniform01(g), lambda = static_cast<double>(c) * mu * (0.05 + 0.9 * idn::uniform01(g));
+    const double C = erlang_c(c, lambda / mu), theta = static_cast<double>(c) * mu - lambda;
+    REQUIRE(mmc_response_tail(lambda, mu, c, 0) == doctest::Approx(1.0).epsilon(1e-15));
+    double last = 1;
+    for (int i = 1; i <= 50; ++i) {
+      const double t = i * 0.2 / mu, p = mmc_response_tail(lambda, mu, c, t);
+      REQUIRE(p < last);
+      REQUIRE(p >= 0);
+      last = p;
+      if (std::abs(theta - mu) > 1e-3 * mu) REQUIRE(std::abs(p - classic_tail(C, mu, theta, t)) <= 1e-12);
+      const double h = 1e-6 / mu;
+      REQUIRE(mmc_response_tail(lambda, mu, c, t - h) - mmc_response_tail(lambda, mu, c, t + h) >= -1e-15);
+    }
+    for (const double q : {0.5, 0.9, 0.99, 0.999}) {
+      const double tq = mmc_response_quantile(lambda, mu, c, q);
+      REQUIRE(std::abs(mmc_response_tail(lambda, mu, c, tq) - (1 - q)) <= 1e-10);
+    }
+  }
+  // Continuity across θ = μ (c = 2, λ = μ).
+  const double mu = 1;
+  for (const double t : {0.1, 1.0, 5.0}) {
+    const double at = mmc_response_tail(mu, mu, 2, t), near = mmc_response_tail(mu * (1 + 1e-9), mu, 2, t);
+    CHECK(std::abs(at - near) <= 1e-8);
+  }
+  // Monte Carlo of S + W_q on 50 random configurations.
+#ifdef IDN_TEST_LIGHT
+  const int samples = 50000;
+#else
+  const int samples = 400000;
+#endif
+  for (int rep = 0; rep < 50; ++rep) {
+    const auto c = static_cast<std::uint64_t>(1 + g() % 8);
+    const double m = 1 + idn::uniform01(g), lambda = static_cast<double>(c) * m * (0.3 + 0.65 * idn::uniform01(g));
+    const double C = erlang_c(c, lambda / m), theta = static_cast<double>(c) * m - lambda;
+    const double t = mmc_response_quantile(lambda, m, c, 0.9);
+    int above = 0;
+    for (int i = 0; i < samples; ++i) {
+      double x = -std::log(1 - idn::uniform01(g)) / m;
+      if (idn::uniform01(g) < C) x += -std::log(1 - idn::uniform01(g)) / theta;
+      above += x > t;
+    }
+    const double p = static_cast<double>(above) / samples, sd = std::sqrt(0.1 * 0.9 / samples);
+    CAPTURE(rep);
+    REQUIRE(std::abs(p - 0.1) <= 3.5 * sd);
+  }
+  CHECK_THROWS_AS(mmc_response_quantile(1, 2, 1, 1.0), idn::invalid_input);
+  CHECK_THROWS_AS(mmc_response_tail(1, 2, 1, -1), idn::invalid_input);
+}
+
+TEST_CASE("min_replicas: minimal, monotone, exact infeasibility boundary, cap") {
+  idn::rng g(10103);
+  for (int rep = 0; rep < 10000; ++rep) {
+    const double mu = 1 + 99 * idn::uniform01(g), lambda = mu * 200 * idn::uniform01(g);
+    const double q = 0.5 + 0.499 * idn::uniform01(g);
+    const double d = (1 + 20 * idn::uniform01(g)) / mu;
+    const bool on_mean = g() % 4 == 0;
+    const slo s{d, q, on_mean};
+    const sizing r = min_replicas(lambda, mu, s);
+    CAPTURE(rep);
+    if (r.status == sizing_status::slo_below_service_time) {
+      REQUIRE((on_mean ? 1 / mu >= d : std::exp(-mu * d) >= 1 - q));
+      continue;
+    }
+    REQUIRE(r.status == sizing_status::ok);
+    auto meets = [&](std::uint64_t c) {
+      if (!(lambda / mu < static_cast<double>(c))) return false;
+      return on_mean ? mmc(lambda, mu, c).mean_response <= d : mmc_response_tail(lambda, mu, c, d) <= 1 - q;
+    };
+    REQUIRE(meets(r.replicas));
+    REQUIRE((r.replicas == 1 || !meets(r.replicas - 1)));
+    // Monotone: more load needs no fewer; a looser latency needs no more.
+    REQUIRE(min_replicas(lambda * 1.1, mu, s).replicas >= r.replicas);
+    const sizing looser = min_replicas(lambda, mu, {d * 1.5, q, on_mean});
+    REQUIRE(looser.replicas <= r.replicas);
+    if (!on_mean && q < 0.99) {
+      const sizing stricter = min_replicas(lambda, mu, {d, q + 0.009, false});
+      REQUIRE((stricter.status == sizing_status::slo_below_service_time || stricter.replicas >= r.replicas));
+    }
+    if (r.replicas > 1) {
+      const sizing capped = min_replicas(lambda, mu, s, r.replicas - 1);
+      REQUIRE(capped.status == sizing_status::exceeds_max_replicas);
+    }
+  }
+  for (const double q : {0.9, 0.99, 0.999}) {
+    const double mu = 3, d0 = -std::log(1 - q) / mu;
+    CHECK(min_replicas(10, mu, {d0 * (1 - 1e-9), q}).status == sizing_status::slo_below_service_time);
+    CHECK(min_replicas(10, mu, {d0 * (1 + 1e-9), q}).status != sizing_status::slo_below_service_time);
+  }
+  CHECK(min_replicas(10, 2, {0.5, 0.9, true}).status == sizing_status::slo_below_service_time);
+  CHECK_THROWS_WITH_AS(min_replicas(1, 1, {0, 0.9}), doctest::Contains("slo.latency = 0"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(min_replicas(1, 1, {1, 1.0}), doctest::Contains("slo.quantile = 1"), idn::invalid_input);
+}
+
+TEST_CASE("sqrt_staffing within 2 of the exact Erlang-C staffing; beta solves its equation") {
+  idn::rng g(10104);
+  for (int rep = 0; rep < 2000; ++rep) {
+    const double alpha = 0.01 + 0.89 * idn::uniform01(g), a = std::exp(std::log(1e4) * idn::uniform01(g));
+    const double beta = halfin_whitt_beta(alpha);
+    const double Phi = 0.5 * std::erfc(-beta / std::sqrt(2.0)), pdf = std::exp(-beta * beta / 2) / std::sqrt(2 * 3.14159265358979323846);
+    REQUIRE(std::abs(1 / (1 + beta * Phi / pdf) - alpha) <= 1e-12);
+    std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;
+    double B = erlang_b(c, a);
+    while (true) {
+      const double cd = static_cast<double>(c), C = cd * B / (cd - a * (1 - B));
+      if (C <= alpha) break;
+      ++c;
+      B = a * B / (static_cast<double>(c) + a * B);
+    }
+    const std::uint64_t s = sqrt_staffing(a, 1.0, alpha);
+    CAPTURE(alpha);
+    CAPTURE(a);
+    REQUIRE(std::llabs(static_cast<long long>(s) - static_cast<long long>(c)) <= 2);
+  }
+  CHECK_THROWS_AS(halfin_whitt_beta(1.0), idn::invalid_input);
+}
+
+TEST_CASE("Allen-Cunneen is Pollaczek-Khinchine for c = 1; size_for_mean == brute force (300 instances)") {
+  idn::rng g(10105);
+  for (int rep = 0; rep < 100; ++rep) {
+    const double mu = 1 + idn::uniform01(g), lambda = mu * 0.95 * idn::uniform01(g), cs2 = 2 * idn::uniform01(g);
+    const double rho = lambda / mu, pk = lambda * (1 + cs2) / (mu * mu) / (2 * (1 - rho));
+    REQUIRE(ggc_mean_wait(lambda, mu, 1, 1, cs2) == doctest::Approx(pk).epsilon(1e-12));
+  }
+  for (int rep = 0; rep < 300; ++rep) {
+    const std::size_t K = 2 + g() % 3;
+    std::vector<double> s(K);
+    for (auto& x : s) x = 0.01 + 0.1 * idn::uniform01(g);
+    const double lambda = 5 + 40 * idn::uniform01(g), fixed = 0.01 * idn::uniform01(g);
+    double base = fixed;
+    for (double x : s) base += x;
+    const double slo_v = base * (1.05 + idn::uniform01(g));
+    // Brute force: fewest total replicas (Σc ≤ 40) meeting the SLO.
+    std::vector<std::uint64_t> c(K, 1);
+    std::uint64_t best = 0;
+    auto rec = [&](auto&& self, std::size_t k, std::uint64_t used) -> void {
+      if (k == K) {
+        double m = fixed;
+        for (std::size_t i = 0; i < K; ++i) {
+          if (!(lambda * s[i] < static_cast<double>(c[i]))) return;
+          m += mmc(lambda, 1 / s[i], c[i]).mean_response;
+        }
+        if (m <= slo_v && (best == 0 || used < best)) best = used;
+        return;
+      }
+      for (std::uint64_t x = 1; used + x <= 40; ++x) c[k] = x, self(self, k + 1, used + x);
+    };
+    rec(rec, 0, 0);
+    const tandem_sizing r = size_for_mean(lambda, s, fixed, slo_v, 40);
+    CAPTURE(rep);
+    REQUIRE(r.feasible == (best != 0));
+    if (!r.feasible) continue;
+    std::uint64_t total = 0;
+    for (auto x : r.replicas) total += x;
+    REQUIRE(total == best);
+    REQUIRE(r.mean_latency <= slo_v);
+  }
+}
