@@ -1,5 +1,7 @@
 #pragma once
 /// idn::serve: deploying inference pipelines across the continuum (spec/serve.md). So far: M/M/c
-/// queueing (Erlang B/C, tails, quantiles, Allen–Cunneen) and replica sizing for a latency SLO.
+/// queueing (Erlang B/C, tails, quantiles, Allen–Cunneen), replica sizing for a latency SLO,
+/// and the load balancers.
+#include "idn/serve/balancers.hpp"
 #include "idn/serve/queueing.hpp"
 #include "idn/serve/sizing.hpp"
