@@ -186,6 +186,14 @@ public:
   template <class G>
   std::size_t pick(std::span<const replica_state> s, G& g) noexcept {
     const std::size_t n = s.size(), d = std::min<std::size_t>(d_, n);
+    if (d == 2) {  // the common case without the general machinery: same samples as Floyd's algorithm
+      const std::size_t t0 = detail::below(n - 1, g);
+      std::size_t t1 = detail::below(n, g);
+      if (t1 == t0) t1 = n - 1;
+      const double a = detail::load_score(s[t0], false), b = detail::load_score(s[t1], false);
+      if (a != b) return a < b ? t0 : t1;
+      return uniform01(g) * 2.0 < 1.0 ? t1 : t0;  // reservoir order: t0 first, then t1 kept w.p. 1/2
+    }
     std::size_t m = 0;
     for (std::size_t j = n - d; j < n; ++j) {  // Floyd: a uniform d-subset of [0, n)
       std::size_t t = detail::below(j + 1, g);
