@@ -1,7 +1,10 @@
 #pragma once
-/// idn::serve: deploying inference pipelines across the continuum (spec/serve.md). So far: M/M/c
+/// idn::serve: deploying inference pipelines across the continuum (spec/serve.md). So far: the
+/// pipeline model and exact stage placement (via idn::partition), M/M/c
 /// queueing (Erlang B/C, tails, quantiles, Allen–Cunneen), replica sizing for a latency SLO,
 /// and the load balancers.
 #include "idn/serve/balancers.hpp"
+#include "idn/serve/pipeline.hpp"
+#include "idn/serve/placement.hpp"
 #include "idn/serve/queueing.hpp"
 #include "idn/serve/sizing.hpp"

@@ -1,0 +1,174 @@
+#pragma once
+/// Inference pipelines on an ordered continuum of tiers (spec/serve.md §2 "Pipeline", §3):
+/// pre-process → model → post-process stages, the tiers (an idn::hw device, replicas, a
+/// per-request overhead) and the links between consecutive tiers, compiled once into the
+/// validated, immutable `chain` of elements that placement works on.
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "idn/dnn/profile.hpp"
+#include "idn/hw/any.hpp"
+#include "idn/serve/queueing.hpp"
+
+namespace idn::serve {
+
+enum class stage_role : std::uint8_t { pre, model, post };
+
+/// One pipeline stage: opaque work (flop, bytes moved; memory resident) or a dnn profile.
+struct stage {
+  std::string name;
+  stage_role role = stage_role::pre;
+  double flop = 0, bytes = 0;        ///< per-request work for work_time (FLOP, bytes moved)
+  std::optional<dnn::profile> model = std::nullopt;  ///< a model stage given as a profile
+  double output_bytes = 0;           ///< bytes handed on (a profile stage uses its last layer's output)
+  double memory_bytes = 0;           ///< resident bytes of an opaque stage
+  std::vector<double> measured = {};  ///< optional s/request per tier (size K); +inf = cannot run there
+  std::uint32_t allowed_tiers = ~0u; ///< bit k set: may run on tier k
+};
+struct pipeline {
+  std::string name;
+  double request_bytes = 0;
+  std::vector<stage> stages;
+};
+struct tier {
+  std::string name;
+  hw::any_device device;
+  std::uint32_t replicas = 1;
+  double request_overhead = 0;  ///< s per request handled (decode/encode, dispatch)
+};
+/// uplinks[k]: tier k → k + 1; empty downlinks = the uplinks.
+struct continuum {
+  std::vector<tier> tiers;
+  std::vector<hw::any_link> uplinks, downlinks;
+};
+
+/// The compiled chain: N elements ("<stage>" or "<stage>/<unit>") × K tiers.
+struct chain {
+  std::vector<std::string> elements;
+  Eigen::MatrixXd seconds;                    ///< N × K: τ_{e,k}; +inf where not allowed
+  Eigen::VectorXd boundary_bytes;             ///< N + 1: a_0 … a_N
+  Eigen::VectorXd weight_bytes, workspace_bytes;  ///< N
+  Eigen::VectorXd overhead, capacity, replicas;   ///< K
+  Eigen::MatrixXd up_seconds, down_seconds;       ///< (K − 1) × (N + 1): x_k(a_j), x'_k(a_j)
+  Eigen::MatrixXd up_serial, down_serial;         ///< (K − 1) × (N + 1): σ_k(a_j) = x_k(a_j) − x_k(0)
+};
+
+namespace detail {
+inline double checked_time(double t, const std::string& tier_name, const std::string& element) {
+  if (!(t >= 0) || std::isnan(t)) throw invalid_input(concat("serve: tier '", tier_name, "' element '", element, "' time = ", t, ": must be >= 0"));
+  return t;
+}
+}  // namespace detail
+
+/// Validates and compiles a pipeline on a continuum. split_model: a profile stage becomes one
+/// element per dnn unit (unless it has measured times). O(N·K) device queries, each checked.
+inline chain build_chain(const pipeline& p, const continuum& c, bool split_model = false) {
+  const std::size_t K = c.tiers.size();
+  if (p.stages.empty()) detail::fail("stages.size()", 0, "must be >= 1");
+  if (K == 0) detail::fail("tiers.size()", 0, "must be >= 1");
+  if (K > 32) detail::fail("tiers.size()", static_cast<double>(K), "must be <= 32 (allowed_tiers is a 32-bit mask)");
+  if (c.uplinks.size() != K - 1) detail::fail("uplinks.size()", static_cast<double>(c.uplinks.size()), "must be tiers.size() - 1");
+  if (!c.downlinks.empty() && c.downlinks.size() != K - 1)
+    detail::fail("downlinks.size()", static_cast<double>(c.downlinks.size()), "must be empty or tiers.size() - 1");
+  if (!(p.request_bytes >= 0) || !std::isfinite(p.request_bytes)) detail::fail("request_bytes", p.request_bytes, "must be finite and >= 0");
+  for (std::size_t k = 0; k < K; ++k) {
+    if (c.tiers[k].replicas == 0) throw invalid_input(concat("serve: tiers[", k, "].replicas = 0: must be >= 1"));
+    if (!(c.tiers[k].request_overhead >= 0) || !std::isfinite(c.tiers[k].request_overhead))
+      throw invalid_input(concat("serve: tiers[", k, "].request_overhead = ", c.tiers[k].request_overhead, ": must be finite and >= 0"));
+  }
+  const std::uint32_t all = K == 32 ? ~0u : ((1u << K) - 1u);
+  struct element {
+    std::string name;
+    std::vector<double> t;
+    double out, weight, workspace;
+  };
+  std::vector<element> els;
+  for (std::size_t s = 0; s < p.stages.size(); ++s) {
+    const stage& st = p.stages[s];
+    auto bad = [&](const char* field, double v, const char* rule) { throw invalid_input(concat("serve: stages[", s, "].", field, " = ", v, ": ", rule)); };
+    if (!(st.flop >= 0) || !std::isfinite(st.flop)) bad("flop", st.flop, "must be finite and >= 0");
+    if (!(st.bytes >= 0) || !std::isfinite(st.bytes)) bad("bytes", st.bytes, "must be finite and >= 0");
+    if (!(st.output_bytes >= 0) || !std::isfinite(st.output_bytes)) bad("output_bytes", st.output_bytes, "must be finite and >= 0");
+    if (!(st.memory_bytes >= 0) || !std::isfinite(st.memory_bytes)) bad("memory_bytes", st.memory_bytes, "must be finite and >= 0");
+    if ((st.allowed_tiers & all) == 0) throw invalid_input(concat("serve: stages[", s, "].allowed_tiers = 0x", std::to_string(st.allowed_tiers & all), " selects no tier"));
+    if (!st.measured.empty() && st.measured.size() != K) bad("measured.size()", static_cast<double>(st.measured.size()), "must equal tiers.size()");
+    for (double m : st.measured)
+      if (!(m >= 0) || std::isnan(m)) bad("measured", m, "must be >= 0 (may be +inf)");
+    auto allowed = [&](std::size_t k) { return ((st.allowed_tiers >> k) & 1u) != 0; };
+    if (st.model && split_model && st.measured.empty()) {
+      const dnn::profile& m = *st.model;
+      std::size_t first = 0;
+      for (const std::size_t end : dnn::unit_ends(m)) {
+        element e{concat(st.name, "/", dnn::unit_name(m, first)), std::vector<double>(K), m.layer(end - 1).output_bytes, 0, 0};
+        for (std::size_t l = first; l < end; ++l) e.weight += m.layer(l).param_bytes, e.workspace = std::max(e.workspace, m.layer(l).workspace_bytes);
+        for (std::size_t k = 0; k < K; ++k) {
+          double t = 0;
+          for (std::size_t l = first; l < end; ++l) t += detail::checked_time(c.tiers[k].device.latency(m.layer(l)), c.tiers[k].name, e.name);
+          e.t[k] = allowed(k) ? t : INFINITY;
+        }
+        els.push_back(std::move(e));
+        first = end;
+      }
+      continue;
+    }
+    element e{st.name, std::vector<double>(K), st.output_bytes, st.memory_bytes, 0};
+    if (st.model) {
+      const dnn::profile& m = *st.model;
+      e.out = m.layer(m.num_layers() - 1).output_bytes;
+      e.weight = 0;
+      for (const auto& l : m.layers()) e.weight += l.param_bytes, e.workspace = std::max(e.workspace, l.workspace_bytes);
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+      double t;
+      if (!st.measured.empty()) {
+        t = st.measured[k];
+      } else if (st.model) {
+        t = 0;
+        for (const auto& l : st.model->layers()) t += detail::checked_time(c.tiers[k].device.latency(l), c.tiers[k].name, e.name);
+      } else {
+        t = detail::checked_time(c.tiers[k].device.work_time(st.flop, st.bytes, dnn::precision::fp32), c.tiers[k].name, e.name);
+      }
+      e.t[k] = allowed(k) ? t : INFINITY;
+    }
+    els.push_back(std::move(e));
+  }
+  const auto N = static_cast<Eigen::Index>(els.size()), KK = static_cast<Eigen::Index>(K);
+  chain ch;
+  ch.seconds.resize(N, KK), ch.boundary_bytes.resize(N + 1), ch.weight_bytes.resize(N), ch.workspace_bytes.resize(N);
+  ch.boundary_bytes[0] = p.request_bytes;
+  for (Eigen::Index e = 0; e < N; ++e) {
+    const element& x = els[static_cast<std::size_t>(e)];
+    ch.elements.push_back(x.name);
+    for (Eigen::Index k = 0; k < KK; ++k) ch.seconds(e, k) = x.t[static_cast<std::size_t>(k)];
+    ch.boundary_bytes[e + 1] = x.out, ch.weight_bytes[e] = x.weight, ch.workspace_bytes[e] = x.workspace;
+  }
+  ch.overhead.resize(KK), ch.capacity.resize(KK), ch.replicas.resize(KK);
+  for (std::size_t k = 0; k < K; ++k) {
+    ch.overhead[static_cast<Eigen::Index>(k)] = c.tiers[k].request_overhead;
+    ch.capacity[static_cast<Eigen::Index>(k)] = c.tiers[k].device.memory_bytes();
+    ch.replicas[static_cast<Eigen::Index>(k)] = c.tiers[k].replicas;
+  }
+  ch.up_seconds.resize(KK > 0 ? KK - 1 : 0, N + 1), ch.down_seconds.resize(ch.up_seconds.rows(), N + 1);
+  ch.up_serial.resize(ch.up_seconds.rows(), N + 1), ch.down_serial.resize(ch.up_seconds.rows(), N + 1);
+  for (std::size_t k = 0; k + 1 < K; ++k) {
+    const hw::any_link& up = c.uplinks[k];
+    const hw::any_link& down = c.downlinks.empty() ? c.uplinks[k] : c.downlinks[k];
+    const double u0 = up.transfer_time(0), d0 = down.transfer_time(0);
+    for (Eigen::Index j = 0; j <= N; ++j) {
+      const double u = up.transfer_time(ch.boundary_bytes[j]), d = down.transfer_time(ch.boundary_bytes[j]);
+      if (!(u >= 0) || !std::isfinite(u) || !(d >= 0) || !std::isfinite(d))
+        throw invalid_input(concat("serve: link ", k, " transfer_time(", ch.boundary_bytes[j], ") = ", std::isfinite(u) && u >= 0 ? d : u, ": must be finite and >= 0"));
+      const auto kk = static_cast<Eigen::Index>(k);
+      ch.up_seconds(kk, j) = u, ch.down_seconds(kk, j) = d;
+      ch.up_serial(kk, j) = std::max(0.0, u - u0), ch.down_serial(kk, j) = std::max(0.0, d - d0);
+    }
+  }
+  return ch;
+}
+
+}  // namespace idn::serve
