@@ -34,6 +34,32 @@ void pick_bm(benchmark::State& st, P proto, std::size_t n) {
     benchmark::DoNotOptimize(i);
   }
 }
+/// A synthetic chain of N elements over K tiers (faster tiers further up, 20-1000 Mbit/s links).
+idn::serve::chain synthetic_chain(Eigen::Index N, Eigen::Index K) {
+  idn::rng g(static_cast<std::uint64_t>(N * 31 + K));
+  idn::serve::chain c;
+  c.elements.assign(static_cast<std::size_t>(N), "e");
+  c.seconds.resize(N, K);
+  for (Eigen::Index e = 0; e < N; ++e)
+    for (Eigen::Index k = 0; k < K; ++k) c.seconds(e, k) = 1e-3 * (0.5 + idn::uniform01(g)) / static_cast<double>(1 << k);
+  c.boundary_bytes.resize(N + 1);
+  for (auto& b : c.boundary_bytes) b = 1e4 * (1 + 100 * idn::uniform01(g));
+  c.weight_bytes = Eigen::VectorXd::Constant(N, 1e6), c.workspace_bytes = Eigen::VectorXd::Constant(N, 1e5);
+  c.overhead = Eigen::VectorXd::Constant(K, 1e-4), c.capacity = Eigen::VectorXd::Constant(K, 1e12), c.replicas = Eigen::VectorXd::Ones(K);
+  c.up_seconds.resize(K - 1, N + 1), c.down_seconds.resize(K - 1, N + 1), c.up_serial.resize(K - 1, N + 1), c.down_serial.resize(K - 1, N + 1);
+  for (Eigen::Index k = 0; k + 1 < K; ++k)
+    for (Eigen::Index j = 0; j <= N; ++j) {
+      c.up_serial(k, j) = c.down_serial(k, j) = 8 * c.boundary_bytes[j] / (20e6 * static_cast<double>(1 + 10 * k));
+      c.up_seconds(k, j) = c.down_seconds(k, j) = 0.002 + c.up_serial(k, j);
+    }
+  return c;
+}
+void place_bm(benchmark::State& st, Eigen::Index N) {
+  const idn::serve::chain c = synthetic_chain(N, 4);
+  idn::serve::placement_options o;
+  o.throughput = 50;
+  for (auto _ : st) benchmark::DoNotOptimize(idn::serve::place(c, o).latency);
+}
 void quantile_bm(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(idn::serve::mmc_response_quantile(900.0, 100.0, 10, 0.99));
 }
@@ -45,6 +71,7 @@ int main(int argc, char** argv) {
   for (const double a : {10.0, 1000.0, 10000.0})
     benchmark::RegisterBenchmark(idn::concat("BM_serve_min_replicas/", static_cast<int>(a)).c_str(), min_replicas_bm, a);
   benchmark::RegisterBenchmark("BM_serve_response_quantile", quantile_bm);
+  for (const Eigen::Index N : {20, 80, 320}) benchmark::RegisterBenchmark(idn::concat("BM_serve_place/", N, "/4").c_str(), place_bm, N);
   std::vector<idn::bench::ratio_target> picks;
   for (const std::size_t n : {std::size_t{4}, std::size_t{64}, std::size_t{1024}}) {
     std::vector<double> w(n, 1.0);
@@ -70,5 +97,6 @@ int main(int argc, char** argv) {
       idn::bench::time_ratio_at_most("serve_erlang_c_scaling_1e4_1e3", "BM_serve_erlang_c/10000", "BM_serve_erlang_c/1000", 15),
       idn::bench::time_ratio_at_most("serve_min_replicas_scaling_1e4_1e3", "BM_serve_min_replicas/10000", "BM_serve_min_replicas/1000", 15)};
   targets.insert(targets.end(), picks.begin(), picks.end());
+  targets.push_back(idn::bench::time_ratio_at_most("serve_place_scaling_320_80", "BM_serve_place/320/4", "BM_serve_place/80/4", 20));
   return idn::bench::run(argc, argv, targets);
 }
