@@ -4,6 +4,7 @@
 /// queueing (Erlang B/C, tails, quantiles, Allen–Cunneen), replica sizing for a latency SLO,
 /// and the load balancers.
 #include "idn/serve/balancers.hpp"
+#include "idn/serve/batching.hpp"
 #include "idn/serve/pipeline.hpp"
 #include "idn/serve/placement.hpp"
 #include "idn/serve/queueing.hpp"
