@@ -1,0 +1,242 @@
+#pragma once
+/// The load-balancing harness (spec/serve.md §3 lb_sim.hpp, §4 "Harness"): requests from client
+/// streams go through one of several independent balancer copies to heterogeneous single-server
+/// FIFO replicas (one request at a time, like the MIS process lock), on idn::sim. Routing per
+/// request, or per stream (a stream picks once when it opens: how a plain Kubernetes Service pins
+/// a long-lived gRPC stream). Reports latency percentiles, throughput, per-replica utilization
+/// and share; a replica queue beyond max_queue stops the run as unstable.
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <utility>
+#include <vector>
+
+#include "idn/core/random.hpp"
+#include "idn/serve/balancers.hpp"
+#include "idn/sim/simulator.hpp"
+
+namespace idn::serve {
+
+enum class service_law : std::uint8_t { exponential, deterministic, lognormal };
+enum class routing : std::uint8_t { per_request, per_stream };
+enum class arrival_law : std::uint8_t { poisson, periodic_fleet };
+
+struct lb_scenario {
+  std::vector<double> mean_service;  ///< s per request on each replica (heterogeneous speeds)
+  service_law law = service_law::exponential;
+  double service_scv = 1;            ///< lognormal only
+  double arrival_rate = 0;           ///< requests/s offered in total
+  arrival_law arrivals = arrival_law::poisson;
+  std::uint32_t devices = 0;         ///< periodic_fleet: each device sends every devices/arrival_rate s, random phase
+  std::uint32_t streams = 1;         ///< client streams (devices in blocks; Poisson requests round robin)
+  routing granularity = routing::per_request;
+  std::uint32_t dispatchers = 1;     ///< independent balancer copies, each with its own outstanding counts
+  double network_delay = 0;          ///< s each way between balancer and replica
+  std::uint64_t requests = 200'000, warmup = 20'000, seed = 1;
+  std::uint32_t max_queue = 100'000;
+};
+
+struct lb_report {
+  double mean = 0, p50 = 0, p99 = 0, p999 = 0, throughput = 0;
+  Eigen::VectorXd utilization, share;
+  bool unstable = false;
+  std::uint64_t events = 0;
+};
+
+namespace detail {
+inline void check_lb(const lb_scenario& s) {
+  if (s.mean_service.empty()) fail("mean_service.size()", 0, "must be >= 1");
+  for (std::size_t i = 0; i < s.mean_service.size(); ++i)
+    if (!(s.mean_service[i] > 0) || !std::isfinite(s.mean_service[i])) throw invalid_input(concat("serve: mean_service[", i, "] = ", s.mean_service[i], ": must be finite and > 0"));
+  if (!(s.arrival_rate > 0) || !std::isfinite(s.arrival_rate)) fail("arrival_rate", s.arrival_rate, "must be finite and > 0");
+  if (s.streams == 0) fail("streams", 0, "must be >= 1");
+  if (s.dispatchers == 0) fail("dispatchers", 0, "must be >= 1");
+  if (s.arrivals == arrival_law::periodic_fleet && s.devices == 0) fail("devices", 0, "must be >= 1 for periodic_fleet");
+  if (s.requests <= s.warmup) fail("requests", static_cast<double>(s.requests), "must be > warmup");
+  if (!(s.network_delay >= 0) || !std::isfinite(s.network_delay)) fail("network_delay", s.network_delay, "must be finite and >= 0");
+  if (s.law == service_law::lognormal && (!(s.service_scv >= 0) || !std::isfinite(s.service_scv))) fail("service_scv", s.service_scv, "must be finite and >= 0");
+}
+
+template <class P>
+class lb_runner {
+public:
+  lb_runner(const lb_scenario& s, const P& policy)
+      : S_(s), n_(s.mean_service.size()), rng_(s.seed), svc_rng_(s.seed) {
+    svc_rng_.jump();
+    for (std::uint32_t d = 0; d < s.dispatchers; ++d) policies_.push_back(policy), state_.emplace_back(n_);
+    double fastest = 0;
+    for (double m : s.mean_service) fastest = std::max(fastest, 1 / m);
+    for (auto& st : state_)
+      for (std::size_t i = 0; i < n_; ++i) st[i].weight = (1 / s.mean_service[i]) / fastest;
+    queue_.resize(n_), busy_.assign(n_, 0), busy_time_.assign(n_, 0), busy_since_.assign(n_, 0), routed_.assign(n_, 0);
+    pinned_.assign(s.streams, npos);
+    latencies_.reserve(static_cast<std::size_t>(s.requests - s.warmup));
+  }
+
+  lb_report run() {
+    if (S_.arrivals == arrival_law::poisson) {
+      sim_.schedule_at(exp_gap(), [this] { poisson_arrival(); });
+    } else {
+      const double period = static_cast<double>(S_.devices) / S_.arrival_rate;
+      for (std::uint32_t d = 0; d < S_.devices; ++d) {
+        const std::uint32_t stream = static_cast<std::uint32_t>(static_cast<std::uint64_t>(d) * S_.streams / S_.devices);
+        sim_.schedule_at(period * uniform01(rng_), [this, stream, period] { fleet_arrival(stream, period); });
+      }
+    }
+    sim_.run();
+    return report();
+  }
+
+private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  struct request {
+    std::uint64_t id;
+    double arrived;
+    std::uint32_t dispatcher;
+  };
+
+  double exp_gap() noexcept { return -std::log(1 - uniform01(rng_)) / S_.arrival_rate; }
+  void poisson_arrival() {
+    if (issued_ >= S_.requests || unstable_) return;
+    const auto stream = static_cast<std::uint32_t>(issued_ % S_.streams);
+    issue(stream);
+    sim_.schedule_in(exp_gap(), [this] { poisson_arrival(); });
+  }
+  void fleet_arrival(std::uint32_t stream, double period) {
+    if (issued_ >= S_.requests || unstable_) return;
+    issue(stream);
+    sim_.schedule_in(period, [this, stream, period] { fleet_arrival(stream, period); });
+  }
+  void issue(std::uint32_t stream) {
+    const std::uint64_t id = issued_++;
+    const std::uint32_t d = stream % S_.dispatchers;
+    std::size_t i;
+    if (S_.granularity == routing::per_stream) {
+      if (pinned_[stream] == npos) pinned_[stream] = policies_[d].pick(std::span<const replica_state>(state_[d]), rng_);
+      i = pinned_[stream];
+    } else {
+      i = policies_[d].pick(std::span<const replica_state>(state_[d]), rng_);
+    }
+    ++state_[d][i].outstanding;
+    if (id >= S_.warmup) ++routed_[i];
+    const request r{id, sim_.now(), d};
+    sim_.schedule_in(S_.network_delay, [this, r, i] { enqueue(i, r); });
+  }
+  void enqueue(std::size_t i, const request& r) {
+    for (auto& st : state_) ++st[i].in_system;
+    if (!busy_[i]) return start(i, r);
+    queue_[i].push_back(r);
+    if (queue_[i].size() > S_.max_queue) unstable_ = true, sim_.stop();
+  }
+  double service(std::size_t i) noexcept {
+    const double m = S_.mean_service[i];
+    switch (S_.law) {
+      case service_law::deterministic: return m;
+      case service_law::exponential: return -m * std::log(1 - uniform01(svc_rng_));
+      case service_law::lognormal: {
+        const double s2 = std::log1p(S_.service_scv);
+        const double z = std::sqrt(-2 * std::log(1 - uniform01(svc_rng_))) * std::cos(6.283185307179586 * uniform01(svc_rng_));
+        return m * std::exp(std::sqrt(s2) * z - s2 / 2);
+      }
+    }
+    return m;
+  }
+  void start(std::size_t i, const request& r) {
+    busy_[i] = 1, busy_since_[i] = sim_.now();
+    sim_.schedule_in(service(i), [this, i, r] { finish(i, r); });
+  }
+  void finish(std::size_t i, const request& r) {
+    busy_time_[i] += sim_.now() - busy_since_[i];
+    busy_[i] = 0;
+    for (auto& st : state_) --st[i].in_system;
+    if (!queue_[i].empty()) {
+      const request next = queue_[i].front();
+      queue_[i].pop_front();
+      start(i, next);
+    }
+    sim_.schedule_in(S_.network_delay, [this, i, r] { respond(i, r); });
+  }
+  void respond(std::size_t i, const request& r) {
+    --state_[r.dispatcher][i].outstanding;
+    policies_[r.dispatcher].on_complete(i);
+    if (r.id >= S_.warmup) {
+      latencies_.push_back(sim_.now() - r.arrived);
+      if (first_ < 0) first_ = r.arrived;
+      last_ = sim_.now();
+    }
+  }
+  lb_report report() {
+    lb_report rep;
+    rep.events = sim_.processed();
+    rep.unstable = unstable_;
+    rep.utilization = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_));
+    rep.share = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_));
+    const double span = sim_.now();
+    double routed = 0;
+    for (std::size_t i = 0; i < n_; ++i) routed += static_cast<double>(routed_[i]);
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (busy_[i]) busy_time_[i] += sim_.now() - busy_since_[i];
+      rep.utilization[static_cast<Eigen::Index>(i)] = span > 0 ? busy_time_[i] / span : 0;
+      rep.share[static_cast<Eigen::Index>(i)] = routed > 0 ? static_cast<double>(routed_[i]) / routed : 0;
+    }
+    if (!latencies_.empty()) {
+      std::vector<double> x = latencies_;
+      std::sort(x.begin(), x.end());
+      double sum = 0;
+      for (double v : x) sum += v;
+      auto q = [&](double p) { return x[static_cast<std::size_t>(std::max(1.0, std::ceil(p * static_cast<double>(x.size())))) - 1]; };
+      rep.mean = sum / static_cast<double>(x.size()), rep.p50 = q(0.5), rep.p99 = q(0.99), rep.p999 = q(0.999);
+      rep.throughput = last_ > first_ ? static_cast<double>(x.size()) / (last_ - first_) : 0;
+    }
+    return rep;
+  }
+
+  const lb_scenario& S_;
+  std::size_t n_;
+  sim::simulator sim_{4096};
+  idn::rng rng_, svc_rng_;
+  std::vector<P> policies_;
+  std::vector<std::vector<replica_state>> state_;
+  std::vector<std::deque<request>> queue_;
+  std::vector<char> busy_;
+  std::vector<double> busy_time_, busy_since_, latencies_;
+  std::vector<std::uint64_t> routed_;
+  std::vector<std::size_t> pinned_;
+  std::uint64_t issued_ = 0;
+  double first_ = -1, last_ = 0;
+  bool unstable_ = false;
+};
+}  // namespace detail
+
+/// Simulates one policy (copied per dispatcher) on the scenario. A policy exposing
+/// replica_count() must match the replica count.
+template <load_balancer P>
+lb_report simulate_balancer(const lb_scenario& s, const P& policy) {
+  detail::check_lb(s);
+  if constexpr (requires { policy.replica_count(); })
+    if (policy.replica_count() != s.mean_service.size())
+      throw invalid_input(concat("serve: policy replica_count() = ", policy.replica_count(), ": must equal mean_service.size() = ", s.mean_service.size()));
+  if constexpr (requires { policy.d(); })
+    if (policy.d() > s.mean_service.size())
+      throw invalid_input(concat("serve: power_of_d: d = ", policy.d(), " > replicas = ", s.mean_service.size()));
+  detail::lb_runner<P> r(s, policy);
+  return r.run();
+}
+
+/// simulate_balancer at each load ρ = λ/Σμ.
+template <load_balancer P>
+std::vector<std::pair<double, lb_report>> load_curve(lb_scenario s, std::span<const double> loads, const P& policy) {
+  double total_mu = 0;
+  for (double m : s.mean_service) total_mu += 1 / m;
+  std::vector<std::pair<double, lb_report>> out;
+  for (const double rho : loads) {
+    s.arrival_rate = rho * total_mu;
+    out.emplace_back(rho, simulate_balancer(s, policy));
+  }
+  return out;
+}
+
+}  // namespace idn::serve

@@ -1,0 +1,108 @@
+// spec/serve.md §6 "Harness": random = independent M/M/1s, power of two beats random and meets
+// Mitzenmacher's T_2, JSQ between pooled M/M/c and random, RR instability on heterogeneous
+// replicas, sticky streams, Little's law per replica (server part), validation.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "idn/serve/lb_sim.hpp"
+
+using namespace idn::serve;
+
+namespace {
+#ifdef IDN_TEST_LIGHT
+constexpr std::uint64_t base_requests = 40'000;
+#else
+constexpr std::uint64_t base_requests = 200'000;
+#endif
+lb_scenario identical(std::size_t n, double rho, std::uint64_t seed) {
+  lb_scenario s;
+  s.mean_service.assign(n, 1.0);
+  s.arrival_rate = rho * static_cast<double>(n);
+  s.requests = base_requests, s.warmup = base_requests / 10, s.seed = seed;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("lb harness: random over identical replicas is n independent M/M/1 queues at lambda/n") {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const lb_report r = simulate_balancer(identical(4, 0.7, seed), random_choice{});
+    CAPTURE(seed);
+    CHECK(r.mean == doctest::Approx(1 / (1 - 0.7)).epsilon(0.05));
+    CHECK_FALSE(r.unstable);
+    for (Eigen::Index i = 0; i < 4; ++i) CHECK(r.utilization[i] == doctest::Approx(0.7).epsilon(0.03));
+  }
+}
+
+TEST_CASE("lb harness: P2C beats random in mean and p99 (n = 16); T_2(0.9) within 5% at n = 100; JSQ between pooled and random") {
+  for (const double rho : {0.8, 0.9, 0.95}) {
+    const lb_report rnd = simulate_balancer(identical(16, rho, 7), random_choice{});
+    const lb_report p2c = simulate_balancer(identical(16, rho, 7), power_of_d(2));
+    CAPTURE(rho);
+    CHECK(p2c.mean < rnd.mean);
+    CHECK(p2c.p99 < rnd.p99);
+    const lb_report jsq = simulate_balancer(identical(16, rho, 7), join_shortest_queue{});
+    const double pooled = mmc(rho * 16, 1.0, 16).mean_response;
+    CHECK(jsq.mean >= pooled * 0.97);
+    CHECK(jsq.mean <= rnd.mean);
+  }
+  double T2 = 0;
+  for (int i = 1; i < 40; ++i) T2 += std::pow(0.9, std::pow(2.0, i) - 2);
+  lb_scenario big = identical(100, 0.9, 3);
+  big.requests = base_requests * 5, big.warmup = base_requests;
+  const lb_report p = simulate_balancer(big, power_of_d(2));
+  CHECK(p.mean == doctest::Approx(T2).epsilon(0.05));
+}
+
+TEST_CASE("lb harness: heterogeneous speeds {1,1,2,4}: RR unstable once lambda/n > min mu; LOR, JSQ, SWRR stable at 0.9") {
+  lb_scenario s;
+  s.mean_service = {0.01, 0.01, 0.005, 0.0025};
+  s.requests = base_requests, s.warmup = base_requests / 10, s.max_queue = 2000;
+  s.arrival_rate = 0.6 * 800;  // λ/n = 120 > min μ = 100
+  CHECK(simulate_balancer(s, round_robin{}).unstable);
+  s.arrival_rate = 0.9 * 800;
+  CHECK_FALSE(simulate_balancer(s, least_outstanding{}).unstable);
+  CHECK_FALSE(simulate_balancer(s, join_shortest_queue{}).unstable);
+  const std::vector<double> speeds{1, 1, 2, 4};
+  const lb_report sw = simulate_balancer(s, smooth_weighted_round_robin(weights_from_speeds(speeds)));
+  CHECK_FALSE(sw.unstable);
+  // Little's law for the servers: utilization_i = share_i · λ · E[S_i] (± 2 %).
+  for (Eigen::Index i = 0; i < 4; ++i)
+    CHECK(sw.utilization[i] == doctest::Approx(sw.share[i] * s.arrival_rate * s.mean_service[static_cast<std::size_t>(i)]).epsilon(0.02));
+}
+
+TEST_CASE("lb harness: one sticky stream keeps exactly one replica busy; more streams at most min(streams, replicas)") {
+  lb_scenario s = identical(8, 0.1, 5);
+  s.granularity = routing::per_stream;
+  s.streams = 1;
+  lb_report r = simulate_balancer(s, random_choice{});
+  int busy = 0;
+  for (Eigen::Index i = 0; i < 8; ++i) busy += r.utilization[i] > 0;
+  CHECK(busy == 1);
+  s.streams = 4;
+  r = simulate_balancer(s, random_choice{});
+  busy = 0;
+  for (Eigen::Index i = 0; i < 8; ++i) busy += r.utilization[i] > 0;
+  CHECK(busy <= 4);
+  // A periodic fleet of devices over streams, with two dispatchers.
+  lb_scenario f = identical(4, 0.5, 6);
+  f.arrivals = arrival_law::periodic_fleet, f.devices = 40, f.streams = 4, f.dispatchers = 2;
+  const lb_report fr = simulate_balancer(f, power_of_d(2));
+  CHECK_FALSE(fr.unstable);
+  CHECK(fr.throughput == doctest::Approx(2.0).epsilon(0.05));
+}
+
+TEST_CASE("lb harness: validation") {
+  lb_scenario s = identical(2, 0.5, 1);
+  CHECK_THROWS_WITH_AS(simulate_balancer(s, power_of_d(3)), "serve: power_of_d: d = 3 > replicas = 2", idn::invalid_input);
+  CHECK_THROWS_AS(simulate_balancer(s, smooth_weighted_round_robin({1, 1, 1})), idn::invalid_input);
+  s.mean_service[1] = 0;
+  CHECK_THROWS_WITH_AS(simulate_balancer(s, random_choice{}), doctest::Contains("mean_service[1] = 0"), idn::invalid_input);
+  s = identical(2, 0.5, 1);
+  s.requests = s.warmup;
+  CHECK_THROWS_AS(simulate_balancer(s, random_choice{}), idn::invalid_input);
+  s = identical(2, 0.5, 1);
+  s.arrivals = arrival_law::periodic_fleet;
+  CHECK_THROWS_WITH_AS(simulate_balancer(s, random_choice{}), doctest::Contains("devices = 0"), idn::invalid_input);
+}
