@@ -9,6 +9,7 @@
 #include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/serve.hpp"
+#include "hold_model.hpp"
 #include "ratio_reporter.hpp"
 
 namespace {
@@ -60,6 +61,15 @@ void place_bm(benchmark::State& st, Eigen::Index N) {
   o.throughput = 50;
   for (auto _ : st) benchmark::DoNotOptimize(idn::serve::place(c, o).latency);
 }
+void lb_sim_bm(benchmark::State& st) {
+  idn::serve::lb_scenario s;
+  s.mean_service.assign(16, 1.0);
+  s.arrival_rate = 0.9 * 16;
+  s.requests = 100'000, s.warmup = 10'000;
+  double events = 0;
+  for (auto _ : st) events += static_cast<double>(idn::serve::simulate_balancer(s, idn::serve::power_of_d(2)).events);
+  st.counters["events_per_s"] = benchmark::Counter(events, benchmark::Counter::kIsRate);
+}
 void quantile_bm(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(idn::serve::mmc_response_quantile(900.0, 100.0, 10, 0.99));
 }
@@ -71,6 +81,8 @@ int main(int argc, char** argv) {
   for (const double a : {10.0, 1000.0, 10000.0})
     benchmark::RegisterBenchmark(idn::concat("BM_serve_min_replicas/", static_cast<int>(a)).c_str(), min_replicas_bm, a);
   benchmark::RegisterBenchmark("BM_serve_response_quantile", quantile_bm);
+  benchmark::RegisterBenchmark("BM_serve_lb_sim/p2c/16", lb_sim_bm)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_sim_hold/1e2", idn::bench::BM_sim_hold, std::size_t{100});
   for (const Eigen::Index N : {20, 80, 320}) benchmark::RegisterBenchmark(idn::concat("BM_serve_place/", N, "/4").c_str(), place_bm, N);
   std::vector<idn::bench::ratio_target> picks;
   for (const std::size_t n : {std::size_t{4}, std::size_t{64}, std::size_t{1024}}) {
@@ -97,6 +109,7 @@ int main(int argc, char** argv) {
       idn::bench::time_ratio_at_most("serve_erlang_c_scaling_1e4_1e3", "BM_serve_erlang_c/10000", "BM_serve_erlang_c/1000", 15),
       idn::bench::time_ratio_at_most("serve_min_replicas_scaling_1e4_1e3", "BM_serve_min_replicas/10000", "BM_serve_min_replicas/1000", 15)};
   targets.insert(targets.end(), picks.begin(), picks.end());
+  targets.push_back(idn::bench::counter_ratio_at_least("serve_lb_sim_vs_hold_1e2", "BM_serve_lb_sim/p2c/16", "BM_sim_hold/1e2", 0.25, "events_per_s"));
   targets.push_back(idn::bench::time_ratio_at_most("serve_place_scaling_320_80", "BM_serve_place/320/4", "BM_serve_place/80/4", 20));
   return idn::bench::run(argc, argv, targets);
 }

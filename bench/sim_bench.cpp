@@ -9,22 +9,15 @@
 #include "idn/sim/simulator.hpp"
 #include "idn/sim/sources.hpp"
 #include "idn/sim/station.hpp"
+#include "hold_model.hpp"
 #include "ratio_reporter.hpp"
 #include "sim/reference/naive_simulator.hpp"
 
 namespace {
 using namespace idn;
+using idn::bench::exp1;
+using idn::bench::BM_sim_hold;
 
-double exp1(idn::rng& g) { return -std::log1p(-uniform01(g)); }
-
-// Each handler reschedules itself; its capture (engine pointer, rng pointer, 24 bytes of
-// payload) is 40 bytes: inside the 48-byte handler, outside std::function's 16-byte buffer.
-struct hold_event {
-  sim::simulator* s;
-  idn::rng* g;
-  double payload[3];
-  void operator()() const { s->schedule_in(exp1(*g), hold_event{*this}); }
-};
 struct naive_hold_event {
   test::naive_simulator* s;
   idn::rng* g;
@@ -32,13 +25,6 @@ struct naive_hold_event {
   void operator()() const { s->schedule_at(s->now() + exp1(*g), naive_hold_event{*this}); }
 };
 
-void BM_sim_hold(benchmark::State& st, std::size_t n) {
-  sim::simulator s(n);
-  idn::rng g(1);
-  for (std::size_t i = 0; i < n; ++i) s.schedule_at(exp1(g), hold_event{&s, &g, {}});
-  for (auto _ : st) s.step();
-  st.counters["events_per_s"] = benchmark::Counter(static_cast<double>(st.iterations()), benchmark::Counter::kIsRate);
-}
 void BM_sim_hold_naive(benchmark::State& st, std::size_t n) {
   test::naive_simulator s;
   idn::rng g(1);
