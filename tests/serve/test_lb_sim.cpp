@@ -106,3 +106,22 @@ TEST_CASE("lb harness: validation") {
   s.arrivals = arrival_law::periodic_fleet;
   CHECK_THROWS_WITH_AS(simulate_balancer(s, random_choice{}), doctest::Contains("devices = 0"), idn::invalid_input);
 }
+
+TEST_CASE("load_curve (R1): throughput = min(lambda, c mu) for 1, 2 and 4 identical replicas under P2C") {
+  for (const std::size_t c : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    lb_scenario s = identical(c, 0.5, 9);
+    s.requests = base_requests / 4, s.warmup = base_requests / 40, s.max_queue = 1'000'000;  // let overload run
+    const std::vector<double> loads{0.3, 0.7, 1.3};
+    const auto curve = load_curve(s, loads, power_of_d(c >= 2 ? 2 : 1));
+    for (const auto& [rho, r] : curve) {
+      CAPTURE(c);
+      CAPTURE(rho);
+      CHECK(r.throughput == doctest::Approx(std::min(rho, 1.0) * static_cast<double>(c)).epsilon(0.05));  // μ = 1 per replica
+    }
+    // The knee: latency explodes past cμ, and a bounded queue flags the overload.
+    CHECK(curve[2].second.mean > 10 * curve[1].second.mean);
+    s.max_queue = 200;
+    s.arrival_rate = 1.3 * static_cast<double>(c);
+    CHECK(simulate_balancer(s, power_of_d(c >= 2 ? 2 : 1)).unstable);
+  }
+}
