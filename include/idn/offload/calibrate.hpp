@@ -48,9 +48,8 @@ struct group_totals {
   double cnt = 0, err = 0, zerr = 0, cost = 0;
 };
 
-/// The C(j) sweep over groups (§2): j* = argmin C (ties → fewest offloads), optional budget or
-/// risk constraint. `group(k, out)` fills group k's totals (k = 0..d−1) and returns its score
-/// boundary pair (value, next value) through `cut(k)` = θ between group k and k + 1.
+/// What the C(j) sweep optimises: the cost (optimal), the cost under N(j) ≤ limit (budget), or
+/// the smallest j whose accepted error rate is ≤ limit (risk).
 enum class sweep_mode : std::uint8_t { optimal, budget, risk };
 
 struct sweep_totals {
@@ -62,8 +61,9 @@ struct sweep_point {
   double cost = 0, n = 0, acc = 0;
 };
 
-/// Sweeps candidates j = 0..d. Returns the best deterministic point and (budget mode) the
-/// fractional point's group index and probability.
+/// The C(j) sweep of §2 over candidates j = 0..d, in group order: `group(k, out)` fills group k's
+/// totals (k = 0..d−1, called once each, in order). Returns the best deterministic point (ties →
+/// fewest offloads) and, in budget mode, the fractional point's group, probability, cost, accuracy.
 template <class Group>
 inline void sweep(std::size_t d, const sweep_totals& tot, bool kappa, sweep_mode mode, double limit, Group&& group,
                   sweep_point& best, sweep_point& frac_lo, double& frac_p, double& frac_cost, double& frac_acc) noexcept {
