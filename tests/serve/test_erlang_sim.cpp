@@ -23,7 +23,8 @@ TEST_CASE("Erlang C and the M/M/c response (mean, P(wait), p99) against an idn::
 #endif
   for (const std::uint32_t c : {1u, 2u, 8u, 32u})
     for (const double rho : {0.5, 0.8, 0.95}) {
-      const std::uint64_t jobs = (rho > 0.9 ? 3'000'000 : 400'000) / scale;  // heavy traffic mixes slowly
+      // Heavy traffic mixes slowly; the p99 needs the full sample even in light (sanitizer) builds.
+      const std::uint64_t jobs = rho > 0.9 ? 3'000'000 / scale : 400'000;
       const double mu = 1.0, lambda = rho * c * mu;
       sim::simulator s;
       idn::rng svc(c * 1000 + static_cast<std::uint64_t>(rho * 100));

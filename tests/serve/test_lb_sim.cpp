@@ -58,7 +58,7 @@ TEST_CASE("lb harness: P2C beats random in mean and p99 (n = 16); T_2(0.9) withi
 TEST_CASE("lb harness: heterogeneous speeds {1,1,2,4}: RR unstable once lambda/n > min mu; LOR, JSQ, SWRR stable at 0.9") {
   lb_scenario s;
   s.mean_service = {0.01, 0.01, 0.005, 0.0025};
-  s.requests = base_requests, s.warmup = base_requests / 10, s.max_queue = 2000;
+  s.requests = base_requests, s.warmup = base_requests / 10, s.max_queue = 500;
   s.arrival_rate = 0.6 * 800;  // λ/n = 120 > min μ = 100
   CHECK(simulate_balancer(s, round_robin{}).unstable);
   s.arrival_rate = 0.9 * 800;
