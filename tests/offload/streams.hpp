@@ -11,6 +11,12 @@ enum class stream_family { calibrated, miscalibrated, drift, sorted, alternating
 inline constexpr stream_family all_families[] = {stream_family::calibrated, stream_family::miscalibrated, stream_family::drift,
                                                  stream_family::sorted,     stream_family::alternating,   stream_family::all_wrong,
                                                  stream_family::all_right};
+/// Stream lengths are divided by this in light (sanitizer) builds.
+#ifdef IDN_TEST_LIGHT
+inline constexpr std::size_t light = 10;
+#else
+inline constexpr std::size_t light = 1;
+#endif
 /// β values the tests cycle through.
 inline constexpr float beta_cycle[] = {0.f, 1.f / 64, 0.3f, 0.5f, 1.f};
 

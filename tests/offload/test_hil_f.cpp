@@ -14,12 +14,9 @@ using namespace idn::offload;
 using idn::test::labelled;
 using idn::test::make_stream;
 
+using idn::test::light;
+
 namespace {
-#ifdef IDN_TEST_LIGHT
-constexpr std::size_t light = 10;
-#else
-constexpr std::size_t light = 1;
-#endif
 
 template <std::size_t Bins, class Real>
 void lockstep(std::size_t n, int seeds, double q_tol, std::size_t max_ambiguous_per_1e5) {

@@ -137,13 +137,29 @@ protected:
     if (bad && configured_) ++bad_;
     return d;
   }
-  /// Rebuild from exact cumulative losses L_j (loss(j) in order j = 0..Bins) as e^{−η(L_j − min L)}.
-  template <class Loss>
-  void rebuild_from(Loss&& loss) noexcept {
-    double lmin = loss(0);
-    for (std::size_t j = 1; j <= Bins; ++j) lmin = std::fmin(lmin, loss(j));
+  /// L_j = Σ_{b<j} Σβ(b) + Σ_{b≥j} accept_loss(b): expert j's exact cumulative loss. O(Bins).
+  template <class Counts>
+  double loss_of(const Counts& accept_loss, std::size_t j) const noexcept {
+    double l = 0;
+    for (std::size_t b = 0; b < Bins; ++b) l += b < j ? cost_sum_[b] : static_cast<double>(accept_loss[b]);
+    return l;
+  }
+  /// Rebuild the tree as w_j = e^{−η(L_j − min L)} from the exact counters, with L_j as in
+  /// loss_of computed by one running sum per sweep. O(Bins).
+  template <class Counts>
+  void rebuild_from(const Counts& accept_loss) noexcept {
+    double first = 0;
+    for (std::size_t b = 0; b < Bins; ++b) first += static_cast<double>(accept_loss[b]);
+    double run = first, lmin = first;  // L_0, then L_j = L_{j−1} + Σβ(j−1) − accept_loss(j−1)
+    for (std::size_t b = 0; b < Bins; ++b) lmin = std::fmin(lmin, run += cost_sum_[b] - static_cast<double>(accept_loss[b]));
     const double eta = eta_;
-    tree_.rebuild([&](std::size_t j) { return std::exp(-eta * (loss(j) - lmin)); }, std::exp(-eta * (loss(Bins) - lmin)));
+    run = first;
+    tree_.rebuild([&](std::size_t j) {  // called for j = 0..Bins−1 in order
+                    const double w = std::exp(-eta * (run - lmin));
+                    run += cost_sum_[j] - static_cast<double>(accept_loss[j]);
+                    return w;
+                  },
+                  std::exp(-eta * (loss_of(accept_loss, Bins) - lmin)));
     since_rebuild_ = 0;
   }
   /// Counts one update; true when a rebuild is due (period reached or all weights died).
@@ -232,27 +248,11 @@ public:
   }
 
   /// L_j = Σ_{b<j} Σβ(b) + Σ_{b≥j} err(b): expert j's exact cumulative loss, j ∈ [0, Bins]. O(Bins).
-  double cumulative_loss(std::size_t j) const noexcept {
-    double l = 0;
-    for (std::size_t b = 0; b < Bins; ++b) l += b < j ? this->cost_sum_[b] : static_cast<double>(err_[b]);
-    return l;
-  }
+  double cumulative_loss(std::size_t j) const noexcept { return this->loss_of(err_, j); }
   /// Feedbacks applied so far.
   std::uint64_t feedbacks() const noexcept { return feedbacks_; }
   /// Recompute the weights from the exact counters now. O(Bins).
-  void rebuild_now() noexcept {
-    double l = 0;
-    for (std::size_t b = 0; b < Bins; ++b) l += err_[b];
-    // loss(j) is called for j = 0..Bins in order by rebuild_from's two sweeps; keep a running value.
-    std::size_t at = 0;
-    double run = l;
-    auto loss = [&](std::size_t j) {
-      if (j < at) at = 0, run = l;
-      while (at < j) run += this->cost_sum_[at] - static_cast<double>(err_[at]), ++at;
-      return run;
-    };
-    this->rebuild_from(loss);
-  }
+  void rebuild_now() noexcept { this->rebuild_from(err_); }
 
 private:
   decision decide_core(std::uint32_t b, float s, Real u) noexcept {
@@ -365,27 +365,13 @@ public:
   }
 
   /// L̂_j = Σ_{b<j} Σβ(b) + Σ_{b≥j} l̂(b), j ∈ [0, Bins]. O(Bins).
-  double cumulative_estimate(std::size_t j) const noexcept {
-    double l = 0;
-    for (std::size_t b = 0; b < Bins; ++b) l += b < j ? this->cost_sum_[b] : lhat_sum_[b];
-    return l;
-  }
+  double cumulative_estimate(std::size_t j) const noexcept { return this->loss_of(lhat_sum_, j); }
   std::size_t pending() const noexcept { return pending_; }
   std::uint64_t dropped_tickets() const noexcept { return dropped_; }
   float epsilon() const noexcept { return eps_; }
   hil_n_estimator estimator() const noexcept { return estimator_; }
-  void rebuild_now() noexcept {
-    double l = 0;
-    for (std::size_t b = 0; b < Bins; ++b) l += lhat_sum_[b];
-    std::size_t at = 0;
-    double run = l;
-    auto loss = [&](std::size_t j) {
-      if (j < at) at = 0, run = l;
-      while (at < j) run += this->cost_sum_[at] - lhat_sum_[at], ++at;
-      return run;
-    };
-    this->rebuild_from(loss);
-  }
+  /// Recompute the weights from the exact counters now. O(Bins).
+  void rebuild_now() noexcept { this->rebuild_from(lhat_sum_); }
 
 private:
   struct slot {

@@ -16,6 +16,25 @@
 
 namespace idn::offload {
 
+namespace detail {
+/// min(bins − 1, ⌊s·bins⌋) for a clamped score, computed directly (the definition of bin_of).
+inline std::uint32_t grid_bin(float s, std::size_t bins) {
+  const auto b = static_cast<std::uint32_t>(static_cast<double>(s) * static_cast<double>(bins));
+  return b < bins ? b : static_cast<std::uint32_t>(bins - 1);
+}
+/// q = Σ_{j≤b} w_j / Σ_j w_j with w_j = e^{−η(L_j − min L)} over experts j = 0..bins, by definition.
+inline double grid_accept_probability(const std::vector<double>& loss, float eta, std::uint32_t b) {
+  const double lmin = *std::min_element(loss.begin(), loss.end());
+  double num = 0, den = 0;
+  for (std::size_t j = 0; j < loss.size(); ++j) {
+    const double w = std::exp(-static_cast<double>(eta) * (loss[j] - lmin));
+    den += w;
+    if (j <= b) num += w;
+  }
+  return num / den;
+}
+}  // namespace detail
+
 class naive_hil_f {
 public:
   /// Same experts, η rule and anytime schedule as hil_f<bins>.
@@ -93,17 +112,7 @@ public:
   /// q(s) = prior-weighted mass of thresholds θ ≤ s.
   double accept_probability(float score) const {
     const double s = detail::clamp01(score);
-    if (bins_) {
-      const std::uint32_t b = bin_index(static_cast<float>(s));
-      const double lmin = *std::min_element(loss_.begin(), loss_.end());
-      double num = 0, den = 0;
-      for (std::size_t j = 0; j <= bins_; ++j) {
-        const double w = std::exp(-static_cast<double>(eta_) * (loss_[j] - lmin));
-        den += w;
-        if (j <= b) num += w;
-      }
-      return num / den;
-    }
+    if (bins_) return detail::grid_accept_probability(loss_, eta_, bin_index(static_cast<float>(s)));
     double num = 0, den = 0;
     for (std::size_t i = 0; i < mass_.size(); ++i) {
       den += mass_[i];
@@ -139,10 +148,7 @@ private:
     eta_ = p.eta != 0.f ? p.eta : (anytime_ ? static_cast<float>(std::sqrt(8.0 * L)) : hil_f_theory(p.horizon, L).eta);
     return {};
   }
-  std::uint32_t bin_index(float s) const {
-    const auto b = static_cast<std::uint32_t>(static_cast<double>(s) * static_cast<double>(bins_));
-    return b < bins_ ? b : static_cast<std::uint32_t>(bins_ - 1);
-  }
+  std::uint32_t bin_index(float s) const { return detail::grid_bin(s, bins_); }
 
   std::size_t bins_ = 0;
   std::vector<double> loss_, points_, mass_;
@@ -213,15 +219,7 @@ public:
     if (e.seq == d.ticket) e.seq = 0;
   }
   double accept_probability(float score) const {
-    const std::uint32_t b = bin_index(detail::clamp01(score));
-    const double lmin = *std::min_element(loss_.begin(), loss_.end());
-    double num = 0, den = 0;
-    for (std::size_t j = 0; j <= bins_; ++j) {
-      const double w = std::exp(-static_cast<double>(eta_) * (loss_[j] - lmin));
-      den += w;
-      if (j <= b) num += w;
-    }
-    return num / den;
+    return detail::grid_accept_probability(loss_, eta_, bin_index(detail::clamp01(score)));
   }
   double cumulative_estimate(std::size_t j) const { return loss_[j]; }
   /// q used by the last decide/observe (double precision).
@@ -252,10 +250,7 @@ private:
     copy.ticket = 0;
     apply(copy, q, t);
   }
-  std::uint32_t bin_index(float s) const {
-    const auto b = static_cast<std::uint32_t>(static_cast<double>(s) * static_cast<double>(bins_));
-    return b < bins_ ? b : static_cast<std::uint32_t>(bins_ - 1);
-  }
+  std::uint32_t bin_index(float s) const { return detail::grid_bin(s, bins_); }
 
   std::size_t bins_ = 0;
   std::vector<double> loss_;
