@@ -72,6 +72,28 @@ TEST_CASE("lb harness: heterogeneous speeds {1,1,2,4}: RR unstable once lambda/n
     CHECK(sw.utilization[i] == doctest::Approx(sw.share[i] * s.arrival_rate * s.mean_service[static_cast<std::size_t>(i)]).epsilon(0.02));
 }
 
+TEST_CASE("lb harness: Little's law per replica, L_i = X_i W_i (± 2 %), for every policy on speeds {1,1,2,4}") {
+  lb_scenario s;
+  s.mean_service = {0.01, 0.01, 0.005, 0.0025};
+  s.requests = base_requests, s.warmup = base_requests / 10;
+  s.arrival_rate = 0.85 * 800;
+  auto little = [&](const lb_report& r) {
+    CHECK_FALSE(r.unstable);
+    for (Eigen::Index i = 0; i < 4; ++i) {
+      CAPTURE(i);
+      CHECK(r.in_system[i] == doctest::Approx(r.replica_throughput[i] * r.replica_response[i]).epsilon(0.02));
+      // The server part: the busy fraction is the throughput times the mean service time.
+      CHECK(r.utilization[i] == doctest::Approx(r.replica_throughput[i] * s.mean_service[static_cast<std::size_t>(i)]).epsilon(0.02));
+    }
+  };
+  little(simulate_balancer(s, least_outstanding{}));
+  little(simulate_balancer(s, join_shortest_queue{}));
+  little(simulate_balancer(s, power_of_d(2)));
+  little(simulate_balancer(s, smooth_weighted_round_robin(weights_from_speeds(std::vector<double>{1, 1, 2, 4}))));
+  s.network_delay = 0.002, s.dispatchers = 3, s.streams = 6;
+  little(simulate_balancer(s, least_outstanding{}));
+}
+
 TEST_CASE("lb harness: one sticky stream keeps exactly one replica busy; more streams at most min(streams, replicas)") {
   lb_scenario s = identical(8, 0.1, 5);
   s.granularity = routing::per_stream;

@@ -42,6 +42,10 @@ struct lb_scenario {
 struct lb_report {
   double mean = 0, p50 = 0, p99 = 0, p999 = 0, throughput = 0;
   Eigen::VectorXd utilization, share;
+  /// Per replica over the whole run (warm-up included), for Little's law L_i = X_i·W_i:
+  /// time-average number in the replica's system (queue + service), completions per second,
+  /// and mean time from joining the replica's queue to finishing service.
+  Eigen::VectorXd in_system, replica_throughput, replica_response;
   bool unstable = false;
   std::uint64_t events = 0;
 };
@@ -72,6 +76,7 @@ public:
     for (auto& st : state_)
       for (std::size_t i = 0; i < n_; ++i) st[i].weight = (1 / s.mean_service[i]) / fastest;
     queue_.resize(n_), busy_.assign(n_, 0), busy_time_.assign(n_, 0), busy_since_.assign(n_, 0), routed_.assign(n_, 0);
+    area_.assign(n_, 0), changed_.assign(n_, 0), sojourn_.assign(n_, 0), in_system_.assign(n_, 0), completed_.assign(n_, 0);
     pinned_.assign(s.streams, npos);
     latencies_.reserve(static_cast<std::size_t>(s.requests - s.warmup));
   }
@@ -94,7 +99,7 @@ private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   struct request {
     std::uint64_t id;
-    double arrived;
+    double arrived, enqueued;
     std::uint32_t dispatcher;
   };
 
@@ -122,11 +127,18 @@ private:
     }
     ++state_[d][i].outstanding;
     if (id >= S_.warmup) ++routed_[i];
-    const request r{id, sim_.now(), d};
+    const request r{id, sim_.now(), 0, d};
     sim_.schedule_in(S_.network_delay, [this, r, i] { enqueue(i, r); });
   }
-  void enqueue(std::size_t i, const request& r) {
-    for (auto& st : state_) ++st[i].in_system;
+  void count_in_system(std::size_t i, int delta) noexcept {
+    area_[i] += static_cast<double>(in_system_[i]) * (sim_.now() - changed_[i]);
+    changed_[i] = sim_.now();
+    in_system_[i] = static_cast<std::uint32_t>(static_cast<std::int64_t>(in_system_[i]) + delta);
+    for (auto& st : state_) st[i].in_system = in_system_[i];
+  }
+  void enqueue(std::size_t i, request r) {
+    r.enqueued = sim_.now();
+    count_in_system(i, +1);
     if (!busy_[i]) return start(i, r);
     queue_[i].push_back(r);
     if (queue_[i].size() > S_.max_queue) unstable_ = true, sim_.stop();
@@ -151,7 +163,8 @@ private:
   void finish(std::size_t i, const request& r) {
     busy_time_[i] += sim_.now() - busy_since_[i];
     busy_[i] = 0;
-    for (auto& st : state_) --st[i].in_system;
+    count_in_system(i, -1);
+    ++completed_[i], sojourn_[i] += sim_.now() - r.enqueued;
     if (!queue_[i].empty()) {
       const request next = queue_[i].front();
       queue_[i].pop_front();
@@ -174,6 +187,7 @@ private:
     rep.unstable = unstable_;
     rep.utilization = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_));
     rep.share = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_));
+    rep.in_system = rep.replica_throughput = rep.replica_response = rep.share;
     const double span = sim_.now();
     double routed = 0;
     for (std::size_t i = 0; i < n_; ++i) routed += static_cast<double>(routed_[i]);
@@ -181,6 +195,11 @@ private:
       if (busy_[i]) busy_time_[i] += sim_.now() - busy_since_[i];
       rep.utilization[static_cast<Eigen::Index>(i)] = span > 0 ? busy_time_[i] / span : 0;
       rep.share[static_cast<Eigen::Index>(i)] = routed > 0 ? static_cast<double>(routed_[i]) / routed : 0;
+      count_in_system(i, 0);
+      const auto k = static_cast<double>(completed_[i]);
+      rep.in_system[static_cast<Eigen::Index>(i)] = span > 0 ? area_[i] / span : 0;
+      rep.replica_throughput[static_cast<Eigen::Index>(i)] = span > 0 ? k / span : 0;
+      rep.replica_response[static_cast<Eigen::Index>(i)] = k > 0 ? sojourn_[i] / k : 0;
     }
     if (!latencies_.empty()) {
       std::vector<double> x = latencies_;
@@ -202,8 +221,9 @@ private:
   std::vector<std::vector<replica_state>> state_;
   std::vector<std::deque<request>> queue_;
   std::vector<char> busy_;
-  std::vector<double> busy_time_, busy_since_, latencies_;
-  std::vector<std::uint64_t> routed_;
+  std::vector<double> busy_time_, busy_since_, latencies_, area_, changed_, sojourn_;
+  std::vector<std::uint64_t> routed_, completed_;
+  std::vector<std::uint32_t> in_system_;
   std::vector<std::size_t> pinned_;
   std::uint64_t issued_ = 0;
   double first_ = -1, last_ = 0;
