@@ -64,6 +64,16 @@ inline void check_lb(const lb_scenario& s) {
   if (s.law == service_law::lognormal && (!(s.service_scv >= 0) || !std::isfinite(s.service_scv))) fail("service_scv", s.service_scv, "must be finite and >= 0");
 }
 
+/// A policy with a fixed replica count must match n; power_of_d needs d <= n.
+template <class P>
+void check_policy_fits(const P& policy, std::size_t n) {
+  if constexpr (requires { policy.replica_count(); })
+    if (policy.replica_count() != n)
+      throw invalid_input(concat("serve: policy replica_count() = ", policy.replica_count(), ": must equal the replica count ", n));
+  if constexpr (requires { policy.d(); })
+    if (policy.d() > n) throw invalid_input(concat("serve: power_of_d: d = ", policy.d(), " > replicas = ", n));
+}
+
 template <class P>
 class lb_runner {
 public:
@@ -236,12 +246,7 @@ private:
 template <load_balancer P>
 lb_report simulate_balancer(const lb_scenario& s, const P& policy) {
   detail::check_lb(s);
-  if constexpr (requires { policy.replica_count(); })
-    if (policy.replica_count() != s.mean_service.size())
-      throw invalid_input(concat("serve: policy replica_count() = ", policy.replica_count(), ": must equal mean_service.size() = ", s.mean_service.size()));
-  if constexpr (requires { policy.d(); })
-    if (policy.d() > s.mean_service.size())
-      throw invalid_input(concat("serve: power_of_d: d = ", policy.d(), " > replicas = ", s.mean_service.size()));
+  detail::check_policy_fits(policy, s.mean_service.size());
   detail::lb_runner<P> r(s, policy);
   return r.run();
 }

@@ -1,0 +1,224 @@
+#pragma once
+/// Bursty scan workloads (spec/serve.md §3 "simulate_scans", §9 R4): the ASSIST-IoT car-scratch
+/// detection use case. Every client starts a scan each `period` s (clients staggered by
+/// period/clients); a scan of U{min..max} images is sent at once as ⌈n/B⌉ batch requests on the
+/// client's stream. Requests cross one FIFO link transmitter (serialization x(S) − x(0) occupies
+/// it, the latency x(0) follows), then a load balancer routes each to a single-server FIFO
+/// replica whose service time is batch_latency(size). Runs on idn::sim.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "idn/core/random.hpp"
+#include "idn/hw/any.hpp"
+#include "idn/serve/balancers.hpp"
+#include "idn/serve/batching.hpp"
+#include "idn/serve/lb_sim.hpp"
+#include "idn/sim/simulator.hpp"
+
+namespace idn::serve {
+
+/// The scan workload; defaults are the CarDD-style scratch detection of spec §8.
+struct scan_workload {
+  std::uint32_t min_images = 50, max_images = 300;
+  double period = 180;                ///< s between a client's scans
+  std::uint32_t batch = 1;            ///< images per request (the last request of a scan may be smaller)
+  std::uint32_t clients = 1, scans = 15;  ///< scans per client
+  double image_bytes = 3'240'000;     ///< 1200×900×3 uint8
+};
+
+/// Image latency runs from the scan's start to the completion of the image's request (every image
+/// of a scan is sent at the scan's start). The makespan runs from a scan's start to its last
+/// completion; kept_up: every makespan ≤ period (each scan ends before that client's next one).
+/// utilization: mean busy fraction of the replicas over the run.
+struct scan_report {
+  double mean_image_latency = 0, p99_image_latency = 0, mean_makespan = 0, max_makespan = 0, utilization = 0;
+  bool kept_up = false;
+  std::uint64_t images = 0, requests = 0, events = 0;
+};
+
+namespace detail {
+inline void check_scans(const scan_workload& w, std::uint32_t replicas) {
+  if (w.min_images == 0) fail("min_images", 0, "must be >= 1");
+  if (w.max_images < w.min_images) throw invalid_input(concat("serve: max_images = ", w.max_images, ": must be >= min_images = ", w.min_images));
+  if (!(w.period > 0) || !std::isfinite(w.period)) fail("period", w.period, "must be finite and > 0");
+  if (w.batch == 0) fail("batch", 0, "must be >= 1");
+  if (w.clients == 0) fail("clients", 0, "must be >= 1");
+  if (w.scans == 0) fail("scans", 0, "must be >= 1");
+  if (!(w.image_bytes >= 0) || !std::isfinite(w.image_bytes)) fail("image_bytes", w.image_bytes, "must be finite and >= 0");
+  if (replicas == 0) fail("replicas", 0, "must be >= 1");
+}
+
+template <class P>
+class scan_runner {
+public:
+  scan_runner(const scan_workload& w, std::uint32_t replicas, std::vector<double> batch_seconds, const P& policy, const hw::any_link& link,
+              std::uint64_t seed)
+      : W_(w), n_(replicas), batch_seconds_(std::move(batch_seconds)), policy_(policy), rng_(seed), state_(replicas),
+        queue_(replicas), busy_(replicas, 0), busy_time_(replicas, 0) {
+    for (auto& s : state_) s.weight = 1;
+    prop_ = link.transfer_time(0);
+    const double full = link.transfer_time(w.image_bytes * w.batch);
+    if (!(prop_ >= 0) || !std::isfinite(prop_) || !(full >= prop_) || !std::isfinite(full))
+      throw invalid_input(concat("serve: link.transfer_time(", w.image_bytes * w.batch, ") = ", full, " with transfer_time(0) = ", prop_,
+                                 ": must be finite and >= transfer_time(0) >= 0"));
+    link_ = &link;
+  }
+
+  scan_report run() {
+    const std::uint32_t total = W_.clients * W_.scans;
+    scans_.resize(total);
+    for (std::uint32_t c = 0; c < W_.clients; ++c)
+      for (std::uint32_t k = 0; k < W_.scans; ++k) {
+        const std::uint32_t id = c * W_.scans + k;
+        scans_[id].start = W_.period * (k + static_cast<double>(c) / W_.clients);
+        sim_.schedule_at(scans_[id].start, [this, id] { start_scan(id); });
+      }
+    sim_.run();
+    return report();
+  }
+
+private:
+  struct scan {
+    double start = 0, end = 0;
+    std::uint32_t remaining = 0;
+  };
+  struct request {
+    std::uint32_t scan, size;
+  };
+
+  void start_scan(std::uint32_t id) {
+    const std::uint32_t span = W_.max_images - W_.min_images + 1;
+    const auto n = W_.min_images + static_cast<std::uint32_t>(uniform01(rng_) * span);
+    const std::uint32_t m = (n + W_.batch - 1) / W_.batch;
+    scans_[id].remaining = m;
+    for (std::uint32_t r = 0; r < m; ++r) transmit_queue_.push_back({id, std::min(W_.batch, n - r * W_.batch)});
+    if (!transmitting_) transmit_next();
+  }
+  void transmit_next() {
+    if (transmit_queue_.empty()) return void(transmitting_ = false);
+    transmitting_ = true;
+    const request r = transmit_queue_.front();
+    transmit_queue_.pop_front();
+    const double serialization = link_->transfer_time(W_.image_bytes * r.size) - prop_;
+    sim_.schedule_in(serialization, [this, r] {
+      sim_.schedule_in(prop_, [this, r] { arrive(r); });
+      transmit_next();
+    });
+  }
+  void arrive(const request& r) {
+    const std::size_t i = policy_.pick(std::span<const replica_state>(state_), rng_);
+    ++state_[i].outstanding, ++state_[i].in_system;
+    if (busy_[i]) return queue_[i].push_back(r);
+    start(i, r);
+  }
+  void start(std::size_t i, const request& r) {
+    busy_[i] = 1;
+    const double s = batch_seconds_[r.size];
+    busy_time_[i] += s;
+    sim_.schedule_in(s, [this, i, r] { finish(i, r); });
+  }
+  void finish(std::size_t i, const request& r) {
+    --state_[i].outstanding, --state_[i].in_system;
+    policy_.on_complete(i);
+    busy_[i] = 0;
+    if (!queue_[i].empty()) {
+      const request next = queue_[i].front();
+      queue_[i].pop_front();
+      start(i, next);
+    }
+    scan& s = scans_[r.scan];
+    const double latency = sim_.now() - s.start;
+    latencies_.push_back({latency, r.size});
+    ++requests_;
+    if (--s.remaining == 0) s.end = sim_.now();
+  }
+  scan_report report() {
+    scan_report rep;
+    rep.events = sim_.processed();
+    rep.requests = requests_;
+    rep.kept_up = true;
+    for (const scan& s : scans_) {
+      const double m = s.end - s.start;
+      rep.mean_makespan += m / static_cast<double>(scans_.size());
+      rep.max_makespan = std::max(rep.max_makespan, m);
+      rep.kept_up = rep.kept_up && m <= W_.period;
+    }
+    std::sort(latencies_.begin(), latencies_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    double sum = 0;
+    for (const auto& [l, k] : latencies_) rep.images += k, sum += l * k;
+    rep.mean_image_latency = sum / static_cast<double>(rep.images);
+    const auto target = static_cast<std::uint64_t>(std::ceil(0.99 * static_cast<double>(rep.images)));
+    std::uint64_t seen = 0;
+    for (const auto& [l, k] : latencies_)
+      if ((seen += k) >= target) {
+        rep.p99_image_latency = l;
+        break;
+      }
+    double busy = 0;
+    for (double b : busy_time_) busy += b;
+    rep.utilization = sim_.now() > 0 ? busy / (static_cast<double>(n_) * sim_.now()) : 0;
+    return rep;
+  }
+
+  const scan_workload& W_;
+  std::uint32_t n_;
+  std::vector<double> batch_seconds_;  ///< index = request size
+  P policy_;
+  idn::rng rng_;
+  sim::simulator sim_{1024};
+  const hw::any_link* link_ = nullptr;
+  double prop_ = 0;
+  std::vector<replica_state> state_;
+  std::vector<std::deque<request>> queue_;
+  std::deque<request> transmit_queue_;
+  bool transmitting_ = false;
+  std::vector<char> busy_;
+  std::vector<double> busy_time_;
+  std::vector<scan> scans_;
+  std::vector<std::pair<double, std::uint32_t>> latencies_;  ///< (latency, images) per request
+  std::uint64_t requests_ = 0;
+};
+}  // namespace detail
+
+/// Simulates the scan workload on `replicas` identical replicas behind `policy`. F: double(uint32_t)
+/// seconds for a batch of that many images, checked finite and > 0 for 1..batch. Deterministic
+/// for a seed. O(R log R) for R = clients·scans·⌈max_images/batch⌉ requests.
+template <class F, load_balancer P>
+scan_report simulate_scans(const scan_workload& w, std::uint32_t replicas, F batch_latency, const P& policy, const hw::any_link& link,
+                           std::uint64_t seed) {
+  detail::check_scans(w, replicas);
+  detail::check_policy_fits(policy, replicas);
+  std::vector<double> t(w.batch + 1, 0.0);
+  for (std::uint32_t b = 1; b <= w.batch; ++b) {
+    t[b] = batch_latency(b);
+    if (!(t[b] > 0) || !std::isfinite(t[b])) throw invalid_input(concat("serve: batch_latency(", b, ") = ", t[b], ": must be finite and > 0"));
+  }
+  detail::scan_runner<P> r(w, replicas, std::move(t), policy, link, seed);
+  return r.run();
+}
+
+/// The fewest replicas c in 1..max_replicas with which simulate_scans keeps up, with that run's
+/// report; {0, report at max_replicas} if none does. make_policy(c) returns the balancer for c
+/// replicas (so fixed-size policies such as SWRR work too). Tries c upward: the first c that keeps
+/// up is returned, which is the minimum whenever keeping up is monotone in c (it is for
+/// least-outstanding or round-robin routing to identical replicas, where more replicas never
+/// delay a request). O(max_replicas) simulations at most.
+template <class F, class MakePolicy>
+  requires load_balancer<std::invoke_result_t<MakePolicy&, std::uint32_t>>
+std::pair<std::uint32_t, scan_report> min_replicas_to_keep_up(const scan_workload& w, F batch_latency, MakePolicy make_policy,
+                                                              const hw::any_link& link, std::uint64_t seed, std::uint32_t max_replicas = 64) {
+  if (max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
+  scan_report last;
+  for (std::uint32_t c = 1; c <= max_replicas; ++c) {
+    last = simulate_scans(w, c, batch_latency, make_policy(c), link, seed);
+    if (last.kept_up) return {c, last};
+  }
+  return {0, last};
+}
+
+}  // namespace idn::serve
