@@ -6,6 +6,7 @@
 #include "idn/serve/balancers.hpp"
 #include "idn/serve/batching.hpp"
 #include "idn/serve/lb_sim.hpp"
+#include "idn/serve/scans.hpp"
 #include "idn/serve/scenarios.hpp"
 #include "idn/serve/pipeline.hpp"
 #include "idn/serve/placement.hpp"

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/serve/lb_sim.hpp"
 
 using namespace idn::serve;
@@ -29,9 +30,9 @@ TEST_CASE("lb harness: random over identical replicas is n independent M/M/1 que
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     const lb_report r = simulate_balancer(identical(4, 0.7, seed), random_choice{});
     CAPTURE(seed);
-    CHECK(r.mean == doctest::Approx(1 / (1 - 0.7)).epsilon(0.05));
+    CHECK(r.mean == idn::test::rel(1 / (1 - 0.7)).epsilon(0.05));
     CHECK_FALSE(r.unstable);
-    for (Eigen::Index i = 0; i < 4; ++i) CHECK(r.utilization[i] == doctest::Approx(0.7).epsilon(0.03));
+    for (Eigen::Index i = 0; i < 4; ++i) CHECK(r.utilization[i] == idn::test::rel(0.7).epsilon(0.03));
   }
 }
 
@@ -52,7 +53,7 @@ TEST_CASE("lb harness: P2C beats random in mean and p99 (n = 16); T_2(0.9) withi
   lb_scenario big = identical(100, 0.9, 3);
   big.requests = base_requests * 5, big.warmup = base_requests;
   const lb_report p = simulate_balancer(big, power_of_d(2));
-  CHECK(p.mean == doctest::Approx(T2).epsilon(0.05));
+  CHECK(p.mean == idn::test::rel(T2).epsilon(0.05));
 }
 
 TEST_CASE("lb harness: heterogeneous speeds {1,1,2,4}: RR unstable once lambda/n > min mu; LOR, JSQ, SWRR stable at 0.9") {
@@ -69,7 +70,7 @@ TEST_CASE("lb harness: heterogeneous speeds {1,1,2,4}: RR unstable once lambda/n
   CHECK_FALSE(sw.unstable);
   // Little's law for the servers: utilization_i = share_i · λ · E[S_i] (± 2 %).
   for (Eigen::Index i = 0; i < 4; ++i)
-    CHECK(sw.utilization[i] == doctest::Approx(sw.share[i] * s.arrival_rate * s.mean_service[static_cast<std::size_t>(i)]).epsilon(0.02));
+    CHECK(sw.utilization[i] == idn::test::rel(sw.share[i] * s.arrival_rate * s.mean_service[static_cast<std::size_t>(i)]).epsilon(0.02));
 }
 
 TEST_CASE("lb harness: Little's law per replica, L_i = X_i W_i (± 2 %), for every policy on speeds {1,1,2,4}") {
@@ -81,9 +82,9 @@ TEST_CASE("lb harness: Little's law per replica, L_i = X_i W_i (± 2 %), for eve
     CHECK_FALSE(r.unstable);
     for (Eigen::Index i = 0; i < 4; ++i) {
       CAPTURE(i);
-      CHECK(r.in_system[i] == doctest::Approx(r.replica_throughput[i] * r.replica_response[i]).epsilon(0.02));
+      CHECK(r.in_system[i] == idn::test::rel(r.replica_throughput[i] * r.replica_response[i]).epsilon(0.02));
       // The server part: the busy fraction is the throughput times the mean service time.
-      CHECK(r.utilization[i] == doctest::Approx(r.replica_throughput[i] * s.mean_service[static_cast<std::size_t>(i)]).epsilon(0.02));
+      CHECK(r.utilization[i] == idn::test::rel(r.replica_throughput[i] * s.mean_service[static_cast<std::size_t>(i)]).epsilon(0.02));
     }
   };
   little(simulate_balancer(s, least_outstanding{}));
@@ -112,7 +113,7 @@ TEST_CASE("lb harness: one sticky stream keeps exactly one replica busy; more st
   f.arrivals = arrival_law::periodic_fleet, f.devices = 40, f.streams = 4, f.dispatchers = 2;
   const lb_report fr = simulate_balancer(f, power_of_d(2));
   CHECK_FALSE(fr.unstable);
-  CHECK(fr.throughput == doctest::Approx(2.0).epsilon(0.05));
+  CHECK(fr.throughput == idn::test::rel(2.0).epsilon(0.05));
 }
 
 TEST_CASE("lb harness: validation") {
@@ -138,7 +139,7 @@ TEST_CASE("load_curve (R1): throughput = min(lambda, c mu) for 1, 2 and 4 identi
     for (const auto& [rho, r] : curve) {
       CAPTURE(c);
       CAPTURE(rho);
-      CHECK(r.throughput == doctest::Approx(std::min(rho, 1.0) * static_cast<double>(c)).epsilon(0.05));  // μ = 1 per replica
+      CHECK(r.throughput == idn::test::rel(std::min(rho, 1.0) * static_cast<double>(c)).epsilon(0.05));  // μ = 1 per replica
     }
     // The knee: latency explodes past cμ, and a bounded queue flags the overload.
     CHECK(curve[2].second.mean > 10 * curve[1].second.mean);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/core/random.hpp"
 #include "idn/hw/link.hpp"
 #include "idn/serve/scans.hpp"
@@ -66,9 +67,9 @@ TEST_CASE("simulate_scans equals the flow-shop recursion for fixed-size scans un
     const oracle_result o = flow_shop(w, c, t, lat, 8 / rate);
     CAPTURE(trial);
     REQUIRE(r.images == std::uint64_t{w.min_images} * w.clients * w.scans);
-    CHECK(r.mean_image_latency == doctest::Approx(o.mean_image_latency).epsilon(1e-9));
-    CHECK(r.max_makespan == doctest::Approx(o.max_makespan).epsilon(1e-9));
-    CHECK(r.mean_makespan == doctest::Approx(o.mean_makespan).epsilon(1e-9));
+    CHECK(r.mean_image_latency == idn::test::rel(o.mean_image_latency).epsilon(1e-9));
+    CHECK(r.max_makespan == idn::test::rel(o.max_makespan).epsilon(1e-9));
+    CHECK(r.mean_makespan == idn::test::rel(o.mean_makespan).epsilon(1e-9));
     CHECK(r.kept_up == (o.max_makespan <= w.period));
     CHECK(r.requests == std::uint64_t{(w.min_images + w.batch - 1) / w.batch} * w.clients * w.scans);
   }
@@ -81,7 +82,7 @@ TEST_CASE("simulate_scans: U{min..max} scan sizes, kept_up, min_replicas_to_keep
   const affine_batch_latency gpu{0.030, 0.300};  // a slow GPU: 330 ms per single image
   const scan_report one = simulate_scans(w, 1, gpu, least_outstanding{}, link, 11);
   // 60 scans of mean 175 images: the count is within 4 SE of the uniform mean (sd 72.3 per scan).
-  CHECK(static_cast<double>(one.images) / 60 == doctest::Approx(175).epsilon(4 * 72.3 / std::sqrt(60.0) / 175));
+  CHECK(static_cast<double>(one.images) / 60 == idn::test::rel(175).epsilon(4 * 72.3 / std::sqrt(60.0) / 175));
   CHECK_FALSE(one.kept_up);  // 4 scans × 175 images × 0.33 s = 231 s of work per 180 s
   const auto [c, rep] = min_replicas_to_keep_up(w, gpu, [](std::uint32_t) { return least_outstanding{}; }, link, 11);
   REQUIRE(c > 1);
@@ -109,13 +110,16 @@ TEST_CASE("simulate_scans (R4): with a fixed part in t(b), bigger batches raise 
   w.batch = 16;
   const scan_report b16 = simulate_scans(w, 1, gpu, round_robin{}, link, 3);
   CHECK(b16.mean_makespan < b1.mean_makespan / 3);
-  // Light load (a replica per request): every image of B = 1 finishes in t(1); B = 16 waits t(16).
+  // Light load (a replica per request, no serialization): every image of B = 1 finishes in
+  // L + t(1) and every image of B = 16 in L + t(size of its request).
+  const idn::hw::affine_link instant(0.5e-3, INFINITY);
   w.batch = 1;
-  const scan_report l1 = simulate_scans(w, 300, gpu, round_robin{}, link, 3);
+  const scan_report l1 = simulate_scans(w, 300, gpu, round_robin{}, instant, 3);
   w.batch = 16;
-  const scan_report l16 = simulate_scans(w, 300, gpu, round_robin{}, link, 3);
+  const scan_report l16 = simulate_scans(w, 300, gpu, round_robin{}, instant, 3);
   CHECK(l16.mean_image_latency > l1.mean_image_latency);
-  CHECK(l1.mean_image_latency == doctest::Approx(gpu(1) + 0.5e-3).epsilon(0.05));
+  CHECK(l1.mean_image_latency == idn::test::rel(0.5e-3 + gpu(1)).epsilon(1e-12));
+  CHECK(l16.max_makespan == idn::test::rel(0.5e-3 + gpu(16)).epsilon(1e-12));
 }
 
 TEST_CASE("simulate_scans: validation") {

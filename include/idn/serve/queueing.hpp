@@ -108,4 +108,14 @@ inline double ggc_mean_wait(double lambda, double mu, std::uint64_t c, double ca
   return mmc(lambda, mu, c).mean_wait * (ca2 + cs2) / 2;
 }
 
+/// M/D/c mean wait with Cosmetatos' correction of Allen–Cunneen:
+/// W_q ≈ ½·W_q^{M/M/c}·[1 + (1 − ρ)(c − 1)(√(4 + 5c) − 2)/(16ρc)]. Allen–Cunneen alone
+/// underestimates M/D/c as c grows at moderate load (−12 % at c = 16, ρ = 0.8, measured in
+/// tests/serve/test_batching_sim.cpp); the correction is within 5 % there. Exact for c = 1. O(c).
+inline double mdc_mean_wait(double lambda, double mu, std::uint64_t c) {
+  const mmc_metrics m = mmc(lambda, mu, c);
+  const double rho = m.utilization, cc = static_cast<double>(c);
+  return 0.5 * m.mean_wait * (1 + (1 - rho) * (cc - 1) * (std::sqrt(4 + 5 * cc) - 2) / (16 * rho * cc));
+}
+
 }  // namespace idn::serve
