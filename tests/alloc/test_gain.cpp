@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/alloc/gain.hpp"
 #include "random_idn.hpp"
 
@@ -53,7 +54,7 @@ TEST_CASE("gain oracle: 1000 random IDNs x 20 points equal the naive serving sim
     const batch b = make_batch(in, r);
     const std::vector<double> rv(r.data(), r.data() + r.size());
     const double c_omega = idn::test::naive_cost(d, rv, std::vector<int>(d.options.size(), 0));
-    REQUIRE(repository_cost(in, b) == doctest::Approx(c_omega).epsilon(1e-12));
+    REQUIRE(repository_cost(in, b) == idn::test::rel(c_omega).epsilon(1e-12));
     for (int p = 0; p < 20; ++p) {
       Eigen::VectorXd x(static_cast<Eigen::Index>(in.num_vars()));
       std::vector<int> xo(d.options.size(), 0);
@@ -68,9 +69,9 @@ TEST_CASE("gain oracle: 1000 random IDNs x 20 points equal the naive serving sim
       const serving_summary sv = serve(in, x, b);
       const idn::test::naive_serving ns = idn::test::naive_serve(d, rv, xo);
       REQUIRE(std::abs(sv.cost - cx) <= tol);
-      REQUIRE(sv.mean_latency_s == doctest::Approx(ns.mean_latency).epsilon(1e-9));
-      REQUIRE(sv.mean_accuracy == doctest::Approx(ns.mean_accuracy).epsilon(1e-9));
-      REQUIRE(sv.fallback_share == doctest::Approx(ns.fallback_share).epsilon(1e-9));
+      REQUIRE(sv.mean_latency_s == idn::test::rel(ns.mean_latency).epsilon(1e-9));
+      REQUIRE(sv.mean_accuracy == idn::test::rel(ns.mean_accuracy).epsilon(1e-9));
+      REQUIRE(sv.fallback_share == idn::test::rel(ns.fallback_share).epsilon(1e-9));
       nontrivial += G > 1e-9;
     }
   }
@@ -100,9 +101,9 @@ TEST_CASE("supergradient: equals the naive k* formula; concavity incl. kinks; fi
       }
     }
     const double L = supergradient(in, y, b, gr);
-    REQUIRE(L == doctest::Approx(gain(in, y, b)).epsilon(1e-14));
+    REQUIRE(L == idn::test::rel(gain(in, y, b)).epsilon(1e-14));
     const Eigen::VectorXd naive = naive_supergradient(in, y, b);
-    for (Eigen::Index j = 0; j < n; ++j) REQUIRE(gr[j] == doctest::Approx(naive[j]).epsilon(1e-12));
+    for (Eigen::Index j = 0; j < n; ++j) REQUIRE(gr[j] == idn::test::rel(naive[j]).epsilon(1e-12));
     const double c_omega = repository_cost(in, b);
     REQUIRE(gain(in, y2, b) <= L + gr.dot(y2 - y) + 1e-9 * c_omega);
     // Central differences where L is linear across [y ± h e_j]: check by comparing one-sided slopes.
@@ -119,7 +120,7 @@ TEST_CASE("supergradient: equals the naive k* formula; concavity incl. kinks; fi
         if (std::abs(right - left) > 1e-6 * scale || std::abs(right2 - right) > 1e-6 * scale ||
             std::abs(left2 - left) > 1e-6 * scale)
           continue;
-        REQUIRE((fp - fm) / (2 * h) == doctest::Approx(gr[j]).epsilon(1e-6).scale(std::max(1.0, std::abs(gr[j]))));
+        REQUIRE((fp - fm) / (2 * h) == idn::test::rel(gr[j]).epsilon(1e-6).scale(std::max(1.0, std::abs(gr[j]))));
         ++fd_checked;
       }
     }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "approx.hpp"
 #include "idn/alloc/network.hpp"
 #include "random_idn.hpp"
 
@@ -41,10 +42,10 @@ TEST_CASE("compile: costs, sort key, truncation at the fallback, CSR and transpo
   const auto ec = in.entry_cost();
   REQUIRE(in.num_entries() == 3);
   CHECK(in.var_model()[in.entry_var()[0]] == 1);  // edge, large
-  CHECK(ec[0] == doctest::Approx(0.019));
-  CHECK(ec[1] == doctest::Approx(0.036));
-  CHECK(ec[2] == doctest::Approx(0.050));
-  CHECK(in.fallback_cost()[0] == doctest::Approx(0.067));
+  CHECK(ec[0] == idn::test::rel(0.019));
+  CHECK(ec[1] == idn::test::rel(0.036));
+  CHECK(ec[2] == idn::test::rel(0.050));
+  CHECK(in.fallback_cost()[0] == idn::test::rel(0.067));
   CHECK(in.fallback_model()[0] == 0);
   for (std::size_t e = 1; e < in.num_entries(); ++e) CHECK(ec[e - 1] <= ec[e]);
   // An option dearer than the fallback is never a candidate: the list is cut at the first pin.

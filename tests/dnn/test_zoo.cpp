@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/dnn/zoo.hpp"
 
 using namespace idn::dnn;
@@ -60,8 +61,8 @@ TEST_CASE("zoo: unit counts and unit-level == sum over layer-level") {
       ws[l.unit] = std::max(ws[l.unit], l.workspace_bytes);
     }
     for (std::size_t k = 0; k < units; ++k) {
-      CHECK(u.layer(k).flop == doctest::Approx(f[k]).epsilon(1e-12));
-      CHECK(u.layer(k).param_bytes == doctest::Approx(w[k]).epsilon(1e-12));
+      CHECK(u.layer(k).flop == idn::test::rel(f[k]).epsilon(1e-12));
+      CHECK(u.layer(k).param_bytes == idn::test::rel(w[k]).epsilon(1e-12));
       CHECK(u.layer(k).output_bytes == out[k]);
       CHECK(u.layer(k).workspace_bytes == ws[k]);
       CHECK(cut_bytes(p, k) == out[k]);
@@ -88,7 +89,7 @@ TEST_CASE("zoo: GPT-2 Kaplan 2N rule and quadratic attention") {
       block_weights += l.param_bytes / 4;
     }
     CHECK(linear / n == 2 * 12 * d * d);                          // exactly 2x the weight matrices
-    CHECK(linear / n == doctest::Approx(2 * block_weights).epsilon(0.002));  // 2N incl. biases/LN
+    CHECK(linear / n == idn::test::rel(2 * block_weights).epsilon(0.002));  // 2N incl. biases/LN
     CHECK(block_weights == 12 * d * d + 13 * d);
     const auto q = gpt2_small(2 * n, lm_head::last_token, {granularity::layers});
     double attn2 = 0;
@@ -97,7 +98,7 @@ TEST_CASE("zoo: GPT-2 Kaplan 2N rule and quadratic attention") {
     CHECK(attn2 == 4 * attn);
   }
   const auto last = gpt2_small(64, lm_head::last_token), all = gpt2_small(64, lm_head::all_tokens);
-  CHECK(total_flop(all) - total_flop(last) == doctest::Approx(2 * d * 50257 * 63));
+  CHECK(total_flop(all) - total_flop(last) == idn::test::rel(2 * d * 50257 * 63));
   CHECK(gpt2_small(64).input_bytes() == 4 * 64);
   CHECK_THROWS_AS(gpt2_small(0), idn::invalid_input);
   CHECK_THROWS_AS(gpt2_small(1025), idn::invalid_input);

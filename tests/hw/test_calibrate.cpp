@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/core/random.hpp"
 #include "idn/hw/calibrate.hpp"
 #include "idn/hw/presets.hpp"
@@ -61,7 +62,7 @@ TEST_CASE("calibration (sum form): noise-free data are recovered to 1e-8") {
     const auto ss = make_samples(g, p, truth, 12, 0);
     const auto r = calibrate_roofline(p, ss);
     const auto u = unknowns(r.params);
-    for (int j = 0; j < 3; ++j) REQUIRE(u[j] == doctest::Approx(truth[j]).epsilon(1e-8));
+    for (int j = 0; j < 3; ++j) REQUIRE(u[j] == idn::test::rel(truth[j]).epsilon(1e-8));
     REQUIRE(r.max_relative_error < 1e-10);
   }
 }
@@ -107,7 +108,7 @@ TEST_CASE("calibration (sum form): KKT holds and a brute-force grid never beats 
           best_grid = std::min(best_grid, objective(p, ss, v));
         }
     REQUIRE(f <= best_grid * (1 + 1e-12) + 1e-15);
-    REQUIRE(r.rms_relative_error == doctest::Approx(std::sqrt(f / double(ss.size()))).epsilon(1e-9));
+    REQUIRE(r.rms_relative_error == idn::test::rel(std::sqrt(f / double(ss.size()))).epsilon(1e-9));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/dnn/zoo.hpp"
 #include "idn/hw/calibrate.hpp"
 #include "idn/hw/energy.hpp"
@@ -46,7 +47,7 @@ TEST_CASE("docs: the custom device works with every chain estimate") {
   const double t = idn::hw::model_time(npu, net);
   CHECK(t > 0);
   CHECK(idn::hw::memory_fit(npu, net).fits);  // 3.5 MB of int8 weights + activations in 8 MB
-  CHECK(idn::hw::compute_energy(npu, t) == doctest::Approx(2.5 * t));
+  CHECK(idn::hw::compute_energy(npu, t) == idn::test::rel(2.5 * t));
 }
 
 TEST_CASE("docs: calibrating a preset from three measurements") {
@@ -73,6 +74,6 @@ TEST_CASE("docs: calibrating a preset from three measurements") {
   CHECK(fit.params.memory_efficiency <= 1);
   CHECK(fit.params.layer_overhead >= 0);
   CHECK(fit.rms_relative_error < 0.05);
-  CHECK(idn::hw::model_time(calibrated, r50) == doctest::Approx(112.0e-3).epsilon(0.05));
-  CHECK(fit.params.compute_efficiency == doctest::Approx(0.35).epsilon(0.15));  // the board's hidden truth
+  CHECK(idn::hw::model_time(calibrated, r50) == idn::test::rel(112.0e-3).epsilon(0.05));
+  CHECK(fit.params.compute_efficiency == idn::test::rel(0.35).epsilon(0.15));  // the board's hidden truth
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "approx.hpp"
 #include "idn/dnn/zoo.hpp"
 #include "idn/hw/energy.hpp"
 #include "idn/hw/estimate.hpp"
@@ -43,7 +44,7 @@ TEST_CASE("presets: ResNet-50 fp32 does not fit the STM32H7A3, fits every GPU") 
 
 TEST_CASE("energy: MLPerf Tiny STM32H7A3 ResNet-8 ~ 8.70 mJ per inference") {
   const roofline_device mcu(stm32h7a3().params);
-  CHECK(compute_energy(mcu, 1 / 18.44) == doctest::Approx(8.70e-3).epsilon(0.01));
+  CHECK(compute_energy(mcu, 1 / 18.44) == idn::test::rel(8.70e-3).epsilon(0.01));
   CHECK_THROWS_WITH_AS(compute_energy(roofline_device(raspberry_pi_4().params), 1.0),
                        "device 'raspberry_pi_4': active_power unknown (0 W)", idn::invalid_input);
   auto p = jetson_nano().params;
@@ -63,7 +64,7 @@ TEST_CASE("energy: split request = sum P_act t_i + E_tx(S_k) + P_idle T_wait") {
     for (std::size_t i = 0; i < k; ++i) e += 10 * d.latency(r50.layer(i));
     if (k < r50.num_layers()) e += 1.5 * 8 * (k == 0 ? r50.input_bytes() : r50.layer(k - 1).output_bytes) / 20e6;
     e += 2 * 0.3;
-    CHECK(split_request_energy(d, link, r50, k, 0.3) == doctest::Approx(e).epsilon(1e-12));
+    CHECK(split_request_energy(d, link, r50, k, 0.3) == idn::test::rel(e).epsilon(1e-12));
   }
   CHECK_THROWS_AS(split_request_energy(d, link, r50, 19, 0.0), idn::invalid_input);
 }
@@ -75,7 +76,7 @@ TEST_CASE("estimate: model_time adds the call overhead once; layer_times checks 
   const roofline_device d(p);
   const auto r50 = resnet50({granularity::layers});
   const auto t = layer_times(d, r50);
-  CHECK(model_time(d, r50) == doctest::Approx(1e-3 + t.sum()).epsilon(1e-12));
+  CHECK(model_time(d, r50) == idn::test::rel(1e-3 + t.sum()).epsilon(1e-12));
   CHECK(model_time(d, r50, 3, 3) == 1e-3);
   struct bad_device {
     double latency(const layer&) const noexcept { return -1; }

@@ -5,6 +5,7 @@
 
 #include <Eigen/Dense>
 
+#include "approx.hpp"
 #include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/hw/linear_model.hpp"
@@ -71,7 +72,7 @@ TEST_CASE("regression: noisy fits satisfy the normal equations; unknown kinds us
     REQUIRE(!m.coefficients(layer_kind::attention).has_value());
     const double pooled = m.pooled()[0] + m.pooled()[1] * l.flop + m.pooled()[2] * l.param_bytes +
                           m.pooled()[3] * (l.input_bytes + l.output_bytes);
-    REQUIRE(m.latency(l) == doctest::Approx(std::max(0.0, pooled)).epsilon(1e-12));
+    REQUIRE(m.latency(l) == idn::test::rel(std::max(0.0, pooled)).epsilon(1e-12));
     for (int i = 0; i < 20; ++i) REQUIRE(m.latency(idn::test::random_layer(g)) >= 0);
     REQUIRE(m.work_time(1e9, 1e6, idn::dnn::precision::fp32) >= 0);
   }
@@ -98,8 +99,8 @@ TEST_CASE("regression: rank-deficient data get the minimum-norm solution (SVD ps
   const auto k = m.coefficients(layer_kind::pool);
   REQUIRE(k.has_value());
   CHECK(((*k) - pinv).norm() <= 1e-6 * pinv.norm());
-  CHECK((*k)[1] == doctest::Approx(0.0));
-  CHECK((*k)[2] == doctest::Approx((*k)[3]).epsilon(1e-6));
+  CHECK((*k)[1] == idn::test::rel(0.0));
+  CHECK((*k)[2] == idn::test::rel((*k)[3]).epsilon(1e-6));
 }
 
 TEST_CASE("regression: bad input") {

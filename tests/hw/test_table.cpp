@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/core/random.hpp"
 #include "idn/dnn/zoo.hpp"
 #include "idn/hw/any.hpp"
@@ -43,7 +44,7 @@ TEST_CASE("profile_table_device: name, then index, then kappa * fallback; kappa 
         std::sort(v.begin(), v.end());
         expect = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
       }
-      REQUIRE(dev.correction(kind) == doctest::Approx(expect).epsilon(1e-14));
+      REQUIRE(dev.correction(kind) == idn::test::rel(expect).epsilon(1e-14));
     }
     for (std::size_t i = 0; i < ref.num_layers(); ++i) {
       const auto& l = ref.layer(i);
@@ -53,7 +54,7 @@ TEST_CASE("profile_table_device: name, then index, then kappa * fallback; kappa 
         REQUIRE(dev.latency(l) == truth[i]);
       } else {
         REQUIRE(src == lookup_source::fallback);
-        REQUIRE(dev.latency(l) == doctest::Approx(dev.correction(l.kind) * fb.latency(l)).epsilon(1e-15));
+        REQUIRE(dev.latency(l) == idn::test::rel(dev.correction(l.kind) * fb.latency(l)).epsilon(1e-15));
       }
     }
     // Other precision: plain fallback.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/core/random.hpp"
 #include "idn/offload/calibrate.hpp"
 
@@ -102,10 +103,10 @@ TEST_CASE("optimal/budget/risk threshold == brute force over every threshold, 50
     }
     const budget_result br = budget_threshold(d.set(), beta, rho, work);
     REQUIRE(br.st);
-    REQUIRE(br.expected_cost == doctest::Approx(bcost / m).epsilon(1e-12));
+    REQUIRE(br.expected_cost == idn::test::rel(bcost / m).epsilon(1e-12));
     REQUIRE(br.offload_fraction <= double(rho) + 1e-12);
     const outcome bo = apply(d, beta, br.theta_lo, br.theta_hi, br.boundary_prob);
-    REQUIRE(bo.cost / m == doctest::Approx(br.expected_cost).epsilon(1e-6));
+    REQUIRE(bo.cost / m == idn::test::rel(br.expected_cost).epsilon(1e-6));
     REQUIRE(bo.n / m <= double(rho) + 1e-6);
 
     // Risk: the smallest prefix whose accepted error rate is <= r*.
@@ -147,8 +148,8 @@ TEST_CASE("histogram path == sort path on scores b/256 (optimal, budget, risk), 
     REQUIRE(apply(d, beta, a.theta, a.theta, 0).n == apply(d, beta, b.theta, b.theta, 0).n);
     if (!d.kappa) {  // the budget and risk histogram sweeps use κ = 0
       const budget_result ba = budget_threshold(d.set(), beta, rho, work), bb = budget_threshold(h, beta, rho);
-      REQUIRE(ba.expected_cost == doctest::Approx(bb.expected_cost).epsilon(1e-12));
-      REQUIRE(ba.accuracy == doctest::Approx(bb.accuracy).epsilon(1e-12));
+      REQUIRE(ba.expected_cost == idn::test::rel(bb.expected_cost).epsilon(1e-12));
+      REQUIRE(ba.accuracy == idn::test::rel(bb.accuracy).epsilon(1e-12));
       REQUIRE(ba.boundary_prob == bb.boundary_prob);
       REQUIRE(apply(d, beta, ba.theta_lo, ba.theta_lo, 0).n == apply(d, beta, bb.theta_lo, bb.theta_lo, 0).n);
       REQUIRE(apply(d, beta, ba.theta_hi, ba.theta_hi, 0).n == apply(d, beta, bb.theta_hi, bb.theta_hi, 0).n);

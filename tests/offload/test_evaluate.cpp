@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/core/random.hpp"
 #include "idn/offload/evaluate.hpp"
 #include "idn/offload/hil.hpp"
@@ -39,14 +40,14 @@ TEST_CASE("evaluate: a threshold rule's metrics equal direct counting; baselines
       else oracle_right += 1;
     }
     const double n = double(s.size());
-    CHECK(r.avg_cost == doctest::Approx(cost / n));
-    CHECK(r.avg_expected_cost == doctest::Approx(cost / n));  // deterministic rule: r_t ∈ {0, 1}
-    CHECK(r.accuracy == doctest::Approx(correct / n));
-    CHECK(r.offload_fraction == doctest::Approx(off / n));
-    CHECK(r.no_offload.cost == doctest::Approx(err / n));
-    CHECK(r.full_offload.cost == doctest::Approx(beta + (kappa ? zerr / n : 0)));
-    CHECK(r.oracle.cost == doctest::Approx(oracle / n));
-    CHECK(r.oracle.accuracy == doctest::Approx(oracle_right / n));
+    CHECK(r.avg_cost == idn::test::rel(cost / n));
+    CHECK(r.avg_expected_cost == idn::test::rel(cost / n));  // deterministic rule: r_t ∈ {0, 1}
+    CHECK(r.accuracy == idn::test::rel(correct / n));
+    CHECK(r.offload_fraction == idn::test::rel(off / n));
+    CHECK(r.no_offload.cost == idn::test::rel(err / n));
+    CHECK(r.full_offload.cost == idn::test::rel(beta + (kappa ? zerr / n : 0)));
+    CHECK(r.oracle.cost == idn::test::rel(oracle / n));
+    CHECK(r.oracle.accuracy == idn::test::rel(oracle_right / n));
     CHECK(r.regret >= -1e-9);  // no fixed threshold beats the hindsight optimum
     CHECK(r.best_fixed.expected_cost <= std::min(r.no_offload.cost, r.full_offload.cost) + 1e-12);
   }
@@ -77,16 +78,16 @@ TEST_CASE("hi_cost: phi = 0 gives the local cost, linear in phi; early exits wei
   CHECK(hi_cost(p, 0).latency_s == 0.010);
   CHECK(hi_cost(p, 0).device_energy_j == 0.050);
   const hi_system_cost a = hi_cost(p, 0.25), b = hi_cost(p, 0.75), c = hi_cost(p, 0.5);
-  CHECK(c.latency_s == doctest::Approx((a.latency_s + b.latency_s) / 2));
-  CHECK(c.device_energy_j == doctest::Approx((a.device_energy_j + b.device_energy_j) / 2));
-  CHECK(hi_cost(p, 1).latency_s == doctest::Approx(0.040));
+  CHECK(c.latency_s == idn::test::rel((a.latency_s + b.latency_s) / 2));
+  CHECK(c.device_energy_j == idn::test::rel((a.device_energy_j + b.device_energy_j) / 2));
+  CHECK(hi_cost(p, 1).latency_s == idn::test::rel(0.040));
   const early_exit_stage ex[] = {{0.6, 0.004, 0.02}, {0.4, 0.010, 0.05}};
   const hi_system_cost e = hi_cost_early_exit(ex, p, 0.2);
   CHECK(e.st);
-  CHECK(e.latency_s == doctest::Approx(0.6 * 0.004 + 0.4 * 0.010 + 0.2 * 0.030));
-  CHECK(e.device_energy_j == doctest::Approx(0.6 * 0.02 + 0.4 * 0.05 + 0.2 * 0.020));
+  CHECK(e.latency_s == idn::test::rel(0.6 * 0.004 + 0.4 * 0.010 + 0.2 * 0.030));
+  CHECK(e.device_energy_j == idn::test::rel(0.6 * 0.02 + 0.4 * 0.05 + 0.2 * 0.020));
   const early_exit_stage one[] = {{1.0, 0.010, 0.050}};
-  CHECK(hi_cost_early_exit(one, p, 0.3).latency_s == doctest::Approx(hi_cost(p, 0.3).latency_s));
+  CHECK(hi_cost_early_exit(one, p, 0.3).latency_s == idn::test::rel(hi_cost(p, 0.3).latency_s));
   const early_exit_stage bad[] = {{0.5, 0.004, 0.02}, {0.4, 0.010, 0.05}};
   const hi_system_cost x = hi_cost_early_exit(bad, p, 0.2);
   CHECK(x.st.code == errc::out_of_range);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/core/random.hpp"
 #include "idn/offload/fit.hpp"
 
@@ -51,7 +52,7 @@ TEST_CASE("fit_temperature: stationary NLL', global minimum over 200 log-spaced 
     CAPTURE(T);
     if (!r.at_bound) REQUIRE(std::abs(d1) <= 1e-4 * double(m) + 1e-3);
     const double best = nll(d.z, C, d.y, T);
-    REQUIRE(r.nll_after == doctest::Approx(best).epsilon(1e-9));
+    REQUIRE(r.nll_after == idn::test::rel(best).epsilon(1e-9));
     for (int k = 0; k < 200; ++k) {
       const double Tk = std::ldexp(1.0, -6) * std::pow(2.0, 12.0 * k / 199);
       REQUIRE(best <= nll(d.z, C, d.y, Tk) + 1e-9 * std::abs(best));
@@ -61,7 +62,7 @@ TEST_CASE("fit_temperature: stationary NLL', global minimum over 200 log-spaced 
     std::vector<float> zc(d.z.size());
     for (std::size_t i = 0; i < zc.size(); ++i) zc[i] = static_cast<float>(c * d.z[i]);
     const temperature_result rc = fit_temperature(zc, C, d.y);
-    if (!r.at_bound && !rc.at_bound) REQUIRE(rc.temperature == doctest::Approx(c * T).epsilon(1e-4));
+    if (!r.at_bound && !rc.at_bound) REQUIRE(rc.temperature == idn::test::rel(c * T).epsilon(1e-4));
   }
   std::vector<float> z{1, 2, 3, 4};
   std::vector<std::uint32_t> y{0, 2};
@@ -75,7 +76,7 @@ TEST_CASE("fit_temperature: stationary NLL', global minimum over 200 log-spaced 
   const std::vector<float> sep{5, 0, 0, 5};
   const temperature_result b = fit_temperature(sep, 2, std::vector<std::uint32_t>{0, 1});
   CHECK(b.at_bound);
-  CHECK(b.temperature == doctest::Approx(1.0 / 64));
+  CHECK(b.temperature == idn::test::rel(1.0 / 64));
 }
 
 namespace {
@@ -113,7 +114,7 @@ TEST_CASE("fit_top2_linear: gradient == 0 by central differences; finite on sepa
       CAPTURE(k);
       REQUIRE(std::abs(grad) <= 1e-6 + 1e-5 * std::abs(c[k]));  // float coefficients: rounding of c
     }
-    REQUIRE(r.nll == doctest::Approx(top2_obj(t, wrong, c[0], c[1], c[2], l2)).epsilon(1e-5));
+    REQUIRE(r.nll == idn::test::rel(top2_obj(t, wrong, c[0], c[1], c[2], l2)).epsilon(1e-5));
   }
   // Separable: wrong iff p1 < 0.5. Regularisation keeps the coefficients finite.
   std::vector<top2> t;

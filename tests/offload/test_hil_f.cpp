@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/offload/calibrate.hpp"
 #include "idn/offload/hil.hpp"
 #include "idn/offload/reference.hpp"
@@ -92,11 +93,11 @@ TEST_CASE("hil_f stress: eta = 8, 1e5 Y = 0 steps in the top bin keep q in [0,1]
     return ok;
   };
   REQUIRE(range_ok(f));
-  CHECK(f.accept_probability(0.999f) == doctest::Approx(1.0f));
+  CHECK(f.accept_probability(0.999f) == idn::test::rel(1.0f));
   // The other direction: Y = 1 every step drives everything toward always-offload.
   REQUIRE(f.configure({0.f, 8.f}));
   for (int t = 0; t < 100000; ++t) f.feedback(f.decide(0.999f, g), true);
-  CHECK(f.accept_probability(0.999f) == doctest::Approx(0.0f));
+  CHECK(f.accept_probability(0.999f) == idn::test::rel(0.0f));
   REQUIRE(range_ok(f));
 }
 
@@ -217,5 +218,5 @@ TEST_CASE("hil_f: configuration errors, unconfigured fail-safe, bad scores, stal
   const decision old = f.decide(0.5f, g);
   REQUIRE(f.set_beta(0.6f));
   f.feedback(old, false);
-  CHECK(f.cumulative_loss(64) == doctest::Approx(0.2));
+  CHECK(f.cumulative_loss(64) == idn::test::rel(0.2));
 }

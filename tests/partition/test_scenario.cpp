@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/partition/scenario.hpp"
 
 using namespace idn::partition;
@@ -68,7 +69,7 @@ TEST_CASE("scenario runner: M/M/1 at rho 0.5 and 0.8 (mean sojourn 1/(mu - lambd
     CAPTURE(e.mean);
     CAPTURE(e.se);
     CHECK(agrees(e, 1 / (mu - lambda)));
-    CHECK(r.worker_utilization[0] == doctest::Approx(rho).epsilon(0.02));
+    CHECK(r.worker_utilization[0] == idn::test::rel(rho).epsilon(0.02));
   }
 }
 
@@ -134,7 +135,7 @@ TEST_CASE("scenario runner: Little's law, determinism, invariants, pa_mdi == ms_
       if (t.generated_s >= s.warmup_s && t.generated_s < s.horizon_s) sum_w += t.completed_s - t.generated_s, ++n;
     }
     const double window = s.horizon_s - s.warmup_s;
-    CHECK(area / window == doctest::Approx(static_cast<double>(n) / window * (sum_w / static_cast<double>(n))).epsilon(0.02));
+    CHECK(area / window == idn::test::rel(static_cast<double>(n) / window * (sum_w / static_cast<double>(n))).epsilon(0.02));
   }
   // pa_mdi with one class, no RTC, the total view and FIFO is ms_mdi.
   s.num_classes = 1;

@@ -1,6 +1,6 @@
 // spec/serve.md §3 "simulate_scans", §9 R4: the scan harness against an independent flow-shop
 // recursion (fixed-size scans, FIFO link, round robin), the U{min..max} scan sizes, kept_up and
-// min_replicas_to_keep_up, the batching trade-off, determinism and validation.
+// min_replicas_for_scans, the batching trade-off, determinism and validation.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -75,7 +75,7 @@ TEST_CASE("simulate_scans equals the flow-shop recursion for fixed-size scans un
   }
 }
 
-TEST_CASE("simulate_scans: U{min..max} scan sizes, kept_up, min_replicas_to_keep_up, determinism") {
+TEST_CASE("simulate_scans: U{min..max} scan sizes, kept_up, min_replicas_for_scans, determinism") {
   scan_workload w;  // the spec's scratch detection: U{50..300} images every 180 s, 15 scans
   w.clients = 4, w.scans = 15;
   const idn::hw::affine_link link(0.5e-3, 1e10);
@@ -84,7 +84,7 @@ TEST_CASE("simulate_scans: U{min..max} scan sizes, kept_up, min_replicas_to_keep
   // 60 scans of mean 175 images: the count is within 4 SE of the uniform mean (sd 72.3 per scan).
   CHECK(static_cast<double>(one.images) / 60 == idn::test::rel(175).epsilon(4 * 72.3 / std::sqrt(60.0) / 175));
   CHECK_FALSE(one.kept_up);  // 4 scans × 175 images × 0.33 s = 231 s of work per 180 s
-  const auto [c, rep] = min_replicas_to_keep_up(w, gpu, [](std::uint32_t) { return least_outstanding{}; }, link, 11);
+  const auto [c, rep] = min_replicas_for_scans(w, gpu, [](std::uint32_t) { return least_outstanding{}; }, link, 11);
   REQUIRE(c > 1);
   CHECK(rep.kept_up);
   CHECK(rep.max_makespan <= w.period);
@@ -93,10 +93,18 @@ TEST_CASE("simulate_scans: U{min..max} scan sizes, kept_up, min_replicas_to_keep
   const scan_report again = simulate_scans(w, c, gpu, least_outstanding{}, link, 11);
   CHECK(again.mean_image_latency == rep.mean_image_latency);
   CHECK(again.events == rep.events);
-  const auto sw = min_replicas_to_keep_up(
+  const auto sw = min_replicas_for_scans(
       w, gpu, [](std::uint32_t n) { return smooth_weighted_round_robin(std::vector<std::uint32_t>(n, 1)); }, link, 11);
   CHECK(sw.first >= c - 1);
   CHECK(sw.second.kept_up);
+  // A tighter deadline needs at least as many replicas, and the answer meets it.
+  const auto tight = min_replicas_for_scans(w, gpu, [](std::uint32_t) { return least_outstanding{}; }, link, 11, {30.0, 64});
+  CHECK(tight.first >= c);
+  CHECK(tight.second.max_makespan <= 30.0);
+  CHECK(simulate_scans(w, tight.first - 1, gpu, least_outstanding{}, link, 11).max_makespan > 30.0);
+  const auto none = min_replicas_for_scans(w, gpu, [](std::uint32_t) { return least_outstanding{}; }, link, 11, {30.0, 2});
+  CHECK(none.first == 0);
+  CHECK_THROWS_AS(min_replicas_for_scans(w, gpu, [](std::uint32_t) { return least_outstanding{}; }, link, 11, {-1.0, 2}), idn::invalid_input);
 }
 
 TEST_CASE("simulate_scans (R4): with a fixed part in t(b), bigger batches raise throughput but add latency at light load") {

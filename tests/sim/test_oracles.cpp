@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/sim/stats.hpp"
 #include "queue_harness.hpp"
 
@@ -52,14 +53,14 @@ TEST_CASE("oracle: M/M/1 mean sojourn 1/(mu - lambda), tail e^{-(mu-lambda)t}, L
       for (double x : t) s.add(x);
       for (double q : {0.5, 0.9, 0.99}) {
         const double analytic = -std::log(1 - q) / (mu - lambda);
-        CHECK(s.quantile(q) == doctest::Approx(analytic).epsilon(0.03));
+        CHECK(s.quantile(q) == idn::test::rel(analytic).epsilon(0.03));
       }
     }
     // Little's law on the time-average number in system.
     double mean_t = 0;
     for (double x : t) mean_t += x / double(t.size());
-    CHECK(r.mean_in_system == doctest::Approx(r.arrival_rate * mean_t).epsilon(0.02));
-    CHECK(r.utilization == doctest::Approx(rho).epsilon(0.02));
+    CHECK(r.mean_in_system == idn::test::rel(r.arrival_rate * mean_t).epsilon(0.02));
+    CHECK(r.utilization == idn::test::rel(rho).epsilon(0.02));
   }
 }
 
@@ -70,7 +71,7 @@ TEST_CASE("oracle: M/M/4 waiting time by Erlang C") {
                            [mu](std::uint32_t, idn::rng& g) { return exp_draw(g, 1 / mu); }, 200);
   const double wq = erlang_c(c, lambda / mu) / (c * mu - lambda);
   check_mean(r.response[0], wq + 1 / mu);
-  CHECK(r.utilization == doctest::Approx(lambda / (c * mu)).epsilon(0.02));
+  CHECK(r.utilization == idn::test::rel(lambda / (c * mu)).epsilon(0.02));
 }
 
 TEST_CASE("oracle: M/D/1 and M/G/1 match Pollaczek-Khinchine") {
@@ -106,6 +107,6 @@ TEST_CASE("oracle: preemptive-resume conserves work: busy time = sum of demands"
   for (std::uint32_t c : {1u, 3u}) {
     const auto r = run_queue({0.5, 0.4, 0.6}, c, discipline::preemptive_resume,
                              [](std::uint32_t k, idn::rng& g) { return exp_draw(g, 0.5 + 0.3 * k); }, 500 + c, 50'000, true);
-    CHECK(r.busy_integral == doctest::Approx(r.total_demand).epsilon(1e-9));
+    CHECK(r.busy_integral == idn::test::rel(r.total_demand).epsilon(1e-9));
   }
 }

@@ -202,21 +202,29 @@ scan_report simulate_scans(const scan_workload& w, std::uint32_t replicas, F bat
   return r.run();
 }
 
-/// The fewest replicas c in 1..max_replicas with which simulate_scans keeps up, with that run's
-/// report; {0, report at max_replicas} if none does. make_policy(c) returns the balancer for c
-/// replicas (so fixed-size policies such as SWRR work too). Tries c upward: the first c that keeps
-/// up is returned, which is the minimum whenever keeping up is monotone in c (it is for
-/// least-outstanding or round-robin routing to identical replicas, where more replicas never
-/// delay a request). O(max_replicas) simulations at most.
+/// What min_replicas_for_scans asks of a run.
+struct scan_sizing_options {
+  double deadline = 0;             ///< max makespan allowed (s); 0 means the period, i.e. kept_up
+  std::uint32_t max_replicas = 64;
+};
+
+/// The fewest replicas c in 1..max_replicas whose run has every makespan ≤ deadline, with that
+/// run's report; {0, report at max_replicas} if none does. make_policy(c) returns the balancer for
+/// c replicas (so fixed-size policies such as SWRR work too). Tries c upward and returns the first
+/// c that meets the deadline: the minimum whenever meeting it is monotone in c, which holds for
+/// least-outstanding or round-robin routing to identical replicas (more replicas never delay a
+/// request). At most max_replicas simulations.
 template <class F, class MakePolicy>
   requires load_balancer<std::invoke_result_t<MakePolicy&, std::uint32_t>>
-std::pair<std::uint32_t, scan_report> min_replicas_to_keep_up(const scan_workload& w, F batch_latency, MakePolicy make_policy,
-                                                              const hw::any_link& link, std::uint64_t seed, std::uint32_t max_replicas = 64) {
-  if (max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
+std::pair<std::uint32_t, scan_report> min_replicas_for_scans(const scan_workload& w, F batch_latency, MakePolicy make_policy,
+                                                             const hw::any_link& link, std::uint64_t seed, const scan_sizing_options& o = {}) {
+  if (o.max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
+  if (!(o.deadline >= 0) || !std::isfinite(o.deadline)) detail::fail("deadline", o.deadline, "must be finite and >= 0 (0: the period)");
+  const double deadline = o.deadline > 0 ? o.deadline : w.period;
   scan_report last;
-  for (std::uint32_t c = 1; c <= max_replicas; ++c) {
+  for (std::uint32_t c = 1; c <= o.max_replicas; ++c) {
     last = simulate_scans(w, c, batch_latency, make_policy(c), link, seed);
-    if (last.kept_up) return {c, last};
+    if (last.max_makespan <= deadline) return {c, last};
   }
   return {0, last};
 }
