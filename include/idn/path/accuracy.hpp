@@ -1,0 +1,144 @@
+#pragma once
+/// Accuracy estimators (spec/path.md §2 "Accuracy", §3 accuracy.hpp). idn predicts and ranks
+/// mixed paths; their real accuracies come from adapters trained outside idn and are fed back
+/// through measured_table. The default interpolation_estimator interpolates monotonically between
+/// stand-alone accuracies (as SN-Net observed for stitched networks):
+///   Â_p = a_h                                   if p uses no connection and the head has a_h,
+///   Â_p = clamp(Σ ω α_m / Σ ω − Σ π_c − π_h)     otherwise, ω = w_{m,k} (work) or 1/B_m (depth).
+#include <algorithm>
+#include <concepts>
+#include <map>
+#include <type_traits>
+#include <vector>
+
+#include "idn/path/path.hpp"
+
+namespace idn::path {
+
+template <class E>
+concept accuracy_estimator = std::copy_constructible<E> && requires(const E& e, const block_graph& g, const path& p) {
+  { e.estimate(g, p) } -> std::convertible_to<double>;
+};
+/// upper_bound(g, prefix, node) ≥ Â of every completion of the prefix (which ends at node).
+template <class E>
+concept bounded_accuracy_estimator = accuracy_estimator<E> && requires(const E& e, const block_graph& g, const path& prefix, index node) {
+  { e.upper_bound(g, prefix, node) } -> std::convertible_to<double>;
+};
+/// Incremental form used by label setting; finish() is bitwise equal to estimate().
+template <class E>
+concept decomposable_accuracy_estimator = accuracy_estimator<E> && std::is_trivially_copyable_v<typename E::state> &&
+  requires(const E& e, const block_graph& g, const typename E::state& s, index i, index k) {
+    { e.start(g, i) } -> std::same_as<typename E::state>;
+    { e.add_block(g, s, i, k) } -> std::same_as<typename E::state>;
+    { e.add_join(g, s, i) } -> std::same_as<typename E::state>;
+    { e.finish(g, s, i) } -> std::convertible_to<double>;
+    { e.dominates(g, s, s) } -> std::convertible_to<bool>;
+    { e.bound(g, s, i) } -> std::convertible_to<double>;
+  };
+
+enum class weight : std::uint8_t { work, depth };
+
+struct interpolation_estimator {
+  weight w = weight::work;
+  std::vector<double> anchors;  ///< α_m per model; empty = the models' accuracies A_m
+
+  struct state {
+    double num = 0, den = 0, penalty = 0;
+    bool native = true;
+    double alpha_min = 0, alpha_max = 1;  ///< anchor range, fixed at start()
+  };
+
+  double anchor(const block_graph& g, index m) const noexcept {
+    return anchors.empty() ? g.spec().models[static_cast<std::size_t>(m)].accuracy : anchors[static_cast<std::size_t>(m)];
+  }
+  /// Throws if anchors are malformed for g.
+  void check(const block_graph& g) const {
+    if (!anchors.empty() && static_cast<index>(anchors.size()) != g.num_models())
+      detail::fail("interpolation_estimator", "anchors.size() = ", anchors.size(), ": must equal the number of models ", g.num_models());
+    for (std::size_t m = 0; m < anchors.size(); ++m)
+      if (!detail::unit_interval(anchors[m])) detail::fail("interpolation_estimator", "anchors[", m, "] = ", anchors[m], ": must lie in [0,1]");
+  }
+  state start(const block_graph& g, index /*service*/) const noexcept {
+    state s;
+    s.alpha_min = 1, s.alpha_max = 0;
+    for (index m = 0; m < g.num_models(); ++m) s.alpha_min = std::min(s.alpha_min, anchor(g, m)), s.alpha_max = std::max(s.alpha_max, anchor(g, m));
+    return s;
+  }
+  state add_block(const block_graph& g, const state& s, index m, index k) const noexcept {
+    state r = s;
+    const double om = w == weight::work ? g.block_flops(m, k) : 1.0 / static_cast<double>(g.blocks(m));
+    r.num += om * anchor(g, m), r.den += om;
+    return r;
+  }
+  state add_join(const block_graph& g, const state& s, index join) const noexcept {
+    state r = s;
+    if (join != handoff) r.penalty += g.spec().connections[static_cast<std::size_t>(join)].accuracy_penalty, r.native = false;
+    return r;
+  }
+  double finish(const block_graph& g, const state& s, index h) const noexcept {
+    const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
+    if (s.native && hd.accuracy) return *hd.accuracy;
+    const double a = (s.den > 0 ? s.num / s.den : 0.0) - s.penalty - hd.accuracy_penalty;
+    return std::clamp(a, 0.0, 1.0);
+  }
+  /// a beats b for every common suffix: same nativeness, no more penalty, and a ratio at least
+  /// as large after adding any (n, d) with n/d ∈ [α_min, α_max] (checked at both ends).
+  bool dominates(const block_graph&, const state& a, const state& b) const noexcept {
+    if (a.native != b.native || a.penalty > b.penalty) return false;
+    if (a.num * b.den < b.num * a.den) return false;
+    for (const double al : {a.alpha_min, a.alpha_max})
+      if (a.num - al * a.den < b.num - al * b.den) return false;
+    return true;
+  }
+  /// ≥ finish of every completion: the ratio can rise at most to α_max; a native prefix may still
+  /// end on a head with its own accuracy, so it is bounded by 1.
+  double bound(const block_graph&, const state& s, index /*node*/) const noexcept {
+    if (s.native) return 1.0;
+    const double ratio = s.den > 0 ? std::max(s.num / s.den, s.alpha_max) : s.alpha_max;
+    return std::clamp(ratio - s.penalty, 0.0, 1.0);
+  }
+  /// The state after a prefix path's segments and joins (its head is ignored).
+  state state_of(const block_graph& g, const path& p) const noexcept {
+    state s = start(g, p.service);
+    for (std::size_t i = 0; i < p.segments.size(); ++i) {
+      if (i > 0) s = add_join(g, s, p.joins[i - 1]);
+      for (index k = p.segments[i].begin + 1; k <= p.segments[i].end; ++k) s = add_block(g, s, p.segments[i].model, k);
+    }
+    return s;
+  }
+  double estimate(const block_graph& g, const path& p) const { return finish(g, state_of(g, p), p.head); }
+  double upper_bound(const block_graph& g, const path& prefix, index node) const { return bound(g, state_of(g, prefix), node); }
+};
+static_assert(decomposable_accuracy_estimator<interpolation_estimator>);
+static_assert(bounded_accuracy_estimator<interpolation_estimator>);
+
+/// Measured accuracies of trained paths (key_of(path) → accuracy), the fallback for all others.
+template <accuracy_estimator Fallback = interpolation_estimator>
+struct measured_table {
+  Fallback fallback{};
+  std::map<std::vector<index>, double> measured;
+
+  void add(const block_graph& g, const path& p, double accuracy) {
+    path_rules loose;
+    loose.switch_budget = std::numeric_limits<index>::max(), loose.early_exits = true, loose.mirroring = true, loose.depth_slack = 0.999999;
+    validate_path(g, p, loose);
+    if (!detail::unit_interval(accuracy)) detail::fail("measured_table::add", "accuracy = ", accuracy, ": must lie in [0,1]");
+    const auto [it, fresh] = measured.emplace(key_of(p), accuracy);
+    if (!fresh && it->second != accuracy)
+      detail::fail("measured_table::add", "accuracy = ", accuracy, ": conflicts with the recorded ", it->second, " for ", to_string(g, p));
+  }
+  bool is_measured(const path& p) const { return measured.count(key_of(p)) > 0; }
+  double estimate(const block_graph& g, const path& p) const {
+    const auto it = measured.find(key_of(p));
+    return it != measured.end() ? it->second : static_cast<double>(fallback.estimate(g, p));
+  }
+  double upper_bound(const block_graph& g, const path& prefix, index node) const
+    requires bounded_accuracy_estimator<Fallback>
+  {
+    double m = fallback.upper_bound(g, prefix, node);
+    for (const auto& [k, a] : measured) m = std::max(m, a);
+    return m;
+  }
+};
+
+}  // namespace idn::path

@@ -1,0 +1,213 @@
+#pragma once
+/// Scoring one path (spec/path.md §2 "Split policies", §4.4): the split of service l's requests
+/// between the original model and the path under a policy, the operating point, and the reward.
+///  - max_throughput: the max-throughput split (closed form or exact 2-variable LP);
+///  - reward_optimal: argmax of F over the polygon 𝒫(p). The optimum of a reward non-decreasing
+///    in Th and A_av lies on the upper hull of the polygon's image in (Th, M = A_l x_0 + Â x_p),
+///    between the max-A_av vertex and the max-Th vertex; each hull edge is sampled at 32 points
+///    and refined by golden section around the best sample (exact when F has at most one interior
+///    local maximum per edge, which holds for every stock product reward).
+/// The scorer is allocation-free after construction and shared by evaluate and all searches, so
+/// every method computes bitwise-identical scores.
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "idn/path/accuracy.hpp"
+#include "idn/path/delay.hpp"
+#include "idn/path/reward.hpp"
+#include "idn/path/throughput.hpp"
+
+namespace idn::path {
+
+enum class split_policy : std::uint8_t { max_throughput, reward_optimal };
+
+struct evaluation_options {
+  capacity_options capacity;
+  split_policy policy = split_policy::reward_optimal;
+  std::optional<double> reference_delay_s;  ///< D_ref (default W_l/μ_{σ_l})
+};
+
+struct path_evaluation {
+  path p;
+  path_load load;
+  double path_accuracy = 0;
+  bool measured = false;
+  split flows;
+  operating_point point;
+  double score = 0;
+  bool feasible = true;
+};
+
+namespace detail {
+
+template <class E>
+bool is_measured_path(const E& e, const path& p) {
+  if constexpr (requires { e.is_measured(p); }) return e.is_measured(p);
+  else return false;
+}
+
+/// Scores loads of one service under one reward and policy. Construction checks the options
+/// (throwing idn::invalid_input); score() is allocation-free.
+template <reward_function R>
+class scorer {
+public:
+  scorer(const block_graph& g, index service, const R& reward, const evaluation_options& o, const char* fn) : g_(g), service_(service), reward_(reward), o_(o) {
+    service_at(g, service, fn);
+    check_capacity(o.capacity, fn);
+    check_reward(reward, fn);
+    if (o.reference_delay_s && (!(*o.reference_delay_s > 0) || !std::isfinite(*o.reference_delay_s)))
+      fail(fn, "reference_delay_s = ", *o.reference_delay_s, ": must be finite and > 0");
+    const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+    home_ = g.server_of(sv.model), W_ = g.service_flops(service), A_l_ = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy;
+    lambda_ = sv.arrival_rate;
+    th0_ = std::min(lambda_, g.residual_flops(home_, service, o.capacity.rho_bar) / W_);
+    d_ref_ = o.reference_delay_s ? *o.reference_delay_s : W_ / g.spec().servers[static_cast<std::size_t>(home_)].capacity_flops;
+    cap_ = o.capacity;
+    if (const auto f = implied_accuracy_floor(reward)) cap_.min_avg_accuracy = std::max(*f, o.capacity.min_avg_accuracy.value_or(0.0));
+    u_.resize(static_cast<std::size_t>(g.num_servers()));
+    operating_point probe;  // rewards that cannot be evaluated for this service (Th_0 = 0) throw here
+    probe.standalone_throughput = th0_, probe.demand = lambda_, probe.avg_accuracy = A_l_, probe.original_accuracy = A_l_, probe.reference_delay_s = d_ref_;
+    (void)reward_(probe);
+  }
+
+  const capacity_options& capacity() const noexcept { return cap_; }
+  double standalone() const noexcept { return th0_; }
+
+  /// The operating point of the split (x0, xp) for a path with load L and accuracy A_p.
+  operating_point point(const path_load& L, double A_p, double x0, double xp) noexcept {
+    operating_point op;
+    op.throughput = x0 + xp, op.standalone_throughput = th0_, op.demand = lambda_, op.original_accuracy = A_l_;
+    op.avg_accuracy = op.throughput > 0 ? (A_l_ * x0 + A_p * xp) / op.throughput : A_l_;
+    op.path_share = op.throughput > 0 ? xp / op.throughput : 0;
+    utilizations(g_, service_, L, x0, xp, u_.data());
+    const delay_result d = delays_from(g_, service_, L, x0, xp, u_.data());
+    op.stable = d.stable, op.mean_delay_s = d.mean_delay_s, op.reference_delay_s = d_ref_;
+    op.local_work_share = op.throughput > 0 ? (x0 * W_ + xp * L.server_flops[home_]) / (op.throughput * W_) : 1.0;
+    return op;
+  }
+
+  /// Score and split of a path with load L (X included) and accuracy A_p under `policy`.
+  double score(const path_load& L, double A_p, split_policy policy, split& out) {
+    if (policy == split_policy::max_throughput) {
+      out = max_throughput_split_unchecked(g_, service_, L, A_p, cap_, true);
+      return static_cast<double>(reward_(point(L, A_p, out.x_original, out.x_path)));
+    }
+    return reward_optimal(L, A_p, out);
+  }
+
+private:
+  struct vertex {
+    double x0, xp, T, M;
+  };
+  double value(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp))); }
+
+  double reward_optimal(const path_load& L, double A_p, split& out) {
+    const split_problem P = make_split_problem(g_, service_, L, A_p, cap_);
+    // Feasible vertices of the polygon (origin always feasible: every right-hand side is >= 0).
+    std::array<vertex, 28> v{};
+    int nv = 0;
+    for (int i = 0; i < P.count; ++i)
+      for (int j = i + 1; j < P.count; ++j) {
+        const half_plane &a = P.h[i], &b = P.h[j];
+        const double det = a.a0 * b.ap - a.ap * b.a0;
+        if (det == 0) continue;
+        const double x0 = std::max(0.0, (a.rhs * b.ap - a.ap * b.rhs) / det), xp = std::max(0.0, (a.a0 * b.rhs - a.rhs * b.a0) / det);
+        if (!std::isfinite(x0) || !std::isfinite(xp)) continue;
+        bool ok = true;
+        for (int q = 0; q < P.count && ok; ++q) {
+          const half_plane& h = P.h[q];
+          const double lhs = h.a0 * x0 + h.ap * xp;
+          ok = lhs - h.rhs <= 1e-12 * std::max({1e-300, std::abs(h.rhs), std::abs(h.a0 * x0), std::abs(h.ap * xp)});
+        }
+        if (ok) v[static_cast<std::size_t>(nv++)] = {x0, xp, x0 + xp, P.A_l * x0 + P.A_p * xp};
+      }
+    // Upper hull in (T, M), T ascending (ties: larger M first kept).
+    std::sort(v.begin(), v.begin() + nv, [](const vertex& a, const vertex& b) { return a.T < b.T || (a.T == b.T && (a.M > b.M || (a.M == b.M && a.x0 > b.x0))); });
+    std::array<vertex, 28> hull{};
+    int nh = 0;
+    for (int i = 0; i < nv; ++i) {
+      if (nh > 0 && v[static_cast<std::size_t>(i)].T == hull[static_cast<std::size_t>(nh - 1)].T) continue;
+      while (nh >= 2) {
+        const vertex &a = hull[static_cast<std::size_t>(nh - 2)], &b = hull[static_cast<std::size_t>(nh - 1)], &c = v[static_cast<std::size_t>(i)];
+        if ((b.T - a.T) * (c.M - a.M) - (b.M - a.M) * (c.T - a.T) >= 0) --nh;  // b not strictly above a–c
+        else break;
+      }
+      hull[static_cast<std::size_t>(nh++)] = v[static_cast<std::size_t>(i)];
+    }
+    // From the max-A_av hull vertex (T > 0) to the max-T vertex.
+    int first = nh - 1;
+    for (int i = 0; i < nh; ++i) {
+      const vertex& h = hull[static_cast<std::size_t>(i)];
+      if (h.T > 0 && h.M * hull[static_cast<std::size_t>(first)].T > hull[static_cast<std::size_t>(first)].M * h.T) first = i;
+    }
+    if (first < 0) first = 0;
+    double best = -std::numeric_limits<double>::infinity(), b0 = 0, bp = 0, bT = -1;
+    auto consider = [&](double x0, double xp) {
+      const double f = value(L, A_p, x0, xp), T = x0 + xp;
+      if (f > best || (f == best && T > bT)) best = f, b0 = x0, bp = xp, bT = T;
+    };
+    for (int i = first; i < nh; ++i) consider(hull[static_cast<std::size_t>(i)].x0, hull[static_cast<std::size_t>(i)].xp);
+    for (int i = first; i + 1 < nh; ++i) {
+      const vertex &a = hull[static_cast<std::size_t>(i)], &b = hull[static_cast<std::size_t>(i + 1)];
+      auto at = [&](double t) { return value(L, A_p, a.x0 + t * (b.x0 - a.x0), a.xp + t * (b.xp - a.xp)); };
+      constexpr int samples = 32;
+      int arg = 0;
+      double fbest = -std::numeric_limits<double>::infinity();
+      for (int s = 1; s < samples; ++s) {
+        const double f = at(static_cast<double>(s) / samples);
+        if (f > fbest) fbest = f, arg = s;
+      }
+      double lo = std::max(0.0, (arg - 1.0) / samples), hi = std::min(1.0, (arg + 1.0) / samples);
+      constexpr double phi = 0.6180339887498949;
+      double c = hi - phi * (hi - lo), d = lo + phi * (hi - lo), fc = at(c), fd = at(d);
+      for (int it = 0; it < 100 && hi - lo > 1e-12; ++it) {
+        if (fc >= fd) hi = d, d = c, fd = fc, c = hi - phi * (hi - lo), fc = at(c);
+        else lo = c, c = d, fc = fd, d = lo + phi * (hi - lo), fd = at(d);
+      }
+      const double t = fc >= fd ? c : d;
+      consider(a.x0 + (static_cast<double>(arg) / samples) * (b.x0 - a.x0), a.xp + (static_cast<double>(arg) / samples) * (b.xp - a.xp));
+      consider(a.x0 + t * (b.x0 - a.x0), a.xp + t * (b.xp - a.xp));
+    }
+    out = finish_split(P, b0, bp);
+    out.binding = limit::none;
+    return best;
+  }
+
+  const block_graph& g_;
+  index service_, home_ = 0;
+  R reward_;
+  evaluation_options o_;
+  capacity_options cap_;
+  double W_ = 0, A_l_ = 0, lambda_ = 0, th0_ = 0, d_ref_ = 0;
+  std::vector<double> u_;
+};
+
+/// Checks an estimator's value, naming the path.
+inline double checked_accuracy(const block_graph& g, const path& p, double a, const char* fn) {
+  if (!unit_interval(a)) fail(fn, "estimator returned ", a, " for ", to_string(g, p), ": must be in [0,1]");
+  return a;
+}
+}  // namespace detail
+
+/// Loads, accuracy, split, operating point and score of one path (validated; mirroring allowed).
+template <accuracy_estimator E, reward_function R>
+path_evaluation evaluate(const block_graph& g, const path& p, const E& est, const R& reward, const evaluation_options& o) {
+  detail::scorer<R> sc(g, p.service, reward, o, "evaluate");
+  path_evaluation r;
+  r.p = p;
+  r.load = compute_load(g, p);
+  r.path_accuracy = detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "evaluate");
+  r.measured = detail::is_measured_path(est, p);
+  r.score = sc.score(r.load, r.path_accuracy, o.policy, r.flows);
+  r.point = sc.point(r.load, r.path_accuracy, r.flows.x_original, r.flows.x_path);
+  r.feasible = r.score > -std::numeric_limits<double>::infinity();
+  return r;
+}
+
+}  // namespace idn::path

@@ -1,0 +1,136 @@
+#pragma once
+/// Random block graphs for tests and benchmarks (spec/path.md §3 random.hpp). Every draw goes
+/// through idn::uniform01, so a seed gives the same graph_spec on every platform. Servers form a
+/// full duplex mesh; model m lives on server m mod S; connections that would close a cycle are
+/// skipped, so the result always constructs a block_graph.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "idn/core/random.hpp"
+#include "idn/path/graph.hpp"
+
+namespace idn::path {
+
+struct random_graph_params {
+  index models = 3, blocks = 6, servers = 2, services = 1, fanout = 2;  ///< fanout: connections per boundary
+  bool depth_matched = false;  ///< connections land on the depth-nearest boundary ±1
+  double extra_head_prob = 0.5, early_exit_prob = 0, skip_prob = 0.1, tie_prob = 0.1;
+};
+
+template <std::uniform_random_bit_generator G>
+graph_spec random_graph_spec(G& rng, const random_graph_params& p) {
+  if (p.models < 1 || p.blocks < 1 || p.servers < 1 || p.services < 1 || p.services > p.models || p.fanout < 0)
+    detail::fail("random_graph_spec", "params = (models ", p.models, ", blocks ", p.blocks, ", servers ", p.servers, ", services ", p.services,
+                 ", fanout ", p.fanout, "): need >= 1 each, services <= models, fanout >= 0");
+  auto u = [&] { return uniform01(rng); };
+  auto pick = [&](index n) { return std::min(n - 1, static_cast<index>(u() * static_cast<double>(n))); };
+  graph_spec g;
+  for (index s = 0; s < p.servers; ++s) {
+    const double cap = 1e9 * (1 + 9 * u());
+    g.servers.push_back({concat("s", s), cap, cap * 0.3 * u()});
+  }
+  for (index a = 0; a < p.servers; ++a)
+    for (index b = a + 1; b < p.servers; ++b) add_duplex_link(g, a, b, 1e7 * std::pow(100.0, u()), 5e-3 * u());
+  for (index m = 0; m < p.models; ++m) {
+    model_spec md;
+    md.name = concat("m", m), md.server = m % p.servers, md.task = m, md.input_bytes = 1e4 * (1 + 99 * u());
+    md.accuracy = 0.5 + 0.45 * u();
+    if (m > 0 && u() < p.tie_prob) md.accuracy = g.models[0].accuracy;
+    for (index k = 0; k < p.blocks; ++k) {
+      block_spec b{1e7 * (1 + 99 * u()), 1e3 * (1 + 999 * u())};
+      if (k > 0 && u() < p.tie_prob) b = md.blocks.back();
+      md.blocks.push_back(b);
+    }
+    g.models.push_back(md);
+    head_spec h;
+    h.model = m, h.boundary = p.blocks, h.task = m, h.kind = head_kind::original, h.flops = 1e6 * (1 + 9 * u()), h.output_bytes = 100 * (1 + 9 * u());
+    h.accuracy = md.accuracy;
+    g.heads.push_back(h);
+  }
+  for (index m = 0; m < p.models; ++m) {
+    for (index k = 1; k <= p.blocks; ++k) {
+      // Extra heads serve a random service's task on a foreign trunk; early exits serve their own.
+      if (u() < p.extra_head_prob / static_cast<double>(p.blocks)) {
+        const index task = pick(p.services);
+        if (task != m) {
+          head_spec h;
+          h.model = m, h.boundary = k, h.task = task, h.kind = head_kind::extra, h.flops = 1e6 * (1 + 9 * u()), h.output_bytes = 100 * (1 + 9 * u());
+          h.accuracy_penalty = 0.05 * u();
+          g.heads.push_back(h);
+        }
+      }
+      if (k < p.blocks && u() < p.early_exit_prob) {
+        head_spec h;
+        h.model = m, h.boundary = k, h.task = m, h.kind = head_kind::early_exit, h.flops = 1e6 * (1 + 9 * u()), h.output_bytes = 100 * (1 + 9 * u());
+        h.accuracy = g.models[static_cast<std::size_t>(m)].accuracy * (0.5 + 0.5 * static_cast<double>(k) / static_cast<double>(p.blocks));
+        g.heads.push_back(h);
+      }
+    }
+  }
+  // Connections, skipping any that would close a cycle (reachability over the current edges).
+  const auto B = static_cast<std::size_t>(p.blocks + 1);
+  std::vector<std::vector<std::size_t>> out(static_cast<std::size_t>(p.models) * B);
+  auto id = [&](index m, index k) { return static_cast<std::size_t>(m) * B + static_cast<std::size_t>(k); };
+  auto reaches = [&](std::size_t from, std::size_t to) {
+    std::vector<char> seen(out.size(), 0);
+    std::vector<std::size_t> st{from};
+    while (!st.empty()) {
+      const std::size_t v = st.back();
+      st.pop_back();
+      if (v == to) return true;
+      if (seen[v]) continue;
+      seen[v] = 1;
+      if (v % B + 1 < B) st.push_back(v + 1);
+      for (std::size_t w : out[v]) st.push_back(w);
+    }
+    return false;
+  };
+  auto depth = [&](index m, index k) {
+    double a = 0, t = 0;
+    for (index q = 0; q < p.blocks; ++q) t += g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops, a += q < k ? g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops : 0;
+    return a / t;
+  };
+  for (index m = 0; m < p.models; ++m)
+    for (index k = 0; k <= p.blocks; ++k) {
+      std::vector<std::pair<index, index>> targets;
+      for (index f = 0; f < p.fanout && p.models > 1; ++f) {
+        index j = pick(p.models - 1);
+        if (j >= m) ++j;
+        index kp;
+        if (p.depth_matched) {
+          const double d = depth(m, k);
+          index nearest = 0;
+          for (index q = 0; q < p.blocks; ++q)
+            if (std::abs(depth(j, q) - d) < std::abs(depth(j, nearest) - d)) nearest = q;
+          kp = std::clamp<index>(nearest + pick(3) - 1, 0, p.blocks - 1);
+        } else {
+          kp = pick(p.blocks);
+        }
+        targets.push_back({j, kp});
+      }
+      if (k + 1 < p.blocks && u() < p.skip_prob) targets.push_back({m, k + 1 + pick(p.blocks - k - 1)});
+      for (const auto& [j, kp] : targets) {
+        if (j == m && kp <= k) continue;
+        if (reaches(id(j, kp), id(m, k))) continue;
+        connection_spec c;
+        c.from_model = m, c.from_boundary = k, c.to_model = j, c.to_boundary = kp;
+        c.adapter_flops = 1e6 * (1 + 9 * u()), c.site = u() < 0.5 ? adapter_site::destination : adapter_site::source;
+        c.accuracy_penalty = 0.03 * u();
+        if (u() < p.tie_prob) c.accuracy_penalty = 0;
+        out[id(m, k)].push_back(id(j, kp));
+        g.connections.push_back(c);
+      }
+    }
+  for (index l = 0; l < p.services; ++l) {
+    const model_spec& md = g.models[static_cast<std::size_t>(l)];
+    double W = g.heads[static_cast<std::size_t>(l)].flops;
+    for (const block_spec& b : md.blocks) W += b.flops;
+    const server_spec& sv = g.servers[static_cast<std::size_t>(md.server)];
+    g.services.push_back({concat("svc", l), l, std::max(1e-3, (0.2 + 2.8 * u()) * (sv.capacity_flops - sv.background_flops) / W / static_cast<double>(p.services))});
+  }
+  return g;
+}
+
+}  // namespace idn::path

@@ -1,0 +1,99 @@
+#pragma once
+/// Operating points and rewards (spec/path.md §2 "Operating point", "Reward"). v2 scores
+/// F = ξ(A_av)·ζ(op); v1 scores −J with J = ω_D·D̄/D_ref + ω_A·(A_l − A_av) + ω_W·(local work
+/// share). Every stock reward is non-decreasing in Th and A_av and non-increasing in D̄ and the
+/// local work share, which is what makes the searches' pruning exact.
+#include <cmath>
+#include <concepts>
+#include <optional>
+
+#include "idn/path/graph.hpp"
+
+namespace idn::path {
+
+struct operating_point {
+  double throughput = 0, standalone_throughput = 0, demand = 0, avg_accuracy = 0, original_accuracy = 0, path_share = 0,
+         mean_delay_s = 0, reference_delay_s = 0, local_work_share = 0;
+  bool stable = true;
+};
+
+/// Larger is better.
+template <class R>
+concept reward_function = std::copy_constructible<R> && requires(const R& r, const operating_point& op) {
+  { r(op) } -> std::convertible_to<double>;
+};
+
+/// ξ(A) = A^κ (κ > 0; κ = 0 gives 1: throughput only).
+struct power_utility {
+  double kappa = 1;
+  double operator()(double a) const noexcept { return kappa == 0 ? 1.0 : std::pow(a, kappa); }
+};
+/// ξ(A) = A·[A ≥ A_min]; searches apply A_min as the LP floor α.
+struct floor_utility {
+  double min_accuracy = 0;
+  double operator()(double a) const noexcept { return a >= min_accuracy ? a : 0.0; }
+};
+/// ξ(A) = exp(−β·max(0, A_ref − A)).
+struct exp_penalty_utility {
+  double beta = 0, reference = 1;
+  double operator()(double a) const noexcept { return std::exp(-beta * std::max(0.0, reference - a)); }
+};
+/// ζ = Th/Th_0 (throws if Th_0 = 0).
+struct normalized_gain {
+  double operator()(const operating_point& op) const {
+    if (!(op.standalone_throughput > 0)) detail::fail("normalized_gain", "standalone_throughput = ", op.standalone_throughput, ": must be > 0");
+    return op.throughput / op.standalone_throughput;
+  }
+};
+/// ζ = log(1 + Th).
+struct log_throughput {
+  double operator()(const operating_point& op) const noexcept { return std::log1p(op.throughput); }
+};
+/// ζ = min(Th, λ)/λ.
+struct served_fraction {
+  double operator()(const operating_point& op) const noexcept { return std::min(op.throughput, op.demand) / op.demand; }
+};
+/// F = ξ(A_av)·ζ(op).
+template <class Xi, class Zeta>
+struct product_reward {
+  Xi xi{};
+  Zeta zeta{};
+  double operator()(const operating_point& op) const { return xi(op.avg_accuracy) * zeta(op); }
+};
+/// −J, J = ω_D·D̄/D_ref + ω_A·(A_l − A_av) + ω_W·(local work share); −inf when unstable.
+struct weighted_cost_v1 {
+  double w_delay = 1, w_accuracy = 1, w_local = 1;
+  double operator()(const operating_point& op) const noexcept {
+    if (!op.stable || !std::isfinite(op.mean_delay_s)) return -std::numeric_limits<double>::infinity();
+    return -(w_delay * op.mean_delay_s / op.reference_delay_s + w_accuracy * (op.original_accuracy - op.avg_accuracy) + w_local * op.local_work_share);
+  }
+};
+
+/// A_min of a product_reward<floor_utility, ·>, else empty.
+template <class R>
+std::optional<double> implied_accuracy_floor(const R& r) {
+  if constexpr (requires { r.xi.min_accuracy; }) return r.xi.min_accuracy;
+  else return std::nullopt;
+}
+
+namespace detail {
+/// The §5 option checks of the stock rewards.
+template <class R>
+void check_reward(const R& r, const char* fn) {
+  if constexpr (requires { r.xi; }) check_reward(r.xi, fn);
+  if constexpr (requires { r.kappa; })
+    if (!(r.kappa >= 0) || !std::isfinite(r.kappa)) fail(fn, "kappa = ", r.kappa, ": must be finite and >= 0");
+  if constexpr (requires { r.min_accuracy; })
+    if (!unit_interval(r.min_accuracy)) fail(fn, "min_accuracy = ", r.min_accuracy, ": must lie in [0,1]");
+  if constexpr (requires { r.beta; }) {
+    if (!(r.beta >= 0) || !std::isfinite(r.beta)) fail(fn, "beta = ", r.beta, ": must be finite and >= 0");
+    if (!unit_interval(r.reference)) fail(fn, "reference = ", r.reference, ": must lie in [0,1]");
+  }
+  if constexpr (requires { r.w_delay; }) {
+    if (!(r.w_delay >= 0 && r.w_accuracy >= 0 && r.w_local >= 0)) fail(fn, "weights = (", r.w_delay, ", ", r.w_accuracy, ", ", r.w_local, "): must be >= 0");
+    if (r.w_delay + r.w_accuracy + r.w_local == 0) fail(fn, "weights = (0, 0, 0): must not all be zero");
+  }
+}
+}  // namespace detail
+
+}  // namespace idn::path

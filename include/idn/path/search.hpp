@@ -1,0 +1,552 @@
+#pragma once
+/// Path search (spec/path.md §3 search.hpp, §4.6–4.10): enumerate_paths / count_paths, the best
+/// path by brute force (the oracle), branch and bound, or exact multi-criteria label setting;
+/// the k best paths; the Pareto front over (Â_p, Th_p).
+///
+/// Pruning rests on §2's monotonicity: under reward_optimal, a path with lighter loads (L, b, n,
+/// hence X) and a higher accuracy scores at least as high. Branch and bound bounds a prefix by
+/// its reward_optimal score with the estimator's accuracy bound (valid for both policies: loads
+/// only grow along a path, and the max-throughput split lies in the polygon). Label setting
+/// (reward_optimal only, decomposable estimators) discards a label when another at the same
+/// boundary node has no more load on every server and link, no more switches, at least the same
+/// options (may still switch, has a block) and an accuracy state that dominates.
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "idn/path/evaluate.hpp"
+
+namespace idn::path {
+
+/// Calls visit(path) for every admissible path of the service, in canonical order: at each
+/// boundary node the admissible heads (ascending), then one more block, then each enabled
+/// connection (ascending). Returns the number of paths. O(P·B̄).
+template <class F>
+  requires std::invocable<F&, const path&>
+std::uint64_t enumerate_paths(const block_graph& g, index service, const path_rules& rules, F&& visit);
+
+namespace detail {
+/// The DFS behind enumerate_paths, branch and bound and k_best. Hooks: on_extend(kind, id, p)
+/// before descending (returns false to prune), on_leave() after, on_head(p) at every path.
+template <class Ext, class Leave, class Head>
+class path_dfs {
+public:
+  path_dfs(const block_graph& g, index service, const path_rules& rules, Ext ext, Leave leave, Head head)
+      : g_(g), rules_(rules), ext_(ext), leave_(leave), head_(head) {
+    const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+    task_ = g.spec().models[static_cast<std::size_t>(sv.model)].task;
+    p_.service = service;
+    p_.segments.push_back({sv.model, 0, 0, g.server_of(sv.model)});
+  }
+  void run() { visit(true, 0); }
+  const path& current() const noexcept { return p_; }
+
+private:
+  void visit(bool g0, index blocks) {
+    segment& s = p_.segments.back();
+    const index m = s.model, k = s.end, v = g_.node(m, k);
+    if (blocks > 0)
+      for (index h : g_.heads_at(v))
+        if (head_allowed(g_, h, task_, rules_)) {
+          p_.head = h;
+          head_(p_);
+        }
+    if (k < g_.blocks(m)) {
+      ++p_.segments.back().end;
+      if (ext_(1, k + 1, p_)) visit(g0, blocks + 1);
+      leave_();
+      --p_.segments.back().end;
+    }
+    const segment cur = p_.segments.back();
+    if (static_cast<index>(p_.joins.size()) < rules_.switch_budget && (cur.end > cur.begin || g0))
+      for (index c : g_.connections_from(v)) {
+        if (!depth_ok(g_, c, rules_)) continue;
+        const connection_spec& cn = g_.spec().connections[static_cast<std::size_t>(c)];
+        p_.joins.push_back(c);
+        p_.segments.push_back({cn.to_model, cn.to_boundary, cn.to_boundary, g_.server_of(cn.to_model)});
+        if (ext_(2, c, p_)) visit(false, blocks);
+        leave_();
+        p_.segments.pop_back();
+        p_.joins.pop_back();
+      }
+  }
+
+  const block_graph& g_;
+  const path_rules& rules_;
+  Ext ext_;
+  Leave leave_;
+  Head head_;
+  index task_ = 0;
+  path p_;
+};
+template <class Ext, class Leave, class Head>
+path_dfs(const block_graph&, index, const path_rules&, Ext, Leave, Head) -> path_dfs<Ext, Leave, Head>;
+}  // namespace detail
+
+template <class F>
+  requires std::invocable<F&, const path&>
+std::uint64_t enumerate_paths(const block_graph& g, index service, const path_rules& rules, F&& visit) {
+  detail::service_at(g, service, "enumerate_paths");
+  detail::check_rules(rules, "enumerate_paths");
+  std::uint64_t count = 0;
+  detail::path_dfs dfs(
+      g, service, rules, [](int, index, const path&) { return true; }, [] {},
+      [&](const path& p) {
+        ++count;
+        visit(p);
+      });
+  dfs.run();
+  return count;
+}
+
+/// The number of admissible paths, by a DP over (node, switches, may switch, has a block);
+/// saturates at 2^64 − 1. O((V + C)·r).
+inline std::uint64_t count_paths(const block_graph& g, index service, const path_rules& rules) {
+  detail::service_at(g, service, "count_paths");
+  detail::check_rules(rules, "count_paths");
+  const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+  const index task = g.spec().models[static_cast<std::size_t>(sv.model)].task, r = rules.switch_budget;
+  const auto V = static_cast<std::size_t>(g.num_nodes());
+  constexpr std::uint64_t sat = std::numeric_limits<std::uint64_t>::max();
+  auto add = [](std::uint64_t a, std::uint64_t b) { return a > sat - b ? sat : a + b; };
+  // memo[(v·(r+1) + sw)·4 + can·2 + has]
+  std::vector<std::uint64_t> memo(V * static_cast<std::size_t>(r + 1) * 4, sat);
+  auto rec = [&](auto&& self, index v, index sw, bool can, bool has) -> std::uint64_t {
+    std::uint64_t& slot = memo[(static_cast<std::size_t>(v) * static_cast<std::size_t>(r + 1) + static_cast<std::size_t>(sw)) * 4 + (can ? 2 : 0) + (has ? 1 : 0)];
+    if (slot != sat) return slot;
+    std::uint64_t n = 0;
+    if (has)
+      for (index h : g.heads_at(v)) n = add(n, detail::head_allowed(g, h, task, rules) ? 1 : 0);
+    const index m = g.node_model(v), k = g.node_boundary(v);
+    if (k < g.blocks(m)) n = add(n, self(self, v + 1, sw, true, true));
+    if (sw < r && can)
+      for (index c : g.connections_from(v)) {
+        if (!detail::depth_ok(g, c, rules)) continue;
+        const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(c)];
+        n = add(n, self(self, g.node(cn.to_model, cn.to_boundary), sw + 1, false, has));
+      }
+    return slot = n;
+  };
+  return rec(rec, g.node(sv.model, 0), 0, true, false);
+}
+
+enum class search_method : std::uint8_t { automatic, label_setting, branch_and_bound, brute_force };
+struct search_options {
+  path_rules rules;
+  evaluation_options eval;
+  search_method method = search_method::automatic;
+  std::size_t max_labels = std::size_t{1} << 24;  ///< label cap; beyond it label setting falls back to branch and bound
+};
+struct search_stats {
+  search_method used = search_method::automatic;
+  std::uint64_t labels_created = 0, pruned_by_dominance = 0, pruned_by_bound = 0, paths_evaluated = 0;
+  bool fell_back = false;
+};
+struct search_result {
+  path_evaluation best, original;
+  search_stats stats;
+};
+
+/// Reusable buffers: with a reserved, reused workspace a query allocates only its result.
+class search_workspace {
+public:
+  void reserve(const block_graph& g, std::size_t labels) {
+    const auto w = static_cast<std::size_t>(g.num_servers() + 2 * g.num_links());
+    arena.reserve(labels * w), meta.reserve(labels), stack.reserve(static_cast<std::size_t>(g.num_nodes()) * 4 * w);
+  }
+  std::vector<double> arena, stack;
+  struct label_meta {
+    index node, parent, move, switches;  ///< move: −2 block, −3 start, else connection id
+    bool can_switch, has_block, alive;
+    std::uint8_t pad[5];
+    double est[8];  ///< estimator state bytes (trivially copyable, ≤ 64 bytes)
+  };
+  std::vector<label_meta> meta;
+  std::vector<std::vector<std::size_t>> at_node;
+  path_load scratch;
+};
+
+namespace detail {
+inline constexpr std::uint64_t brute_force_limit = 100'000'000;
+
+inline void check_search(const block_graph& g, index service, const search_options& o, const char* fn) {
+  service_at(g, service, fn);
+  check_rules(o.rules, fn);
+  if (o.max_labels == 0) fail(fn, "max_labels = 0: must be >= 1");
+}
+
+/// Prefix loads along a DFS: one (L, b, n) frame per depth, updated by the path-order steps.
+struct load_stack {
+  const block_graph& g;
+  std::vector<double>& buf;
+  std::size_t width, S, E, depth = 0;
+  load_stack(const block_graph& gr, std::vector<double>& b) : g(gr), buf(b), width(static_cast<std::size_t>(gr.num_servers() + 2 * gr.num_links())),
+        S(static_cast<std::size_t>(gr.num_servers())), E(static_cast<std::size_t>(gr.num_links())) {
+    buf.assign(width, 0.0);
+  }
+  double* top() noexcept { return buf.data() + depth * width; }
+  void push() {
+    if (buf.size() < (depth + 2) * width) buf.resize((depth + 2) * width);
+    std::copy(buf.begin() + static_cast<std::ptrdiff_t>(depth * width), buf.begin() + static_cast<std::ptrdiff_t>((depth + 1) * width),
+              buf.begin() + static_cast<std::ptrdiff_t>((depth + 1) * width));
+    ++depth;
+  }
+  void pop() noexcept { --depth; }
+  /// Applies the last move of p (a block or a join) to a fresh frame.
+  void apply(int kind, const path& p) {
+    push();
+    double* f = top();
+    const segment& s = p.segments.back();
+    if (kind == 1) step_block(g, f, s.server, s.model, s.end);
+    else {
+      const segment& a = p.segments[p.segments.size() - 2];
+      step_join(g, f, f + S, f + S + E, p.joins.back(), a.model, a.end, a.server, s.model, s.begin, s.server);
+    }
+  }
+  /// Copies the top frame into a path_load, optionally adding head h.
+  void to_load(path_load& L, const path& p, bool with_head) const {
+    const double* f = buf.data() + depth * width;
+    size_load(g, L);
+    std::copy(f, f + S, L.server_flops.data());
+    std::copy(f + S, f + S + E, L.link_bytes.data());
+    std::copy(f + S + E, f + S + 2 * E, L.link_transfers.data());
+    if (with_head)
+      step_head(g, L.server_flops.data(), L.link_bytes.data(), L.link_transfers.data(), p.head, p.segments.back().server,
+                g.server_of(g.spec().services[static_cast<std::size_t>(p.service)].model));
+    L.transfer_s = transfer_seconds(g, L.link_bytes.data(), L.link_transfers.data());
+    L.switches = static_cast<index>(p.joins.size());
+  }
+};
+
+template <class E>
+double accuracy_bound(const E& est, const block_graph& g, const path& prefix, index node) {
+  if constexpr (bounded_accuracy_estimator<E>) return std::min(1.0, static_cast<double>(est.upper_bound(g, prefix, node)));
+  else return 1.0;
+}
+
+inline bool below(double bound, double incumbent) noexcept {
+  return bound < incumbent - 1e-9 * std::max(1.0, std::abs(incumbent));
+}
+
+/// One scored path kept by k_best / branch and bound.
+struct ranked {
+  double score;
+  path p;
+};
+
+/// Branch and bound keeping the k best (score desc, canonical order). incumbent0: a score known
+/// to be achievable (p_0), used for pruning only.
+template <accuracy_estimator E, reward_function R>
+std::vector<ranked> branch_and_bound(const block_graph& g, index service, std::size_t k, const E& est, scorer<R>& sc, const search_options& o,
+                                     double incumbent0, search_stats& st, search_workspace& ws) {
+  std::vector<ranked> top;
+  load_stack ls(g, ws.stack);
+  path_load& L = ws.scratch;
+  split sp;
+  auto threshold = [&] { return top.size() < k ? (k == 1 ? incumbent0 : -std::numeric_limits<double>::infinity()) : top.back().score; };
+  auto ext = [&](int kind, index, const path& p) {
+    ls.apply(kind, p);
+    ls.to_load(L, p, false);
+    const segment& s = p.segments.back();
+    const double abound = accuracy_bound(est, g, p, g.node(s.model, s.end));
+    const double b = sc.score(L, abound, split_policy::reward_optimal, sp);
+    if (below(b, threshold())) {
+      ++st.pruned_by_bound;
+      return false;
+    }
+    return true;
+  };
+  auto leave = [&] { ls.pop(); };
+  auto head = [&](const path& p) {
+    ls.to_load(L, p, true);
+    const double a = checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "best_path");
+    const double s = sc.score(L, a, o.eval.policy, sp);
+    ++st.paths_evaluated;
+    if (top.size() == k && !(s > top.back().score)) return;
+    auto it = std::find_if(top.begin(), top.end(), [&](const ranked& r) { return s > r.score; });
+    top.insert(it, ranked{s, p});
+    if (top.size() > k) top.pop_back();
+  };
+  path_dfs dfs(g, service, o.rules, ext, leave, head);
+  dfs.run();
+  return top;
+}
+
+/// Exact label setting (reward_optimal; decomposable estimator). Returns false if max_labels was
+/// exceeded (the caller falls back); else sets best_score / best_path.
+template <decomposable_accuracy_estimator E, reward_function R>
+bool label_setting(const block_graph& g, index service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
+                   search_stats& st, search_workspace& ws, double& best_score, path& best_path) {
+  using state = typename E::state;
+  static_assert(sizeof(state) <= sizeof(search_workspace::label_meta::est), "estimator state larger than the workspace slot");
+  const index S = g.num_servers(), Ecount = g.num_links();
+  const auto width = static_cast<std::size_t>(S + 2 * Ecount);
+  const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+  const index task = g.spec().models[static_cast<std::size_t>(sv.model)].task, home = g.server_of(sv.model);
+  ws.arena.clear(), ws.meta.clear();
+  ws.at_node.resize(static_cast<std::size_t>(g.num_nodes()));
+  for (auto& v : ws.at_node) v.clear();
+  auto st_of = [&](std::size_t id) {
+    state s;
+    std::memcpy(&s, ws.meta[id].est, sizeof(state));
+    return s;
+  };
+  path_load& L = ws.scratch;
+  size_load(g, L);
+  split sp;
+  double incumbent = incumbent0;
+  best_score = -std::numeric_limits<double>::infinity();
+  std::size_t best_label = 0;
+  index best_head = -1;
+  auto load_of = [&](std::size_t id, index head_id) {
+    const double* f = ws.arena.data() + id * width;
+    std::copy(f, f + S, L.server_flops.data());
+    std::copy(f + S, f + S + Ecount, L.link_bytes.data());
+    std::copy(f + S + Ecount, f + S + 2 * Ecount, L.link_transfers.data());
+    if (head_id >= 0) {
+      const index m = g.node_model(ws.meta[id].node);
+      step_head(g, L.server_flops.data(), L.link_bytes.data(), L.link_transfers.data(), head_id, g.server_of(m), home);
+    }
+    L.transfer_s = transfer_seconds(g, L.link_bytes.data(), L.link_transfers.data());
+    L.switches = ws.meta[id].switches;
+  };
+  auto dominates = [&](std::size_t a, std::size_t b) {
+    const auto &ma = ws.meta[a], &mb = ws.meta[b];
+    if (ma.switches > mb.switches || (!ma.can_switch && mb.can_switch) || (!ma.has_block && mb.has_block)) return false;
+    const double *fa = ws.arena.data() + a * width, *fb = ws.arena.data() + b * width;
+    for (std::size_t i = 0; i < width; ++i)
+      if (fa[i] > fb[i]) return false;
+    return static_cast<bool>(est.dominates(g, st_of(a), st_of(b)));
+  };
+  // Creates a label (already written at the arena's end) at node v; returns false if capped.
+  auto insert = [&](std::size_t id) -> bool {
+    const index v = ws.meta[id].node;
+    // Bound pruning: the prefix's reward_optimal score with the estimator's bound.
+    load_of(id, -1);
+    const double b = sc.score(L, std::min(1.0, static_cast<double>(est.bound(g, st_of(id), v))), split_policy::reward_optimal, sp);
+    if (below(b, incumbent)) {
+      ++st.pruned_by_bound;
+      ws.meta[id].alive = false;
+      return true;
+    }
+    auto& list = ws.at_node[static_cast<std::size_t>(v)];
+    for (std::size_t other : list)
+      if (ws.meta[other].alive && dominates(other, id)) {
+        ++st.pruned_by_dominance;
+        ws.meta[id].alive = false;
+        return true;
+      }
+    for (std::size_t other : list)
+      if (ws.meta[other].alive && dominates(id, other)) ws.meta[other].alive = false, ++st.pruned_by_dominance;
+    list.push_back(id);
+    ++st.labels_created;
+    return st.labels_created <= o.max_labels;
+  };
+  auto new_label = [&](std::size_t parent, index node, index move, index switches, bool can, bool has, const state& s) {
+    const std::size_t id = ws.meta.size();
+    search_workspace::label_meta m{};
+    m.node = node, m.parent = static_cast<index>(parent), m.move = move, m.switches = switches, m.can_switch = can, m.has_block = has, m.alive = true;
+    std::memcpy(m.est, &s, sizeof(state));
+    ws.meta.push_back(m);
+    ws.arena.resize(ws.arena.size() + width);
+    if (parent != static_cast<std::size_t>(-1))
+      std::copy(ws.arena.begin() + static_cast<std::ptrdiff_t>(parent * width), ws.arena.begin() + static_cast<std::ptrdiff_t>((parent + 1) * width),
+                ws.arena.begin() + static_cast<std::ptrdiff_t>(id * width));
+    return id;
+  };
+  {
+    const std::size_t root = new_label(static_cast<std::size_t>(-1), g.node(sv.model, 0), -3, 0, true, false, est.start(g, service));
+    ws.at_node[static_cast<std::size_t>(ws.meta[root].node)].push_back(root);
+    ++st.labels_created;
+  }
+  for (const index v : g.topological_order()) {
+    const index m = g.node_model(v), k = g.node_boundary(v), server = g.server_of(m);
+    auto& list = ws.at_node[static_cast<std::size_t>(v)];
+    for (std::size_t li = 0; li < list.size(); ++li) {
+      const std::size_t id = list[li];
+      if (!ws.meta[id].alive) continue;
+      const state s = st_of(id);
+      if (ws.meta[id].has_block)
+        for (index h : g.heads_at(v)) {
+          if (!head_allowed(g, h, task, o.rules)) continue;
+          load_of(id, h);
+          const double a = std::clamp(static_cast<double>(est.finish(g, s, h)), 0.0, 1.0);
+          const double sc_v = sc.score(L, a, o.eval.policy, sp);
+          ++st.paths_evaluated;
+          if (sc_v > best_score) best_score = sc_v, best_label = id, best_head = h;
+          incumbent = std::max(incumbent, sc_v);
+        }
+      const index sw = ws.meta[id].switches;
+      if (k < g.blocks(m)) {
+        const std::size_t c = new_label(id, v + 1, -2, sw, true, true, est.add_block(g, s, m, k + 1));
+        step_block(g, ws.arena.data() + c * width, server, m, k + 1);
+        if (!insert(c)) return false;
+      }
+      if (sw < o.rules.switch_budget && ws.meta[id].can_switch)
+        for (index cid : g.connections_from(v)) {
+          if (!depth_ok(g, cid, o.rules)) continue;
+          const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(cid)];
+          const state s2 = est.add_join(g, s, cid);
+          const std::size_t c = new_label(id, g.node(cn.to_model, cn.to_boundary), cid, sw + 1, false, ws.meta[id].has_block, s2);
+          double* f = ws.arena.data() + c * width;
+          step_join(g, f, f + S, f + S + Ecount, cid, m, k, server, cn.to_model, cn.to_boundary, g.server_of(cn.to_model));
+          if (!insert(c)) return false;
+        }
+    }
+  }
+  // Reconstruct the best path from the parent chain.
+  std::vector<index> moves;
+  for (std::size_t id = best_label; ws.meta[id].move != -3; id = static_cast<std::size_t>(ws.meta[id].parent)) moves.push_back(ws.meta[id].move);
+  best_path = path{service, {{sv.model, 0, 0, g.server_of(sv.model)}}, {}, best_head};
+  for (std::size_t i = moves.size(); i-- > 0;) {
+    if (moves[i] == -2) {
+      ++best_path.segments.back().end;
+    } else {
+      const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(moves[i])];
+      best_path.joins.push_back(moves[i]);
+      best_path.segments.push_back({cn.to_model, cn.to_boundary, cn.to_boundary, g.server_of(cn.to_model)});
+    }
+  }
+  return true;
+}
+}  // namespace detail
+
+/// The best admissible path of the service (score desc, then canonical order for brute force and
+/// branch and bound), with p_0's evaluation for reference.
+template <accuracy_estimator E, reward_function R>
+search_result best_path(const block_graph& g, index service, const E& est, const R& reward, const search_options& o, search_workspace* ws = nullptr) {
+  detail::check_search(g, service, o, "best_path");
+  if constexpr (requires { est.check(g); }) est.check(g);
+  search_workspace local;
+  search_workspace& w = ws ? *ws : local;
+  detail::scorer<R> sc(g, service, reward, o.eval, "best_path");
+  search_result res;
+  res.original = evaluate(g, original_path(g, service), est, reward, o.eval);
+  search_method m = o.method;
+  constexpr bool decomposable = decomposable_accuracy_estimator<E>;
+  if (m == search_method::automatic) m = decomposable && o.eval.policy == split_policy::reward_optimal ? search_method::label_setting : search_method::branch_and_bound;
+  if (m == search_method::label_setting && !(decomposable && o.eval.policy == split_policy::reward_optimal))
+    detail::fail("best_path", "search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal");
+  res.stats.used = m;
+  path best = res.original.p;
+  if (m == search_method::brute_force) {
+    const std::uint64_t n = count_paths(g, service, o.rules);
+    if (n > detail::brute_force_limit) detail::fail("best_path", "count_paths = ", static_cast<double>(n), ": brute_force is limited to 1e8 paths");
+    double bs = -std::numeric_limits<double>::infinity();
+    split sp;
+    enumerate_paths(g, service, o.rules, [&](const path& p) {
+      compute_load_unchecked(g, p, w.scratch);
+      const double a = detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "best_path");
+      const double s = sc.score(w.scratch, a, o.eval.policy, sp);
+      ++res.stats.paths_evaluated;
+      if (s > bs) bs = s, best = p;
+    });
+  } else {
+    bool done = false;
+    if constexpr (decomposable) {
+      if (m == search_method::label_setting) {
+        double bs = 0;
+        done = detail::label_setting(g, service, est, sc, o, res.original.score, res.stats, w, bs, best);
+        if (!done) res.stats.fell_back = true, res.stats.used = search_method::branch_and_bound;
+      }
+    }
+    if (!done) {
+      auto top = detail::branch_and_bound(g, service, 1, est, sc, o, res.original.score, res.stats, w);
+      if (!top.empty()) best = top.front().p;
+    }
+  }
+  res.best = evaluate(g, best, est, reward, o.eval);
+  return res;
+}
+
+/// The k best paths, score descending, then canonical order (branch and bound, or brute force).
+template <accuracy_estimator E, reward_function R>
+std::vector<path_evaluation> k_best(const block_graph& g, index service, std::size_t k, const E& est, const R& reward, const search_options& o,
+                                    search_workspace* ws = nullptr) {
+  detail::check_search(g, service, o, "k_best");
+  if (k == 0) detail::fail("k_best", "k = 0: must be >= 1");
+  if constexpr (requires { est.check(g); }) est.check(g);
+  search_workspace local;
+  search_workspace& w = ws ? *ws : local;
+  detail::scorer<R> sc(g, service, reward, o.eval, "k_best");
+  search_stats st;
+  std::vector<detail::ranked> top;
+  if (o.method == search_method::brute_force) {
+    split sp;
+    enumerate_paths(g, service, o.rules, [&](const path& p) {
+      compute_load_unchecked(g, p, w.scratch);
+      const double s = sc.score(w.scratch, detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "k_best"), o.eval.policy, sp);
+      if (top.size() == k && !(s > top.back().score)) return;
+      auto it = std::find_if(top.begin(), top.end(), [&](const detail::ranked& r) { return s > r.score; });
+      top.insert(it, detail::ranked{s, p});
+      if (top.size() > k) top.pop_back();
+    });
+  } else {
+    top = detail::branch_and_bound(g, service, k, est, sc, o, -std::numeric_limits<double>::infinity(), st, w);
+  }
+  std::vector<path_evaluation> out;
+  for (const auto& r : top) out.push_back(evaluate(g, r.p, est, reward, o.eval));
+  return out;
+}
+
+struct pareto_options {
+  path_rules rules;
+  capacity_options capacity;
+};
+struct pareto_point {
+  path p;
+  path_load load;
+  double path_accuracy = 0, throughput = 0;
+  split flows;
+  bool measured = false;
+};
+
+/// The non-dominated (Â_p, Th_p) points over all admissible paths (Th_p of the max-throughput
+/// split), one path per point (the first in canonical order), Th ascending. Enumerates every path
+/// (at most 1e8) and sweeps in O(P log P).
+template <accuracy_estimator E>
+std::vector<pareto_point> pareto_front(const block_graph& g, index service, const E& est, const pareto_options& o, search_workspace* ws = nullptr) {
+  detail::service_at(g, service, "pareto_front");
+  detail::check_rules(o.rules, "pareto_front");
+  detail::check_capacity(o.capacity, "pareto_front");
+  if constexpr (requires { est.check(g); }) est.check(g);
+  const std::uint64_t n = count_paths(g, service, o.rules);
+  if (n > detail::brute_force_limit) detail::fail("pareto_front", "count_paths = ", static_cast<double>(n), ": enumeration is limited to 1e8 paths");
+  search_workspace local;
+  search_workspace& w = ws ? *ws : local;
+  struct cand {
+    double a, t;
+    std::uint64_t order;
+    path p;
+  };
+  std::vector<cand> all;
+  std::uint64_t seq = 0;
+  enumerate_paths(g, service, o.rules, [&](const path& p) {
+    compute_load_unchecked(g, p, w.scratch);
+    const double a = detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "pareto_front");
+    const split s = detail::max_throughput_split_unchecked(g, service, w.scratch, a, o.capacity, true);
+    all.push_back({a, s.throughput, seq++, p});
+  });
+  std::sort(all.begin(), all.end(), [](const cand& x, const cand& y) {
+    return x.t > y.t || (x.t == y.t && (x.a > y.a || (x.a == y.a && x.order < y.order)));
+  });
+  std::vector<pareto_point> front;
+  double best_a = -1;
+  for (const cand& c : all) {
+    if (!(c.a > best_a)) continue;
+    best_a = c.a;
+    pareto_point pt;
+    pt.p = c.p, pt.load = compute_load(g, c.p), pt.path_accuracy = c.a, pt.throughput = c.t;
+    pt.flows = detail::max_throughput_split_unchecked(g, service, pt.load, c.a, o.capacity, true);
+    pt.measured = detail::is_measured_path(est, c.p);
+    front.push_back(std::move(pt));
+  }
+  std::reverse(front.begin(), front.end());
+  return front;
+}
+
+}  // namespace idn::path

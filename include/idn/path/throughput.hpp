@@ -1,0 +1,182 @@
+#pragma once
+/// Capacity-limited throughput of a path and the original model side by side (spec/path.md §2
+/// "Capacity and split", §4.3). Requests of service l split into x_0 on the original model and
+/// x_p on the path, inside the polygon 𝒫(p) of residual server capacities, link capacities, the
+/// demand λ_l and an optional average-accuracy floor. The max-throughput split maximizes
+/// Th = x_0 + x_p, then A_l x_0 + Â_p x_p, then x_0: by the closed form where it is valid, else
+/// by exact vertex enumeration of the 2-variable LP (at most 7 lines, O(S + E)).
+#include <Eigen/Core>
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "idn/path/path.hpp"
+
+namespace idn::path {
+
+struct capacity_options {
+  double rho_bar = 1, link_rho_bar = 1;       ///< ρ̄, ρ̄_e ∈ (0,1]
+  std::optional<double> min_avg_accuracy;     ///< α ∈ [0,1]
+};
+enum class limit : std::uint8_t { none, local_server, remote_server, link, demand, accuracy_floor, no_gain };
+struct split {
+  double x_original = 0, x_path = 0, throughput = 0, avg_accuracy = 0;
+  limit binding = limit::none;
+  index binding_index = -1;
+  bool closed_form = false;
+};
+
+namespace detail {
+inline void check_capacity(const capacity_options& o, const char* fn) {
+  if (!(o.rho_bar > 0 && o.rho_bar <= 1)) fail(fn, "capacity.rho_bar = ", o.rho_bar, ": must lie in (0,1]");
+  if (!(o.link_rho_bar > 0 && o.link_rho_bar <= 1)) fail(fn, "capacity.link_rho_bar = ", o.link_rho_bar, ": must lie in (0,1]");
+  if (o.min_avg_accuracy && !unit_interval(*o.min_avg_accuracy)) fail(fn, "capacity.min_avg_accuracy = ", *o.min_avg_accuracy, ": must lie in [0,1]");
+}
+/// The polygon as half-planes a0·x0 + ap·xp ≤ rhs, tagged with the limit they express.
+struct half_plane {
+  double a0, ap, rhs;
+  limit tag;
+  index which;
+};
+struct split_problem {
+  double W, A_l, A_p, lambda;
+  std::array<half_plane, 7> h{};  ///< local, tightest remote, tightest link, demand, floor, x0 ≥ 0, xp ≥ 0
+  int count = 0;
+  double remote_cap = std::numeric_limits<double>::infinity();  ///< min over remote servers and links of R/coef
+  limit remote_tag = limit::none;
+  index remote_index = -1;
+  double L_home = 0, R_home = 0;
+};
+inline split_problem make_split_problem(const block_graph& g, index service, const path_load& L, double A_p, const capacity_options& o) noexcept {
+  const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+  const index home = g.server_of(sv.model);
+  split_problem P;
+  P.W = g.service_flops(service), P.A_l = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, P.A_p = A_p, P.lambda = sv.arrival_rate;
+  P.L_home = L.server_flops[home], P.R_home = g.residual_flops(home, service, o.rho_bar);
+  P.h[P.count++] = {P.W, P.L_home, P.R_home, limit::local_server, home};
+  for (index s = 0; s < g.num_servers(); ++s) {
+    if (s == home || !(L.server_flops[s] > 0)) continue;
+    const double cap = g.residual_flops(s, service, o.rho_bar) / L.server_flops[s];
+    if (cap < P.remote_cap) P.remote_cap = cap, P.remote_tag = limit::remote_server, P.remote_index = s;
+  }
+  for (index e = 0; e < g.num_links(); ++e) {
+    const double bw = g.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
+    if (!(L.link_bytes[e] > 0) || std::isinf(bw)) continue;
+    const double cap = o.link_rho_bar * bw / (8 * L.link_bytes[e]);
+    if (cap < P.remote_cap) P.remote_cap = cap, P.remote_tag = L.link_bytes[e] > 0 ? limit::link : limit::none, P.remote_index = e;
+  }
+  if (std::isfinite(P.remote_cap)) P.h[P.count++] = {0, 1, P.remote_cap, P.remote_tag, P.remote_index};
+  P.h[P.count++] = {1, 1, P.lambda, limit::demand, -1};
+  if (o.min_avg_accuracy) {
+    const double a = *o.min_avg_accuracy;
+    P.h[P.count++] = {-(P.A_l - a), -(P.A_p - a), 0, limit::accuracy_floor, -1};
+  }
+  P.h[P.count++] = {-1, 0, 0, limit::none, -1};
+  P.h[P.count++] = {0, -1, 0, limit::none, -1};
+  return P;
+}
+inline split finish_split(const split_problem& P, double x0, double xp) noexcept {
+  split r;
+  r.x_original = x0, r.x_path = xp, r.throughput = x0 + xp;
+  r.avg_accuracy = r.throughput > 0 ? (P.A_l * x0 + P.A_p * xp) / r.throughput : P.A_l;
+  return r;
+}
+/// Exact lexicographic optimum by vertex enumeration; also names a binding constraint.
+inline split solve_split_vertices(const split_problem& P) noexcept {
+  double best0 = 0, bestp = 0, bT = 0, bM = 0;
+  bool have = false;
+  auto feasible = [&](double x0, double xp) {
+    for (int i = 0; i < P.count; ++i) {
+      const half_plane& q = P.h[i];
+      const double lhs = q.a0 * x0 + q.ap * xp;
+      const double scale = std::max({1e-300, std::abs(q.rhs), std::abs(q.a0 * x0), std::abs(q.ap * xp)});
+      if (lhs - q.rhs > 1e-12 * scale) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < P.count; ++i)
+    for (int j = i + 1; j < P.count; ++j) {
+      const half_plane &a = P.h[i], &b = P.h[j];
+      const double det = a.a0 * b.ap - a.ap * b.a0;
+      if (det == 0) continue;
+      double x0 = (a.rhs * b.ap - a.ap * b.rhs) / det, xp = (a.a0 * b.rhs - a.rhs * b.a0) / det;
+      x0 = std::max(0.0, x0), xp = std::max(0.0, xp);
+      if (!std::isfinite(x0) || !std::isfinite(xp) || !feasible(x0, xp)) continue;
+      const double T = x0 + xp, M = P.A_l * x0 + P.A_p * xp;
+      const double tolT = 1e-12 * std::max(T, bT), tolM = 1e-12 * std::max(std::abs(M), std::abs(bM));
+      const bool better = !have || T > bT + tolT ||
+                          (T >= bT - tolT && (M > bM + tolM || (M >= bM - tolM && x0 > best0)));
+      if (better) best0 = x0, bestp = xp, bT = T, bM = M, have = true;
+    }
+  split r = finish_split(P, best0, bestp);
+  // The binding constraint: the first tight one that limits the path (or the original side).
+  for (int i = 0; i < P.count; ++i) {
+    const half_plane& q = P.h[i];
+    if (q.tag == limit::none) continue;
+    const double lhs = q.a0 * best0 + q.ap * bestp;
+    if (std::abs(lhs - q.rhs) <= 1e-9 * std::max({1.0, std::abs(q.rhs), std::abs(lhs)})) {
+      if (q.tag == limit::local_server && bestp == 0 && P.L_home >= P.W) continue;
+      r.binding = q.tag, r.binding_index = q.which;
+      if (q.tag != limit::local_server) break;
+    }
+  }
+  if (bestp == 0 && r.binding == limit::none) r.binding = limit::no_gain;
+  if (bestp == 0 && P.L_home >= P.W) r.binding = limit::no_gain;
+  return r;
+}
+}  // namespace detail
+
+/// Th_0 = min(λ_l, R_{σ_l}/W_l).
+inline double standalone_throughput(const block_graph& g, index service, const capacity_options& o) {
+  detail::service_at(g, service, "standalone_throughput");
+  detail::check_capacity(o, "standalone_throughput");
+  const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+  return std::min(sv.arrival_rate, g.residual_flops(g.server_of(sv.model), service, o.rho_bar) / g.service_flops(service));
+}
+
+namespace detail {
+/// The split without argument checks: the closed form when valid, else the exact 2-variable LP.
+inline split max_throughput_split_unchecked(const block_graph& g, index service, const path_load& L, double A_p, const capacity_options& o,
+                                            bool allow_closed_form) noexcept {
+  const split_problem P = make_split_problem(g, service, L, A_p, o);
+  if (allow_closed_form && !o.min_avg_accuracy && P.L_home != P.W) {
+    double cp = P.remote_cap;
+    limit tag = P.remote_tag;
+    index which = P.remote_index;
+    if (P.L_home > 0 && P.R_home / P.L_home <= cp) cp = P.R_home / P.L_home, tag = limit::local_server, which = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+    if (std::isfinite(cp)) {
+      const double xp = P.L_home < P.W ? cp : 0.0;
+      const double x0 = (P.R_home - P.L_home * xp) / P.W;
+      if (x0 + xp <= P.lambda) {
+        split r = finish_split(P, x0, xp);
+        r.closed_form = true;
+        if (xp > 0) r.binding = tag, r.binding_index = which;
+        else r.binding = limit::no_gain;
+        return r;
+      }
+    }
+  }
+  return solve_split_vertices(P);
+}
+}  // namespace detail
+
+/// The max-throughput split of service l between its original model and a path with load L and
+/// predicted accuracy Â_p (closed form if valid, else exact LP). O(S + E).
+inline split max_throughput_split(const block_graph& g, index service, const path_load& L, double path_accuracy, const capacity_options& o) {
+  detail::service_at(g, service, "max_throughput_split");
+  detail::check_capacity(o, "max_throughput_split");
+  if (!detail::unit_interval(path_accuracy)) detail::fail("max_throughput_split", "path_accuracy = ", path_accuracy, ": must lie in [0,1]");
+  return detail::max_throughput_split_unchecked(g, service, L, path_accuracy, o, true);
+}
+/// The same split, always by the exact 2-variable LP (the oracle of the closed form).
+inline split max_throughput_split_lp(const block_graph& g, index service, const path_load& L, double path_accuracy, const capacity_options& o) {
+  detail::service_at(g, service, "max_throughput_split_lp");
+  detail::check_capacity(o, "max_throughput_split_lp");
+  if (!detail::unit_interval(path_accuracy)) detail::fail("max_throughput_split_lp", "path_accuracy = ", path_accuracy, ": must lie in [0,1]");
+  return detail::max_throughput_split_unchecked(g, service, L, path_accuracy, o, false);
+}
+
+}  // namespace idn::path
