@@ -1,0 +1,290 @@
+// spec/path.md §6.4, 6.5, 6.7, 6.8, 6.9: the split (closed form = exact 2-variable LP =
+// maximize_lp), maximize_lp against basis enumeration and Beale's cycling example, the PS delay
+// against a FIFO simulation (M/M/1 means are insensitive to the discipline), estimator
+// properties, and validation messages.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <Eigen/LU>
+
+#include "approx.hpp"
+#include "idn/path.hpp"
+
+using namespace idn::path;
+using pindex = idn::path::index;
+
+namespace {
+/// One service on server 0 with W = 1e9 FLOP, a remote server 1, a duplex link; the path load is
+/// set directly.
+graph_spec two_servers(double cap0, double cap1, double lambda, double bw) {
+  graph_spec g;
+  g.servers = {{"a", cap0, 0}, {"b", cap1, 0}};
+  add_duplex_link(g, 0, 1, bw, 1e-3);
+  g.models.push_back({"m", 0, 0, 1000, {{5e8, 100}, {5e8, 100}}, 0.8});
+  g.heads.push_back({0, 2, 0, head_kind::original, 0, 10, 0.8, 0});
+  g.services.push_back({"s", 0, lambda});
+  return g;
+}
+}  // namespace
+
+TEST_CASE("split: closed form = exact 2-variable LP = maximize_lp (throughput) on 10^4 random cases") {
+  idn::rng g(71);
+  int closed = 0;
+  for (int t = 0; t < 10000; ++t) {
+    const double cap0 = 1e9 * (0.5 + 5 * idn::uniform01(g)), cap1 = 1e9 * (0.5 + 5 * idn::uniform01(g));
+    const double lambda = 0.5 + 6 * idn::uniform01(g), bw = 1e5 * std::pow(1e4, idn::uniform01(g));
+    const block_graph bg(two_servers(cap0, cap1, lambda, bw));
+    path_load L;
+    L.server_flops = Eigen::Vector2d(1e9 * idn::uniform01(g) * 1.5, 1e9 * idn::uniform01(g));
+    L.link_bytes = Eigen::Vector2d(1e3 * idn::uniform01(g), 100);
+    L.link_transfers = Eigen::Vector2d(1, 1);
+    if (t % 7 == 0) L.server_flops[0] = 1e9;  // L_home = W: the closed form must step aside
+    const double Ap = idn::uniform01(g);
+    capacity_options o;
+    o.rho_bar = 0.5 + 0.5 * idn::uniform01(g);
+    if (t % 3 == 0) o.min_avg_accuracy = 0.8 * idn::uniform01(g) + 0.1;
+    const split a = max_throughput_split(bg, 0, L, Ap, o), b = max_throughput_split_lp(bg, 0, L, Ap, o);
+    CAPTURE(t);
+    closed += a.closed_form;
+    CHECK(a.throughput == idn::test::rel(b.throughput).epsilon(1e-12));
+    if (a.closed_form) CHECK(a.x_path == idn::test::rel(b.x_path).epsilon(1e-9));
+    // maximize_lp over the same constraints (rows: local, remote, link ×2, demand, floor).
+    const double W = 1e9, R0 = o.rho_bar * cap0, R1 = o.rho_bar * cap1, Re = bw;
+    Eigen::MatrixXd A(6, 2);
+    Eigen::VectorXd rhs(6);
+    A << W, L.server_flops[0], 0, L.server_flops[1], 0, 8 * L.link_bytes[0], 0, 8 * L.link_bytes[1], 1, 1, 0, 0;
+    rhs << R0, R1, Re, Re, lambda, 0;
+    if (o.min_avg_accuracy) A(5, 0) = -(0.8 - *o.min_avg_accuracy), A(5, 1) = -(Ap - *o.min_avg_accuracy);
+    const lp_result lp = maximize_lp(A, rhs, Eigen::Vector2d(1, 1));
+    REQUIRE(lp.status == lp_status::optimal);
+    CHECK(lp.objective == idn::test::rel(b.throughput).epsilon(1e-9));
+    // KKT: duals >= 0, Aᵀy >= c, complementary slackness.
+    CHECK((lp.duals.array() >= -1e-12).all());
+    const Eigen::VectorXd red = A.transpose() * lp.duals - Eigen::Vector2d(1, 1);
+    CHECK((red.array() >= -1e-9).all());
+    CHECK(std::abs(rhs.dot(lp.duals) - lp.objective) <= 1e-9 * std::max(1.0, lp.objective));
+  }
+  CHECK(closed > 3000);
+}
+
+TEST_CASE("maximize_lp equals the best feasible basis by enumeration (2,000 LPs); unbounded; Beale's example terminates") {
+  idn::rng g(72);
+  for (int t = 0; t < 2000; ++t) {
+    const int n = 1 + static_cast<int>(idn::uniform01(g) * 4), m = 1 + static_cast<int>(idn::uniform01(g) * 5);
+    Eigen::MatrixXd A(m, n);
+    Eigen::VectorXd b(m), c(n);
+    for (int i = 0; i < m; ++i) {
+      for (int j = 0; j < n; ++j) A(i, j) = std::round(10 * (idn::uniform01(g) - 0.2));
+      b[i] = idn::uniform01(g) < 0.2 ? 0 : std::round(10 * idn::uniform01(g));  // degenerate rows
+    }
+    for (int j = 0; j < n; ++j) c[j] = std::round(10 * (idn::uniform01(g) - 0.3));
+    const lp_result r = maximize_lp(A, b, c);
+    CAPTURE(t);
+    // Enumerate every basis of [A | I] (choose m of n + m columns), keep feasible vertices.
+    const int N = n + m;
+    Eigen::MatrixXd F(m, N);
+    F << A, Eigen::MatrixXd::Identity(m, m);
+    double best = -INFINITY;
+    for (unsigned mask = 0; mask < (1u << N); ++mask) {
+      if (__builtin_popcount(mask) != m) continue;
+      Eigen::MatrixXd Bm(m, m);
+      std::vector<int> cols;
+      for (int j = 0; j < N; ++j)
+        if (mask >> j & 1) cols.push_back(j);
+      for (int k = 0; k < m; ++k) Bm.col(k) = F.col(cols[static_cast<std::size_t>(k)]);
+      Eigen::FullPivLU<Eigen::MatrixXd> lu(Bm);
+      if (!lu.isInvertible()) continue;
+      const Eigen::VectorXd xb = lu.solve(b);
+      if ((xb.array() < -1e-9).any()) continue;
+      double obj = 0;
+      for (int k = 0; k < m; ++k)
+        if (cols[static_cast<std::size_t>(k)] < n) obj += c[cols[static_cast<std::size_t>(k)]] * xb[k];
+      best = std::max(best, obj);
+    }
+    if (r.status == lp_status::optimal) {
+      CHECK(r.objective == idn::test::rel(best).epsilon(1e-9).scale(1));
+      CHECK(((A * r.x).array() <= b.array() + 1e-9).all());
+    } else {
+      CHECK(r.status == lp_status::unbounded);
+      // Unbounded: some column with c_j > 0 and A_j <= 0 exists or a ray; at least check the best vertex is finite.
+      bool ray = false;
+      for (int j = 0; j < n; ++j) ray = ray || (c[j] > 0 && (A.col(j).array() <= 0).all());
+      if (ray) CHECK(r.status == lp_status::unbounded);
+    }
+  }
+  // Beale (1955): cycles under the textbook largest-coefficient rule; Bland's rule terminates.
+  Eigen::MatrixXd A(3, 4);
+  A << 0.25, -60, -0.04, 9, 0.5, -90, -0.02, 3, 0, 0, 1, 0;
+  const lp_result r = maximize_lp(A, Eigen::Vector3d(0, 0, 1), Eigen::Vector4d(0.75, -150, 0.02, -6));
+  CHECK(r.status == lp_status::optimal);
+  CHECK(r.objective == idn::test::rel(0.05).epsilon(1e-12));
+  CHECK(maximize_lp(Eigen::MatrixXd::Zero(1, 1), Eigen::VectorXd::Ones(1), Eigen::VectorXd::Ones(1)).status == lp_status::unbounded);
+}
+
+TEST_CASE("ps_delay: one server = M/M/1 (PS and FIFO share the mean), checked against a Lindley simulation") {
+  for (const double u : {0.3, 0.7}) {
+    const double cap = 2e9, W = 1e9, lambda = u * cap / W;
+    const block_graph bg(two_servers(cap, 1e9, lambda, 1e9));
+    const path_load L = compute_load(bg, original_path(bg, 0));
+    const delay_result d = ps_delay(bg, 0, L, lambda, 0);
+    CHECK(d.utilization[0] == idn::test::rel(u).epsilon(1e-12));
+    idn::rng g(73);
+#ifdef IDN_TEST_LIGHT
+    const int n = 200'000;
+#else
+    const int n = 1'000'000;
+#endif
+    // FIFO M/M/1 by Lindley's recursion, 50 batch means.
+    std::vector<double> batch(50, 0.0);
+    double wait = 0;
+    for (int i = 0; i < n; ++i) {
+      const double s = -std::log(1 - idn::uniform01(g)) * W / cap, a = -std::log(1 - idn::uniform01(g)) / lambda;
+      batch[static_cast<std::size_t>(i / (n / 50))] += (wait + s) / (n / 50);
+      wait = std::max(0.0, wait + s - a);
+    }
+    double mean = 0, var = 0;
+    for (double x : batch) mean += x / 50;
+    for (double x : batch) var += (x - mean) * (x - mean) / 49;
+    const double se = std::sqrt(var / 50);
+    CAPTURE(u);
+    CHECK(std::abs(d.mean_delay_s - mean) <= std::max(4 * se, 0.01 * mean));
+    // Overload is reported, not NaN.
+    const delay_result over = ps_delay(bg, 0, L, 3 * lambda / u, 0);
+    CHECK_FALSE(over.stable);
+    CHECK(std::isinf(over.mean_delay_s));
+  }
+}
+
+TEST_CASE("interpolation_estimator: finish = estimate bitwise, dominance is sound on random suffixes, bounds hold, monotone") {
+  idn::rng g(74);
+  for (int trial = 0; trial < 300; ++trial) {
+    random_graph_params p;
+    p.models = 2 + static_cast<pindex>(idn::uniform01(g) * 3), p.blocks = 2 + static_cast<pindex>(idn::uniform01(g) * 5), p.fanout = 2;
+    p.extra_head_prob = 1.5;
+    const block_graph bg(random_graph_spec(g, p));
+    interpolation_estimator est;
+    if (trial % 2) est.w = weight::depth;
+    path_rules rules;
+    rules.switch_budget = 3, rules.depth_slack = 0.999;
+    std::vector<path> all;
+    enumerate_paths(bg, 0, rules, [&](const path& q) { all.push_back(q); });
+    for (const path& q : all) {
+      const double a = est.estimate(bg, q);
+      CHECK(a >= 0);
+      CHECK(a <= 1);
+      // Prefix bound: every completion of every prefix stays below bound().
+      auto s = est.start(bg, 0);
+      for (std::size_t i = 0; i < q.segments.size(); ++i) {
+        if (i > 0) s = est.add_join(bg, s, q.joins[i - 1]);
+        for (pindex k = q.segments[i].begin + 1; k <= q.segments[i].end; ++k) {
+          CHECK(est.bound(bg, s, 0) >= a - 1e-15);
+          s = est.add_block(bg, s, q.segments[i].model, k);
+        }
+      }
+      CHECK(est.finish(bg, s, q.head) == a);
+    }
+    // Dominance soundness: random state pairs at random suffixes (n, d) with n/d in the anchor range.
+    for (int k = 0; k < 300; ++k) {
+      interpolation_estimator::state a = est.start(bg, 0), b = a;
+      a.num = idn::uniform01(g) * 5, a.den = a.num / (a.alpha_min + (a.alpha_max - a.alpha_min) * idn::uniform01(g)) + 1e-3;
+      b.num = idn::uniform01(g) * 5, b.den = b.num / (b.alpha_min + (b.alpha_max - b.alpha_min) * idn::uniform01(g)) + 1e-3;
+      a.native = b.native = false, a.penalty = 0.02 * idn::uniform01(g), b.penalty = a.penalty + 0.01 * idn::uniform01(g);
+      if (!est.dominates(bg, a, b)) continue;
+      for (int s = 0; s < 20; ++s) {
+        const double d = 5 * idn::uniform01(g), n = d * (a.alpha_min + (a.alpha_max - a.alpha_min) * idn::uniform01(g));
+        const double fa = (a.num + n) / (a.den + d) - a.penalty, fb = (b.num + n) / (b.den + d) - b.penalty;
+        CHECK(fa >= fb - 1e-12);
+      }
+    }
+  }
+  // Monotone in anchors and penalties.
+  idn::rng h(75);
+  const block_graph bg(random_graph_spec(h, {}));
+  path_rules rules;
+  rules.switch_budget = 2;
+  std::vector<path> all;
+  enumerate_paths(bg, 0, rules, [&](const path& q) { all.push_back(q); });
+  interpolation_estimator lo, hi;
+  for (pindex m = 0; m < bg.num_models(); ++m) lo.anchors.push_back(bg.spec().models[static_cast<std::size_t>(m)].accuracy * 0.9);
+  hi.anchors = lo.anchors;
+  hi.anchors[1] += 0.05;
+  for (const path& q : all) CHECK(hi.estimate(bg, q) >= lo.estimate(bg, q));
+}
+
+TEST_CASE("measured_table overrides only measured paths; validation messages name field, index and value") {
+  idn::rng h(76);
+  const block_graph bg(random_graph_spec(h, {}));
+  measured_table<> t;
+  path_rules rules;
+  std::vector<path> all;
+  enumerate_paths(bg, 0, rules, [&](const path& q) { all.push_back(q); });
+  REQUIRE(all.size() > 2);
+  t.add(bg, all[1], 0.42);
+  CHECK(t.estimate(bg, all[1]) == 0.42);
+  CHECK(t.estimate(bg, all[0]) == t.fallback.estimate(bg, all[0]));
+  CHECK(t.is_measured(all[1]));
+  CHECK(t.upper_bound(bg, all[0], 0) >= 0.42);
+  CHECK_THROWS_WITH_AS(t.add(bg, all[1], 0.5), doctest::Contains("conflicts"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(t.add(bg, all[2], 1.5), doctest::Contains("accuracy = 1.5"), idn::invalid_input);
+
+  auto bad = [](auto mutate, const char* text) {
+    graph_spec g = two_servers(1e9, 1e9, 1, 1e9);
+    mutate(g);
+    CHECK_THROWS_WITH_AS(block_graph{g}, doctest::Contains(text), idn::invalid_input);
+  };
+  bad([](graph_spec& g) { g.models[0].blocks[1].flops = -2.5e8; }, "path: block_graph: models[0].blocks[1].flops = -2.5e+08: must be finite and > 0");
+  bad([](graph_spec& g) { g.links[1].to = 7; }, "links[1].to = 7: unknown server (2 servers)");
+  bad([](graph_spec& g) { g.links[1].to = 1; }, "links[1].to = 1: self-loop");
+  bad([](graph_spec& g) { g.links.push_back(g.links[0]); }, "duplicate");
+  bad([](graph_spec& g) { g.servers[0].capacity_flops = NAN; }, "servers[0].capacity_flops = nan");
+  bad([](graph_spec& g) { g.servers.clear(); }, "servers.size() = 0");
+  bad([](graph_spec& g) { g.models[0].accuracy = NAN; }, "models[0].accuracy = nan: must lie in [0,1]");
+  bad([](graph_spec& g) { g.heads.clear(); }, "models[0] ('m'): missing original head (boundary 2, task 0)");
+  bad([](graph_spec& g) { g.heads.push_back({0, 1, 0, head_kind::extra, 0, 0, 0.7, 0}); }, "heads[1].accuracy = 0.7: must be empty for kind=extra; use measured_table");
+  bad([](graph_spec& g) { g.heads.push_back({0, 1, 0, head_kind::early_exit, 0, 0, std::nullopt, 0}); }, "heads[1].accuracy: missing");
+  bad([](graph_spec& g) { g.connections.push_back({0, 1, 0, 0, 0, adapter_site::destination, 0}); }, "connections[0].to_boundary = 0: must be > from_boundary = 1 within models[0]");
+  bad([](graph_spec& g) { g.connections.push_back({0, 0, 3, 0, 0, adapter_site::destination, 0}); }, "connections[0].to_model = 3: unknown model");
+  bad([](graph_spec& g) { g.connections.push_back({0, 0, 0, 1, -1, adapter_site::destination, 0}); }, "connections[0].adapter_flops = -1");
+  bad([](graph_spec& g) { g.services[0].arrival_rate = 0; }, "services[0].arrival_rate = 0");
+  bad([](graph_spec& g) { g.services.push_back(g.services[0]); }, "services[1].model = 0: already used by services[0]");
+  bad(
+      [](graph_spec& g) {
+        g.models.push_back({"n", 1, 1, 10, {{1e8, 10}, {1e8, 10}, {1e8, 10}}, 0.7});
+        g.heads.push_back({1, 3, 1, head_kind::original, 0, 0, 0.7, 0});
+        g.connections.push_back({0, 1, 1, 0, 0, adapter_site::destination, 0});
+        g.connections.push_back({1, 2, 0, 0, 0, adapter_site::destination, 0});
+      },
+      "connections: cycle models[0]@0 -> models[0]@1 -c0-> models[1]@0 -> models[1]@1 -> models[1]@2 -c1-> models[0]@0");
+  bad(
+      [](graph_spec& g) {
+        g.links.pop_back();  // no 1 -> 0
+        g.models.push_back({"n", 1, 1, 10, {{1e8, 10}}, 0.7});
+        g.heads.push_back({1, 1, 1, head_kind::original, 0, 0, 0.7, 0});
+        g.heads.push_back({1, 1, 0, head_kind::extra, 0, 0, std::nullopt, 0});
+      },
+      "heads[2]: no link from server 1 to server 0 to return task 0 results");
+  // Paths and options.
+  const block_graph ok(two_servers(1e9, 1e9, 1, 1e9));
+  path p = original_path(ok, 0);
+  p.segments[0].end = 3;
+  CHECK_THROWS_WITH_AS(validate_path(ok, p, {}), doctest::Contains("segments[0] = [0..3]"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(original_path(ok, 4), doctest::Contains("service = 4: unknown service"), idn::invalid_input);
+  capacity_options c;
+  c.rho_bar = 1.5;
+  CHECK_THROWS_WITH_AS(standalone_throughput(ok, 0, c), doctest::Contains("capacity.rho_bar = 1.5"), idn::invalid_input);
+  search_options so;
+  so.method = search_method::label_setting;
+  so.eval.policy = split_policy::max_throughput;
+  CHECK_THROWS_WITH_AS(best_path(ok, 0, interpolation_estimator{}, product_reward<power_utility, log_throughput>{}, so),
+                       doctest::Contains("search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal"), idn::invalid_input);
+  struct wild {
+    double estimate(const block_graph&, const path&) const { return 1.3; }
+  };
+  CHECK_THROWS_WITH_AS(evaluate(ok, original_path(ok, 0), wild{}, product_reward<power_utility, log_throughput>{}, {}),
+                       doctest::Contains("estimator returned 1.3 for m[0..2] > h0: must be in [0,1]"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(k_best(ok, 0, 0, interpolation_estimator{}, product_reward<power_utility, log_throughput>{}, {}), doctest::Contains("k = 0"),
+                       idn::invalid_input);
+}
