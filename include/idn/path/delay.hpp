@@ -23,10 +23,7 @@ inline void utilizations(const block_graph& g, index service, const path_load& L
   const double W = g.service_flops(service);
   for (index s = 0; s < g.num_servers(); ++s) {
     const server_spec& sv = g.spec().servers[static_cast<std::size_t>(s)];
-    double load = sv.background_flops + (s == home ? x0 * W : 0.0) + xp * L.server_flops[s];
-    for (std::size_t l = 0; l < g.spec().services.size(); ++l)
-      if (static_cast<index>(l) != service && g.server_of(g.spec().services[l].model) == s) load += g.spec().services[l].arrival_rate * g.service_flops(static_cast<index>(l));
-    u[s] = load / sv.capacity_flops;
+    u[s] = (sv.background_flops + g.other_load(s, service) + (s == home ? x0 * W : 0.0) + xp * L.server_flops[s]) / sv.capacity_flops;
   }
 }
 /// D̄, D_0, D_p from the utilizations u.

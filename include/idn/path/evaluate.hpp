@@ -79,15 +79,19 @@ public:
   const capacity_options& capacity() const noexcept { return cap_; }
   double standalone() const noexcept { return th0_; }
 
-  /// The operating point of the split (x0, xp) for a path with load L and accuracy A_p.
-  operating_point point(const path_load& L, double A_p, double x0, double xp) noexcept {
+  /// The operating point of the split (x0, xp) for a path with load L and accuracy A_p; without
+  /// `with_delay` the delay fields stay 0 (stable = true). O(S).
+  operating_point point(const path_load& L, double A_p, double x0, double xp, bool with_delay = true) noexcept {
     operating_point op;
     op.throughput = x0 + xp, op.standalone_throughput = th0_, op.demand = lambda_, op.original_accuracy = A_l_;
     op.avg_accuracy = op.throughput > 0 ? (A_l_ * x0 + A_p * xp) / op.throughput : A_l_;
     op.path_share = op.throughput > 0 ? xp / op.throughput : 0;
-    utilizations(g_, service_, L, x0, xp, u_.data());
-    const delay_result d = delays_from(g_, service_, L, x0, xp, u_.data());
-    op.stable = d.stable, op.mean_delay_s = d.mean_delay_s, op.reference_delay_s = d_ref_;
+    op.reference_delay_s = d_ref_;
+    if (with_delay) {
+      utilizations(g_, service_, L, x0, xp, u_.data());
+      const delay_result d = delays_from(g_, service_, L, x0, xp, u_.data());
+      op.stable = d.stable, op.mean_delay_s = d.mean_delay_s;
+    }
     op.local_work_share = op.throughput > 0 ? (x0 * W_ + xp * L.server_flops[home_]) / (op.throughput * W_) : 1.0;
     return op;
   }
@@ -96,7 +100,7 @@ public:
   double score(const path_load& L, double A_p, split_policy policy, split& out) {
     if (policy == split_policy::max_throughput) {
       out = max_throughput_split_unchecked(g_, service_, L, A_p, cap_, true);
-      return static_cast<double>(reward_(point(L, A_p, out.x_original, out.x_path)));
+      return static_cast<double>(reward_(point(L, A_p, out.x_original, out.x_path, uses_delay<R>)));
     }
     return reward_optimal(L, A_p, out);
   }
@@ -105,7 +109,7 @@ private:
   struct vertex {
     double x0, xp, T, M;
   };
-  double value(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp))); }
+  double value(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp, uses_delay<R>))); }
 
   double reward_optimal(const path_load& L, double A_p, split& out) {
     const split_problem P = make_split_problem(g_, service_, L, A_p, cap_);

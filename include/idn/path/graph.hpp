@@ -151,6 +151,11 @@ public:
     validate_connections();
     validate_services();
     build_order();
+    // Per service, the load every server carries for the other services.
+    load_without_.assign(g_.services.size(), std::vector<double>(g_.servers.size(), 0.0));
+    for (std::size_t l = 0; l < g_.services.size(); ++l)
+      for (std::size_t o = 0; o < g_.services.size(); ++o)
+        if (o != l) load_without_[l][static_cast<std::size_t>(server_of(g_.services[o].model))] += g_.services[o].arrival_rate * service_flops(static_cast<index>(o));
   }
 
   const graph_spec& spec() const noexcept { return g_; }
@@ -197,12 +202,16 @@ public:
   /// W_l of service l.
   double service_flops(index l) const noexcept { return model_flops(g_.services[static_cast<std::size_t>(l)].model); }
   /// R_s = max(0, ρ̄μ_s − ℓ_s − Σ_{l'≠l, σ_l' = s} λ_l' W_l').
+  /// O(1): the other services' load is the per-server total minus service l's own share.
   double residual_flops(index s, index service, double rho_bar) const noexcept {
     const server_spec& sv = g_.servers[static_cast<std::size_t>(s)];
-    double r = rho_bar * sv.capacity_flops - sv.background_flops;
-    for (std::size_t l = 0; l < g_.services.size(); ++l)
-      if (static_cast<index>(l) != service && server_of(g_.services[l].model) == s) r -= g_.services[l].arrival_rate * service_flops(static_cast<index>(l));
+    const double r = rho_bar * sv.capacity_flops - sv.background_flops - other_load(s, service);
     return r > 0 ? r : 0;
+  }
+  /// Σ_{l'≠l, σ_l' = s} λ_l' W_l' (FLOP/s), summed in service order without l. O(1).
+  double other_load(index s, index service) const noexcept {
+    const auto& v = load_without_[static_cast<std::size_t>(service)];
+    return v[static_cast<std::size_t>(s)];
   }
 
 private:
@@ -409,6 +418,7 @@ private:
   graph_spec g_;
   std::vector<index> offset_, node_model_, original_head_, link_table_, conn_start_, conn_list_, head_start_, head_list_, order_, service_of_model_;
   std::vector<double> prefix_;
+  std::vector<std::vector<double>> load_without_;
 };
 
 }  // namespace idn::path

@@ -69,6 +69,17 @@ struct weighted_cost_v1 {
   }
 };
 
+/// Whether a reward reads the delay fields of the operating point (searches skip the PS delay
+/// computation for rewards that do not). Conservative default: true.
+template <class R>
+inline constexpr bool uses_delay = true;
+template <class Xi>
+inline constexpr bool uses_delay<product_reward<Xi, normalized_gain>> = false;
+template <class Xi>
+inline constexpr bool uses_delay<product_reward<Xi, log_throughput>> = false;
+template <class Xi>
+inline constexpr bool uses_delay<product_reward<Xi, served_fraction>> = false;
+
 /// A_min of a product_reward<floor_utility, ·>, else empty.
 template <class R>
 std::optional<double> implied_accuracy_floor(const R& r) {

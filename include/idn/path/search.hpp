@@ -160,13 +160,15 @@ public:
   }
   std::vector<double> arena, stack;
   struct label_meta {
-    index node, parent, move, switches;  ///< move: −2 block, −3 start, else connection id
+    index node, parent, move, switches;  ///< move: −2 a run of blocks, −3 start, else connection id
+    index run;                           ///< blocks in the run (move −2)
     bool can_switch, has_block, alive;
     std::uint8_t pad[5];
     double est[8];  ///< estimator state bytes (trivially copyable, ≤ 64 bytes)
   };
   std::vector<label_meta> meta;
   std::vector<std::vector<std::size_t>> at_node;
+  std::vector<char> event, reach;  ///< per node: an admissible head or enabled connection; a head reachable with r' switches
   path_load scratch;
 };
 
@@ -250,8 +252,11 @@ std::vector<ranked> branch_and_bound(const block_graph& g, index service, std::s
   auto threshold = [&] { return top.size() < k ? (k == 1 ? incumbent0 : -std::numeric_limits<double>::infinity()) : top.back().score; };
   auto ext = [&](int kind, index, const path& p) {
     ls.apply(kind, p);
-    ls.to_load(L, p, false);
     const segment& s = p.segments.back();
+    // Bounds are taken after a join and at the first block of a segment: inside a segment the
+    // extra block rarely changes the decision, and a bound costs a reward_optimal evaluation.
+    if (kind == 1 && s.end != s.begin + 1) return true;
+    ls.to_load(L, p, false);
     const double abound = accuracy_bound(est, g, p, g.node(s.model, s.end));
     const double b = sc.score(L, abound, split_policy::reward_optimal, sp);
     if (below(b, threshold())) {
@@ -290,6 +295,33 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
   ws.arena.clear(), ws.meta.clear();
   ws.at_node.resize(static_cast<std::size_t>(g.num_nodes()));
   for (auto& v : ws.at_node) v.clear();
+  // reach[v·(r+1) + r']: a head of the task is reachable from v with r' more switches;
+  // event: v has an admissible head, or (with a switch left) a connection that reaches one.
+  const index r = o.rules.switch_budget;
+  const auto R1 = static_cast<std::size_t>(r + 1);
+  ws.reach.assign(static_cast<std::size_t>(g.num_nodes()) * R1, 0);
+  ws.event.assign(static_cast<std::size_t>(g.num_nodes()) * R1, 0);
+  const auto topo = g.topological_order();
+  for (std::size_t t = topo.size(); t-- > 0;) {
+    const index v = topo[t], m = g.node_model(v), k = g.node_boundary(v);
+    bool head = false;
+    for (index h : g.heads_at(v)) head = head || head_allowed(g, h, task, o.rules);
+    for (index rl = 0; rl <= r; ++rl) {
+      bool conn = false;
+      if (rl > 0)
+        for (index c : g.connections_from(v)) {
+          if (!depth_ok(g, c, o.rules)) continue;
+          const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(c)];
+          conn = conn || ws.reach[static_cast<std::size_t>(g.node(cn.to_model, cn.to_boundary)) * R1 + static_cast<std::size_t>(rl - 1)];
+        }
+      const bool next = k < g.blocks(m) && ws.reach[static_cast<std::size_t>(v + 1) * R1 + static_cast<std::size_t>(rl)];
+      ws.event[static_cast<std::size_t>(v) * R1 + static_cast<std::size_t>(rl)] = head || conn;
+      ws.reach[static_cast<std::size_t>(v) * R1 + static_cast<std::size_t>(rl)] = head || conn || next;
+    }
+  }
+  // Indexed by switches used so far.
+  auto event_at = [&](index v, index sw) { return ws.event[static_cast<std::size_t>(v) * R1 + static_cast<std::size_t>(r - sw)] != 0; };
+  auto reach_at = [&](index v, index sw) { return ws.reach[static_cast<std::size_t>(v) * R1 + static_cast<std::size_t>(r - sw)] != 0; };
   auto st_of = [&](std::size_t id) {
     state s;
     std::memcpy(&s, ws.meta[id].est, sizeof(state));
@@ -325,13 +357,15 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
   // Creates a label (already written at the arena's end) at node v; returns false if capped.
   auto insert = [&](std::size_t id) -> bool {
     const index v = ws.meta[id].node;
-    // Bound pruning: the prefix's reward_optimal score with the estimator's bound.
-    load_of(id, -1);
-    const double b = sc.score(L, std::min(1.0, static_cast<double>(est.bound(g, st_of(id), v))), split_policy::reward_optimal, sp);
-    if (below(b, incumbent)) {
-      ++st.pruned_by_bound;
-      ws.meta[id].alive = false;
-      return true;
+    // Bound pruning after joins: the prefix's reward_optimal score with the estimator's bound.
+    if (ws.meta[id].move >= 0) {
+      load_of(id, -1);
+      const double b = sc.score(L, std::min(1.0, static_cast<double>(est.bound(g, st_of(id), v))), split_policy::reward_optimal, sp);
+      if (below(b, incumbent)) {
+        ++st.pruned_by_bound;
+        ws.meta[id].alive = false;
+        return true;
+      }
     }
     auto& list = ws.at_node[static_cast<std::size_t>(v)];
     for (std::size_t other : list)
@@ -382,14 +416,30 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
         }
       const index sw = ws.meta[id].switches;
       if (k < g.blocks(m)) {
-        const std::size_t c = new_label(id, v + 1, -2, sw, true, true, est.add_block(g, s, m, k + 1));
-        step_block(g, ws.arena.data() + c * width, server, m, k + 1);
-        if (!insert(c)) return false;
+        // Run through blocks to the next node where something can happen (a head, or a switch
+        // that can still reach a head); a run that meets none is a dead end and is dropped.
+        state s2 = s;
+        const std::size_t c = new_label(id, v, -2, sw, true, true, s);
+        double* f = ws.arena.data() + c * width;
+        index kk = k;
+        do {
+          ++kk;
+          step_block(g, f, server, m, kk);
+          s2 = est.add_block(g, s2, m, kk);
+        } while (kk < g.blocks(m) && !event_at(g.node(m, kk), sw));
+        if (!event_at(g.node(m, kk), sw)) {
+          ws.meta.pop_back(), ws.arena.resize(ws.arena.size() - width);
+        } else {
+          ws.meta[c].node = g.node(m, kk), ws.meta[c].run = kk - k;
+          std::memcpy(ws.meta[c].est, &s2, sizeof(state));
+          if (!insert(c)) return false;
+        }
       }
       if (sw < o.rules.switch_budget && ws.meta[id].can_switch)
         for (index cid : g.connections_from(v)) {
           if (!depth_ok(g, cid, o.rules)) continue;
           const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(cid)];
+          if (!reach_at(g.node(cn.to_model, cn.to_boundary), sw + 1)) continue;
           const state s2 = est.add_join(g, s, cid);
           const std::size_t c = new_label(id, g.node(cn.to_model, cn.to_boundary), cid, sw + 1, false, ws.meta[id].has_block, s2);
           double* f = ws.arena.data() + c * width;
@@ -400,11 +450,12 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
   }
   // Reconstruct the best path from the parent chain.
   std::vector<index> moves;
-  for (std::size_t id = best_label; ws.meta[id].move != -3; id = static_cast<std::size_t>(ws.meta[id].parent)) moves.push_back(ws.meta[id].move);
+  for (std::size_t id = best_label; ws.meta[id].move != -3; id = static_cast<std::size_t>(ws.meta[id].parent))
+    moves.push_back(ws.meta[id].move == -2 ? -3 - ws.meta[id].run : ws.meta[id].move);
   best_path = path{service, {{sv.model, 0, 0, g.server_of(sv.model)}}, {}, best_head};
   for (std::size_t i = moves.size(); i-- > 0;) {
-    if (moves[i] == -2) {
-      ++best_path.segments.back().end;
+    if (moves[i] < -3) {
+      best_path.segments.back().end += -moves[i] - 3;
     } else {
       const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(moves[i])];
       best_path.joins.push_back(moves[i]);
@@ -428,7 +479,11 @@ search_result best_path(const block_graph& g, index service, const E& est, const
   res.original = evaluate(g, original_path(g, service), est, reward, o.eval);
   search_method m = o.method;
   constexpr bool decomposable = decomposable_accuracy_estimator<E>;
-  if (m == search_method::automatic) m = decomposable && o.eval.policy == split_policy::reward_optimal ? search_method::label_setting : search_method::branch_and_bound;
+  // automatic: plain enumeration up to 10^6 paths (measured fastest there: dominance among labels
+  // that load different servers rarely fires, and bounds cost a reward evaluation each; see
+  // bench/path_bench.cpp), branch and bound beyond.
+  if (m == search_method::automatic)
+    m = count_paths(g, service, o.rules) <= 1'000'000 ? search_method::brute_force : search_method::branch_and_bound;
   if (m == search_method::label_setting && !(decomposable && o.eval.policy == split_policy::reward_optimal))
     detail::fail("best_path", "search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal");
   res.stats.used = m;

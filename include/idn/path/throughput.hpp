@@ -50,6 +50,27 @@ struct split_problem {
   index remote_index = -1;
   double L_home = 0, R_home = 0;
 };
+/// min over remote servers (R_s/L_s) and links (R_e/8b_e) with positive load; +inf if none.
+struct remote_limit {
+  double cap = std::numeric_limits<double>::infinity();
+  limit tag = limit::none;
+  index which = -1;
+};
+inline remote_limit remote_capacity(const block_graph& g, index service, index home, const path_load& L, const capacity_options& o) noexcept {
+  remote_limit r;
+  for (index s = 0; s < g.num_servers(); ++s) {
+    if (s == home || !(L.server_flops[s] > 0)) continue;
+    const double cap = g.residual_flops(s, service, o.rho_bar) / L.server_flops[s];
+    if (cap < r.cap) r = {cap, limit::remote_server, s};
+  }
+  for (index e = 0; e < g.num_links(); ++e) {
+    const double bw = g.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
+    if (!(L.link_bytes[e] > 0) || std::isinf(bw)) continue;
+    const double cap = o.link_rho_bar * bw / (8 * L.link_bytes[e]);
+    if (cap < r.cap) r = {cap, limit::link, e};
+  }
+  return r;
+}
 inline split_problem make_split_problem(const block_graph& g, index service, const path_load& L, double A_p, const capacity_options& o) noexcept {
   const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
   const index home = g.server_of(sv.model);
@@ -57,17 +78,8 @@ inline split_problem make_split_problem(const block_graph& g, index service, con
   P.W = g.service_flops(service), P.A_l = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, P.A_p = A_p, P.lambda = sv.arrival_rate;
   P.L_home = L.server_flops[home], P.R_home = g.residual_flops(home, service, o.rho_bar);
   P.h[P.count++] = {P.W, P.L_home, P.R_home, limit::local_server, home};
-  for (index s = 0; s < g.num_servers(); ++s) {
-    if (s == home || !(L.server_flops[s] > 0)) continue;
-    const double cap = g.residual_flops(s, service, o.rho_bar) / L.server_flops[s];
-    if (cap < P.remote_cap) P.remote_cap = cap, P.remote_tag = limit::remote_server, P.remote_index = s;
-  }
-  for (index e = 0; e < g.num_links(); ++e) {
-    const double bw = g.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
-    if (!(L.link_bytes[e] > 0) || std::isinf(bw)) continue;
-    const double cap = o.link_rho_bar * bw / (8 * L.link_bytes[e]);
-    if (cap < P.remote_cap) P.remote_cap = cap, P.remote_tag = L.link_bytes[e] > 0 ? limit::link : limit::none, P.remote_index = e;
-  }
+  const remote_limit rl = remote_capacity(g, service, home, L, o);
+  P.remote_cap = rl.cap, P.remote_tag = rl.tag, P.remote_index = rl.which;
   if (std::isfinite(P.remote_cap)) P.h[P.count++] = {0, 1, P.remote_cap, P.remote_tag, P.remote_index};
   P.h[P.count++] = {1, 1, P.lambda, limit::demand, -1};
   if (o.min_avg_accuracy) {
@@ -141,25 +153,31 @@ namespace detail {
 /// The split without argument checks: the closed form when valid, else the exact 2-variable LP.
 inline split max_throughput_split_unchecked(const block_graph& g, index service, const path_load& L, double A_p, const capacity_options& o,
                                             bool allow_closed_form) noexcept {
-  const split_problem P = make_split_problem(g, service, L, A_p, o);
-  if (allow_closed_form && !o.min_avg_accuracy && P.L_home != P.W) {
-    double cp = P.remote_cap;
-    limit tag = P.remote_tag;
-    index which = P.remote_index;
-    if (P.L_home > 0 && P.R_home / P.L_home <= cp) cp = P.R_home / P.L_home, tag = limit::local_server, which = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
-    if (std::isfinite(cp)) {
-      const double xp = P.L_home < P.W ? cp : 0.0;
-      const double x0 = (P.R_home - P.L_home * xp) / P.W;
-      if (x0 + xp <= P.lambda) {
-        split r = finish_split(P, x0, xp);
-        r.closed_form = true;
-        if (xp > 0) r.binding = tag, r.binding_index = which;
-        else r.binding = limit::no_gain;
-        return r;
+  if (allow_closed_form && !o.min_avg_accuracy) {
+    // Closed form: x_p* = c_p if L_p[σ_l] < W_l (else 0), x_0* = (R_σ − L_p[σ]x_p*)/W, valid when
+    // the result stays within the demand; L_p[σ] = W (a tie in Th) goes to the LP.
+    const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+    const index home = g.server_of(sv.model);
+    const double W = g.service_flops(service), Lh = L.server_flops[home], Rh = g.residual_flops(home, service, o.rho_bar);
+    if (Lh != W) {
+      remote_limit rl = remote_capacity(g, service, home, L, o);
+      if (Lh > 0 && Rh / Lh <= rl.cap) rl = {Rh / Lh, limit::local_server, home};
+      if (std::isfinite(rl.cap)) {
+        const double xp = Lh < W ? rl.cap : 0.0, x0 = (Rh - Lh * xp) / W;
+        if (x0 + xp <= sv.arrival_rate) {
+          split r;
+          r.x_original = x0, r.x_path = xp, r.throughput = x0 + xp;
+          const double Al = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy;
+          r.avg_accuracy = r.throughput > 0 ? (Al * x0 + A_p * xp) / r.throughput : Al;
+          r.closed_form = true;
+          if (xp > 0) r.binding = rl.tag, r.binding_index = rl.which;
+          else r.binding = limit::no_gain;
+          return r;
+        }
       }
     }
   }
-  return solve_split_vertices(P);
+  return solve_split_vertices(make_split_problem(g, service, L, A_p, o));
 }
 }  // namespace detail
 
