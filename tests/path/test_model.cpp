@@ -279,7 +279,7 @@ TEST_CASE("measured_table overrides only measured paths; validation messages nam
   so.method = search_method::label_setting;
   so.eval.policy = split_policy::max_throughput;
   CHECK_THROWS_WITH_AS(best_path(ok, 0, interpolation_estimator{}, product_reward<power_utility, log_throughput>{}, so),
-                       doctest::Contains("search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal"), idn::invalid_input);
+                       doctest::Contains("search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal or serve_all"), idn::invalid_input);
   struct wild {
     double estimate(const block_graph&, const path&) const { return 1.3; }
   };
@@ -287,4 +287,60 @@ TEST_CASE("measured_table overrides only measured paths; validation messages nam
                        doctest::Contains("estimator returned 1.3 for m[0..2] > h0: must be in [0,1]"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(k_best(ok, 0, 0, interpolation_estimator{}, product_reward<power_utility, log_throughput>{}, {}), doctest::Contains("k = 0"),
                        idn::invalid_input);
+}
+
+TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 10^4-point grid over their feasible sets") {
+  idn::rng g(77);
+  const interpolation_estimator est;
+  for (int trial = 0; trial < 300; ++trial) {
+    random_graph_params p;
+    p.models = 2 + static_cast<pindex>(idn::uniform01(g) * 2), p.servers = 2, p.fanout = 2, p.extra_head_prob = 1.5, p.services = 2;
+    const block_graph bg(random_graph_spec(g, p));
+    std::vector<path> all;
+    enumerate_paths(bg, 0, {}, [&](const path& q) { all.push_back(q); });
+    const path& q = all[static_cast<std::size_t>(idn::uniform01(g) * static_cast<double>(all.size()))];
+    const path_load L = compute_load(bg, q);
+    const double a = est.estimate(bg, q);
+    evaluation_options o;
+    o.capacity.rho_bar = 0.9;
+    if (trial % 3 == 0) o.capacity.min_avg_accuracy = 0.6;
+    CAPTURE(trial);
+    {  // reward_optimal over the polygon (grid over x0, xp filtered by the split LP's constraints)
+      const product_reward<power_utility, log_throughput> r{{1 + 3 * idn::uniform01(g)}, {}};
+      idn::path::detail::scorer<decltype(r)> sc(bg, 0, r, o, "test");
+      split sp;
+      const double s = sc.score(L, a, split_policy::reward_optimal, sp);
+      const auto P = idn::path::detail::make_split_problem(bg, 0, L, a, o.capacity);
+      const double lam = bg.spec().services[0].arrival_rate;
+      double grid = -INFINITY;
+      for (int i = 0; i <= 100; ++i)
+        for (int j = 0; j <= 100; ++j) {
+          const double x0 = lam * i / 100, xp = lam * j / 100;
+          bool ok = true;
+          for (int h = 0; h < P.count && ok; ++h) ok = P.h[h].a0 * x0 + P.h[h].ap * xp <= P.h[h].rhs * (1 + 1e-12) + 1e-300;
+          if (ok) grid = std::max(grid, r(sc.point(L, a, x0, xp)));
+        }
+      CHECK(s >= grid - 1e-9 * std::max(1.0, std::abs(grid)));
+    }
+    {  // serve_all over x0 + xp = λ
+      const weighted_cost_v1 r{1, 5 * idn::uniform01(g), idn::uniform01(g)};
+      idn::path::detail::scorer<weighted_cost_v1> sc(bg, 0, r, o, "test");
+      split sp;
+      const double s = sc.score(L, a, split_policy::serve_all, sp);
+      const double lam = bg.spec().services[0].arrival_rate;
+      double grid = -INFINITY;
+      for (int i = 0; i <= 10000; ++i) {
+        const double xp = lam * i / 10000, x0 = lam * (10000 - i) / 10000;
+        const operating_point op = sc.point(L, a, x0, xp);
+        Eigen::VectorXd u = ps_delay(bg, 0, L, x0, xp).utilization;
+        bool ok = op.stable;
+        for (pindex srv = 0; srv < bg.num_servers() && ok; ++srv) ok = u[srv] <= 0.9 * (1 + 1e-12);
+        for (pindex e = 0; e < bg.num_links() && ok; ++e) ok = 8 * L.link_bytes[e] * xp <= bg.spec().links[static_cast<std::size_t>(e)].bandwidth_bps * (1 + 1e-12);
+        if (ok && o.capacity.min_avg_accuracy) ok = op.avg_accuracy >= *o.capacity.min_avg_accuracy - 1e-12;
+        if (ok) grid = std::max(grid, r(op));
+      }
+      if (std::isfinite(grid)) CHECK(s >= grid - 1e-9 * std::max(1.0, std::abs(grid)));
+      else CHECK(s == -INFINITY);
+    }
+  }
 }

@@ -6,7 +6,12 @@
 ///    in Th and A_av lies on the upper hull of the polygon's image in (Th, M = A_l x_0 + Â x_p),
 ///    between the max-A_av vertex and the max-Th vertex; each hull edge is sampled at 32 points
 ///    and refined by golden section around the best sample (exact when F has at most one interior
-///    local maximum per edge, which holds for every stock product reward).
+///    local maximum per edge, which holds for every stock product reward);
+///  - serve_all: x_0 + x_p = λ_l; x_p ranges over the interval where every u_s ≤ ρ̄ (and < 1),
+///    the link caps and the floor hold (affine in x_p: closed form) and, with D_max, where
+///    D̄ ≤ D_max (a convex sublevel set, found by bisection around the delay minimizer); F is
+///    maximized there by the same sampled golden search (exact for weighted_cost_v1, whose J is
+///    convex). An empty interval scores −inf (infeasible).
 /// The scorer is allocation-free after construction and shared by evaluate and all searches, so
 /// every method computes bitwise-identical scores.
 #include <Eigen/Core>
@@ -25,12 +30,13 @@
 
 namespace idn::path {
 
-enum class split_policy : std::uint8_t { max_throughput, reward_optimal };
+enum class split_policy : std::uint8_t { max_throughput, reward_optimal, serve_all };
 
 struct evaluation_options {
   capacity_options capacity;
   split_policy policy = split_policy::reward_optimal;
   std::optional<double> reference_delay_s;  ///< D_ref (default W_l/μ_{σ_l})
+  std::optional<double> max_mean_delay_s;   ///< D_max (serve_all only)
 };
 
 struct path_evaluation {
@@ -63,6 +69,8 @@ public:
     check_reward(reward, fn);
     if (o.reference_delay_s && (!(*o.reference_delay_s > 0) || !std::isfinite(*o.reference_delay_s)))
       fail(fn, "reference_delay_s = ", *o.reference_delay_s, ": must be finite and > 0");
+    if (o.max_mean_delay_s && (!(*o.max_mean_delay_s > 0) || !std::isfinite(*o.max_mean_delay_s)))
+      fail(fn, "max_mean_delay_s = ", *o.max_mean_delay_s, ": must be finite and > 0");
     const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
     home_ = g.server_of(sv.model), W_ = g.service_flops(service), A_l_ = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy;
     lambda_ = sv.arrival_rate;
@@ -102,6 +110,7 @@ public:
       out = max_throughput_split_unchecked(g_, service_, L, A_p, cap_, true);
       return static_cast<double>(reward_(point(L, A_p, out.x_original, out.x_path, uses_delay<R>)));
     }
+    if (policy == split_policy::serve_all) return serve_all(L, A_p, out);
     return reward_optimal(L, A_p, out);
   }
 
@@ -182,6 +191,87 @@ private:
     out.binding = limit::none;
     return best;
   }
+
+  /// Maximizes f over t ∈ [lo, hi]: 32 samples, then golden section around the best one.
+  template <class F>
+  static double golden_max(F&& f, double lo, double hi, double& arg) {
+    constexpr int samples = 32;
+    double best = f(lo), at = lo;
+    for (int s = 1; s <= samples; ++s) {
+      const double t = lo + (hi - lo) * s / samples, v = f(t);
+      if (v > best) best = v, at = t;
+    }
+    double a = std::max(lo, at - (hi - lo) / samples), b = std::min(hi, at + (hi - lo) / samples);
+    constexpr double phi = 0.6180339887498949;
+    double c = b - phi * (b - a), d = a + phi * (b - a), fc = f(c), fd = f(d);
+    for (int it = 0; it < 100 && b - a > 1e-12 * std::max(1.0, std::abs(b)); ++it) {
+      if (fc >= fd) b = d, d = c, fd = fc, c = b - phi * (b - a), fc = f(c);
+      else a = c, c = d, fc = fd, d = a + phi * (b - a), fd = f(d);
+    }
+    const double t = fc >= fd ? c : d, v = std::max(fc, fd);
+    if (v > best) best = v, at = t;
+    arg = at;
+    return best;
+  }
+
+  double serve_all(const path_load& L, double A_p, split& out) {
+    const double lam = lambda_, ninf = -std::numeric_limits<double>::infinity();
+    double lo = 0, hi = lam;
+    // a + b·xp ≤ c  →  clip [lo, hi].
+    auto clip = [&](double a, double b, double c) {
+      if (b > 0) hi = std::min(hi, (c - a) / b);
+      else if (b < 0) lo = std::max(lo, (c - a) / b);
+      else if (a > c) lo = 1, hi = 0;
+    };
+    const double rho = cap_.rho_bar;
+    for (index s = 0; s < g_.num_servers(); ++s) {
+      const server_spec& sv = g_.spec().servers[static_cast<std::size_t>(s)];
+      const double base = sv.background_flops + g_.other_load(s, service_) + (s == home_ ? lam * W_ : 0.0);
+      const double slope = L.server_flops[s] - (s == home_ ? W_ : 0.0);
+      // u_s ≤ ρ̄ and u_s < 1 (strict: a full server is unstable).
+      clip(base, slope, std::min(rho, 1 - 1e-12) * sv.capacity_flops);
+    }
+    for (index e = 0; e < g_.num_links(); ++e) {
+      const double bw = g_.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
+      if (L.link_bytes[e] > 0 && std::isfinite(bw)) clip(0, 8 * L.link_bytes[e], cap_.link_rho_bar * bw);
+    }
+    if (cap_.min_avg_accuracy) {
+      const double a = *cap_.min_avg_accuracy;  // (A_l − α)(λ − xp) + (Â − α) xp ≥ 0
+      clip(-(A_l_ - a) * lam, (A_l_ - a) - (A_p - a), 0);
+    }
+    out = split{};
+    if (!(lo <= hi)) {
+      out.x_original = lam, out.throughput = lam, out.avg_accuracy = A_l_;
+      return ninf;
+    }
+    if (o_.max_mean_delay_s) {
+      const double dmax = *o_.max_mean_delay_s;
+      auto delay = [&](double xp) { return point(L, A_p, lam - xp, xp, true).mean_delay_s; };
+      double xm = lo;
+      golden_max([&](double t) { return -delay(t); }, lo, hi, xm);
+      if (!(delay(xm) <= dmax)) {
+        out.x_original = lam, out.throughput = lam, out.avg_accuracy = A_l_;
+        return ninf;
+      }
+      auto edge = [&](double inside, double outside) {  // bisection to the sublevel boundary
+        if (delay(outside) <= dmax) return outside;
+        for (int it = 0; it < 200 && std::abs(outside - inside) > 1e-12 * std::max(1.0, std::abs(inside)); ++it) {
+          const double mid = 0.5 * (inside + outside);
+          (delay(mid) <= dmax ? inside : outside) = mid;
+        }
+        return inside;
+      };
+      const double nlo = edge(xm, lo), nhi = edge(xm, hi);
+      lo = nlo, hi = nhi;
+    }
+    double xp = lo;
+    const double best = golden_max([&](double t) { return value_all(L, A_p, lam - t, t); }, lo, hi, xp);
+    out.x_original = lam - xp, out.x_path = xp, out.throughput = lam;
+    out.avg_accuracy = lam > 0 ? (A_l_ * out.x_original + A_p * xp) / lam : A_l_;
+    return best;
+  }
+  /// F at a serve_all point (delays always computed: serve_all rewards read them).
+  double value_all(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp, true))); }
 
   const block_graph& g_;
   index service_, home_ = 0;

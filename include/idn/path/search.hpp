@@ -230,6 +230,10 @@ double accuracy_bound(const E& est, const block_graph& g, const path& prefix, in
   else return 1.0;
 }
 
+/// The policy whose score bounds every completion: serve_all bounds itself (lighter loads widen
+/// its interval); reward_optimal bounds both itself and max_throughput (whose split lies in 𝒫).
+inline split_policy bound_policy(split_policy p) noexcept { return p == split_policy::serve_all ? p : split_policy::reward_optimal; }
+
 inline bool below(double bound, double incumbent) noexcept {
   return bound < incumbent - 1e-9 * std::max(1.0, std::abs(incumbent));
 }
@@ -258,7 +262,7 @@ std::vector<ranked> branch_and_bound(const block_graph& g, index service, std::s
     if (kind == 1 && s.end != s.begin + 1) return true;
     ls.to_load(L, p, false);
     const double abound = accuracy_bound(est, g, p, g.node(s.model, s.end));
-    const double b = sc.score(L, abound, split_policy::reward_optimal, sp);
+    const double b = sc.score(L, abound, bound_policy(o.eval.policy), sp);
     if (below(b, threshold())) {
       ++st.pruned_by_bound;
       return false;
@@ -360,7 +364,7 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
     // Bound pruning after joins: the prefix's reward_optimal score with the estimator's bound.
     if (ws.meta[id].move >= 0) {
       load_of(id, -1);
-      const double b = sc.score(L, std::min(1.0, static_cast<double>(est.bound(g, st_of(id), v))), split_policy::reward_optimal, sp);
+      const double b = sc.score(L, std::min(1.0, static_cast<double>(est.bound(g, st_of(id), v))), bound_policy(o.eval.policy), sp);
       if (below(b, incumbent)) {
         ++st.pruned_by_bound;
         ws.meta[id].alive = false;
@@ -448,6 +452,10 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
         }
     }
   }
+  if (best_head < 0) {  // no head scored above −inf: report p_0, as brute force does
+    best_path = original_path(g, service);
+    return true;
+  }
   // Reconstruct the best path from the parent chain.
   std::vector<index> moves;
   for (std::size_t id = best_label; ws.meta[id].move != -3; id = static_cast<std::size_t>(ws.meta[id].parent))
@@ -484,8 +492,8 @@ search_result best_path(const block_graph& g, index service, const E& est, const
   // bench/path_bench.cpp), branch and bound beyond.
   if (m == search_method::automatic)
     m = count_paths(g, service, o.rules) <= 1'000'000 ? search_method::brute_force : search_method::branch_and_bound;
-  if (m == search_method::label_setting && !(decomposable && o.eval.policy == split_policy::reward_optimal))
-    detail::fail("best_path", "search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal");
+  if (m == search_method::label_setting && !(decomposable && o.eval.policy != split_policy::max_throughput))
+    detail::fail("best_path", "search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal or serve_all");
   res.stats.used = m;
   path best = res.original.p;
   if (m == search_method::brute_force) {
