@@ -1,6 +1,8 @@
 #pragma once
 /// Processor-sharing delay (spec/path.md §2 "Delay (v1)"): Poisson arrivals, M/G/1-PS servers
-/// with mean sojourn (work/μ)/(1 − u); links add transmission and latency only. O(S + E).
+/// with mean sojourn (work/μ)/(1 − u); links add transmission and latency only. Unstable (delays
+/// +inf) when a server the split uses (home with x_0 > 0, or any server of the path with x_p > 0)
+/// has u ≥ 1. O(S + E).
 #include <Eigen/Core>
 
 #include <cmath>
@@ -31,8 +33,10 @@ inline delay_result delays_from(const block_graph& g, index service, const path_
   delay_result r;
   const index home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
   const double W = g.service_flops(service), inf = std::numeric_limits<double>::infinity();
+  // Only servers this split uses decide stability (spec correction: with "any u_s >= 1", one
+  // overloaded service would make every other service's delay infinite).
   for (index s = 0; s < g.num_servers(); ++s)
-    if (!(u[s] < 1)) r.stable = false;
+    if (((s == home && x0 > 0) || (xp > 0 && L.server_flops[s] > 0)) && !(u[s] < 1)) r.stable = false;
   if (!r.stable) {
     r.mean_delay_s = r.original_delay_s = r.path_delay_s = inf;
     return r;

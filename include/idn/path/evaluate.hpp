@@ -7,7 +7,8 @@
 ///    between the max-A_av vertex and the max-Th vertex; each hull edge is sampled at 32 points
 ///    and refined by golden section around the best sample (exact when F has at most one interior
 ///    local maximum per edge, which holds for every stock product reward);
-///  - serve_all: x_0 + x_p = λ_l; x_p ranges over the interval where every u_s ≤ ρ̄ (and < 1),
+///  - serve_all: x_0 + x_p = λ_l; x_p ranges over the interval where u_s ≤ ρ̄ (and < 1) on the
+///    home server and every server of the path,
 ///    the link caps and the floor hold (affine in x_p: closed form) and, with D_max, where
 ///    D̄ ≤ D_max (a convex sublevel set, found by bisection around the delay minimizer); F is
 ///    maximized there by the same sampled golden search (exact for weighted_cost_v1, whose J is
@@ -228,6 +229,7 @@ private:
       const server_spec& sv = g_.spec().servers[static_cast<std::size_t>(s)];
       const double base = sv.background_flops + g_.other_load(s, service_) + (s == home_ ? lam * W_ : 0.0);
       const double slope = L.server_flops[s] - (s == home_ ? W_ : 0.0);
+      if (s != home_ && !(L.server_flops[s] > 0)) continue;  // a server this service never touches
       // u_s ≤ ρ̄ and u_s < 1 (strict: a full server is unstable).
       clip(base, slope, std::min(rho, 1 - 1e-12) * sv.capacity_flops);
     }

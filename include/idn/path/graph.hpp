@@ -114,7 +114,8 @@ struct model_and_head {
 
 /// Block q = layers (cut[q−1], cut[q]] of `net` (0-based layer indices, strictly increasing, last
 /// < num_layers − 1); the layers after cut.back() form the original head. Block bytes are the
-/// output of its last layer; the head's result is the network's last output.
+/// output of its last layer; the head's result is the network's last output. The head's `model`
+/// is left 0: set it to the model's index in the graph_spec.
 template <dnn::layer_chain Net>
 model_and_head model_from_chain(std::string name, const Net& net, std::span<const std::size_t> cut_after, index server, index task, double accuracy) {
   const std::size_t L = net.num_layers();
