@@ -6,6 +6,7 @@
 #include "idn/alloc.hpp"
 #include "idn/offload.hpp"
 #include "idn/partition.hpp"
+#include "idn/path.hpp"
 #include "idn/serve.hpp"
 #include "idn/offload/evaluate.hpp"
 #include "idn/offload/throwing.hpp"
