@@ -1,0 +1,120 @@
+#pragma once
+// The CoDE scenario of spec/path.md §8, shared by the path examples: AlexNet (service A, task A)
+// on a Jetson Nano and MobileNetV2 (service B, task B) on a Jetson Xavier NX, 100 Mbit/s, 2 ms.
+// Each trunk carries extra heads for the other task on its last two boundaries; every boundary
+// connects both ways to the other model's boundary of nearest spatial size (ties: nearest depth)
+// through a 1x1 conv adapter (linear at fc boundaries); skip-returns go to the requester's last
+// two boundaries; a connection that would close a cycle with earlier ones is skipped.
+#include <cmath>
+#include <cstdio>
+#include <utility>
+#include <vector>
+
+#include "idn/dnn/zoo.hpp"
+#include "idn/hw/presets.hpp"
+#include "idn/hw/roofline.hpp"
+#include "idn/path.hpp"
+
+namespace code_example {
+using namespace idn::path;
+using pindex = idn::path::index;
+
+/// Boundary tensor shapes (C, H, W) after each block (torchvision layouts at 224×224).
+struct shape {
+  double c, h, w;
+  double size() const { return c * h * w; }
+};
+inline const std::vector<shape> alexnet_shapes{{3, 224, 224}, {64, 27, 27}, {192, 13, 13}, {384, 13, 13}, {256, 13, 13}, {256, 6, 6}, {4096, 1, 1}, {4096, 1, 1}};
+inline const std::vector<shape> mobilenet_shapes{{3, 224, 224}, {32, 112, 112}, {16, 112, 112}, {24, 56, 56}, {32, 28, 28}, {64, 14, 14},
+                                          {96, 14, 14},  {160, 7, 7},    {320, 7, 7},    {1280, 7, 7}};
+
+struct settings {
+  double penalty = 0.01, head_penalty = 0.02, load_a = 1.5, load_b = 0.3, rho = 0.9;
+};
+
+/// 1×1 conv adapter at the destination's resolution, or a linear map when either side is a vector.
+inline double adapter_flops(const shape& from, const shape& to) {
+  if (from.h == 1 || to.h == 1) return 2 * from.size() * to.size();
+  return 2 * from.c * to.c * to.h * to.w;
+}
+
+inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const idn::dnn::profile& mob) {
+  graph_spec g;
+  const idn::hw::roofline_device nano(idn::hw::jetson_nano().params), nx(idn::hw::jetson_xavier_nx().params);
+  g.servers.push_back(server_from_device("jetson_nano", nano, alex));
+  g.servers.push_back(server_from_device("jetson_xavier_nx", nx, mob));
+  add_duplex_link(g, 0, 1, 100e6, 2e-3);
+  const std::vector<std::size_t> alex_cuts{0, 1, 2, 3, 4, 5, 6}, mob_cuts{0, 1, 3, 6, 10, 13, 16, 17, 18};
+  model_and_head a = model_from_chain("alexnet", alex, alex_cuts, 0, 0, 0.56522);
+  model_and_head b = model_from_chain("mobilenet_v2", mob, mob_cuts, 1, 1, 0.71878);
+  b.head.model = 1;
+  g.models = {a.model, b.model};
+  g.heads = {a.head, b.head};
+  const std::vector<const std::vector<shape>*> shapes{&alexnet_shapes, &mobilenet_shapes};
+  for (pindex m = 0; m < 2; ++m) {
+    const pindex B = static_cast<pindex>(g.models[static_cast<std::size_t>(m)].blocks.size()), other_task = 1 - m;
+    const auto& sh = *shapes[static_cast<std::size_t>(m)];
+    // Extra heads for the other task on the last two boundaries (pooled linear classifier).
+    for (pindex k = B - 1; k <= B; ++k) g.heads.push_back({m, k, other_task, head_kind::extra, 2 * sh[static_cast<std::size_t>(k)].c * 1000, 4000, std::nullopt, s.head_penalty});
+    // Early exits for the Edgent baseline (not used by CoDE: rules.early_exits = false), accuracy
+    // linear in depth from chance (1/1000) to A_m: an assumption, printed.
+    for (pindex k = 1; k < B; ++k) {
+      const double acc = 0.001 + (g.models[static_cast<std::size_t>(m)].accuracy - 0.001) * static_cast<double>(k) / static_cast<double>(B);
+      g.heads.push_back({m, k, m, head_kind::early_exit, 2 * sh[static_cast<std::size_t>(k)].c * 1000, 4000, acc, 0});
+    }
+  }
+  // Connections, in order; one that would close a cycle with those before it is skipped (a path
+  // never loops, and block_graph requires a DAG). Reachability over boundary nodes (m, k).
+  std::size_t skipped = 0;
+  auto reaches = [&](pindex fm, pindex fk, pindex tm, pindex tk) {
+    std::vector<std::pair<pindex, pindex>> st{{fm, fk}};
+    std::vector<std::vector<char>> seen{std::vector<char>(8, 0), std::vector<char>(10, 0)};
+    while (!st.empty()) {
+      const auto [m, k] = st.back();
+      st.pop_back();
+      if (m == tm && k == tk) return true;
+      if (seen[static_cast<std::size_t>(m)][static_cast<std::size_t>(k)]) continue;
+      seen[static_cast<std::size_t>(m)][static_cast<std::size_t>(k)] = 1;
+      if (k < static_cast<pindex>(g.models[static_cast<std::size_t>(m)].blocks.size())) st.push_back({m, k + 1});
+      for (const connection_spec& c : g.connections)
+        if (c.from_model == m && c.from_boundary == k) st.push_back({c.to_model, c.to_boundary});
+    }
+    return false;
+  };
+  auto connect = [&](const connection_spec& c) {
+    if (reaches(c.to_model, c.to_boundary, c.from_model, c.from_boundary)) ++skipped;
+    else g.connections.push_back(c);
+  };
+  // Each boundary to the other model's nearest spatial size (ties: nearest depth).
+  const block_graph tmp(graph_spec{g.servers, g.links, g.models, g.heads, {}, {{"A", 0, 1}, {"B", 1, 1}}});
+  for (pindex i = 0; i < 2; ++i) {
+    const pindex j = 1 - i, Bi = static_cast<pindex>(g.models[static_cast<std::size_t>(i)].blocks.size()), Bj = static_cast<pindex>(g.models[static_cast<std::size_t>(j)].blocks.size());
+    const auto &si = *shapes[static_cast<std::size_t>(i)], &sj = *shapes[static_cast<std::size_t>(j)];
+    for (pindex k = 1; k <= Bi; ++k) {
+      pindex best = 1;
+      for (pindex q = 1; q < Bj; ++q) {
+        const double d = std::abs(sj[static_cast<std::size_t>(q)].h - si[static_cast<std::size_t>(k)].h), db = std::abs(sj[static_cast<std::size_t>(best)].h - si[static_cast<std::size_t>(k)].h);
+        const double dd = std::abs(tmp.depth(j, q) - tmp.depth(i, k)), ddb = std::abs(tmp.depth(j, best) - tmp.depth(i, k));
+        if (d < db || (d == db && dd < ddb)) best = q;
+      }
+      connect({i, k, j, best, adapter_flops(si[static_cast<std::size_t>(k)], sj[static_cast<std::size_t>(best)]), adapter_site::destination, s.penalty});
+    }
+  }
+  // Skip-returns: from every boundary of the other model into the requester's last two boundaries.
+  for (pindex r = 0; r < 2; ++r) {
+    const pindex o = 1 - r, Br = static_cast<pindex>(g.models[static_cast<std::size_t>(r)].blocks.size()), Bo = static_cast<pindex>(g.models[static_cast<std::size_t>(o)].blocks.size());
+    const auto &sr = *shapes[static_cast<std::size_t>(r)], &so = *shapes[static_cast<std::size_t>(o)];
+    for (pindex k = 1; k <= Bo; ++k)
+      for (pindex t = Br - 2; t <= Br - 1; ++t)
+        connect({o, k, r, t, adapter_flops(so[static_cast<std::size_t>(k)], sr[static_cast<std::size_t>(t)]), adapter_site::destination, s.penalty});
+  }
+  if (skipped > 0) std::printf("(%zu of %zu candidate connections skipped: each would close a cycle with earlier ones)\n", skipped, skipped + g.connections.size());
+  // Demands: λ_A = load_a and λ_B = load_b times each server's stand-alone capacity ρ̄μ/W.
+  for (pindex m = 0; m < 2; ++m) {
+    const double W = tmp.model_flops(m), cap = s.rho * g.servers[static_cast<std::size_t>(m)].capacity_flops / W;
+    g.services.push_back({m == 0 ? "A (alexnet)" : "B (mobilenet_v2)", m, (m == 0 ? s.load_a : s.load_b) * cap});
+  }
+  return g;
+}
+
+}  // namespace code_example
