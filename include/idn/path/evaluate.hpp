@@ -64,7 +64,9 @@ bool is_measured_path(const E& e, const path& p) {
 template <reward_function R>
 class scorer {
 public:
-  scorer(const block_graph& g, index service, const R& reward, const evaluation_options& o, const char* fn) : g_(g), service_(service), reward_(reward), o_(o) {
+  /// scratch: a buffer reused across queries (a search workspace's); null = own buffer.
+  scorer(const block_graph& g, index service, const R& reward, const evaluation_options& o, const char* fn, std::vector<double>* scratch = nullptr)
+      : g_(g), service_(service), reward_(reward), o_(o), u_(scratch ? *scratch : own_) {
     service_at(g, service, fn);
     check_capacity(o.capacity, fn);
     check_reward(reward, fn);
@@ -281,7 +283,8 @@ private:
   evaluation_options o_;
   capacity_options cap_;
   double W_ = 0, A_l_ = 0, lambda_ = 0, th0_ = 0, d_ref_ = 0;
-  std::vector<double> u_;
+  std::vector<double> own_;
+  std::vector<double>& u_;
 };
 
 /// Checks an estimator's value, naming the path.

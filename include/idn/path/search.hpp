@@ -35,11 +35,13 @@ namespace detail {
 template <class Ext, class Leave, class Head>
 class path_dfs {
 public:
-  path_dfs(const block_graph& g, index service, const path_rules& rules, Ext ext, Leave leave, Head head)
-      : g_(g), rules_(rules), ext_(ext), leave_(leave), head_(head) {
+  /// buffer: the path built in place (its capacity is reused across queries).
+  path_dfs(const block_graph& g, index service, const path_rules& rules, Ext ext, Leave leave, Head head, path& buffer)
+      : g_(g), rules_(rules), ext_(ext), leave_(leave), head_(head), p_(buffer) {
     const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
     task_ = g.spec().models[static_cast<std::size_t>(sv.model)].task;
     p_.service = service;
+    p_.segments.clear(), p_.joins.clear();
     p_.segments.push_back({sv.model, 0, 0, g.server_of(sv.model)});
   }
   void run() { visit(true, 0); }
@@ -81,10 +83,26 @@ private:
   Leave leave_;
   Head head_;
   index task_ = 0;
-  path p_;
+  path& p_;
 };
 template <class Ext, class Leave, class Head>
-path_dfs(const block_graph&, index, const path_rules&, Ext, Leave, Head) -> path_dfs<Ext, Leave, Head>;
+path_dfs(const block_graph&, index, const path_rules&, Ext, Leave, Head, path&) -> path_dfs<Ext, Leave, Head>;
+}  // namespace detail
+
+namespace detail {
+template <class F>
+std::uint64_t enumerate_into(const block_graph& g, index service, const path_rules& rules, F&& visit, path& buffer) {
+  std::uint64_t count = 0;
+  path_dfs dfs(
+      g, service, rules, [](int, index, const path&) { return true; }, [] {},
+      [&](const path& p) {
+        ++count;
+        visit(p);
+      },
+      buffer);
+  dfs.run();
+  return count;
+}
 }  // namespace detail
 
 template <class F>
@@ -92,29 +110,31 @@ template <class F>
 std::uint64_t enumerate_paths(const block_graph& g, index service, const path_rules& rules, F&& visit) {
   detail::service_at(g, service, "enumerate_paths");
   detail::check_rules(rules, "enumerate_paths");
-  std::uint64_t count = 0;
-  detail::path_dfs dfs(
-      g, service, rules, [](int, index, const path&) { return true; }, [] {},
-      [&](const path& p) {
-        ++count;
-        visit(p);
-      });
-  dfs.run();
-  return count;
+  path buffer;
+  return detail::enumerate_into(g, service, rules, visit, buffer);
 }
 
 /// The number of admissible paths, by a DP over (node, switches, may switch, has a block);
 /// saturates at 2^64 − 1. O((V + C)·r).
+namespace detail {
+inline std::uint64_t count_into(const block_graph& g, index service, const path_rules& rules, std::vector<std::uint64_t>& memo);
+}
 inline std::uint64_t count_paths(const block_graph& g, index service, const path_rules& rules) {
   detail::service_at(g, service, "count_paths");
   detail::check_rules(rules, "count_paths");
+  std::vector<std::uint64_t> memo;
+  return detail::count_into(g, service, rules, memo);
+}
+namespace detail {
+/// count_paths with a reusable memo.
+inline std::uint64_t count_into(const block_graph& g, index service, const path_rules& rules, std::vector<std::uint64_t>& memo) {
   const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
   const index task = g.spec().models[static_cast<std::size_t>(sv.model)].task, r = rules.switch_budget;
   const auto V = static_cast<std::size_t>(g.num_nodes());
   constexpr std::uint64_t sat = std::numeric_limits<std::uint64_t>::max();
   auto add = [](std::uint64_t a, std::uint64_t b) { return a > sat - b ? sat : a + b; };
   // memo[(v·(r+1) + sw)·4 + can·2 + has]
-  std::vector<std::uint64_t> memo(V * static_cast<std::size_t>(r + 1) * 4, sat);
+  memo.assign(V * static_cast<std::size_t>(r + 1) * 4, sat);
   auto rec = [&](auto&& self, index v, index sw, bool can, bool has) -> std::uint64_t {
     std::uint64_t& slot = memo[(static_cast<std::size_t>(v) * static_cast<std::size_t>(r + 1) + static_cast<std::size_t>(sw)) * 4 + (can ? 2 : 0) + (has ? 1 : 0)];
     if (slot != sat) return slot;
@@ -133,6 +153,7 @@ inline std::uint64_t count_paths(const block_graph& g, index service, const path
   };
   return rec(rec, g.node(sv.model, 0), 0, true, false);
 }
+}  // namespace detail
 
 enum class search_method : std::uint8_t { automatic, label_setting, branch_and_bound, brute_force };
 struct search_options {
@@ -170,6 +191,10 @@ public:
   std::vector<std::vector<std::size_t>> at_node;
   std::vector<char> event, reach;  ///< per node: an admissible head or enabled connection; a head reachable with r' switches
   path_load scratch;
+  std::vector<double> utilization;  ///< the scorer's per-server scratch
+  std::vector<std::uint64_t> memo;  ///< count_paths
+  path dfs, best;                   ///< the DFS path and the incumbent
+  std::vector<index> moves;         ///< label-setting reconstruction
 };
 
 namespace detail {
@@ -244,16 +269,23 @@ struct ranked {
   path p;
 };
 
-/// Branch and bound keeping the k best (score desc, canonical order). incumbent0: a score known
-/// to be achievable (p_0), used for pruning only.
+/// Branch and bound keeping the k best (score desc, canonical order) in `top`; with `single`
+/// (k = 1) the incumbent lives in ws.best instead (reusing its capacity: no allocation).
+/// incumbent0: a score known to be achievable (p_0), used for pruning only. Returns the best
+/// score (−inf if none, or if no path scores above −inf).
 template <accuracy_estimator E, reward_function R>
-std::vector<ranked> branch_and_bound(const block_graph& g, index service, std::size_t k, const E& est, scorer<R>& sc, const search_options& o,
-                                     double incumbent0, search_stats& st, search_workspace& ws) {
-  std::vector<ranked> top;
+double branch_and_bound(const block_graph& g, index service, std::size_t k, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
+                        search_stats& st, search_workspace& ws, std::vector<ranked>& top, bool single = false) {
+  if (single) k = 1;
   load_stack ls(g, ws.stack);
   path_load& L = ws.scratch;
   split sp;
-  auto threshold = [&] { return top.size() < k ? (k == 1 ? incumbent0 : -std::numeric_limits<double>::infinity()) : top.back().score; };
+  double best1 = -std::numeric_limits<double>::infinity();
+  bool have1 = false;
+  auto threshold = [&] {
+    if (single) return std::max(incumbent0, best1);
+    return top.size() < k ? -std::numeric_limits<double>::infinity() : top.back().score;
+  };
   auto ext = [&](int kind, index, const path& p) {
     ls.apply(kind, p);
     const segment& s = p.segments.back();
@@ -275,14 +307,18 @@ std::vector<ranked> branch_and_bound(const block_graph& g, index service, std::s
     const double a = checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "best_path");
     const double s = sc.score(L, a, o.eval.policy, sp);
     ++st.paths_evaluated;
+    if (single) {
+      if (!have1 || s > best1) best1 = s, ws.best = p, have1 = true;
+      return;
+    }
     if (top.size() == k && !(s > top.back().score)) return;
     auto it = std::find_if(top.begin(), top.end(), [&](const ranked& r) { return s > r.score; });
     top.insert(it, ranked{s, p});
     if (top.size() > k) top.pop_back();
   };
-  path_dfs dfs(g, service, o.rules, ext, leave, head);
+  path_dfs dfs(g, service, o.rules, ext, leave, head, ws.dfs);
   dfs.run();
-  return top;
+  return single ? (have1 ? best1 : -std::numeric_limits<double>::infinity()) : (top.empty() ? -std::numeric_limits<double>::infinity() : top.front().score);
 }
 
 /// Exact label setting (reward_optimal; decomposable estimator). Returns false if max_labels was
@@ -456,11 +492,14 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
     best_path = original_path(g, service);
     return true;
   }
-  // Reconstruct the best path from the parent chain.
-  std::vector<index> moves;
+  // Reconstruct the best path from the parent chain (into buffers that keep their capacity).
+  std::vector<index>& moves = ws.moves;
+  moves.clear();
   for (std::size_t id = best_label; ws.meta[id].move != -3; id = static_cast<std::size_t>(ws.meta[id].parent))
     moves.push_back(ws.meta[id].move == -2 ? -3 - ws.meta[id].run : ws.meta[id].move);
-  best_path = path{service, {{sv.model, 0, 0, g.server_of(sv.model)}}, {}, best_head};
+  best_path.service = service, best_path.head = best_head;
+  best_path.segments.assign(1, segment{sv.model, 0, 0, g.server_of(sv.model)});
+  best_path.joins.clear();
   for (std::size_t i = moves.size(); i-- > 0;) {
     if (moves[i] < -3) {
       best_path.segments.back().end += -moves[i] - 3;
@@ -482,32 +521,40 @@ search_result best_path(const block_graph& g, index service, const E& est, const
   if constexpr (requires { est.check(g); }) est.check(g);
   search_workspace local;
   search_workspace& w = ws ? *ws : local;
-  detail::scorer<R> sc(g, service, reward, o.eval, "best_path");
+  detail::scorer<R> sc(g, service, reward, o.eval, "best_path", &w.utilization);
   search_result res;
-  res.original = evaluate(g, original_path(g, service), est, reward, o.eval);
+  path& best = w.best;  // starts as p_0, built in place (the workspace keeps its capacity)
+  {
+    const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+    best.service = service, best.head = g.original_head(sv.model);
+    best.segments.assign(1, segment{sv.model, 0, g.blocks(sv.model), g.server_of(sv.model)});
+    best.joins.clear();
+  }
+  res.original = evaluate(g, best, est, reward, o.eval);
   search_method m = o.method;
   constexpr bool decomposable = decomposable_accuracy_estimator<E>;
+  const std::uint64_t n_paths = detail::count_into(g, service, o.rules, w.memo);
   // automatic: plain enumeration up to 10^6 paths (measured fastest there: dominance among labels
   // that load different servers rarely fires, and bounds cost a reward evaluation each; see
   // bench/path_bench.cpp), branch and bound beyond.
-  if (m == search_method::automatic)
-    m = count_paths(g, service, o.rules) <= 1'000'000 ? search_method::brute_force : search_method::branch_and_bound;
+  if (m == search_method::automatic) m = n_paths <= 1'000'000 ? search_method::brute_force : search_method::branch_and_bound;
   if (m == search_method::label_setting && !(decomposable && o.eval.policy != split_policy::max_throughput))
     detail::fail("best_path", "search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal or serve_all");
   res.stats.used = m;
-  path best = res.original.p;
   if (m == search_method::brute_force) {
-    const std::uint64_t n = count_paths(g, service, o.rules);
-    if (n > detail::brute_force_limit) detail::fail("best_path", "count_paths = ", static_cast<double>(n), ": brute_force is limited to 1e8 paths");
+    if (n_paths > detail::brute_force_limit) detail::fail("best_path", "count_paths = ", static_cast<double>(n_paths), ": brute_force is limited to 1e8 paths");
     double bs = -std::numeric_limits<double>::infinity();
     split sp;
-    enumerate_paths(g, service, o.rules, [&](const path& p) {
-      compute_load_unchecked(g, p, w.scratch);
-      const double a = detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "best_path");
-      const double s = sc.score(w.scratch, a, o.eval.policy, sp);
-      ++res.stats.paths_evaluated;
-      if (s > bs) bs = s, best = p;
-    });
+    detail::enumerate_into(
+        g, service, o.rules,
+        [&](const path& p) {
+          compute_load_unchecked(g, p, w.scratch);
+          const double a = detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "best_path");
+          const double s = sc.score(w.scratch, a, o.eval.policy, sp);
+          ++res.stats.paths_evaluated;
+          if (s > bs) bs = s, best = p;
+        },
+        w.dfs);
   } else {
     bool done = false;
     if constexpr (decomposable) {
@@ -518,8 +565,9 @@ search_result best_path(const block_graph& g, index service, const E& est, const
       }
     }
     if (!done) {
-      auto top = detail::branch_and_bound(g, service, 1, est, sc, o, res.original.score, res.stats, w);
-      if (!top.empty()) best = top.front().p;
+      std::vector<detail::ranked> unused;
+      if (detail::branch_and_bound(g, service, 1, est, sc, o, res.original.score, res.stats, w, unused, true) == -std::numeric_limits<double>::infinity())
+        best = res.original.p;
     }
   }
   res.best = evaluate(g, best, est, reward, o.eval);
@@ -549,7 +597,7 @@ std::vector<path_evaluation> k_best(const block_graph& g, index service, std::si
       if (top.size() > k) top.pop_back();
     });
   } else {
-    top = detail::branch_and_bound(g, service, k, est, sc, o, -std::numeric_limits<double>::infinity(), st, w);
+    detail::branch_and_bound(g, service, k, est, sc, o, -std::numeric_limits<double>::infinity(), st, w, top);
   }
   std::vector<path_evaluation> out;
   for (const auto& r : top) out.push_back(evaluate(g, r.p, est, reward, o.eval));
