@@ -148,6 +148,23 @@ void pareto_bm(benchmark::State& st, pindex M, pindex B, pindex S) {
   search_workspace ws;
   for (auto _ : st) benchmark::DoNotOptimize(pareto_front(g, 0, estimator, o, &ws).size());
 }
+void joint_bm(benchmark::State& st, pindex services) {
+  idn::rng g(11);
+  random_graph_params p;
+  p.models = services, p.blocks = 8, p.servers = 4, p.services = services, p.fanout = 2, p.depth_matched = true, p.extra_head_prob = 1.5;
+  graph_spec spec = random_graph_spec(g, p);
+  for (auto& sv : spec.services) sv.arrival_rate *= 5;  // overloaded: the original models alone cannot serve the demand
+  const block_graph bg(std::move(spec));
+  joint_options o;
+  o.rules.switch_budget = 2, o.capacity.rho_bar = 0.9;
+  double iterations = 0, runs = 0;
+  for (auto _ : st) {
+    const joint_result r = joint_assign(bg, estimator, o);
+    iterations += static_cast<double>(r.iterations), ++runs;
+    benchmark::DoNotOptimize(r.throughput);
+  }
+  st.counters["iterations"] = iterations / runs;
+}
 void evaluate_bm(benchmark::State& st, split_policy policy) {
   const block_graph& g = instances(5, 32, 4)[0];
   evaluation_options o;
@@ -177,6 +194,7 @@ int main(int argc, char** argv) {
   for (const std::size_t k : {std::size_t{1}, std::size_t{10}, std::size_t{100}})
     benchmark::RegisterBenchmark(idn::concat("BM_path_k_best/", k).c_str(), k_best_bm, k)->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("BM_path_pareto/5/32/4", pareto_bm, pindex{5}, pindex{32}, pindex{4})->Unit(benchmark::kMicrosecond);
+  for (const pindex n : {2, 4, 8}) benchmark::RegisterBenchmark(idn::concat("BM_path_joint/", n).c_str(), joint_bm, n)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_path_evaluate/max_throughput", evaluate_bm, split_policy::max_throughput);
   benchmark::RegisterBenchmark("BM_path_evaluate/reward_optimal", evaluate_bm, split_policy::reward_optimal);
   return idn::bench::run(argc, argv,

@@ -132,6 +132,17 @@ int main(int argc, char** argv) {
       const path_load L0 = compute_load(g, original_path(g, l));
       show("baseline: Edgent (split + exit)", "reward_optimal", edgent_baseline(g, l, est, r2, eo, {unloaded_latency_s(g, L0)}));
     }
+    // Both services at once: column generation over every admissible path of each service.
+    joint_options jo;
+    jo.rules = rules, jo.capacity.rho_bar = s.rho;
+    const joint_result joint = joint_assign(g, est, jo);
+    double th0_sum = 0;
+    for (pindex l = 0; l < 2; ++l) th0_sum += standalone_throughput(g, l, jo.capacity);
+    std::printf("\nJoint assignment of both services (column generation, %zu iterations%s): %.1f req/s in total vs %.1f without coordination\n",
+                joint.iterations, joint.converged ? ", converged" : ", NOT converged", joint.throughput, th0_sum);
+    for (const joint_flow& f : joint.flows)
+      std::printf("  service %-18s %8.1f req/s  A_p %6.2f %%  %s\n", g.spec().services[static_cast<std::size_t>(f.service)].name.c_str(), f.rate, 100 * f.path_accuracy,
+                  to_string(g, f.p).c_str());
     std::printf("\nNotes: the throughput gain of a path is x_p*(1 - L_p[home]/W): capacity borrowed from the other server, not free work;\n"
                 "the accuracy drop equals (x_p/Th)(A_l - A_p); mirroring (full offload) copies the model, which CoDE does not do.\n"
                 "wrote %s and %s\n",

@@ -5,6 +5,7 @@
 #include "idn/path/delay.hpp"
 #include "idn/path/evaluate.hpp"
 #include "idn/path/graph.hpp"
+#include "idn/path/joint.hpp"
 #include "idn/path/lp.hpp"
 #include "idn/path/path.hpp"
 #include "idn/path/random.hpp"
