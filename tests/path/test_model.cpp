@@ -346,3 +346,109 @@ TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 1
     }
   }
 }
+
+TEST_CASE("monotonicity: a lighter, more accurate path scores at least as high (reward_optimal, serve_all); baselines") {
+  idn::rng g(78);
+  const interpolation_estimator est;
+  int compared = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    random_graph_params p;
+    p.models = 2 + static_cast<pindex>(idn::uniform01(g) * 2), p.servers = 1 + static_cast<pindex>(idn::uniform01(g) * 3), p.fanout = 2, p.extra_head_prob = 1.5;
+    const block_graph bg(random_graph_spec(g, p));
+    std::vector<path> all;
+    enumerate_paths(bg, 0, {}, [&](const path& q) { all.push_back(q); });
+    const path& q = all[static_cast<std::size_t>(idn::uniform01(g) * static_cast<double>(all.size()))];
+    path_load b = compute_load(bg, q), a = b;
+    const double Ab = est.estimate(bg, q) * (0.8 + 0.2 * idn::uniform01(g));
+    const double Aa = std::min(1.0, Ab + 0.1 * idn::uniform01(g));
+    a.server_flops *= idn::uniform01(g), a.link_bytes *= idn::uniform01(g), a.transfer_s *= idn::uniform01(g);
+    evaluation_options o;
+    o.capacity.rho_bar = 0.9;
+    CAPTURE(trial);
+    {
+      const product_reward<exp_penalty_utility, served_fraction> r{{20, 0.9}, {}};
+      idn::path::detail::scorer<decltype(r)> sc(bg, 0, r, o, "test");
+      split s1, s2;
+      CHECK(sc.score(a, Aa, split_policy::reward_optimal, s1) >= sc.score(b, Ab, split_policy::reward_optimal, s2) - 1e-9);
+    }
+    {
+      const weighted_cost_v1 r{1, 5, 1};
+      idn::path::detail::scorer<weighted_cost_v1> sc(bg, 0, r, o, "test");
+      split s1, s2;
+      const double fa = sc.score(a, Aa, split_policy::serve_all, s1), fb = sc.score(b, Ab, split_policy::serve_all, s2);
+      CHECK(fa >= fb - 1e-9 * std::max(1.0, std::abs(fb)));
+      ++compared;
+    }
+  }
+  CHECK(compared == 2000);
+  // Baselines: mirror offload = evaluate of its documented path; zero host residual = zero gain.
+  graph_spec spec = two_servers(1e9, 4e9, 3, 1e9);
+  spec.models.push_back({"helper", 1, 1, 1000, {{3e8, 100}, {3e8, 100}}, 0.7});
+  spec.heads.push_back({1, 2, 1, head_kind::original, 0, 10, 0.7, 0});
+  spec.heads.push_back({1, 2, 0, head_kind::extra, 1e6, 10, std::nullopt, 0.01});
+  spec.connections.push_back({0, 1, 1, 1, 1e6, adapter_site::destination, 0.01});
+  const product_reward<power_utility, normalized_gain> r{{1}, {}};
+  evaluation_options o;
+  {
+    const block_graph bg(spec);
+    const path mirror{0, {{0, 0, 0, 0}, {0, 0, 2, 1}}, {handoff}, 0};
+    const path_evaluation m = full_offload(bg, 0, est, r, o, offload_mode::mirror_model), e = evaluate(bg, mirror, est, r, o);
+    CHECK(key_of(m.p) == key_of(mirror));
+    CHECK(m.score == e.score);
+    const search_result best = best_path(bg, 0, est, r, {});
+    CHECK(best.best.point.throughput > best.original.point.throughput);  // the helper has spare capacity
+  }
+  spec.servers[1].background_flops = 4e9 * (1 - 1e-12);  // the host is full: zero residual
+  {
+    const block_graph bg(spec);
+    const search_result best = best_path(bg, 0, est, r, {});
+    CHECK(best.best.point.throughput == idn::test::rel(best.original.point.throughput).epsilon(1e-9));
+    CHECK(best.best.flows.x_path == doctest::Approx(0).epsilon(1e-9));
+  }
+  // Edgent equals a brute-force scan of (exit, split, server) under its latency bound.
+  spec.heads.push_back({0, 1, 0, head_kind::early_exit, 1e5, 10, 0.5, 0});
+  const block_graph bg(spec);
+  const double bound = 0.6;  // excludes the all-local original (1 s) and the split after block 1
+  const path_evaluation ed = edgent_baseline(bg, 0, est, r, o, {bound});
+  double best_acc = -1, best_lat = 0;
+  for (const path& q : {path{0, {{0, 0, 1, 0}}, {}, 3}, path{0, {{0, 0, 2, 0}}, {}, 0}, path{0, {{0, 0, 0, 0}, {0, 0, 1, 1}}, {handoff}, 3},
+                        path{0, {{0, 0, 1, 0}, {0, 1, 2, 1}}, {handoff}, 0}, path{0, {{0, 0, 0, 0}, {0, 0, 2, 1}}, {handoff}, 0}}) {
+    const double lat = unloaded_latency_s(bg, compute_load(bg, q)), acc = *bg.spec().heads[static_cast<std::size_t>(q.head)].accuracy;
+    if (lat <= bound && (acc > best_acc || (acc == best_acc && lat < best_lat))) best_acc = acc, best_lat = lat;
+  }
+  CHECK(ed.path_accuracy == best_acc);
+  CHECK(unloaded_latency_s(bg, ed.load) == best_lat);
+}
+
+TEST_CASE("validation: reward and option checks name the field and value") {
+  const block_graph ok(two_servers(1e9, 1e9, 1, 1e9));
+  const path p0 = original_path(ok, 0);
+  evaluation_options o;
+  CHECK_THROWS_WITH_AS(evaluate(ok, p0, interpolation_estimator{}, product_reward<power_utility, log_throughput>{{-1}, {}}, o), doctest::Contains("kappa = -1"),
+                       idn::invalid_input);
+  CHECK_THROWS_WITH_AS(evaluate(ok, p0, interpolation_estimator{}, product_reward<exp_penalty_utility, log_throughput>{{-2, 0.5}, {}}, o),
+                       doctest::Contains("beta = -2"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(evaluate(ok, p0, interpolation_estimator{}, product_reward<floor_utility, log_throughput>{{1.5}, {}}, o),
+                       doctest::Contains("min_accuracy = 1.5"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(evaluate(ok, p0, interpolation_estimator{}, weighted_cost_v1{0, 0, 0}, o), doctest::Contains("must not all be zero"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(evaluate(ok, p0, interpolation_estimator{}, weighted_cost_v1{-1, 0, 0}, o), doctest::Contains("must be >= 0"), idn::invalid_input);
+  o.max_mean_delay_s = 0;
+  CHECK_THROWS_WITH_AS(evaluate(ok, p0, interpolation_estimator{}, weighted_cost_v1{}, o), doctest::Contains("max_mean_delay_s = 0"), idn::invalid_input);
+  interpolation_estimator bad;
+  bad.anchors = {0.5, 0.5};
+  CHECK_THROWS_WITH_AS(best_path(ok, 0, bad, weighted_cost_v1{}, {}), doctest::Contains("anchors.size() = 2"), idn::invalid_input);
+  search_options so;
+  so.rules.switch_budget = -1;
+  CHECK_THROWS_WITH_AS(best_path(ok, 0, interpolation_estimator{}, weighted_cost_v1{}, so), doctest::Contains("rules.switch_budget = -1"), idn::invalid_input);
+  so = {};
+  so.rules.depth_slack = 1;
+  CHECK_THROWS_WITH_AS(count_paths(ok, 0, so.rules), doctest::Contains("rules.depth_slack = 1"), idn::invalid_input);
+  // normalized_gain needs Th_0 > 0.
+  graph_spec full = two_servers(1e9, 1e9, 1, 1e9);
+  full.servers[0].background_flops = 1e9 * (1 - 1e-15);
+  const block_graph zero(full);
+  evaluation_options half;
+  half.capacity.rho_bar = 0.5;
+  CHECK_THROWS_WITH_AS(evaluate(zero, original_path(zero, 0), interpolation_estimator{}, product_reward<power_utility, normalized_gain>{}, half),
+                       doctest::Contains("standalone_throughput = 0"), idn::invalid_input);
+}
