@@ -26,7 +26,7 @@ constexpr std::uint64_t items_per_run = 2'000'000;
 
 /// Per-item latency samples, and their batch means (20 batches) for the standard error.
 struct sim_stats {
-  double mean = 0, se = 0, formation = 0, formation_se = 0, wait = 0;
+  double mean = 0, se = 0, formation = 0, formation_se = 0, wait = 0, wait_se = 0;
 };
 double batch_means_se(const std::vector<double>& x) {
   const std::size_t k = 20, per = x.size() / k;
@@ -63,7 +63,7 @@ sim_stats simulate_batches(double lambda, std::uint32_t B, std::uint32_t c, doub
   for (double x : latency) s.mean += x / static_cast<double>(latency.size());
   for (double x : formation) s.formation += x / static_cast<double>(formation.size());
   for (double x : wait) s.wait += x / static_cast<double>(wait.size());
-  s.se = batch_means_se(latency), s.formation_se = batch_means_se(formation);
+  s.se = batch_means_se(latency), s.formation_se = batch_means_se(formation), s.wait_se = batch_means_se(wait);
   return s;
 }
 }  // namespace
@@ -80,9 +80,11 @@ TEST_CASE("Allen-Cunneen vs simulated M/D/c (c <= 16, rho in [0.8, 0.95]); the C
       const double ac = ggc_mean_wait(lambda, 1 / t, c, 1, 0), cosmetatos = mdc_mean_wait(lambda, 1 / t, c);
       CAPTURE(c);
       CAPTURE(rho);
-      if (c == 16 && rho == 0.8) CHECK(s.wait > 1.10 * ac);
-      else CHECK(s.wait == idn::test::rel(ac).epsilon(0.10));
-      CHECK(s.wait == idn::test::rel(cosmetatos).epsilon(0.05));
+      // Tolerances widen to 4 batch-means SE where the sample is short (sanitizer builds).
+      const double se = 4 * s.wait_se;
+      if (c == 16 && rho == 0.8) CHECK(s.wait + se > 1.10 * ac);
+      else CHECK(std::abs(s.wait - ac) <= std::max(0.10 * ac, se));
+      CHECK(std::abs(s.wait - cosmetatos) <= std::max(0.05 * cosmetatos, se));
       if (c == 1) CHECK(cosmetatos == idn::test::rel(ac).epsilon(1e-15));
     }
 }
@@ -103,6 +105,6 @@ TEST_CASE("batching: formation wait (B-1)/(2 lambda) within 4 SE; mean latency w
         CAPTURE(B);
         CAPTURE(rho);
         CHECK(std::abs(s.formation - (B - 1) / (2 * lambda)) <= 4 * s.formation_se + 1e-15);
-        CHECK(s.mean == idn::test::rel(row.mean_latency).epsilon(0.10));
+        CHECK(std::abs(s.mean - row.mean_latency) <= std::max(0.10 * row.mean_latency, 4 * s.se));
       }
 }
