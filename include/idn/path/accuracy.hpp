@@ -119,9 +119,7 @@ struct measured_table {
   std::map<std::vector<index>, double> measured;
 
   void add(const block_graph& g, const path& p, double accuracy) {
-    path_rules loose;
-    loose.switch_budget = std::numeric_limits<index>::max(), loose.early_exits = true, loose.mirroring = true, loose.depth_slack = 0.999999;
-    validate_path(g, p, loose);
+    detail::validate_structure(g, p, {}, true);
     if (!detail::unit_interval(accuracy)) detail::fail("measured_table::add", "accuracy = ", accuracy, ": must lie in [0,1]");
     const auto [it, fresh] = measured.emplace(key_of(p), accuracy);
     if (!fresh && it->second != accuracy)

@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -110,9 +111,15 @@ inline path original_path(const block_graph& g, index service) {
   return {service, {{sv.model, 0, g.blocks(sv.model), g.server_of(sv.model)}}, {}, g.original_head(sv.model)};
 }
 
-/// Throws idn::invalid_input naming the first violation of §2's path structure or the rules.
-inline void validate_path(const block_graph& g, const path& p, const path_rules& rules) {
+namespace detail {
+/// The structure checks of validate_path; with `structure_only`, the rules' switch budget, depth
+/// rule, head kinds and mirroring switch are not applied (every structurally valid path passes).
+inline void validate_structure(const block_graph& g, const path& p, const path_rules& given, bool structure_only) {
   const char* fn = "validate_path";
+  path_rules rules = given;
+  if (structure_only) {
+    rules.switch_budget = std::numeric_limits<index>::max(), rules.early_exits = true, rules.extra_heads = true, rules.mirroring = true;
+  }
   detail::check_rules(rules, fn);
   const service_spec& sv = detail::service_at(g, p.service, fn);
   const auto& segs = p.segments;
@@ -148,7 +155,7 @@ inline void validate_path(const block_graph& g, const path& p, const path_rules&
         detail::fail(fn, "segments[", i, "].end = ", a.end, ": must equal connections[", j, "].from_boundary = ", c.from_boundary, " of models[", c.from_model, "]");
       if (c.to_model != b.model || c.to_boundary != b.begin)
         detail::fail(fn, "segments[", i + 1, "].begin = ", b.begin, ": must equal connections[", j, "].to_boundary = ", c.to_boundary, " of models[", c.to_model, "]");
-      if (!detail::depth_ok(g, j, rules))
+      if (!structure_only && !detail::depth_ok(g, j, rules))
         detail::fail(fn, "joins[", i, "] = connections[", j, "]: depth ", g.depth(c.to_model, c.to_boundary), " < ", g.depth(c.from_model, c.from_boundary), " - ", rules.depth_slack);
     }
     if (a.server != b.server && !g.link(a.server, b.server)) detail::fail(fn, "joins[", i, "]: no link from server ", a.server, " to server ", b.server);
@@ -164,6 +171,10 @@ inline void validate_path(const block_graph& g, const path& p, const path_rules&
   const index home = g.server_of(sv.model);
   if (last.server != home && !g.link(last.server, home)) detail::fail(fn, "head = ", p.head, ": no link from server ", last.server, " to server ", home);
 }
+}  // namespace detail
+
+/// Throws idn::invalid_input naming the first violation of §2's path structure or the rules.
+inline void validate_path(const block_graph& g, const path& p, const path_rules& rules) { detail::validate_structure(g, p, rules, false); }
 
 /// L, b, n, X of a structurally valid path; no allocation once `out` is sized. O(#blocks + n + E).
 inline void compute_load_unchecked(const block_graph& g, const path& p, path_load& out) noexcept {
@@ -184,11 +195,9 @@ inline void compute_load_unchecked(const block_graph& g, const path& p, path_loa
   out.switches = static_cast<index>(p.joins.size());
 }
 
-/// Validates the structure (mirroring allowed, no switch budget) and computes the load.
+/// Validates the structure (any switch count, head kind, depth change or server) and computes the load.
 inline path_load compute_load(const block_graph& g, const path& p) {
-  path_rules loose;
-  loose.switch_budget = std::numeric_limits<index>::max(), loose.depth_slack = 0.999999, loose.early_exits = true, loose.mirroring = true;
-  validate_path(g, p, loose);
+  detail::validate_structure(g, p, {}, true);
   path_load out;
   compute_load_unchecked(g, p, out);
   return out;
