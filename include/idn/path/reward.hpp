@@ -26,7 +26,16 @@ concept reward_function = std::copy_constructible<R> && requires(const R& r, con
 /// ξ(A) = A^κ (κ > 0; κ = 0 gives 1: throughput only).
 struct power_utility {
   double kappa = 1;
-  double operator()(double a) const noexcept { return kappa == 0 ? 1.0 : std::pow(a, kappa); }
+  double operator()(double a) const noexcept {
+    // Small integer exponents by repeated squaring (exact powers, ~20× cheaper than std::pow).
+    if (kappa >= 0 && kappa <= 64 && kappa == std::floor(kappa)) {
+      double r = 1, base = a;
+      for (auto e = static_cast<unsigned>(kappa); e != 0; e >>= 1, base *= base)
+        if (e & 1u) r *= base;
+      return r;
+    }
+    return std::pow(a, kappa);
+  }
 };
 /// ξ(A) = A·[A ≥ A_min]; searches apply A_min as the LP floor α.
 struct floor_utility {

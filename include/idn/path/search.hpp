@@ -183,6 +183,7 @@ public:
   struct label_meta {
     index node, parent, move, switches;  ///< move: −2 a run of blocks, −3 start, else connection id
     index run;                           ///< blocks in the run (move −2)
+    double total;                        ///< Σ of the label's loads and bytes: a cheap dominance prefilter
     bool can_switch, has_block, alive;
     std::uint8_t pad[5];
     double est[8];  ///< estimator state bytes (trivially copyable, ≤ 64 bytes)
@@ -388,15 +389,24 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
   };
   auto dominates = [&](std::size_t a, std::size_t b) {
     const auto &ma = ws.meta[a], &mb = ws.meta[b];
-    if (ma.switches > mb.switches || (!ma.can_switch && mb.can_switch) || (!ma.has_block && mb.has_block)) return false;
+    // Necessary conditions first: counts and flags, the sum of the load vector (a sum of
+    // non-negative terms that are each no larger cannot be larger), the estimator state.
+    if (ma.switches > mb.switches || (!ma.can_switch && mb.can_switch) || (!ma.has_block && mb.has_block) || ma.total > mb.total) return false;
+    if (!est.dominates(g, st_of(a), st_of(b))) return false;
     const double *fa = ws.arena.data() + a * width, *fb = ws.arena.data() + b * width;
     for (std::size_t i = 0; i < width; ++i)
       if (fa[i] > fb[i]) return false;
-    return static_cast<bool>(est.dominates(g, st_of(a), st_of(b)));
+    return true;
   };
   // Creates a label (already written at the arena's end) at node v; returns false if capped.
   auto insert = [&](std::size_t id) -> bool {
     const index v = ws.meta[id].node;
+    {
+      const double* f = ws.arena.data() + id * width;
+      double t = 0;
+      for (std::size_t i = 0; i < width; ++i) t += f[i];
+      ws.meta[id].total = t;
+    }
     // Bound pruning after joins: the prefix's reward_optimal score with the estimator's bound.
     if (ws.meta[id].move >= 0) {
       load_of(id, -1);
@@ -408,14 +418,22 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
       }
     }
     auto& list = ws.at_node[static_cast<std::size_t>(v)];
+    // The node's list holds live labels only (dominated ones are removed in place).
     for (std::size_t other : list)
-      if (ws.meta[other].alive && dominates(other, id)) {
+      if (dominates(other, id)) {
         ++st.pruned_by_dominance;
         ws.meta[id].alive = false;
         return true;
       }
-    for (std::size_t other : list)
-      if (ws.meta[other].alive && dominates(id, other)) ws.meta[other].alive = false, ++st.pruned_by_dominance;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (dominates(id, list[i])) {
+        ws.meta[list[i]].alive = false, ++st.pruned_by_dominance;
+        continue;
+      }
+      list[kept++] = list[i];
+    }
+    list.resize(kept);
     list.push_back(id);
     ++st.labels_created;
     return st.labels_created <= o.max_labels;
