@@ -3,13 +3,16 @@
 /// path by brute force (the oracle), branch and bound, or exact multi-criteria label setting;
 /// the k best paths; the Pareto front over (Â_p, Th_p).
 ///
-/// Pruning rests on §2's monotonicity: under reward_optimal, a path with lighter loads (L, b, n,
-/// hence X) and a higher accuracy scores at least as high. Branch and bound bounds a prefix by
-/// its reward_optimal score with the estimator's accuracy bound (valid for both policies: loads
-/// only grow along a path, and the max-throughput split lies in the polygon). Label setting
-/// (reward_optimal only, decomposable estimators) discards a label when another at the same
-/// boundary node has no more load on every server and link, no more switches, at least the same
-/// options (may still switch, has a block) and an accuracy state that dominates.
+/// Pruning rests on §2's monotonicity: under reward_optimal and serve_all, a path with lighter
+/// loads (L, b, n, hence X) and a higher accuracy scores at least as high. Branch and bound
+/// bounds a prefix by its reward_optimal score (serve_all: its own score) with the estimator's
+/// accuracy bound: loads only grow along a path, and the max-throughput split lies in the
+/// polygon. Label setting (reward_optimal or serve_all, decomposable estimators) discards a
+/// label when another at the same boundary node has no more load on every server and link, no
+/// more switches, at least the same options (may still switch, has a block) and an accuracy state
+/// that dominates. Labels run through blocks to the next node where a head or a useful switch is
+/// possible; dead ends are dropped. `automatic` enumerates up to 10^6 paths (measured fastest,
+/// docs/path.md) and uses branch and bound beyond.
 #include <Eigen/Core>
 
 #include <algorithm>
