@@ -452,3 +452,112 @@ TEST_CASE("validation: reward and option checks name the field and value") {
   CHECK_THROWS_WITH_AS(evaluate(zero, original_path(zero, 0), interpolation_estimator{}, product_reward<power_utility, normalized_gain>{}, half),
                        doctest::Contains("standalone_throughput = 0"), idn::invalid_input);
 }
+
+namespace {
+/// Event-driven processor sharing with exponential work: n jobs share rate μ equally. Jobs of
+/// the "path" class visit server 0 (work w0), then wait a constant transfer X, then server 1
+/// (work w1); "original" jobs visit server 0 only (work W). Returns the per-class mean sojourn.
+struct ps_result {
+  double original, path, original_se, path_se;
+};
+ps_result simulate_ps(double mu0, double mu1, double x0, double xp, double W, double w0, double w1, double X, int n, std::uint64_t seed) {
+  idn::rng g(seed);
+  auto expo = [&](double mean) { return -std::log(1 - idn::uniform01(g)) * mean; };
+  struct job {
+    double remaining, start;
+    int cls, id;
+  };
+  std::vector<job> s0, s1;
+  std::vector<std::pair<double, job>> transfer;  // (arrival time at server 1, job)
+  double now = 0, next_arrival = expo(1 / (x0 + xp));
+  std::vector<double> so(50, 0.0), sp(50, 0.0), co(50, 0.0), cp(50, 0.0);
+  int arrived = 0, finished = 0;
+  auto advance = [&](std::vector<job>& q, double mu, double dt) {
+    if (q.empty()) return;
+    const double each = mu * dt / static_cast<double>(q.size());
+    for (job& j : q) j.remaining -= each;
+  };
+  auto record = [&](const job& j) {
+    const int b = std::min(49, j.id / (n / 50));
+    (j.cls == 0 ? so : sp)[static_cast<std::size_t>(b)] += now - j.start;
+    (j.cls == 0 ? co : cp)[static_cast<std::size_t>(b)] += 1;
+    ++finished;
+  };
+  while (finished < n) {
+    // Next event: arrival, a completion at either server, or a transfer landing.
+    double t_arr = arrived < n ? next_arrival : INFINITY, t0 = INFINITY, t1 = INFINITY, tt = INFINITY;
+    std::size_t i0 = 0, i1 = 0, it = 0;
+    for (std::size_t i = 0; i < s0.size(); ++i)
+      if (const double t = now + s0[i].remaining * static_cast<double>(s0.size()) / mu0; t < t0) t0 = t, i0 = i;
+    for (std::size_t i = 0; i < s1.size(); ++i)
+      if (const double t = now + s1[i].remaining * static_cast<double>(s1.size()) / mu1; t < t1) t1 = t, i1 = i;
+    for (std::size_t i = 0; i < transfer.size(); ++i)
+      if (transfer[i].first < tt) tt = transfer[i].first, it = i;
+    const double t = std::min({t_arr, t0, t1, tt});
+    advance(s0, mu0, t - now), advance(s1, mu1, t - now);
+    now = t;
+    if (t == t_arr) {
+      const int cls = idn::uniform01(g) < xp / (x0 + xp) ? 1 : 0;
+      s0.push_back({expo(cls == 0 ? W : w0), now, cls, arrived++});
+      next_arrival = now + expo(1 / (x0 + xp));
+    } else if (t == t0) {
+      const job j = s0[i0];
+      s0.erase(s0.begin() + static_cast<std::ptrdiff_t>(i0));
+      if (j.cls == 0) record(j);
+      else transfer.push_back({now + X, j});
+    } else if (t == t1) {
+      const job j = s1[i1];
+      s1.erase(s1.begin() + static_cast<std::ptrdiff_t>(i1));
+      record(j);
+    } else {
+      job j = transfer[it].second;
+      transfer.erase(transfer.begin() + static_cast<std::ptrdiff_t>(it));
+      j.remaining = expo(w1);
+      s1.push_back(j);
+    }
+  }
+  auto stats = [](const std::vector<double>& sum, const std::vector<double>& cnt, double& se) {
+    std::vector<double> m;
+    double total = 0, count = 0;
+    for (std::size_t b = 5; b < 50; ++b)  // the first 10 % is warm-up
+      if (cnt[b] > 0) m.push_back(sum[b] / cnt[b]), total += sum[b], count += cnt[b];
+    double mu = 0, v = 0;
+    for (double x : m) mu += x / static_cast<double>(m.size());
+    for (double x : m) v += (x - mu) * (x - mu) / static_cast<double>(m.size() - 1);
+    se = std::sqrt(v / static_cast<double>(m.size()));
+    return total / count;
+  };
+  ps_result r{};
+  r.original = stats(so, co, r.original_se), r.path = stats(sp, cp, r.path_se);
+  return r;
+}
+}  // namespace
+
+TEST_CASE("ps_delay: two linked servers against a processor-sharing simulation (u in {0.3, 0.7})") {
+#ifdef IDN_TEST_LIGHT
+  const int n = 100'000;
+#else
+  const int n = 1'000'000;
+#endif
+  for (const double u : {0.3, 0.7}) {
+    // Server 0: the original model (W = 1e9) plus the path's first part; server 1: the rest.
+    graph_spec spec = two_servers(2e9, 2e9, 1, 1e9);
+    spec.models.push_back({"helper", 1, 1, 1000, {{4e8, 5000}, {4e8, 100}}, 0.7});
+    spec.heads.push_back({1, 2, 1, head_kind::original, 0, 10, 0.7, 0});
+    spec.heads.push_back({1, 2, 0, head_kind::extra, 2e8, 10, std::nullopt, 0});
+    spec.connections.push_back({0, 1, 1, 1, 0, adapter_site::destination, 0});
+    // Split λ: x0 = 40 % on the original, xp = 60 % on the path; scale λ so server 0's u = target.
+    const block_graph probe(spec);
+    const path p{0, {{0, 0, 1, 0}, {1, 1, 2, 1}}, {0}, 2};
+    const path_load L = compute_load(probe, p);
+    const double W = probe.service_flops(0), lam = u * 2e9 / (0.4 * W + 0.6 * L.server_flops[0]);
+    const double x0 = 0.4 * lam, xp = 0.6 * lam;
+    const delay_result d = ps_delay(probe, 0, L, x0, xp);
+    REQUIRE(d.stable);
+    CHECK(d.utilization[0] == idn::test::rel(u).epsilon(1e-12));
+    const ps_result sim = simulate_ps(2e9, 2e9, x0, xp, W, L.server_flops[0], L.server_flops[1], L.transfer_s, n, 79);
+    CAPTURE(u);
+    CHECK(std::abs(sim.original - d.original_delay_s) <= std::max(4 * sim.original_se, 0.01 * d.original_delay_s));
+    CHECK(std::abs(sim.path - d.path_delay_s) <= std::max(4 * sim.path_se, 0.01 * d.path_delay_s));
+  }
+}
