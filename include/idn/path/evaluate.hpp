@@ -118,31 +118,13 @@ public:
   }
 
 private:
-  struct vertex {
-    double x0, xp, T, M;
-  };
+  using vertex = polygon_vertex;
   double value(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp, uses_delay<R>))); }
 
   double reward_optimal(const path_load& L, double A_p, split& out) {
     const split_problem P = make_split_problem(g_, service_, L, A_p, cap_);
-    // Feasible vertices of the polygon (origin always feasible: every right-hand side is >= 0).
     std::array<vertex, 28> v{};
-    int nv = 0;
-    for (int i = 0; i < P.count; ++i)
-      for (int j = i + 1; j < P.count; ++j) {
-        const half_plane &a = P.h[i], &b = P.h[j];
-        const double det = a.a0 * b.ap - a.ap * b.a0;
-        if (det == 0) continue;
-        const double x0 = std::max(0.0, (a.rhs * b.ap - a.ap * b.rhs) / det), xp = std::max(0.0, (a.a0 * b.rhs - a.rhs * b.a0) / det);
-        if (!std::isfinite(x0) || !std::isfinite(xp)) continue;
-        bool ok = true;
-        for (int q = 0; q < P.count && ok; ++q) {
-          const half_plane& h = P.h[q];
-          const double lhs = h.a0 * x0 + h.ap * xp;
-          ok = lhs - h.rhs <= 1e-12 * std::max({1e-300, std::abs(h.rhs), std::abs(h.a0 * x0), std::abs(h.ap * xp)});
-        }
-        if (ok) v[static_cast<std::size_t>(nv++)] = {x0, xp, x0 + xp, P.A_l * x0 + P.A_p * xp};
-      }
+    const int nv = polygon_vertices(P, v);
     // Upper hull in (T, M), T ascending (ties: larger M first kept).
     std::sort(v.begin(), v.begin() + nv, [](const vertex& a, const vertex& b) { return a.T < b.T || (a.T == b.T && (a.M > b.M || (a.M == b.M && a.x0 > b.x0))); });
     std::array<vertex, 28> hull{};
@@ -162,7 +144,6 @@ private:
       const vertex& h = hull[static_cast<std::size_t>(i)];
       if (h.T > 0 && h.M * hull[static_cast<std::size_t>(first)].T > hull[static_cast<std::size_t>(first)].M * h.T) first = i;
     }
-    if (first < 0) first = 0;
     double best = -std::numeric_limits<double>::infinity(), b0 = 0, bp = 0, bT = -1;
     auto consider = [&](double x0, double xp) {
       const double f = value(L, A_p, x0, xp), T = x0 + xp;
@@ -171,23 +152,8 @@ private:
     for (int i = first; i < nh; ++i) consider(hull[static_cast<std::size_t>(i)].x0, hull[static_cast<std::size_t>(i)].xp);
     for (int i = first; i + 1 < nh; ++i) {
       const vertex &a = hull[static_cast<std::size_t>(i)], &b = hull[static_cast<std::size_t>(i + 1)];
-      auto at = [&](double t) { return value(L, A_p, a.x0 + t * (b.x0 - a.x0), a.xp + t * (b.xp - a.xp)); };
-      constexpr int samples = 32;
-      int arg = 0;
-      double fbest = -std::numeric_limits<double>::infinity();
-      for (int s = 1; s < samples; ++s) {
-        const double f = at(static_cast<double>(s) / samples);
-        if (f > fbest) fbest = f, arg = s;
-      }
-      double lo = std::max(0.0, (arg - 1.0) / samples), hi = std::min(1.0, (arg + 1.0) / samples);
-      constexpr double phi = 0.6180339887498949;
-      double c = hi - phi * (hi - lo), d = lo + phi * (hi - lo), fc = at(c), fd = at(d);
-      for (int it = 0; it < 100 && hi - lo > 1e-12; ++it) {
-        if (fc >= fd) hi = d, d = c, fd = fc, c = hi - phi * (hi - lo), fc = at(c);
-        else lo = c, c = d, fc = fd, d = lo + phi * (hi - lo), fd = at(d);
-      }
-      const double t = fc >= fd ? c : d;
-      consider(a.x0 + (static_cast<double>(arg) / samples) * (b.x0 - a.x0), a.xp + (static_cast<double>(arg) / samples) * (b.xp - a.xp));
+      double t = 0;
+      golden_max([&](double u) { return value(L, A_p, a.x0 + u * (b.x0 - a.x0), a.xp + u * (b.xp - a.xp)); }, 0.0, 1.0, t);
       consider(a.x0 + t * (b.x0 - a.x0), a.xp + t * (b.xp - a.xp));
     }
     out = finish_split(P, b0, bp);
@@ -243,9 +209,8 @@ private:
       const double a = *cap_.min_avg_accuracy;  // (A_l − α)(λ − xp) + (Â − α) xp ≥ 0
       clip(-(A_l_ - a) * lam, (A_l_ - a) - (A_p - a), 0);
     }
-    out = split{};
     if (!(lo <= hi)) {
-      out.x_original = lam, out.throughput = lam, out.avg_accuracy = A_l_;
+      out = make_split(A_l_, A_p, lam, 0);  // infeasible: report the original-only split
       return ninf;
     }
     if (o_.max_mean_delay_s) {
@@ -254,7 +219,7 @@ private:
       double xm = lo;
       golden_max([&](double t) { return -delay(t); }, lo, hi, xm);
       if (!(delay(xm) <= dmax)) {
-        out.x_original = lam, out.throughput = lam, out.avg_accuracy = A_l_;
+        out = make_split(A_l_, A_p, lam, 0);
         return ninf;
       }
       auto edge = [&](double inside, double outside) {  // bisection to the sublevel boundary
@@ -270,8 +235,7 @@ private:
     }
     double xp = lo;
     const double best = golden_max([&](double t) { return value_all(L, A_p, lam - t, t); }, lo, hi, xp);
-    out.x_original = lam - xp, out.x_path = xp, out.throughput = lam;
-    out.avg_accuracy = lam > 0 ? (A_l_ * out.x_original + A_p * xp) / lam : A_l_;
+    out = make_split(A_l_, A_p, lam - xp, xp);
     return best;
   }
   /// F at a serve_all point (delays always computed: serve_all rewards read them).

@@ -90,39 +90,53 @@ inline split_problem make_split_problem(const block_graph& g, index service, con
   P.h[P.count++] = {0, -1, 0, limit::none, -1};
   return P;
 }
-inline split finish_split(const split_problem& P, double x0, double xp) noexcept {
+/// The split (x0, xp) with its throughput and request-weighted accuracy (A_l when nothing is served).
+inline split make_split(double A_l, double A_p, double x0, double xp) noexcept {
   split r;
   r.x_original = x0, r.x_path = xp, r.throughput = x0 + xp;
-  r.avg_accuracy = r.throughput > 0 ? (P.A_l * x0 + P.A_p * xp) / r.throughput : P.A_l;
+  r.avg_accuracy = r.throughput > 0 ? (A_l * x0 + A_p * xp) / r.throughput : A_l;
   return r;
 }
-/// Exact lexicographic optimum by vertex enumeration; also names a binding constraint.
-inline split solve_split_vertices(const split_problem& P) noexcept {
-  double best0 = 0, bestp = 0, bT = 0, bM = 0;
-  bool have = false;
-  auto feasible = [&](double x0, double xp) {
-    for (int i = 0; i < P.count; ++i) {
-      const half_plane& q = P.h[i];
-      const double lhs = q.a0 * x0 + q.ap * xp;
-      const double scale = std::max({1e-300, std::abs(q.rhs), std::abs(q.a0 * x0), std::abs(q.ap * xp)});
-      if (lhs - q.rhs > 1e-12 * scale) return false;
-    }
-    return true;
-  };
+inline split finish_split(const split_problem& P, double x0, double xp) noexcept { return make_split(P.A_l, P.A_p, x0, xp); }
+/// A feasible vertex of the polygon with its throughput T and M = A_l x0 + Â xp.
+struct polygon_vertex {
+  double x0, xp, T, M;
+};
+/// Every feasible pairwise intersection of the polygon's lines (at most 21; the origin is always
+/// among them since every right-hand side is ≥ 0), feasibility at 1e-12 relative. Returns the count.
+inline int polygon_vertices(const split_problem& P, std::array<polygon_vertex, 28>& out) noexcept {
+  int n = 0;
   for (int i = 0; i < P.count; ++i)
     for (int j = i + 1; j < P.count; ++j) {
       const half_plane &a = P.h[i], &b = P.h[j];
       const double det = a.a0 * b.ap - a.ap * b.a0;
       if (det == 0) continue;
-      double x0 = (a.rhs * b.ap - a.ap * b.rhs) / det, xp = (a.a0 * b.rhs - a.rhs * b.a0) / det;
-      x0 = std::max(0.0, x0), xp = std::max(0.0, xp);
-      if (!std::isfinite(x0) || !std::isfinite(xp) || !feasible(x0, xp)) continue;
-      const double T = x0 + xp, M = P.A_l * x0 + P.A_p * xp;
-      const double tolT = 1e-12 * std::max(T, bT), tolM = 1e-12 * std::max(std::abs(M), std::abs(bM));
-      const bool better = !have || T > bT + tolT ||
-                          (T >= bT - tolT && (M > bM + tolM || (M >= bM - tolM && x0 > best0)));
-      if (better) best0 = x0, bestp = xp, bT = T, bM = M, have = true;
+      const double x0 = std::max(0.0, (a.rhs * b.ap - a.ap * b.rhs) / det), xp = std::max(0.0, (a.a0 * b.rhs - a.rhs * b.a0) / det);
+      if (!std::isfinite(x0) || !std::isfinite(xp)) continue;
+      bool ok = true;
+      for (int q = 0; q < P.count && ok; ++q) {
+        const half_plane& h = P.h[q];
+        const double lhs = h.a0 * x0 + h.ap * xp;
+        ok = lhs - h.rhs <= 1e-12 * std::max({1e-300, std::abs(h.rhs), std::abs(h.a0 * x0), std::abs(h.ap * xp)});
+      }
+      if (ok) out[static_cast<std::size_t>(n++)] = {x0, xp, x0 + xp, P.A_l * x0 + P.A_p * xp};
     }
+  return n;
+}
+
+/// Exact lexicographic optimum (T, then M, then x0) by vertex enumeration; also names a binding
+/// constraint.
+inline split solve_split_vertices(const split_problem& P) noexcept {
+  double best0 = 0, bestp = 0, bT = 0, bM = 0;
+  bool have = false;
+  std::array<polygon_vertex, 28> v{};
+  const int nv = polygon_vertices(P, v);
+  for (int i = 0; i < nv; ++i) {
+    const auto [x0, xp, T, M] = v[static_cast<std::size_t>(i)];
+    const double tolT = 1e-12 * std::max(T, bT), tolM = 1e-12 * std::max(std::abs(M), std::abs(bM));
+    const bool better = !have || T > bT + tolT || (T >= bT - tolT && (M > bM + tolM || (M >= bM - tolM && x0 > best0)));
+    if (better) best0 = x0, bestp = xp, bT = T, bM = M, have = true;
+  }
   split r = finish_split(P, best0, bestp);
   // The binding constraint: the first tight one that limits the path (or the original side).
   for (int i = 0; i < P.count; ++i) {
@@ -165,10 +179,7 @@ inline split max_throughput_split_unchecked(const block_graph& g, index service,
       if (std::isfinite(rl.cap)) {
         const double xp = Lh < W ? rl.cap : 0.0, x0 = (Rh - Lh * xp) / W;
         if (x0 + xp <= sv.arrival_rate) {
-          split r;
-          r.x_original = x0, r.x_path = xp, r.throughput = x0 + xp;
-          const double Al = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy;
-          r.avg_accuracy = r.throughput > 0 ? (Al * x0 + A_p * xp) / r.throughput : Al;
+          split r = make_split(g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, A_p, x0, xp);
           r.closed_form = true;
           if (xp > 0) r.binding = rl.tag, r.binding_index = rl.which;
           else r.binding = limit::no_gain;
