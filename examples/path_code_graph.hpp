@@ -64,27 +64,10 @@ inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const 
     }
   }
   // Connections, in order; one that would close a cycle with those before it is skipped (a path
-  // never loops, and block_graph requires a DAG). Reachability over boundary nodes (m, k).
+  // never loops, and block_graph requires a DAG).
   std::size_t skipped = 0;
-  auto reaches = [&](pindex fm, pindex fk, pindex tm, pindex tk) {
-    std::vector<std::pair<pindex, pindex>> st{{fm, fk}};
-    std::vector<std::vector<char>> seen{std::vector<char>(8, 0), std::vector<char>(10, 0)};
-    while (!st.empty()) {
-      const auto [m, k] = st.back();
-      st.pop_back();
-      if (m == tm && k == tk) return true;
-      if (seen[static_cast<std::size_t>(m)][static_cast<std::size_t>(k)]) continue;
-      seen[static_cast<std::size_t>(m)][static_cast<std::size_t>(k)] = 1;
-      if (k < static_cast<pindex>(g.models[static_cast<std::size_t>(m)].blocks.size())) st.push_back({m, k + 1});
-      for (const connection_spec& c : g.connections)
-        if (c.from_model == m && c.from_boundary == k) st.push_back({c.to_model, c.to_boundary});
-    }
-    return false;
-  };
-  auto connect = [&](const connection_spec& c) {
-    if (reaches(c.to_model, c.to_boundary, c.from_model, c.from_boundary)) ++skipped;
-    else g.connections.push_back(c);
-  };
+  acyclic_connections dag(g);
+  auto connect = [&](const connection_spec& c) { skipped += dag.add(c) ? 0 : 1; };
   // Each boundary to the other model's nearest spatial size (ties: nearest depth).
   const block_graph tmp(graph_spec{g.servers, g.links, g.models, g.heads, {}, {{"A", 0, 1}, {"B", 1, 1}}});
   for (pindex i = 0; i < 2; ++i) {

@@ -141,6 +141,51 @@ model_and_head model_from_chain(std::string name, const Net& net, std::span<cons
   return r;
 }
 
+/// Appends connections to a graph_spec while block edges plus connections stay acyclic: add()
+/// refuses a connection whose landing boundary already reaches its source. The spec's models
+/// must be final (their block counts index the boundaries) and its connections in range.
+/// O(V + C) per add.
+class acyclic_connections {
+public:
+  explicit acyclic_connections(graph_spec& g) : g_(g) {
+    for (const model_spec& m : g.models) offset_.push_back(V_), V_ += m.blocks.size() + 1, last_.resize(V_, 0), last_.back() = 1;
+    out_.resize(V_);
+    for (const connection_spec& c : g.connections) out_[id(c.from_model, c.from_boundary)].push_back(id(c.to_model, c.to_boundary));
+  }
+  /// Would a connection from (i, k) to (j, k') close a cycle?
+  bool closes_cycle(index i, index k, index j, index kp) { return reaches(id(j, kp), id(i, k)); }
+  /// Appends c and returns true, or returns false when c would close a cycle.
+  bool add(const connection_spec& c) {
+    if (closes_cycle(c.from_model, c.from_boundary, c.to_model, c.to_boundary)) return false;
+    out_[id(c.from_model, c.from_boundary)].push_back(id(c.to_model, c.to_boundary));
+    g_.connections.push_back(c);
+    return true;
+  }
+
+private:
+  std::size_t id(index m, index k) const { return offset_[static_cast<std::size_t>(m)] + static_cast<std::size_t>(k); }
+  bool reaches(std::size_t from, std::size_t to) {
+    seen_.assign(V_, 0);
+    stack_.assign(1, from);
+    while (!stack_.empty()) {
+      const std::size_t v = stack_.back();
+      stack_.pop_back();
+      if (v == to) return true;
+      if (seen_[v]) continue;
+      seen_[v] = 1;
+      if (!last_[v]) stack_.push_back(v + 1);  // the next block of the same model
+      for (std::size_t w : out_[v]) stack_.push_back(w);
+    }
+    return false;
+  }
+
+  graph_spec& g_;
+  std::size_t V_ = 0;
+  std::vector<std::size_t> offset_, stack_;
+  std::vector<std::vector<std::size_t>> out_;
+  std::vector<char> seen_, last_;  ///< last_[v]: v is its model's final boundary
+};
+
 /// The validated, immutable block graph. Node (m, k) is boundary k ∈ [0, B_m] of model m.
 class block_graph {
 public:

@@ -69,24 +69,8 @@ graph_spec random_graph_spec(G& rng, const random_graph_params& p) {
       }
     }
   }
-  // Connections, skipping any that would close a cycle (reachability over the current edges).
-  const auto B = static_cast<std::size_t>(p.blocks + 1);
-  std::vector<std::vector<std::size_t>> out(static_cast<std::size_t>(p.models) * B);
-  auto id = [&](index m, index k) { return static_cast<std::size_t>(m) * B + static_cast<std::size_t>(k); };
-  auto reaches = [&](std::size_t from, std::size_t to) {
-    std::vector<char> seen(out.size(), 0);
-    std::vector<std::size_t> st{from};
-    while (!st.empty()) {
-      const std::size_t v = st.back();
-      st.pop_back();
-      if (v == to) return true;
-      if (seen[v]) continue;
-      seen[v] = 1;
-      if (v % B + 1 < B) st.push_back(v + 1);
-      for (std::size_t w : out[v]) st.push_back(w);
-    }
-    return false;
-  };
+  // Connections, skipping any that would close a cycle.
+  acyclic_connections dag(g);
   auto depth = [&](index m, index k) {
     double a = 0, t = 0;
     for (index q = 0; q < p.blocks; ++q) t += g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops, a += q < k ? g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops : 0;
@@ -113,14 +97,13 @@ graph_spec random_graph_spec(G& rng, const random_graph_params& p) {
       if (k + 1 < p.blocks && u() < p.skip_prob) targets.push_back({m, k + 1 + pick(p.blocks - k - 1)});
       for (const auto& [j, kp] : targets) {
         if (j == m && kp <= k) continue;
-        if (reaches(id(j, kp), id(m, k))) continue;
+        if (dag.closes_cycle(m, k, j, kp)) continue;  // checked before drawing, so the stream only depends on kept connections
         connection_spec c;
         c.from_model = m, c.from_boundary = k, c.to_model = j, c.to_boundary = kp;
         c.adapter_flops = 1e6 * (1 + 9 * u()), c.site = u() < 0.5 ? adapter_site::destination : adapter_site::source;
         c.accuracy_penalty = 0.03 * u();
         if (u() < p.tie_prob) c.accuracy_penalty = 0;
-        out[id(m, k)].push_back(id(j, kp));
-        g.connections.push_back(c);
+        dag.add(c);
       }
     }
   for (index l = 0; l < p.services; ++l) {
