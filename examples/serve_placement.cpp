@@ -28,8 +28,28 @@
 #include "idn/hw/roofline.hpp"
 #include "idn/serve.hpp"
 
+namespace {
+using namespace idn::serve;
+
+/// "tier: first..last | tier: ..." for the tiers that run elements.
+std::string describe(const placement& pl, const continuum& cont, const chain& ch) {
+  std::string s;
+  std::size_t first = 0;
+  for (std::size_t k = 0; k < pl.ends.size() && first < ch.elements.size(); ++k) {
+    if (pl.ends[k] > first) s = idn::concat(s, s.empty() ? "" : " | ", cont.tiers[k].name, ": ", ch.elements[first], "..", ch.elements[pl.ends[k] - 1]);
+    first = pl.ends[k];
+  }
+  return s;
+}
+/// Everything on tier k (earlier tiers relay): evaluate() of that placement.
+placement only_tier(const chain& ch, std::size_t K, std::size_t k, const placement_options& o) {
+  std::vector<std::size_t> ends(K, ch.elements.size());
+  for (std::size_t q = 0; q < k; ++q) ends[q] = 0;
+  return evaluate(ch, ends, k, o);
+}
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace idn::serve;
   try {
     std::vector<double> lat_ms{5, 10, 20};
     double slo_ms = 100;
@@ -68,15 +88,6 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(out);
     std::ofstream csv(out / "placement.csv");
     csv << "throughput,method,feasible,latency_s,max_utilization,ends\n";
-    auto describe = [&](const placement& pl) {
-      std::string s;
-      std::size_t first = 0;
-      for (std::size_t k = 0; k < pl.ends.size() && first < ch.elements.size(); ++k) {
-        if (pl.ends[k] > first) s = idn::concat(s, s.empty() ? "" : " | ", cont.tiers[k].name, ": ", ch.elements[first], "..", ch.elements[pl.ends[k] - 1]);
-        first = pl.ends[k];
-      }
-      return s;
-    };
     std::printf("%zu elements (pre, %zu ResNet-50 units, post) on 4 tiers\n", ch.elements.size(), ch.elements.size() - 2);
     for (const double lambda : {0.0, 2.0, 10.0, 50.0, 200.0, 1000.0}) {
       placement_options o;
@@ -84,12 +95,10 @@ int main(int argc, char** argv) {
       const placement best = place(ch, o);
       std::printf("\nthroughput target %.0f req/s (utilization <= %.2f)\n", lambda, o.max_utilization);
       std::printf("  %-14s %-8s latency %8.2f ms  max util %6.3f   %s\n", "optimal", best.feasible ? "ok" : "INFEAS", 1e3 * best.latency,
-                  best.max_utilization, describe(best).c_str());
-      csv << lambda << ",optimal," << best.feasible << ',' << best.latency << ',' << best.max_utilization << ",\"" << describe(best) << "\"\n";
+                  best.max_utilization, describe(best, cont, ch).c_str());
+      csv << lambda << ",optimal," << best.feasible << ',' << best.latency << ',' << best.max_utilization << ",\"" << describe(best, cont, ch) << "\"\n";
       for (std::size_t k = 0; k < cont.tiers.size(); ++k) {
-        std::vector<std::size_t> ends(cont.tiers.size(), ch.elements.size());
-        for (std::size_t q = 0; q < k; ++q) ends[q] = 0;
-        const placement one = evaluate(ch, ends, k, o);
+        const placement one = only_tier(ch, cont.tiers.size(), k, o);
         std::printf("  %-14s %-8s latency %8.2f ms  max util %6.3f\n", idn::concat("only tier ", k).c_str(), one.feasible ? "ok" : "INFEAS",
                     1e3 * one.latency, one.max_utilization);
         csv << lambda << ",only_tier_" << k << ',' << one.feasible << ',' << one.latency << ',' << one.max_utilization << ",\"\"\n";
@@ -118,21 +127,10 @@ int main(int argc, char** argv) {
     std::printf("  %-13s %7s  %-9s %-11s %9s  %s\n", "mix", "req/s", "meets", "replicas", "mean ms", "placement");
     for (const mix& m : mixes) {
       const chain mc = build_chain(from_camera, m.c, true);
-      const std::size_t K = m.c.tiers.size(), N = mc.elements.size();
-      auto name_of = [&](const placement& pl) {
-        std::string s;
-        std::size_t first = 0;
-        for (std::size_t k = 0; k < K && first < N; ++k) {
-          if (pl.ends[k] > first) s = idn::concat(s, s.empty() ? "" : " | ", m.c.tiers[k].name, ": ", mc.elements[first], "..", mc.elements[pl.ends[k] - 1]);
-          first = pl.ends[k];
-        }
-        return s;
-      };
+      const std::size_t K = m.c.tiers.size();
       std::vector<placement> candidates{place(mc, {})};
       for (std::size_t k = 1; k < K; ++k) {
-        std::vector<std::size_t> ends(K, N);
-        for (std::size_t q = 0; q < k; ++q) ends[q] = 0;
-        candidates.push_back(evaluate(mc, ends, k, {}));
+        candidates.push_back(only_tier(mc, K, k, {}));
       }
       for (const double rate : {5.0, 20.0, 100.0, 150.0, 500.0}) {
         bool found = false;
@@ -168,7 +166,7 @@ int main(int argc, char** argv) {
         }
         std::string reps;
         for (auto r : best_z.replicas) reps = idn::concat(reps, reps.empty() ? "" : "+", r);
-        const std::string where = found ? name_of(*best_p) : std::string("none: no placement meets the SLO with its links under 100 %");
+        const std::string where = found ? describe(*best_p, m.c, mc) : std::string("none: no placement meets the SLO with its links under 100 %");
         std::printf("  %-13s %7.0f  %-9s %-11s %9.2f  %s\n", m.name, rate, found ? "yes" : "NO", found ? reps.c_str() : "-",
                     found ? 1e3 * best_z.mean_latency : NAN, where.c_str());
         mcsv << m.name << ',' << rate << ',' << found << ",\"" << where << "\"," << (found ? reps : "") << ',' << best_z.mean_latency << ','
