@@ -12,6 +12,7 @@
 
 #include "approx.hpp"
 #include "idn/path.hpp"
+#include "idn/sim/stats.hpp"
 
 using namespace idn::path;
 using pindex = idn::path::index;
@@ -138,17 +139,15 @@ TEST_CASE("ps_delay: one server = M/M/1 (PS and FIFO share the mean), checked ag
     const int n = 1'000'000;
 #endif
     // FIFO M/M/1 by Lindley's recursion, 50 batch means.
-    std::vector<double> batch(50, 0.0);
+    std::vector<double> sojourn(static_cast<std::size_t>(n));
     double wait = 0;
     for (int i = 0; i < n; ++i) {
       const double s = -std::log(1 - idn::uniform01(g)) * W / cap, a = -std::log(1 - idn::uniform01(g)) / lambda;
-      batch[static_cast<std::size_t>(i / (n / 50))] += (wait + s) / (n / 50);
+      sojourn[static_cast<std::size_t>(i)] = wait + s;
       wait = std::max(0.0, wait + s - a);
     }
-    double mean = 0, var = 0;
-    for (double x : batch) mean += x / 50;
-    for (double x : batch) var += (x - mean) * (x - mean) / 49;
-    const double se = std::sqrt(var / 50);
+    const idn::sim::batch_means_result bm = idn::sim::batch_means(sojourn, 50);
+    const double mean = bm.mean, se = bm.std_error;
     CAPTURE(u);
     CHECK(std::abs(d.mean_delay_s - mean) <= std::max(4 * se, 0.01 * mean));
     // Overload is reported, not NaN.
@@ -470,7 +469,7 @@ ps_result simulate_ps(double mu0, double mu1, double x0, double xp, double W, do
   std::vector<job> s0, s1;
   std::vector<std::pair<double, job>> transfer;  // (arrival time at server 1, job)
   double now = 0, next_arrival = expo(1 / (x0 + xp));
-  std::vector<double> so(50, 0.0), sp(50, 0.0), co(50, 0.0), cp(50, 0.0);
+  std::vector<double> so, sp;  // sojourns per class, in completion order
   int arrived = 0, finished = 0;
   auto advance = [&](std::vector<job>& q, double mu, double dt) {
     if (q.empty()) return;
@@ -478,9 +477,7 @@ ps_result simulate_ps(double mu0, double mu1, double x0, double xp, double W, do
     for (job& j : q) j.remaining -= each;
   };
   auto record = [&](const job& j) {
-    const int b = std::min(49, j.id / (n / 50));
-    (j.cls == 0 ? so : sp)[static_cast<std::size_t>(b)] += now - j.start;
-    (j.cls == 0 ? co : cp)[static_cast<std::size_t>(b)] += 1;
+    if (j.id >= n / 10) (j.cls == 0 ? so : sp).push_back(now - j.start);  // the first 10 % is warm-up
     ++finished;
   };
   while (finished < n) {
@@ -516,19 +513,8 @@ ps_result simulate_ps(double mu0, double mu1, double x0, double xp, double W, do
       s1.push_back(j);
     }
   }
-  auto stats = [](const std::vector<double>& sum, const std::vector<double>& cnt, double& se) {
-    std::vector<double> m;
-    double total = 0, count = 0;
-    for (std::size_t b = 5; b < 50; ++b)  // the first 10 % is warm-up
-      if (cnt[b] > 0) m.push_back(sum[b] / cnt[b]), total += sum[b], count += cnt[b];
-    double mu = 0, v = 0;
-    for (double x : m) mu += x / static_cast<double>(m.size());
-    for (double x : m) v += (x - mu) * (x - mu) / static_cast<double>(m.size() - 1);
-    se = std::sqrt(v / static_cast<double>(m.size()));
-    return total / count;
-  };
-  ps_result r{};
-  r.original = stats(so, co, r.original_se), r.path = stats(sp, cp, r.path_se);
+  const idn::sim::batch_means_result o = idn::sim::batch_means(so, 45), q = idn::sim::batch_means(sp, 45);
+  ps_result r{o.mean, q.mean, o.std_error, q.std_error};
   return r;
 }
 }  // namespace

@@ -14,6 +14,7 @@
 #include "approx.hpp"
 #include "idn/core/random.hpp"
 #include "idn/serve/batching.hpp"
+#include "idn/sim/stats.hpp"
 
 using namespace idn::serve;
 
@@ -28,18 +29,7 @@ constexpr std::uint64_t items_per_run = 2'000'000;
 struct sim_stats {
   double mean = 0, se = 0, formation = 0, formation_se = 0, wait = 0, wait_se = 0;
 };
-double batch_means_se(const std::vector<double>& x) {
-  const std::size_t k = 20, per = x.size() / k;
-  std::vector<double> m(k, 0.0);
-  for (std::size_t b = 0; b < k; ++b) {
-    for (std::size_t i = b * per; i < (b + 1) * per; ++i) m[b] += x[i];
-    m[b] /= static_cast<double>(per);
-  }
-  double mu = 0, v = 0;
-  for (double y : m) mu += y / k;
-  for (double y : m) v += (y - mu) * (y - mu) / (k - 1);
-  return std::sqrt(v / k);
-}
+double batch_means_se(const std::vector<double>& x) { return idn::sim::batch_means(x, 20).std_error; }
 /// Poisson items at rate λ grouped into batches of B in arrival order (a batch leaves when its
 /// B-th item arrives), then FIFO over c servers with deterministic service t.
 sim_stats simulate_batches(double lambda, std::uint32_t B, std::uint32_t c, double t, std::uint64_t seed) {
