@@ -29,23 +29,8 @@
 #include "idn/path.hpp"
 #include "path_code_graph.hpp"
 
-namespace {
-using namespace code_example;
-const char* limit_name(limit l) {
-  switch (l) {
-    case limit::none: return "-";
-    case limit::local_server: return "local server";
-    case limit::remote_server: return "remote server";
-    case limit::link: return "link";
-    case limit::demand: return "demand";
-    case limit::accuracy_floor: return "accuracy floor";
-    case limit::no_gain: return "no gain";
-  }
-  return "?";
-}
-}  // namespace
-
 int main(int argc, char** argv) {
+  using namespace code_example;
   try {
     settings s;
     std::filesystem::path out = ".";
@@ -96,9 +81,9 @@ int main(int argc, char** argv) {
         const double local = pt.load.server_flops[home], remote = pt.load.server_flops.sum() - local, bytes = pt.load.link_bytes.sum();
         const double share = pt.flows.throughput > 0 ? (pt.flows.x_original * g.service_flops(l) + pt.flows.x_path * local) / (pt.flows.throughput * g.service_flops(l)) : 1;
         std::printf("  %-58s %3zu %8.2f %9.1f %+8.1f %7.2f %9.0f  %s\n", to_string(g, pt.p).c_str(), pt.p.joins.size(), 100 * pt.path_accuracy, pt.throughput,
-                    100 * (pt.throughput / th0 - 1), share, bytes, limit_name(pt.flows.binding));
+                    100 * (pt.throughput / th0 - 1), share, bytes, to_string(pt.flows.binding));
         front_csv << '"' << sv.name << "\",\"" << to_string(g, pt.p) << "\"," << pt.p.joins.size() << ',' << pt.path_accuracy << ',' << pt.throughput << ','
-                  << 100 * (pt.throughput / th0 - 1) << ',' << local << ',' << remote << ',' << bytes << ',' << limit_name(pt.flows.binding) << '\n';
+                  << 100 * (pt.throughput / th0 - 1) << ',' << local << ',' << remote << ',' << bytes << ',' << to_string(pt.flows.binding) << '\n';
       }
       std::printf("Choices:\n  %-34s %-15s %-58s %9s %7s %9s %6s\n", "reward", "policy", "path", "Th req/s", "A_av %", "delay ms", "local");
       auto show = [&](const std::string& name, const char* policy, const path_evaluation& e) {

@@ -107,17 +107,7 @@ int main(int argc, char** argv) {
             auto report = [&](const char* method, const char* policy, const std::string& param, const path_evaluation& e) {
               const row_metrics m = metrics(e);
               const split mt = max_throughput_split(g, req, e.load, e.path_accuracy, eo.capacity);
-              const char* bind = [&] {
-                switch (mt.binding) {
-                  case limit::local_server: return "local server";
-                  case limit::remote_server: return "remote server";
-                  case limit::link: return "link";
-                  case limit::demand: return "demand";
-                  case limit::accuracy_floor: return "floor";
-                  case limit::no_gain: return "no gain";
-                  default: return "-";
-                }
-              }();
+              const char* bind = to_string(mt.binding);
               std::printf("%-9s %-10s %5.2f %5.2f %-16s %-15s %6s %+8.1f %+8.2f %+8.1f %+8.1f %-14s %6.2f  %s%s\n", names[mode],
                           g.spec().models[static_cast<std::size_t>(req)].name.c_str(), sc.eta_achieved, pi, method, policy, param.c_str(), m.gain_pct, m.acc_pp,
                           m.local_pct, m.delay_pct, bind, m.share, to_string(g, e.p).c_str(), e.feasible ? "" : "  (infeasible)");
@@ -131,8 +121,7 @@ int main(int argc, char** argv) {
             const bool counts = sc.eta_achieved <= 1 + 1e-9 && pi >= 0.01;
             if (mode == 0) {
               const product_reward<power_utility, normalized_gain> r2{{2}, {}};
-              const path_load L0u = compute_load(g, p0);
-              const path_evaluation edgent = edgent_baseline(g, req, est, r2, eo, {unloaded_latency_s(g, L0u)});
+              const path_evaluation edgent = edgent_baseline(g, req, est, r2, eo, {unloaded_latency_s(g, L0)});
               const row_metrics me = report("edgent", "reward_optimal", "k=2", edgent);
               report("full offload", "mirror", "k=2", full_offload(g, req, est, r2, eo, offload_mode::mirror_model));
               report("full offload", "host model", "k=2", full_offload(g, req, est, r2, eo, offload_mode::host_model, rules));

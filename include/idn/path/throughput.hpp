@@ -22,6 +22,19 @@ struct capacity_options {
   std::optional<double> min_avg_accuracy;     ///< α ∈ [0,1]
 };
 enum class limit : std::uint8_t { none, local_server, remote_server, link, demand, accuracy_floor, no_gain };
+/// "-", "local server", "remote server", "link", "demand", "accuracy floor" or "no gain".
+inline const char* to_string(limit l) noexcept {
+  switch (l) {
+    case limit::none: return "-";
+    case limit::local_server: return "local server";
+    case limit::remote_server: return "remote server";
+    case limit::link: return "link";
+    case limit::demand: return "demand";
+    case limit::accuracy_floor: return "accuracy floor";
+    case limit::no_gain: return "no gain";
+  }
+  return "?";
+}
 struct split {
   double x_original = 0, x_path = 0, throughput = 0, avg_accuracy = 0;
   limit binding = limit::none;
