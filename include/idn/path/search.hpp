@@ -275,6 +275,14 @@ struct ranked {
   double score;
   path p;
 };
+/// Keeps the k best offers in `top`, score descending; a tie goes after the earlier offer, so
+/// offers in canonical order keep canonical order among equal scores.
+inline void offer(std::vector<ranked>& top, std::size_t k, double s, const path& p) {
+  if (top.size() == k && !(s > top.back().score)) return;
+  auto it = std::find_if(top.begin(), top.end(), [&](const ranked& r) { return s > r.score; });
+  top.insert(it, ranked{s, p});
+  if (top.size() > k) top.pop_back();
+}
 
 /// Branch and bound keeping the k best (score desc, canonical order) in `top`; with `single`
 /// (k = 1) the incumbent lives in ws.best instead (reusing its capacity: no allocation).
@@ -318,10 +326,7 @@ double branch_and_bound(const block_graph& g, index service, std::size_t k, cons
       if (!have1 || s > best1) best1 = s, ws.best = p, have1 = true;
       return;
     }
-    if (top.size() == k && !(s > top.back().score)) return;
-    auto it = std::find_if(top.begin(), top.end(), [&](const ranked& r) { return s > r.score; });
-    top.insert(it, ranked{s, p});
-    if (top.size() > k) top.pop_back();
+    offer(top, k, s, p);
   };
   path_dfs dfs(g, service, o.rules, ext, leave, head, ws.dfs);
   dfs.run();
@@ -615,10 +620,7 @@ std::vector<path_evaluation> k_best(const block_graph& g, index service, std::si
     enumerate_paths(g, service, o.rules, [&](const path& p) {
       compute_load_unchecked(g, p, w.scratch);
       const double s = sc.score(w.scratch, detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "k_best"), o.eval.policy, sp);
-      if (top.size() == k && !(s > top.back().score)) return;
-      auto it = std::find_if(top.begin(), top.end(), [&](const detail::ranked& r) { return s > r.score; });
-      top.insert(it, detail::ranked{s, p});
-      if (top.size() > k) top.pop_back();
+      detail::offer(top, k, s, p);
     });
   } else {
     detail::branch_and_bound(g, service, k, est, sc, o, -std::numeric_limits<double>::infinity(), st, w, top);
