@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages idn needs that are not installed yet (run as root on Debian
 # bookworm). Nothing is downloaded from anywhere but Debian's archive.
+#   bash tools/setup-debian.sh         what the demo (examples) needs
+#   bash tools/setup-debian.sh test    plus the test toolchains (Cortex-M4 cross compiler, clang 16
+#                                      with its fuzzer and sanitizer runtimes)
 set -euo pipefail
-packages=(g++ cmake ninja-build libeigen3-dev xtensor-dev doctest-dev libbenchmark-dev
-          # Cortex-M4 compile check of idn/offload (CTest offload_cortex_m4): the cross compiler and
-          # the C/C++ headers only (about 52 MB; the 313 MB prebuilt newlib libraries are not needed).
-          gcc-arm-none-eabi binutils-arm-none-eabi libstdc++-arm-none-eabi-dev libnewlib-dev)
+packages=(g++ cmake ninja-build libeigen3-dev xtensor-dev doctest-dev libbenchmark-dev)
+if [[ "${1:-}" == test ]]; then
+  packages+=(
+    # Cortex-M4 compile check of idn/offload (CTest offload_cortex_m4): the cross compiler and
+    # the C/C++ headers only (about 52 MB; the 313 MB prebuilt newlib libraries are not needed).
+    gcc-arm-none-eabi binutils-arm-none-eabi libstdc++-arm-none-eabi-dev libnewlib-dev
+    # The libFuzzer harnesses (preset fuzz, docs/reliability.md): clang 16 and its runtimes.
+    clang-16 libclang-rt-16-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -7,6 +7,7 @@
 /// order — the centralized order — and runs the shared per-node kernel, so y, x and the coins are
 /// bit-identical to `infida`. That is 2(|p| − 1) neighbour messages per active type.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -146,6 +147,11 @@ public:
       if (en.pending > 0) g_[en.local_var] += en.pending;
       en.pending = 0;
     }
+    double gmax = 0;
+    for (const double x : g_) gmax = std::max(gmax, x);
+    if (!std::isfinite(o_.eta * gmax))  // the same guard as infida::step (docs/reliability.md)
+      detail::fail("node_agent::end_slot", concat("eta = ", o_.eta, " times the largest supergradient entry ", gmax,
+                                                  " overflows: the step size is too large for this batch"));
     kernel_.update(s_.data(), g_.data(), y_.data(), tmp_.data());
     ++slot_;
     if (slot_ % o_.rounding.refresh_period == 0) {

@@ -210,11 +210,16 @@ public:
   }
 
   /// Metrics of (y^t, x^t) on `b`, then y^{t+1} and (every P-th slot) x^{t+1}. Throws only if
-  /// `b` belongs to another instance; allocation-free.
+  /// `b` belongs to another instance or η·g overflows (then nothing changes); allocation-free.
   slot_metrics step(const batch& b) {
     if (b.instance_uid() != in_.uid()) detail::fail("infida::step", "batch was made by another instance");
     slot_metrics m;
     m.fractional_gain = supergradient(in_, y_, b, g_);
+    // Aggregate rule (docs/reliability.md): η·g must be finite or the mirror step is inf − inf.
+    // g ≥ 0 is finite (make_batch bounds it by the repository cost), so one product checks it.
+    if (g_.size() > 0 && !std::isfinite(o_.eta * g_.maxCoeff()))
+      detail::fail("infida::step", concat("eta = ", o_.eta, " times the largest supergradient entry ", g_.maxCoeff(),
+                                          " overflows: the step size is too large for this batch"));
     m.integral_gain = gain(in_, x_, b);
     m.repository_cost = repository_cost(in_, b);
     const auto nb = in_.node_begin();

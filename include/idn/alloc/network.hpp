@@ -254,6 +254,9 @@ inline instance network::compile(const cost_params& p) const {
     in.size_[static_cast<Eigen::Index>(j)] = o.d.size_bytes;
     in.capacity_[static_cast<Eigen::Index>(j)] = o.d.capacity_per_slot;
     in.node_total_[o.v] += o.d.size_bytes;
+    if (!std::isfinite(in.node_total_[o.v]))
+      detail::fail("network::compile", concat("size_bytes = ", o.d.size_bytes, " for (node ", o.v, ", model ", o.m,
+                                              "): the sum of option sizes at the node overflows"));
     ++in.node_begin_[o.v + 1];
     var_of[key_vm(o.v, o.m)] = static_cast<var_id>(j);
   }
@@ -284,13 +287,22 @@ inline instance network::compile(const cost_params& p) const {
     double prefix = 0;  // ν Σ_{h'<h} w, summed left to right
     bool last_pins = false;
     for (std::size_t h = 0; h < ty.path.size(); ++h) {
-      if (h > 0) prefix += p.network_factor * links_.at(key(ty.path[h - 1], ty.path[h]));
+      if (h > 0) {
+        const double w = links_.at(key(ty.path[h - 1], ty.path[h]));
+        prefix += p.network_factor * w;
+        if (!std::isfinite(prefix))  // aggregate rule: path costs must be finite (docs/reliability.md)
+          detail::fail("network::compile", concat("type ", t, ": link (", ty.path[h - 1], ", ", ty.path[h], ") latency_s = ", w,
+                                                  ": network_factor times the path's latency sum overflows at path[", h, "]"));
+      }
       const node_id v = ty.path[h];
       for (const auto& [m, var] : hosted_at[v]) {
         if (models_[m].task != ty.task) continue;
         const double delay = var ? options_[order[*var]].d.inference_delay_s : pin_delay[key_vm(v, m)];
         const double lat = prefix + delay;
         const double cost = lat + p.alpha_s * (1 - models_[m].accuracy);
+        if (!std::isfinite(cost))
+          detail::fail("network::compile", concat("type ", t, ": the cost of model ", m, " at path[", h, "] = node ", v, " is ", cost,
+                                                  " (path latency + inference delay + alpha_s (1 - accuracy)): must be finite"));
         cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : 0});
         if (h + 1 == ty.path.size() && !var) last_pins = true;
       }
@@ -350,9 +362,18 @@ inline batch make_batch(const instance& in, Eigen::VectorXd requests, std::optio
                         capacity_split split = capacity_split::none) {
   if (static_cast<std::size_t>(requests.size()) != in.num_types())
     detail::fail("make_batch", concat("requests has ", requests.size(), " entries, expected num_types = ", in.num_types()));
-  for (Eigen::Index t = 0; t < requests.size(); ++t)
+  // Aggregate rule (docs/reliability.md): C(ω) = Σ r_ρ C_ρK bounds every gain, supergradient
+  // entry and serving cost this batch can produce, so it must be finite (Σ r then is too).
+  double total_requests = 0, repository = 0;
+  for (Eigen::Index t = 0; t < requests.size(); ++t) {
     if (!std::isfinite(requests[t]) || requests[t] < 0)
       detail::fail("make_batch", concat("requests[", t, "] = ", requests[t], ": must be finite and >= 0"));
+    total_requests += requests[t];
+    repository += requests[t] * in.fallback_cost()[static_cast<std::size_t>(t)];
+    if (!std::isfinite(total_requests) || !std::isfinite(repository))
+      detail::fail("make_batch", concat("requests[", t, "] = ", requests[t],
+                                        ": the sum of requests times their fallback costs (the repository cost) overflows"));
+  }
   const auto tb = in.type_begin();
   const auto ev = in.entry_var();
   const std::size_t E = in.num_entries();

@@ -1,7 +1,14 @@
 #pragma once
 /// Checked numeric validation for builders: each check throws idn::invalid_input with a message
 /// "<field> = <value>: <reason>" where <field> already carries its index, e.g. "layers[4].flop".
+///
+/// The aggregate rule (docs/reliability.md): a builder validates not only each entry but every
+/// quantity the library derives from the entries (sums, prefix sums, products, reciprocals, path
+/// costs), so that a result documented as a number is never NaN or inf. The second half of this
+/// header holds the helpers for it; their messages name the entry at which the aggregate left
+/// the finite range.
 #include <cmath>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -44,5 +51,45 @@ inline void nonnegative_or_inf(std::string_view field, double x) {
 inline void unit_interval_open_closed(std::string_view field, double x) {
   if (!(x > 0 && x <= 1)) fail(field, x, "must lie in (0, 1]");
 }
+
+/// x must be finite and > 0 with a finite reciprocal 1/x (rejects subnormals below
+/// 1/DBL_MAX ≈ 5.6e-309, whose reciprocal overflows). Returns 1/x.
+inline double finite_reciprocal(std::string_view field, double x) {
+  if (!std::isfinite(x) || x <= 0) fail(field, x, "must be finite and > 0");
+  const double r = 1.0 / x;
+  if (!std::isfinite(r)) fail(field, x, "is too small: its reciprocal overflows");
+  return r;
+}
+
+/// The derived value x (computed by the library from the user's entries) must be finite; `field`
+/// names the entry that produced it. Returns x.
+inline double finite_derived(std::string_view field, double value, double derived, std::string_view what) {
+  if (!std::isfinite(derived)) {
+    std::string reason(what);
+    reason += " = ";
+    append_number(reason, derived);
+    reason += ": must be finite";
+    fail(field, value, reason);
+  }
+  return derived;
+}
+
+/// A running sum of entries that must stay finite: add() throws, naming the entry, as soon as the
+/// sum overflows. O(1) per entry, no allocation unless it throws.
+class finite_sum {
+public:
+  /// `what` names the aggregate in messages, e.g. "sum of layers[].flop".
+  explicit finite_sum(std::string_view what, double start = 0) noexcept : what_(what), sum_(start) {}
+  /// Adds x (the entry named `field`); throws invalid_input if the sum leaves the finite range.
+  double add(std::string_view field, double x) {
+    sum_ = finite_derived(field, x, sum_ + x, what_);
+    return sum_;
+  }
+  double value() const noexcept { return sum_; }
+
+private:
+  std::string_view what_;
+  double sum_;
+};
 
 }  // namespace idn::check

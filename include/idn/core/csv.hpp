@@ -115,11 +115,15 @@ private:
   std::size_t number_ = 0;
 };
 
-/// True if the field must be quoted to survive split_record.
+/// True if the field must be quoted to survive split_record and the readers built on it: it
+/// holds the delimiter, a quote or a line break, starts with '#' (a comment line when first),
+/// or starts or ends with a space or tab (readers trim unquoted text).
 inline bool needs_quotes(std::string_view field, char delim) noexcept {
   for (char c : field)
     if (c == delim || c == '"' || c == '\n' || c == '\r') return true;
-  return !field.empty() && (field.front() == ' ' || field.back() == ' ');
+  if (field.empty()) return false;
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  return field.front() == '#' || blank(field.front()) || blank(field.back());
 }
 
 /// Appends `field`, quoted if needed.

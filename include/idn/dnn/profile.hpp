@@ -51,6 +51,8 @@ public:
 private:
   void validate_and_fill() {
     if (spec_.name.empty()) throw invalid_input("profile.name is empty");
+    if (spec_.name.find_first_of("\r\n") != std::string::npos)
+      throw invalid_input("profile.name '" + spec_.name + "': must be one line (no CR or LF)");
     if (spec_.layers.empty())
       throw invalid_input("profile '" + spec_.name + "': layers is empty");
     if (spec_.batch == 0) throw invalid_input("profile '" + spec_.name + "': batch = 0: must be >= 1");
@@ -59,10 +61,16 @@ private:
     std::unordered_map<std::string_view, std::size_t> seen;
     seen.reserve(spec_.layers.size());
     double prev_out = spec_.input_bytes;
+    // Aggregates (docs/reliability.md): totals, bytes moved per layer and the resident peak must
+    // stay finite, so that every sum a cost model or solver forms from this profile is finite.
+    check::finite_sum flop_sum("the sum of flop over layers"), param_sum("the sum of param_bytes over layers");
+    double peak_workspace = 0;
     for (std::size_t i = 0; i < spec_.layers.size(); ++i) {
       auto& l = spec_.layers[i];
       const std::string field = where + indexed("layers", i);
       if (l.name.empty()) throw invalid_input(field + ".name is empty");
+      if (l.name.find_first_of("\r\n") != std::string::npos)
+        throw invalid_input(field + ".name '" + l.name + "': must be one line (no CR or LF)");
       if (auto [it, fresh] = seen.emplace(l.name, i); !fresh)
         throw invalid_input(field + ".name '" + l.name + concat("' duplicates ", indexed("layers", it->second)));
       check::finite_nonnegative(field + ".flop", l.flop);
@@ -78,11 +86,18 @@ private:
         throw invalid_input(field + concat(".unit = ", l.unit) +
                             concat(": units must be contiguous and start at 0 (previous unit ", expected_prev) + ")");
       if (l.input_bytes == 0) l.input_bytes = prev_out;
+      flop_sum.add(field + ".flop", l.flop);
+      param_sum.add(field + ".param_bytes", l.param_bytes);
+      check::finite_derived(field + ".output_bytes", l.output_bytes, l.param_bytes + l.input_bytes + l.output_bytes,
+                            "param_bytes + input_bytes + output_bytes");
       l.workspace_bytes = std::max(l.workspace_bytes, l.input_bytes + l.output_bytes);
+      peak_workspace = std::max(peak_workspace, l.workspace_bytes);
       l.index = static_cast<std::uint32_t>(i);
       l.prec = spec_.prec;
       prev_out = l.output_bytes;
     }
+    check::finite_derived(where + "peak workspace_bytes", peak_workspace, param_sum.value() + peak_workspace,
+                          "the sum of param_bytes plus the peak workspace");
   }
 
   profile_spec spec_;

@@ -26,7 +26,7 @@ namespace idn::dnn {
 inline void write_profile_csv(std::ostream& os, const profile& p) {
   std::string out;
   out += "# idn-profile v1\n# name=";
-  out += p.name();
+  csv::append_field(out, p.name(), ',');
   out += "\n# input_bytes=";
   append_number(out, p.input_bytes());
   out += "\n# precision=";
@@ -67,11 +67,12 @@ inline profile read_profile_csv(std::istream& is, std::string_view source_name) 
   bool have_header = false;
   while (reader.next(line)) {
     const std::size_t ln = reader.line_number();
-    std::string_view sv = csv::trim(line);
+    std::string_view sv = line;  // not trimmed: a quoted name keeps its blanks
     if (!sv.empty() && sv.back() == '\r') sv.remove_suffix(1);
-    if (sv.empty()) continue;
-    if (sv.front() == '#') {
+    if (csv::trim(sv).empty()) continue;
+    if (csv::trim(sv).front() == '#') {  // names starting with '#' are written quoted
       if (have_header) continue;
+      sv = csv::trim(sv);
       sv.remove_prefix(1);
       sv = csv::trim(sv);
       if (sv == "idn-profile v1") { saw_magic = true; continue; }
@@ -79,7 +80,13 @@ inline profile read_profile_csv(std::istream& is, std::string_view source_name) 
       if (eq == std::string_view::npos) continue;  // free comment
       const std::string_view key = csv::trim(sv.substr(0, eq)), value = csv::trim(sv.substr(eq + 1));
       if (key == "name") {
-        spec.name = std::string(value);
+        if (value.empty() || value.front() != '"') {
+          spec.name = std::string(value);
+        } else {  // quoted by the writer: it keeps blanks, quotes and commas
+          const auto st = csv::split_record(value, ',', fields);
+          if (!st.ok || fields.size() != 1) fail(ln, 1, "malformed quoted name " + std::string(value));
+          spec.name = fields[0];
+        }
       } else if (key == "input_bytes") {
         if (!csv::parse_double(value, spec.input_bytes)) fail(ln, 1, "input_bytes '" + std::string(value) + "' is not a number");
       } else if (key == "precision") {

@@ -15,8 +15,11 @@ namespace idn::hw {
 /// held device has no power model (has_power() is then false).
 class any_device {
 public:
-  template <compute_device D>
-    requires(!std::same_as<std::remove_cvref_t<D>, any_device>)
+  // The self-exclusion comes first and short-circuits: checking compute_device<any_device>
+  // (copy_constructible) while any_device's own copy constructor is being chosen would make the
+  // constraint depend on itself (clang rejects that; GCC happens to accept it).
+  template <class D>
+    requires(!std::same_as<std::remove_cvref_t<D>, any_device> && compute_device<D>)
   any_device(D d)  // NOLINT(google-explicit-constructor): a device converts to any_device
       : p_(std::make_shared<const model<D>>(std::move(d))) {}
 
@@ -68,8 +71,8 @@ private:
 /// Holds any link_model. Models powered_link (transmit power 0 when the link has none).
 class any_link {
 public:
-  template <link_model L>
-    requires(!std::same_as<std::remove_cvref_t<L>, any_link>)
+  template <class L>
+    requires(!std::same_as<std::remove_cvref_t<L>, any_link> && link_model<L>)
   any_link(L l, std::string name = "link")  // NOLINT(google-explicit-constructor)
       : p_(std::make_shared<const model<L>>(std::move(l), std::move(name))) {}
 

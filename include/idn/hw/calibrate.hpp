@@ -91,6 +91,7 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
     const std::string f = concat("samples[", s) + "]";
     check::finite_positive(f + ".seconds", samples[s].seconds);
     if (samples[s].layers.empty()) throw invalid_input(f + ".layers is empty");
+    double sample_c = 0, sample_m = 0;
     for (std::size_t i = 0; i < samples[s].layers.size(); ++i) {
       const auto& l = samples[s].layers[i];
       const std::string lf = f + concat(".layers[", i) + "]";
@@ -100,6 +101,9 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
       check::finite_nonnegative(lf + ".output_bytes", l.output_bytes);
       const double bytes = start.activations_on_chip ? l.param_bytes : l.param_bytes + l.input_bytes + l.output_bytes;
       terms.push_back({l.flop / start.peak_flops[static_cast<std::size_t>(l.prec)], bytes / start.memory_bandwidth});
+      sample_c += terms.back().c, sample_m += terms.back().m;
+      if (!std::isfinite(sample_c + sample_m))  // aggregate rule (docs/reliability.md)
+        throw invalid_input(lf + ": the sample's compute or memory time at the start's peaks overflows");
     }
     first[s + 1] = terms.size();
   }
@@ -189,6 +193,11 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
   res.params.layer_overhead = best[0];
   res.params.compute_efficiency = 1.0 / best[1];
   res.params.memory_efficiency = 1.0 / best[2];
+  // The fitted parameters must form a valid device whose reciprocals are finite.
+  if (!std::isfinite(best[0]) || !std::isfinite(best[1]) || !std::isfinite(best[2]) || !(res.params.compute_efficiency > 0) ||
+      !(res.params.memory_efficiency > 0) || !std::isfinite(res.rms_relative_error))
+    throw invalid_input(concat("calibrate_roofline: the fit is not finite (t_0 = ", best[0]) + concat(", 1/eta_c = ", best[1]) +
+                        concat(", 1/eta_m = ", best[2]) + "): the samples span more than double precision");
   res.compute_at_bound = fit[1] && best[1] == 1.0;
   res.memory_at_bound = fit[2] && best[2] == 1.0;
   return res;

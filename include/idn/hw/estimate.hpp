@@ -37,12 +37,18 @@ Eigen::VectorXd layer_times(const D& d, const N& n) {
   return t;
 }
 
-/// T = T_fix + Σ_{i∈[first,last)} t_i (T_fix = call_overhead() if the device has one). O(last − first).
+/// T = T_fix + Σ_{i∈[first,last)} t_i (T_fix = call_overhead() if the device has one); throws
+/// invalid_input if the sum overflows. O(last − first).
 template <compute_device D, dnn::layer_chain N>
 double model_time(const D& d, const N& n, std::size_t first = 0, std::size_t last = SIZE_MAX) {
   const std::size_t end = detail::checked_range(n, first, last);
   double t = call_overhead_of(d);
-  for (std::size_t i = first; i < end; ++i) t += checked_latency(d, n.layer(i));
+  for (std::size_t i = first; i < end; ++i) {
+    const double li = checked_latency(d, n.layer(i));
+    t += li;
+    if (!std::isfinite(t))  // aggregate rule (docs/reliability.md)
+      throw invalid_input(device_name(d) + concat(": latency(layers[", i) + concat("]) = ", li) + ": the model time (their sum) overflows");
+  }
   return t;
 }
 
@@ -69,6 +75,8 @@ memory_report memory_fit(const D& d, const N& n, std::size_t first = 0, std::siz
     r.weights += l.param_bytes;
     r.peak_activation = std::max(r.peak_activation, l.workspace_bytes);
   }
+  if (!std::isfinite(r.weights + r.peak_activation))
+    throw invalid_input(concat("memory_fit: layers [", first) + concat(", ", end) + "): the sum of param_bytes plus the peak workspace overflows");
   r.weight_capacity = ws > 0 ? ws : r.capacity;
   r.fits = ws > 0 ? (r.weights <= ws && r.peak_activation <= r.capacity) : (r.weights + r.peak_activation <= r.capacity);
   return r;

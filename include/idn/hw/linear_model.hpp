@@ -46,6 +46,8 @@ public:
       check::finite_nonnegative(f + ".layer.param_bytes", l.param_bytes);
       check::finite_nonnegative(f + ".layer.input_bytes", l.input_bytes);
       check::finite_nonnegative(f + ".layer.output_bytes", l.output_bytes);
+      check::finite_derived(f + ".layer.output_bytes", l.output_bytes, l.param_bytes + l.input_bytes + l.output_bytes,
+                            "param_bytes + input_bytes + output_bytes");
     }
     linear_layer_model m;
     m.form_ = form;
@@ -64,16 +66,25 @@ public:
       }
       return Eigen::VectorXd(Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(x).solve(y));
     };
-    m.pooled_ = solve([](const layer_sample&) { return true; });
+    // Aggregate rule (docs/reliability.md): a least-squares solution over features that span
+    // more than double's range can be inf or NaN; such a fit is rejected, not returned.
+    auto finite_fit = [](Eigen::VectorXd c, const char* which) {
+      if (!c.allFinite())
+        throw invalid_input(std::string("linear_layer_model::fit: the ") + which +
+                            " coefficients are not finite: the samples' features span more than double precision");
+      return c;
+    };
+    m.pooled_ = finite_fit(solve([](const layer_sample&) { return true; }), "pooled");
     std::array<std::size_t, dnn::layer_kind_count> count{};
     for (const auto& s : samples) ++count[static_cast<std::size_t>(s.layer.kind)];
     for (std::size_t k = 0; k < dnn::layer_kind_count; ++k)
       if (count[k] >= static_cast<std::size_t>(p))
-        m.per_kind_[k] = solve([k](const layer_sample& s) { return static_cast<std::size_t>(s.layer.kind) == k; });
+        m.per_kind_[k] = finite_fit(solve([k](const layer_sample& s) { return static_cast<std::size_t>(s.layer.kind) == k; }), "per-kind");
     return m;
   }
 
-  /// The kind's fit if it has one, else the pooled fit; clamped at 0. O(1), no allocation.
+  /// The kind's fit if it has one, else the pooled fit; clamped at 0; +inf when a term overflows
+  /// (never NaN). O(1), no allocation.
   double latency(const dnn::layer& l) const noexcept {
     const auto& c = per_kind_[static_cast<std::size_t>(l.kind)];
     return predict(c ? *c : pooled_, l.flop, l.param_bytes, l.input_bytes + l.output_bytes);
@@ -105,6 +116,7 @@ private:
       t = c[0] + c[1] * flop + c[2] * params + c[3] * act;
     else
       t = c[0] + c[1] * std::log1p(flop) + c[2] * std::log1p(params + act);
+    if (std::isnan(t)) return INFINITY;  // inf − inf from terms that overflowed: checked_latency rejects it
     return t > 0 ? t : 0.0;
   }
 

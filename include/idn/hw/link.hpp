@@ -14,13 +14,17 @@ namespace idn::hw {
 /// x(S) = L + 8S/R. Models powered_link. O(1).
 class affine_link {
 public:
-  /// latency_s >= 0 finite; rate > 0 (bit/s, may be +inf); transmit power >= 0 finite (W).
+  /// latency_s >= 0 finite; rate > 0 (bit/s, may be +inf) with 8/rate finite; transmit power >= 0
+  /// finite (W). transfer_time may still be +inf for byte counts whose time overflows; builders
+  /// check it (clause C5).
   affine_link(double latency_s, double rate_bit_per_s, double transmit_power_w = 0)
       : latency_(latency_s), rate_(rate_bit_per_s), power_(transmit_power_w) {
     check::finite_nonnegative("affine_link.latency", latency_);
     check::positive_or_inf("affine_link.rate", rate_);
     check::finite_nonnegative("affine_link.transmit_power", power_);
     inv_rate_bytes_ = 8.0 / rate_;
+    if (!std::isfinite(inv_rate_bytes_))  // a subnormal rate: 0 bytes would take 0·inf = NaN seconds
+      check::fail("affine_link.rate", rate_, "is too small: 8/rate (seconds per byte) overflows");
   }
   double transfer_time(double bytes) const noexcept { return latency_ + bytes * inv_rate_bytes_; }
   double transmit_power() const noexcept { return power_; }

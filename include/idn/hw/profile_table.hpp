@@ -117,6 +117,9 @@ private:
       std::nth_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(mid), r.end());
       double med = r[mid];
       if (r.size() % 2 == 0) med = 0.5 * (med + *std::max_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(mid)));
+      if (!std::isfinite(med))  // a measured time over a subnormal fallback time (aggregate rule)
+        throw invalid_input(concat("profile_table_device: correction for kind ", k) + concat(" = ", med) +
+                            ": measured / fallback latency overflows (the fallback's times are too small)");
       kappa_[k] = med;
     }
   }

@@ -74,10 +74,16 @@ inline bool compute_bound(const roofline_params& p, const dnn::layer& l, dnn::pr
 class roofline_device {
 public:
   /// Validates `p` (§5) and precomputes reciprocals.
+  /// The reciprocals must be finite (aggregate rule, docs/reliability.md): a subnormal peak,
+  /// bandwidth or efficiency product is rejected, so latency() is never 0·inf = NaN.
   explicit roofline_device(roofline_params p) : p_(std::move(p)) {
     validate(p_);
-    for (std::size_t i = 0; i < 3; ++i) inv_compute_[i] = 1.0 / (p_.compute_efficiency * p_.peak_flops[i]);
-    inv_memory_ = 1.0 / (p_.memory_efficiency * p_.memory_bandwidth);
+    const std::string who = "device '" + p_.name + "': ";
+    for (std::size_t i = 0; i < 3; ++i)
+      inv_compute_[i] = check::finite_reciprocal(
+          who + "compute_efficiency * peak_flops[" + std::string(dnn::to_string(static_cast<dnn::precision>(i))) + "]",
+          p_.compute_efficiency * p_.peak_flops[i]);
+    inv_memory_ = check::finite_reciprocal(who + "memory_efficiency * memory_bandwidth", p_.memory_efficiency * p_.memory_bandwidth);
   }
 
   /// t_0 + combine(F/(η_c π_p), B/(η_m β)) for the layer at its own precision. (C1)

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <Eigen/Dense>
 
@@ -22,7 +23,7 @@ namespace idn::io {
 inline Eigen::VectorXd load_arrival_trace(const std::filesystem::path& path, std::string_view column = "time") {
   Eigen::VectorXd t;
   const auto ext = path.extension().string();
-  std::size_t row_offset = 1;  // message rows: element index + offset
+  std::vector<std::size_t> lines;  // CSV: the file line of each element (NPY: element index + 1)
   if (ext == ".npy") {
     detail::npy_reader r(path);
     const npy_header& h = r.header();
@@ -36,12 +37,12 @@ inline Eigen::VectorXd load_arrival_trace(const std::filesystem::path& path, std
     const std::size_t c = static_cast<std::size_t>(it - tab.columns.begin());
     t.resize(static_cast<Eigen::Index>(tab.rows));
     for (std::size_t r = 0; r < tab.rows; ++r) t[static_cast<Eigen::Index>(r)] = tab.values[r * tab.columns.size() + c];
-    row_offset = 2;  // data rows follow the header (assuming no comment lines)
+    lines = tab.lines;
   } else {
     throw file_error(path, 0, 0, "arrival trace must be .csv or .npy");
   }
   for (Eigen::Index i = 0; i < t.size(); ++i) {
-    const auto row = static_cast<std::size_t>(i) + row_offset;
+    const auto row = lines.empty() ? static_cast<std::size_t>(i) + 1 : lines[static_cast<std::size_t>(i)];
     if (!std::isfinite(t[i]) || t[i] < 0)
       throw file_error(path, row, 0, concat("times[", i) + concat("] = ", t[i]) + ": must be finite and >= 0");
     if (i > 0 && t[i] < t[i - 1])

@@ -166,7 +166,10 @@ public:
     return c;
   }
 
-  /// Use make_chain_problem.
+  /// Use make_chain_problem, which validates every entry; this constructor validates the
+  /// aggregates (docs/reliability.md): per-worker time sums, the parameter-byte sum plus the
+  /// activation peak, and a bound on every period and every latency must be finite, so that no
+  /// query returns inf − inf or NaN. Throws invalid_input naming the entry where a sum overflows.
   chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::VectorXd memory, Eigen::MatrixXd up, Eigen::MatrixXd down,
                 Eigen::VectorXd endpoint_times, chain_options o)
       : prof_(std::move(p)), T_(std::move(time)), M_(std::move(memory)), U_(std::move(up)), D_(std::move(down)),
@@ -174,11 +177,19 @@ public:
     P_.resize(L_ + 1, K_);
     for (index k = 0; k < K_; ++k) {
       P_(0, k) = 0;
-      for (index l = 0; l < L_; ++l) P_(l + 1, k) = P_(l, k) + T_(l, k);
+      for (index l = 0; l < L_; ++l) {
+        P_(l + 1, k) = P_(l, k) + T_(l, k);
+        if (!std::isfinite(P_(l + 1, k)))
+          detail::fail(concat("time(", l, ",", k, ")"), T_(l, k), concat("the sum of time(., ", k, ") overflows").c_str());
+      }
     }
     W_.resize(L_ + 1);
     W_[0] = 0;
-    for (index l = 0; l < L_; ++l) W_[l + 1] = W_[l] + prof_.param_bytes[l];
+    for (index l = 0; l < L_; ++l) {
+      W_[l + 1] = W_[l] + prof_.param_bytes[l];
+      if (!std::isfinite(W_[l + 1])) detail::fail(concat("param_bytes[", l, "]"), prof_.param_bytes[l], "the sum of param_bytes overflows");
+    }
+    check_aggregates();
     // Sparse table of v_l = a_l + a_{l+1}, l ∈ [0, L).
     levels_ = 1;
     while ((index{1} << levels_) <= L_) ++levels_;
@@ -191,6 +202,40 @@ public:
   }
 
 private:
+  /// Every period is at most recv + back + Σ time + send, and every latency at most the largest
+  /// compute sum over order-preserving layer assignments (an O(L·K) max-plus DP) plus K + 1 hops of
+  /// the largest transfer: both bounds must be finite.
+  void check_aggregates() const {
+    const double back = L_ >= 0 && K_ > 0 ? D_(0, L_) : 0.0, emax = E_.size() > 0 ? E_.maxCoeff() : 0.0;
+    double hop_max = emax;
+    for (index k = 0; k < K_; ++k) {
+      const double umax = U_.row(k).maxCoeff(), dmax = D_.row(k).maxCoeff();
+      const double period_bound = dmax + back + P_(L_, k) + umax;
+      if (!std::isfinite(period_bound))
+        detail::fail(concat("worker ", k, ": recv + compute + send bound"), period_bound, "must be finite (the transfer and time sums overflow)");
+      hop_max = std::max({hop_max, umax, dmax});
+    }
+    // best[k]: the largest Σ T over layers 0..l assigned to non-decreasing workers ending at k.
+    std::vector<double> best(static_cast<std::size_t>(K_), 0.0);
+    for (index l = 0; l < L_; ++l) {
+      double prefix = 0;
+      for (index k = 0; k < K_; ++k) {
+        prefix = std::max(prefix, best[static_cast<std::size_t>(k)]);
+        best[static_cast<std::size_t>(k)] = prefix + T_(l, k);
+      }
+    }
+    const double compute_max = K_ > 0 ? *std::max_element(best.begin(), best.end()) : 0.0;
+    const double latency_bound = compute_max + static_cast<double>(K_ + 1) * hop_max;
+    if (!std::isfinite(latency_bound))
+      detail::fail("latency bound (largest compute sum + (K+1) largest hops)", latency_bound,
+                   "must be finite (the sum of times and transfers overflows)");
+    if (L_ > 0) {
+      const double act_peak = 2 * prof_.act_bytes.maxCoeff();
+      if (!std::isfinite(W_[L_] + act_peak))
+        detail::fail("sum of param_bytes + 2 max act_bytes", W_[L_] + act_peak, "must be finite");
+    }
+  }
+
   double range_max(index i, index j) const noexcept {  // max v_l over [i, j), i < j
     index e = 0;
     while ((index{2} << e) <= j - i) ++e;
@@ -333,11 +378,15 @@ partition_result evaluate(const O& o, std::span<const index> cuts) {
   partition_result r;
   r.cuts.assign(cuts.begin(), cuts.end());
   double P = o.fixed_period();
+  if (std::isnan(P)) detail::fail("oracle fixed_period()", P, "must not be NaN (chain_oracle contract)");
   for (index k = 0; k < K; ++k) {
     const index i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
     stage_info s{k, i, j};
     s.period_s = o.period(k, i, j);
     s.compute_s = o.delay(k, i, j);
+    if (std::isnan(s.period_s) || std::isnan(s.compute_s))
+      detail::fail(concat("oracle period/delay(", k, ", ", i, ", ", j, ")"), std::isnan(s.period_s) ? s.period_s : s.compute_s,
+                   "must not be NaN (chain_oracle contract)");
     if constexpr (std::is_same_v<O, chain_problem>) {
       s.memory_bytes = o.memory(k, i, j);
       if (i < j) s.recv_s = o.recv(k, i), s.send_s = o.send(k, j);
@@ -354,6 +403,8 @@ partition_result evaluate(const O& o, std::span<const index> cuts) {
   r.bottleneck_s = P;
   r.throughput_per_s = P > 0 ? 1.0 / P : inf;
   r.latency_s = detail::latency_of(o, cuts, opt.input_local, opt.return_output);
+  if (!std::isfinite(r.latency_s))  // a finite bottleneck with an unbounded latency: the oracle broke its contract
+    detail::fail("latency of the cuts", r.latency_s, "must be finite when every period is (chain_oracle contract)");
   return r;
 }
 

@@ -65,6 +65,7 @@ public:
     if (s == 0) detail::fail("node", static_cast<double>(node), "set_link needs a neighbour, not self");
     detail::check_nonneg("latency_s", latency_s);
     if (!(bandwidth_bps > 0)) detail::fail("bandwidth_bps", bandwidth_bps, "must be > 0");
+    if (!std::isfinite(8.0 / bandwidth_bps)) detail::fail("bandwidth_bps", bandwidth_bps, "is too small: 8/bandwidth overflows");
     latency_[s] = latency_s, inv_bw_[s] = 8.0 / bandwidth_bps;
   }
   /// A state advertisement (or, for self, the live state): speed F̂ (FLOP/s, > 0), FLOP left of the
@@ -74,6 +75,15 @@ public:
     if (!(flops > 0) || !std::isfinite(flops)) detail::fail("flops", flops, "must be finite and > 0");
     if (static_cast<int>(backlog_flop_by_class.size()) != classes_)
       detail::fail("backlog_flop_by_class.size()", static_cast<double>(backlog_flop_by_class.size()), "must equal num_classes");
+    // Aggregate rule (docs/reliability.md): rank() sums in-service and backlog FLOP.
+    detail::check_nonneg("in_service_flop", in_service_flop);
+    double total = in_service_flop;
+    for (std::size_t k = 0; k < backlog_flop_by_class.size(); ++k) {
+      detail::check_nonneg(concat("backlog_flop_by_class[", k, "]"), backlog_flop_by_class[k]);
+      total += backlog_flop_by_class[k];
+      if (!std::isfinite(total)) detail::fail(concat("backlog_flop_by_class[", k, "]"), backlog_flop_by_class[k], "the backlog sum overflows");
+    }
+    if (std::isnan(stamp_s)) detail::fail("stamp_s", stamp_s, "must not be NaN");
     if (stamp_s < stamp_[s]) return;
     stamp_[s] = stamp_s, flops_[s] = flops, in_service_[s] = in_service_flop;
     std::copy(backlog_flop_by_class.begin(), backlog_flop_by_class.end(), backlog_.begin() + static_cast<std::ptrdiff_t>(s * static_cast<std::size_t>(classes_)));
@@ -90,8 +100,10 @@ public:
       const int top = view_ == backlog_view::priority_aware ? c : classes_ - 1;
       for (int k = 0; k <= top; ++k) q += backlog_[s * static_cast<std::size_t>(classes_) + static_cast<std::size_t>(k)];
       const double comm = s == 0 ? 0.0 : latency_[s] + t.next_input_bytes * inv_bw_[s];
-      ranked_[n++] = {nodes_[s], comm, t.next_flop / flops_[s], q / flops_[s],
-                      phi(comm, t.age_s, t.next_flop, flops_[s], q, t.weight)};
+      const double p = phi(comm, t.age_s, t.next_flop, flops_[s], q, t.weight);
+      // A NaN index (a task view outside its preconditions) ranks last: the comparator below
+      // must stay a strict weak order, or std::sort is undefined.
+      ranked_[n++] = {nodes_[s], comm, t.next_flop / flops_[s], q / flops_[s], std::isnan(p) ? INFINITY : p};
     }
     const index self = self_;
     std::sort(ranked_.begin(), ranked_.begin() + static_cast<std::ptrdiff_t>(n), [self](const candidate& a, const candidate& b) {

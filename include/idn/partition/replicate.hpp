@@ -36,6 +36,8 @@ inline partition_result evaluate_replicated(const chain_problem& p, const std::v
     r.cuts.clear();
     return r;
   }
+  if (!std::isfinite(lat))  // L hops of finite transfers can still overflow (aggregate rule)
+    detail::fail("latency of the replicated plan", lat, "must be finite: the sum of hops and stage times overflows");
   r.status = solve_status::optimal;
   r.bottleneck_s = P, r.throughput_per_s = P > 0 ? 1 / P : inf, r.latency_s = lat;
   return r;
@@ -45,9 +47,17 @@ inline partition_result evaluate_replicated(const chain_problem& p, const std::v
 /// Minimum bottleneck with up to max_workers identical copies of the single worker of
 /// `one_worker` (K must be 1): contiguous non-empty stages, each with r ≥ 1 replicas, Σr ≤ M.
 /// The result's stages carry `replicas`; cuts has one entry per stage boundary.
+/// The largest max_workers × num_layers that min_bottleneck_replicated accepts (about 10⁸ DP
+/// steps, well under a second).
+inline constexpr index max_replicated_work = 20'000;
+
 inline partition_result min_bottleneck_replicated(const chain_problem& one_worker, index max_workers) {
   if (one_worker.num_workers() != 1) detail::fail("num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
   if (max_workers < 1) detail::fail("max_workers", static_cast<double>(max_workers), "must be >= 1");
+  // The DP takes O(M²·L²/4) steps and O(M·L) memory: refuse up front what would not finish.
+  if (max_workers > max_replicated_work / one_worker.num_layers())
+    detail::fail("max_workers", static_cast<double>(max_workers),
+                 concat("max_workers * num_layers must be <= ", max_replicated_work, " (the DP is O(M^2 L^2))").c_str());
   const index L = one_worker.num_layers(), M = max_workers, stride = L + 1;
   std::vector<double> A(static_cast<std::size_t>((M + 1) * stride), inf);
   std::vector<index> arg_i(A.size(), -1), arg_r(A.size(), 0);

@@ -58,6 +58,69 @@ struct chain {
   Eigen::MatrixXd up_serial, down_serial;         ///< (K − 1) × (N + 1): σ_k(a_j) = x_k(a_j) − x_k(0)
 };
 
+/// Validates a chain given by hand (build_chain's output always passes): sizes N ≥ 1 elements ×
+/// K ≥ 1 tiers as documented on `chain`, every entry (times ≥ 0 or +inf, never NaN; bytes,
+/// overheads and link times finite ≥ 0; capacity > 0, may be +inf; replicas ≥ 1 finite), and the
+/// aggregates (docs/reliability.md): per tier overhead + Σ finite times, Σ weights + peak
+/// workspace, and the latency bound over all tiers and links must be finite. Throws
+/// invalid_input naming the field and index. O(N·K).
+inline void validate(const chain& c) {
+  const Eigen::Index N = c.seconds.rows(), K = c.seconds.cols();
+  auto bad = [](const std::string& field, double v, const char* rule) { throw invalid_input(concat("serve: chain.", field, " = ", v, ": ", rule)); };
+  if (N < 1) bad("seconds.rows()", static_cast<double>(N), "must be >= 1 (one row per element)");
+  if (K < 1) bad("seconds.cols()", static_cast<double>(K), "must be >= 1 (one column per tier)");
+  auto size_is = [&](const char* field, Eigen::Index got, Eigen::Index want) {
+    if (got != want) bad(field, static_cast<double>(got), concat("must be ", want).c_str());
+  };
+  size_is("elements.size()", static_cast<Eigen::Index>(c.elements.size()), N);
+  size_is("boundary_bytes.size()", c.boundary_bytes.size(), N + 1);
+  size_is("weight_bytes.size()", c.weight_bytes.size(), N);
+  size_is("workspace_bytes.size()", c.workspace_bytes.size(), N);
+  size_is("overhead.size()", c.overhead.size(), K);
+  size_is("capacity.size()", c.capacity.size(), K);
+  size_is("replicas.size()", c.replicas.size(), K);
+  for (const Eigen::MatrixXd* m : {&c.up_seconds, &c.down_seconds, &c.up_serial, &c.down_serial}) {
+    size_is("up/down_seconds/serial.rows()", m->rows(), K - 1);
+    size_is("up/down_seconds/serial.cols()", m->cols(), N + 1);
+  }
+  auto finite_nonneg = [&](const std::string& field, double v) {
+    if (!(v >= 0) || !std::isfinite(v)) bad(field, v, "must be finite and >= 0");
+  };
+  for (Eigen::Index e = 0; e <= N; ++e) finite_nonneg(concat("boundary_bytes[", e, "]"), c.boundary_bytes[e]);
+  double weights = 0, peak_workspace = 0;
+  for (Eigen::Index e = 0; e < N; ++e) {
+    finite_nonneg(concat("weight_bytes[", e, "]"), c.weight_bytes[e]);
+    finite_nonneg(concat("workspace_bytes[", e, "]"), c.workspace_bytes[e]);
+    weights += c.weight_bytes[e], peak_workspace = std::max(peak_workspace, c.workspace_bytes[e]);
+    if (!std::isfinite(weights + peak_workspace)) bad(concat("weight_bytes[", e, "]"), c.weight_bytes[e], "the sum of weights plus the peak workspace overflows");
+  }
+  double latency_bound = 0;
+  for (Eigen::Index k = 0; k < K; ++k) {
+    finite_nonneg(concat("overhead[", k, "]"), c.overhead[k]);
+    if (std::isnan(c.capacity[k]) || !(c.capacity[k] > 0)) bad(concat("capacity[", k, "]"), c.capacity[k], "must be > 0 (may be +inf)");
+    if (!(c.replicas[k] >= 1) || !std::isfinite(c.replicas[k])) bad(concat("replicas[", k, "]"), c.replicas[k], "must be finite and >= 1");
+    double tier = c.overhead[k];
+    for (Eigen::Index e = 0; e < N; ++e) {
+      const double t = c.seconds(e, k);
+      if (std::isnan(t) || t < 0) bad(concat("seconds(", e, ",", k, ")"), t, "must be >= 0 (may be +inf: not allowed there)");
+      if (std::isfinite(t)) tier += t;
+      if (!std::isfinite(tier)) bad(concat("seconds(", e, ",", k, ")"), t, "the tier's overhead plus its finite times overflows");
+    }
+    latency_bound += tier;
+  }
+  for (Eigen::Index k = 0; k + 1 < K; ++k) {
+    for (Eigen::Index j = 0; j <= N; ++j) {
+      finite_nonneg(concat("up_seconds(", k, ",", j, ")"), c.up_seconds(k, j));
+      finite_nonneg(concat("down_seconds(", k, ",", j, ")"), c.down_seconds(k, j));
+      finite_nonneg(concat("up_serial(", k, ",", j, ")"), c.up_serial(k, j));
+      finite_nonneg(concat("down_serial(", k, ",", j, ")"), c.down_serial(k, j));
+    }
+    latency_bound += c.up_seconds.row(k).maxCoeff() + c.down_seconds.row(k).maxCoeff();
+    if (!std::isfinite(latency_bound)) bad(concat("up/down_seconds row ", k, ": latency bound"), latency_bound, "the sum of tier and link times overflows");
+  }
+  if (!std::isfinite(latency_bound)) bad("latency bound", latency_bound, "the sum of tier and link times overflows");
+}
+
 namespace detail {
 inline double checked_time(double t, const std::string& tier_name, const std::string& element) {
   if (!(t >= 0) || std::isnan(t)) throw invalid_input(concat("serve: tier '", tier_name, "' element '", element, "' time = ", t, ": must be >= 0"));
@@ -168,6 +231,7 @@ inline chain build_chain(const pipeline& p, const continuum& c, bool split_model
       ch.up_serial(kk, j) = std::max(0.0, u - u0), ch.down_serial(kk, j) = std::max(0.0, d - d0);
     }
   }
+  validate(ch);  // the aggregates (per-tier sums, memory, latency bound)
   return ch;
 }
 

@@ -99,9 +99,10 @@ static_assert(partition::chain_oracle<placement_oracle>);
 
 /// Every field of one placement (§2): C_k, latency, utilizations at the target, feasibility
 /// (utilizations within ρ_max, masks, memory). A tier that cannot run its range (masked element,
-/// memory) has utilization +inf. Validates ends. O(N + K).
+/// memory) has utilization +inf. Validates the chain (O(N·K)) and ends.
 inline placement evaluate(const chain& c, std::span<const std::size_t> ends, std::size_t last_tier, const placement_options& o = {}) {
   detail::check_options(o);
+  validate(c);
   const auto N = static_cast<std::size_t>(c.seconds.rows()), K = static_cast<std::size_t>(c.seconds.cols());
   if (ends.size() != K) detail::fail("ends.size()", static_cast<double>(ends.size()), "must equal the number of tiers");
   if (last_tier >= K) detail::fail("last_tier", static_cast<double>(last_tier), "must be < the number of tiers");
@@ -156,9 +157,11 @@ inline placement evaluate(const chain& c, std::span<const std::size_t> ends, std
 
 /// The exact minimum-latency placement meeting the throughput target (feasible = true), else the
 /// min–max-utilization placement (feasible = false), else ends empty and infinite latency.
+/// Validates the chain first (a hand-made chain with inconsistent sizes is invalid_input).
 /// O(K·N² + K²·N).
 inline placement place(const chain& c, const placement_options& o = {}) {
   detail::check_options(o);
+  validate(c);
   const detail::placement_oracle oracle(c, o);
   const double B = o.throughput > 0 ? o.max_utilization / o.throughput : INFINITY;
   partition::partition_result r = partition::min_latency_bounded(oracle, B);

@@ -11,29 +11,53 @@
 
 namespace idn::serve {
 
+/// The largest offered load a = λ/μ the Erlang recurrences accept. Their work is
+/// O(min(c, 2a + 1100)): beyond c ≈ 2a each step halves B until it underflows to 0 (exact in
+/// double), after which the recurrence stops. 10⁷ Erlangs bound every call to a few hundred
+/// milliseconds, far beyond any real serving tier.
+inline constexpr double max_offered_load = 1e7;
+
 namespace detail {
 [[noreturn]] inline void fail(const char* field, double value, const char* rule) {
   throw invalid_input(concat("serve: ", field, " = ", value, ": ", rule));
 }
-inline void check_rates(double lambda, double mu, std::uint64_t c) {
+/// λ finite ≥ 0; μ finite > 0 with a finite 1/μ (mean service time); c ≥ 1; a = λ/μ within
+/// max_offered_load unless limit_load is false (callers that check it later themselves).
+inline void check_rates(double lambda, double mu, std::uint64_t c, bool limit_load = true) {
   if (!(lambda >= 0) || !std::isfinite(lambda)) fail("lambda", lambda, "must be finite and >= 0");
   if (!(mu > 0) || !std::isfinite(mu)) fail("mu", mu, "must be finite and > 0");
+  if (!std::isfinite(1 / mu)) fail("mu", mu, "is too small: the mean service time 1/mu overflows");
   if (c == 0) fail("c", 0, "must be >= 1");
+  if (limit_load && !(lambda / mu <= max_offered_load))
+    fail("lambda / mu", lambda / mu, "the offered load must be <= idn::serve::max_offered_load = 1e7");
 }
+/// check_rates, a < c, and a finite total service rate c·μ (θ = cμ − λ is formed from it).
 inline void check_stable(double lambda, double mu, std::uint64_t c) {
   check_rates(lambda, mu, c);
   const double a = lambda / mu;
   if (!(a < static_cast<double>(c))) throw invalid_input(concat("serve: unstable: a = ", a, " >= c = ", c));
+  if (!std::isfinite(static_cast<double>(c) * mu)) fail("c * mu", static_cast<double>(c) * mu, "the total service rate must be finite");
+}
+/// t finite and >= 0, and not −0 (a sign on a time is a caller's bug, not a time).
+inline void check_time(double t) {
+  if (!(t >= 0) || !std::isfinite(t) || std::signbit(t)) fail("t", t, "must be finite and >= 0 (not -0)");
 }
 /// φ(x) = −expm1(−x)/x with φ(0) = 1 (so that (1 − e^{−x})/x is evaluated without cancellation).
 inline double phi1(double x) noexcept { return x == 0 ? 1.0 : -std::expm1(-x) / x; }
+/// A derived result must be finite; the message names the result and the inputs' scale.
+inline double finite_result(const char* what, double v) {
+  if (!std::isfinite(v)) fail(what, v, "overflows: the rates or times are too far apart for double precision");
+  return v;
+}
 }  // namespace detail
 
-/// Erlang B: B_0 = 1, B_k = a·B_{k−1}/(k + a·B_{k−1}). a ≥ 0 finite, c ≥ 0. O(c).
+/// Erlang B: B_0 = 1, B_k = a·B_{k−1}/(k + a·B_{k−1}). 0 ≤ a ≤ max_offered_load, c ≥ 0.
+/// O(min(c, 2a + 1100)): the recurrence stops once B underflows to 0.
 inline double erlang_b(std::uint64_t c, double a) {
   if (!(a >= 0) || !std::isfinite(a)) detail::fail("a", a, "must be finite and >= 0");
+  if (!(a <= max_offered_load)) detail::fail("a", a, "must be <= idn::serve::max_offered_load = 1e7");
   double b = 1;
-  for (std::uint64_t k = 1; k <= c; ++k) b = a * b / (static_cast<double>(k) + a * b);
+  for (std::uint64_t k = 1; k <= c && b > 0; ++k) b = a * b / (static_cast<double>(k) + a * b);
   return b;
 }
 
@@ -51,61 +75,74 @@ inline double erlang_c(std::uint64_t c, double a) {
 struct mmc_metrics {
   double utilization, prob_wait, mean_wait, mean_response, mean_in_system;
 };
+/// Every field is finite: throws invalid_input when the mean wait C/θ or E[N] overflows (λ within
+/// a few ulps of cμ at extreme scales). O(c).
 inline mmc_metrics mmc(double lambda, double mu, std::uint64_t c) {
   detail::check_stable(lambda, mu, c);
   const double C = erlang_c(c, lambda / mu), theta = static_cast<double>(c) * mu - lambda;
-  const double wq = C / theta, t = wq + 1 / mu;
-  return {lambda / (static_cast<double>(c) * mu), C, wq, t, lambda * t};
+  const double wq = detail::finite_result("mean wait C / (c mu - lambda)", C / theta), t = detail::finite_result("mean response", wq + 1 / mu);
+  return {lambda / (static_cast<double>(c) * mu), C, wq, t, detail::finite_result("mean in system lambda * E[T]", lambda * t)};
 }
 
-/// P(W_q > t) = C·e^{−θt}. t ≥ 0.
+/// P(W_q > t) = C·e^{−θt}. t ≥ 0 finite (not −0).
 inline double mmc_wait_tail(double lambda, double mu, std::uint64_t c, double t) {
   detail::check_stable(lambda, mu, c);
-  if (!(t >= 0) || !std::isfinite(t)) detail::fail("t", t, "must be finite and >= 0");
+  detail::check_time(t);
   return erlang_c(c, lambda / mu) * std::exp(-(static_cast<double>(c) * mu - lambda) * t);
 }
 
 namespace detail {
-/// P(T > t) = e^{−μt}·[1 + C·μt·φ((θ − μ)t)] given C and θ (no division by θ − μ).
-inline double response_tail(double C, double mu, double theta, double t) noexcept {
-  const double x = (theta - mu) * t;
+/// P(T > t) in service-time units: u = μt, r = θ/μ = c − a. Equals e^{−u}·[1 + C·u·φ((r − 1)u)]
+/// (no division by θ − μ). u ≥ 0, r > 0. Never NaN for finite or infinite u.
+inline double response_tail_units(double C, double r, double u) noexcept {
+  const double x = (r - 1) * u;
   // For x ≪ 0 (θ < μ) φ(x) alone would overflow; the two exponentials are then far apart and the
   // classic form has no cancellation.
-  if (x < -700) return std::exp(-mu * t) + C * mu / (mu - theta) * (std::exp(-theta * t) - std::exp(-mu * t));
-  return std::exp(-mu * t) * (1 + C * mu * t * phi1(x));
+  if (x < -700) return std::exp(-u) + C / (1 - r) * (std::exp(-r * u) - std::exp(-u));
+  // Beyond u = 1500 with x ≥ −700 both terms are below 1e-324 (r·u ≥ 800): exactly 0 in double.
+  if (u > 1500) return 0;
+  return std::exp(-u) * (1 + C * u * phi1(x));
+}
+/// P(T > t) = e^{−μt}·[1 + C·μt·φ((θ − μ)t)] given C and θ.
+inline double response_tail(double C, double mu, double theta, double t) noexcept {
+  return response_tail_units(C, theta / mu, mu * t);
 }
 }  // namespace detail
 
-/// P(T > t) for the M/M/c response time (wait + service). t ≥ 0.
+/// P(T > t) for the M/M/c response time (wait + service). t ≥ 0 finite (not −0).
 inline double mmc_response_tail(double lambda, double mu, std::uint64_t c, double t) {
   detail::check_stable(lambda, mu, c);
-  if (!(t >= 0) || !std::isfinite(t)) detail::fail("t", t, "must be finite and >= 0");
+  detail::check_time(t);
   const double C = erlang_c(c, lambda / mu);
   const double p = detail::response_tail(C, mu, static_cast<double>(c) * mu - lambda, t);
   return p > 1 ? 1.0 : p;
 }
 
-/// t_q = min{t : P(T > t) ≤ 1 − q}, 0 < q < 1: −ln(1 − q)/μ when C = 0, else doubling from 1/μ
-/// then bisection to relative 1e-12 (≤ 60 steps).
+/// t_q = min{t : P(T > t) ≤ 1 − q}, 0 < q < 1: −ln(1 − q)/μ when C = 0, else, in service-time
+/// units u = μt, doubling from u = 1 then bisection to relative 1e-12 (≤ 60 steps; the tail is
+/// 0 beyond u = 1500, so at most 11 doublings). Throws if t_q = u/μ overflows.
 inline double mmc_response_quantile(double lambda, double mu, std::uint64_t c, double q) {
   detail::check_stable(lambda, mu, c);
   if (!(q > 0 && q < 1)) detail::fail("q", q, "must lie in (0, 1)");
-  const double C = erlang_c(c, lambda / mu), theta = static_cast<double>(c) * mu - lambda, target = 1 - q;
-  if (C == 0) return -std::log1p(-q) / mu;
-  double lo = 0, hi = 1 / mu;
-  while (detail::response_tail(C, mu, theta, hi) > target) lo = hi, hi *= 2;
+  const double a = lambda / mu, C = erlang_c(c, a), r = static_cast<double>(c) - a, target = 1 - q;
+  if (C == 0) return detail::finite_result("quantile", -std::log1p(-q) / mu);
+  double lo = 0, hi = 1;
+  while (detail::response_tail_units(C, r, hi) > target) lo = hi, hi *= 2;
   for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
     const double mid = 0.5 * (lo + hi);
-    (detail::response_tail(C, mu, theta, mid) > target ? lo : hi) = mid;
+    (detail::response_tail_units(C, r, mid) > target ? lo : hi) = mid;
   }
-  return hi;
+  return detail::finite_result("quantile", hi / mu);
 }
 
-/// Allen–Cunneen: W_q ≈ W_q^{M/M/c}·(c_a² + c_s²)/2 (exact for M/G/1). c_a², c_s² ≥ 0.
+/// Allen–Cunneen: W_q ≈ W_q^{M/M/c}·(c_a² + c_s²)/2 (exact for M/G/1). c_a², c_s² ≥ 0 finite,
+/// and the result must be finite (throws invalid_input if the product overflows).
 inline double ggc_mean_wait(double lambda, double mu, std::uint64_t c, double ca2, double cs2) {
   if (!(ca2 >= 0) || !std::isfinite(ca2)) detail::fail("ca2", ca2, "must be finite and >= 0");
   if (!(cs2 >= 0) || !std::isfinite(cs2)) detail::fail("cs2", cs2, "must be finite and >= 0");
-  return mmc(lambda, mu, c).mean_wait * (ca2 + cs2) / 2;
+  const double wq = mmc(lambda, mu, c).mean_wait;
+  if (wq == 0) return 0;  // no queueing (λ = 0): 0 whatever the variability
+  return detail::finite_result("Allen-Cunneen mean wait", wq * (0.5 * ca2 + 0.5 * cs2));
 }
 
 /// M/D/c mean wait with Cosmetatos' correction of Allen–Cunneen:
@@ -114,8 +151,10 @@ inline double ggc_mean_wait(double lambda, double mu, std::uint64_t c, double ca
 /// tests/serve/test_batching_sim.cpp); the correction is within 5 % there. Exact for c = 1. O(c).
 inline double mdc_mean_wait(double lambda, double mu, std::uint64_t c) {
   const mmc_metrics m = mmc(lambda, mu, c);
+  if (m.mean_wait == 0) return 0;  // λ = 0 (or C underflowed): no wait; the correction's ρ would be 0
   const double rho = m.utilization, cc = static_cast<double>(c);
-  return 0.5 * m.mean_wait * (1 + (1 - rho) * (cc - 1) * (std::sqrt(4 + 5 * cc) - 2) / (16 * rho * cc));
+  return detail::finite_result("Cosmetatos mean wait",
+                               0.5 * m.mean_wait * (1 + (1 - rho) * (cc - 1) * (std::sqrt(4 + 5 * cc) - 2) / (16 * rho * cc)));
 }
 
 }  // namespace idn::serve

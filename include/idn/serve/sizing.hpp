@@ -20,7 +20,10 @@ struct slo {
   bool on_mean = false;
 };
 enum class sizing_status : std::uint8_t { ok, slo_below_service_time, exceeds_max_replicas };
-/// replicas: c* (or the cap); utilization a/c; achieved: P(T > d) or E[T] at `replicas`.
+/// replicas: c* (or the cap); utilization a/c; achieved: P(T > d) or E[T] at `replicas`. When the
+/// cap itself is unstable (a ≥ max_replicas) the queue grows without bound: achieved is then 1
+/// (percentile form) or +inf (mean form), the one documented non-finite value, and utilization
+/// is a/c > 1.
 struct sizing {
   sizing_status status;
   std::uint64_t replicas;
@@ -30,20 +33,29 @@ struct sizing {
 /// c* = min{c > a : the SLO holds}. No finite c meets it iff e^{−μd} ≥ 1 − q (mean form: 1/μ ≥ d);
 /// that is reported as slo_below_service_time, a cap below c* as exceeds_max_replicas. O(c*):
 /// Erlang B is stepped upward in O(1) per c.
+/// Work: O(1) when a ≥ max_replicas (exceeds_max_replicas at once); otherwise
+/// O(min(max_replicas, 2a + 1100)) with a ≤ max_offered_load (checked, invalid_input beyond), so
+/// every call is bounded whatever max_replicas is. Requires μ·latency finite (the SLO in service times).
 inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t max_replicas = 1'000'000) {
-  detail::check_rates(lambda, mu, 1);
+  detail::check_rates(lambda, mu, 1, false);
   if (!(s.latency > 0) || !std::isfinite(s.latency)) detail::fail("slo.latency", s.latency, "must be finite and > 0");
   if (!s.on_mean && !(s.quantile > 0 && s.quantile < 1)) detail::fail("slo.quantile", s.quantile, "must lie in (0, 1)");
   if (max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
-  const double d = s.latency, a = lambda / mu, target = 1 - s.quantile;
-  const bool impossible = s.on_mean ? 1 / mu >= d : std::exp(-mu * d) >= target;
-  if (impossible) return {sizing_status::slo_below_service_time, 0, 0, s.on_mean ? 1 / mu : std::exp(-mu * d)};
-  std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;
+  const double d = s.latency, a = lambda / mu, target = 1 - s.quantile, u = mu * d;  // u: the SLO in service times
+  if (!std::isfinite(u)) detail::fail("slo.latency * mu", u, "must be finite (the SLO in mean service times)");
+  const bool impossible = s.on_mean ? 1 / mu >= d : std::exp(-u) >= target;
+  if (impossible) return {sizing_status::slo_below_service_time, 0, 0, s.on_mean ? 1 / mu : std::exp(-u)};
+  const double cap = static_cast<double>(max_replicas);
+  if (!(a < cap))  // even the cap is unstable: no call to the O(a) recurrence, no cast of a
+    return {sizing_status::exceeds_max_replicas, max_replicas, a / cap, s.on_mean ? INFINITY : 1.0};
+  detail::check_rates(lambda, mu, 1);  // now the offered-load limit that bounds the work below
+  std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;  // a < cap ≤ 2^64: exact
   double B = erlang_b(c, a);
   double achieved = 0;
   while (true) {
-    const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B)))), theta = cd * mu - lambda;
-    achieved = s.on_mean ? C / theta + 1 / mu : detail::response_tail(C, mu, theta, d);
+    const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
+    // In service-time units, so that nothing overflows: E[T]·μ = C/(c − a) + 1, P(T > d) at u = μd.
+    achieved = s.on_mean ? (C / (cd - a) + 1) / mu : detail::response_tail_units(C, cd - a, u);
     if (s.on_mean ? achieved <= d : achieved <= target) {
       if (c > max_replicas) break;
       return {sizing_status::ok, c, a / cd, achieved};
@@ -72,6 +84,7 @@ inline double halfin_whitt_beta(double alpha) {
 }
 
 /// Square-root staffing: c = max(⌊a⌋ + 1, ⌈a + β√a⌉) for a target probability of waiting α.
+/// a ≤ max_offered_load (so both casts are exact). O(1).
 inline std::uint64_t sqrt_staffing(double lambda, double mu, double alpha) {
   detail::check_rates(lambda, mu, 1);
   const double a = lambda / mu, beta = halfin_whitt_beta(alpha);
@@ -102,7 +115,7 @@ inline tandem_sizing size_for_mean(double lambda, std::span<const double> mean_s
     std::uint64_t c;
     double mean() const noexcept {
       const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
-      return C / (cd * mu - a * mu) + 1 / mu;
+      return (C / (cd - a) + 1) / mu;
     }
     tier_state next() const noexcept {
       tier_state n = *this;
@@ -116,8 +129,11 @@ inline tandem_sizing size_for_mean(double lambda, std::span<const double> mean_s
   std::uint64_t count = 0;
   for (std::size_t k = 0; k < K; ++k) {
     const double s = mean_service[k];
-    if (!(s > 0) || !std::isfinite(s)) detail::fail("mean_service", s, "must be finite and > 0");
+    if (!(s > 0) || !std::isfinite(s)) throw invalid_input(concat("serve: mean_service[", k, "] = ", s, ": must be finite and > 0"));
     const double mu = 1 / s, a = lambda * s;
+    if (!std::isfinite(mu)) throw invalid_input(concat("serve: mean_service[", k, "] = ", s, ": too small, 1/mean_service overflows"));
+    if (!(a <= max_offered_load))
+      throw invalid_input(concat("serve: lambda * mean_service[", k, "] = ", a, ": the offered load must be <= idn::serve::max_offered_load = 1e7"));
     const auto c = static_cast<std::uint64_t>(std::floor(a)) + 1;
     t.push_back({a, mu, erlang_b(c, a), c});
     total += t.back().mean();

@@ -61,8 +61,8 @@ public:
   }
   /// Schedules `h` at now() + dt (dt finite, >= 0). O(log n).
   event_id schedule_in(double dt, handler h) {
-    if (!std::isfinite(dt) || dt < 0)
-      throw invalid_input(concat("simulator::schedule_in: dt = ", dt) + ": must be finite and >= 0");
+    if (!std::isfinite(dt) || dt < 0 || !std::isfinite(now_ + dt))  // aggregate rule: the event time must be finite
+      throw invalid_input(concat("simulator::schedule_in: dt = ", dt) + concat(": must be finite and >= 0 with now + dt finite (now = ", now_) + ")");
     return insert(now_ + dt, std::move(h));
   }
 

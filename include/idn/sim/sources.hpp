@@ -63,6 +63,8 @@ public:
       : sim_(sim), period_(period), phase_(phase), f_(std::move(on_arrival)), stop_(stop) {
     check::finite_positive("periodic_source.period", period);
     check::finite("periodic_source.phase", phase);
+    if (!(phase + period > phase))  // aggregate rule: else every arrival happens at `phase`, forever
+      check::fail("periodic_source.period", period, concat("must exceed half an ulp of phase = ", phase, " (phase + period == phase)"));
     if (phase < sim.now()) check::fail("periodic_source.phase", phase, concat("must be >= now = ", sim.now()));
     if (std::isnan(stop)) check::fail("periodic_source.stop", stop, "must not be NaN");
     schedule();

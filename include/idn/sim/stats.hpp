@@ -81,7 +81,10 @@ public:
   void set(double t, double level) {
     if (!(t >= last_))
       throw invalid_input(concat("time_weighted::set: t = ", t) + concat(" < last change ", last_));
-    area_ += level_ * (t - last_);
+    const double area = area_ + level_ * (t - last_);
+    if (!std::isfinite(area))  // aggregate rule (docs/reliability.md): levels × times beyond double's range
+      throw invalid_input(concat("time_weighted::set: t = ", t) + concat(": the area (integral of level dt) overflows, level = ", level_));
+    area_ = area;
     last_ = t;
     level_ = level;
     max_ = std::max(max_, level);
@@ -91,7 +94,10 @@ public:
     if (!(t_now >= last_))
       throw invalid_input(concat("time_weighted::mean: t = ", t_now) + concat(" < last change ", last_));
     if (t_now == t0_) return level_;
-    return (area_ + level_ * (t_now - last_)) / (t_now - t0_);
+    const double area = area_ + level_ * (t_now - last_);
+    if (!std::isfinite(area))
+      throw invalid_input(concat("time_weighted::mean: t = ", t_now) + concat(": the area (integral of level dt) overflows, level = ", level_));
+    return area / (t_now - t0_);
   }
   double max_level() const noexcept { return max_; }
   double level() const noexcept { return level_; }

@@ -26,11 +26,13 @@ struct csv_options {
 
 namespace detail {
 
-/// Row-major values with column names.
+/// Row-major values with column names; lines[r] is the 1-based file line of data row r (comment
+/// and blank lines make the two differ).
 struct numeric_table {
   std::vector<std::string> columns;
   std::vector<double> values;
   std::size_t rows = 0;
+  std::vector<std::size_t> lines;
 };
 
 [[noreturn]] inline void ragged(const std::filesystem::path& f, std::size_t line_no, std::size_t got, std::size_t cols) {
@@ -88,6 +90,7 @@ inline numeric_table parse_numeric_csv(const std::filesystem::path& f, std::stri
     if (have_columns && line.find('"') == std::string_view::npos) {
       parse_plain_row(f, line, line_no, o, t);  // fast path: no quotes, parse fields in place
       ++t.rows;
+      t.lines.push_back(line_no);
       continue;
     }
     const auto st = csv::split_record(line, o.delimiter, fields);
@@ -105,6 +108,7 @@ inline numeric_table parse_numeric_csv(const std::filesystem::path& f, std::stri
     if (fields.size() != cols) ragged(f, line_no, fields.size(), cols);
     for (std::size_t c = 0; c < cols; ++c) t.values.push_back(cell(f, fields[c], line_no, c, o, t));
     ++t.rows;
+    t.lines.push_back(line_no);
   }
   if (!have_columns) throw file_error(f, line_no, 0, o.header ? "no header line" : "no data");
   return t;

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "idn/core/format.hpp"
+#include "idn/io/detail/read_file.hpp"
 #include "idn/io/file_error.hpp"
 
 namespace idn::io {
@@ -195,10 +197,17 @@ inline npy_header parse_npy_header(const std::filesystem::path& f, std::span<con
   if (head.size() < pre) throw file_error(f, 0, 0, "truncated NPY header");
   npy_header h = dict_parser(f, std::string_view(head.data() + pre, head.size() - pre)).parse();
   h.data_offset = head.size();
-  std::size_t count = 1;
-  for (const std::size_t d : h.shape) {
-    if (d != 0 && count > std::numeric_limits<std::size_t>::max() / d / 8) throw file_error(f, 0, 0, "shape too large");
-    count *= d;
+  // Every dimension counts, zero-length ones included (as if 1): array libraries compute strides,
+  // i.e. products of the other dimensions, in signed arithmetic whatever the element count, so
+  // the product of max(d, 1) times the item size must fit in ptrdiff_t.
+  constexpr auto limit = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max());
+  std::size_t extent = itemsize(h.type), count = 1;
+  for (std::size_t k = 0; k < h.shape.size(); ++k) {
+    const std::size_t d = std::max<std::size_t>(h.shape[k], 1);
+    if (extent > limit / d)
+      throw file_error(f, 0, 0, concat("shape too large: the product of dimensions 0..", k) + " overflows ptrdiff_t");
+    extent *= d;
+    count *= h.shape[k];
   }
   const std::size_t expected = count * itemsize(h.type), actual = file_size - h.data_offset;
   if (expected != actual)
@@ -211,6 +220,7 @@ inline npy_header parse_npy_header(const std::filesystem::path& f, std::span<con
 class npy_reader {
 public:
   explicit npy_reader(const std::filesystem::path& f) : path_(f), file_(std::fopen(f.c_str(), "rb")) {
+    // file_ is a unique_ptr member, fully constructed here: a throw below closes the file.
     if (file_ == nullptr) throw file_error(f, 0, 0, std::string("cannot open: ") + std::strerror(errno));
     std::error_code ec;
     const auto size = static_cast<std::size_t>(std::filesystem::file_size(f, ec));
@@ -239,7 +249,6 @@ public:
   }
   npy_reader(const npy_reader&) = delete;
   npy_reader& operator=(const npy_reader&) = delete;
-  ~npy_reader() { std::fclose(file_); }
 
   const npy_header& header() const noexcept { return header_; }
   const std::filesystem::path& path() const noexcept { return path_; }
@@ -269,10 +278,10 @@ public:
 
 private:
   void read(void* dst, std::size_t n) {
-    if (n > 0 && std::fread(dst, 1, n, file_) != n) throw file_error(path_, 0, 0, "read failed or file truncated");
+    if (n > 0 && std::fread(dst, 1, n, file_.get()) != n) throw file_error(path_, 0, 0, "read failed or file truncated");
   }
   std::filesystem::path path_;
-  std::FILE* file_;
+  unique_file file_;
   npy_header header_;
 };
 

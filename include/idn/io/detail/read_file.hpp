@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,17 +12,23 @@
 
 namespace idn::io::detail {
 
+/// Closes a FILE* on every path out of a scope, exceptions included.
+struct file_closer {
+  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+};
+using unique_file = std::unique_ptr<std::FILE, file_closer>;
+
 inline std::vector<char> read_file(const std::filesystem::path& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) throw file_error(path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
+  unique_file file(std::fopen(path.c_str(), "rb"));
+  if (file == nullptr) throw file_error(path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
   std::vector<char> data;
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec) data.resize(static_cast<std::size_t>(size));
-  const std::size_t got = data.empty() ? 0 : std::fread(data.data(), 1, data.size(), f);
-  const bool bad = std::ferror(f) != 0;
+  const std::size_t got = data.empty() ? 0 : std::fread(data.data(), 1, data.size(), file.get());
+  const bool bad = std::ferror(file.get()) != 0;
   const int err = errno;
-  std::fclose(f);
+  file.reset();
   if (bad || got != data.size()) throw file_error(path, 0, 0, std::string("read failed: ") + std::strerror(err));
   return data;
 }
