@@ -186,7 +186,9 @@ int main(int argc, char** argv) {
     o.real(0), o.real(0), o.real(1), o.real(0.9), o.flag(false), o.flag(false), o.size(1, 4);
     o.real(0.5), o.size(1, 1), o.real(0.1), o.real(0), o.real(1), o.flag(false);
     o.size(1, 2), o.size(1, 1), o.byte(0), o.size(0, 0);  // N = 2, K = 1, inconsistent, 0 replicas
-    for (int k = 0; k < 12; ++k) o.byte(1), o.byte(1), o.byte(0);
+    for (int k = 0; k < 2 + 3 + 4 + 1; ++k) o.byte(1), o.byte(1), o.byte(0);  // times, bytes, overhead: ordinary
+    o.flag(true);                              // capacity +inf
+    o.flag(true), o.flag(true), o.flag(true);  // throughput 0, max_utilization 0.8, return the result
     put("regressions/serve", "finding07_place_inconsistent_sizes", o.bytes());
   }
   // 8, 9, 10: hw devices, links and profile aggregates.
