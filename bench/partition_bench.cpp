@@ -45,6 +45,11 @@ struct counting_oracle {
   double fixed_period() const noexcept { return p->fixed_period(); }
 };
 
+/// Building and validating a problem (entries, transfer tables, prefix sums, sparse table and the
+/// aggregate checks of docs/reliability.md, including the O(L·K) latency-bound DP).
+void bm_make_problem(benchmark::State& st, pindex L, pindex K) {
+  for (auto _ : st) benchmark::DoNotOptimize(make_problem(L, K, 1).num_layers());
+}
 void bm_min_bottleneck(benchmark::State& st, pindex L, pindex K) {
   const chain_problem p = make_problem(L, K, 1);
   partition_workspace ws;
@@ -130,6 +135,11 @@ int main(int argc, char** argv) {
     }
   for (const pindex K : {4, 16, 64})
     targets.push_back(time_ratio_at_most(name("min_bottleneck_scaling_1000_200", K), name("BM_min_bottleneck", 1000, K), name("BM_min_bottleneck", 200, K), 30));
+  // Validation is O(K·L) against the solver's O(K·L²): at L = 1000 it must stay a small
+  // fraction of one min_bottleneck solve (measured about 0.3 % including the random instance).
+  benchmark::RegisterBenchmark(name("BM_make_chain_problem", 1000, 16).c_str(), bm_make_problem, 1000, 16)->Unit(benchmark::kMillisecond);
+  targets.push_back(time_ratio_at_most("make_chain_problem_vs_min_bottleneck_1000_16", name("BM_make_chain_problem", 1000, 16),
+                                       name("BM_min_bottleneck", 1000, 16), 0.05));
   for (const pindex K : {4, 6, 8}) benchmark::RegisterBenchmark(name("BM_search_order", K).c_str(), bm_search_order, K)->Unit(benchmark::kMillisecond);
   for (const pindex L : {1000, 10000, 100000})
     for (const pindex K : {4, 64}) {

@@ -18,6 +18,13 @@ void erlang_c_bm(benchmark::State& st, std::uint64_t c) {
   for (auto _ : st) benchmark::DoNotOptimize(v = idn::serve::erlang_c(c, 0.9 * static_cast<double>(c)));
   st.counters["value"] = v;
 }
+/// Erlang B with c servers at a = 1000 Erlangs: the recurrence stops once B underflows (near
+/// c ≈ 2a + 1100), so c = 2^64 − 1 costs what c = 5,000 costs (it used to never return).
+void erlang_b_bm(benchmark::State& st, std::uint64_t c) {
+  double v = 0;
+  for (auto _ : st) benchmark::DoNotOptimize(v = idn::serve::erlang_b(c, 1000.0));
+  st.counters["value"] = v;
+}
 void min_replicas_bm(benchmark::State& st, double a) {
   const idn::serve::slo s{0.05, 0.99, false};
   for (auto _ : st) benchmark::DoNotOptimize(idn::serve::min_replicas(a * 100.0, 100.0, s).replicas);
@@ -81,6 +88,8 @@ int main(int argc, char** argv) {
   for (const double a : {10.0, 1000.0, 10000.0})
     benchmark::RegisterBenchmark(idn::concat("BM_serve_min_replicas/", static_cast<int>(a)).c_str(), min_replicas_bm, a);
   benchmark::RegisterBenchmark("BM_serve_response_quantile", quantile_bm);
+  benchmark::RegisterBenchmark("BM_serve_erlang_b/5000", erlang_b_bm, std::uint64_t{5000});
+  benchmark::RegisterBenchmark("BM_serve_erlang_b/uint64_max", erlang_b_bm, ~std::uint64_t{0});
   benchmark::RegisterBenchmark("BM_serve_lb_sim/p2c/16", lb_sim_bm)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_sim_hold/1e2", idn::bench::BM_sim_hold, std::size_t{100});
   for (const Eigen::Index N : {20, 80, 320}) benchmark::RegisterBenchmark(idn::concat("BM_serve_place/", N, "/4").c_str(), place_bm, N);
@@ -111,5 +120,8 @@ int main(int argc, char** argv) {
   targets.insert(targets.end(), picks.begin(), picks.end());
   targets.push_back(idn::bench::counter_ratio_at_least("serve_lb_sim_vs_hold_1e2", "BM_serve_lb_sim/p2c/16", "BM_sim_hold/1e2", 0.25, "events_per_s"));
   targets.push_back(idn::bench::time_ratio_at_most("serve_place_scaling_320_80", "BM_serve_place/320/4", "BM_serve_place/80/4", 20));
+  // Bounded work (docs/reliability.md): c = 2^64 − 1 stops where c = 5,000 does; the reference is
+  // the same call at a c just past the underflow point, so 1.0 is the physical value.
+  targets.push_back(idn::bench::time_ratio_at_most("serve_erlang_b_uint64_max_vs_5000", "BM_serve_erlang_b/uint64_max", "BM_serve_erlang_b/5000", 1.5));
   return idn::bench::run(argc, argv, targets);
 }
