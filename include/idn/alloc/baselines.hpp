@@ -23,6 +23,18 @@
 namespace idn::alloc {
 
 namespace detail {
+/// Aggregate rule (docs/reliability.md) for functions of F = Σ_t G_t: each batch's repository
+/// cost is finite (make_batch), and so must their sum be, since it bounds F and every marginal
+/// gain. Also checks that every batch belongs to `in`. O(slots · types).
+inline void check_slots(const char* where, const instance& in, std::span<const batch> slots) {
+  double total = 0;
+  for (std::size_t t = 0; t < slots.size(); ++t) {
+    if (slots[t].instance_uid() != in.uid()) fail(where, concat("slots[", t, "] was made by another instance"));
+    total += repository_cost(in, slots[t]);
+    if (!std::isfinite(total))
+      fail(where, concat("slots[", t, "]: the sum of the slots' repository costs overflows (", total, ")"));
+  }
+}
 /// Σ_t L_t(y) over slots.
 inline double total_gain(const instance& in, const Eigen::VectorXd& y, std::span<const batch> slots) {
   double g = 0;
@@ -115,6 +127,7 @@ struct greedy_result {
 /// Lazy greedy by marginal gain per byte on F(x) = Σ_t G(x; slots[t]), returning the better of
 /// the greedy set and the best single option (½(1−1/e) for one node; a heuristic otherwise).
 inline greedy_result greedy_static(const instance& in, std::span<const batch> slots) {
+  detail::check_slots("greedy_static", in, slots);
   greedy_result r;
   r.x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()));
   std::vector<double> used(in.num_nodes(), 0.0);
@@ -244,6 +257,7 @@ struct optimum {
 /// their product. Rejects num_vars > max_vars. O(points · |slots| · E).
 inline optimum brute_force(const instance& in, std::span<const batch> slots, std::size_t max_vars = 24) {
   if (in.num_vars() > max_vars) detail::fail("brute_force", concat("num_vars = ", in.num_vars(), " > max_vars = ", max_vars));
+  detail::check_slots("brute_force", in, slots);
   const auto nb = in.node_begin();
   std::vector<std::vector<std::uint32_t>> feasible(in.num_nodes());
   for (node_id v = 0; v < in.num_nodes(); ++v) {
@@ -283,6 +297,7 @@ struct relaxation_bound_result {
 /// linear maximisation is a per-node fractional knapsack). By concavity `upper` is certified.
 inline relaxation_bound_result relaxation_bound(const instance& in, std::span<const batch> slots, std::size_t iterations = 10000) {
   if (iterations == 0) detail::fail("relaxation_bound", "iterations = 0: must be >= 1");
+  detail::check_slots("relaxation_bound", in, slots);
   double rbar = 1;
   for (const batch& b : slots) rbar = std::max(rbar, b.requests().size() ? b.requests().maxCoeff() : 0.0);
   const auto info = theory_step_size(in, mirror_map::entropic, iterations, rbar * static_cast<double>(std::max<std::size_t>(slots.size(), 1)));

@@ -85,6 +85,8 @@ public:
     const auto where = concat(" for (node ", v, ", model ", m, ")");
     if (!std::isfinite(d.size_bytes) || d.size_bytes <= 0)
       detail::fail("network::add_option", concat("size_bytes = ", d.size_bytes, where, ": must be finite and > 0"));
+    if (!std::isfinite(1 / d.size_bytes))  // projections and rounding divide by it (aggregate rule)
+      detail::fail("network::add_option", concat("size_bytes = ", d.size_bytes, where, ": too small, 1/size_bytes overflows"));
     if (!std::isfinite(d.inference_delay_s) || d.inference_delay_s < 0)
       detail::fail("network::add_option", concat("inference_delay_s = ", d.inference_delay_s, where, ": must be finite and >= 0"));
     if (std::isnan(d.capacity_per_slot) || d.capacity_per_slot < 0)

@@ -219,8 +219,36 @@ struct projection_kernels {
         if (state[j] == free_ && y[j] > 0 && y[j] < 1) y[j] = std::clamp(y[j] + s[j] * shift, 0.0, 1.0);
       tau -= shift;
     }
+    repair_degenerate(s, b, yhat, y);
     r.multiplier = tau;
     return r;
+  }
+
+  /// When |ŷ| is so large that ŷ_j − 1 rounds to ŷ_j, a coordinate's breakpoints t1 = (ŷ_j − 1)/s_j
+  /// and t0 = ŷ_j/s_j coincide: it jumps from 1 to 0 at one τ, no τ meets Σ s y = b, and the
+  /// classification above ends off the budget (found by fuzzing: y = (1, 1) over a 218-byte budget
+  /// with s = (129, 217)). This moves τ through the breakpoints as the exact projection would:
+  /// over budget, the coordinates that reach 0 first (smallest ŷ_j/s_j) give way; under it, those
+  /// that reach 1 first (largest (ŷ_j − 1)/s_j) fill up. A no-op unless the residual exceeds
+  /// 1e-12·b. O(n) per coordinate moved (one or two in practice), no allocation.
+  static void repair_degenerate(const cref& s, double b, const cref& yhat, ref y) {
+    const Eigen::Index n = s.size();
+    double sum = 0;
+    for (Eigen::Index j = 0; j < n; ++j) sum += s[j] * y[j];
+    double resid = b - sum;
+    for (Eigen::Index moved = 0; moved < n && std::abs(resid) > 1e-12 * b; ++moved) {
+      Eigen::Index pick = -1;
+      for (Eigen::Index j = 0; j < n; ++j) {
+        if (resid < 0 ? !(y[j] > 0) : !(y[j] < 1)) continue;
+        const double key = resid < 0 ? yhat[j] / s[j] : (yhat[j] - 1) / s[j];
+        const double best = pick < 0 ? 0 : (resid < 0 ? yhat[pick] / s[pick] : (yhat[pick] - 1) / s[pick]);
+        if (pick < 0 || (resid < 0 ? key < best : key > best)) pick = j;
+      }
+      if (pick < 0) break;
+      const double before = y[pick];
+      y[pick] = std::clamp(before + resid / s[pick], 0.0, 1.0);
+      resid -= s[pick] * (y[pick] - before);
+    }
   }
 
   static std::uint8_t classify(double t1, double t0, double lo, double hi) noexcept {

@@ -62,7 +62,8 @@ public:
   double latency(const dnn::layer& l) const noexcept {
     if (l.prec != prec_) return fallback_.latency(l);
     if (const double* m = measured(l)) return *m;
-    return kappa_[static_cast<std::size_t>(l.kind)] * fallback_.latency(l);
+    const double t = kappa_[static_cast<std::size_t>(l.kind)] * fallback_.latency(l);
+    return std::isnan(t) ? INFINITY : t;  // κ = 0 times an overflowed (+inf) fallback: inf, never NaN
   }
   double work_time(double flop, double bytes, dnn::precision p) const noexcept {
     return fallback_.work_time(flop, bytes, p);

@@ -4,6 +4,7 @@
 /// block boundaries, and services. `block_graph` validates a graph_spec once and answers the
 /// structural queries every search needs in O(1): node ids, prefix work, depths, the S×S link
 /// table, CSR lists of connections and heads per boundary node, and a topological order.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -196,6 +197,7 @@ public:
     validate_heads();
     validate_connections();
     validate_services();
+    validate_aggregates();
     build_order();
     // Per service, the load every server carries for the other services.
     load_without_.assign(g_.services.size(), std::vector<double>(g_.servers.size(), 0.0));
@@ -375,6 +377,34 @@ private:
       from[static_cast<std::size_t>(node(cn.from_model, cn.from_boundary))].push_back(static_cast<index>(c));
     }
     to_csr(from, conn_start_, conn_list_);
+  }
+  /// The aggregate rule (docs/reliability.md): every server load, link volume and time any path
+  /// or split can form is at most (Σ all FLOP)·(Σ λ) on a server, (Σ all bytes)·8·(Σ λ) on a link,
+  /// and (Σ all FLOP)/(smallest spare capacity) or (Σ all bytes)·8/(smallest bandwidth) in
+  /// seconds; these bounds must be finite. (A block of DBL_MAX FLOP at λ = 7 made λ·load
+  /// overflow, and label setting and brute force then disagreed.)
+  void validate_aggregates() const {
+    double flops = 0, bytes = 0, rate = 0, spare = INFINITY, bandwidth = INFINITY;
+    for (const model_spec& md : g_.models) {
+      bytes += md.input_bytes;
+      for (const block_spec& b : md.blocks) flops += b.flops, bytes += b.output_bytes;
+    }
+    for (const head_spec& h : g_.heads) flops += h.flops, bytes += h.output_bytes;
+    for (const connection_spec& c : g_.connections) flops += c.adapter_flops;
+    for (const service_spec& sv : g_.services) rate += sv.arrival_rate;
+    for (const server_spec& v : g_.servers) spare = std::min(spare, v.capacity_flops - v.background_flops);
+    for (const link_spec& l : g_.links) bandwidth = std::min(bandwidth, l.bandwidth_bps);
+    const double bits = 8 * bytes;
+    auto need = [](const char* what, double v) {
+      if (!std::isfinite(v)) detail::fail("block_graph", what, " = ", v, ": must be finite (the FLOP, byte or rate sums are too large for double precision)");
+    };
+    need("the sum of all block, head and adapter FLOP", flops);
+    need("8 x the sum of all input and output bytes", bits);
+    need("the sum of arrival rates", rate);
+    need("sum of FLOP x sum of arrival rates", flops * rate);
+    need("sum of bits x sum of arrival rates", bits * rate);
+    need("sum of FLOP / the smallest spare capacity", flops / spare);
+    if (std::isfinite(bandwidth)) need("sum of bits / the smallest link bandwidth", bits / bandwidth);
   }
   void validate_services() {
     if (g_.services.empty()) detail::fail("block_graph", "services.size() = 0: must be >= 1");

@@ -136,7 +136,11 @@ inline tandem_sizing size_for_mean(double lambda, std::span<const double> mean_s
       throw invalid_input(concat("serve: lambda * mean_service[", k, "] = ", a, ": the offered load must be <= idn::serve::max_offered_load = 1e7"));
     const auto c = static_cast<std::uint64_t>(std::floor(a)) + 1;
     t.push_back({a, mu, erlang_b(c, a), c});
+    // Aggregate rule (docs/reliability.md): E[T_k] only falls as replicas are added, so finite
+    // starting means and a finite starting total keep every later total and decrease finite.
     total += t.back().mean();
+    if (!std::isfinite(total))
+      throw invalid_input(concat("serve: mean_service[", k, "] = ", s, ": fixed_latency plus the mean latencies at floor(a) + 1 replicas overflows"));
     count += c;
   }
   using entry = std::pair<double, std::size_t>;  // decrease of E[T_k] from one more replica
