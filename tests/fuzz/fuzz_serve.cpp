@@ -3,7 +3,7 @@
 // Asserts: only invalid_input escapes; every returned number is finite (probabilities in [0, 1])
 // except sizing.achieved on an unstable cap, which is exactly the documented 1 or +inf; sizing
 // returns within its documented work bound (the -timeout catches a hang); place() == the best
-// over all placements found by evaluate().
+// over all placements found by evaluate(), within the prefix sums' absolute error.
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -110,7 +110,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (std::size_t j = from; j <= n; ++j) ends[k] = j, self(self, k + 1, last, j);
     };
     for (std::size_t last = 0; last < kk; ++last) rec(rec, 0, last, 0);
-    IDN_FUZZ_ASSERT(best >= p.latency * (1 - 1e-9));
+    // The oracle answers range queries by prefix sums, whose absolute error is a few ulps of the
+    // largest prefix (docs/reliability.md, "Numerical accuracy"): compare within that scale.
+    double scale = 0;
+    for (Eigen::Index e = 0; e < N; ++e)
+      for (Eigen::Index k = 0; k < K; ++k) scale += std::isfinite(ch.seconds(e, k)) ? ch.seconds(e, k) : 0.0;
+    scale += ch.overhead.sum() + ch.up_seconds.sum() + ch.down_seconds.sum();
+    IDN_FUZZ_ASSERT(best >= p.latency * (1 - 1e-9) - 64 * 2.2e-16 * scale);
   });
   return 0;
 }
