@@ -14,13 +14,19 @@
 #include <string>
 #include <vector>
 
+#include "idn/alloc/baselines.hpp"
 #include "idn/alloc/network.hpp"
+#include "idn/alloc/projection.hpp"
+#include "idn/core/random.hpp"
 #include "idn/dnn/profile_csv.hpp"
 #include "idn/hw/link.hpp"
+#include "idn/hw/profile_table.hpp"
 #include "idn/hw/roofline.hpp"
 #include "idn/io/npy.hpp"
 #include "idn/io/traces.hpp"
 #include "idn/partition/solve.hpp"
+#include "idn/path/graph.hpp"
+#include "idn/path/random.hpp"
 #include "idn/serve/placement.hpp"
 #include "idn/serve/sizing.hpp"
 
@@ -255,4 +261,70 @@ TEST_CASE("finding 13: arrival-trace CSV errors name the file line, comments and
   CHECK(msg.find(":6:") != std::string::npos);
   CHECK(msg.find("times[2] = 0.7") != std::string::npos);
   fs::remove(p);
+}
+
+// ---- Found by the fuzzers of this project (tests/fuzz/regressions/*/new*) ----
+
+TEST_CASE("new 1-2: size_for_mean with an overflowing starting total is rejected, never feasible with NaN") {
+  const std::vector<double> service{1e308};
+  CHECK(message_of([&] { (void)idn::serve::size_for_mean(1.77e-307, service, 1e308, 1e308, 23); }).find("mean_service[0]") != std::string::npos);
+}
+
+TEST_CASE("new 3: the Euclidean projection stays on the budget when huge steps make breakpoints coincide") {
+  const Eigen::VectorXd s = (Eigen::VectorXd(2) << 129.048, 217.431).finished();
+  const double b = 218.2521875;
+  int checked = 0;
+  for (const double scale : {1e300, 1e307, 1e200, 1e100, 1e17}) {
+    const Eigen::VectorXd yhat = (Eigen::VectorXd(2) << 0.9 * scale, 1.0 * scale).finished();
+    Eigen::VectorXd y(2);
+    idn::alloc::projection_workspace ws;
+    idn::alloc::project_euclidean(s, b, yhat, y, ws);
+    CHECK(y.minCoeff() >= 0);
+    CHECK(y.maxCoeff() <= 1);
+    CHECK(std::abs(s.dot(y) - b) <= 1e-12 * b);
+    ++checked;
+  }
+  CHECK(checked == 5);
+}
+
+TEST_CASE("new 4, 6: alloc slot sums and subnormal option sizes are rejected") {
+  idn::alloc::network n;
+  const auto task = n.add_task("t");
+  const auto m = n.add_model(task, 0.9);
+  const auto a = n.add_node(1e9);
+  CHECK(message_of([&] { n.add_option(a, m, {4.9e-324, 0.01, INFINITY}); }).find("1/size_bytes overflows") != std::string::npos);
+  n.add_option(a, m, {1e6, 0.01, INFINITY});
+  n.pin(a, n.add_model(task, 0.5), 0.1);
+  n.add_request_type(task, {a});
+  const idn::alloc::instance in = n.compile({1e306, 1.0});
+  std::vector<idn::alloc::batch> slots;
+  for (int t = 0; t < 3; ++t) slots.push_back(idn::alloc::make_batch(in, Eigen::VectorXd::Constant(1, 148.0)));
+  CHECK(message_of([&] { (void)idn::alloc::brute_force(in, slots); }).find("repository costs overflows") != std::string::npos);
+  CHECK(message_of([&] { (void)idn::alloc::greedy_static(in, slots); }).find("repository costs overflows") != std::string::npos);
+}
+
+TEST_CASE("new 5: CoDE graphs whose FLOP x arrival rate overflows are rejected") {
+  idn::rng g(5);
+  idn::path::random_graph_params p;
+  idn::path::graph_spec spec = idn::path::random_graph_spec(g, p);
+  spec.models[0].blocks[0].flops = 1.7976931348623157e308;
+  spec.services[0].arrival_rate = 7.11921;  // the fuzzer's instance: DBL_MAX FLOP at 7 requests/s
+  CHECK(message_of([&] { idn::path::block_graph bg(spec); }).find("must be finite") != std::string::npos);
+}
+
+TEST_CASE("new 7: a measured table never returns NaN for kappa 0 times an overflowed fallback") {
+  idn::hw::roofline_params rp;
+  rp.name = "tiny";
+  rp.peak_flops = {1e-300, 1e-300, 1e-300};
+  rp.memory_bandwidth = 1e9;
+  const idn::hw::roofline_device dev(rp);
+  idn::dnn::profile_spec s;
+  s.name = "p";
+  s.layers.push_back({"a", idn::dnn::layer_kind::conv, 1, 0, 0, 0, 0, 0});
+  s.layers.push_back({"b", idn::dnn::layer_kind::conv, 1e300, 0, 0, 0, 0, 1});
+  const idn::dnn::profile prof(s);
+  idn::hw::latency_table table;
+  table.by_index.push_back({0, 0.0});  // kappa(conv) = 0 / 1e300 = 0
+  const idn::hw::profile_table_device<idn::hw::roofline_device> tab(table, dev, &prof);
+  CHECK(tab.latency(prof.layer(1)) == INFINITY);  // 0 x inf: inf, never NaN
 }
