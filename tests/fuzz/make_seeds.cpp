@@ -15,6 +15,7 @@
 #include <xtensor/xarray.hpp>
 
 #include "fuzz_input.hpp"
+#include "npy_bytes.hpp"
 #include "idn/core/random.hpp"
 #include "idn/dnn/profile_csv.hpp"
 #include "idn/dnn/zoo.hpp"
@@ -44,15 +45,7 @@ std::string random_bytes(idn::rng& g, std::size_t n) {
   for (auto& c : s) c = static_cast<char>(g() >> 56);
   return s;
 }
-std::string npy_with_dict(const std::string& dict, const std::string& payload) {
-  std::string h = dict;
-  while ((10 + h.size() + 1) % 64) h += ' ';
-  h += '\n';
-  std::string out("\x93NUMPY\x01\x00", 8);
-  out += static_cast<char>(h.size() & 0xff);
-  out += static_cast<char>(h.size() >> 8);
-  return out + h + payload;
-}
+std::string npy_with_dict(const std::string& dict, const std::string& payload) { return idn::test::npy_bytes(dict, payload); }
 
 // fuzz_partition's entry(): byte % 4 == 0 selects real().
 void entry(output& o, double x) { o.byte(0), o.real(x); }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "error_of.hpp"
+#include "npy_bytes.hpp"
 #include "idn/core/random.hpp"
 #include "idn/io/eigen.hpp"
 #include "idn/io/npy.hpp"
@@ -23,15 +24,7 @@ fs::path tmp(const std::string& name) { return fs::temp_directory_path() / ("idn
 
 // An independent writer: any header dict text, payload given in file order.
 void write_raw(const fs::path& p, const std::string& dict, const std::vector<char>& payload) {
-  std::string h = dict;
-  while ((10 + h.size() + 1) % 64) h += ' ';
-  h += '\n';
-  std::ofstream f(p, std::ios::binary);
-  f.write("\x93NUMPY\x01\x00", 8);
-  const char len[2] = {static_cast<char>(h.size() & 0xff), static_cast<char>(h.size() >> 8)};
-  f.write(len, 2);
-  f.write(h.data(), static_cast<std::streamsize>(h.size()));
-  f.write(payload.data(), static_cast<std::streamsize>(payload.size()));
+  std::ofstream(p, std::ios::binary) << idn::test::npy_bytes(dict, std::string_view(payload.data(), payload.size()));
 }
 
 template <class T>

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "npy_bytes.hpp"
 #include "idn/alloc/baselines.hpp"
 #include "idn/alloc/network.hpp"
 #include "idn/alloc/projection.hpp"
@@ -48,14 +49,7 @@ std::string message_of(F&& f) {
 }
 
 void write_npy(const fs::path& p, const std::string& dict, const std::string& payload) {
-  std::string h = dict;
-  while ((10 + h.size() + 1) % 64) h += ' ';
-  h += '\n';
-  std::ofstream f(p, std::ios::binary);
-  f.write("\x93NUMPY\x01\x00", 8);
-  const char len[2] = {static_cast<char>(h.size() & 0xff), static_cast<char>(h.size() >> 8)};
-  f.write(len, 2);
-  f << h << payload;
+  std::ofstream(p, std::ios::binary) << idn::test::npy_bytes(dict, payload);
 }
 
 std::size_t open_descriptors() {
