@@ -135,11 +135,13 @@ int main(int argc, char** argv) {
     }
   for (const pindex K : {4, 16, 64})
     targets.push_back(time_ratio_at_most(name("min_bottleneck_scaling_1000_200", K), name("BM_min_bottleneck", 1000, K), name("BM_min_bottleneck", 200, K), 30));
-  // Validation is O(K·L) against the solver's O(K·L²): at L = 1000 it must stay a small
-  // fraction of one min_bottleneck solve (measured about 0.3 % including the random instance).
+  // Building and validating is O(K·L) (16k entries: checks, 33k link calls, prefix sums, the
+  // aggregate DP) against min_bottleneck's pruned DP (459k oracle calls): measured 0.10 of one
+  // solve, including the random instance (its std::pow calls are ~15 %). Validation used to build
+  // a message string per entry (0.21); a 2× regression breaks the target.
   benchmark::RegisterBenchmark(name("BM_make_chain_problem", 1000, 16).c_str(), bm_make_problem, 1000, 16)->Unit(benchmark::kMillisecond);
   targets.push_back(time_ratio_at_most("make_chain_problem_vs_min_bottleneck_1000_16", name("BM_make_chain_problem", 1000, 16),
-                                       name("BM_min_bottleneck", 1000, 16), 0.05));
+                                       name("BM_min_bottleneck", 1000, 16), 0.2));
   for (const pindex K : {4, 6, 8}) benchmark::RegisterBenchmark(name("BM_search_order", K).c_str(), bm_search_order, K)->Unit(benchmark::kMillisecond);
   for (const pindex L : {1000, 10000, 100000})
     for (const pindex K : {4, 64}) {

@@ -48,9 +48,9 @@ inline fluid_allocation waterfill(std::span<const double> speed_flops, std::span
   if (comm_s.size() != K) detail::fail("comm_s.size()", static_cast<double>(comm_s.size()), "must equal speed_flops.size()");
   for (std::size_t k = 0; k < K; ++k) {
     if (!std::isfinite(speed_flops[k]) || speed_flops[k] <= 0) detail::fail(concat("speed_flops[", k, "]"), speed_flops[k], "must be finite and > 0");
-    detail::check_nonneg(concat("comm_s[", k, "]"), comm_s[k]);
+    detail::check_nonneg(comm_s[k], "comm_s[", k, "]");
   }
-  detail::check_nonneg("total_flop", total_flop);
+  detail::check_nonneg(total_flop, "total_flop");
   std::vector<std::size_t> order(K);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return comm_s[a] < comm_s[b]; });

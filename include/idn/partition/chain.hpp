@@ -38,8 +38,11 @@ namespace detail {
 [[noreturn]] inline void fail(const std::string& what, double value, const char* rule) {
   throw invalid_input(concat("partition: ", what, " = ", value, ": ", rule));
 }
-inline void check_nonneg(const std::string& what, double v) {
-  if (!std::isfinite(v) || v < 0) fail(what, v, "must be finite and >= 0");
+/// v must be finite and >= 0; the field name is concatenated from `name` only on failure, so a
+/// builder validating L·K entries allocates nothing when they are fine.
+template <class... Name>
+void check_nonneg(double v, const Name&... name) {
+  if (!std::isfinite(v) || v < 0) fail(concat(name...), v, "must be finite and >= 0");
 }
 }  // namespace detail
 
@@ -262,15 +265,18 @@ inline void check_profile(const chain_profile& p, index L) {
   if (p.act_bytes.size() != L + 1)
     fail("act_bytes.size()", static_cast<double>(p.act_bytes.size()), concat("must be num_layers+1 = ", L + 1).c_str());
   for (index l = 0; l < L; ++l) {
-    check_nonneg(concat("flop[", l, "]"), p.flop[l]);
-    check_nonneg(concat("param_bytes[", l, "]"), p.param_bytes[l]);
+    check_nonneg(p.flop[l], "flop[", l, "]");
+    check_nonneg(p.param_bytes[l], "param_bytes[", l, "]");
   }
-  for (index c = 0; c <= L; ++c) check_nonneg(concat("act_bytes[", c, "]"), p.act_bytes[c]);
+  for (index c = 0; c <= L; ++c) check_nonneg(p.act_bytes[c], "act_bytes[", c, "]");
 }
+/// link.transfer_time(bytes), checked; `who`[k] names the link (k < 0: no index) only on failure.
 template <hw::link_model Lk>
-double transfer(const Lk& link, double bytes, const std::string& who, index c) {
+double transfer(const Lk& link, double bytes, const char* who, index k, index c) {
   const double t = link.transfer_time(bytes);
-  if (!std::isfinite(t) || t < 0) fail(concat(who, ".transfer_time(act_bytes[", c, "] = ", bytes, ")"), t, "must be finite and >= 0");
+  if (!std::isfinite(t) || t < 0)
+    fail(k < 0 ? concat(who, ".transfer_time(act_bytes[", c, "] = ", bytes, ")") : concat(who, "[", k, "].transfer_time(act_bytes[", c, "] = ", bytes, ")"),
+         t, "must be finite and >= 0");
   return t;
 }
 }  // namespace detail
@@ -285,7 +291,7 @@ chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::V
   if (K == 0) detail::fail("num_workers", 0, "must be >= 1");
   detail::check_profile(p, L);
   for (index k = 0; k < K; ++k)
-    for (index l = 0; l < L; ++l) detail::check_nonneg(concat("time(", l, ",", k, ")"), time(l, k));
+    for (index l = 0; l < L; ++l) detail::check_nonneg(time(l, k), "time(", l, ",", k, ")");
   if (memory_bytes.size() != K) detail::fail("memory_bytes.size()", static_cast<double>(memory_bytes.size()), "must be num_workers");
   for (index k = 0; k < K; ++k)
     if (std::isnan(memory_bytes[k]) || memory_bytes[k] < 0) detail::fail(concat("memory_bytes[", k, "]"), memory_bytes[k], "must be >= 0 (may be +inf)");
@@ -296,10 +302,10 @@ chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::V
   for (index c = 0; c <= L; ++c) {
     const double a = p.act_bytes[c];
     for (index k = 0; k < K; ++k) {
-      up(k, c) = detail::transfer(uplink[static_cast<std::size_t>(k)], a, concat("uplink[", k, "]"), c);
-      down(k, c) = detail::transfer(downlink[static_cast<std::size_t>(k)], a, concat("downlink[", k, "]"), c);
+      up(k, c) = detail::transfer(uplink[static_cast<std::size_t>(k)], a, "uplink", k, c);
+      down(k, c) = detail::transfer(downlink[static_cast<std::size_t>(k)], a, "downlink", k, c);
     }
-    e[c] = detail::transfer(endpoint_link, a, "endpoint_link", c);
+    e[c] = detail::transfer(endpoint_link, a, "endpoint_link", -1, c);
   }
   return chain_problem(std::move(p), std::move(time), std::move(memory_bytes), std::move(up), std::move(down), std::move(e), o);
 }

@@ -63,7 +63,7 @@ public:
   void set_link(index node, double latency_s, double bandwidth_bps) {
     const std::size_t s = slot_checked(node);
     if (s == 0) detail::fail("node", static_cast<double>(node), "set_link needs a neighbour, not self");
-    detail::check_nonneg("latency_s", latency_s);
+    detail::check_nonneg(latency_s, "latency_s");
     if (!(bandwidth_bps > 0)) detail::fail("bandwidth_bps", bandwidth_bps, "must be > 0");
     if (!std::isfinite(8.0 / bandwidth_bps)) detail::fail("bandwidth_bps", bandwidth_bps, "is too small: 8/bandwidth overflows");
     latency_[s] = latency_s, inv_bw_[s] = 8.0 / bandwidth_bps;
@@ -76,10 +76,10 @@ public:
     if (static_cast<int>(backlog_flop_by_class.size()) != classes_)
       detail::fail("backlog_flop_by_class.size()", static_cast<double>(backlog_flop_by_class.size()), "must equal num_classes");
     // Aggregate rule (docs/reliability.md): rank() sums in-service and backlog FLOP.
-    detail::check_nonneg("in_service_flop", in_service_flop);
+    detail::check_nonneg(in_service_flop, "in_service_flop");
     double total = in_service_flop;
     for (std::size_t k = 0; k < backlog_flop_by_class.size(); ++k) {
-      detail::check_nonneg(concat("backlog_flop_by_class[", k, "]"), backlog_flop_by_class[k]);
+      detail::check_nonneg(backlog_flop_by_class[k], "backlog_flop_by_class[", k, "]");
       total += backlog_flop_by_class[k];
       if (!std::isfinite(total)) detail::fail(concat("backlog_flop_by_class[", k, "]"), backlog_flop_by_class[k], "the backlog sum overflows");
     }

@@ -133,7 +133,7 @@ inline void validate(const scenario& s) {
     if (l.b < 0 || l.b >= N) detail::fail(concat("links[", e, "].b"), static_cast<double>(l.b), "unknown node");
     if (l.a == l.b) detail::fail(concat("links[", e, "].b"), static_cast<double>(l.b), "self-loop");
     if (!(l.bandwidth_bps > 0) || !std::isfinite(l.bandwidth_bps)) detail::fail(concat("links[", e, "].bandwidth_bps"), l.bandwidth_bps, "must be finite and > 0");
-    detail::check_nonneg(concat("links[", e, "].latency_s"), l.latency_s);
+    detail::check_nonneg(l.latency_s, "links[", e, "].latency_s");
     auto& na = adj[static_cast<std::size_t>(l.a)];
     if (std::find(na.begin(), na.end(), l.b) != na.end()) detail::fail(concat("links[", e, "]"), static_cast<double>(e), "duplicate edge");
     na.push_back(l.b), adj[static_cast<std::size_t>(l.b)].push_back(l.a);
@@ -157,7 +157,7 @@ inline void validate(const scenario& s) {
     if (md.time.rows() != L || md.time.cols() != N)
       detail::fail(concat("models[", m, "].time.rows()"), static_cast<double>(md.time.rows()), concat("must be L x |nodes| = ", L, " x ", N).c_str());
     for (index l = 0; l < L; ++l)
-      for (index k = 0; k < N; ++k) detail::check_nonneg(concat("models[", m, "].time(", l, ",", k, ")"), md.time(l, k));
+      for (index k = 0; k < N; ++k) detail::check_nonneg(md.time(l, k), "models[", m, "].time(", l, ",", k, ")");
     const auto& c = md.partition_cuts;
     if (c.size() < 2 || c.front() != 0 || c.back() != L) detail::fail(concat("models[", m, "].partition_cuts.size()"), static_cast<double>(c.size()), "must run from 0 to L");
     for (std::size_t i = 1; i < c.size(); ++i)
@@ -177,7 +177,7 @@ inline void validate(const scenario& s) {
     if (s.chain_order[i] < 0 || s.chain_order[i] >= N) detail::fail(concat("chain_order[", i, "]"), static_cast<double>(s.chain_order[i]), "unknown node");
   if (!(s.horizon_s > s.warmup_s) || !std::isfinite(s.horizon_s) || s.warmup_s < 0) detail::fail("horizon_s", s.horizon_s, "must be finite and > warmup_s >= 0");
   if (!(s.service_cv >= 0) || !std::isfinite(s.service_cv)) detail::fail("service_cv", s.service_cv, "must be finite and >= 0");
-  detail::check_nonneg("control_bytes", s.control_bytes);
+  detail::check_nonneg(s.control_bytes, "control_bytes");
 }
 
 }  // namespace idn::partition
