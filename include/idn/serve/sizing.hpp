@@ -50,6 +50,10 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
     return {sizing_status::exceeds_max_replicas, max_replicas, a / cap, s.on_mean ? INFINITY : 1.0};
   detail::check_rates(lambda, mu, 1);  // now the offered-load limit that bounds the work below
   std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;  // a < cap ≤ 2^64: exact
+  // Mean form: E[T] = (C/(c − a) + 1)/μ ≤ (1/(c − a) + 1)/μ falls with c, so it is finite for
+  // every c tried iff this bound is at the first one (aggregate rule, docs/reliability.md).
+  if (s.on_mean && !std::isfinite((1 / (static_cast<double>(c) - a) + 1) / mu))
+    detail::fail("mu", mu, "is too small: the mean response time at floor(a) + 1 replicas overflows");
   double B = erlang_b(c, a);
   double achieved = 0;
   while (true) {
