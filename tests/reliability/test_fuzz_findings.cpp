@@ -329,3 +329,14 @@ TEST_CASE("new 8: min_replicas on the mean rejects a service rate whose mean res
   CHECK(message_of([] { (void)min_replicas(0.5e-308, 1e-308, slo{1.7e308, 0.5, true}, 8); }).find("mean response time") != std::string::npos);
   CHECK(min_replicas(0.5, 1.0, slo{10, 0.5, true}, 8).status == sizing_status::ok);
 }
+
+TEST_CASE("new 9: CoDE blocks of subnormal FLOP (infinite throughput) are rejected") {
+  idn::rng g(9);
+  idn::path::random_graph_params p;
+  idn::path::graph_spec spec = idn::path::random_graph_spec(g, p);
+  spec.models[0].blocks[0].flops = 4.9406564584124654e-324;
+  CHECK(message_of([&] { idn::path::block_graph bg(spec); }).find("smallest block FLOP") != std::string::npos);
+  spec.models[0].blocks[0].flops = 1e3;  // small but ordinary: accepted
+  const idn::path::block_graph ok(spec);
+  CHECK(ok.num_models() == static_cast<idn::path::index>(spec.models.size()));
+}

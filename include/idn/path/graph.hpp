@@ -381,14 +381,16 @@ private:
   /// The aggregate rule (docs/reliability.md): every server load, link volume and time any path
   /// or split can form is at most (Σ all FLOP)·(Σ λ) on a server, (Σ all bytes)·8·(Σ λ) on a link,
   /// and (Σ all FLOP)/(smallest spare capacity) or (Σ all bytes)·8/(smallest bandwidth) in
-  /// seconds; these bounds must be finite. (A block of DBL_MAX FLOP at λ = 7 made λ·load
+  /// seconds, and no throughput exceeds (largest capacity)/(smallest block FLOP); these bounds
+  /// must be finite. (A block of DBL_MAX FLOP at λ = 7 made λ·load
   /// overflow, and label setting and brute force then disagreed.)
   void validate_aggregates() const {
-    double flops = 0, bytes = 0, rate = 0, spare = INFINITY, bandwidth = INFINITY;
+    double flops = 0, bytes = 0, rate = 0, spare = INFINITY, bandwidth = INFINITY, smallest_block = INFINITY, capacity = 0;
     for (const model_spec& md : g_.models) {
       bytes += md.input_bytes;
-      for (const block_spec& b : md.blocks) flops += b.flops, bytes += b.output_bytes;
+      for (const block_spec& b : md.blocks) flops += b.flops, bytes += b.output_bytes, smallest_block = std::min(smallest_block, b.flops);
     }
+    for (const server_spec& v : g_.servers) capacity = std::max(capacity, v.capacity_flops);
     for (const head_spec& h : g_.heads) flops += h.flops, bytes += h.output_bytes;
     for (const connection_spec& c : g_.connections) flops += c.adapter_flops;
     for (const service_spec& sv : g_.services) rate += sv.arrival_rate;
@@ -404,6 +406,9 @@ private:
     need("sum of FLOP x sum of arrival rates", flops * rate);
     need("sum of bits x sum of arrival rates", bits * rate);
     need("sum of FLOP / the smallest spare capacity", flops / spare);
+    // Throughputs are capacity / FLOP: a subnormal block (4.9e-324 FLOP) made them inf, and
+    // branch and bound then pruned the best path (found by fuzzing).
+    need("the largest capacity / the smallest block FLOP", capacity / smallest_block);
     if (std::isfinite(bandwidth)) need("sum of bits / the smallest link bandwidth", bits / bandwidth);
   }
   void validate_services() {
