@@ -23,6 +23,8 @@
 #include "idn/hw/link.hpp"
 #include "idn/hw/profile_table.hpp"
 #include "idn/hw/roofline.hpp"
+#include "idn/io/csv.hpp"
+#include "idn/io/eigen.hpp"
 #include "idn/io/npy.hpp"
 #include "idn/io/traces.hpp"
 #include "idn/partition/solve.hpp"
@@ -339,4 +341,26 @@ TEST_CASE("new 9: CoDE blocks of subnormal FLOP (infinite throughput) are reject
   spec.models[0].blocks[0].flops = 1e3;  // small but ordinary: accepted
   const idn::path::block_graph ok(spec);
   CHECK(ok.num_models() == static_cast<idn::path::index>(spec.models.size()));
+}
+
+TEST_CASE("new 10: an empty NPY matrix with a huge extent loads at once") {
+  const fs::path p = tmp("empty_huge.npy");
+  write_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 200000000000000416), }", "");
+  const Eigen::MatrixXd m = idn::io::load_npy_matrix(p);
+  CHECK(m.rows() == 0);
+  CHECK(m.cols() == 200000000000000416);
+  fs::remove(p);
+}
+
+TEST_CASE("new 11: a CSV whose only column name is empty survives save and load") {
+  const fs::path p = tmp("empty_name.csv"), q = tmp("empty_name_again.csv");
+  std::ofstream(p, std::ios::binary) << "\r\r\n\t\n4\n";
+  const idn::io::csv_table t = idn::io::load_csv(p);
+  REQUIRE(t.columns.size() == 1);
+  CHECK(t.columns[0].empty());
+  idn::io::save_csv(q, t);
+  const idn::io::csv_table u = idn::io::load_csv(q);
+  CHECK(u.values.shape() == t.values.shape());
+  CHECK(u.values(0, 0) == 4);
+  fs::remove(p), fs::remove(q);
 }

@@ -22,6 +22,9 @@ inline Eigen::MatrixXd load_npy_matrix(const std::filesystem::path& path, const 
     throw file_error(path, 0, 0, concat("rank ", h.shape.size()) + " array: expected rank 1 or 2");
   const auto rows = static_cast<Eigen::Index>(h.shape[0]);
   const auto cols = static_cast<Eigen::Index>(h.shape.size() == 2 ? h.shape[1] : 1);
+  // An empty array may still have a huge extent, e.g. shape (0, 2e17): converting it from row
+  // to column major would loop over 2e17 empty columns (found by fuzzing), so return it as is.
+  if (rows == 0 || cols == 0) return Eigen::MatrixXd(rows, cols);
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> m(rows, cols);
   detail::read_as_double(r, m.data(), opt);
   return m;

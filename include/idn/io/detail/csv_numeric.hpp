@@ -128,6 +128,9 @@ void save_numeric_csv(const std::filesystem::path& f, std::span<const std::strin
     if (c) out += delimiter;
     csv::append_field(out, columns[c], delimiter);
   }
+  // A lone empty column name would make a blank header line, which readers skip (found by
+  // fuzzing: the round trip lost the header and read 0 rows): quote it.
+  if (columns.size() == 1 && columns[0].empty()) out += "\"\"";
   out += '\n';
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < columns.size(); ++c) {
