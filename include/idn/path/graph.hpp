@@ -382,8 +382,8 @@ private:
   /// or split can form is at most (Σ all FLOP)·(Σ λ) on a server, (Σ all bytes)·8·(Σ λ) on a link,
   /// and (Σ all FLOP)/(smallest spare capacity) or (Σ all bytes)·8/(smallest bandwidth) in
   /// seconds, and no throughput exceeds (largest capacity)/(smallest block FLOP); these bounds
-  /// must be finite. (A block of DBL_MAX FLOP at λ = 7 made λ·load
-  /// overflow, and label setting and brute force then disagreed.)
+  /// must be finite. (Found by fuzzing: a block of DBL_MAX FLOP at λ = 7 made λ·load overflow,
+  /// and label setting and brute force then disagreed.)
   void validate_aggregates() const {
     double flops = 0, bytes = 0, rate = 0, spare = INFINITY, bandwidth = INFINITY, smallest_block = INFINITY, capacity = 0;
     for (const model_spec& md : g_.models) {
