@@ -1,8 +1,8 @@
 // The adversarial case for myopic policies: one edge node whose budget fits one model, in front
 // of a cloud that pins both; two tasks whose requests alternate every `period` slots. A policy
 // that loads what was asked last slot is always wrong at period 1, while INFIDA's time-averaged
-// gain approaches (1 − 1/e)·OPT_static or better, so its ψ-regret/T → 0 (spec/alloc.md §9.2).
-// Also prints the fractional regret at period 1 for T ∈ {250, 1000, 4000, 16000} and its log–log slope (§9.3).
+// gain approaches (1 − 1/e)·OPT_static or better, so its ψ-regret/T → 0 (Si Salem et al., ToN 2024; docs/alloc-reproduction.md).
+// Also prints the fractional regret at period 1 for T ∈ {250, 1000, 4000, 16000} and its log–log slope (the √T regret bound).
 // Usage: alloc_adversarial [--seeds N]   (writes alloc_adversarial.csv, alloc_adversarial_regret.csv)
 #include <cmath>
 #include <cstdio>
