@@ -147,11 +147,7 @@ public:
       if (en.pending > 0) g_[en.local_var] += en.pending;
       en.pending = 0;
     }
-    double gmax = 0;
-    for (const double x : g_) gmax = std::max(gmax, x);
-    if (!std::isfinite(o_.eta * gmax))  // the same guard as infida::step (docs/reliability.md)
-      detail::fail("node_agent::end_slot", concat("eta = ", o_.eta, " times the largest supergradient entry ", gmax,
-                                                  " overflows: the step size is too large for this batch"));
+    detail::check_step("node_agent::end_slot", o_.eta, g_.empty() ? 0.0 : *std::max_element(g_.begin(), g_.end()));
     kernel_.update(s_.data(), g_.data(), y_.data(), tmp_.data());
     ++slot_;
     if (slot_ % o_.rounding.refresh_period == 0) {

@@ -182,6 +182,13 @@ inline void count_churn(const double* s, const double* x, const double* next, st
   }
 }
 
+/// The mirror step's aggregate rule (docs/reliability.md): η·max g must be finite, or the update
+/// forms inf − inf. g ≥ 0 is finite (make_batch bounds it by the repository cost). Shared by
+/// infida::step and node_agent::end_slot; throws before anything changes.
+inline void check_step(const char* where, double eta, double gmax) {
+  if (!std::isfinite(eta * gmax))
+    fail(where, concat("eta = ", eta, " times the largest supergradient entry ", gmax, " overflows: the step size is too large for this batch"));
+}
 inline void check_options(const infida_options& o) {
   if (!std::isfinite(o.eta) || o.eta <= 0) fail("infida", concat("eta = ", o.eta, ": must be finite and > 0"));
   if (o.rounding.refresh_period == 0) fail("infida", "rounding.refresh_period = 0: must be >= 1");
@@ -215,11 +222,7 @@ public:
     if (b.instance_uid() != in_.uid()) detail::fail("infida::step", "batch was made by another instance");
     slot_metrics m;
     m.fractional_gain = supergradient(in_, y_, b, g_);
-    // Aggregate rule (docs/reliability.md): η·g must be finite or the mirror step is inf − inf.
-    // g ≥ 0 is finite (make_batch bounds it by the repository cost), so one product checks it.
-    if (g_.size() > 0 && !std::isfinite(o_.eta * g_.maxCoeff()))
-      detail::fail("infida::step", concat("eta = ", o_.eta, " times the largest supergradient entry ", g_.maxCoeff(),
-                                          " overflows: the step size is too large for this batch"));
+    if (g_.size() > 0) detail::check_step("infida::step", o_.eta, g_.maxCoeff());
     m.integral_gain = gain(in_, x_, b);
     m.repository_cost = repository_cost(in_, b);
     const auto nb = in_.node_begin();

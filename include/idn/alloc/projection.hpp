@@ -238,11 +238,11 @@ struct projection_kernels {
     double resid = b - sum;
     for (Eigen::Index moved = 0; moved < n && std::abs(resid) > 1e-12 * b; ++moved) {
       Eigen::Index pick = -1;
+      double best = 0;
       for (Eigen::Index j = 0; j < n; ++j) {
         if (resid < 0 ? !(y[j] > 0) : !(y[j] < 1)) continue;
         const double key = resid < 0 ? yhat[j] / s[j] : (yhat[j] - 1) / s[j];
-        const double best = pick < 0 ? 0 : (resid < 0 ? yhat[pick] / s[pick] : (yhat[pick] - 1) / s[pick]);
-        if (pick < 0 || (resid < 0 ? key < best : key > best)) pick = j;
+        if (pick < 0 || (resid < 0 ? key < best : key > best)) pick = j, best = key;
       }
       if (pick < 0) break;
       const double before = y[pick];

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -31,13 +32,13 @@ inline Eigen::VectorXd load_arrival_trace(const std::filesystem::path& path, std
     t.resize(static_cast<Eigen::Index>(h.shape[0]));
     detail::read_as_double(r, t.data(), {});
   } else if (ext == ".csv") {
-    const detail::numeric_table tab = detail::load_numeric_csv(path, {});
+    detail::numeric_table tab = detail::load_numeric_csv(path, {});
     const auto it = std::find(tab.columns.begin(), tab.columns.end(), column);
     if (it == tab.columns.end()) throw file_error(path, 1, 0, "no column named '" + std::string(column) + "'");
     const std::size_t c = static_cast<std::size_t>(it - tab.columns.begin());
     t.resize(static_cast<Eigen::Index>(tab.rows));
     for (std::size_t r = 0; r < tab.rows; ++r) t[static_cast<Eigen::Index>(r)] = tab.values[r * tab.columns.size() + c];
-    lines = tab.lines;
+    lines = std::move(tab.lines);
   } else {
     throw file_error(path, 0, 0, "arrival trace must be .csv or .npy");
   }
