@@ -434,7 +434,8 @@ private:
     sn.stamp = sim_.now(), sn.in_service = in_service_remaining(n), sn.backlog.assign(bl.begin(), bl.end());
     for (const auto& [v, e] : adj_[static_cast<std::size_t>(n)]) {
       const double delay = S_.links[e].latency_s + 8.0 * S_.control_bytes / S_.links[e].bandwidth_bps;
-      sim_.schedule_in(delay, [this, n, v] {
+      // Init-capture: clang < 16 cannot capture a structured binding by name.
+      sim_.schedule_in(delay, [this, n, v = v] {
         const snapshot& x = snapshot_[static_cast<std::size_t>(n)];
         disp_[static_cast<std::size_t>(v)].observe(n, flops_[static_cast<std::size_t>(n)], x.in_service, x.backlog, x.stamp);
       });

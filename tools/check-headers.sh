@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Compiles every public header alone (twice, to check its include guard) with one compiler,
+# syntax only: the portability check of docs/portability.md.
+#   tools/check-headers.sh [compiler] [extra flags...]      e.g. tools/check-headers.sh clang++-14
+# Exit status 1 and the list of failing headers when any header does not compile alone.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+cxx=${1:-c++}
+shift || true
+jobs=${JOBS:-$(nproc)}
+flags=(-std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -Iinclude
+       -isystem /usr/include/eigen3 "$@")
+log=$(mktemp -d)
+check() {  # one header; its diagnostics go to $log/<header>.txt
+  local h=$1 out=$log/${1//\//_}.txt
+  printf '#include "%s"\n#include "%s"\n' "$h" "$h" |
+    "$cxx" "${flags[@]}" -x c++ - >"$out" 2>&1 && rm -f "$out"
+}
+export -f check; export cxx log; export flags_str="${flags[*]}"
+mapfile -t headers < <(cd include && find idn -name '*.hpp' | sort)
+printf '%s\n' "${headers[@]}" |
+  xargs -P "$jobs" -I{} bash -c 'flags=($flags_str); '"$(declare -f check)"'; check {}'
+failed=("$log"/*.txt)
+if [[ -e ${failed[0]} ]]; then
+  for f in "${failed[@]}"; do echo "== $(basename "$f" .txt)"; head -20 "$f"; done
+  echo "check-headers: ${#failed[@]} of ${#headers[@]} headers fail alone with $cxx"
+  rm -rf "$log"; exit 1
+fi
+echo "check-headers: all ${#headers[@]} headers compile alone with $cxx $*"
+rm -rf "$log"
