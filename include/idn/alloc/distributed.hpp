@@ -2,8 +2,8 @@
 /// INFIDA as a network of node agents (spec/alloc.md §3-§4). Node v's agent holds only v's
 /// slice: its variables, its entries of each request type through it, and the cost lists of the
 /// types that end at it. Per active type: open at p_1, relay at every hop (each appends (rank,
-/// l̃·y, l̃·x) for its entries), close at p_J (scan by rank: C*_ρ and the slot's gains), then absorb
-/// along the path. end_slot sums the buffered l̃·(C* − C)⁺ per variable in increasing entry
+/// l̃, y, x) for its entries), close at p_J (scan by rank: C*_ρ and the slot's gains), then absorb
+/// along the path. end_slot adds the buffered l̃·(C* − C)⁺ per variable in increasing entry
 /// order — the centralized order — and runs the shared per-node kernel, so y, x and the coins are
 /// bit-identical to `infida`. That is 2(|p| − 1) neighbour messages per active type.
 #include <algorithm>
@@ -22,10 +22,11 @@
 
 namespace idn::alloc {
 
-/// One entry's report: its rank k in ρ's list, l̃·y and l̃·x.
+/// One entry's report: its rank k in ρ's list, its capacity l̃ and its y and x. The closing node
+/// forms l̃·y and l̃·x itself, with the same explicit std::fma as the centralized scan.
 struct option_report {
   std::uint32_t rank;
-  double cap_y, cap_x;
+  double capacity, y, x;
 };
 struct forward_message {
   type_id type;
@@ -90,7 +91,7 @@ public:
     for (std::uint32_t k = r.first; k < r.last; ++k) {
       entry& en = entry_[k];
       en.cap = local_capacity.empty() ? std::min(en.max_cap, m.requests) : local_capacity[k - r.first];
-      m.reports.push_back({en.rank, en.cap * y_[en.local_var], en.cap * x_[en.local_var]});
+      m.reports.push_back({en.rank, en.cap, y_[en.local_var], x_[en.local_var]});
     }
   }
 
@@ -115,9 +116,9 @@ public:
     auto scan = [&](bool fractional, double& cstar) {
       double s = 0, value = 0;
       for (std::uint32_t k = 0; k < K; ++k) {
-        s += fractional ? reps[k].cap_y : reps[k].cap_x;
-        if (s >= m.requests) { cstar = cost[k]; return value + m.requests * (cost[K] - cost[k]); }
-        value += (cost[k + 1] - cost[k]) * s;
+        s = std::fma(reps[k].capacity, fractional ? reps[k].y : reps[k].x, s);
+        if (s >= m.requests) { cstar = cost[k]; return std::fma(m.requests, cost[K] - cost[k], value); }
+        value = std::fma(cost[k + 1] - cost[k], s, value);
       }
       cstar = cost[K];
       return value;
@@ -128,13 +129,13 @@ public:
     return c;
   }
 
-  /// Buffers l̃·(C* − C)⁺ for this node's entries of the type.
+  /// Buffers (C* − C)⁺ for this node's entries of the type; end_slot multiplies by l̃.
   void absorb(const backward_message& m) {
     const range r = find(types_, m.type);
     for (std::uint32_t k = r.first; k < r.last; ++k) {
       entry& en = entry_[k];
       const double d = m.marginal_cost - en.cost;
-      en.pending = d > 0 ? en.cap * d : 0.0;
+      en.pending = d > 0 ? d : 0.0;
     }
   }
 
@@ -144,7 +145,7 @@ public:
     slot_metrics m;
     std::fill(g_.begin(), g_.end(), 0.0);
     for (entry& en : entry_) {
-      if (en.pending > 0) g_[en.local_var] += en.pending;
+      if (en.pending > 0) g_[en.local_var] = std::fma(en.cap, en.pending, g_[en.local_var]);  // as supergradient
       en.pending = 0;
     }
     detail::check_step("node_agent::end_slot", o_.eta, g_.empty() ? 0.0 : *std::max_element(g_.begin(), g_.end()));
@@ -168,7 +169,7 @@ private:
     std::uint32_t global, rank, local_var;
     double cost, max_cap;
     mutable double cap;  // l̃ of the current slot (set by relay)
-    double pending;      // buffered contribution of the current slot
+    double pending;      // buffered (C* − C)⁺ of the current slot
   };
   struct range { std::uint32_t first = 0, last = 0; };
   struct type_range { type_id type; std::uint32_t first, last; };

@@ -26,7 +26,9 @@ public:
     if (!std::isfinite(inv_rate_bytes_))  // a subnormal rate: 0 bytes would take 0·inf = NaN seconds
       check::fail("affine_link.rate", rate_, "is too small: 8/rate (seconds per byte) overflows");
   }
-  double transfer_time(double bytes) const noexcept { return latency_ + bytes * inv_rate_bytes_; }
+  /// latency + bytes·(8/rate), rounded once (std::fma): the same bits whether the call is inlined,
+  /// constant-folded or made through any_link, with or without FMA contraction.
+  double transfer_time(double bytes) const noexcept { return std::fma(bytes, inv_rate_bytes_, latency_); }
   double transmit_power() const noexcept { return power_; }
   double latency() const noexcept { return latency_; }
   double rate() const noexcept { return rate_; }

@@ -31,8 +31,12 @@ inline nll_eval temperature_nll(std::span<const float> z, std::size_t C, std::sp
   nll_eval r;
   for (std::size_t i = 0; i < y.size(); ++i) {
     const float* row = z.data() + i * C;
-    double m = -INFINITY;
-    for (std::size_t k = 0; k < C; ++k) m = std::fmax(m, a * row[k]);
+    // max_k a·z_k = a·max_k z_k exactly for a > 0 (rounding is monotone). Taking the float maximum
+    // first also keeps this loop out of GCC 12's aarch64 -O3 vectoriser, which crashes (ICE in
+    // vect_transform_reduction) on an fmax reduction over float→double products.
+    float zmax = row[0];
+    for (std::size_t k = 1; k < C; ++k) zmax = row[k] > zmax ? row[k] : zmax;
+    const double m = a * zmax;
     double d = 0, s1 = 0, s2 = 0;
     for (std::size_t k = 0; k < C; ++k) {
       const double e = std::exp(a * row[k] - m);
