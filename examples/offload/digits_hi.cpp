@@ -17,6 +17,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "idn/core/error.hpp"
@@ -26,6 +28,7 @@
 #include "idn/offload.hpp"
 #include "idn/offload/evaluate.hpp"
 #include "idn/offload/throwing.hpp"
+#include "gnuplot_figure.hpp"
 
 namespace {
 using namespace idn::offload;
@@ -125,16 +128,19 @@ int main(int argc, char** argv) {
 
     std::filesystem::create_directories(out);
     std::ofstream csv(out / "digits_cost_vs_beta.csv");
-    csv << "beta,policy,avg_cost,accuracy,offload_fraction,regret\n";
+    csv << "beta,policy,avg_cost,accuracy,offload_fraction,regret,avg_cost_ci95\n";
     std::printf("\n%-6s %-10s %9s %9s %9s %10s\n", "beta", "policy", "avg_cost", "accuracy", "offload", "regret/n");
     bool hil_f_ok = true, hil_n_ok = true, f_le_n = true, hi_beats = true;
+    double y_max = 0;  // the figure's y range: every policy but full offload (cost = beta) fits
     const std::size_t passes = 10, n_stream = passes * test.size();
     for (const double beta : {0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9}) {
       const auto b = static_cast<float>(beta);
       const double best = best_grid_cost(test, beta);
-      auto report = [&](const char* name, const metrics& m, double regret) {
+      // ci95: half-width of the 95 % confidence interval of avg_cost over seeds (0: deterministic).
+      auto report = [&](const char* name, const metrics& m, double regret, double ci95 = 0) {
+        if (std::string_view(name) != "full") y_max = std::max(y_max, m.cost + ci95);
         std::printf("%-6.2f %-10s %9.4f %9.4f %9.4f %10.5f\n", beta, name, m.cost, m.accuracy, m.offload, regret);
-        csv << beta << ',' << name << ',' << m.cost << ',' << m.accuracy << ',' << m.offload << ',' << regret << '\n';
+        csv << beta << ',' << name << ',' << m.cost << ',' << m.accuracy << ',' << m.offload << ',' << regret << ',' << ci95 << '\n';
       };
       auto fixed = [&](const char* name, auto offload_if) {
         std::vector<bool> off(test.size());
@@ -159,7 +165,7 @@ int main(int argc, char** argv) {
       hi_beats = hi_beats && o.cost <= std::min(none.cost, full.cost) + 0.01;
       // Online learners on 10 shuffled passes of the test split, averaged over seeds.
       metrics mf{0, 0, 0}, mn{0, 0, 0};
-      double rf = 0, rn = 0;
+      double rf = 0, rn = 0, sq_f = 0, sq_n = 0;  // sums of squared per-seed costs
       for (std::size_t seed = 0; seed < seeds; ++seed) {
         idn::rng g(seed + 1);
         std::vector<stream_sample> stream;
@@ -182,10 +188,17 @@ int main(int argc, char** argv) {
         const double k = 1.0 / static_cast<double>(seeds);
         mf = {mf.cost + k * a.avg_expected_cost, mf.accuracy + k * a.accuracy, mf.offload + k * a.offload_fraction};
         mn = {mn.cost + k * c.avg_expected_cost, mn.accuracy + k * c.accuracy, mn.offload + k * c.offload_fraction};
+        sq_f += a.avg_expected_cost * a.avg_expected_cost, sq_n += c.avg_expected_cost * c.avg_expected_cost;
         rf += k * a.regret / static_cast<double>(n_stream), rn += k * c.regret / static_cast<double>(n_stream);
       }
-      report("hil_f", mf, rf);
-      report("hil_n", mn, rn);
+      // Normal approximation 1.96·s/√n of the mean over seeds (0 with one seed).
+      auto ci95 = [&](double mean, double sq) {
+        if (seeds < 2) return 0.0;
+        const double n_s = static_cast<double>(seeds);
+        return 1.96 * std::sqrt(std::max(0.0, (sq - n_s * mean * mean) / (n_s - 1)) / n_s);
+      };
+      report("hil_f", mf, rf, ci95(mf.cost, sq_f));
+      report("hil_n", mn, rn, ci95(mn.cost, sq_n));
       const double L = grid_log_inv_lambda(256);
       const hil_n_tuning tn = hil_n_theory(n_stream, b, L);
       hil_f_ok = hil_f_ok && rf <= std::sqrt(L / (2.0 * static_cast<double>(n_stream)));
@@ -239,15 +252,17 @@ int main(int argc, char** argv) {
                     100 * (1 - hc.latency_s / P(d, 5)), 100 * (1 - hc.device_energy_j / P(d, 6)));
       }
     }
-    std::ofstream gp(out / "digits_cost_vs_beta.gp");
-    gp << "# gnuplot digits_cost_vs_beta.gp -> digits_cost_vs_beta.png\nset datafile separator ','\n"
-          "set terminal pngcairo size 900,600\nset output 'digits_cost_vs_beta.png'\nset xlabel 'offload cost beta'\n"
-          "set ylabel 'average cost per sample'\nset key top left\nplot ";
-    const char* names[] = {"no_offload", "full", "oracle", "optimal", "chow", "chow_T1", "lr_bayes", "hil_f", "hil_n"};
-    for (std::size_t i = 0; i < std::size(names); ++i)
-      gp << (i ? ", " : "") << "'digits_cost_vs_beta.csv' using ($2 eq \"" << names[i] << "\" ? $1 : 1/0):3 with linespoints title '"
-         << names[i] << "'";
-    gp << '\n';
+    idn_examples::gnuplot_figure fig;
+    fig.stem = "digits_cost_vs_beta", fig.csv = "digits_cost_vs_beta.csv";
+    fig.title = idn::concat("Hierarchical inference on digits: cost per sample vs offload cost (HIL bands: 95 % CI over ",
+                            seeds, " seeds)");
+    fig.xlabel = "offload cost beta (cost units per offloaded sample)";
+    fig.ylabel = "average cost per sample (cost units)";
+    fig.y_column = 3, fig.band_column = 7, fig.points = true, fig.key_position = "top right";
+    fig.yrange = std::pair{0.0, 1.15 * y_max};  // full offload (cost = beta) leaves the frame at beta > y_max
+    for (const char* name : {"no_offload", "full", "oracle", "optimal", "chow", "chow_T1", "lr_bayes", "hil_f", "hil_n"})
+      fig.series.push_back({name, name});
+    idn_examples::write_gnuplot_figure(out, fig);
     std::printf("wrote %s and %s\n", (out / "digits_cost_vs_beta.csv").c_str(), (out / "digits_cost_vs_beta.gp").c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

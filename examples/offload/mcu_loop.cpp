@@ -12,8 +12,6 @@
 namespace {
 using namespace idn::offload;
 hil_n<256, 16> learner;  // static storage: no heap anywhere
-hil_f<256> full_feedback;
-token_bucket<hil_n<64, 16>> capped;
 }  // namespace
 
 int main() {
