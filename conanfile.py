@@ -1,19 +1,27 @@
 from conan import ConanFile
-from conan.tools.cmake import CMake, CMakeToolchain, cmake_layout
+from conan.tools.build import check_min_cppstd
 from conan.tools.files import copy
 import os
 
 
 class IdnConan(ConanFile):
+    """Header-only recipe. Two components, matching the CMake package:
+    idn::idn (every module; Eigen and xtensor) and idn::offload (standard library only).
+
+    idn needs C++20, and Conan's default profile for GCC 12 says compiler.cppstd=gnu17, so:
+        conan create . -s compiler.cppstd=20 --build=missing
+    (or set compiler.cppstd=20 / gnu20 in your profile)."""
+
     name = "idn"
     version = "0.1.0"
     license = "Apache-2.0"
+    url = "https://github.com/idn-project/idn"
     description = ("Header-only C++20 algorithms for inference delivery networks: where ML "
                    "inference runs across the device-edge-cloud continuum")
     topics = ("inference", "edge-computing", "scheduling", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
-    exports_sources = "CMakeLists.txt", "cmake/*", "include/*", "LICENSE"
+    exports_sources = "include/*", "LICENSE"
     no_copy_source = True
 
     def requirements(self):
@@ -21,30 +29,31 @@ class IdnConan(ConanFile):
         self.requires("xtensor/0.24.7")
 
     def validate(self):
-        from conan.tools.build import check_min_cppstd
         check_min_cppstd(self, 20)
-
-    def layout(self):
-        cmake_layout(self)
-
-    def generate(self):
-        tc = CMakeToolchain(self)
-        tc.cache_variables["IDN_BUILD_TESTS"] = False
-        tc.cache_variables["IDN_BUILD_EXAMPLES"] = False
-        tc.cache_variables["IDN_BUILD_BENCHMARKS"] = False
-        tc.cache_variables["IDN_INSTALL"] = True
-        tc.generate()
-
-    def package(self):
-        copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
-        copy(self, "*.hpp", os.path.join(self.source_folder, "include"), os.path.join(self.package_folder, "include"))
-
-    def package_info(self):
-        self.cpp_info.bindirs = []
-        self.cpp_info.libdirs = []
-        self.cpp_info.set_property("cmake_file_name", "idn")
-        self.cpp_info.set_property("cmake_target_name", "idn::idn")
-        self.cpp_info.requires = ["eigen::eigen", "xtensor::xtensor"]
 
     def package_id(self):
         self.info.clear()
+
+    def package(self):
+        copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
+        copy(self, "*.hpp", os.path.join(self.source_folder, "include"),
+             os.path.join(self.package_folder, "include"))
+
+    def package_info(self):
+        self.cpp_info.set_property("cmake_file_name", "idn")
+        self.cpp_info.set_property("pkg_config_name", "idn-all")
+        self.cpp_info.bindirs = []
+        self.cpp_info.libdirs = []
+
+        core = self.cpp_info.components["idn"]
+        core.set_property("cmake_target_name", "idn::idn")
+        core.set_property("pkg_config_name", "idn")
+        core.bindirs = []
+        core.libdirs = []
+        core.requires = ["eigen::eigen", "xtensor::xtensor"]
+
+        offload = self.cpp_info.components["offload"]
+        offload.set_property("cmake_target_name", "idn::offload")
+        offload.set_property("pkg_config_name", "idn-offload")
+        offload.bindirs = []
+        offload.libdirs = []

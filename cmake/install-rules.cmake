@@ -3,11 +3,18 @@ include(CMakePackageConfigHelpers)
 
 set(IDN_INSTALL_CMAKEDIR "${CMAKE_INSTALL_DATADIR}/idn/cmake"
     CACHE STRING "Where idn's CMake package files are installed")
+set(IDN_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_DATADIR}/pkgconfig"
+    CACHE STRING "Where idn's pkg-config files (idn.pc, idn-offload.pc) are installed")
 
+# Two export sets, so that find_package(idn COMPONENTS offload) loads idn::offload without
+# looking for Eigen and xtensor (firmware builds that only want the standard-library module).
 install(TARGETS idn EXPORT idnTargets
   FILE_SET HEADERS DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
-install(TARGETS idn_offload EXPORT idnTargets)
+install(TARGETS idn_offload EXPORT idnOffloadTargets)
 install(EXPORT idnTargets
+  NAMESPACE idn::
+  DESTINATION "${IDN_INSTALL_CMAKEDIR}")
+install(EXPORT idnOffloadTargets
   NAMESPACE idn::
   DESTINATION "${IDN_INSTALL_CMAKEDIR}")
 
@@ -24,4 +31,20 @@ install(FILES
   "${PROJECT_BINARY_DIR}/idnConfig.cmake"
   "${PROJECT_BINARY_DIR}/idnConfigVersion.cmake"
   DESTINATION "${IDN_INSTALL_CMAKEDIR}")
+
+# pkg-config: idn.pc (everything; requires eigen3 and xtensor, which Debian and most distributions
+# ship .pc files for) and idn-offload.pc (standard library only). C++20 is the consumer's flag.
+# The prefix is computed from the .pc file's own location, so the installed tree is relocatable.
+file(RELATIVE_PATH idn_pc_to_prefix "/${IDN_INSTALL_PKGCONFIGDIR}" "/")
+string(REGEX REPLACE "/$" "" idn_pc_to_prefix "${idn_pc_to_prefix}")
+if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  set(idn_pc_includedir "${CMAKE_INSTALL_INCLUDEDIR}")
+else()
+  set(idn_pc_includedir "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+foreach(pc IN ITEMS idn idn-offload)
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/${pc}.pc.in" "${PROJECT_BINARY_DIR}/${pc}.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/${pc}.pc" DESTINATION "${IDN_INSTALL_PKGCONFIGDIR}")
+endforeach()
+
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/idn")

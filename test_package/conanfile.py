@@ -22,4 +22,5 @@ class IdnTestConan(ConanFile):
 
     def test(self):
         if can_run(self):
-            self.run(os.path.join(self.cpp.build.bindir, "idn_consumer"), env="conanrun")
+            for program in ("idn_consumer", "idn_offload_consumer"):
+                self.run(os.path.join(self.cpp.build.bindir, program), env="conanrun")

@@ -1,15 +1,15 @@
-# vcpkg port for idn (header-only). Point SOURCE_PATH at a release archive when publishing:
-#   vcpkg_from_github(OUT_SOURCE_PATH SOURCE_PATH REPO <owner>/idn REF v${VERSION} SHA512 <hash>)
-# For an overlay port built from a local checkout, set IDN_SOURCE_DIR.
-if(DEFINED ENV{IDN_SOURCE_DIR})
-  set(SOURCE_PATH "$ENV{IDN_SOURCE_DIR}")
-else()
-  vcpkg_from_github(
-    OUT_SOURCE_PATH SOURCE_PATH
-    REPO idn-project/idn
-    REF "v${VERSION}"
-    SHA512 0
-    HEAD_REF main)
+# vcpkg overlay port for idn (header-only). It builds the idn checkout it lives in
+# (ports/idn/ -> ../..), so no environment variable and no download are involved:
+#   vcpkg install idn --overlay-ports=<idn checkout>/ports
+# vcpkg's ABI hash covers this port's files, not the checkout: after changing idn's sources, run
+# `vcpkg remove idn` (or bump "port-version" in vcpkg.json) before installing again.
+#
+# Publishing to a registry: replace SOURCE_PATH below with the release archive and its real hash,
+#   vcpkg_from_github(OUT_SOURCE_PATH SOURCE_PATH REPO idn-project/idn REF "v${VERSION}" SHA512 <hash>)
+# where <hash> is printed by `cmake -E sha512sum idn-${VERSION}.tar.gz` on that archive.
+get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
+if(NOT EXISTS "${SOURCE_PATH}/include/idn/idn.hpp")
+  message(FATAL_ERROR "idn overlay port: ${SOURCE_PATH} is not an idn checkout (use the port from ports/ of one)")
 endif()
 
 set(VCPKG_BUILD_TYPE release)  # header-only: one configuration is enough
@@ -20,8 +20,10 @@ vcpkg_cmake_configure(
     -DIDN_BUILD_EXAMPLES=OFF
     -DIDN_BUILD_BENCHMARKS=OFF
     -DIDN_INSTALL=ON
-    -DIDN_INSTALL_CMAKEDIR=share/idn)
+    -DIDN_INSTALL_CMAKEDIR=share/idn
+    -DIDN_INSTALL_PKGCONFIGDIR=share/pkgconfig)
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(PACKAGE_NAME idn CONFIG_PATH share/idn)
+vcpkg_fixup_pkgconfig()
 file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/lib" "${CURRENT_PACKAGES_DIR}/debug")
 vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")

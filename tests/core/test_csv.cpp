@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -69,3 +73,32 @@ TEST_CASE("csv::parse_double and format_number: exact round trip, subnormals, re
   CHECK(idn::csv::parse_double("nan", v));
   CHECK(std::isnan(v));
 }
+
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+TEST_CASE("parse_double's stream fallback (libc++ < 20) accepts and rounds exactly as std::from_chars") {
+  auto same = [](const std::string& t) {
+    double a = 7, b = 7;
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), a);
+    const bool ok_a = r.ec == std::errc() && r.ptr == t.data() + t.size();
+    const bool ok_b = idn::csv::detail::parse_double_stream(t, b);
+    INFO("token '", t, "'");
+    REQUIRE(ok_a == ok_b);
+    if (ok_a) REQUIRE((std::isnan(a) ? std::isnan(b) : std::memcmp(&a, &b, sizeof a) == 0));
+  };
+  for (const char* t : {"1", "-1", "0.5", ".5", "5.", "1e300", "1e400", "-1e400", "1e-400", "-1e-400", "4.9e-324",
+                        "2.2250738585072014e-308", "inf", "-INF", "Infinity", "nan", "NaN", "-nan", "nan(1)", "nan(", "1e",
+                        "e5", "1.2.3", "--1", "0x1p3", "1,5", "", "-", ".", "1e+5", "1E-5", "12abc", "-0", "0e999",
+                        "0.1000000000000000055511151231257827021181583404541015625", " 1", "1 "})
+    same(t);
+  std::mt19937_64 g(7001);
+  char buf[64];
+  for (int i = 0; i < 20000; ++i) {
+    double x = 0;
+    const std::uint64_t u = g();
+    std::memcpy(&x, &u, sizeof x);
+    if (!std::isfinite(x)) continue;
+    std::snprintf(buf, sizeof buf, g() % 2 ? "%.*g" : "%.*e", 1 + static_cast<int>(g() % 20), x);
+    same(buf);
+  }
+}
+#endif

@@ -3,8 +3,12 @@
 /// Fields may be "..."-quoted with "" as an escaped quote; a quoted field cannot span lines.
 /// Numbers are parsed with from_chars (exact round trip with format_number).
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <istream>
+#include <limits>
+#include <locale>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -87,6 +91,44 @@ inline std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
+namespace detail {
+/// ASCII case-insensitive equality with a lower-case literal.
+inline bool iequals(std::string_view s, std::string_view lower) noexcept {
+  if (s.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if ((s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]) != lower[i]) return false;
+  return true;
+}
+
+/// The fallback of parse_double for standard libraries without floating-point std::from_chars
+/// (libc++ before 20, as on macOS): the same accepted language — decimal or scientific, an
+/// optional '-', "inf", "infinity", "nan" or "nan(chars)" in any case; no hex; a value that
+/// overflows or underflows to zero is rejected — parsed by a classic-locale stream, which rounds correctly. Allocates.
+inline bool parse_double_stream(std::string_view t, double& out) {
+  const bool neg = !t.empty() && t.front() == '-';
+  const std::string_view body = neg ? t.substr(1) : t;
+  if (iequals(body, "inf") || iequals(body, "infinity")) return out = neg ? -INFINITY : INFINITY, true;
+  const bool nan_payload = body.size() > 4 && iequals(body.substr(0, 4), "nan(") && body.back() == ')' &&
+                           body.substr(4, body.size() - 5).find_first_not_of(
+                               "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") == std::string_view::npos;
+  if (iequals(body, "nan") || nan_payload)
+    return out = neg ? -std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::quiet_NaN(), true;
+  if (body.empty() || !((body.front() >= '0' && body.front() <= '9') || body.front() == '.')) return false;
+  for (const char c : body)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return false;
+  std::istringstream in{std::string(t)};
+  in.imbue(std::locale::classic());
+  double v = 0;
+  in >> v;
+  if (in.fail() || !std::isfinite(v) || in.peek() != std::char_traits<char>::eof()) return false;
+  if (v == 0) {  // underflow to zero is out of range, as for from_chars: any non-zero mantissa digit
+    for (const char c : body.substr(0, body.find_first_of("eE")))
+      if (c >= '1' && c <= '9') return false;
+  }
+  return out = neg && v == 0 ? -0.0 : v, true;
+}
+}  // namespace detail
+
 /// Parses a whole (trimmed) token as a double, accepting a leading '+', "nan", "inf",
 /// "infinity" in any case. Returns false on empty or trailing characters. No allocation.
 inline bool parse_double(std::string_view token, double& out) noexcept {
@@ -94,8 +136,12 @@ inline bool parse_double(std::string_view token, double& out) noexcept {
   if (token.empty()) return false;
   if (token.front() == '+') token.remove_prefix(1);
   if (token.empty()) return false;
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
   const auto res = std::from_chars(token.data(), token.data() + token.size(), out);
   return res.ec == std::errc() && res.ptr == token.data() + token.size();
+#else
+  return detail::parse_double_stream(token, out);
+#endif
 }
 
 /// Reads lines from a stream and counts them (1-based line numbers for messages).

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs idn into a staging prefix and builds the consumers in test_package/ against it:
+#   1. find_package(idn) with the running CMake, and with CMake < 3.23's view of the package files
+#   2. the same programs from pkg-config (idn.pc, idn-offload.pc)
+#   3. find_package(idn COMPONENTS offload) with Eigen and xtensor disabled
+# Usage: tools/check-install.sh [build-root]   (default build/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=${1:-build}
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cmake -S . -B "$root/install" -G Ninja -DIDN_BUILD_TESTS=OFF -DIDN_BUILD_EXAMPLES=OFF -DIDN_INSTALL=ON >/dev/null
+cmake --install "$root/install" --prefix "$stage/prefix" >/dev/null
+export PKG_CONFIG_PATH="$stage/prefix/share/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+run() {  # name, source dir, extra configure args...
+  local name=$1 src=$2; shift 2
+  echo "-- check-install: $name"
+  cmake -S "$src" -B "$root/test_package_$name" -G Ninja -DCMAKE_PREFIX_PATH="$stage/prefix" \
+    -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake --build "$root/test_package_$name" >/dev/null
+  (cd "$root/test_package_$name" && ctest --output-on-failure --no-tests=error -Q)
+}
+run find_package test_package -DIDN_TEST_PKG_CONFIG=ON
+run cmake_3_22 test_package -DIDN_PRETEND_CMAKE_VERSION=3.22.1
+run offload_only test_package/offload_only
+echo "check-install: find_package (CMake $(cmake --version | head -1 | cut -d' ' -f3) and as 3.22), pkg-config and COMPONENTS offload consumers pass"
