@@ -1,4 +1,4 @@
-// idn::offload benchmarks (spec/offload.md §7). Ratios come from the same run; with
+// idn::offload benchmarks (docs/offload.md). Ratios come from the same run; with
 // --benchmark_repetitions=N the medians are used. --idn_enforce_ratios exits 1 on a miss.
 #include <benchmark/benchmark.h>
 

@@ -1,4 +1,4 @@
-// idn::partition benchmarks (spec/partition.md §7): DP scaling O(K·L²), latency DP, order
+// idn::partition benchmarks (docs/partition.md): DP scaling O(K·L²), latency DP, order
 // search, exact CCP and its speed-up over the DP on pure sums. RATIO lines at the end.
 #include <benchmark/benchmark.h>
 

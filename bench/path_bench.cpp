@@ -1,4 +1,4 @@
-// idn::path benchmarks (spec/path.md §7). Instances: random_graph_spec seeds 1..16, depth
+// idn::path benchmarks (docs/path.md). Instances: random_graph_spec seeds 1..16, depth
 // matched, fanout 3, r = 2, ε = 0.05, an extra head for service 0's task on every model's last
 // boundary, servers round robin. Queries: service 0, product<power{2}, normalized_gain>,
 // reward_optimal, interpolation_estimator, a reused workspace. RATIO lines at the end.

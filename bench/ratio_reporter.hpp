@@ -3,13 +3,23 @@
 /// idn::bench::run(argc, argv, targets) as its main. After the Google Benchmark run it prints
 ///   RATIO <name> <measured> <target> PASS|FAIL|SKIP
 /// for each target, where measured = metric(numerator) / metric(denominator) from the same run
-/// and the metric is seconds per iteration or a user counter. With --idn_enforce_ratios (or the
-/// spec's --check) it exits 1 when any ratio FAILs. SKIP means a benchmark was filtered out.
+/// and the metric is seconds per iteration or a user counter. With --idn_enforce_ratios (or
+/// --check) it exits 1 when any ratio FAILs; enforcement runs 5 repetitions and compares medians
+/// unless --benchmark_repetitions is given, so one noisy run on a busy board does not fail it.
+/// SKIP means a benchmark was filtered out. Colours only on a terminal (never in a redirected
+/// file, whatever TERM says; --benchmark_color=true forces them); the context header is idn's own,
+/// without the "Library was built as DEBUG" banner that Debian's libbenchmark build prints (it
+/// concerns the library's own checks, not the timed code; see docs/benchmarks.md).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
+
+#include <unistd.h>
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +54,36 @@ inline ratio_target counter_ratio_at_least(std::string name, std::string numerat
 class recording_reporter : public benchmark::ConsoleReporter {
 public:
   struct record { double seconds_per_iteration = 0; std::map<std::string, double> counters; };
+
+  explicit recording_reporter(OutputOptions o) : ConsoleReporter(o) {}
+
+  /// The machine context (CPUs, caches, load), the CPU-scaling warning and whether idn's own code
+  /// was built with assertions — but not the library's "built as DEBUG" banner.
+  bool ReportContext(const Context& c) override {
+    name_field_width_ = c.name_field_width;  // what ConsoleReporter::ReportContext sets up
+    printed_header_ = false;
+    prev_counters_.clear();
+    std::ostream& out = GetErrorStream();  // as the library: the context goes to stderr
+    const benchmark::CPUInfo& cpu = c.cpu_info;
+    out << "Run on (" << cpu.num_cpus << " X " << cpu.cycles_per_second / 1e6 << " MHz CPU" << (cpu.num_cpus > 1 ? "s" : "") << ")\n";
+    for (const auto& cache : cpu.caches) {
+      out << "  L" << cache.level << ' ' << cache.type << ' ' << cache.size / 1024 << " KiB";
+      if (cache.num_sharing > 1) out << " (x" << cpu.num_cpus / cache.num_sharing << ')';
+      out << '\n';
+    }
+    if (!cpu.load_avg.empty()) {
+      out << "Load Average:";
+      for (const double l : cpu.load_avg) out << ' ' << l;
+      out << '\n';
+    }
+    if (cpu.scaling == benchmark::CPUInfo::ENABLED)
+      out << "note: CPU frequency scaling is enabled; set the governor to 'performance' for stable ratios\n";
+#ifndef NDEBUG
+    out << "note: idn's benchmarks were built without NDEBUG (assertions on); use the release preset\n";
+#endif
+    out.flush();
+    return true;
+  }
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& r : runs) {
@@ -81,19 +121,29 @@ inline double metric(const recording_reporter::record* r, const std::string& cou
 
 /// The body of every bench main. Returns the process exit code.
 inline int run(int argc, char** argv, const std::vector<ratio_target>& targets) {
-  bool enforce = false;
+  bool enforce = false, repetitions_given = false;
+  std::string_view color = "auto";
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--idn_enforce_ratios") == 0 || std::strcmp(argv[i], "--check") == 0) {
+    const std::string_view a = argv[i];
+    if (a == "--idn_enforce_ratios" || a == "--check") {
       enforce = true;
       continue;
     }
+    if (a.starts_with("--benchmark_repetitions")) repetitions_given = true;
+    if (a.starts_with("--benchmark_color=")) color = a.substr(18);
     args.push_back(argv[i]);
   }
+  static char default_repetitions[] = "--benchmark_repetitions=5";
+  if (enforce && !repetitions_given) args.push_back(default_repetitions);
   int n = static_cast<int>(args.size());
   benchmark::Initialize(&n, args.data());
   if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 2;
-  recording_reporter reporter;
+  // A custom reporter does not get the library's --benchmark_color handling: decide here.
+  const char* term = std::getenv("TERM");
+  const bool colour = color == "true" || color == "yes" || color == "1" ||
+                      (color == "auto" && isatty(fileno(stdout)) && term != nullptr && std::string_view(term) != "dumb");
+  recording_reporter reporter(colour ? benchmark::ConsoleReporter::OO_ColorTabular : benchmark::ConsoleReporter::OO_Tabular);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   bool failed = false;

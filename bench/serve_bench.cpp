@@ -1,4 +1,4 @@
-// idn::serve benchmarks (spec/serve.md §7), the parts built so far: Erlang C and min_replicas
+// idn::serve benchmarks (docs/serve.md), the parts built so far: Erlang C and min_replicas
 // scaling (O(c) recurrences), the response-time quantile. RATIO lines at the end.
 #include <benchmark/benchmark.h>
 

@@ -1,4 +1,4 @@
-// The communication wall of model-distributed inference (spec/partition.md §8): ResNet-50,
+// The communication wall of model-distributed inference (docs/partition.md): ResNet-50,
 // ResNet-56 (224×224 input) and GPT-2 small (a 128-token prompt) split over the first K of
 // [Xavier NX ×3, Nano ×3] (idn/hw roofline presets), the input local to worker 0, on 20 Mbit/s
 // Wi-Fi (2 ms) and on 1 Gbit/s Ethernet. For each K and method it prints the cut layers, the

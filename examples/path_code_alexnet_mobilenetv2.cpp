@@ -1,4 +1,4 @@
-// CoDE on two edge servers (spec/path.md §8): AlexNet (service A, task A) on a Jetson Nano and
+// CoDE on two edge servers (docs/path.md): AlexNet (service A, task A) on a Jetson Nano and
 // MobileNetV2 (service B, task B) on a Jetson Xavier NX, linked by 100 Mbit/s, 2 ms. Each trunk
 // carries extra heads for the other task on its last two boundaries; every boundary connects both
 // ways to the other model's boundary of nearest spatial size (ties: nearest depth) through a 1×1

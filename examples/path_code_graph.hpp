@@ -1,5 +1,5 @@
 #pragma once
-// The CoDE scenario of spec/path.md §8, shared by the path examples: AlexNet (service A, task A)
+// The CoDE scenario of docs/path.md, shared by the path examples: AlexNet (service A, task A)
 // on a Jetson Nano and MobileNetV2 (service B, task B) on a Jetson Xavier NX, 100 Mbit/s, 2 ms.
 // Each trunk carries extra heads for the other task on its last two boundaries; every boundary
 // connects both ways to the other model's boundary of nearest spatial size (ties: nearest depth)

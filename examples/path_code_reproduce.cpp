@@ -1,4 +1,4 @@
-// Reproduction of CoDE's claims in kind (spec/path.md §9) on the AlexNet + MobileNetV2 scenario,
+// Reproduction of CoDE's claims in kind (docs/path.md) on the AlexNet + MobileNetV2 scenario,
 // in both directions (the requester borrows the other server's spare capacity), sweeping the host
 // spare ratio η = R_host/R_home ∈ {0, 0.25, 0.5, 1, 2} (set through the host's background load)
 // and a penalty π ∈ {0, 0.01, 0.02, 0.05} on every adapter and extra head.

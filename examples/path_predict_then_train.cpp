@@ -1,4 +1,4 @@
-// CoDE's predict -> train the best -> verify loop (spec/path.md §8) on the AlexNet + MobileNetV2
+// CoDE's predict -> train the best -> verify loop (docs/path.md) on the AlexNet + MobileNetV2
 // scenario. k_best (k = 8) ranks the candidate paths by the interpolation predictor; the best
 // untrained one is "trained" and its measured accuracy goes into a measured_table; best_path
 // runs again. The loop stops when the best measured path scores at least as high as every

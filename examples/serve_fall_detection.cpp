@@ -1,4 +1,4 @@
-// The ASSIST-IoT fall-detection workload (spec/serve.md §8–§9 R2, R3): every wearable sends a 9×3
+// The ASSIST-IoT fall-detection workload (docs/serve.md R2, R3): every wearable sends a 9×3
 // int16 window each 500 ms over its client's long-lived stream. Gateway runs: 10–160 devices on
 // one client; x86 runs: {10, 40, 160} devices × {1, 4, 16} clients. Per-request service times are
 // swept (gateway {1, 2, 5, 10, 20} ms, x86 {0.5, 1, 2, 5} ms) because the measured ones are not

@@ -1,4 +1,4 @@
-// Load balancers on heterogeneous replicas (spec/serve.md §8 serve_lb_compare): speeds {1, 1, 2, 4}
+// Load balancers on heterogeneous replicas (docs/serve.md serve_lb_compare): speeds {1, 1, 2, 4}
 // with 10 ms mean service at speed 1, loads 0.1–0.95 of the total capacity. Policies: random,
 // weighted random (optimal_static_split weights), RR, SWRR (weights_from_speeds), LOR, P2C, JSQ,
 // and sticky per-stream routing (random pick per stream) with 4 and 16 streams.

@@ -1,4 +1,4 @@
-// Placing a ResNet-50 pipeline on the continuum (spec/serve.md §8 serve_placement): opaque
+// Placing a ResNet-50 pipeline on the continuum (docs/serve.md serve_placement): opaque
 // pre-processing (decode, resize, normalize), resnet50() split into units, top-5 post-processing,
 // on raspberry_pi_4 → jetson_xavier_nx → nvidia_t4 → nvidia_a100_40gb over 20 Mbit/s, 100 Mbit/s
 // and 1 Gbit/s links. For each throughput target it prints the optimal placement (exact, via the

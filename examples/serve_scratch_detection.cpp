@@ -1,4 +1,4 @@
-// The ASSIST-IoT car-scratch detection workload (spec/serve.md §8, §9 R4): scans of U{50..300}
+// The ASSIST-IoT car-scratch detection workload (docs/serve.md R4): scans of U{50..300}
 // 1200×900 RGB images (3.24 MB each) every 180 s from 1, 2 or 4 staggered clients, sent as
 // batches of 1, 4 or 16 over affine_link(0.5 ms, 1 Gbit/s) to GPU replicas with an affine batch
 // latency t(b) = fixed + per_image·b (swept: the measured ones are not public). Least-outstanding

@@ -1,4 +1,4 @@
-// Hierarchical inference on real data (spec/offload.md §8 E1): scikit-learn's handwritten digits,
+// Hierarchical inference on real data (docs/offload.md E1): scikit-learn's handwritten digits,
 // a small local model (logistic regression on 4x4 images, 88.8 % accurate) and a strong remote
 // one (RBF SVC on 8x8, 98.4 %), out-of-fold outputs exported once by data/make_digits_csv.py.
 // Rows 0-899 calibrate (temperature, threshold, top-2 logistic rule); rows 900-1796 test.

@@ -1,4 +1,4 @@
-// The device-side loop of hierarchical inference (spec/offload.md §8 E3), built with
+// The device-side loop of hierarchical inference (docs/offload.md E3), built with
 // -fno-exceptions -fno-rtti as on a microcontroller: a static hil_n<256, 16> learns from int8
 // softmax codes (TFLite-Micro quantisation) through top2_int8 + decide_bin; offloaded samples
 // get the remote verdict back as feedback. Prints the policies' sizes and the message of a

@@ -1,4 +1,4 @@
-// HIL-F and HIL-N regret on synthetic score streams (spec/offload.md §8 E2, §9.1–9.2).
+// HIL-F and HIL-N regret on synthetic score streams (docs/offload.md E2, §9.1–9.2).
 // Scenarios: calibrated (s uniform on the 256-grid over [0.5, 1), P(Y = 1 | s) = 1 − s),
 // miscalibrated (P(Y = 1 | s) = 2(1 − s)²), drift (calibrated, then P(Y = 1 | s) = s − 0.5 after
 // n/2) and adversarial (s uniform on the grid, Y = 1 iff the learner accepts that bin w.p. > ½).

@@ -1,5 +1,5 @@
 #pragma once
-/// idn::offload: hierarchical-inference offload decisions (spec/offload.md). C++20 standard
+/// idn::offload: hierarchical-inference offload decisions (docs/offload.md). C++20 standard
 /// library only; builds with -fno-exceptions -fno-rtti. Includes every offload header except
 /// reference.hpp (naive learners for tests), evaluate.hpp (host evaluation) and throwing.hpp.
 #include "idn/offload/budget.hpp"

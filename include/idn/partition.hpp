@@ -1,5 +1,5 @@
 #pragma once
-/// idn::partition: exact chain partitioning over ordered workers (spec/partition.md): the chain
+/// idn::partition: exact chain partitioning over ordered workers (docs/partition.md): the chain
 /// model and oracle concept, min-bottleneck / min-latency / bounded / lexicographic DPs, exact
 /// pure-sum CCP, worker-order search, stage replication, baselines and brute-force references.
 #include "idn/partition/baselines.hpp"

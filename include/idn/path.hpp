@@ -1,5 +1,5 @@
 #pragma once
-/// idn::path: CoDE inference-path search over coordinated DNNs (spec/path.md).
+/// idn::path: CoDE inference-path search over coordinated DNNs (docs/path.md).
 #include "idn/path/accuracy.hpp"
 #include "idn/path/baselines.hpp"
 #include "idn/path/delay.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-/// idn::serve: deploying inference pipelines across the continuum (spec/serve.md). So far: the
+/// idn::serve: deploying inference pipelines across the continuum (docs/serve.md). So far: the
 /// pipeline model and exact stage placement (via idn::partition), M/M/c
 /// queueing (Erlang B/C, tails, quantiles, Allen–Cunneen), replica sizing for a latency SLO,
 /// and the load balancers.

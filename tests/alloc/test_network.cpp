@@ -100,7 +100,7 @@ TEST_CASE("network: every §5 builder condition names the field and value") {
   CHECK_THROWS_WITH_AS(n.add_link(1, 1, 1), doctest::Contains("u == v = 1"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_link(0, 1, -0.5), doctest::Contains("latency_s = -0.5"), idn::invalid_input);
   n.add_link(0, 1, 0.01);
-  CHECK_THROWS_WITH_AS(n.add_link(1, 0, 0.01), doctest::Contains("duplicate link (1, 0)"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_link(1, 0, 0.01), doctest::Contains("duplicate link (node 1, node 0)"), idn::invalid_input);
   n.add_link(1, 2, 0.01);
   CHECK_THROWS_WITH_AS(n.add_option(5, m, {1, 0, 1}), doctest::Contains("unknown node 5"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_option(0, 4, {1, 0, 1}), doctest::Contains("unknown model 4"), idn::invalid_input);
@@ -173,4 +173,25 @@ TEST_CASE("make_batch: even and proportional capacity splits share L among the a
   const batch none = make_batch(in, r);
   CHECK(none.capacity()[0] == 12);
   CHECK(none.capacity()[1] == 10);  // capped at r
+}
+
+TEST_CASE("network errors name the node, model and task when they have names") {
+  network n;
+  const auto t = n.add_task("classify");
+  const auto m = n.add_model(t, 0.7, "mobilenet_v2");
+  const auto edge = n.add_node(10, "edge-a"), cloud = n.add_node(0, "cloud");
+  CHECK_THROWS_WITH_AS(n.add_node(-1, "bad"), doctest::Contains("budget_bytes = -1 for node 2 'bad'"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_model(t, 2, "resnet"), doctest::Contains("accuracy = 2 for model 1 'resnet'"), idn::invalid_input);
+  n.add_link(edge, cloud, 0.02);
+  CHECK_THROWS_WITH_AS(n.add_link(cloud, edge, 0.02), doctest::Contains("duplicate link (node 1 'cloud', node 0 'edge-a')"),
+                       idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(edge, m, {-1, 0, 1}), doctest::Contains("for (node 0 'edge-a', model 0 'mobilenet_v2')"),
+                       idn::invalid_input);
+  n.add_request_type(t, {edge, cloud});
+  CHECK_THROWS_WITH_AS((void)n.compile(), doctest::Contains("the last path node 1 'cloud' pins no model of task 0 'classify'"),
+                       idn::invalid_input);
+  n.pin(cloud, m, 0.01);
+  n.add_option(edge, m, {11, 0, 1});
+  CHECK_THROWS_WITH_AS((void)n.compile(), doctest::Contains("size_bytes = 11 for (node 0 'edge-a', model 0 'mobilenet_v2') exceeds"),
+                       idn::invalid_input);
 }

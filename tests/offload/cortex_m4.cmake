@@ -1,4 +1,4 @@
-# CTest offload_cortex_m4 (spec/offload.md §6.13): compile mcu_tu.cpp for Cortex-M4F and print
+# CTest offload_cortex_m4 (docs/offload.md): compile mcu_tu.cpp for Cortex-M4F and print
 # the section sizes. -DGXX -DSIZE -DSRC -DOUT.
 execute_process(
   COMMAND "${GXX}" -std=c++20 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -fno-exceptions -fno-rtti

@@ -1,4 +1,4 @@
-# CTest offload_freestanding (spec/offload.md §6.12), run with cmake -P:
+# CTest offload_freestanding (docs/offload.md), run with cmake -P:
 #   -DSRC=<repo> -DCXX=<compiler> -DOUT=<scratch dir>
 # 1. No throw / try / typeid / dynamic_cast / non-placement new under include/idn/offload/
 #    outside throwing.hpp (comments stripped).

@@ -1,4 +1,4 @@
-// Cortex-M4 compile check (spec/offload.md §6.13): instantiates the learners, wrappers and
+// Cortex-M4 compile check (docs/offload.md): instantiates the learners, wrappers and
 // scores with the §4 size limits, compiled with arm-none-eabi-g++ -fno-exceptions -fno-rtti.
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The labelled score streams of spec/offload.md §6.6: seven families, deterministic by seed.
+// The labelled score streams of docs/offload.md: seven families, deterministic by seed.
 #include <cstdint>
 #include <vector>
 

@@ -1,4 +1,4 @@
-// spec/offload.md §6.10: budget wrappers (token bucket, quantile cap, primal-dual).
+// docs/offload.md: budget wrappers (token bucket, quantile cap, primal-dual).
 #include <doctest/doctest.h>
 
 #include <algorithm>

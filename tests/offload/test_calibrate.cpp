@@ -1,4 +1,4 @@
-// spec/offload.md §6.3 (optimal/budget/risk threshold == brute force) and §6.4 (histogram ==
+// docs/offload.md (optimal/budget/risk threshold == brute force) and §6.4 (histogram ==
 // sort path on quantised scores).
 #include <doctest/doctest.h>
 

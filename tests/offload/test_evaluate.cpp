@@ -1,5 +1,5 @@
 // evaluate(): metrics, baselines and regret against direct computation; hi_cost identities
-// (spec/offload.md §2 "Metrics", §9.5).
+// (docs/offload.md "Metrics", §9.5).
 #include <doctest/doctest.h>
 
 #include <cmath>

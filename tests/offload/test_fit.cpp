@@ -1,4 +1,4 @@
-// spec/offload.md §6.5: fit_temperature and fit_top2_linear against independent objectives.
+// docs/offload.md: fit_temperature and fit_top2_linear against independent objectives.
 #include <doctest/doctest.h>
 
 #include <cmath>

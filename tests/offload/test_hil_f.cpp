@@ -1,4 +1,4 @@
-// spec/offload.md §6.6 (hil_f tree == naive_hil_f grid mode, decision for decision) and §6.8
+// docs/offload.md (hil_f tree == naive_hil_f grid mode, decision for decision) and §6.8
 // (HIL-F regret <= the exponential-weights bound, fixed, anytime and interval forms).
 #include <doctest/doctest.h>
 

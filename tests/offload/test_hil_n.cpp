@@ -1,4 +1,4 @@
-// spec/offload.md §6.7 (hil_n tree == naive_hil_n grid; ring semantics; out-of-order feedback)
+// docs/offload.md (hil_n tree == naive_hil_n grid; ring semantics; out-of-order feedback)
 // and §6.9 (HIL-N expected regret <= hil_n_bound, 30-seed means).
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// spec/offload.md §6.11: decide/feedback, scores, histogram and sort calibration allocate nothing.
+// docs/offload.md: decide/feedback, scores, histogram and sort calibration allocate nothing.
 // Its own executable: counting_new.hpp replaces every global operator new/delete.
 #include <doctest/doctest.h>
 

@@ -1,8 +1,9 @@
-// spec/offload.md §6.2 (rules) and §9.6 (published top-2 decision modules).
+// docs/offload.md (rules) and §9.6 (published top-2 decision modules).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <cstring>
 #include <vector>
 
@@ -119,4 +120,12 @@ TEST_CASE("presets: sign(g) == (sigma(g) >= 1/2) on 10^5 top-2 pairs; code-domai
       ++checked;
     }
   CHECK(checked > 65000);
+}
+
+TEST_CASE("to_string(errc) names every enumerator; format() keeps the full message") {
+  using idn::offload::errc;
+  static_assert(std::string_view(to_string(errc::ok)) == "ok");
+  const char* names[] = {"ok", "not_finite", "out_of_range", "not_binary", "size_mismatch", "empty", "workspace_too_small", "degenerate"};
+  for (int c = 0; c < 8; ++c) CHECK(std::string_view(to_string(static_cast<errc>(c))) == names[c]);
+  CHECK(std::string_view(to_string(static_cast<errc>(200))) == "unknown");
 }

@@ -1,4 +1,4 @@
-// spec/offload.md §6.1 (scores) and §6.14 (determinism of draw01), plus status formatting.
+// docs/offload.md (scores) and §6.14 (determinism of draw01), plus status formatting.
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 #pragma once
-// Random chain-partitioning instances (spec/partition.md §6 "Generator").
+// Random chain-partitioning instances (docs/partition.md "Generator").
 #include <cmath>
 #include <vector>
 

@@ -1,4 +1,4 @@
-// spec/partition.md §6 solver tests 4-7: order search, replication, waterfill, baselines.
+// docs/partition.md solver tests 4-7: order search, replication, waterfill, baselines.
 #include <doctest/doctest.h>
 
 #include <cmath>

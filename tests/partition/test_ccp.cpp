@@ -1,4 +1,4 @@
-// spec/partition.md §6 solver test 3: ccp_nicol == ccp_probe_bisect == min_bottleneck(pure_sum_oracle),
+// docs/partition.md solver test 3: ccp_nicol == ccp_probe_bisect == min_bottleneck(pure_sum_oracle),
 // the exact ratio equals the DP value, the cuts achieve it; small instances vs brute force.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// spec/partition.md §6 dispatcher tests: Φ ranking, backlog views, tie rule, arbitration orders
+// docs/partition.md dispatcher tests: Φ ranking, backlog views, tie rule, arbitration orders
 // and the D5 grant prefix under cumulative reservations (2000 random tables).
 #include <doctest/doctest.h>
 

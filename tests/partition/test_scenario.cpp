@@ -1,4 +1,4 @@
-// spec/partition.md §6 simulator tests: M/M/1, Cobham's two-class priority formula (exponential
+// docs/partition.md simulator tests: M/M/1, Cobham's two-class priority formula (exponential
 // and deterministic service), Little's law, determinism and invariants, pa_mdi == ms_mdi under
 // the degenerate settings, validation.
 #include <doctest/doctest.h>

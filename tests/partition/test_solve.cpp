@@ -1,7 +1,8 @@
-// spec/partition.md §6 solver tests 1-2: min_bottleneck and the latency solvers == brute force.
+// docs/partition.md solver tests 1-2: min_bottleneck and the latency solvers == brute force.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string_view>
 #include <vector>
 
 #include "idn/partition/brute_force.hpp"
@@ -193,4 +194,38 @@ TEST_CASE("custom chain_oracle with forbidden skips and stages: DPs == brute for
     forbidden_mattered += a.status == solve_status::infeasible;
   }
   CHECK(forbidden_mattered > 20);
+}
+
+#include <array>
+
+#include "idn/dnn/zoo.hpp"
+#include "idn/hw/link.hpp"
+#include "idn/hw/presets.hpp"
+#include "idn/hw/roofline.hpp"
+
+TEST_CASE("make_chain_problem takes std::vector, std::array and C arrays as well as spans, with the same result") {
+  using idn::hw::affine_link;
+  using idn::hw::roofline_device;
+  const auto net = idn::dnn::mobilenet_v2();
+  const std::vector<roofline_device> devs{roofline_device(idn::hw::raspberry_pi_4().params),
+                                          roofline_device(idn::hw::jetson_xavier_nx().params)};
+  const std::array<affine_link, 2> links{affine_link(0.002, 20e6), affine_link(0.005, 100e6)};
+  const affine_link c_links[2] = {links[0], links[1]};
+  const chain_problem ref = make_chain_problem(net, std::span<const roofline_device>(devs), std::span<const affine_link>(links), links[0]);
+  const chain_problem from_vector = make_chain_problem(net, devs, links, links[0]);
+  const chain_problem from_c_array = make_chain_problem(net, devs, c_links, links[1]);
+  REQUIRE(from_vector.num_workers() == 2);
+  REQUIRE(from_vector.num_layers() == ref.num_layers());
+  for (pindex k = 0; k < 2; ++k)
+    for (pindex c = 0; c <= ref.num_layers(); ++c) {
+      CHECK(from_vector.period(k, 0, c) == ref.period(k, 0, c));
+      CHECK(from_c_array.up(k, c) == ref.up(k, c));
+      CHECK(from_c_array.down(k, c) == ref.down(k, c));
+    }
+}
+
+TEST_CASE("to_string(solve_status) names every enumerator") {
+  static_assert(std::string_view(to_string(solve_status::optimal)) == "optimal");
+  CHECK(std::string_view(to_string(solve_status::infeasible)) == "infeasible");
+  CHECK(std::string_view(to_string(static_cast<solve_status>(7))) == "unknown");
 }

@@ -1,4 +1,4 @@
-// spec/path.md §6.10 (allocation part): a second best_path with a reused workspace allocates only
+// docs/path.md (allocation part): a second best_path with a reused workspace allocates only
 // its result (two path_evaluations: p_0's and the best one), for every search method. The
 // counting operator new replaces the global one, so this test is an executable of its own. Eigen
 // allocates through malloc, which the counter does not see: the workspace sizes its path_load

@@ -1,10 +1,11 @@
-// spec/path.md §6.12: joint_assign (column generation) equals maximize_lp over every enumerated
+// docs/path.md: joint_assign (column generation) equals maximize_lp over every enumerated
 // column within 1e-7 on 500 instances with 2-3 services (half of them with accuracy floors); with
 // one service it is at least the best single-path max-throughput split.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <vector>
 
 #include "approx.hpp"
@@ -85,4 +86,12 @@ TEST_CASE("joint_assign equals the LP over all enumerated columns; one service: 
   }
   CHECK_THROWS_WITH_AS(joint_assign(block_graph(random_graph_spec(g, {})), est, joint_options{{}, {}, {0.5, 0.5}, 10, 1e-9}),
                        doctest::Contains("min_avg_accuracy.size() = 2"), idn::invalid_input);
+}
+
+TEST_CASE("to_string(lp_status) names every enumerator") {
+  using idn::path::lp_status;
+  static_assert(std::string_view(to_string(lp_status::optimal)) == "optimal");
+  CHECK(std::string_view(to_string(lp_status::unbounded)) == "unbounded");
+  CHECK(std::string_view(to_string(lp_status::pivot_limit)) == "pivot_limit");
+  CHECK(std::string_view(to_string(static_cast<lp_status>(9))) == "unknown");
 }

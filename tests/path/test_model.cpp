@@ -1,4 +1,4 @@
-// spec/path.md §6.4, 6.5, 6.7, 6.8, 6.9: the split (closed form = exact 2-variable LP =
+// docs/path.md: the split (closed form = exact 2-variable LP =
 // maximize_lp), maximize_lp against basis enumeration and Beale's cycling example, the PS delay
 // against a FIFO simulation (M/M/1 means are insensitive to the discipline), estimator
 // properties, and validation messages.

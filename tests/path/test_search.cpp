@@ -1,4 +1,4 @@
-// spec/path.md §6.1–6.3, 6.10, 6.11: label setting and branch and bound against brute force on
+// docs/path.md: label setting and branch and bound against brute force on
 // thousands of random graphs, k_best against brute force's top k, the Pareto front against the
 // non-dominated enumerated set, determinism, and the r = 0 baseline.
 #include <doctest/doctest.h>

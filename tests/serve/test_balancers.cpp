@@ -1,4 +1,4 @@
-// spec/serve.md §6 "Balancers" and "optimal_static_split".
+// docs/serve.md "Balancers" and "optimal_static_split".
 #include <doctest/doctest.h>
 
 #include <cmath>

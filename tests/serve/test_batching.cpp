@@ -1,4 +1,4 @@
-// spec/serve.md §6 "Batching" (analytic parts): capacity B/t(B) rising with B for an affine t
+// docs/serve.md "Batching" (analytic parts): capacity B/t(B) rising with B for an affine t
 // with a fixed part; the formula's pieces; validation.
 #include <doctest/doctest.h>
 

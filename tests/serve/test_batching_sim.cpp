@@ -1,4 +1,4 @@
-// spec/serve.md §6 "Allen–Cunneen" and "Batching" (simulation parts): simulated M/D/c against
+// docs/serve.md "Allen–Cunneen" and "Batching" (simulation parts): simulated M/D/c against
 // Allen–Cunneen for c ≤ 16, ρ ∈ [0.8, 0.95]; the batch-formation wait (B−1)/(2λ) within 4 SE; the
 // batching_table mean latency within 10 % for ρ ∈ [0.3, 0.9], B ∈ {1, 4, 16}, c ∈ {1, 4}.
 // The simulator here is the FIFO multi-server recursion (Kiefer–Wolfowitz: each job starts at

@@ -1,4 +1,4 @@
-// spec/serve.md §6 "Erlang C against simulation": an idn::sim station with c servers.
+// docs/serve.md "Erlang C against simulation": an idn::sim station with c servers.
 #include <doctest/doctest.h>
 
 #include <algorithm>

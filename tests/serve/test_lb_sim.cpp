@@ -1,4 +1,4 @@
-// spec/serve.md §6 "Harness": random = independent M/M/1s, power of two beats random and meets
+// docs/serve.md "Harness": random = independent M/M/1s, power of two beats random and meets
 // Mitzenmacher's T_2, JSQ between pooled M/M/c and random, RR instability on heterogeneous
 // replicas, sticky streams, Little's law per replica (server part), validation.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// spec/serve.md §6 "Placement": place == brute force over every (last_tier, ends) on 500 random
+// docs/serve.md "Placement": place == brute force over every (last_tier, ends) on 500 random
 // instances (masks, memory caps, links, targets; some infeasible); replicas never hurt.
 #include <doctest/doctest.h>
 

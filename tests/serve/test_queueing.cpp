@@ -1,8 +1,9 @@
-// spec/serve.md §6: Erlang C against textbook values, the factorial and log-space definitions;
+// docs/serve.md: Erlang C against textbook values, the factorial and log-space definitions;
 // response-time tail and quantiles; min_replicas; square-root staffing; Allen–Cunneen; tandem sizing.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string_view>
 #include <vector>
 
 #include "approx.hpp"
@@ -241,4 +242,12 @@ TEST_CASE("Allen-Cunneen is Pollaczek-Khinchine for c = 1; size_for_mean == brut
     REQUIRE(total == best);
     REQUIRE(r.mean_latency <= slo_v);
   }
+}
+
+TEST_CASE("to_string(sizing_status) names every enumerator") {
+  using idn::serve::sizing_status;
+  static_assert(std::string_view(to_string(sizing_status::ok)) == "ok");
+  CHECK(std::string_view(to_string(sizing_status::slo_below_service_time)) == "slo_below_service_time");
+  CHECK(std::string_view(to_string(sizing_status::exceeds_max_replicas)) == "exceeds_max_replicas");
+  CHECK(std::string_view(to_string(static_cast<sizing_status>(99))) == "unknown");
 }

@@ -1,4 +1,4 @@
-// spec/serve.md §3 "simulate_scans", §9 R4: the scan harness against an independent flow-shop
+// docs/serve.md "simulate_scans", §9 R4: the scan harness against an independent flow-shop
 // recursion (fixed-size scans, FIFO link, round robin), the U{min..max} scan sizes, kept_up and
 // min_replicas_for_scans, the batching trade-off, determinism and validation.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// The idn::path concepts (spec/path.md §3 accuracy.hpp, reward.hpp): archetypes with exactly the
+// The idn::path concepts (docs/path.md accuracy.hpp, reward.hpp): archetypes with exactly the
 // required members are accepted and instantiate the searches; near misses are rejected.
 #include <vector>
 

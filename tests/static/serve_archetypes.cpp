@@ -1,4 +1,4 @@
-// The load_balancer concept (spec/serve.md §3, clauses B1-B2): an archetype with exactly the
+// The load_balancer concept (docs/serve.md, clauses B1-B2): an archetype with exactly the
 // required members is accepted by the concept and by the simulation harness.
 #include <cstddef>
 #include <span>

@@ -1,5 +1,5 @@
 #pragma once
-/// Baselines and oracles for model allocation (spec/alloc.md §3-§4): a fixed allocation, the
+/// Baselines and oracles for model allocation (docs/alloc.md): a fixed allocation, the
 /// brute-force static optimum, lazy static greedy, myopic greedy (global / per node), LFU, and
 /// a certified upper bound on the static optimum from the concave relaxation.
 #include <algorithm>

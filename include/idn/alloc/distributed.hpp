@@ -1,5 +1,5 @@
 #pragma once
-/// INFIDA as a network of node agents (spec/alloc.md §3-§4). Node v's agent holds only v's
+/// INFIDA as a network of node agents (docs/alloc.md). Node v's agent holds only v's
 /// slice: its variables, its entries of each request type through it, and the cost lists of the
 /// types that end at it. Per active type: open at p_1, relay at every hop (each appends (rank,
 /// l̃, y, x) for its entries), close at p_J (scan by rank: C*_ρ and the slot's gains), then absorb

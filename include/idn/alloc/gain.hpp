@@ -1,6 +1,6 @@
 #pragma once
 /// The slot gain G(x) = C(ω) − C(x), its concave relaxation L(y), a supergradient of L, and
-/// cheapest-first serving (spec/alloc.md §2). Each is one scan per active type that stops at
+/// cheapest-first serving (docs/alloc.md). Each is one scan per active type that stops at
 /// k*_ρ: O(num_types + Σ_active k*_ρ + num_vars), allocation-free once outputs are sized.
 #include <cmath>
 #include <cstddef>

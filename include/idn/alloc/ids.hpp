@@ -1,5 +1,5 @@
 #pragma once
-/// Identifier aliases of idn::alloc (spec/alloc.md §3).
+/// Identifier aliases of idn::alloc (docs/alloc.md).
 #include <cstdint>
 
 namespace idn::alloc {

@@ -2,7 +2,7 @@
 /// INFIDA (Si Salem et al., IEEE/ACM ToN 2024): each node keeps a fractional allocation y_v,
 /// takes an online mirror-ascent (entropic) or projected-gradient (Euclidean) step on the last
 /// slot's supergradient, projects onto its budget and rounds to a real set of models with
-/// weighted DepRound (spec/alloc.md §2-§4). step() is allocation-free after construction.
+/// weighted DepRound (docs/alloc.md). step() is allocation-free after construction.
 #include <algorithm>
 #include <cmath>
 #include <concepts>

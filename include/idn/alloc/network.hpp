@@ -1,6 +1,6 @@
 #pragma once
 /// The IDN builder (`network`), the compiled immutable `instance`, and validated `batch`es
-/// (spec/alloc.md §2-§4). compile() enumerates each request type's candidates, sorts them by
+/// (docs/alloc.md). compile() enumerates each request type's candidates, sorts them by
 /// (cost, pins first, hop, model), truncates after the first pin (the fallback), and lays the
 /// result out as CSR arrays with their transpose.
 #include <algorithm>
@@ -60,13 +60,13 @@ public:
   model_id add_model(task_id task, double accuracy, std::string name = {}) {
     if (task >= tasks_.size()) detail::fail("network::add_model", concat("unknown task ", task));
     if (!(accuracy >= 0 && accuracy <= 1))
-      detail::fail("network::add_model", concat("accuracy = ", accuracy, " for model ", models_.size(), ": must lie in [0, 1]"));
+      detail::fail("network::add_model", concat("accuracy = ", accuracy, " for ", label("model", models_.size(), name), ": must lie in [0, 1]"));
     models_.push_back({task, accuracy, std::move(name)});
     return static_cast<model_id>(models_.size() - 1);
   }
   node_id add_node(double budget_bytes, std::string name = {}) {
     if (!std::isfinite(budget_bytes) || budget_bytes < 0)
-      detail::fail("network::add_node", concat("budget_bytes = ", budget_bytes, " for node ", nodes_.size(), ": must be finite and >= 0"));
+      detail::fail("network::add_node", concat("budget_bytes = ", budget_bytes, " for ", label("node", nodes_.size(), name), ": must be finite and >= 0"));
     nodes_.push_back({budget_bytes, std::move(name)});
     return static_cast<node_id>(nodes_.size() - 1);
   }
@@ -75,14 +75,14 @@ public:
     check_node("network::add_link", v);
     if (u == v) detail::fail("network::add_link", concat("u == v = ", u, ": self-links are not allowed"));
     if (!std::isfinite(latency_s) || latency_s < 0)
-      detail::fail("network::add_link", concat("latency_s = ", latency_s, " for link (", u, ", ", v, "): must be finite and >= 0"));
+      detail::fail("network::add_link", concat("latency_s = ", latency_s, " for link (", node_label(u), ", ", node_label(v), "): must be finite and >= 0"));
     if (!links_.emplace(key(u, v), latency_s).second)
-      detail::fail("network::add_link", concat("duplicate link (", u, ", ", v, ")"));
+      detail::fail("network::add_link", concat("duplicate link (", node_label(u), ", ", node_label(v), ")"));
   }
   void add_option(node_id v, model_id m, const option_data& d) {
     check_node("network::add_option", v);
     check_model("network::add_option", m);
-    const auto where = concat(" for (node ", v, ", model ", m, ")");
+    const auto where = concat(" for (", node_label(v), ", ", model_label(m), ")");
     if (!std::isfinite(d.size_bytes) || d.size_bytes <= 0)
       detail::fail("network::add_option", concat("size_bytes = ", d.size_bytes, where, ": must be finite and > 0"));
     if (!std::isfinite(1 / d.size_bytes))  // projections and rounding divide by it (aggregate rule)
@@ -92,7 +92,7 @@ public:
     if (std::isnan(d.capacity_per_slot) || d.capacity_per_slot < 0)
       detail::fail("network::add_option", concat("capacity_per_slot = ", d.capacity_per_slot, where, ": must be >= 0 (may be +inf)"));
     if (hosted_.count(key_vm(v, m)))
-      detail::fail("network::add_option", concat("duplicate (node ", v, ", model ", m, "): already an option or a pin"));
+      detail::fail("network::add_option", concat("duplicate (", node_label(v), ", ", model_label(m), "): already an option or a pin"));
     hosted_[key_vm(v, m)] = false;
     options_.push_back({v, m, d});
   }
@@ -100,10 +100,10 @@ public:
     check_node("network::pin", v);
     check_model("network::pin", m);
     if (!std::isfinite(inference_delay_s) || inference_delay_s < 0)
-      detail::fail("network::pin", concat("inference_delay_s = ", inference_delay_s, " for (node ", v, ", model ", m,
+      detail::fail("network::pin", concat("inference_delay_s = ", inference_delay_s, " for (", node_label(v), ", ", model_label(m),
                                           "): must be finite and >= 0"));
     if (hosted_.count(key_vm(v, m)))
-      detail::fail("network::pin", concat("duplicate (node ", v, ", model ", m, "): already an option or a pin"));
+      detail::fail("network::pin", concat("duplicate (", node_label(v), ", ", model_label(m), "): already an option or a pin"));
     hosted_[key_vm(v, m)] = true;
     pins_.push_back({v, m, inference_delay_s});
   }
@@ -114,10 +114,10 @@ public:
       check_node("network::add_request_type", path[h]);
       for (std::size_t g = 0; g < h; ++g)
         if (path[g] == path[h])
-          detail::fail("network::add_request_type", concat("path[", h, "] = node ", path[h], " repeats path[", g, "]"));
+          detail::fail("network::add_request_type", concat("path[", h, "] = ", node_label(path[h]), " repeats path[", g, "]"));
       if (h > 0 && !links_.count(key(path[h - 1], path[h])))
         detail::fail("network::add_request_type",
-                     concat("path[", h - 1, "] = ", path[h - 1], " and path[", h, "] = ", path[h], " are not linked"));
+                     concat("path[", h - 1, "] = ", node_label(path[h - 1]), " and path[", h, "] = ", node_label(path[h]), " are not linked"));
     }
     types_.push_back({task, std::move(path)});
     return static_cast<type_id>(types_.size() - 1);
@@ -142,6 +142,13 @@ private:
     return (std::uint64_t{std::min(u, v)} << 32) | std::max(u, v);
   }
   static std::uint64_t key_vm(node_id v, model_id m) noexcept { return (std::uint64_t{v} << 32) | m; }
+  /// "node 3" or, when the node has a name, "node 3 'edge-a'" (likewise for models and tasks).
+  static std::string label(const char* kind, std::size_t i, const std::string& name) {
+    return name.empty() ? concat(kind, ' ', i) : concat(kind, ' ', i, " '", name, "'");
+  }
+  std::string node_label(node_id v) const { return v < nodes_.size() ? label("node", v, nodes_[v].name) : concat("node ", v); }
+  std::string model_label(model_id m) const { return m < models_.size() ? label("model", m, models_[m].name) : concat("model ", m); }
+  std::string node_name_suffix(node_id v) const { return nodes_[v].name.empty() ? std::string() : concat(" '", nodes_[v].name, "'"); }
   void check_node(const char* where, node_id v) const {
     if (v >= nodes_.size()) detail::fail(where, concat("unknown node ", v, " (", nodes_.size(), " nodes)"));
   }
@@ -248,7 +255,7 @@ inline instance network::compile(const cost_params& p) const {
   for (std::size_t j = 0; j < n; ++j) {
     const auto& o = options_[order[j]];
     if (o.d.size_bytes > nodes_[o.v].budget)
-      detail::fail("network::compile", concat("size_bytes = ", o.d.size_bytes, " for (node ", o.v, ", model ", o.m,
+      detail::fail("network::compile", concat("size_bytes = ", o.d.size_bytes, " for (", node_label(o.v), ", ", model_label(o.m),
                                               ") exceeds the node's budget ", nodes_[o.v].budget));
     in.var_node_.push_back(o.v);
     in.var_model_.push_back(o.m);
@@ -257,7 +264,7 @@ inline instance network::compile(const cost_params& p) const {
     in.capacity_[static_cast<Eigen::Index>(j)] = o.d.capacity_per_slot;
     in.node_total_[o.v] += o.d.size_bytes;
     if (!std::isfinite(in.node_total_[o.v]))
-      detail::fail("network::compile", concat("size_bytes = ", o.d.size_bytes, " for (node ", o.v, ", model ", o.m,
+      detail::fail("network::compile", concat("size_bytes = ", o.d.size_bytes, " for (", node_label(o.v), ", ", model_label(o.m),
                                               "): the sum of option sizes at the node overflows"));
     ++in.node_begin_[o.v + 1];
     var_of[key_vm(o.v, o.m)] = static_cast<var_id>(j);
@@ -293,7 +300,7 @@ inline instance network::compile(const cost_params& p) const {
         const double w = links_.at(key(ty.path[h - 1], ty.path[h]));
         prefix += p.network_factor * w;
         if (!std::isfinite(prefix))  // aggregate rule: path costs must be finite (docs/reliability.md)
-          detail::fail("network::compile", concat("type ", t, ": link (", ty.path[h - 1], ", ", ty.path[h], ") latency_s = ", w,
+          detail::fail("network::compile", concat("type ", t, ": link (", node_label(ty.path[h - 1]), ", ", node_label(ty.path[h]), ") latency_s = ", w,
                                                   ": network_factor times the path's latency sum overflows at path[", h, "]"));
       }
       const node_id v = ty.path[h];
@@ -303,14 +310,14 @@ inline instance network::compile(const cost_params& p) const {
         const double lat = prefix + delay;
         const double cost = lat + p.alpha_s * (1 - models_[m].accuracy);
         if (!std::isfinite(cost))
-          detail::fail("network::compile", concat("type ", t, ": the cost of model ", m, " at path[", h, "] = node ", v, " is ", cost,
+          detail::fail("network::compile", concat("type ", t, ": the cost of ", model_label(m), " at path[", h, "] = ", node_label(v), " is ", cost,
                                                   " (path latency + inference delay + alpha_s (1 - accuracy)): must be finite"));
         cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : 0});
         if (h + 1 == ty.path.size() && !var) last_pins = true;
       }
     }
     if (!last_pins)
-      detail::fail("network::compile", concat("type ", t, ": the last path node ", ty.path.back(), " pins no model of task ", ty.task));
+      detail::fail("network::compile", concat("type ", t, ": the last path node ", ty.path.back(), node_name_suffix(ty.path.back()), " pins no model of ", label("task", ty.task, tasks_[ty.task])));
     std::sort(cands.begin(), cands.end(), [](const cand& a, const cand& b) {
       if (a.cost != b.cost) return a.cost < b.cost;
       if (a.pinned != b.pinned) return a.pinned;

@@ -1,5 +1,5 @@
 #pragma once
-/// Exact projections of one node's point onto Y_v = {y ∈ [0,1]^n : Σ s y = b} (spec/alloc.md
+/// Exact projections of one node's point onto Y_v = {y ∈ [0,1]^n : Σ s y = b} (docs/alloc.md
 /// §2, §4). Entropic (Bregman for Φ = Σ s y ln y): y_j = min(1, c ŷ_j). Euclidean: y_j =
 /// clip(ŷ_j − τ s_j, 0, 1). Both find the saturated/free/zero sets by a randomized search over
 /// breakpoints in expected O(n) (pivots from an internal idn::rng with a fixed seed), then

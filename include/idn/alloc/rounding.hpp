@@ -1,5 +1,5 @@
 #pragma once
-/// Weighted DepRound (spec/alloc.md §2 "Rounding", §4): rounds one node's fractional point to a
+/// Weighted DepRound (docs/alloc.md "Rounding", §4): rounds one node's fractional point to a
 /// 0/1 allocation, scanning coordinates in order with one fractional carry. Each merge keeps
 /// s_i y_i + s_j y_j and the expectations, and makes at least one of the pair integral. The last
 /// fractional coordinate is rounded down (always feasible) or by a Bernoulli draw (unbiased).

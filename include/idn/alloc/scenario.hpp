@@ -1,5 +1,5 @@
 #pragma once
-/// Tiered IDN generators (spec/alloc.md §3): a tree of tiers rooted at a repository that pins
+/// Tiered IDN generators (docs/alloc.md): a tree of tiers rooted at a repository that pins
 /// every model, options from a user function (typically from idn/hw devices and idn/dnn
 /// profiles), and one request type per leaf × uplink path × task.
 #include <algorithm>

@@ -1,6 +1,6 @@
 #pragma once
 /// Request traces: T × num_types count matrices, Zipf generators with drift, and batches read
-/// from a trace row (spec/alloc.md §3-§4). Sampling uses an alias table over idn::uniform01, so
+/// from a trace row (docs/alloc.md). Sampling uses an alias table over idn::uniform01, so
 /// streams are identical on every platform; no std:: distributions are used.
 #include <cmath>
 #include <cstddef>

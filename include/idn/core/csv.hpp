@@ -3,8 +3,11 @@
 /// Fields may be "..."-quoted with "" as an escaped quote; a quoted field cannot span lines.
 /// Numbers are parsed with from_chars (exact round trip with format_number).
 #include <charconv>
+#include <cerrno>
+#include <clocale>
 #include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <istream>
 #include <limits>
 #include <locale>
@@ -103,7 +106,8 @@ inline bool iequals(std::string_view s, std::string_view lower) noexcept {
 /// The fallback of parse_double for standard libraries without floating-point std::from_chars
 /// (libc++ before 20, as on macOS): the same accepted language — decimal or scientific, an
 /// optional '-', "inf", "infinity", "nan" or "nan(chars)" in any case; no hex; a value that
-/// overflows or underflows to zero is rejected — parsed by a classic-locale stream, which rounds correctly. Allocates.
+/// overflows or underflows to zero is rejected — parsed by std::strtod when the C locale's
+/// decimal point is '.', else by a classic-locale stream; both round correctly. Allocates.
 inline bool parse_double_stream(std::string_view t, double& out) {
   const bool neg = !t.empty() && t.front() == '-';
   const std::string_view body = neg ? t.substr(1) : t;
@@ -116,11 +120,21 @@ inline bool parse_double_stream(std::string_view t, double& out) {
   if (body.empty() || !((body.front() >= '0' && body.front() <= '9') || body.front() == '.')) return false;
   for (const char c : body)
     if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return false;
-  std::istringstream in{std::string(t)};
-  in.imbue(std::locale::classic());
+  const std::string s(t);
   double v = 0;
-  in >> v;
-  if (in.fail() || !std::isfinite(v) || in.peek() != std::char_traits<char>::eof()) return false;
+  if (const char* point = std::localeconv()->decimal_point; point[0] == '.' && point[1] == '\0') {
+    // The usual case (the C locale's decimal point is '.'): strtod rounds correctly and, unlike
+    // libc++'s stream, accepts subnormals; ERANGE with a normal-or-zero result is out of range.
+    char* end = nullptr;
+    errno = 0;
+    v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v) || (errno == ERANGE && std::fpclassify(v) != FP_SUBNORMAL)) return false;
+  } else {
+    std::istringstream in{s};
+    in.imbue(std::locale::classic());
+    in >> v;
+    if (in.fail() || !std::isfinite(v) || in.peek() != std::char_traits<char>::eof()) return false;
+  }
   if (v == 0) {  // underflow to zero is out of range, as for from_chars: any non-zero mantissa digit
     for (const char c : body.substr(0, body.find_first_of("eE")))
       if (c >= '1' && c <= '9') return false;

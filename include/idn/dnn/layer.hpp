@@ -1,5 +1,5 @@
 #pragma once
-/// idn::dnn::layer: one layer's cost profile (FLOP, bytes) at a precision. spec/foundation.md §2.
+/// idn::dnn::layer: one layer's cost profile (FLOP, bytes) at a precision. docs/dnn.md
 #include <array>
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 /// idn::dnn::profile: a validated, immutable chain of layers, and the layer_chain concept that
-/// partition/alloc/path consume. spec/foundation.md §2-§5.
+/// partition/alloc/path consume. docs/dnn.md
 #include <algorithm>
 #include <concepts>
 #include <cstddef>

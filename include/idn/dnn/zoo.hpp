@@ -1,7 +1,7 @@
 #pragma once
 /// The analytic model zoo: ResNet-50, ResNet-56 (CIFAR), MobileNetV2, AlexNet and GPT-2 small,
 /// generated from architecture tables by closed-form shape arithmetic (no per-layer numbers are
-/// hard-coded). Conventions in spec/foundation.md §2: 2 FLOP per MAC, BN folded into its conv
+/// hard-coded). Conventions in docs/dnn.md: 2 FLOP per MAC, BN folded into its conv
 /// (γ, β counted as params), element-wise layers 0 FLOP.
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 #pragma once
-/// Roofline calibration from measured runs (spec/foundation.md §2 "Measured and fitted devices",
+/// Roofline calibration from measured runs (docs/hardware-models.md "Measured and fitted devices",
 /// §4). Unknowns u = (t_0, v_c = 1/η_c, v_m = 1/η_m); any subset is fitted, the rest stay at the
 /// start values. Objective Σ_s ((ŷ_s − m_s)/m_s)², subject to t_0 ≥ 0, v ≥ 1.
 /// Sum form: exact (NNLS over ≤ 3 variables by support enumeration). Max form: heuristic that

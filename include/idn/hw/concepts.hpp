@@ -1,5 +1,5 @@
 #pragma once
-/// The hardware cost-model concepts users instantiate for their own boards (spec/foundation.md §3,
+/// The hardware cost-model concepts users instantiate for their own boards (docs/hardware-models.md,
 /// clauses C1-C6), helpers for the optional members, and the semantic checks builders run once.
 #include <cmath>
 #include <concepts>

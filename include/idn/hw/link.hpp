@@ -1,6 +1,6 @@
 #pragma once
 /// Stock links: affine_link x(S) = L + 8S/R, and function_link wrapping any callable.
-/// spec/foundation.md §2 "Links, energy, memory".
+/// docs/hardware-models.md "Links, energy, memory".
 #include <cmath>
 #include <concepts>
 #include <string>

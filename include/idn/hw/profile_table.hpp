@@ -1,6 +1,6 @@
 #pragma once
 /// A device backed by measured per-layer latencies with a fallback model and per-kind correction
-/// κ_k = median(measured / fallback) over a reference profile. spec/foundation.md §2.
+/// κ_k = median(measured / fallback) over a reference profile. docs/hardware-models.md
 #include <algorithm>
 #include <array>
 #include <cmath>

@@ -1,6 +1,6 @@
 #pragma once
 /// The roofline device (Williams, Waterman & Patterson 2009) with per-layer and per-call
-/// overheads and max/sum overlap. spec/foundation.md §2 "Roofline".
+/// overheads and max/sum overlap. docs/hardware-models.md "Roofline".
 #include <array>
 #include <cmath>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-/// NPY load/save for xtensor arrays. spec/foundation.md §2 "Formats".
+/// NPY load/save for xtensor arrays. docs/io.md "Formats".
 #include <filesystem>
 #include <string>
 #include <vector>

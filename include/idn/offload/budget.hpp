@@ -1,5 +1,5 @@
 #pragma once
-/// Budget wrappers around any offload policy (spec/offload.md §2 "Budget wrappers", §4): a token
+/// Budget wrappers around any offload policy (docs/offload.md "Budget wrappers", §4): a token
 /// bucket (hard cap: offloads in any prefix of length t ≤ ρt + B), a Robbins–Monro quantile cap,
 /// and a primal-dual price on offloading for cost-aware learners. Each holds the inner policy by
 /// value, is itself an offload_policy, and adds O(1) work per sample. A veto cancels the inner

@@ -1,5 +1,5 @@
 #pragma once
-/// Exact offline calibration of the offload threshold (spec/offload.md §2 "Offline calibration",
+/// Exact offline calibration of the offload threshold (docs/offload.md "Offline calibration",
 /// §4): the cost-optimal threshold, the budget-constrained optimum (offload fraction ≤ ρ, with
 /// the LP-relaxation fractional point) and the risk-constrained threshold (error rate of the
 /// accepted samples ≤ r*). Two paths: sort + sweep over the caller's index workspace

@@ -1,5 +1,5 @@
 #pragma once
-/// idn::offload shared vocabulary (spec/offload.md §3): the status returned instead of thrown,
+/// idn::offload shared vocabulary (docs/offload.md): the status returned instead of thrown,
 /// its allocation-free message formatter, the per-sample `decision`, the one-draw uniform
 /// `draw01`, score → grid-bin mapping, and the `offload_policy` / `cost_aware_policy` concepts.
 /// C++20 standard library only; builds with -fno-exceptions -fno-rtti; no globals.
@@ -17,6 +17,20 @@ namespace idn::offload {
 
 /// Why a validating call failed (§5).
 enum class errc : std::uint8_t { ok, not_finite, out_of_range, not_binary, size_mismatch, empty, workspace_too_small, degenerate };
+/// The enumerator's name ("ok", "not_finite", ...); format(status) gives the full message.
+constexpr const char* to_string(errc c) noexcept {
+  switch (c) {
+    case errc::ok: return "ok";
+    case errc::not_finite: return "not_finite";
+    case errc::out_of_range: return "out_of_range";
+    case errc::not_binary: return "not_binary";
+    case errc::size_mismatch: return "size_mismatch";
+    case errc::empty: return "empty";
+    case errc::workspace_too_small: return "workspace_too_small";
+    case errc::degenerate: return "degenerate";
+  }
+  return "unknown";
+}
 
 /// Result of every validating call; returned, never thrown. `field` and `reason` are static
 /// strings; `index` is the element index (or npos for scalars); `value` the offending value or size.

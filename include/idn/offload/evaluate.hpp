@@ -1,5 +1,5 @@
 #pragma once
-/// Host-side evaluation of an offload policy on a labelled stream (spec/offload.md §2
+/// Host-side evaluation of an offload policy on a labelled stream (docs/offload.md
 /// "Metrics", §3 evaluate.hpp): realised and expected cost, HI accuracy, offload fraction, regret
 /// against the best fixed threshold in hindsight, the no-offload / full-offload / oracle
 /// baselines, and the device latency/energy accounting of HI and early-exit HI. May allocate

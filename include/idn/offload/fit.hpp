@@ -1,5 +1,5 @@
 #pragma once
-/// Offline score calibration fits (spec/offload.md §2 "Temperature", §4): temperature scaling
+/// Offline score calibration fits (docs/offload.md "Temperature", §4): temperature scaling
 /// by safeguarded Newton on the convex NLL in a = 1/T, and the top-2 logistic decision module by
 /// Newton/IRLS with a 3×3 Cholesky solve and backtracking. O(mC) per temperature step, O(m) per
 /// top-2 step; no allocation, no exceptions.

@@ -1,5 +1,5 @@
 #pragma once
-/// Online hierarchical-inference learners on a grid of Bins thresholds (spec/offload.md §2
+/// Online hierarchical-inference learners on a grid of Bins thresholds (docs/offload.md
 /// "Online learners", §4): HIL-F (full feedback) and HIL-N (offload-only feedback with forced
 /// exploration and importance weighting), exponential weights over experts j = 0..Bins (expert j
 /// accepts iff bin ≥ j) kept in an O(log Bins) segment tree, exact loss counters for periodic

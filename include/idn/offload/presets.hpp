@@ -1,5 +1,5 @@
 #pragma once
-/// Published top-2 linear decision modules (spec/offload.md §9.6): the logistic-regression
+/// Published top-2 linear decision modules (docs/offload.md): the logistic-regression
 /// coefficients (b, w1, w2) of Behera et al.'s DIME code (github.com/JoseGaDel/DIME), for
 /// g = b + w1·π^(1) + w2·π^(2). Their code accepts iff σ(g) ≥ ½; idn tests the sign of g only
 /// (g = 0 accepts), which is the same decision. `behera_cifar10_mcu_int8_codes` acts on raw int8

@@ -1,5 +1,5 @@
 #pragma once
-/// Naive reference learners (spec/offload.md §4 "References"): the definitions of HIL-F and
+/// Naive reference learners (docs/offload.md "References"): the definitions of HIL-F and
 /// HIL-N implemented directly, for tests and benchmarks. Host only: std::vector state, allocates
 /// in configure_* (and, in interval mode, when a new score is inserted). Not in idn/offload.hpp.
 ///  - grid mode: experts j = 0..bins, weights e^{−η(L_j − min L)} from exact cumulative losses

@@ -1,5 +1,5 @@
 #pragma once
-/// Fixed offload rules (spec/offload.md §2 "Fixed rules"): never/always offload, a threshold on
+/// Fixed offload rules (docs/offload.md "Fixed rules"): never/always offload, a threshold on
 /// the score, Chow's cost rule, the Bayes rule with a cost matrix, and the two-threshold binary
 /// rule. Stateless policies: feedback_model = none, decide draws nothing, feedback/cancel no-ops.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-/// Confidence scores for hierarchical inference (spec/offload.md §2 "Scores", §4): top-2
+/// Confidence scores for hierarchical inference (docs/offload.md "Scores", §4): top-2
 /// probabilities from probabilities, int8 softmax codes or logits (one online-softmax pass that
 /// also yields the normalised entropy), max-softmax, margin and the top-2 linear/logistic rule.
 /// All O(C), allocation-free, noexcept; invalid input gives valid = false and every score 0.

@@ -1,5 +1,5 @@
 #pragma once
-/// Partitioning baselines (spec/partition.md §2 "Fluid proportional split", §4.5): equal layer
+/// Partitioning baselines (docs/partition.md "Fluid proportional split", §4.5): equal layer
 /// counts, everything on one worker, the water-filling fluid split of AR-MDI and its integer
 /// rounding to cuts. Each returns a plan evaluated exactly like the solvers' plans.
 #include <algorithm>

@@ -1,5 +1,5 @@
 #pragma once
-/// Brute-force references (spec/partition.md §3, §6): every cut vector in lexicographic order,
+/// Brute-force references (docs/partition.md): every cut vector in lexicographic order,
 /// evaluated one by one. The test oracle for the DPs; usable on small instances only (at most
 /// 10^7 vectors).
 #include <cstdint>

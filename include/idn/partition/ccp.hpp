@@ -1,5 +1,5 @@
 #pragma once
-/// Exact chain-on-chain partitioning with pure sums (spec/partition.md §2 "Pure sums", §4.3):
+/// Exact chain-on-chain partitioning with pure sums (docs/partition.md "Pure sums", §4.3):
 /// π_k(i, j) = W(i, j)/σ_k over integer FLOP and integer speeds, no communication or memory.
 /// The optimum is an exact ratio W/σ_k; ratios are compared by cross-multiplying in 128 bits.
 /// ccp_nicol (Nicol's parametric search, O(L + (K log L)²)) and ccp_probe_bisect (probe +

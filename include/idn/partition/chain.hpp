@@ -1,5 +1,5 @@
 #pragma once
-/// The chain-partitioning model (spec/partition.md §2–§3): a DNN as an ordered chain of layers
+/// The chain-partitioning model (docs/partition.md): a DNN as an ordered chain of layers
 /// split into contiguous stages over K ordered workers, with per-stage compute, activation
 /// transfer over access links, and memory. `chain_oracle` is what the solvers need;
 /// `chain_problem` is the validated, immutable oracle built from cost models, answering
@@ -12,6 +12,7 @@
 #include <concepts>
 #include <cstddef>
 #include <limits>
+#include <ranges>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -284,9 +285,13 @@ double transfer(const Lk& link, double bytes, const char* who, index k, index c)
 /// Builds and validates a chain problem: profile sizes and values, an L×K finite ≥ 0 time
 /// matrix, K memory capacities (≥ 0, +inf allowed), K up- and downlinks and the endpoint's link,
 /// whose transfer times are tabulated at every cut and checked. O(K·L) link calls.
-template <hw::link_model U, hw::link_model D, hw::link_model E>
-chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::VectorXd memory_bytes, std::span<const U> uplink,
-                                 std::span<const D> downlink, const E& endpoint_link, chain_options o = {}) {
+/// uplink and downlink: any contiguous ranges of link models (std::vector, std::array, std::span).
+template <std::ranges::contiguous_range Up, std::ranges::contiguous_range Down, hw::link_model E>
+  requires hw::link_model<std::ranges::range_value_t<Up>> && hw::link_model<std::ranges::range_value_t<Down>>
+chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::VectorXd memory_bytes, const Up& up_links,
+                                 const Down& down_links, const E& endpoint_link, chain_options o = {}) {
+  const std::span<const std::ranges::range_value_t<Up>> uplink(std::ranges::data(up_links), std::ranges::size(up_links));
+  const std::span<const std::ranges::range_value_t<Down>> downlink(std::ranges::data(down_links), std::ranges::size(down_links));
   const index L = time.rows(), K = time.cols();
   if (K == 0) detail::fail("num_workers", 0, "must be >= 1");
   detail::check_profile(p, L);
@@ -311,15 +316,26 @@ chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::V
 }
 
 /// From cost models: T(l,k) = devices[k].latency, M_k = devices[k].memory_bytes(), u_k = d_k = links[k].
-template <dnn::layer_chain Net, hw::compute_device D, hw::link_model Lk>
-chain_problem make_chain_problem(const Net& net, std::span<const D> devices, std::span<const Lk> links, const Lk& endpoint_link,
+/// devices and links: any contiguous ranges (std::vector, std::array, std::span, C arrays).
+template <dnn::layer_chain Net, std::ranges::contiguous_range Devices, std::ranges::contiguous_range Links, hw::link_model E>
+  requires hw::compute_device<std::ranges::range_value_t<Devices>> && hw::link_model<std::ranges::range_value_t<Links>>
+chain_problem make_chain_problem(const Net& net, const Devices& devices, const Links& links, const E& endpoint_link,
                                  chain_options o = {}) {
-  Eigen::VectorXd mem(static_cast<Eigen::Index>(devices.size()));
-  for (std::size_t k = 0; k < devices.size(); ++k) mem[static_cast<Eigen::Index>(k)] = hw::checked_memory_bytes(devices[k]);
-  return make_chain_problem(make_profile(net), time_matrix(net, devices), std::move(mem), links, links, endpoint_link, o);
+  const std::span<const std::ranges::range_value_t<Devices>> dev(std::ranges::data(devices), std::ranges::size(devices));
+  Eigen::VectorXd mem(static_cast<Eigen::Index>(dev.size()));
+  for (std::size_t k = 0; k < dev.size(); ++k) mem[static_cast<Eigen::Index>(k)] = hw::checked_memory_bytes(dev[k]);
+  return make_chain_problem(make_profile(net), time_matrix(net, dev), std::move(mem), links, links, endpoint_link, o);
 }
 
 enum class solve_status { optimal, infeasible };
+/// The enumerator's name ("optimal", "infeasible").
+constexpr const char* to_string(solve_status s) noexcept {
+  switch (s) {
+    case solve_status::optimal: return "optimal";
+    case solve_status::infeasible: return "infeasible";
+  }
+  return "unknown";
+}
 
 /// One stage: worker, layers [first, last) (first == last: skipped), replicas, and its terms
 /// (recv/send/memory are 0 for oracles other than chain_problem).

@@ -1,5 +1,5 @@
 #pragma once
-/// Worker-order search (spec/partition.md §4.4): the order of heterogeneous workers along the
+/// Worker-order search (docs/partition.md): the order of heterogeneous workers along the
 /// chain is free (NP-complete in general; Pinar, Tabak & Aykanat 2008). `exhaustive` tries every
 /// permutation (K ≤ 8); `subset_dp` exploits that a worker's stage cost does not depend on its
 /// position: bottleneck D(S, j) = min_{k∈S, i≤j} max(D(S∖{k}, i), π_k(i, j)) in O(2^K·K·L²), and

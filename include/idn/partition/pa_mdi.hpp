@@ -1,6 +1,6 @@
 #pragma once
-/// PA-MDI, priority-aware model-distributed inference (Li & Seferoglu, ICMLCN 2025; spec/
-/// partition.md §2 "PA-MDI" with design decisions D1–D5): the per-node dispatcher that ranks
+/// PA-MDI, priority-aware model-distributed inference (Li & Seferoglu, ICMLCN 2025;
+/// docs/partition.md, "PA-MDI"): the per-node dispatcher that ranks
 /// 1-hop neighbours and self for a task's next partition by the priority index Φ, and the
 /// receiver-side arbiter of the request-to-compute (RTC) / clear-to-compute (CTC) handshake.
 /// Small stateful objects: allocation-free after construction (rank, observe, resolve).

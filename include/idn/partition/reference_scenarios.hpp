@@ -1,5 +1,5 @@
 #pragma once
-/// The PA-MDI evaluation scenarios of spec/partition.md §8 (after Li & Seferoglu, ICMLCN 2025),
+/// The PA-MDI evaluation scenarios of docs/partition.md (after Li & Seferoglu, ICMLCN 2025),
 /// built from idn/hw roofline presets and an idn/dnn profile:
 ///  A: 5 fully connected Jetson Xavier NX nodes on one shared 20 Mbit/s medium; the
 ///     time-sensitive (TS, class 0) source at node 0, the non-time-sensitive (NTS, class 1) at node 3;

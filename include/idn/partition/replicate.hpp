@@ -1,5 +1,5 @@
 #pragma once
-/// Stage replication for inference (spec/partition.md §2 "Replication", §4.5): up to M identical
+/// Stage replication for inference (docs/partition.md "Replication", §4.5): up to M identical
 /// workers, a stage served round-robin by r of them has period π/r and unchanged latency.
 /// A(m, j) = min_{i<j, 1≤r≤m} max(A(m − r, i), π(i, j)/r); O(M²·L²) time, O(M·L) memory.
 #include <algorithm>

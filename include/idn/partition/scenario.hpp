@@ -1,6 +1,6 @@
 #pragma once
 /// Seeded discrete-event runner comparing pa_mdi, ms_mdi, ar_mdi and local model-distributed
-/// inference on a graph of edge workers (spec/partition.md §3 scenario.hpp, §4.6, D1–D7).
+/// inference on a graph of edge workers (docs/partition.md scenario.hpp, §4.6, D1–D7).
 /// Nodes are single-server non-preemptive compute stations; every directed edge (or one shared
 /// medium) is a single-server transfer station; both order waiting work by the policy's rule.
 /// Events run on idn::sim::simulator (time, then insertion order). Control messages (state

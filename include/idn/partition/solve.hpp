@@ -1,5 +1,5 @@
 #pragma once
-/// Exact chain-partitioning solvers over a fixed worker order (spec/partition.md §4.1–4.2):
+/// Exact chain-partitioning solvers over a fixed worker order (docs/partition.md):
 /// min bottleneck (backward min-max DP, lexicographically smallest optimal cuts), min latency
 /// (shortest path through a layered DAG), latency under a bottleneck bound, and the
 /// lexicographic bottleneck-then-latency optimum. O(K·L²) (+ O(K²·L) for latency) oracle calls;

@@ -1,5 +1,5 @@
 #pragma once
-/// Accuracy estimators (spec/path.md §2 "Accuracy", §3 accuracy.hpp). idn predicts and ranks
+/// Accuracy estimators (docs/path.md "Accuracy", §3 accuracy.hpp). idn predicts and ranks
 /// mixed paths; their real accuracies come from adapters trained outside idn and are fed back
 /// through measured_table. The default interpolation_estimator interpolates monotonically between
 /// stand-alone accuracies (as SN-Net observed for stitched networks):

@@ -1,5 +1,5 @@
 #pragma once
-/// Baselines (spec/path.md §3 baselines.hpp, §4.11): the original model only; full offload to the
+/// Baselines (docs/path.md baselines.hpp, §4.11): the original model only; full offload to the
 /// fastest host (largest residual capacity, ties to the lower id), either by mirroring the model
 /// there (reference only: CoDE forbids copying models) or by the best path whose every block runs
 /// on the host; and an Edgent-style split point + early exit under a latency bound (Edgent's

@@ -1,5 +1,5 @@
 #pragma once
-/// Processor-sharing delay (spec/path.md §2 "Delay (v1)"): Poisson arrivals, M/G/1-PS servers
+/// Processor-sharing delay (docs/path.md "Delay (v1)"): Poisson arrivals, M/G/1-PS servers
 /// with mean sojourn (work/μ)/(1 − u); links add transmission and latency only. Unstable (delays
 /// +inf) when a server the split uses (home with x_0 > 0, or any server of the path with x_p > 0)
 /// has u ≥ 1. O(S + E).

@@ -1,5 +1,5 @@
 #pragma once
-/// Scoring one path (spec/path.md §2 "Split policies", §4.4): the split of service l's requests
+/// Scoring one path (docs/path.md "Split policies", §4.4): the split of service l's requests
 /// between the original model and the path under a policy, the operating point, and the reward.
 ///  - max_throughput: the max-throughput split (closed form or exact 2-variable LP);
 ///  - reward_optimal: argmax of F over the polygon 𝒫(p). The optimum of a reward non-decreasing

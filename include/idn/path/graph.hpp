@@ -1,5 +1,5 @@
 #pragma once
-/// The CoDE block graph (spec/path.md §2 "Graph", §3 graph.hpp, §4.1, §5): servers, directed
+/// The CoDE block graph (docs/path.md "Graph", §3 graph.hpp, §4.1, §5): servers, directed
 /// links, models split into blocks on their owner server, heads, adapter connections between
 /// block boundaries, and services. `block_graph` validates a graph_spec once and answers the
 /// structural queries every search needs in O(1): node ids, prefix work, depths, the S×S link

@@ -1,5 +1,5 @@
 #pragma once
-/// Joint assignment of several services to several paths each (spec/path.md §3 joint.hpp, §4.12),
+/// Joint assignment of several services to several paths each (docs/path.md joint.hpp, §4.12),
 /// by column generation. The master LP maximizes Σ x over the columns found so far, subject to
 /// server rows Σ L_p[s]·x ≤ ρ̄μ_s − ℓ_s (service loads enter through the columns: p_0 of every
 /// service is a column), link rows Σ 8b_p[e]·x ≤ ρ̄_e·BW_e, demand rows Σ_p x_{l,p} ≤ λ_l and,

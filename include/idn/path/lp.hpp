@@ -1,5 +1,5 @@
 #pragma once
-/// A small exact LP solver with no external dependency (spec/path.md §3 lp.hpp, §4.3):
+/// A small exact LP solver with no external dependency (docs/path.md lp.hpp, §4.3):
 /// max cᵀx subject to Ax ≤ b, x ≥ 0, with b ≥ 0 so that x = 0 is a feasible start. Single-phase
 /// dense tableau simplex with Bland's rule (smallest-index entering and leaving variables), which
 /// never cycles. Duals are read from the final objective row. O(pivots·m·n).
@@ -14,6 +14,15 @@
 namespace idn::path {
 
 enum class lp_status : std::uint8_t { optimal, unbounded, pivot_limit };
+/// The enumerator's name ("optimal", "unbounded", "pivot_limit").
+constexpr const char* to_string(lp_status s) noexcept {
+  switch (s) {
+    case lp_status::optimal: return "optimal";
+    case lp_status::unbounded: return "unbounded";
+    case lp_status::pivot_limit: return "pivot_limit";
+  }
+  return "unknown";
+}
 struct lp_result {
   lp_status status = lp_status::optimal;
   double objective = 0;

@@ -1,5 +1,5 @@
 #pragma once
-/// Inference paths (spec/path.md §2 "Paths", §3 path.hpp, §4.2): segments of blocks joined by
+/// Inference paths (docs/path.md "Paths", §3 path.hpp, §4.2): segments of blocks joined by
 /// adapter connections (or handoffs in mirroring baselines), ending on a head. compute_load
 /// gives the per-server work L_p, per-link bytes b_p and transfer counts n_p, and the load-free
 /// transfer time X_p. All sums accumulate in path order (blocks, each adapter at its join, the

@@ -1,5 +1,5 @@
 #pragma once
-/// Random block graphs for tests and benchmarks (spec/path.md §3 random.hpp). Every draw goes
+/// Random block graphs for tests and benchmarks (docs/path.md random.hpp). Every draw goes
 /// through idn::uniform01, so a seed gives the same graph_spec on every platform. Servers form a
 /// full duplex mesh; model m lives on server m mod S; connections that would close a cycle are
 /// skipped, so the result always constructs a block_graph.

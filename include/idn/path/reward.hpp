@@ -1,5 +1,5 @@
 #pragma once
-/// Operating points and rewards (spec/path.md §2 "Operating point", "Reward"). v2 scores
+/// Operating points and rewards (docs/path.md "Operating point", "Reward"). v2 scores
 /// F = ξ(A_av)·ζ(op); v1 scores −J with J = ω_D·D̄/D_ref + ω_A·(A_l − A_av) + ω_W·(local work
 /// share). Every stock reward is non-decreasing in Th and A_av and non-increasing in D̄ and the
 /// local work share, which is what makes the searches' pruning exact.

@@ -1,5 +1,5 @@
 #pragma once
-/// Path search (spec/path.md §3 search.hpp, §4.6–4.10): enumerate_paths / count_paths, the best
+/// Path search (docs/path.md search.hpp, §4.6–4.10): enumerate_paths / count_paths, the best
 /// path by brute force (the oracle), branch and bound, or exact multi-criteria label setting;
 /// the k best paths; the Pareto front over (Â_p, Th_p).
 ///

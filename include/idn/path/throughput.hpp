@@ -1,5 +1,5 @@
 #pragma once
-/// Capacity-limited throughput of a path and the original model side by side (spec/path.md §2
+/// Capacity-limited throughput of a path and the original model side by side (docs/path.md
 /// "Capacity and split", §4.3). Requests of service l split into x_0 on the original model and
 /// x_p on the path, inside the polygon 𝒫(p) of residual server capacities, link capacities, the
 /// demand λ_l and an optional average-accuracy floor. The max-throughput split maximizes

@@ -1,5 +1,5 @@
 #pragma once
-/// Load balancers across heterogeneous replicas (spec/serve.md §2 "Load balancing", §3, §4):
+/// Load balancers across heterogeneous replicas (docs/serve.md "Load balancing", §3, §4):
 /// the `load_balancer` concept (B1: pick an index < n, allocation-free, randomness only from the
 /// generator; B2: on_complete), random, weighted random (alias table), round robin, smooth
 /// weighted round robin (nginx), least outstanding requests, power-of-d choices and

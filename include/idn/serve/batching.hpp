@@ -1,5 +1,5 @@
 #pragma once
-/// Batched serving (spec/serve.md §2 "Batching"): a replica serves batches of B items in t(B)
+/// Batched serving (docs/serve.md "Batching"): a replica serves batches of B items in t(B)
 /// seconds, so its capacity is μ(B) = B/t(B) items/s. For Poisson items at rate λ and a fixed B,
 /// the mean item latency is the batch-formation wait (B − 1)/(2λ) (0 when clients form batches)
 /// + the Allen–Cunneen queueing wait of batches (arrival SCV 1/B, or 1 for client batches) + t(B).

@@ -1,5 +1,5 @@
 #pragma once
-/// The load-balancing harness (spec/serve.md §3 lb_sim.hpp, §4 "Harness"): requests from client
+/// The load-balancing harness (docs/serve.md lb_sim.hpp, §4 "Harness"): requests from client
 /// streams go through one of several independent balancer copies to heterogeneous single-server
 /// FIFO replicas (one request at a time, like the MIS process lock), on idn::sim. Routing per
 /// request, or per stream (a stream picks once when it opens: how a plain Kubernetes Service pins

@@ -1,5 +1,5 @@
 #pragma once
-/// Inference pipelines on an ordered continuum of tiers (spec/serve.md §2 "Pipeline", §3):
+/// Inference pipelines on an ordered continuum of tiers (docs/serve.md "Pipeline", §3):
 /// pre-process → model → post-process stages, the tiers (an idn::hw device, replicas, a
 /// per-request overhead) and the links between consecutive tiers, compiled once into the
 /// validated, immutable `chain` of elements that placement works on.

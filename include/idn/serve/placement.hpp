@@ -1,5 +1,5 @@
 #pragma once
-/// Stage placement on the continuum (spec/serve.md §2 "Placement", §4): minimum one-request
+/// Stage placement on the continuum (docs/serve.md "Placement", §4): minimum one-request
 /// latency subject to a throughput target (every tier, uplink and downlink utilization ≤ ρ_max),
 /// element masks and memory. The chain is wrapped as an idn::partition::chain_oracle (elements
 /// play layers, tiers play workers) and solved exactly by the partition layered shortest path;

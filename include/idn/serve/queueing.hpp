@@ -1,5 +1,5 @@
 #pragma once
-/// M/M/c queueing at one tier (spec/serve.md §2 "Queueing at one tier"): Erlang B and C by the
+/// M/M/c queueing at one tier (docs/serve.md "Queueing at one tier"): Erlang B and C by the
 /// stable O(c) forward recurrence (no factorials or powers; each B_k ∈ (0, 1], stable to c = 10⁶
 /// and beyond), the M/M/c metrics, the waiting and response-time tails (the two-exponential form
 /// rewritten so nothing divides by θ − μ), response-time quantiles, and Allen–Cunneen for G/G/c.

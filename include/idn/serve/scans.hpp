@@ -1,5 +1,5 @@
 #pragma once
-/// Bursty scan workloads (spec/serve.md §3 "simulate_scans", §9 R4): the ASSIST-IoT car-scratch
+/// Bursty scan workloads (docs/serve.md "simulate_scans", §9 R4): the ASSIST-IoT car-scratch
 /// detection use case. Every client starts a scan each `period` s (clients staggered by
 /// period/clients); a scan of U{min..max} images is sent at once as ⌈n/B⌉ batch requests on the
 /// client's stream. Requests cross one FIFO link transmitter (serialization x(S) − x(0) occupies

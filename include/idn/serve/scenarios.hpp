@@ -1,5 +1,5 @@
 #pragma once
-/// The ASSIST-IoT workloads of spec/serve.md §3 scenarios.hpp, §8: fall detection (every wearable
+/// The ASSIST-IoT workloads of docs/serve.md scenarios.hpp, §8: fall detection (every wearable
 /// sends a 9×3 int16 window each `period` s over long-lived client streams).
 #include <cstdint>
 #include <span>

@@ -1,5 +1,5 @@
 #pragma once
-/// Replica sizing for a latency SLO (spec/serve.md §2, §4): the fewest M/M/c servers meeting a
+/// Replica sizing for a latency SLO (docs/serve.md): the fewest M/M/c servers meeting a
 /// percentile or mean SLO (with an explicit "no finite number of replicas meets it" status),
 /// Halfin–Whitt square-root staffing, and the tandem-tier mean-latency allocation by marginal
 /// analysis (optimal by convexity, Dyer–Proll).
@@ -20,6 +20,15 @@ struct slo {
   bool on_mean = false;
 };
 enum class sizing_status : std::uint8_t { ok, slo_below_service_time, exceeds_max_replicas };
+/// The enumerator's name ("ok", "slo_below_service_time", "exceeds_max_replicas").
+constexpr const char* to_string(sizing_status s) noexcept {
+  switch (s) {
+    case sizing_status::ok: return "ok";
+    case sizing_status::slo_below_service_time: return "slo_below_service_time";
+    case sizing_status::exceeds_max_replicas: return "exceeds_max_replicas";
+  }
+  return "unknown";
+}
 /// replicas: c* (or the cap); utilization a/c; achieved: P(T > d) or E[T] at `replicas`. When the
 /// cap itself is unstable (a ≥ max_replicas) the queue grows without bound: achieved is then 1
 /// (percentile form) or +inf (mean form), the one documented non-finite value, and utilization

@@ -1,5 +1,5 @@
 #pragma once
-/// The deterministic discrete-event engine (spec/foundation.md §2 "Simulation", §4 "sim").
+/// The deterministic discrete-event engine (docs/sim.md "Simulation", §4 "sim").
 /// Events fire in (time, insertion sequence) order, so ties are FIFO. The queue is a 4-ary heap
 /// of 24-byte entries (half the depth of a binary heap: measured 1.5x the naive engine's
 /// events/s where the binary heap reached 1.35-1.4x); handlers live in a slot pool with a free list; cancel is O(1) (the stale

@@ -1,6 +1,6 @@
 #pragma once
 /// A multi-server station with K priority classes (0 highest), FIFO within a class, under a
-/// non-preemptive or preemptive-resume discipline (spec/foundation.md §2 "Simulation").
+/// non-preemptive or preemptive-resume discipline (docs/sim.md "Simulation").
 /// Service time is drawn once, at a job's first start. Allocation-free per job once its queues
 /// have grown to their high-water mark.
 #include <cmath>

@@ -1,6 +1,6 @@
 #pragma once
 /// Output statistics: Welford sample moments with nearest-rank quantiles, time-weighted
-/// averages, and batch means with a standard error (spec/foundation.md §2 "Simulation").
+/// averages, and batch means with a standard error (docs/sim.md "Simulation").
 #include <algorithm>
 #include <cmath>
 #include <cstddef>

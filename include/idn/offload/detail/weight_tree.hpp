@@ -1,5 +1,5 @@
 #pragma once
-/// The exponential-weights store shared by hil_f and hil_n (spec/offload.md §4 "hil_f"): a
+/// The exponential-weights store shared by hil_f and hil_n (docs/offload.md "hil_f"): a
 /// power-of-two segment tree over experts 0..Bins−1 with lazy multiplicative tags, plus the
 /// always-offload expert K as a separate scalar. O(log Bins) prefix sum and prefix multiply,
 /// O(Bins) rebuild; fixed-size std::array state, no allocation, no exceptions.
