@@ -9,7 +9,7 @@
 /// SKIP means a benchmark was filtered out. Colours only on a terminal (never in a redirected
 /// file, whatever TERM says; --benchmark_color=true forces them); the context header is idn's own,
 /// without the "Library was built as DEBUG" banner that Debian's libbenchmark build prints (it
-/// concerns the library's own checks, not the timed code; see docs/benchmarks.md).
+/// concerns the library's own checks, not the timed code; see docs/portability.md).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>

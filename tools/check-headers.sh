@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compiles every public header alone (twice, to check its include guard) with one compiler,
-# syntax only: the portability check of docs/portability.md.
+# syntax only: the header check of docs/portability.md.
 #   tools/check-headers.sh [compiler] [extra flags...]      e.g. tools/check-headers.sh clang++-14
 # Exit status 1 and the list of failing headers when any header does not compile alone.
 set -uo pipefail

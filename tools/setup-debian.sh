@@ -2,8 +2,9 @@
 # Installs the Debian packages idn needs that are not installed yet (run as root on Debian
 # bookworm). Nothing is downloaded from anywhere but Debian's archive.
 #   bash tools/setup-debian.sh         what the demo (examples) needs
-#   bash tools/setup-debian.sh test    plus the test toolchains (Cortex-M4 cross compiler, clang 16
-#                                      with its fuzzer and sanitizer runtimes)
+#   bash tools/setup-debian.sh test    plus the test toolchains (Cortex-M4 and aarch64 cross
+#                                      compilers, qemu-user, clang 14/16/19 with libc++ and the
+#                                      fuzzer and sanitizer runtimes, gnuplot, pkg-config)
 set -euo pipefail
 packages=(g++ cmake ninja-build libeigen3-dev xtensor-dev doctest-dev libbenchmark-dev)
 if [[ "${1:-}" == test ]]; then
@@ -11,8 +12,13 @@ if [[ "${1:-}" == test ]]; then
     # Cortex-M4 compile check of idn/offload (CTest offload_cortex_m4): the cross compiler and
     # the C/C++ headers only (about 52 MB; the 313 MB prebuilt newlib libraries are not needed).
     gcc-arm-none-eabi binutils-arm-none-eabi libstdc++-arm-none-eabi-dev libnewlib-dev
-    # The libFuzzer harnesses (preset fuzz, docs/reliability.md): clang 16 and its runtimes.
-    clang-16 libclang-rt-16-dev)
+    # Clang: 16 for the clang, libcxx and fuzz presets (with libc++ and the libFuzzer/sanitizer
+    # runtimes), 14 and 19 for the header check (docs/portability.md).
+    clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev clang-14 clang-19
+    # aarch64: cross compiler and qemu-user to run the cross-built tests.
+    g++-aarch64-linux-gnu qemu-user
+    # The examples' figures are rendered by the tests; the install check uses pkg-config.
+    gnuplot-nox pkg-config)
 fi
 missing=()
 for p in "${packages[@]}"; do
