@@ -6,6 +6,7 @@
 ///   Â_p = a_h                                   if p uses no connection and the head has a_h,
 ///   Â_p = clamp(Σ ω α_m / Σ ω − Σ π_c − π_h)     otherwise, ω = w_{m,k} (work) or 1/B_m (depth).
 #include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <map>
 #include <type_traits>
@@ -67,7 +68,9 @@ struct interpolation_estimator {
   state add_block(const block_graph& g, const state& s, index m, index k) const noexcept {
     state r = s;
     const double om = w == weight::work ? g.block_flops(m, k) : 1.0 / static_cast<double>(g.blocks(m));
-    r.num += om * anchor(g, m), r.den += om;
+    // One rounding (std::fma): the incremental state of the label-setting search and estimate()
+    // then agree bit for bit whether or not the compiler contracts a·b + c (aarch64 does).
+    r.num = std::fma(om, anchor(g, m), r.num), r.den += om;
     return r;
   }
   state add_join(const block_graph& g, const state& s, index join) const noexcept {
@@ -87,7 +90,7 @@ struct interpolation_estimator {
     if (a.native != b.native || a.penalty > b.penalty) return false;
     if (a.num * b.den < b.num * a.den) return false;
     for (const double al : {a.alpha_min, a.alpha_max})
-      if (a.num - al * a.den < b.num - al * b.den) return false;
+      if (std::fma(-al, a.den, a.num) < std::fma(-al, b.den, b.num)) return false;
     return true;
   }
   /// ≥ finish of every completion: the ratio can rise at most to α_max; a native prefix may still
