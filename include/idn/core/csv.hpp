@@ -107,8 +107,9 @@ inline bool iequals(std::string_view s, std::string_view lower) noexcept {
 /// (libc++ before 20, as on macOS): the same accepted language — decimal or scientific, an
 /// optional '-', "inf", "infinity", "nan" or "nan(chars)" in any case; no hex; a value that
 /// overflows or underflows to zero is rejected — parsed by std::strtod when the C locale's
-/// decimal point is '.', else by a classic-locale stream; both round correctly. Allocates.
-inline bool parse_double_stream(std::string_view t, double& out) {
+/// decimal point is '.', else by a classic-locale stream; both round correctly. Allocates only
+/// for tokens of 128 characters or more, or in a locale whose decimal point is not '.'.
+inline bool parse_double_fallback(std::string_view t, double& out) {
   const bool neg = !t.empty() && t.front() == '-';
   const std::string_view body = neg ? t.substr(1) : t;
   if (iequals(body, "inf") || iequals(body, "infinity")) return out = neg ? -INFINITY : INFINITY, true;
@@ -120,17 +121,27 @@ inline bool parse_double_stream(std::string_view t, double& out) {
   if (body.empty() || !((body.front() >= '0' && body.front() <= '9') || body.front() == '.')) return false;
   for (const char c : body)
     if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return false;
-  const std::string s(t);
   double v = 0;
   if (const char* point = std::localeconv()->decimal_point; point[0] == '.' && point[1] == '\0') {
     // The usual case (the C locale's decimal point is '.'): strtod rounds correctly and, unlike
     // libc++'s stream, accepts subnormals; ERANGE with a normal-or-zero result is out of range.
+    // Tokens under 128 characters are NUL-terminated on the stack (no allocation).
+    char small[128];
+    std::string large;
+    const char* z = small;
+    if (t.size() < sizeof small) {
+      t.copy(small, t.size());
+      small[t.size()] = '\0';
+    } else {
+      large.assign(t);
+      z = large.c_str();
+    }
     char* end = nullptr;
     errno = 0;
-    v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || !std::isfinite(v) || (errno == ERANGE && std::fpclassify(v) != FP_SUBNORMAL)) return false;
+    v = std::strtod(z, &end);
+    if (end != z + t.size() || !std::isfinite(v) || (errno == ERANGE && std::fpclassify(v) != FP_SUBNORMAL)) return false;
   } else {
-    std::istringstream in{s};
+    std::istringstream in{std::string(t)};
     in.imbue(std::locale::classic());
     in >> v;
     if (in.fail() || !std::isfinite(v) || in.peek() != std::char_traits<char>::eof()) return false;
@@ -144,7 +155,8 @@ inline bool parse_double_stream(std::string_view t, double& out) {
 }  // namespace detail
 
 /// Parses a whole (trimmed) token as a double, accepting a leading '+', "nan", "inf",
-/// "infinity" in any case. Returns false on empty or trailing characters. No allocation.
+/// "infinity" in any case. Returns false on empty or trailing characters. No allocation (with
+/// libc++ < 20, see parse_double_fallback: none for tokens under 128 characters).
 inline bool parse_double(std::string_view token, double& out) noexcept {
   token = trim(token);
   if (token.empty()) return false;
@@ -154,7 +166,7 @@ inline bool parse_double(std::string_view token, double& out) noexcept {
   const auto res = std::from_chars(token.data(), token.data() + token.size(), out);
   return res.ec == std::errc() && res.ptr == token.data() + token.size();
 #else
-  return detail::parse_double_stream(token, out);
+  return detail::parse_double_fallback(token, out);
 #endif
 }
 
