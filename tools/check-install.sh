@@ -15,6 +15,7 @@ export PKG_CONFIG_PATH="$stage/prefix/share/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CO
 run() {  # name, source dir, extra configure args...
   local name=$1 src=$2; shift 2
   echo "-- check-install: $name"
+  rm -rf "$root/test_package_$name"  # a fresh configure: the staging prefix changes every run
   cmake -S "$src" -B "$root/test_package_$name" -G Ninja -DCMAKE_PREFIX_PATH="$stage/prefix" \
     -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
   cmake --build "$root/test_package_$name" >/dev/null
