@@ -17,13 +17,14 @@
 
 #include "idn/alloc/gain.hpp"
 #include "idn/alloc/infida.hpp"
+#include "idn/core/mul_add.hpp"
 #include "idn/alloc/network.hpp"
 #include "idn/core/format.hpp"
 
 namespace idn::alloc {
 
 /// One entry's report: its rank k in ρ's list, its capacity l̃ and its y and x. The closing node
-/// forms l̃·y and l̃·x itself, with the same explicit std::fma as the centralized scan.
+/// forms l̃·y and l̃·x itself, with the same idn::mul_add as the centralized scan.
 struct option_report {
   std::uint32_t rank;
   double capacity, y, x;
@@ -116,9 +117,9 @@ public:
     auto scan = [&](bool fractional, double& cstar) {
       double s = 0, value = 0;
       for (std::uint32_t k = 0; k < K; ++k) {
-        s = std::fma(reps[k].capacity, fractional ? reps[k].y : reps[k].x, s);
-        if (s >= m.requests) { cstar = cost[k]; return std::fma(m.requests, cost[K] - cost[k], value); }
-        value = std::fma(cost[k + 1] - cost[k], s, value);
+        s = idn::mul_add(reps[k].capacity, fractional ? reps[k].y : reps[k].x, s);
+        if (s >= m.requests) { cstar = cost[k]; return idn::mul_add(m.requests, cost[K] - cost[k], value); }
+        value = idn::mul_add(cost[k + 1] - cost[k], s, value);
       }
       cstar = cost[K];
       return value;
@@ -145,7 +146,7 @@ public:
     slot_metrics m;
     std::fill(g_.begin(), g_.end(), 0.0);
     for (entry& en : entry_) {
-      if (en.pending > 0) g_[en.local_var] = std::fma(en.cap, en.pending, g_[en.local_var]);  // as supergradient
+      if (en.pending > 0) g_[en.local_var] = idn::mul_add(en.cap, en.pending, g_[en.local_var]);  // as supergradient
       en.pending = 0;
     }
     detail::check_step("node_agent::end_slot", o_.eta, g_.empty() ? 0.0 : *std::max_element(g_.begin(), g_.end()));

@@ -8,6 +8,7 @@
 
 #include <Eigen/Dense>
 
+#include "idn/core/mul_add.hpp"
 #include "idn/alloc/network.hpp"
 #include "idn/core/format.hpp"
 
@@ -24,9 +25,9 @@ inline void check_point(const char* where, const instance& in, const Eigen::Ref<
 
 /// One type's scan: calls on_entry(e) for entries k ≤ k* (k* = first k with S_k ≥ r), returns
 /// L_ρ and sets cstar = C_{k*} (the fallback cost when no k qualifies). noexcept, no allocation.
-/// Every multiply-add is an explicit std::fma (one rounding), as in node_agent::close: whether
-/// the compiler contracts a·b + c (aarch64 and -march=native do) cannot change the result, so
-/// the centralized and distributed INFIDA stay bit-identical on every platform.
+/// Every multiply-add is idn::mul_add, as in node_agent::close: whether the compiler contracts
+/// a·b + c (aarch64 and -march=native can) cannot change the result, so the centralized and
+/// distributed INFIDA stay bit-identical on every platform.
 template <class OnEntry>
 double scan_type(const instance& in, const double* y, const batch& b, std::size_t t, double& cstar, OnEntry on_entry) noexcept {
   const double r = b.requests()[static_cast<Eigen::Index>(t)];
@@ -38,13 +39,13 @@ double scan_type(const instance& in, const double* y, const batch& b, std::size_
   double s = 0, value = 0;
   for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
     on_entry(e);
-    s = std::fma(cap[e], y[ev[e]], s);
+    s = idn::mul_add(cap[e], y[ev[e]], s);
     if (s >= r) {
       cstar = ec[e];
-      return std::fma(r, fallback - ec[e], value);
+      return idn::mul_add(r, fallback - ec[e], value);
     }
     const double next = e + 1 < tb[t + 1] ? ec[e + 1] : fallback;
-    value = std::fma(next - ec[e], s, value);
+    value = idn::mul_add(next - ec[e], s, value);
   }
   cstar = fallback;
   return value;
@@ -78,7 +79,7 @@ inline double supergradient(const instance& in, const Eigen::Ref<const Eigen::Ve
     total += detail::scan_type(in, y.data(), b, t, cstar, [&](std::uint32_t e) { last = e + 1; });
     for (std::uint32_t e = tb[t]; e < last; ++e) {
       const double d = cstar - ec[e];
-      if (d > 0) g[ev[e]] = std::fma(cap[e], d, g[ev[e]]);  // as node_agent::end_slot
+      if (d > 0) g[ev[e]] = idn::mul_add(cap[e], d, g[ev[e]]);  // as node_agent::end_slot
     }
   }
   return total;

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "idn/core/mul_add.hpp"
 #include "idn/core/check.hpp"
 #include "idn/hw/concepts.hpp"
 
@@ -26,9 +27,9 @@ public:
     if (!std::isfinite(inv_rate_bytes_))  // a subnormal rate: 0 bytes would take 0·inf = NaN seconds
       check::fail("affine_link.rate", rate_, "is too small: 8/rate (seconds per byte) overflows");
   }
-  /// latency + bytes·(8/rate), rounded once (std::fma): the same bits whether the call is inlined,
+  /// latency + bytes·(8/rate) by idn::mul_add: the same bits whether the call is inlined,
   /// constant-folded or made through any_link, with or without FMA contraction.
-  double transfer_time(double bytes) const noexcept { return std::fma(bytes, inv_rate_bytes_, latency_); }
+  double transfer_time(double bytes) const noexcept { return idn::mul_add(bytes, inv_rate_bytes_, latency_); }
   double transmit_power() const noexcept { return power_; }
   double latency() const noexcept { return latency_; }
   double rate() const noexcept { return rate_; }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "idn/path/path.hpp"
+#include "idn/core/mul_add.hpp"
 
 namespace idn::path {
 
@@ -68,9 +69,9 @@ struct interpolation_estimator {
   state add_block(const block_graph& g, const state& s, index m, index k) const noexcept {
     state r = s;
     const double om = w == weight::work ? g.block_flops(m, k) : 1.0 / static_cast<double>(g.blocks(m));
-    // One rounding (std::fma): the incremental state of the label-setting search and estimate()
-    // then agree bit for bit whether or not the compiler contracts a·b + c (aarch64 does).
-    r.num = std::fma(om, anchor(g, m), r.num), r.den += om;
+    // idn::mul_add: the incremental state of the label-setting search and estimate() then agree
+    // bit for bit whether or not the compiler contracts a·b + c (aarch64 does).
+    r.num = idn::mul_add(om, anchor(g, m), r.num), r.den += om;
     return r;
   }
   state add_join(const block_graph& g, const state& s, index join) const noexcept {
@@ -90,7 +91,7 @@ struct interpolation_estimator {
     if (a.native != b.native || a.penalty > b.penalty) return false;
     if (a.num * b.den < b.num * a.den) return false;
     for (const double al : {a.alpha_min, a.alpha_max})
-      if (std::fma(-al, a.den, a.num) < std::fma(-al, b.den, b.num)) return false;
+      if (idn::mul_add(-al, a.den, a.num) < idn::mul_add(-al, b.den, b.num)) return false;
     return true;
   }
   /// ≥ finish of every completion: the ratio can rise at most to α_max; a native prefix may still
