@@ -256,6 +256,7 @@ int main(int argc, char** argv) {
     fig.xlabel = "slot (1 slot = 1 request batch)";
     fig.ylabel = "running mean gain per slot (s of latency saved)";
     fig.y_column = 7, fig.key_position = "bottom right";
+    fig.point_interval = std::max(1, static_cast<int>(batches.size() / 15));
     double lo = INFINITY, hi = -INFINITY;
     std::vector<bool> on_scale(results.size());
     for (std::size_t i = 0; i < results.size(); ++i) {

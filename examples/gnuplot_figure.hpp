@@ -30,6 +30,7 @@ struct gnuplot_figure {
   std::optional<std::pair<double, double>> yrange;    ///< default: gnuplot's autoscale
   bool log_x = false;
   bool points = false;  ///< marks at every data point (sparse sweeps) besides the line
+  int point_interval = 10;  ///< otherwise a mark every this many points (about 15 per line reads well)
   std::string key_position = "top right";
   std::vector<gnuplot_series> series;
 };
@@ -58,7 +59,7 @@ inline void write_gnuplot_figure(const std::filesystem::path& dir, const gnuplot
   if (f.yrange) gp << "set yrange [" << f.yrange->first << ':' << f.yrange->second << "]\n";
   for (std::size_t i = 0; i < f.series.size(); ++i)
     gp << "set style line " << i + 1 << " lc rgb '" << colours[i % num_colours] << "' lw 2 dt " << i % 5 + 1 << " pt "
-       << (i % 7) + 1 << " ps 0.8" << (f.points ? "" : " pi 10") << '\n';
+       << (i % 7) + 1 << " ps 0.8" << (f.points ? std::string() : " pi " + std::to_string(f.point_interval)) << '\n';
   const std::string sel = "(strcol(" + std::to_string(f.series_column) + ") eq ";
   const std::string x = "$" + std::to_string(f.x_column), y = "$" + std::to_string(f.y_column);
   gp << "set terminal pngcairo noenhanced size 1000,600 font ',11'\nset output '" << f.stem << ".png'\nplot ";
