@@ -8,15 +8,16 @@ cd "$(dirname "$0")/.."
 cxx=${1:-c++}
 shift || true
 jobs=${JOBS:-$(nproc)}
+# Eigen's headers (Debian: /usr/include/eigen3); xtensor and xtl are expected on the default path.
 flags=(-std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -Iinclude
-       -isystem /usr/include/eigen3 "$@")
+       -isystem "${EIGEN3_INCLUDE_DIR:-/usr/include/eigen3}" "$@")
 log=$(mktemp -d)
 check() {  # one header; its diagnostics go to $log/<header>.txt
   local h=$1 out=$log/${1//\//_}.txt
   printf '#include "%s"\n#include "%s"\n' "$h" "$h" |
     "$cxx" "${flags[@]}" -x c++ - >"$out" 2>&1 && rm -f "$out"
 }
-export -f check; export cxx log; export flags_str="${flags[*]}"
+export cxx log flags_str="${flags[*]}"
 mapfile -t headers < <(cd include && find idn -name '*.hpp' | sort)
 printf '%s\n' "${headers[@]}" |
   xargs -P "$jobs" -I{} bash -c 'flags=($flags_str); '"$(declare -f check)"'; check {}'
