@@ -4,7 +4,7 @@
 /// instruction (aarch64, x86-64 with -mfma or -march=native, ...) the compiler may contract
 /// `a * b + c` in one inlining context and not in another; there this is one std::fma, a single
 /// instruction and a single rounding. Where the target has none, the compiler cannot contract,
-/// and this is the plain `a * b + c` (std::fma would be a slow library call). Results are
+/// and this is the plain `a * b + c` with contraction off (std::fma would be a slow library call). Results are
 /// therefore bit-identical between call sites within one build; across targets they may differ
 /// in the last bit. Used wherever idn promises bit-identical results from two code paths
 /// (docs/portability.md). O(1), constexpr-friendly on the non-FMA path.
@@ -19,8 +19,16 @@ inline constexpr bool has_hardware_fma = false;
 #endif
 
 inline double mul_add(double a, double b, double c) noexcept {
-  if constexpr (has_hardware_fma) return std::fma(a, b, c);
-  else return a * b + c;
+  if constexpr (has_hardware_fma) {
+    return std::fma(a, b, c);
+  } else {
+    // Clang turns a·b + c into llvm.fmuladd ("fuse or not") even without FMA hardware, and then
+    // constant-folds it fused while the run-time code is unfused: contraction must be off here.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+    return a * b + c;
+  }
 }
 
 }  // namespace idn
