@@ -28,6 +28,7 @@
 #include "idn/offload.hpp"
 #include "idn/offload/evaluate.hpp"
 #include "idn/offload/throwing.hpp"
+#include "idn/sim/stats.hpp"
 #include "gnuplot_figure.hpp"
 
 namespace {
@@ -165,7 +166,8 @@ int main(int argc, char** argv) {
       hi_beats = hi_beats && o.cost <= std::min(none.cost, full.cost) + 0.01;
       // Online learners on 10 shuffled passes of the test split, averaged over seeds.
       metrics mf{0, 0, 0}, mn{0, 0, 0};
-      double rf = 0, rn = 0, sq_f = 0, sq_n = 0;  // sums of squared per-seed costs
+      double rf = 0, rn = 0;
+      idn::sim::sample_stats cost_f, cost_n;  // per-seed average costs, for the confidence interval
       for (std::size_t seed = 0; seed < seeds; ++seed) {
         idn::rng g(seed + 1);
         std::vector<stream_sample> stream;
@@ -188,17 +190,13 @@ int main(int argc, char** argv) {
         const double k = 1.0 / static_cast<double>(seeds);
         mf = {mf.cost + k * a.avg_expected_cost, mf.accuracy + k * a.accuracy, mf.offload + k * a.offload_fraction};
         mn = {mn.cost + k * c.avg_expected_cost, mn.accuracy + k * c.accuracy, mn.offload + k * c.offload_fraction};
-        sq_f += a.avg_expected_cost * a.avg_expected_cost, sq_n += c.avg_expected_cost * c.avg_expected_cost;
+        cost_f.add(a.avg_expected_cost), cost_n.add(c.avg_expected_cost);
         rf += k * a.regret / static_cast<double>(n_stream), rn += k * c.regret / static_cast<double>(n_stream);
       }
       // Normal approximation 1.96·s/√n of the mean over seeds (0 with one seed).
-      auto ci95 = [&](double mean, double sq) {
-        if (seeds < 2) return 0.0;
-        const double n_s = static_cast<double>(seeds);
-        return 1.96 * std::sqrt(std::max(0.0, (sq - n_s * mean * mean) / (n_s - 1)) / n_s);
-      };
-      report("hil_f", mf, rf, ci95(mf.cost, sq_f));
-      report("hil_n", mn, rn, ci95(mn.cost, sq_n));
+      auto ci95 = [&](const idn::sim::sample_stats& x) { return 1.96 * std::sqrt(x.variance() / static_cast<double>(seeds)); };
+      report("hil_f", mf, rf, ci95(cost_f));
+      report("hil_n", mn, rn, ci95(cost_n));
       const double L = grid_log_inv_lambda(256);
       const hil_n_tuning tn = hil_n_theory(n_stream, b, L);
       hil_f_ok = hil_f_ok && rf <= std::sqrt(L / (2.0 * static_cast<double>(n_stream)));

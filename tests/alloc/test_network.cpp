@@ -188,7 +188,7 @@ TEST_CASE("network errors name the node, model and task when they have names") {
   CHECK_THROWS_WITH_AS(n.add_option(edge, m, {-1, 0, 1}), doctest::Contains("for (node 0 'edge-a', model 0 'mobilenet_v2')"),
                        idn::invalid_input);
   n.add_request_type(t, {edge, cloud});
-  CHECK_THROWS_WITH_AS((void)n.compile(), doctest::Contains("the last path node 1 'cloud' pins no model of task 0 'classify'"),
+  CHECK_THROWS_WITH_AS((void)n.compile(), doctest::Contains("the path's last node 1 'cloud' pins no model of task 0 'classify'"),
                        idn::invalid_input);
   n.pin(cloud, m, 0.01);
   n.add_option(edge, m, {11, 0, 1});

@@ -148,7 +148,6 @@ private:
   }
   std::string node_label(node_id v) const { return v < nodes_.size() ? label("node", v, nodes_[v].name) : concat("node ", v); }
   std::string model_label(model_id m) const { return m < models_.size() ? label("model", m, models_[m].name) : concat("model ", m); }
-  std::string node_name_suffix(node_id v) const { return nodes_[v].name.empty() ? std::string() : concat(" '", nodes_[v].name, "'"); }
   void check_node(const char* where, node_id v) const {
     if (v >= nodes_.size()) detail::fail(where, concat("unknown node ", v, " (", nodes_.size(), " nodes)"));
   }
@@ -317,7 +316,7 @@ inline instance network::compile(const cost_params& p) const {
       }
     }
     if (!last_pins)
-      detail::fail("network::compile", concat("type ", t, ": the last path node ", ty.path.back(), node_name_suffix(ty.path.back()), " pins no model of ", label("task", ty.task, tasks_[ty.task])));
+      detail::fail("network::compile", concat("type ", t, ": the path's last ", node_label(ty.path.back()), " pins no model of ", label("task", ty.task, tasks_[ty.task])));
     std::sort(cands.begin(), cands.end(), [](const cand& a, const cand& b) {
       if (a.cost != b.cost) return a.cost < b.cost;
       if (a.pinned != b.pinned) return a.pinned;
