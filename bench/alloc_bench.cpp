@@ -99,6 +99,7 @@ void BM_alloc_infida_step(benchmark::State& st, mirror_map map) {
   auto& f = synthetic_fixture::get();
   infida_options o;
   o.map = map;
+  o.step = step_rule::fixed;
   o.eta = theory_step_size(f.in, map, 1000, 10.0 * 8).eta;
   infida policy(f.in, o);
   std::size_t k = 0;
@@ -130,6 +131,7 @@ void BM_alloc_churn(benchmark::State& st, churn_mode mode) {
   std::vector<batch> batches;
   for (std::size_t t = 0; t < 500; ++t) batches.push_back(make_batch(in, tr, t));
   infida_options o;
+  o.step = step_rule::fixed;
   o.eta = theory_step_size(in, mirror_map::entropic, 500, tr.maxCoeff()).eta;
   if (mode == churn_mode::reuse) o.rounding.coins = coin_mode::reuse;
   if (mode == churn_mode::refresh10) o.rounding.refresh_period = 10;

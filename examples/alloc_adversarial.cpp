@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
           for (std::size_t s = 0; s < seeds; ++s) {
             infida_options o;
             o.map = map;
+            o.step = step_rule::fixed;
             o.eta = info.eta;
             o.seed = s;
             o.rounding.last = last_fractional::bernoulli;
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
         const step_size_info info = theory_step_size(in, map, T, R);
         infida_options o;
         o.map = map;
+        o.step = step_rule::fixed;
         o.eta = info.eta;
         infida policy(in, o);
         double frac = 0;

@@ -37,10 +37,12 @@ TEST_CASE("distributed node agents == centralized infida, bit for bit, every mod
     for (mirror_map map : {mirror_map::entropic, mirror_map::euclidean})
       for (last_fractional last : {last_fractional::round_down, last_fractional::bernoulli})
         for (coin_mode coins : {coin_mode::fresh, coin_mode::reuse})
-          for (std::size_t P : {std::size_t{1}, std::size_t{3}}) {
+          for (std::size_t P : {std::size_t{1}, std::size_t{3}})
+            for (step_rule rule : {step_rule::fixed, step_rule::adaptive}) {
             infida_options o;
             o.map = map;
-            o.eta = theory_step_size(in, map, T, 30).eta * 3;
+            o.step = rule;
+            if (rule == step_rule::fixed) o.eta = theory_step_size(in, map, T, 30).eta * 3;
             o.rounding = {last, coins, P};
             o.seed = static_cast<std::uint64_t>(k);
             infida central(in, o);
@@ -74,6 +76,7 @@ TEST_CASE("run_slot: agent count and foreign batches are rejected") {
   auto d = idn::test::random_idn(g);
   const instance in = d.net.compile({d.alpha, d.nu});
   infida_options o;
+  o.step = step_rule::fixed;
   o.eta = 0.1;
   std::vector<node_agent> agents;
   for (node_id v = 0; v + 1 < in.num_nodes(); ++v) agents.emplace_back(in, v, o);

@@ -51,6 +51,7 @@ TEST_CASE("infida: time-averaged fractional gain >= G*_bf - B/T on 50 tiny insta
       const auto info = theory_step_size(in, map, T, r.maxCoeff());
       infida_options o;
       o.map = map;
+      o.step = step_rule::fixed;
       o.eta = info.eta;
       infida policy(in, o);
       double sum_frac = 0;
@@ -76,7 +77,15 @@ TEST_CASE("infida: options validation, determinism by seed, reuse coins give zer
   auto d = idn::test::random_idn(g, 12);
   const instance in = d.net.compile({d.alpha, d.nu});
   infida_options o;
-  CHECK_THROWS_WITH_AS(infida(in, o), doctest::Contains("eta = 0"), idn::invalid_input);
+  CHECK_NOTHROW(infida(in, o));  // the default (adaptive) needs no step size
+  o.eta = 0.1;
+  CHECK_THROWS_WITH_AS(infida(in, o), doctest::Contains("eta = 0.1 is set but step = adaptive ignores it"), idn::invalid_input);
+  o.eta = 0;
+  o.adaptive_scale = -1;
+  CHECK_THROWS_WITH_AS(infida(in, o), doctest::Contains("adaptive_scale = -1"), idn::invalid_input);
+  o.adaptive_scale = 1;
+  o.step = step_rule::fixed;
+  CHECK_THROWS_WITH_AS(infida(in, o), doctest::Contains("eta = 0: must be finite and > 0 with step = fixed"), idn::invalid_input);
   o.eta = 0.1;
   o.rounding.refresh_period = 0;
   CHECK_THROWS_WITH_AS(infida(in, o), doctest::Contains("refresh_period = 0"), idn::invalid_input);
@@ -119,6 +128,7 @@ TEST_CASE("infida: certified relaxation bound brackets the running average for T
         const auto info = theory_step_size(in, map, T, r.maxCoeff());
         infida_options o;
         o.map = map;
+        o.step = step_rule::fixed;
         o.eta = info.eta;
         infida policy(in, o);
         double sum = 0;
@@ -146,6 +156,7 @@ rounded_stats rounded_gain(const instance& in, const batch& b, double rmax, mirr
   for (int s = 0; s < seeds; ++s) {
     infida_options o;
     o.map = map;
+    o.step = step_rule::fixed;
     o.eta = info.eta;
     o.rounding.last = last;
     o.seed = 1000 + static_cast<std::uint64_t>(s);
@@ -222,6 +233,7 @@ TEST_CASE("infida: fractional regret under period-1 alternation is <= B and grow
       const auto info = theory_step_size(in, map, T, 100);
       infida_options o;
       o.map = map;
+      o.step = step_rule::fixed;
       o.eta = info.eta;
       infida policy(in, o);
       double frac = 0;

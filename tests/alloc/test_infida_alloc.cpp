@@ -21,6 +21,7 @@ TEST_CASE("infida::step: zero heap allocations over 100 steps after the first, e
         for (last_fractional last : {last_fractional::round_down, last_fractional::bernoulli}) {
           infida_options o;
           o.map = map;
+          o.step = step_rule::fixed;
           o.eta = 0.05;
           o.rounding = {last, coins, static_cast<std::size_t>(1 + k % 3)};
           infida policy(in, o);

@@ -75,7 +75,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     idn::fuzz::expect_clean([&] {
       al::infida_options o;
       o.map = map;
-      o.eta = in.flag() ? in.real() : in.positive() * 1e-2;
+      if (in.flag()) {
+        o.step = al::step_rule::fixed;
+        o.eta = in.flag() ? in.real() : in.positive() * 1e-2;
+      } else {
+        o.adaptive_scale = in.flag() ? in.real() : in.positive();
+      }
       o.seed = in.byte();
       al::infida pol(in_, o);
       for (const al::batch& b : slots) {

@@ -302,6 +302,7 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
   for (const batch& b : slots) rbar = std::max(rbar, b.requests().size() ? b.requests().maxCoeff() : 0.0);
   const auto info = theory_step_size(in, mirror_map::entropic, iterations, rbar * static_cast<double>(std::max<std::size_t>(slots.size(), 1)));
   infida_options o;
+  o.step = step_rule::fixed;
   o.eta = info.eta;
   const auto n = static_cast<Eigen::Index>(in.num_vars());
   Eigen::VectorXd y(n), g(n), gs(n), gbar = Eigen::VectorXd::Zero(n), tmp(n);

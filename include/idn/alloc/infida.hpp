@@ -1,8 +1,11 @@
 #pragma once
 /// INFIDA (Si Salem et al., IEEE/ACM ToN 2024): each node keeps a fractional allocation y_v,
-/// takes an online mirror-ascent (entropic) or projected-gradient (Euclidean) step on the last
-/// slot's supergradient, projects onto its budget and rounds to a real set of models with
-/// weighted DepRound (docs/alloc.md). step() is allocation-free after construction.
+/// moves it along the observed supergradients with an entropic (mirror ascent) or Euclidean
+/// (projected gradient) map, projects onto its budget and rounds to a real set of models with
+/// weighted DepRound (docs/alloc.md). The default step rule is adaptive: every node scales its
+/// own step by its observed supergradient norms (dual averaging with an AdaGrad-norm rate), so
+/// nothing depends on the horizon or a gradient bound; the paper's fixed step is an option.
+/// step() is allocation-free after construction.
 #include <algorithm>
 #include <cmath>
 #include <concepts>
@@ -30,9 +33,18 @@ struct rounding_options {
   std::size_t refresh_period = 1;  ///< re-round every P slots (y updates every slot)
 };
 
+/// adaptive (default): node v plays y_v^{t+1} = argmax_{y ∈ Y_v} η_v^t ⟨Σ_{s≤t} g_v^s, y⟩ − ψ_v(y)
+/// with ψ_v the Bregman divergence from y_v¹ and η_v^t = scale·α_v / (Σ_{s≤t} ‖g_v^s‖²_*)^½;
+/// its regret is at most (Ψ_v/α + √2 α b_v + (2+√2) D_v)·(Σ_t ‖g_v^t‖²_*)^½ for any horizon
+/// (docs/alloc.md derives it). fixed: the paper's mirror step y ← Π(∇Φ*(∇Φ(y) + η g)) with η
+/// given (theory_step_size gives the horizon-dependent optimum).
+enum class step_rule { adaptive, fixed };
+
 struct infida_options {
   mirror_map map = mirror_map::entropic;
-  double eta = 0.0;  ///< step size, required > 0 (see theory_step_size)
+  step_rule step = step_rule::adaptive;
+  double eta = 0.0;             ///< fixed rule only: the step size, > 0 (see theory_step_size); must stay 0 otherwise
+  double adaptive_scale = 1.0;  ///< adaptive rule only: multiplies the bound-optimal α_v; > 0
   rounding_options rounding{};
   std::uint64_t seed = 0;
 };
@@ -112,15 +124,34 @@ namespace detail {
 
 /// One node's update/project/round kernel, shared by infida and the distributed node agents.
 /// It works on node-local arrays (s, g, y, x of the node's n_v variables), so the same code on
-/// the same numbers gives bit-identical results wherever it runs.
+/// the same numbers gives bit-identical results wherever it runs. Per node it also keeps the
+/// quantities of the regret bound: Ψ_v (the regulariser's range over Y_v), 1/λ_v (the inverse
+/// strong-convexity modulus), D_v (the diameter of Y_v) and A_v = Σ_t ‖g_v^t‖²_* with the dual
+/// norm of the map (entropic: (max_j g_j/s_j)²; Euclidean: Σ_j g_j²).
 class node_state {
 public:
   node_state(const instance& in, node_id v, const infida_options& o)
       : n_(in.node_begin()[v + 1] - in.node_begin()[v]), b_(in.budget()[static_cast<Eigen::Index>(v)]),
         total_(in.node_total_size(v)), active_(total_ > b_), o_(o), rng_(node_seed(o.seed, v)),
-        coins_(static_cast<Eigen::Index>(n_ + 1)), ws_(n_) {
+        coins_(static_cast<Eigen::Index>(n_ + 1)), theta_(o.step == step_rule::adaptive && active_ ? n_ : 0), ws_(n_) {
     if (o.rounding.coins == coin_mode::reuse)
       for (auto& c : coins_) c = idn::uniform01(rng_);
+    if (!active_) return;
+    const auto nb = in.node_begin();
+    double smin = INFINITY;
+    for (std::uint32_t j = nb[v]; j < nb[v + 1]; ++j) smin = std::min(smin, in.size()[j]);
+    if (o.map == mirror_map::entropic) {
+      // ψ(y) = Σ s_j y_j log(y_j / y¹_j) ≤ b log(S/b); 1/b-strongly convex in ‖·‖_s = Σ s_j |·|.
+      psi_ = b_ > 0 ? b_ * std::log(total_ / b_) : 0.0;
+      inv_lambda_ = b_;
+      diameter_ = std::min(2 * b_, total_);
+    } else {
+      // ψ(y) = ½‖y − y¹‖² ≤ ½D²; D² ≤ Σ_j |u_j − y_j| ≤ min(n_v, 2b/s_min).
+      diameter_ = std::sqrt(std::min(static_cast<double>(n_), 2 * b_ / smin));
+      psi_ = 0.5 * diameter_ * diameter_;
+      inv_lambda_ = 1.0;
+    }
+    alpha_ = psi_ > 0 ? std::sqrt(psi_ / (std::sqrt(2.0) * inv_lambda_)) : 1.0;  // minimises Ψ/α + √2 α/λ
   }
   bool active() const noexcept { return active_; }
   std::uint32_t size() const noexcept { return n_; }
@@ -130,22 +161,52 @@ public:
     for (std::uint32_t k = 0; k < n_; ++k) y[k] = active_ ? b_ / total_ : 1.0;
   }
 
-  /// y ← Π(step(y, g)) on the node's arrays; tmp is scratch of n_v doubles.
+  /// Throws invalid_input (naming `where`) if update(s, g, …) would overflow; changes nothing.
+  /// Fixed rule: η·max g must be finite (else the mirror step forms inf − inf). Both rules: the
+  /// running Σ‖g‖²_* and, adaptive, each running Σ_t g_j / s_j must stay finite.
+  void check_update(const char* where, const double* s, const double* g) const {
+    if (!active_ || n_ == 0) return;
+    double gmax = 0;
+    for (std::uint32_t k = 0; k < n_; ++k) gmax = std::max(gmax, g[k]);
+    if (o_.step == step_rule::fixed && !std::isfinite(o_.eta * gmax))
+      fail(where, concat("eta = ", o_.eta, " times the largest supergradient entry ", gmax, " overflows: the step size is too large for this batch"));
+    if (!std::isfinite(sum_sq_ + dual_norm_sq(s, g)))
+      fail(where, concat("the running sum of squared supergradient norms overflows (largest entry ", gmax, ")"));
+    if (o_.step == step_rule::adaptive)
+      for (std::uint32_t k = 0; k < n_; ++k)
+        if (!std::isfinite((theta_[k] + g[k]) / s[k]))
+          fail(where, concat("the cumulative supergradient of local variable ", k, " divided by its size ", s[k], " overflows"));
+  }
+
+  /// y ← the next iterate of the node's rule after observing g; tmp is scratch of n_v doubles.
+  /// Preconditions: check_update(s, g) passed. O(n_v) plus the projection (O(n_v log n_v)).
   void update(const double* s, const double* g, double* y, double* tmp) {
     if (!active_ || n_ == 0) return;
+    sum_sq_ += dual_norm_sq(s, g);
     const Eigen::Map<const Eigen::VectorXd> sv(s, n_);
     Eigen::Map<Eigen::VectorXd> yv(y, n_);
     Eigen::Map<Eigen::VectorXd> h(tmp, n_);
-    if (o_.map == mirror_map::entropic) {
-      double umax = -INFINITY;
-      for (std::uint32_t k = 0; k < n_; ++k) {
-        h[k] = std::log(y[k]) + o_.eta * g[k] / s[k];
-        umax = std::max(umax, h[k]);
+    if (o_.step == step_rule::fixed) {
+      if (o_.map == mirror_map::entropic) {
+        for (std::uint32_t k = 0; k < n_; ++k) h[k] = std::log(y[k]) + o_.eta * g[k] / s[k];
+        exp_normalised(h);
+        projection_kernels::entropic(sv, b_, h, yv, ws_);
+      } else {
+        for (std::uint32_t k = 0; k < n_; ++k) h[k] = y[k] + o_.eta * g[k];
+        projection_kernels::euclidean(sv, b_, h, yv, ws_);
       }
-      for (std::uint32_t k = 0; k < n_; ++k) h[k] = std::max(std::exp(h[k] - umax), 1e-300);
+      return;
+    }
+    for (std::uint32_t k = 0; k < n_; ++k) theta_[k] += g[k];
+    if (sum_sq_ == 0) return;  // every supergradient so far was 0: y stays y¹
+    const double eta = step_size();
+    if (o_.map == mirror_map::entropic) {  // y¹ is uniform, so log y¹ cancels in the normalisation
+      for (std::uint32_t k = 0; k < n_; ++k) h[k] = eta * theta_[k] / s[k];
+      exp_normalised(h);
       projection_kernels::entropic(sv, b_, h, yv, ws_);
     } else {
-      for (std::uint32_t k = 0; k < n_; ++k) h[k] = y[k] + o_.eta * g[k];
+      const double y1 = b_ / total_;
+      for (std::uint32_t k = 0; k < n_; ++k) h[k] = y1 + eta * theta_[k];
       projection_kernels::euclidean(sv, b_, h, yv, ws_);
     }
   }
@@ -163,13 +224,50 @@ public:
                             [](std::size_t, std::size_t) {});
   }
 
+  /// The step size the last update used: η (fixed) or scale·α_v / A_v^½ (adaptive; +inf before
+  /// the first non-zero supergradient, 0 on inactive nodes).
+  double step_size() const noexcept {
+    if (!active_) return 0;
+    if (o_.step == step_rule::fixed) return o_.eta;
+    return sum_sq_ > 0 ? o_.adaptive_scale * alpha_ / std::sqrt(sum_sq_) : INFINITY;
+  }
+
+  /// This node's data-dependent bound on the fractional regret of its slots so far against any
+  /// fixed y_v ∈ Y_v. Fixed: Ψ/η + (η/2λ)·A. Adaptive: (Ψ/α + √2 α/λ + (2+√2) D)·A^½ with
+  /// α = scale·α_v. 0 on inactive nodes (y ≡ 1 is optimal there).
+  double regret_bound() const noexcept {
+    if (!active_) return 0;
+    if (o_.step == step_rule::fixed) return psi_ / o_.eta + 0.5 * o_.eta * inv_lambda_ * sum_sq_;
+    const double a = o_.adaptive_scale * alpha_;
+    return (psi_ / a + std::sqrt(2.0) * a * inv_lambda_ + (2 + std::sqrt(2.0)) * diameter_) * std::sqrt(sum_sq_);
+  }
+
 private:
+  double dual_norm_sq(const double* s, const double* g) const noexcept {
+    double r = 0;
+    if (o_.map == mirror_map::entropic) {
+      for (std::uint32_t k = 0; k < n_; ++k) r = std::max(r, g[k] / s[k]);
+      return r * r;
+    }
+    for (std::uint32_t k = 0; k < n_; ++k) r += g[k] * g[k];
+    return r;
+  }
+  /// h ← max(exp(h − max h), 1e-300): positive, largest entry 1.
+  static void exp_normalised(Eigen::Map<Eigen::VectorXd>& h) noexcept {
+    double umax = -INFINITY;
+    for (Eigen::Index k = 0; k < h.size(); ++k) umax = std::max(umax, h[k]);
+    for (Eigen::Index k = 0; k < h.size(); ++k) h[k] = std::max(std::exp(h[k] - umax), 1e-300);
+  }
+
   std::uint32_t n_;
   double b_, total_;
   bool active_;
   infida_options o_;
   idn::rng rng_;
   Eigen::VectorXd coins_;
+  std::vector<double> theta_;  ///< adaptive: Σ_t g (the dual-averaging state)
+  double sum_sq_ = 0;          ///< A_v = Σ_t ‖g_v^t‖²_*
+  double psi_ = 0, inv_lambda_ = 1, diameter_ = 0, alpha_ = 1;
   projection_workspace ws_;
 };
 
@@ -182,15 +280,13 @@ inline void count_churn(const double* s, const double* x, const double* next, st
   }
 }
 
-/// The mirror step's aggregate rule (docs/reliability.md): η·max g must be finite, or the update
-/// forms inf − inf. g ≥ 0 is finite (make_batch bounds it by the repository cost). Shared by
-/// infida::step and node_agent::end_slot; throws before anything changes.
-inline void check_step(const char* where, double eta, double gmax) {
-  if (!std::isfinite(eta * gmax))
-    fail(where, concat("eta = ", eta, " times the largest supergradient entry ", gmax, " overflows: the step size is too large for this batch"));
-}
 inline void check_options(const infida_options& o) {
-  if (!std::isfinite(o.eta) || o.eta <= 0) fail("infida", concat("eta = ", o.eta, ": must be finite and > 0"));
+  if (o.step == step_rule::fixed && (!std::isfinite(o.eta) || o.eta <= 0))
+    fail("infida", concat("eta = ", o.eta, ": must be finite and > 0 with step = fixed"));
+  if (o.step == step_rule::adaptive && o.eta != 0)
+    fail("infida", concat("eta = ", o.eta, " is set but step = adaptive ignores it: set step = step_rule::fixed, or leave eta = 0"));
+  if (o.step == step_rule::adaptive && (!std::isfinite(o.adaptive_scale) || o.adaptive_scale <= 0))
+    fail("infida", concat("adaptive_scale = ", o.adaptive_scale, ": must be finite and > 0"));
   if (o.rounding.refresh_period == 0) fail("infida", "rounding.refresh_period = 0: must be >= 1");
 }
 
@@ -217,16 +313,16 @@ public:
   }
 
   /// Metrics of (y^t, x^t) on `b`, then y^{t+1} and (every P-th slot) x^{t+1}. Throws only if
-  /// `b` belongs to another instance or η·g overflows (then nothing changes); allocation-free.
+  /// `b` belongs to another instance or the step overflows (then nothing changes); allocation-free.
   slot_metrics step(const batch& b) {
     if (b.instance_uid() != in_.uid()) detail::fail("infida::step", "batch was made by another instance");
     slot_metrics m;
     m.fractional_gain = supergradient(in_, y_, b, g_);
-    if (g_.size() > 0) detail::check_step("infida::step", o_.eta, g_.maxCoeff());
-    m.integral_gain = gain(in_, x_, b);
-    m.repository_cost = repository_cost(in_, b);
     const auto nb = in_.node_begin();
     const double* s = in_.size().data();
+    for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].check_update("infida::step", s + nb[v], g_.data() + nb[v]);
+    m.integral_gain = gain(in_, x_, b);
+    m.repository_cost = repository_cost(in_, b);
     for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].update(s + nb[v], g_.data() + nb[v], y_.data() + nb[v], tmp_.data() + nb[v]);
     ++slot_;
     if (slot_ % o_.rounding.refresh_period == 0) {
@@ -245,6 +341,15 @@ public:
   const Eigen::VectorXd& allocation() const noexcept { return x_; }
   std::size_t slot() const noexcept { return slot_; }
   const infida_options& options() const noexcept { return o_; }
+  /// Σ_v of the nodes' data-dependent regret bounds: the fractional gain of the slots so far
+  /// trails that of any fixed y ∈ Y by at most this much. O(nodes).
+  double regret_bound() const noexcept {
+    double r = 0;
+    for (const auto& nd : nodes_) r += nd.regret_bound();
+    return r;
+  }
+  /// Node v's current step size (see node_state::step_size).
+  double step_size(node_id v) const { return nodes_.at(v).step_size(); }
 
 private:
   const instance& in_;
