@@ -78,6 +78,56 @@ TEST_CASE("zipf_trace: slide and reshuffle change ranks exactly at multiples of 
   CHECK_THROWS_WITH_AS(zipf_trace(in, 5, bad), doctest::Contains("period = 0"), idn::invalid_input);
 }
 
+TEST_CASE("zipf_trace: alternate takes turns between exactly two rankings; node_exponent weights ingress nodes as stated") {
+  idn::rng g(903);
+  const instance in = many_types(g);
+  zipf_params z;
+  z.requests_per_slot = 1000;
+  z.sample = false;
+  z.change = drift::alternate;
+  z.period = 3;
+  z.seed = 11;
+  const trace tr = zipf_trace(in, 30, z);
+  for (Eigen::Index t = 0; t < 30; ++t) {
+    CAPTURE(t);
+    CHECK(tr.row(t) == tr.row(t % 6));                       // period 2·period
+    CHECK((tr.row(t) == tr.row(t - t % 3)));                 // constant within a phase
+  }
+  CHECK(tr.row(0) != tr.row(3));                               // the two rankings differ
+  CHECK(tr.row(0).sum() == doctest::Approx(1000));
+  // Both phases are Zipf: the same sorted values, in a different order.
+  std::vector<double> a(tr.row(0).data(), tr.row(0).data() + tr.cols()), b(tr.row(3).data(), tr.row(3).data() + tr.cols());
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  for (std::size_t k = 0; k < a.size(); ++k) CHECK(a[k] == doctest::Approx(b[k]).epsilon(1e-12));
+  // node_exponent: with a flat popularity (exponent 0) each ingress node's share is
+  // n_v w_v / Σ_u n_u w_u, with w = rank^-e over some ranking; the set of weights is known.
+  zipf_params f;
+  f.exponent = 0;
+  f.node_exponent = 1.5;
+  f.sample = false;
+  f.requests_per_slot = 1;
+  const trace ft = zipf_trace(in, 1, f);
+  std::vector<double> share(in.num_nodes(), 0.0), count(in.num_nodes(), 0.0);
+  for (std::size_t t = 0; t < in.num_types(); ++t) {
+    const auto v = in.type_path(static_cast<type_id>(t)).front();
+    share[v] += ft(0, static_cast<Eigen::Index>(t));
+    count[v] += 1;
+  }
+  std::vector<double> w;  // implied weight per ingress node, up to one factor
+  for (std::size_t v = 0; v < in.num_nodes(); ++v)
+    if (count[v] > 0) w.push_back(share[v] / count[v]);
+  std::sort(w.rbegin(), w.rend());
+  for (std::size_t k = 1; k < w.size(); ++k) {
+    // Each implied weight is (rank)^-1.5 times the largest one, for ranks taken from 1..num_nodes.
+    const double rank = std::pow(w[0] / w[k], 1 / 1.5);
+    CHECK(rank == doctest::Approx(std::round(rank)).epsilon(1e-9));
+    CHECK(std::round(rank) >= 2);
+  }
+  f.node_exponent = -1;
+  CHECK_THROWS_WITH_AS(zipf_trace(in, 1, f), doctest::Contains("node_exponent = -1"), idn::invalid_input);
+}
+
 TEST_CASE("traces round-trip through idn::io (.npy float64 and int64, .csv) into to_trace bit-exactly") {
   idn::rng g(903);
   const instance in = many_types(g);

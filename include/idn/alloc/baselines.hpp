@@ -49,7 +49,7 @@ inline slot_metrics fixed_metrics(const instance& in, const Eigen::VectorXd& x, 
 }
 /// Counts loads/unloads from old to new and swaps new into old.
 inline void account_churn(const instance& in, Eigen::VectorXd& x, const Eigen::VectorXd& next, slot_metrics& m) {
-  count_churn(in.size().data(), x.data(), next.data(), static_cast<std::size_t>(x.size()), m);
+  count_churn(in.size().data(), in.var_load_cost().data(), x.data(), next.data(), static_cast<std::size_t>(x.size()), m);
   x = next;
 }
 /// Σ over the types listing j of [L_ρ(x with x_j = 1) − L_ρ(x)], summed over slots.

@@ -50,6 +50,7 @@ public:
     detail::check_options(o);
     const std::uint32_t n = kernel_.size();
     s_.assign(in.size().data() + begin_, in.size().data() + begin_ + n);
+    load_cost_.assign(in.var_load_cost().data() + begin_, in.var_load_cost().data() + begin_ + n);
     y_.resize(n);
     x_.resize(n);
     next_.resize(n);
@@ -156,7 +157,7 @@ public:
       const rounding_result r = kernel_.round(s_.data(), y_.data(), next_.data());
       m.budget_excess_bytes = r.excess_bytes;
       m.repairs = r.repaired ? 1 : 0;
-      detail::count_churn(s_.data(), x_.data(), next_.data(), x_.size(), m);
+      detail::count_churn(s_.data(), load_cost_.data(), x_.data(), next_.data(), x_.size(), m);
       x_.swap(next_);
     }
     return m;
@@ -183,7 +184,7 @@ private:
   std::uint32_t begin_;
   detail::node_state kernel_;
   infida_options o_;
-  std::vector<double> s_, y_, x_, next_, g_, tmp_;
+  std::vector<double> s_, load_cost_, y_, x_, next_, g_, tmp_;
   mutable std::vector<entry> entry_;
   std::vector<type_range> types_, closing_;
   std::vector<double> costs_;
@@ -241,6 +242,7 @@ inline distributed_slot run_slot(std::span<node_agent> agents, const instance& i
     out.metrics.loads += m.loads;
     out.metrics.unloads += m.unloads;
     out.metrics.loaded_bytes += m.loaded_bytes;
+    out.metrics.reconfiguration_cost += m.reconfiguration_cost;
     out.metrics.budget_excess_bytes += m.budget_excess_bytes;
     out.metrics.repairs += m.repairs;
   }

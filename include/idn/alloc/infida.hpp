@@ -109,6 +109,9 @@ struct slot_metrics {
   double fractional_gain = 0, integral_gain = 0, repository_cost = 0;  ///< L(y^t), G(x^t), C(ω)
   std::size_t loads = 0, unloads = 0;
   double loaded_bytes = 0;
+  double reconfiguration_cost = 0;  ///< Σ load_cost over the loads x^t → x^{t+1}
+  /// G(x^t) minus this slot's reconfiguration cost: what the slot earned after paying for loads.
+  double net_gain() const noexcept { return integral_gain - reconfiguration_cost; }
   double budget_excess_bytes = 0;  ///< bernoulli overflow
   std::size_t repairs = 0;         ///< round-off repairs
 };
@@ -271,11 +274,12 @@ private:
   projection_workspace ws_;
 };
 
-/// Loads, unloads and loaded bytes from x to next (n coordinates), added to m.
-inline void count_churn(const double* s, const double* x, const double* next, std::size_t n, slot_metrics& m) noexcept {
+/// Loads, unloads, loaded bytes and load costs (c: per-var load cost) from x to next (n
+/// coordinates), added to m.
+inline void count_churn(const double* s, const double* c, const double* x, const double* next, std::size_t n, slot_metrics& m) noexcept {
   for (std::size_t j = 0; j < n; ++j) {
     const bool was = x[j] > 0.5, now = next[j] > 0.5;
-    if (!was && now) { ++m.loads; m.loaded_bytes += s[j]; }
+    if (!was && now) { ++m.loads; m.loaded_bytes += s[j]; m.reconfiguration_cost += c[j]; }
     if (was && !now) ++m.unloads;
   }
 }
@@ -331,7 +335,7 @@ public:
         m.budget_excess_bytes += r.excess_bytes;
         m.repairs += r.repaired ? 1 : 0;
       }
-      detail::count_churn(s, x_.data(), x_next_.data(), static_cast<std::size_t>(x_.size()), m);
+      detail::count_churn(s, in_.var_load_cost().data(), x_.data(), x_next_.data(), static_cast<std::size_t>(x_.size()), m);
       x_.swap(x_next_);
     }
     return m;

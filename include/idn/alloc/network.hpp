@@ -24,11 +24,14 @@
 
 namespace idn::alloc {
 
-/// What hosting model m on node v costs: s (bytes), D (s), L (requests per slot, +inf ok).
+/// What hosting model m on node v costs: s (bytes), D (s), L (requests per slot, +inf ok), and
+/// what loading it costs, in the unit of the gain (s of request cost), charged once per load
+/// (slot_metrics::reconfiguration_cost; see load_cost_of_transfer).
 struct option_data {
   double size_bytes = 0;
   double inference_delay_s = 0;
   double capacity_per_slot = 0;
+  double load_cost = 0;
 };
 
 /// α (s per unit of inaccuracy) and ν (network latency factor; 2 charges the response path).
@@ -91,6 +94,8 @@ public:
       detail::fail("network::add_option", concat("inference_delay_s = ", d.inference_delay_s, where, ": must be finite and >= 0"));
     if (std::isnan(d.capacity_per_slot) || d.capacity_per_slot < 0)
       detail::fail("network::add_option", concat("capacity_per_slot = ", d.capacity_per_slot, where, ": must be >= 0 (may be +inf)"));
+    if (!std::isfinite(d.load_cost) || d.load_cost < 0)
+      detail::fail("network::add_option", concat("load_cost = ", d.load_cost, where, ": must be finite and >= 0"));
     if (hosted_.count(key_vm(v, m)))
       detail::fail("network::add_option", concat("duplicate (", node_label(v), ", ", model_label(m), "): already an option or a pin"));
     hosted_[key_vm(v, m)] = false;
@@ -180,6 +185,8 @@ public:
   const Eigen::VectorXd& capacity() const noexcept { return capacity_; }
   /// D per var: the option's inference delay (s).
   std::span<const double> var_delay() const noexcept { return var_delay_; }
+  /// Per var: the cost of one load (option_data::load_cost), in the unit of the gain.
+  std::span<const double> var_load_cost() const noexcept { return var_load_cost_; }
   const Eigen::VectorXd& budget() const noexcept { return budget_; }
   /// CSR: type ρ owns entries [type_begin[ρ], type_begin[ρ+1]), cost-sorted, fallback excluded.
   std::span<const std::uint32_t> type_begin() const noexcept { return type_begin_; }
@@ -214,7 +221,7 @@ private:
   std::vector<std::uint32_t> node_begin_;
   std::vector<node_id> var_node_;
   std::vector<model_id> var_model_;
-  std::vector<double> var_delay_;
+  std::vector<double> var_delay_, var_load_cost_;
   Eigen::VectorXd size_, capacity_, budget_;
   std::vector<double> node_total_;
   std::vector<std::uint32_t> type_begin_;
@@ -259,6 +266,7 @@ inline instance network::compile(const cost_params& p) const {
     in.var_node_.push_back(o.v);
     in.var_model_.push_back(o.m);
     in.var_delay_.push_back(o.d.inference_delay_s);
+    in.var_load_cost_.push_back(o.d.load_cost);
     in.size_[static_cast<Eigen::Index>(j)] = o.d.size_bytes;
     in.capacity_[static_cast<Eigen::Index>(j)] = o.d.capacity_per_slot;
     in.node_total_[o.v] += o.d.size_bytes;

@@ -19,7 +19,9 @@ namespace idn::alloc {
 /// Row t holds slot t's request counts per type.
 using trace = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-enum class drift { none, slide, reshuffle };
+/// How popularity changes every `period` slots. slide: ranks rotate by `shift`; reshuffle: a fresh
+/// random ranking; alternate: two independent random rankings take turns.
+enum class drift { none, slide, reshuffle, alternate };
 enum class zipf_key { type, task };  ///< rank types, or tasks (mass split evenly over the task's types)
 
 struct zipf_params {
@@ -29,6 +31,9 @@ struct zipf_params {
   drift change = drift::none;
   std::size_t period = 100;  ///< slots between drift events
   std::size_t shift = 1;     ///< slide: ranks rotate by this much
+  /// Request rates per ingress node (a type's first path node): ∝ rank^-node_exponent over a
+  /// seeded random ranking of the ingress nodes; 0 gives every ingress node the same rate.
+  double node_exponent = 0;
   bool sample = true;        ///< multinomial counts; else expected counts
   std::uint64_t seed = 0;
 };
@@ -83,12 +88,15 @@ void shuffle(std::vector<std::size_t>& v, G& g) {
 
 }  // namespace detail
 
-/// Zipf popularity p ∝ rank^-exponent over a seeded permutation of types (or tasks), with
-/// optional drift every `period` slots; counts are multinomial (sample) or expected.
+/// Zipf popularity p ∝ rank^-exponent over a seeded permutation of types (or tasks), times the
+/// ingress node's rate weight, with optional drift every `period` slots; counts are multinomial
+/// (sample) or expected. O(slots · (types + requests_per_slot)).
 inline trace zipf_trace(const instance& in, std::size_t slots, const zipf_params& z) {
   if (slots == 0) detail::fail("zipf_trace", "slots = 0: must be >= 1");
   if (!std::isfinite(z.exponent) || z.exponent < 0) detail::fail("zipf_trace", concat("exponent = ", z.exponent, ": must be finite and >= 0"));
   if (z.period == 0) detail::fail("zipf_trace", "period = 0: must be >= 1");
+  if (!std::isfinite(z.node_exponent) || z.node_exponent < 0)
+    detail::fail("zipf_trace", concat("node_exponent = ", z.node_exponent, ": must be finite and >= 0"));
   if (!std::isfinite(z.requests_per_slot) || z.requests_per_slot < 0)
     detail::fail("zipf_trace", concat("requests_per_slot = ", z.requests_per_slot, ": must be finite and >= 0"));
   const std::size_t types = in.num_types();
@@ -101,12 +109,23 @@ inline trace zipf_trace(const instance& in, std::size_t slots, const zipf_params
   std::vector<std::size_t> perm(keys);
   std::iota(perm.begin(), perm.end(), std::size_t{0});
   detail::shuffle(perm, g);
+  std::vector<std::size_t> other = perm;  // alternate: the second ranking
+  if (z.change == drift::alternate) detail::shuffle(other, g);
+  // Ingress-node weights (drawn after the rankings, so node_exponent = 0 leaves streams unchanged).
+  std::vector<double> node_w(in.num_nodes(), 1.0);
+  if (z.node_exponent > 0) {
+    std::vector<std::size_t> nodes(in.num_nodes());
+    std::iota(nodes.begin(), nodes.end(), std::size_t{0});
+    detail::shuffle(nodes, g);
+    for (std::size_t r = 0; r < nodes.size(); ++r) node_w[nodes[r]] = std::pow(static_cast<double>(r + 1), -z.node_exponent);
+  }
   trace out = trace::Zero(static_cast<Eigen::Index>(slots), static_cast<Eigen::Index>(types));
   std::vector<double> p(types);
   for (std::size_t t = 0; t < slots; ++t) {
     if (t > 0 && t % z.period == 0) {
       if (z.change == drift::slide) std::rotate(perm.begin(), perm.begin() + static_cast<std::ptrdiff_t>(z.shift % std::max<std::size_t>(keys, 1)), perm.end());
       if (z.change == drift::reshuffle) detail::shuffle(perm, g);
+      if (z.change == drift::alternate) perm.swap(other);
     }
     if (t == 0 || (z.change != drift::none && t % z.period == 0)) {
       // rank of key perm[r] is r + 1
@@ -115,7 +134,8 @@ inline trace zipf_trace(const instance& in, std::size_t slots, const zipf_params
       double total = 0;
       for (std::size_t ty = 0; ty < types; ++ty) {
         const auto task = in.type_task(static_cast<type_id>(ty));
-        p[ty] = z.key == zipf_key::type ? key_p[ty] : key_p[task] / static_cast<double>(types_of_task[task]);
+        p[ty] = (z.key == zipf_key::type ? key_p[ty] : key_p[task] / static_cast<double>(types_of_task[task])) *
+                node_w[in.type_path(static_cast<type_id>(ty)).front()];
         total += p[ty];
       }
       for (auto& v : p) v /= total;
