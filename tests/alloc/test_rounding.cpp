@@ -168,3 +168,42 @@ TEST_CASE("(1 - 1/e) guarantee: mean G(DepRound(y)) >= (1 - 1/e) L(y) - 3 SE in 
   }
   CHECK(nontrivial > 200);
 }
+
+TEST_CASE("largest_first: equals repeated argmax selection (O(n^2) oracle), feasible, exact on 0/1 points") {
+  idn::rng g(1701);
+  for (int run = 0; run < 3000; ++run) {
+    const std::size_t n = 1 + g() % 12;
+    Eigen::VectorXd s(static_cast<Eigen::Index>(n)), y(static_cast<Eigen::Index>(n)), x(static_cast<Eigen::Index>(n));
+    for (std::size_t j = 0; j < n; ++j) {
+      s[static_cast<Eigen::Index>(j)] = 1 + static_cast<double>(g() % 8);
+      const auto k = g() % 5;  // ties and the y = 0 / tiny cases are common
+      y[static_cast<Eigen::Index>(j)] = k == 0 ? 0.0 : k == 1 ? 1.0 : k == 2 ? 0.5 : k == 3 ? 1e-8 : idn::uniform01(g);
+    }
+    const double b = static_cast<double>(g() % 20);
+    if (s.dot(y) > b) y *= b / s.dot(y) * (1 - 1e-12);  // the input must be a feasible fractional point
+    largest_first(s, b, y, x);
+    // Oracle: repeatedly pick the unvisited coordinate with the largest y (smallest index on ties).
+    std::vector<bool> seen(n, false);
+    double used = 0;
+    Eigen::VectorXd want = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n));
+    for (std::size_t step = 0; step < n; ++step) {
+      std::size_t best = n;
+      for (std::size_t j = 0; j < n; ++j)
+        if (!seen[j] && (best == n || y[static_cast<Eigen::Index>(j)] > y[static_cast<Eigen::Index>(best)])) best = j;
+      seen[best] = true;
+      const auto bi = static_cast<Eigen::Index>(best);
+      if (y[bi] >= 1e-6 && used + s[bi] <= b) { want[bi] = 1; used += s[bi]; }
+    }
+    CAPTURE(run);
+    REQUIRE(x == want);
+    REQUIRE(s.dot(x) <= b);
+  }
+  // A feasible 0/1 point is returned unchanged.
+  Eigen::VectorXd s(3), y(3), x(3);
+  s << 2, 3, 4;
+  y << 1, 0, 1;
+  largest_first(s, 6, y, x);
+  CHECK(x == y);
+  Eigen::VectorXd short_x(2);
+  CHECK_THROWS_WITH_AS(largest_first(s, 6, y, short_x), doctest::Contains("largest_first: size mismatch"), idn::invalid_input);
+}

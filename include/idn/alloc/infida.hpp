@@ -26,8 +26,13 @@ namespace idn::alloc {
 
 enum class mirror_map { entropic, euclidean };
 enum class coin_mode { fresh, reuse };  ///< reuse: per-node coins drawn once at construction
+/// dep_round: the paper's weighted DepRound (E[x] = y, (1 − 1/e) guarantee on the rounded gain).
+/// largest_first: deterministic, keeps the largest y_j that fit (no rounding guarantee; on the
+/// flagship it loses far less gain to rounding, docs/alloc-reproduction.md).
+enum class rounding_method { dep_round, largest_first };
 
 struct rounding_options {
+  rounding_method method = rounding_method::dep_round;
   last_fractional last = last_fractional::round_down;
   coin_mode coins = coin_mode::fresh;
   std::size_t refresh_period = 1;  ///< re-round every P slots (y updates every slot)
@@ -136,7 +141,8 @@ public:
   node_state(const instance& in, node_id v, const infida_options& o)
       : n_(in.node_begin()[v + 1] - in.node_begin()[v]), b_(in.budget()[static_cast<Eigen::Index>(v)]),
         total_(in.node_total_size(v)), active_(total_ > b_), o_(o), rng_(node_seed(o.seed, v)),
-        coins_(static_cast<Eigen::Index>(n_ + 1)), theta_(o.step == step_rule::adaptive && active_ ? n_ : 0), ws_(n_) {
+        coins_(static_cast<Eigen::Index>(n_ + 1)), theta_(o.step == step_rule::adaptive && active_ ? n_ : 0),
+        order_(o.rounding.method == rounding_method::largest_first ? n_ : 0), ws_(n_) {
     if (o.rounding.coins == coin_mode::reuse)
       for (auto& c : coins_) c = idn::uniform01(rng_);
     if (!active_) return;
@@ -214,12 +220,13 @@ public:
     }
   }
 
-  /// x ← DepRound(y) on the node's arrays.
+  /// x ← DepRound(y) or largest-first(y) (rounding.method) on the node's arrays.
   rounding_result round(const double* s, const double* y, double* x) {
     if (!active_) {
       for (std::uint32_t k = 0; k < n_; ++k) x[k] = 1.0;
       return {};
     }
+    if (o_.rounding.method == rounding_method::largest_first) return detail::largest_first_kernel(s, b_, y, x, n_, order_.data());
     if (o_.rounding.coins == coin_mode::reuse)
       return dep_round_kernel(s, b_, y, x, n_, o_.rounding.last, [&](std::size_t j) { return coins_[static_cast<Eigen::Index>(j)]; },
                               [](std::size_t, std::size_t) {});
@@ -269,6 +276,7 @@ private:
   idn::rng rng_;
   Eigen::VectorXd coins_;
   std::vector<double> theta_;  ///< adaptive: Σ_t g (the dual-averaging state)
+  std::vector<std::uint32_t> order_;  ///< largest_first: scratch
   double sum_sq_ = 0;          ///< A_v = Σ_t ‖g_v^t‖²_*
   double psi_ = 0, inv_lambda_ = 1, diameter_ = 0, alpha_ = 1;
   projection_workspace ws_;

@@ -1,12 +1,16 @@
 #pragma once
-/// Weighted DepRound (docs/alloc.md "Rounding", §4): rounds one node's fractional point to a
-/// 0/1 allocation, scanning coordinates in order with one fractional carry. Each merge keeps
+/// Rounding one node's fractional point to a 0/1 allocation (docs/alloc.md "Rounding").
+/// Weighted DepRound scans coordinates in order with one fractional carry. Each merge keeps
 /// s_i y_i + s_j y_j and the expectations, and makes at least one of the pair integral. The last
 /// fractional coordinate is rounded down (always feasible) or by a Bernoulli draw (unbiased).
+/// Largest-first is deterministic: coordinates by decreasing y, each loaded if it still fits.
+#include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <random>
+#include <vector>
 
 #include <Eigen/Dense>
 
@@ -36,20 +40,20 @@ inline bool snap(double& v) noexcept {
 }
 
 inline void check_rounding_input(const Eigen::Ref<const Eigen::VectorXd>& s, double b, const Eigen::Ref<const Eigen::VectorXd>& y,
-                                 Eigen::Index xsize) {
+                                 Eigen::Index xsize, const char* where = "dep_round") {
   if (s.size() != y.size() || xsize != s.size())
-    fail("dep_round", concat("size mismatch: s has ", s.size(), ", y ", y.size(), ", x ", xsize));
-  if (!std::isfinite(b) || b < 0) fail("dep_round", concat("b = ", b, ": must be finite and >= 0"));
+    fail(where, concat("size mismatch: s has ", s.size(), ", y ", y.size(), ", x ", xsize));
+  if (!std::isfinite(b) || b < 0) fail(where, concat("b = ", b, ": must be finite and >= 0"));
   double used = 0, total = 0;
   for (Eigen::Index j = 0; j < s.size(); ++j) {
-    if (!std::isfinite(s[j]) || s[j] <= 0) fail("dep_round", concat("s[", j, "] = ", s[j], ": must be finite and > 0"));
-    if (!(y[j] >= 0 && y[j] <= 1)) fail("dep_round", concat("y[", j, "] = ", y[j], ": must lie in [0, 1]"));
+    if (!std::isfinite(s[j]) || s[j] <= 0) fail(where, concat("s[", j, "] = ", s[j], ": must be finite and > 0"));
+    if (!(y[j] >= 0 && y[j] <= 1)) fail(where, concat("y[", j, "] = ", y[j], ": must lie in [0, 1]"));
     used += s[j] * y[j];
     total += s[j];
   }
-  if (!std::isfinite(total)) fail("dep_round", concat("sum of s overflows (", total, ")"));
+  if (!std::isfinite(total)) fail(where, concat("sum of s overflows (", total, ")"));
   if (used > b * (1 + 1e-9) + 1e-300)
-    fail("dep_round", concat("sum s*y = ", used, " exceeds b = ", b, " (tolerance 1e-9 relative)"));
+    fail(where, concat("sum s*y = ", used, " exceeds b = ", b, " (tolerance 1e-9 relative)"));
 }
 
 /// The kernel: x starts as a copy of y. coin(j) returns the uniform deciding the merge of j
@@ -100,7 +104,34 @@ rounding_result dep_round_kernel(const double* s, double b, const double* y, dou
   return r;
 }
 
+/// Largest-first: visits j by decreasing y_j (ties: smaller j first) and sets x_j = 1 when
+/// y_j >= largest_first_min_y and s_j still fits in b, else 0. order is scratch of n indices.
+/// Deterministic and always feasible; unlike DepRound it keeps no marginals E[x] = y, so the
+/// (1 − 1/e) guarantee of the rounding step does not carry over. O(n log n), no allocation.
+constexpr double largest_first_min_y = 1e-6;
+inline rounding_result largest_first_kernel(const double* s, double b, const double* y, double* x, std::size_t n,
+                                            std::uint32_t* order) noexcept {
+  for (std::size_t j = 0; j < n; ++j) order[j] = static_cast<std::uint32_t>(j);
+  std::sort(order, order + n, [&](std::uint32_t a, std::uint32_t c) { return y[a] > y[c] || (y[a] == y[c] && a < c); });
+  rounding_result r;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t j = order[k];
+    const bool take = y[j] >= largest_first_min_y && r.used_bytes + s[j] <= b;
+    x[j] = take ? 1.0 : 0.0;
+    if (take) r.used_bytes += s[j];
+  }
+  return r;
+}
+
 }  // namespace detail
+
+/// Largest-first rounding of one node's y (see detail::largest_first_kernel). Throws like dep_round.
+inline rounding_result largest_first(const Eigen::Ref<const Eigen::VectorXd>& s, double b, const Eigen::Ref<const Eigen::VectorXd>& y,
+                                     Eigen::Ref<Eigen::VectorXd> x) {
+  detail::check_rounding_input(s, b, y, x.size(), "largest_first");
+  std::vector<std::uint32_t> order(static_cast<std::size_t>(s.size()));
+  return detail::largest_first_kernel(s.data(), b, y.data(), x.data(), order.size(), order.data());
+}
 
 /// DepRound with fresh coins drawn from `rng` (through idn::uniform01) in merge order.
 template <std::uniform_random_bit_generator G>
