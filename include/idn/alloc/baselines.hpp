@@ -290,20 +290,17 @@ struct relaxation_bound_result {
   Eigen::VectorXd y;
   double lower = 0, upper = 0;
   std::size_t iterations = 0;
+  double regret_bound = 0;  ///< the ascent's regret bound: upper − lower <= regret_bound / iterations
 };
 
-/// Entropic mirror ascent on F = Σ_t L_t with the theory η for `iterations` steps. lower =
+/// Entropic ascent on F = Σ_t L_t (INFIDA's adaptive rule) for `iterations` steps. lower =
 /// max_i F(y_i); upper = mean_i F(y_i) + max_{y∈Y} ⟨ḡ, y⟩ − mean_i ⟨g_i, y_i⟩ (ḡ = mean g_i; the
-/// linear maximisation is a per-node fractional knapsack). By concavity `upper` is certified.
+/// linear maximisation is a per-node fractional knapsack). By concavity `upper` is certified
+/// whatever the iterates; the adaptive rule only makes the bracket close fast.
 inline relaxation_bound_result relaxation_bound(const instance& in, std::span<const batch> slots, std::size_t iterations = 10000) {
   if (iterations == 0) detail::fail("relaxation_bound", "iterations = 0: must be >= 1");
   detail::check_slots("relaxation_bound", in, slots);
-  double rbar = 1;
-  for (const batch& b : slots) rbar = std::max(rbar, b.requests().size() ? b.requests().maxCoeff() : 0.0);
-  const auto info = theory_step_size(in, mirror_map::entropic, iterations, rbar * static_cast<double>(std::max<std::size_t>(slots.size(), 1)));
-  infida_options o;
-  o.step = step_rule::fixed;
-  o.eta = info.eta;
+  const infida_options o;  // entropic, adaptive
   const auto n = static_cast<Eigen::Index>(in.num_vars());
   Eigen::VectorXd y(n), g(n), gs(n), gbar = Eigen::VectorXd::Zero(n), tmp(n);
   std::vector<detail::node_state> nodes;
@@ -321,9 +318,11 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
     mean_f += f;
     mean_inner += gs.dot(y);
     gbar += gs;
+    for (node_id v = 0; v < in.num_nodes(); ++v) nodes[v].check_update("relaxation_bound", in.size().data() + nb[v], gs.data() + nb[v]);
     for (node_id v = 0; v < in.num_nodes(); ++v)
       nodes[v].update(in.size().data() + nb[v], gs.data() + nb[v], y.data() + nb[v], tmp.data() + nb[v]);
   }
+  for (const auto& nd : nodes) r.regret_bound += nd.regret_bound();
   const double it = static_cast<double>(iterations);
   mean_f /= it;
   mean_inner /= it;
