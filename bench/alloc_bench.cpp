@@ -95,12 +95,13 @@ void BM_alloc_supergradient(benchmark::State& st) {
   set_counters(st, f.in);
 }
 
-void BM_alloc_infida_step(benchmark::State& st, mirror_map map) {
+void BM_alloc_infida_step(benchmark::State& st, mirror_map map, step_rule rule, rounding_method method) {
   auto& f = synthetic_fixture::get();
   infida_options o;
   o.map = map;
-  o.step = step_rule::fixed;
-  o.eta = theory_step_size(f.in, map, 1000, 10.0 * 8).eta;
+  o.step = rule;
+  if (rule == step_rule::fixed) o.eta = theory_step_size(f.in, map, 1000, 10.0 * 8).eta;
+  o.rounding.method = method;
   infida policy(f.in, o);
   std::size_t k = 0;
   for (auto _ : st) benchmark::DoNotOptimize(policy.step(f.batches[k++ % f.batches.size()]));
@@ -170,8 +171,16 @@ int main(int argc, char** argv) {
   }
   benchmark::RegisterBenchmark("BM_alloc_option_pass", BM_alloc_option_pass)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_supergradient", BM_alloc_supergradient)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step/0", BM_alloc_infida_step, mirror_map::entropic)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step/1", BM_alloc_infida_step, mirror_map::euclidean)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/0", BM_alloc_infida_step, mirror_map::entropic, step_rule::fixed, rounding_method::dep_round)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/1", BM_alloc_infida_step, mirror_map::euclidean, step_rule::fixed, rounding_method::dep_round)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_entropic", BM_alloc_infida_step, mirror_map::entropic, step_rule::adaptive,
+                               rounding_method::dep_round)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_euclidean", BM_alloc_infida_step, mirror_map::euclidean, step_rule::adaptive,
+                               rounding_method::dep_round)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_entropic_largest_first", BM_alloc_infida_step, mirror_map::entropic,
+                               step_rule::adaptive, rounding_method::largest_first)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_myopic_greedy_step", BM_alloc_myopic_greedy_step)->Unit(benchmark::kMillisecond)->Iterations(2);
   for (const auto& [label, mode] : {std::pair{"fresh", churn_mode::fresh}, std::pair{"reuse", churn_mode::reuse},
                                     std::pair{"refresh_P10", churn_mode::refresh10}, std::pair{"bernoulli_fresh", churn_mode::bernoulli_fresh}})
@@ -179,5 +188,10 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)->Iterations(1);
   targets.push_back(time_ratio_at_most("alloc_infida_entropic_vs_option_pass", "BM_alloc_infida_step/0", "BM_alloc_option_pass", 10));
   targets.push_back(time_ratio_at_most("alloc_infida_euclidean_vs_option_pass", "BM_alloc_infida_step/1", "BM_alloc_option_pass", 10));
+  // The adaptive rule adds one O(n) pass (θ += g and the dual norm) to the fixed step.
+  targets.push_back(time_ratio_at_most("alloc_infida_adaptive_vs_option_pass", "BM_alloc_infida_step/adaptive_entropic", "BM_alloc_option_pass", 10));
+  targets.push_back(time_ratio_at_most("alloc_infida_adaptive_vs_fixed", "BM_alloc_infida_step/adaptive_entropic", "BM_alloc_infida_step/0", 1.3));
+  targets.push_back(time_ratio_at_most("alloc_largest_first_vs_dep_round", "BM_alloc_infida_step/adaptive_entropic_largest_first",
+                                       "BM_alloc_infida_step/adaptive_entropic", 1.3));
   return idn::bench::run(argc, argv, targets);
 }

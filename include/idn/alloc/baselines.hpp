@@ -318,7 +318,7 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
     mean_f += f;
     mean_inner += gs.dot(y);
     gbar += gs;
-    for (node_id v = 0; v < in.num_nodes(); ++v) nodes[v].check_update("relaxation_bound", in.size().data() + nb[v], gs.data() + nb[v]);
+    for (node_id v = 0; v < in.num_nodes(); ++v) nodes[v].check_update("relaxation_bound", gs.data() + nb[v]);
     for (node_id v = 0; v < in.num_nodes(); ++v)
       nodes[v].update(in.size().data() + nb[v], gs.data() + nb[v], y.data() + nb[v], tmp.data() + nb[v]);
   }

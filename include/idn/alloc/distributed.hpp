@@ -150,7 +150,7 @@ public:
       if (en.pending > 0) g_[en.local_var] = idn::mul_add(en.cap, en.pending, g_[en.local_var]);  // as supergradient
       en.pending = 0;
     }
-    kernel_.check_update("node_agent::end_slot", s_.data(), g_.data());
+    kernel_.check_update("node_agent::end_slot", g_.data());
     kernel_.update(s_.data(), g_.data(), y_.data(), tmp_.data());
     ++slot_;
     if (slot_ % o_.rounding.refresh_period == 0) {

@@ -147,6 +147,8 @@ public:
       for (auto& c : coins_) c = idn::uniform01(rng_);
     if (!active_) return;
     const auto nb = in.node_begin();
+    if (o.map == mirror_map::entropic)  // 1/s is finite (network::add_option checks it)
+      for (std::uint32_t j = nb[v]; j < nb[v + 1]; ++j) inv_s_.push_back(1 / in.size()[j]);
     double smin = INFINITY;
     for (std::uint32_t j = nb[v]; j < nb[v + 1]; ++j) smin = std::min(smin, in.size()[j]);
     if (o.map == mirror_map::entropic) {
@@ -170,28 +172,46 @@ public:
     for (std::uint32_t k = 0; k < n_; ++k) y[k] = active_ ? b_ / total_ : 1.0;
   }
 
-  /// Throws invalid_input (naming `where`) if update(s, g, …) would overflow; changes nothing.
-  /// Fixed rule: η·max g must be finite (else the mirror step forms inf − inf). Both rules: the
-  /// running Σ‖g‖²_* and, adaptive, each running Σ_t g_j / s_j must stay finite.
-  void check_update(const char* where, const double* s, const double* g) const {
+  /// Throws invalid_input (naming `where`) if update(…, g, …) would overflow; changes nothing
+  /// observable (it caches ‖g‖²_* for update). Fixed rule: η·max g must be finite (else the
+  /// mirror step forms inf − inf). Both rules: the running Σ‖g‖²_* must stay finite; adaptive:
+  /// so must every cumulative θ_j + g_j (entropic: divided by s_j). One pass over g, O(n_v).
+  void check_update(const char* where, const double* g) const {
+    pending_sq_ = 0;
     if (!active_ || n_ == 0) return;
-    double gmax = 0;
-    for (std::uint32_t k = 0; k < n_; ++k) gmax = std::max(gmax, g[k]);
+    double gmax = 0, gs_max = 0, sq = 0;
+    if (o_.map == mirror_map::entropic) {
+      for (std::uint32_t k = 0; k < n_; ++k) {
+        gmax = std::max(gmax, g[k]);
+        gs_max = std::max(gs_max, g[k] * inv_s_[k]);
+      }
+      pending_sq_ = gs_max * gs_max;
+    } else {
+      for (std::uint32_t k = 0; k < n_; ++k) {
+        gmax = std::max(gmax, g[k]);
+        sq += g[k] * g[k];
+      }
+      pending_sq_ = sq;
+    }
     if (o_.step == step_rule::fixed && !std::isfinite(o_.eta * gmax))
       fail(where, concat("eta = ", o_.eta, " times the largest supergradient entry ", gmax, " overflows: the step size is too large for this batch"));
-    if (!std::isfinite(sum_sq_ + dual_norm_sq(s, g)))
+    if (!std::isfinite(sum_sq_ + pending_sq_))
       fail(where, concat("the running sum of squared supergradient norms overflows (largest entry ", gmax, ")"));
-    if (o_.step == step_rule::adaptive)
+    // θ_j ≥ 0 and g_j ≥ 0, so max_j θ_j(/s_j) + max_j g_j(/s_j) bounds every new cumulative value.
+    const double scaled_gmax = o_.map == mirror_map::entropic ? gs_max : gmax;
+    if (o_.step == step_rule::adaptive && !std::isfinite(theta_max_ + scaled_gmax))
       for (std::uint32_t k = 0; k < n_; ++k)
-        if (!std::isfinite((theta_[k] + g[k]) / s[k]))
-          fail(where, concat("the cumulative supergradient of local variable ", k, " divided by its size ", s[k], " overflows"));
+        if (!std::isfinite(o_.map == mirror_map::entropic ? (theta_[k] + g[k]) * inv_s_[k] : theta_[k] + g[k]))
+          fail(where, concat("the cumulative supergradient of local variable ", k, o_.map == mirror_map::entropic ? " divided by its size" : "",
+                             " overflows"));
   }
 
   /// y ← the next iterate of the node's rule after observing g; tmp is scratch of n_v doubles.
-  /// Preconditions: check_update(s, g) passed. O(n_v) plus the projection (O(n_v log n_v)).
+  /// Preconditions: check_update(g) was just called on the same g and passed. O(n_v) plus
+  /// the projection (O(n_v log n_v) worst case).
   void update(const double* s, const double* g, double* y, double* tmp) {
     if (!active_ || n_ == 0) return;
-    sum_sq_ += dual_norm_sq(s, g);
+    sum_sq_ += pending_sq_;
     const Eigen::Map<const Eigen::VectorXd> sv(s, n_);
     Eigen::Map<Eigen::VectorXd> yv(y, n_);
     Eigen::Map<Eigen::VectorXd> h(tmp, n_);
@@ -206,16 +226,30 @@ public:
       }
       return;
     }
-    for (std::uint32_t k = 0; k < n_; ++k) theta_[k] += g[k];
-    if (sum_sq_ == 0) return;  // every supergradient so far was 0: y stays y¹
-    const double eta = step_size();
+    // One fused pass: θ += g, the max of θ(/s) for the next overflow check, and h from θ.
+    const double eta = sum_sq_ > 0 ? o_.adaptive_scale * alpha_ / std::sqrt(sum_sq_) : 0.0;
+    double tmax = 0;
     if (o_.map == mirror_map::entropic) {  // y¹ is uniform, so log y¹ cancels in the normalisation
-      for (std::uint32_t k = 0; k < n_; ++k) h[k] = eta * theta_[k] / s[k];
+      for (std::uint32_t k = 0; k < n_; ++k) {
+        theta_[k] += g[k];
+        const double q = theta_[k] * inv_s_[k];
+        tmax = std::max(tmax, q);
+        h[k] = eta * q;
+      }
+    } else {
+      const double y1 = b_ / total_;
+      for (std::uint32_t k = 0; k < n_; ++k) {
+        theta_[k] += g[k];
+        tmax = std::max(tmax, theta_[k]);
+        h[k] = y1 + eta * theta_[k];
+      }
+    }
+    theta_max_ = tmax;
+    if (sum_sq_ == 0) return;  // every supergradient so far was 0: y stays y¹
+    if (o_.map == mirror_map::entropic) {
       exp_normalised(h);
       projection_kernels::entropic(sv, b_, h, yv, ws_);
     } else {
-      const double y1 = b_ / total_;
-      for (std::uint32_t k = 0; k < n_; ++k) h[k] = y1 + eta * theta_[k];
       projection_kernels::euclidean(sv, b_, h, yv, ws_);
     }
   }
@@ -253,15 +287,6 @@ public:
   }
 
 private:
-  double dual_norm_sq(const double* s, const double* g) const noexcept {
-    double r = 0;
-    if (o_.map == mirror_map::entropic) {
-      for (std::uint32_t k = 0; k < n_; ++k) r = std::max(r, g[k] / s[k]);
-      return r * r;
-    }
-    for (std::uint32_t k = 0; k < n_; ++k) r += g[k] * g[k];
-    return r;
-  }
   /// h ← max(exp(h − max h), 1e-300): positive, largest entry 1.
   static void exp_normalised(Eigen::Map<Eigen::VectorXd>& h) noexcept {
     double umax = -INFINITY;
@@ -277,7 +302,10 @@ private:
   Eigen::VectorXd coins_;
   std::vector<double> theta_;  ///< adaptive: Σ_t g (the dual-averaging state)
   std::vector<std::uint32_t> order_;  ///< largest_first: scratch
+  std::vector<double> inv_s_;         ///< entropic: 1 / s_j
   double sum_sq_ = 0;          ///< A_v = Σ_t ‖g_v^t‖²_*
+  mutable double pending_sq_ = 0;  ///< ‖g‖²_* of the batch check_update last saw
+  double theta_max_ = 0;       ///< adaptive: max_j θ_j (entropic: θ_j / s_j)
   double psi_ = 0, inv_lambda_ = 1, diameter_ = 0, alpha_ = 1;
   projection_workspace ws_;
 };
@@ -332,7 +360,7 @@ public:
     m.fractional_gain = supergradient(in_, y_, b, g_);
     const auto nb = in_.node_begin();
     const double* s = in_.size().data();
-    for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].check_update("infida::step", s + nb[v], g_.data() + nb[v]);
+    for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].check_update("infida::step", g_.data() + nb[v]);
     m.integral_gain = gain(in_, x_, b);
     m.repository_cost = repository_cost(in_, b);
     for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].update(s + nb[v], g_.data() + nb[v], y_.data() + nb[v], tmp_.data() + nb[v]);
