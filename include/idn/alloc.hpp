@@ -7,6 +7,8 @@
 #include "idn/alloc/infida.hpp"
 #include "idn/alloc/network.hpp"
 #include "idn/alloc/projection.hpp"
+#include "idn/alloc/reconfiguration.hpp"
 #include "idn/alloc/rounding.hpp"
 #include "idn/alloc/scenario.hpp"
+#include "idn/alloc/topologies.hpp"
 #include "idn/alloc/trace.hpp"

@@ -43,7 +43,7 @@ TEST_CASE("distributed node agents == centralized infida, bit for bit, every mod
             o.map = map;
             o.step = rule;
             if (rule == step_rule::fixed) o.eta = theory_step_size(in, map, T, 30).eta * 3;
-            o.rounding = {k % 2 ? rounding_method::largest_first : rounding_method::dep_round, last, coins, P};
+            o.rounding = {last, coins, P, k % 2 ? rounding_method::largest_first : rounding_method::dep_round};
             o.seed = static_cast<std::uint64_t>(k);
             infida central(in, o);
             std::vector<node_agent> agents;

@@ -18,12 +18,14 @@ TEST_CASE("infida::step: zero heap allocations over 100 steps after the first, e
     const batch b = make_batch(in, r);
     for (mirror_map map : {mirror_map::entropic, mirror_map::euclidean})
       for (coin_mode coins : {coin_mode::fresh, coin_mode::reuse})
-        for (last_fractional last : {last_fractional::round_down, last_fractional::bernoulli}) {
+        for (last_fractional last : {last_fractional::round_down, last_fractional::bernoulli})
+          for (step_rule rule : {step_rule::fixed, step_rule::adaptive}) {
           infida_options o;
           o.map = map;
-          o.step = step_rule::fixed;
-          o.eta = 0.05;
-          o.rounding = {last, coins, static_cast<std::size_t>(1 + k % 3)};
+          o.step = rule;
+          if (rule == step_rule::fixed) o.eta = 0.05;
+          o.rounding = {last, coins, static_cast<std::size_t>(1 + k % 3),
+                        last == last_fractional::bernoulli && coins == coin_mode::reuse ? rounding_method::largest_first : rounding_method::dep_round};
           infida policy(in, o);
           policy.step(b);
           const std::size_t before = idn::test::allocations();

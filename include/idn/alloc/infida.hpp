@@ -32,10 +32,10 @@ enum class coin_mode { fresh, reuse };  ///< reuse: per-node coins drawn once at
 enum class rounding_method { dep_round, largest_first };
 
 struct rounding_options {
-  rounding_method method = rounding_method::dep_round;
   last_fractional last = last_fractional::round_down;
   coin_mode coins = coin_mode::fresh;
   std::size_t refresh_period = 1;  ///< re-round every P slots (y updates every slot)
+  rounding_method method = rounding_method::dep_round;
 };
 
 /// adaptive (default): node v plays y_v^{t+1} = argmax_{y ∈ Y_v} η_v^t ⟨Σ_{s≤t} g_v^s, y⟩ − ψ_v(y)
