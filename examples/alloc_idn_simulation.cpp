@@ -26,8 +26,9 @@
 // --infida-scale multiplies the adaptive rate (default 1: the bound-optimal rate, never tuned
 // here); --expected uses expected instead of sampled counts and then also prints the certified
 // relaxation bound on the fractional optimum.
-// Defaults: tiered, alternate with period 1 (popularity flips every slot between two Zipf
-// rankings), volume 2000 requests/slot, skew 1.0, node skew 0.5, 1000 slots, 10 seeds.
+// Defaults: tiered, alternate with period 200 (popularity flips between two Zipf rankings every
+// 200 slots, so the warm-up sees only one of them), volume 2000 requests/slot, skew 1.0, node
+// skew 0.5, 100 warm-up + 1000 scored slots, 10 seeds (about 15 s on 2 cores).
 // Writes DIR/alloc_sim.csv (slot,policy,running_mean_net_gain,ci95: mean over seeds of the
 // running mean net gain, and its 95 % CI half-width) and DIR/alloc_sim.gp (gnuplot ->
 // alloc_sim.png/.pdf with confidence bands). --save-trace writes the first seed's warm-up +
@@ -67,7 +68,7 @@ using namespace idn::alloc;
 
 struct options {
   std::string scenario = "tiered", trace_kind = "alternate";
-  std::size_t period = 1, shift = 1, slots = 1000, warmup = 100, seeds = 10, tasks = 16, threads = 0;
+  std::size_t period = 200, shift = 1, slots = 1000, warmup = 100, seeds = 10, tasks = 16, threads = 0;
   double volume = 2000, skew = 1.0, node_skew = 0.5, alpha = 0.01, load_price = 1.0, infida_scale = 1.0;
   bool expected = false;
   std::uint64_t seed = 1;
@@ -248,9 +249,10 @@ struct policy_row {
   std::string name;
   bool oracle = false;
 };
+// Names without commas: they are values of a comma-separated file that gnuplot reads.
 const std::vector<policy_row> policies{
-    {"INFIDA entropic, adaptive, largest-first", false}, {"INFIDA Euclidean, adaptive, largest-first", false},
-    {"INFIDA entropic, adaptive, DepRound", false},      {"INFIDA entropic, fixed theory step, DepRound", false},
+    {"INFIDA entropic adaptive + largest-first", false}, {"INFIDA Euclidean adaptive + largest-first", false},
+    {"INFIDA entropic adaptive + DepRound", false},      {"INFIDA entropic fixed theory step + DepRound", false},
     {"myopic greedy (global)", false},        {"myopic greedy (per node)", false},    {"LFU (decay 0.9)", false},
     {"static greedy (fitted on warm-up)", false}, {"ORACLE: hindsight static greedy", true}};
 
@@ -321,7 +323,8 @@ int main(int argc, char** argv) {
     std::printf("IDN '%s': %zu nodes, %zu options, %zu request types, %zu cost-list entries; alpha = %g s, load price = %g\n",
                 o.scenario.c_str(), in.num_nodes(), in.num_vars(), in.num_types(), in.num_entries(), o.alpha, o.load_price);
     if (from_file)
-      std::printf("trace %s: first %zu rows warm-up, the rest scored\n", o.trace_kind.c_str(), o.warmup);
+      std::printf("trace %s: %zu warm-up + %zu scored slots (%zu seeds of the policies' coins)\n", o.trace_kind.c_str(), o.warmup,
+                  static_cast<std::size_t>(build_trace(o, in, o.seed).rows()) - o.warmup, o.seeds);
     else
       std::printf("trace '%s' (period %zu, shift %zu, %g requests/slot, Zipf skew %g, node skew %g): %zu warm-up + %zu scored slots, %zu seeds\n",
                   o.trace_kind.c_str(), o.period, o.shift, o.volume, o.skew, o.node_skew, o.warmup, o.slots, o.seeds);
