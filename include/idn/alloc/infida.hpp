@@ -40,7 +40,7 @@ struct rounding_options {
 
 /// adaptive (default): node v plays y_v^{t+1} = argmax_{y ∈ Y_v} η_v^t ⟨Σ_{s≤t} g_v^s, y⟩ − ψ_v(y)
 /// with ψ_v the Bregman divergence from y_v¹ and η_v^t = scale·α_v / (Σ_{s≤t} ‖g_v^s‖²_*)^½;
-/// its regret is at most (Ψ_v/α + √2 α b_v + (2+√2) D_v)·(Σ_t ‖g_v^t‖²_*)^½ for any horizon
+/// its regret is at most (Ψ_v/α + √2 α/λ_v + (2+√2) D_v)·(Σ_t ‖g_v^t‖²_*)^½ for any horizon
 /// (docs/alloc.md derives it). fixed: the paper's mirror step y ← Π(∇Φ*(∇Φ(y) + η g)) with η
 /// given (theory_step_size gives the horizon-dependent optimum).
 enum class step_rule { adaptive, fixed };
