@@ -20,6 +20,7 @@
 #include "idn/alloc/projection.hpp"
 #include "idn/alloc/rounding.hpp"
 #include "idn/core/format.hpp"
+#include "idn/core/mul_add.hpp"
 #include "idn/core/random.hpp"
 
 namespace idn::alloc {
@@ -221,7 +222,7 @@ public:
         exp_normalised(h);
         projection_kernels::entropic(sv, b_, h, yv, ws_);
       } else {
-        for (std::uint32_t k = 0; k < n_; ++k) h[k] = y[k] + o_.eta * g[k];
+        for (std::uint32_t k = 0; k < n_; ++k) h[k] = idn::mul_add(o_.eta, g[k], y[k]);  // contraction-proof, as gain.hpp
         projection_kernels::euclidean(sv, b_, h, yv, ws_);
       }
       return;
@@ -241,7 +242,7 @@ public:
       for (std::uint32_t k = 0; k < n_; ++k) {
         theta_[k] += g[k];
         tmax = std::max(tmax, theta_[k]);
-        h[k] = y1 + eta * theta_[k];
+        h[k] = idn::mul_add(eta, theta_[k], y1);
       }
     }
     theta_max_ = tmax;
