@@ -1,0 +1,148 @@
+#pragma once
+/// idn::dnn::graph_profile: a model as a DAG of operator nodes and the tensors between them
+/// (what dnn::read_onnx returns), and linearize(), which turns it into a chain profile whose cut
+/// costs are the bytes of *every* tensor live across a cut (two for a cut inside a residual
+/// block, not one). Standard library only; docs/dnn.md "Your model from ONNX".
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
+#include "idn/dnn/layer.hpp"
+#include "idn/dnn/profile.hpp"
+
+namespace idn::dnn {
+
+/// An activation tensor: graph input, node output or graph output (weights are not tensors here;
+/// they are counted in their node's params).
+struct graph_tensor {
+  std::string name;
+  double bytes = 0;                     ///< elements × element size at batch 1 (as inferred)
+  std::int64_t producer = -1;           ///< node index, or −1 for a graph input
+  std::vector<std::uint32_t> consumers;  ///< node indices, increasing
+  bool graph_output = false;
+};
+
+/// One operator node. Counting convention (docs/dnn.md): a multiply-add is 1 MAC and 2 FLOPs
+/// for Conv/ConvTranspose/Gemm/MatMul (groups, dilations, strides and batched MatMul included);
+/// elementwise, normalization and softmax nodes cost 1 FLOP per output element, pooling the
+/// kernel size per output element, reductions 1 per input element; shape operators cost 0.
+struct graph_node {
+  std::string name, op_type;
+  layer_kind kind = layer_kind::other;
+  double macs = 0, flops = 0;
+  double params = 0;       ///< elements of the floating-point weights this node reads (each weight counted once)
+  double param_bytes = 0;
+  double output_bytes = 0;  ///< Σ bytes of its output tensors
+  std::vector<std::uint32_t> inputs, outputs;  ///< activation tensor indices
+};
+
+/// A DAG profile. nodes are in a topological order (the order linearize uses).
+struct graph_profile {
+  std::string name;
+  std::vector<graph_node> nodes;
+  std::vector<graph_tensor> tensors;
+  std::vector<std::uint32_t> inputs, outputs;  ///< graph input / output tensor indices
+  std::vector<std::string> zero_cost_ops;      ///< op types counted as 0 because they were unknown (read_onnx option)
+
+  double total_macs() const noexcept { return sum(&graph_node::macs); }
+  double total_flops() const noexcept { return sum(&graph_node::flops); }
+  double total_params() const noexcept { return sum(&graph_node::params); }
+  double total_param_bytes() const noexcept { return sum(&graph_node::param_bytes); }
+
+private:
+  double sum(double graph_node::*f) const noexcept {
+    double s = 0;
+    for (const auto& n : nodes) s += n.*f;
+    return s;
+  }
+};
+
+/// Bytes of the tensors live across the boundary after topological position i (i = −1: before
+/// the first node): produced at or before i (graph inputs count as produced before 0) and
+/// consumed after i or a graph output (a tensor nobody reads is never live). Returns one value
+/// per boundary −1..N−1 (N + 1 values).
+/// O(tensors + Σ consumers + N).
+inline std::vector<double> live_bytes(const graph_profile& g) {
+  const std::size_t N = g.nodes.size();
+  std::vector<double> delta(N + 2, 0.0);  // delta[b + 1]: change when crossing boundary b
+  for (const graph_tensor& t : g.tensors) {
+    const std::int64_t from = t.producer;  // live from boundary `from` on
+    std::int64_t until = from - 1;         // ... up to the boundary before its last consumer
+    for (const std::uint32_t c : t.consumers) until = std::max<std::int64_t>(until, static_cast<std::int64_t>(c) - 1);
+    if (t.graph_output) until = static_cast<std::int64_t>(N) - 1;
+    if (until < from) continue;  // dead tensor
+    delta[static_cast<std::size_t>(from + 1)] += t.bytes;
+    delta[static_cast<std::size_t>(until + 2)] -= t.bytes;
+  }
+  std::vector<double> live(N + 1);
+  double run = 0;
+  for (std::size_t b = 0; b <= N; ++b) {
+    run += delta[b];
+    live[b] = std::max(run, 0.0);
+  }
+  return live;
+}
+
+enum class cut_candidates {
+  every_position,  ///< a unit per node: a cut may fall after any node
+  single_tensor,   ///< cut only where exactly one tensor is live (articulation points); nodes between merge
+};
+
+struct linearize_options {
+  cut_candidates cuts = cut_candidates::every_position;
+  precision prec = precision::fp32;
+};
+
+/// The chain profile of g in its topological order: one layer per node (flop, param_bytes), each
+/// layer's output_bytes = the live bytes across the boundary after it, input_bytes = the live
+/// bytes before it. Units: one per node, or (single_tensor) merged so that unit boundaries fall
+/// only where one tensor is live. Throws invalid_input if g has no nodes. O(N + tensors).
+inline profile linearize(const graph_profile& g, const linearize_options& o = {}) {
+  if (g.nodes.empty()) throw invalid_input(concat("linearize: graph '", g.name, "' has no nodes"));
+  const std::vector<double> live = live_bytes(g);
+  std::vector<std::size_t> live_count(g.nodes.size() + 1, 0);
+  if (o.cuts == cut_candidates::single_tensor) {
+    const std::size_t N = g.nodes.size();
+    std::vector<std::int64_t> delta(N + 2, 0);
+    for (const graph_tensor& t : g.tensors) {
+      std::int64_t until = t.producer - 1;
+      for (const std::uint32_t c : t.consumers) until = std::max<std::int64_t>(until, static_cast<std::int64_t>(c) - 1);
+      if (t.graph_output) until = static_cast<std::int64_t>(N) - 1;
+      if (until < t.producer) continue;
+      ++delta[static_cast<std::size_t>(t.producer + 1)];
+      --delta[static_cast<std::size_t>(until + 2)];
+    }
+    std::int64_t run = 0;
+    for (std::size_t b = 0; b <= N; ++b) run += delta[b], live_count[b] = static_cast<std::size_t>(std::max<std::int64_t>(run, 0));
+  }
+  profile_spec spec;
+  spec.name = g.name.empty() ? "onnx_model" : g.name;
+  spec.prec = o.prec;
+  spec.input_bytes = live[0];
+  std::uint32_t unit = 0;
+  std::unordered_map<std::string, std::size_t> used;  // layer names must be unique; ONNX's need not be
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const graph_node& n = g.nodes[i];
+    layer l;
+    l.name = n.name.empty() ? concat(n.op_type, '_', i) : n.name;
+    if (!used.emplace(l.name, i).second) l.name = concat(l.name, '#', i);
+    l.kind = n.kind;
+    l.flop = n.flops;
+    l.param_bytes = n.param_bytes;
+    l.input_bytes = live[i];
+    l.output_bytes = live[i + 1];
+    l.unit = unit;
+    spec.layers.push_back(std::move(l));
+    const bool boundary = o.cuts == cut_candidates::every_position || live_count[i + 1] == 1;
+    if (boundary && i + 1 < g.nodes.size()) ++unit;
+  }
+  return profile(std::move(spec));
+}
+
+}  // namespace idn::dnn
