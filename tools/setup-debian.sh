@@ -4,7 +4,8 @@
 #   bash tools/setup-debian.sh         what the demo (examples) needs
 #   bash tools/setup-debian.sh test    plus the test toolchains (Cortex-M4 and aarch64 cross
 #                                      compilers, qemu-user, clang 14/16/19 with libc++ and the
-#                                      fuzzer and sanitizer runtimes, gnuplot, pkg-config)
+#                                      fuzzer and sanitizer runtimes, gnuplot, pkg-config, ONNX
+#                                      and protobuf for the idn::onnx importer)
 set -euo pipefail
 packages=(g++ cmake ninja-build libeigen3-dev xtensor-dev doctest-dev libbenchmark-dev)
 if [[ "${1:-}" == test ]]; then
@@ -18,7 +19,12 @@ if [[ "${1:-}" == test ]]; then
     # aarch64: cross compiler and qemu-user to run the cross-built tests.
     g++-aarch64-linux-gnu qemu-user
     # The examples' figures are rendered by the tests; the install check uses pkg-config.
-    gnuplot-nox pkg-config)
+    gnuplot-nox pkg-config
+    # idn::onnx and idn-profile (ONNX's protobuf classes and shape inference) and ONNX's own test
+    # models (libonnx-testdata, 1.4 MB; the three together about 38 MB installed). Re-exporting the
+    # test models (tools/export_onnx_models.py) also needs python3-torch python3-torchvision
+    # python3-onnx; the committed fixtures do not.
+    libonnx-dev libprotobuf-dev libonnx-testdata)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,139 @@
+// dnn::read_onnx on real torchvision exports (tests/dnn/onnx_models, made by
+// tools/export_onnx_models.py with weights stripped): MACs against the PyTorch forward-hook
+// counts made at export time, floating-point parameters exactly against the onnx package's count
+// of the same file, and bad input (corrupt files, cycles, undefined tensors, symbolic dims,
+// unknown ops) reported by name.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "idn/dnn/graph_profile.hpp"
+#include "idn/dnn/onnx.hpp"
+
+using namespace idn::dnn;
+
+namespace {
+struct reference {
+  std::string name;
+  double macs = 0, params = 0, onnx_params = 0;
+};
+std::vector<reference> references() {
+  std::ifstream in("onnx_models/reference_counts.csv");
+  REQUIRE(in);
+  std::vector<reference> out;
+  std::string line;
+  std::getline(in, line);  // header: name,input_shape,macs,params,onnx_params
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string f[5];
+    for (auto& x : f) std::getline(ss, x, ',');
+    out.push_back({f[0], std::stod(f[2]), std::stod(f[3]), std::stod(f[4])});
+  }
+  return out;
+}
+
+/// A tiny model built with ONNX's protobuf classes and written to `path`.
+void save(const onnx::ModelProto& m, const std::filesystem::path& path) {
+  std::ofstream out(path, std::ios::binary);
+  REQUIRE(m.SerializeToOstream(&out));
+}
+onnx::ModelProto tiny_model(const std::string& op, bool symbolic_batch) {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(14);
+  auto* g = m.mutable_graph();
+  g->set_name("tiny");
+  auto* in = g->add_input();
+  in->set_name("x");
+  auto* tt = in->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  auto* d0 = tt->mutable_shape()->add_dim();
+  if (symbolic_batch) d0->set_dim_param("N");
+  else d0->set_dim_value(1);
+  tt->mutable_shape()->add_dim()->set_dim_value(8);
+  auto* n = g->add_node();
+  n->set_op_type(op);
+  n->set_name("only");
+  n->add_input("x");
+  n->add_output("y");
+  auto* out = g->add_output();
+  out->set_name("y");
+  out->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  return m;
+}
+}  // namespace
+
+TEST_CASE("read_onnx: every exported torchvision model; MACs within 1 % of the PyTorch-hook count, params exact") {
+  const auto refs = references();
+  REQUIRE(refs.size() >= 4);
+  for (const auto& r : refs) {
+    CAPTURE(r.name);
+    const graph_profile g = read_onnx("onnx_models/" + r.name + ".onnx");
+    MESSAGE(r.name << ": macs " << g.total_macs() << " (hooks " << r.macs << "), params " << g.total_params() << ", nodes " << g.nodes.size());
+    CHECK(std::abs(g.total_macs() - r.macs) <= 0.01 * r.macs);
+    CHECK(g.total_params() == r.onnx_params);
+    CHECK(g.total_flops() >= 2 * g.total_macs());
+    const profile p = linearize(g);
+    CHECK(p.num_layers() == g.nodes.size());
+    CHECK(linearize(g, {cut_candidates::single_tensor}).num_units() <= p.num_units());
+  }
+}
+
+TEST_CASE("read_onnx: conv/linear-only nets match the hooks exactly") {
+  for (const auto& r : references()) {
+    if (r.name != "resnet18" && r.name != "resnet50" && r.name != "alexnet" && r.name != "vgg16") continue;
+    CAPTURE(r.name);
+    CHECK(read_onnx("onnx_models/" + r.name + ".onnx").total_macs() == r.macs);
+  }
+}
+
+TEST_CASE("read_onnx: bad input is named") {
+  const auto dir = std::filesystem::temp_directory_path() / "idn_test_onnx";
+  std::filesystem::create_directories(dir);
+  CHECK_THROWS_WITH_AS(read_onnx(dir / "missing.onnx"), doctest::Contains("cannot open"), idn::invalid_input);
+  {
+    std::ofstream(dir / "garbage.onnx") << "this is not a protobuf \xff\xff\xff";
+  }
+  CHECK_THROWS_WITH_AS(read_onnx(dir / "garbage.onnx"), doctest::Contains("not a valid ONNX protobuf"), idn::invalid_input);
+  {  // truncated: the first half of a real model
+    std::ifstream in("onnx_models/resnet18.onnx", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(dir / "truncated.onnx", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  }
+  CHECK_THROWS_AS(read_onnx(dir / "truncated.onnx"), idn::invalid_input);
+  save(tiny_model("Relu", true), dir / "symbolic.onnx");
+  CHECK_THROWS_WITH_AS(read_onnx(dir / "symbolic.onnx"), doctest::Contains("input 'x' dim 0 is symbolic ('N')"), idn::invalid_input);
+  onnx_options o;
+  o.input_shapes["x"] = {4, 8};
+  const graph_profile g = read_onnx(dir / "symbolic.onnx", o);
+  CHECK(g.total_flops() == 32);  // Relu: one FLOP per output element, 4 x 8
+  save(tiny_model("FooBar", false), dir / "unknown.onnx");
+  CHECK_THROWS_WITH_AS(read_onnx(dir / "unknown.onnx"), doctest::Contains("'only' has op type 'FooBar'"), idn::invalid_input);
+  o.input_shapes.clear();
+  o.unknown_ops = unknown_op_policy::zero_cost;
+  CHECK(read_onnx(dir / "unknown.onnx", o).zero_cost_ops == std::vector<std::string>{"FooBar"});
+  {  // a cycle: y = Relu(z), z = Relu(y)
+    auto m = tiny_model("Relu", false);
+    auto* g2 = m.mutable_graph();
+    g2->mutable_node(0)->set_input(0, "z");
+    auto* n = g2->add_node();
+    n->set_op_type("Relu");
+    n->set_name("back");
+    n->add_input("y");
+    n->add_output("z");
+    save(m, dir / "cycle.onnx");
+  }
+  CHECK_THROWS_AS(read_onnx(dir / "cycle.onnx"), idn::invalid_input);
+  {  // an undefined tensor
+    auto m = tiny_model("Relu", false);
+    m.mutable_graph()->mutable_node(0)->set_input(0, "nowhere");
+    save(m, dir / "undefined.onnx");
+  }
+  CHECK_THROWS_WITH_AS(read_onnx(dir / "undefined.onnx"), doctest::Contains("'nowhere'"), idn::invalid_input);
+  std::filesystem::remove_all(dir);
+}

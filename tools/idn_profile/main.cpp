@@ -1,0 +1,106 @@
+// idn-profile MODEL.onnx [--input NAME=1x3x224x224]... [--cuts all|single] [--csv OUT]
+// Imports an ONNX model (idn::dnn::read_onnx), prints one row per unit of its linearized chain
+// (FLOPs, params, the bytes crossing a cut after the unit) and ends with
+//   total: macs=<int> flops=<int> params=<int> param_bytes=<int> nodes=<int> units=<int>
+// --csv writes the per-node table (name, op, kind, macs, flops, params, param_bytes,
+// output_bytes, live_bytes_after, unit). Exit status 0 on success, 1 on an error (printed).
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "idn/dnn/graph_profile.hpp"
+#include "idn/dnn/onnx.hpp"
+
+namespace {
+std::vector<std::int64_t> parse_dims(const std::string& s) {
+  std::vector<std::int64_t> dims;
+  std::size_t pos = 0;
+  while (pos <= s.size()) {
+    const std::size_t x = s.find('x', pos);
+    const std::string tok = s.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
+    std::size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(tok, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (tok.empty() || used != tok.size() || v <= 0) throw idn::invalid_input("--input dims '" + s + "': expected positive integers joined by 'x'");
+    dims.push_back(v);
+    if (x == std::string::npos) break;
+    pos = x + 1;
+  }
+  return dims;
+}
+std::int64_t as_int(double v) { return static_cast<std::int64_t>(std::llround(v)); }
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    std::string model, csv;
+    idn::dnn::onnx_options opt;
+    idn::dnn::linearize_options lin;
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      auto next = [&]() -> std::string {
+        if (i + 1 >= argc) throw idn::invalid_input("missing value after " + a);
+        return argv[++i];
+      };
+      if (a == "--input") {
+        const std::string v = next();
+        const auto eq = v.find('=');
+        if (eq == std::string::npos || eq == 0) throw idn::invalid_input("--input '" + v + "': expected NAME=1x3x224x224");
+        opt.input_shapes[v.substr(0, eq)] = parse_dims(v.substr(eq + 1));
+      } else if (a == "--cuts") {
+        const std::string v = next();
+        if (v == "all") lin.cuts = idn::dnn::cut_candidates::every_position;
+        else if (v == "single") lin.cuts = idn::dnn::cut_candidates::single_tensor;
+        else throw idn::invalid_input("--cuts '" + v + "': must be all or single");
+      } else if (a == "--csv") {
+        csv = next();
+      } else if (a == "--unknown-ops-zero") {
+        opt.unknown_ops = idn::dnn::unknown_op_policy::zero_cost;
+      } else if (!a.empty() && a[0] == '-') {
+        throw idn::invalid_input("unknown option '" + a + "' (usage: idn-profile MODEL.onnx [--input NAME=1x3x224x224] [--cuts all|single] [--csv OUT])");
+      } else {
+        model = a;
+      }
+    }
+    if (model.empty()) throw idn::invalid_input("usage: idn-profile MODEL.onnx [--input NAME=1x3x224x224] [--cuts all|single] [--csv OUT]");
+    const idn::dnn::graph_profile g = idn::dnn::read_onnx(model, opt);
+    const idn::dnn::profile p = idn::dnn::linearize(g, lin);
+    const std::vector<double> live = idn::dnn::live_bytes(g);
+    std::printf("%-6s %-40s %16s %14s %16s\n", "unit", "last node", "GFLOP", "param MB", "cut after (kB)");
+    double unit_flop = 0, unit_params = 0;
+    for (std::size_t l = 0; l < p.num_layers(); ++l) {
+      unit_flop += p.layer(l).flop;
+      unit_params += p.layer(l).param_bytes;
+      if (l + 1 == p.num_layers() || p.layer(l + 1).unit != p.layer(l).unit) {
+        std::printf("%-6u %-40.40s %16.6f %14.3f %16.3f\n", p.layer(l).unit, p.layer(l).name.c_str(), unit_flop / 1e9, unit_params / 1e6,
+                    p.layer(l).output_bytes / 1e3);
+        unit_flop = unit_params = 0;
+      }
+    }
+    if (!csv.empty()) {
+      std::ofstream out(csv);
+      if (!out) throw idn::invalid_input("--csv '" + csv + "': cannot open for writing");
+      out << "name,op,kind,macs,flops,params,param_bytes,output_bytes,live_bytes_after,unit\n";
+      for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+        const auto& n = g.nodes[i];
+        out << '"' << n.name << "\"," << n.op_type << ',' << idn::dnn::to_string(n.kind) << ',' << as_int(n.macs) << ',' << as_int(n.flops) << ','
+            << as_int(n.params) << ',' << as_int(n.param_bytes) << ',' << as_int(n.output_bytes) << ',' << as_int(live[i + 1]) << ','
+            << p.layer(i).unit << '\n';
+      }
+    }
+    for (const auto& op : g.zero_cost_ops) std::printf("note: op type '%s' has no cost rule and was counted as 0\n", op.c_str());
+    std::printf("total: macs=%" PRId64 " flops=%" PRId64 " params=%" PRId64 " param_bytes=%" PRId64 " nodes=%zu units=%zu\n", as_int(g.total_macs()),
+                as_int(g.total_flops()), as_int(g.total_params()), as_int(g.total_param_bytes()), g.nodes.size(), p.num_units());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "idn-profile: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

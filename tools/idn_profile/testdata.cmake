@@ -1,0 +1,20 @@
+# cmake -DTOOL=idn-profile -DDATA=/usr/share/libonnx-testdata/data -P testdata.cmake
+# Runs idn-profile on every model of ONNX's own pytorch-converted and pytorch-operator test
+# corpora (Debian's libonnx-testdata) and fails if any of them does not import.
+file(GLOB models "${DATA}/pytorch-converted/*/model.onnx" "${DATA}/pytorch-operator/*/model.onnx")
+list(LENGTH models total)
+if(total EQUAL 0)
+  message(FATAL_ERROR "no models under ${DATA}")
+endif()
+set(failed 0)
+foreach(m IN LISTS models)
+  execute_process(COMMAND "${TOOL}" "${m}" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    math(EXPR failed "${failed} + 1")
+    message("FAILED ${m}: ${err}")
+  endif()
+endforeach()
+message("idn-profile imported ${total} - ${failed} of ${total} libonnx-testdata models")
+if(failed GREATER 0)
+  message(FATAL_ERROR "${failed} models failed")
+endif()
