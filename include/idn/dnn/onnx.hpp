@@ -431,6 +431,7 @@ inline graph_profile read_onnx(const std::filesystem::path& path, const onnx_opt
     }
   }
   std::set<std::string> counted_weights, unknown;
+  std::unordered_map<std::string, std::vector<std::string>> constant_sources;  // folded constant → initializers it derives from
   auto need = [&](const onnx::NodeProto& n, int slot) -> const shape& {
     const std::string& name = n.input(slot);
     const auto s = shapes.find(name);
@@ -450,14 +451,38 @@ inline graph_profile read_onnx(const std::filesystem::path& path, const onnx_opt
     gn.name = n.name().empty() ? concat(n.op_type(), '_', i) : n.name();
     gn.op_type = n.op_type();
     const auto idx = static_cast<std::uint32_t>(g.nodes.size());
+    // A node that reads only constants (e.g. the Identity an exporter puts on a shared weight)
+    // computes a constant: it is folded away, its outputs are weights (never live), and the
+    // initializers it reads are counted at the first real node that reads its outputs.
+    bool all_constant = n.input_size() > 0;
+    for (const auto& in : n.input())
+      if (!in.empty() && !inits.count(in) && !constant_sources.count(in)) all_constant = false;
+    if (all_constant) {
+      for (const auto& o : n.output()) {
+        auto& src = constant_sources[o];
+        for (const auto& in : n.input()) {
+          if (in.empty()) continue;
+          if (inits.count(in)) src.push_back(in);
+          else if (const auto it = constant_sources.find(in); it != constant_sources.end()) src.insert(src.end(), it->second.begin(), it->second.end());
+        }
+      }
+      continue;
+    }
+    auto count_weight = [&](const std::string& w) {
+      const auto& s = shapes[w];
+      if (is_float(s.elem) && !constant_values.count(w) && counted_weights.insert(w).second) {
+        gn.params += s.elements();
+        gn.param_bytes += s.elements() * element_bytes(s.elem);
+      }
+    };
     for (const auto& in : n.input()) {
       if (in.empty()) continue;
+      if (const auto it = constant_sources.find(in); it != constant_sources.end()) {
+        for (const auto& w : it->second) count_weight(w);
+        continue;
+      }
       if (inits.count(in)) {
-        const auto& s = shapes[in];
-        if (is_float(s.elem) && !constant_values.count(in) && counted_weights.insert(in).second) {
-          gn.params += s.elements();
-          gn.param_bytes += s.elements() * element_bytes(s.elem);
-        }
+        count_weight(in);
         continue;
       }
       const std::uint32_t t = tensor_id(in);
