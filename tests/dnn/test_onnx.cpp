@@ -137,3 +137,40 @@ TEST_CASE("read_onnx: bad input is named") {
   CHECK_THROWS_WITH_AS(read_onnx(dir / "undefined.onnx"), doctest::Contains("'nowhere'"), idn::invalid_input);
   std::filesystem::remove_all(dir);
 }
+
+#include "idn/dnn/zoo.hpp"
+
+TEST_CASE("the analytic zoo against its imported twins: conv/fc FLOPs within 0.1 %, weights within 1 %") {
+  // Differences, by design: the zoo counts 2 FLOPs per MAC of conv/fc layers only (the imported
+  // graph adds 1 FLOP per element of every activation, add and pooling node: +0.2 % for
+  // ResNet-50), and the zoo keeps BatchNormalization's scale and shift as weights while the
+  // export folds them into the convolutions (−0.2 % of ResNet-50's bytes).
+  struct twin { const char* file; profile zoo; };
+  for (const twin& t : {twin{"resnet50", resnet50()}, twin{"mobilenet_v2", mobilenet_v2()}, twin{"alexnet", alexnet()}}) {
+    CAPTURE(t.file);
+    const graph_profile g = read_onnx(std::string("onnx_models/") + t.file + ".onnx");
+    double zoo_flop = 0, zoo_param_bytes = 0;
+    for (const auto& l : t.zoo.layers()) zoo_flop += l.flop, zoo_param_bytes += l.param_bytes;
+    MESSAGE(std::string(t.file) << ": zoo flop " << zoo_flop << " vs 2 x ONNX MACs " << 2 * g.total_macs() << " (all ONNX FLOPs " << g.total_flops()
+                   << "); zoo weights " << zoo_param_bytes << " B vs ONNX " << g.total_param_bytes() << " B");
+    CHECK(std::abs(zoo_flop - 2 * g.total_macs()) <= 1e-3 * zoo_flop);
+    CHECK(std::abs(zoo_param_bytes - g.total_param_bytes()) <= 1e-2 * zoo_param_bytes);
+  }
+}
+
+TEST_CASE("linearize on an imported ResNet-50: single-tensor cuts ship exactly one block output; inner cuts ship two tensors") {
+  const graph_profile g = read_onnx("onnx_models/resnet50.onnx");
+  const auto live = live_bytes(g);
+  const profile single = linearize(g, {cut_candidates::single_tensor});
+  std::size_t inner_two = 0;
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const auto& n = g.nodes[i];
+    // A cut after a residual Add ships exactly the Add's output (the only live tensor).
+    if (n.op_type == "Add" && i + 1 < g.nodes.size() && single.layer(i).unit != single.layer(i + 1).unit)
+      CHECK(live[i + 1] == n.output_bytes);
+    // Inside a bottleneck block (after its first Conv), the block input is live too.
+    if (n.op_type == "Conv" && live[i + 1] > n.output_bytes) ++inner_two;
+  }
+  CHECK(inner_two >= 16);  // at least one such cut per bottleneck block
+  CHECK(single.num_units() == 38);
+}
