@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 #include <limits>
 #include <map>
 #include <optional>
@@ -254,28 +255,24 @@ inline bool fold_shape_arithmetic(onnx::GraphProto& graph) {
   }
   // Remove the folded nodes (from the back, keeping the others' order).
   for (auto it = drop.rbegin(); it != drop.rend(); ++it) graph.mutable_node()->DeleteSubrange(*it, 1);
-  if (changed) graph.clear_value_info();  // re-inferred from scratch
+  // value_info is kept: the next round merges it with what the folded constants reveal.
   return changed;
 }
 
 }  // namespace onnx_detail
 
-/// Reads an ONNX model file into a graph_profile (batch as given by the input shapes). Throws
+/// Reads an ONNX model from a stream of its bytes (`file` names it in errors) into a
+/// graph_profile (batch as given by the input shapes). Throws
 /// invalid_input naming the file and the node/tensor and value on: an unreadable, truncated or
 /// corrupt file; a graph that is not a DAG or uses an undefined tensor; an input with a symbolic
 /// dim and no size in options; a shape inference failure; a tensor whose shape stays unknown
 /// where a cost needs it; dims that are negative or whose products overflow; an unknown op type
 /// (unless options.unknown_ops = zero_cost). O(nodes + tensors) after ONNX's own parse and
 /// shape inference.
-inline graph_profile read_onnx(const std::filesystem::path& path, const onnx_options& opt = {}) {
+inline graph_profile read_onnx(std::istream& bytes, const std::string& file, const onnx_options& opt = {}) {
   using namespace onnx_detail;
-  const std::string file = path.string();
   onnx::ModelProto model;
-  {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(file, "cannot open the file");
-    if (!model.ParseFromIstream(&in)) fail(file, "not a valid ONNX protobuf (truncated or corrupt)");
-  }
+  if (!model.ParseFromIstream(&bytes)) fail(file, "not a valid ONNX protobuf (truncated or corrupt)");
   if (!model.has_graph()) fail(file, "the model has no graph");
   onnx::GraphProto& graph = *model.mutable_graph();
   std::set<std::string> initializer_names;
@@ -330,6 +327,24 @@ inline graph_profile read_onnx(const std::filesystem::path& path, const onnx_opt
         if (!in.empty() && !defined.count(in))
           fail(file, concat("node ", i, " '", graph.node(i).name(), "' (", graph.node(i).op_type(), ") reads '", in,
                             "', which no node, input or initializer defines"));
+  }
+  // Attributes ONNX 1.12's shape inference divides by or allocates from without checking (found
+  // by fuzzing: a zero stride is a SIGFPE inside libonnx): validated here first.
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto& n = graph.node(i);
+    for (const auto& a : n.attribute()) {
+      const std::string& an = a.name();
+      const bool positive = an == "strides" || an == "dilations" || an == "kernel_shape" || an == "group" || an == "blocksize";
+      const bool nonnegative = an == "pads" || an == "output_padding";
+      if (!positive && !nonnegative) continue;
+      auto check = [&](std::int64_t v) {
+        if (v > (std::int64_t{1} << 31) || (positive && v <= 0) || (nonnegative && v < 0))
+          fail(file, concat("node ", i, " '", n.name(), "' (", n.op_type(), ") attribute ", an, " = ", v,
+                            positive ? ": must be >= 1" : ": must be >= 0", " (and at most 2^31)"));
+      };
+      if (a.type() == onnx::AttributeProto::INT) check(a.i());
+      for (const auto v : a.ints()) check(v);
+    }
   }
   for (int round = 0;; ++round) {
     try {
@@ -433,6 +448,8 @@ inline graph_profile read_onnx(const std::filesystem::path& path, const onnx_opt
   std::set<std::string> counted_weights, unknown;
   std::unordered_map<std::string, std::vector<std::string>> constant_sources;  // folded constant → initializers it derives from
   auto need = [&](const onnx::NodeProto& n, int slot) -> const shape& {
+    if (slot >= n.input_size() || n.input(slot).empty())
+      fail(file, concat("node '", n.name(), "' (", n.op_type(), ") has ", n.input_size(), " inputs: input ", slot, " is required"));
     const std::string& name = n.input(slot);
     const auto s = shapes.find(name);
     if (s == shapes.end() || !s->second.known)
@@ -440,6 +457,7 @@ inline graph_profile read_onnx(const std::filesystem::path& path, const onnx_opt
     return s->second;
   };
   auto need_out = [&](const onnx::NodeProto& n) -> const shape& {
+    if (n.output_size() == 0 || n.output(0).empty()) fail(file, concat("node '", n.name(), "' (", n.op_type(), ") has no output"));
     const auto s = shapes.find(n.output(0));
     if (s == shapes.end() || !s->second.known)
       fail(file, concat("node '", n.name(), "' (", n.op_type(), "): the shape of output '", n.output(0), "' is unknown after shape inference"));
@@ -561,6 +579,13 @@ inline graph_profile read_onnx(const std::filesystem::path& path, const onnx_opt
   }
   g.zero_cost_ops.assign(unknown.begin(), unknown.end());
   return g;
+}
+
+/// Reads the ONNX model file at `path` (see the stream overload).
+inline graph_profile read_onnx(const std::filesystem::path& path, const onnx_options& opt = {}) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) onnx_detail::fail(path.string(), "cannot open the file");
+  return read_onnx(in, path.string(), opt);
 }
 
 }  // namespace idn::dnn
