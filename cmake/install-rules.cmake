@@ -18,6 +18,17 @@ install(EXPORT idnOffloadTargets
   NAMESPACE idn::
   DESTINATION "${IDN_INSTALL_CMAKEDIR}")
 
+# The optional ONNX importer: its own export set (find_package(idn COMPONENTS onnx) also finds
+# Protobuf and ONNX), and dnn/onnx.hpp, which the idn file set leaves out.
+if(IDN_HAVE_ONNX)
+  set_target_properties(idn_onnx PROPERTIES EXPORT_NAME onnx)
+  install(TARGETS idn_onnx EXPORT idnOnnxTargets)
+  install(FILES "${PROJECT_SOURCE_DIR}/include/idn/dnn/onnx.hpp" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/idn/dnn")
+  install(EXPORT idnOnnxTargets
+    NAMESPACE idn::
+    DESTINATION "${IDN_INSTALL_CMAKEDIR}")
+endif()
+
 configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/idnConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/idnConfig.cmake"

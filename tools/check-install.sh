@@ -3,6 +3,7 @@
 #   1. find_package(idn) with the running CMake, and with CMake < 3.23's view of the package files
 #   2. the same programs from pkg-config (idn.pc, idn-offload.pc)
 #   3. find_package(idn COMPONENTS offload) with Eigen and xtensor disabled
+#   4. find_package(idn COMPONENTS onnx), when idn was built with ONNX
 # Usage: tools/check-install.sh [build-root]   (default build/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +25,7 @@ run() {  # name, source dir, extra configure args...
 run find_package test_package -DIDN_TEST_PKG_CONFIG=ON
 run cmake_3_22 test_package -DIDN_PRETEND_CMAKE_VERSION=3.22.1
 run offload_only test_package/offload_only
-echo "check-install: find_package (CMake $(cmake --version | head -1 | cut -d' ' -f3) and as 3.22), pkg-config and COMPONENTS offload consumers pass"
+if [[ -f "$stage/prefix/share/idn/cmake/idnOnnxTargets.cmake" ]]; then
+  run onnx_only test_package/onnx_only
+fi
+echo "check-install: find_package (CMake $(cmake --version | head -1 | cut -d' ' -f3) and as 3.22), pkg-config, COMPONENTS offload (and onnx when built) consumers pass"
