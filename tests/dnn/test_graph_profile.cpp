@@ -114,7 +114,9 @@ TEST_CASE("linearize: a residual block's inner cuts ship two tensors; single_ten
   CHECK(all.layer(1).output_bytes == 140);  // b and x
   CHECK(all.layer(2).output_bytes == 100);  // y
   const profile single = linearize(p, {cut_candidates::single_tensor});
-  CHECK(single.num_units() == 1);  // no single-tensor cut inside the block
+  CHECK(single.num_layers() == 1);  // no single-tensor cut inside the block: one merged layer
+  CHECK(single.layer(0).flop == 30);
+  CHECK(single.layer(0).output_bytes == 100);
   graph_profile empty;
   CHECK_THROWS_WITH_AS(linearize(empty), doctest::Contains("has no nodes"), idn::invalid_input);
 }

@@ -5,6 +5,7 @@
 // unknown ops) reported by name.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -161,16 +162,20 @@ TEST_CASE("the analytic zoo against its imported twins: conv/fc FLOPs within 0.1
 TEST_CASE("linearize on an imported ResNet-50: single-tensor cuts ship exactly one block output; inner cuts ship two tensors") {
   const graph_profile g = read_onnx("onnx_models/resnet50.onnx");
   const auto live = live_bytes(g);
-  const profile single = linearize(g, {cut_candidates::single_tensor});
   std::size_t inner_two = 0;
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-    const auto& n = g.nodes[i];
-    // A cut after a residual Add ships exactly the Add's output (the only live tensor).
-    if (n.op_type == "Add" && i + 1 < g.nodes.size() && single.layer(i).unit != single.layer(i + 1).unit)
-      CHECK(live[i + 1] == n.output_bytes);
-    // Inside a bottleneck block (after its first Conv), the block input is live too.
-    if (n.op_type == "Conv" && live[i + 1] > n.output_bytes) ++inner_two;
-  }
+  for (std::size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i].op_type == "Conv" && live[i + 1] > g.nodes[i].output_bytes) ++inner_two;  // the block input is live too
   CHECK(inner_two >= 16);  // at least one such cut per bottleneck block
-  CHECK(single.num_units() == 38);
+  const profile single = linearize(g, {cut_candidates::single_tensor});
+  CHECK(single.num_layers() == 38);
+  double flop = 0;
+  for (std::size_t l = 0; l < single.num_layers(); ++l) {
+    flop += single.layer(l).flop;
+    // Each merged layer ends at a node whose output is the only live tensor: it ships exactly that.
+    const auto& name = single.layer(l).name;
+    const auto it = std::find_if(g.nodes.begin(), g.nodes.end(), [&](const graph_node& n) { return n.name == name; });
+    REQUIRE(it != g.nodes.end());
+    if (l + 1 < single.num_layers()) CHECK(single.layer(l).output_bytes == it->output_bytes);
+  }
+  CHECK(flop == doctest::Approx(g.total_flops()).epsilon(1e-12));
 }

@@ -90,8 +90,8 @@ inline std::vector<double> live_bytes(const graph_profile& g) {
 }
 
 enum class cut_candidates {
-  every_position,  ///< a unit per node: a cut may fall after any node
-  single_tensor,   ///< cut only where exactly one tensor is live (articulation points); nodes between merge
+  every_position,  ///< one layer per node: a cut may fall after any node
+  single_tensor,   ///< one layer per segment between single-tensor cuts (articulation points)
 };
 
 struct linearize_options {
@@ -99,16 +99,18 @@ struct linearize_options {
   precision prec = precision::fp32;
 };
 
-/// The chain profile of g in its topological order: one layer per node (flop, param_bytes), each
-/// layer's output_bytes = the live bytes across the boundary after it, input_bytes = the live
-/// bytes before it. Units: one per node, or (single_tensor) merged so that unit boundaries fall
-/// only where one tensor is live. Throws invalid_input if g has no nodes. O(N + tensors).
+/// The chain profile of g in its topological order. every_position: one layer per node (flop,
+/// param_bytes); single_tensor: consecutive nodes merged into one layer until a boundary where
+/// exactly one tensor is live, so that every chain solver (which cuts between layers) can only
+/// cut there. Each layer's input_bytes / output_bytes are the live bytes before / after it; each
+/// layer is its own unit; a merged layer takes the last node's name and the kind of its
+/// largest-FLOP node. Throws invalid_input if g has no nodes. O(N + tensors).
 inline profile linearize(const graph_profile& g, const linearize_options& o = {}) {
   if (g.nodes.empty()) throw invalid_input(concat("linearize: graph '", g.name, "' has no nodes"));
+  const std::size_t N = g.nodes.size();
   const std::vector<double> live = live_bytes(g);
-  std::vector<std::size_t> live_count(g.nodes.size() + 1, 0);
+  std::vector<std::size_t> live_count(N + 1, 0);
   if (o.cuts == cut_candidates::single_tensor) {
-    const std::size_t N = g.nodes.size();
     std::vector<std::int64_t> delta(N + 2, 0);
     for (const graph_tensor& t : g.tensors) {
       std::int64_t until = t.producer - 1;
@@ -125,22 +127,26 @@ inline profile linearize(const graph_profile& g, const linearize_options& o = {}
   spec.name = g.name.empty() ? "onnx_model" : g.name;
   spec.prec = o.prec;
   spec.input_bytes = live[0];
-  std::uint32_t unit = 0;
   std::unordered_map<std::string, std::size_t> used;  // layer names must be unique; ONNX's need not be
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+  layer cur;
+  double cur_max_flop = -1;
+  std::size_t first = 0;
+  for (std::size_t i = 0; i < N; ++i) {
     const graph_node& n = g.nodes[i];
-    layer l;
-    l.name = n.name.empty() ? concat(n.op_type, '_', i) : n.name;
-    if (!used.emplace(l.name, i).second) l.name = concat(l.name, '#', i);
-    l.kind = n.kind;
-    l.flop = n.flops;
-    l.param_bytes = n.param_bytes;
-    l.input_bytes = live[i];
-    l.output_bytes = live[i + 1];
-    l.unit = unit;
-    spec.layers.push_back(std::move(l));
-    const bool boundary = o.cuts == cut_candidates::every_position || live_count[i + 1] == 1;
-    if (boundary && i + 1 < g.nodes.size()) ++unit;
+    cur.flop += n.flops;
+    cur.param_bytes += n.param_bytes;
+    if (n.flops > cur_max_flop) cur_max_flop = n.flops, cur.kind = n.kind;
+    const bool boundary = o.cuts == cut_candidates::every_position || live_count[i + 1] == 1 || i + 1 == N;
+    if (!boundary) continue;
+    cur.name = n.name.empty() ? concat(n.op_type, '_', i) : n.name;
+    if (!used.emplace(cur.name, i).second) cur.name = concat(cur.name, '#', i);
+    cur.input_bytes = live[first];
+    cur.output_bytes = live[i + 1];
+    cur.unit = static_cast<std::uint32_t>(spec.layers.size());
+    spec.layers.push_back(std::move(cur));
+    cur = layer{};
+    cur_max_flop = -1;
+    first = i + 1;
   }
   return profile(std::move(spec));
 }
