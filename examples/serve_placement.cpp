@@ -10,7 +10,9 @@
 // with the fewest replicas wins (ties: lower latency). A sizing counts only if the links also
 // carry the rate (evaluate with the sized replicas, utilization <= 1 everywhere); queueing on the
 // links themselves is not added to the mean.
-// Usage: serve_placement [--latency-ms A,B,C] [--slo-ms D] [--out DIR]
+// Usage: serve_placement [--latency-ms A,B,C] [--slo-ms D] [--onnx MODEL.onnx] [--out DIR]
+//        --onnx (built with idn::onnx): the model stage is that imported model, linearized at its
+//        single-tensor cut points (e.g. tests/dnn/onnx_models/resnet50.onnx), instead of resnet50().
 //        (writes DIR/placement.csv and DIR/hardware_mixes.csv)
 #include <cmath>
 #include <cstdio>
@@ -23,6 +25,10 @@
 #include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 #include "idn/dnn/zoo.hpp"
+#ifdef IDN_HAVE_ONNX
+#include "idn/dnn/graph_profile.hpp"
+#include "idn/dnn/onnx.hpp"
+#endif
 #include "idn/hw/link.hpp"
 #include "idn/hw/presets.hpp"
 #include "idn/hw/roofline.hpp"
@@ -54,6 +60,7 @@ int main(int argc, char** argv) {
     std::vector<double> lat_ms{5, 10, 20};
     double slo_ms = 100;
     std::filesystem::path out = ".";
+    std::string onnx_model;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
       if (a == "--latency-ms" && i + 1 < argc) {
@@ -66,8 +73,10 @@ int main(int argc, char** argv) {
         if (!(slo_ms > 0)) throw idn::invalid_input("--slo-ms must be > 0");
       } else if (a == "--out" && i + 1 < argc) {
         out = argv[++i];
+      } else if (a == "--onnx" && i + 1 < argc) {
+        onnx_model = argv[++i];
       } else {
-        throw idn::invalid_input(idn::concat("unknown argument '", a, "' (usage: serve_placement [--latency-ms A,B,C] [--slo-ms D] [--out DIR])"));
+        throw idn::invalid_input(idn::concat("unknown argument '", a, "' (usage: serve_placement [--latency-ms A,B,C] [--slo-ms D] [--onnx MODEL.onnx] [--out DIR])"));
       }
     }
     const idn::hw::roofline_device pi(idn::hw::raspberry_pi_4().params), nx(idn::hw::jetson_xavier_nx().params),
@@ -81,6 +90,14 @@ int main(int argc, char** argv) {
     pre.flop = 3e7, pre.bytes = 4e6, pre.output_bytes = 150528, pre.memory_bytes = 5e6;  // 224x224x3 uint8
     stage model{"model", stage_role::model};
     model.model = idn::dnn::resnet50();
+    if (!onnx_model.empty()) {
+#ifdef IDN_HAVE_ONNX
+      model.model = idn::dnn::linearize(idn::dnn::read_onnx(onnx_model), {idn::dnn::cut_candidates::single_tensor});
+      std::printf("model stage: %s (imported, %zu single-tensor units)\n", onnx_model.c_str(), model.model->num_units());
+#else
+      throw idn::invalid_input("--onnx: this build has no idn::onnx (install libonnx-dev and libprotobuf-dev)");
+#endif
+    }
     stage post{"post", stage_role::post};
     post.flop = 2e4, post.bytes = 8e3, post.output_bytes = 80;
     p.stages = {pre, model, post};
