@@ -12,7 +12,10 @@
 // fed back through idn::path::measured_table.
 //
 // Usage: path_code_alexnet_mobilenetv2 [--penalty P] [--head-penalty P] [--load-a X] [--load-b X]
-//                                      [--rho R] [--quick] [--out DIR]
+//                                      [--rho R] [--quick] [--onnx-dir DIR] [--out DIR]
+//        --onnx-dir (built with idn::onnx): AlexNet and MobileNetV2 imported from DIR/alexnet.onnx and
+//        DIR/mobilenet_v2.onnx (e.g. tests/dnn/onnx_models), one layer per node, with the same
+//        block boundaries as the zoo profiles (after the torchvision modules that end each block).
 //        (writes DIR/code_frontier.csv and DIR/code_choices.csv)
 #include <cmath>
 #include <cstdio>
@@ -28,12 +31,17 @@
 #include "idn/hw/roofline.hpp"
 #include "idn/path.hpp"
 #include "path_code_graph.hpp"
+#ifdef IDN_HAVE_ONNX
+#include "idn/dnn/graph_profile.hpp"
+#include "idn/dnn/onnx.hpp"
+#endif
 
 int main(int argc, char** argv) {
   using namespace code_example;
   try {
     settings s;
     std::filesystem::path out = ".";
+    std::string onnx_dir;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
       auto next = [&] {
@@ -47,10 +55,39 @@ int main(int argc, char** argv) {
       else if (a == "--rho") s.rho = next();
       else if (a == "--quick") {}
       else if (a == "--out" && i + 1 < argc) out = argv[++i];
+      else if (a == "--onnx-dir" && i + 1 < argc) onnx_dir = argv[++i];
       else throw idn::invalid_input(idn::concat("unknown argument '", a, "' (see the header of path_code_alexnet_mobilenetv2.cpp)"));
     }
-    const idn::dnn::profile alex = idn::dnn::alexnet(), mob = idn::dnn::mobilenet_v2();
-    const block_graph g(build(s, alex, mob));
+    idn::dnn::profile alex = idn::dnn::alexnet(), mob = idn::dnn::mobilenet_v2();
+    std::vector<std::size_t> alex_cuts = zoo_alexnet_cuts, mob_cuts = zoo_mobilenet_cuts;
+    if (!onnx_dir.empty()) {
+#ifdef IDN_HAVE_ONNX
+      // The imported torchvision exports, one layer per node; block boundaries after the last node
+      // of the torchvision modules that end the zoo's blocks (same boundary shapes).
+      alex = idn::dnn::linearize(idn::dnn::read_onnx(onnx_dir + "/alexnet.onnx"));
+      mob = idn::dnn::linearize(idn::dnn::read_onnx(onnx_dir + "/mobilenet_v2.onnx"));
+      auto cuts_after = [](const idn::dnn::profile& p, const std::vector<std::string>& modules) {
+        std::vector<std::size_t> cuts;
+        for (const auto& m : modules) {
+          std::size_t last = p.num_layers();
+          for (std::size_t l = 0; l < p.num_layers(); ++l)
+            if (p.layer(l).name.rfind(m, 0) == 0) last = l;
+          if (last == p.num_layers()) throw idn::invalid_input(idn::concat("--onnx-dir: no node of module '", m, "' in ", p.name()));
+          cuts.push_back(last);
+        }
+        return cuts;
+      };
+      alex_cuts = cuts_after(alex, {"/features/features.2/", "/features/features.5/", "/features/features.7/", "/features/features.9/", "/Flatten",
+                                    "/classifier/classifier.2/", "/classifier/classifier.5/"});
+      mob_cuts = cuts_after(mob, {"/features/features.0/", "/features/features.1/", "/features/features.3/", "/features/features.6/",
+                                  "/features/features.10/", "/features/features.13/", "/features/features.16/", "/features/features.17/",
+                                  "/features/features.18/"});
+      std::printf("models imported from %s (%zu and %zu nodes)\n", onnx_dir.c_str(), alex.num_layers(), mob.num_layers());
+#else
+      throw idn::invalid_input("--onnx-dir: this build has no idn::onnx (install libonnx-dev and libprotobuf-dev)");
+#endif
+    }
+    const block_graph g(build(s, alex, mob, alex_cuts, mob_cuts));
     std::printf("CoDE: AlexNet (Jetson Nano, %.1f GFLOP/s effective) + MobileNetV2 (Xavier NX, %.1f GFLOP/s), 100 Mbit/s, 2 ms\n",
                 g.spec().servers[0].capacity_flops / 1e9, g.spec().servers[1].capacity_flops / 1e9);
     std::printf("assumptions: adapter penalty %.3f, extra-head penalty %.3f, lambda_A = %.2fx and lambda_B = %.2fx stand-alone capacity, rho = %.2f;\n"

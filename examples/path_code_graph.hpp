@@ -38,13 +38,18 @@ inline double adapter_flops(const shape& from, const shape& to) {
   return 2 * from.c * to.c * to.h * to.w;
 }
 
-inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const idn::dnn::profile& mob) {
+/// The zoo profiles' block boundaries (cut after these layers), one per shape after the input.
+inline const std::vector<std::size_t> zoo_alexnet_cuts{0, 1, 2, 3, 4, 5, 6}, zoo_mobilenet_cuts{0, 1, 3, 6, 10, 13, 16, 17, 18};
+
+/// The scenario for two chains cut after the given layers (defaults: the zoo profiles'). The cuts
+/// must end where alexnet_shapes / mobilenet_shapes say (e.g. an imported model's matching nodes).
+inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const idn::dnn::profile& mob,
+                        const std::vector<std::size_t>& alex_cuts = zoo_alexnet_cuts, const std::vector<std::size_t>& mob_cuts = zoo_mobilenet_cuts) {
   graph_spec g;
   const idn::hw::roofline_device nano(idn::hw::jetson_nano().params), nx(idn::hw::jetson_xavier_nx().params);
   g.servers.push_back(server_from_device("jetson_nano", nano, alex));
   g.servers.push_back(server_from_device("jetson_xavier_nx", nx, mob));
   add_duplex_link(g, 0, 1, 100e6, 2e-3);
-  const std::vector<std::size_t> alex_cuts{0, 1, 2, 3, 4, 5, 6}, mob_cuts{0, 1, 3, 6, 10, 13, 16, 17, 18};
   model_and_head a = model_from_chain("alexnet", alex, alex_cuts, 0, 0, 0.56522);
   model_and_head b = model_from_chain("mobilenet_v2", mob, mob_cuts, 1, 1, 0.71878);
   b.head.model = 1;
