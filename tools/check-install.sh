@@ -26,6 +26,6 @@ run find_package test_package -DIDN_TEST_PKG_CONFIG=ON
 run cmake_3_22 test_package -DIDN_PRETEND_CMAKE_VERSION=3.22.1
 run offload_only test_package/offload_only
 if [[ -f "$stage/prefix/share/idn/cmake/idnOnnxTargets.cmake" ]]; then
-  run onnx_only test_package/onnx_only
+  run onnx_only test_package/onnx_only -DIDN_TEST_PKG_CONFIG=ON
 fi
 echo "check-install: find_package (CMake $(cmake --version | head -1 | cut -d' ' -f3) and as 3.22), pkg-config, COMPONENTS offload (and onnx when built) consumers pass"
