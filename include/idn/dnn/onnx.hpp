@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -259,6 +260,26 @@ inline bool fold_shape_arithmetic(onnx::GraphProto& graph) {
   return changed;
 }
 
+
+/// Whether some node output still lacks a fully known static shape (then folding more shape
+/// arithmetic and inferring again can help).
+inline bool has_unknown_shape(const onnx::GraphProto& graph) {
+  std::unordered_set<std::string> known;
+  auto note = [&](const onnx::ValueInfoProto& v) {
+    if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
+    for (const auto& d : v.type().tensor_type().shape().dim())
+      if (!d.has_dim_value()) return;
+    known.insert(v.name());
+  };
+  for (const auto& v : graph.value_info()) note(v);
+  for (const auto& v : graph.output()) note(v);
+  for (const auto& t : graph.initializer()) known.insert(t.name());
+  for (const auto& n : graph.node())
+    for (const auto& o : n.output())
+      if (!o.empty() && !known.count(o)) return true;
+  return false;
+}
+
 }  // namespace onnx_detail
 
 /// Reads an ONNX model from a stream of its bytes (`file` names it in errors) into a
@@ -275,7 +296,7 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
   if (!model.ParseFromIstream(&bytes)) fail(file, "not a valid ONNX protobuf (truncated or corrupt)");
   if (!model.has_graph()) fail(file, "the model has no graph");
   onnx::GraphProto& graph = *model.mutable_graph();
-  std::set<std::string> initializer_names;
+  std::unordered_set<std::string> initializer_names;
   for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
   // Fix the input dims: from the options, else they must be concrete.
   for (auto& in : *graph.mutable_input()) {
@@ -299,7 +320,7 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
   // Constant nodes become initializers (they are not activations; their values are not
   // parameters either), then shape inference and shape-arithmetic folding alternate until
   // nothing more folds (each round removes nodes, so at most node-count rounds).
-  std::set<std::string> constant_values;
+  std::unordered_set<std::string> constant_values;
   // Before IR 4 shape inference types initializers only through graph inputs; the initializers
   // added here are not inputs, so the model is read with IR 4 semantics (nothing else changes).
   if (model.ir_version() < 4) model.set_ir_version(4);
@@ -318,7 +339,8 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       }
   }
   {  // every input a node reads must be defined somewhere (checked before ONNX sees the graph)
-    std::set<std::string> defined(initializer_names);
+    std::unordered_set<std::string> defined(initializer_names.begin(), initializer_names.end());
+    defined.reserve(initializer_names.size() + static_cast<std::size_t>(graph.node_size()) * 2);
     for (const auto& v : graph.input()) defined.insert(v.name());
     for (const auto& n : graph.node())
       for (const auto& o : n.output()) defined.insert(o);
@@ -353,11 +375,12 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
     } catch (const std::exception& e) {
       fail(file, concat("ONNX shape inference failed: ", e.what()));
     }
-    if (round > graph.node_size() || !fold_shape_arithmetic(graph)) break;
+    if (round > graph.node_size() || !fold_shape_arithmetic(graph) || !has_unknown_shape(graph)) break;
   }
   for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
   // Shapes of every named value.
   std::unordered_map<std::string, shape> shapes;
+  shapes.reserve(static_cast<std::size_t>(graph.value_info_size() + graph.initializer_size() + graph.input_size() + graph.output_size()));
   auto record = [&](const onnx::ValueInfoProto& v) {
     if (!v.type().has_tensor_type()) return;
     const auto& tt = v.type().tensor_type();
@@ -392,7 +415,11 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
   graph_profile g;
   g.name = graph.name();
   std::unordered_map<std::string, std::uint32_t> tensor_of;
+  g.nodes.reserve(static_cast<std::size_t>(graph.node_size()));
+  g.tensors.reserve(static_cast<std::size_t>(graph.node_size()) * 2 + 8);
+  tensor_of.reserve(static_cast<std::size_t>(graph.node_size()) * 2 + 8);
   auto tensor_id = [&](const std::string& name) -> std::uint32_t {
+    if (const auto found = tensor_of.find(name); found != tensor_of.end()) return found->second;
     const auto [it, fresh] = tensor_of.emplace(name, static_cast<std::uint32_t>(g.tensors.size()));
     if (fresh) {
       graph_tensor t;
@@ -445,7 +472,8 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
           fail(file, concat("the graph has a cycle through node ", i, " '", graph.node(i).name(), "' (", graph.node(i).op_type(), ")"));
     }
   }
-  std::set<std::string> counted_weights, unknown;
+  std::unordered_set<std::string> counted_weights;
+  std::set<std::string> unknown;
   std::unordered_map<std::string, std::vector<std::string>> constant_sources;  // folded constant → initializers it derives from
   auto need = [&](const onnx::NodeProto& n, int slot) -> const shape& {
     if (slot >= n.input_size() || n.input(slot).empty())
