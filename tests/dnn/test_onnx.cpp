@@ -85,6 +85,26 @@ TEST_CASE("read_onnx: every exported torchvision model; MACs within 1 % of the P
   }
 }
 
+TEST_CASE("read_onnx: tensors carry their inferred shapes; symbolic batch sizes scale every count") {
+  const graph_profile g = read_onnx("onnx_models/resnet50.onnx");
+  REQUIRE(g.inputs.size() == 1);
+  CHECK(g.tensors[g.inputs[0]].dims == std::vector<std::int64_t>{1, 3, 224, 224});
+  CHECK(g.tensors[g.inputs[0]].bytes == 4.0 * 3 * 224 * 224);
+  REQUIRE(g.outputs.size() == 1);
+  CHECK(g.tensors[g.outputs[0]].dims == std::vector<std::int64_t>{1, 1000});
+  for (const auto& t : g.tensors) {
+    double e = 4;
+    for (const auto d : t.dims) e *= static_cast<double>(d);
+    CHECK(t.bytes == e);  // every ResNet-50 activation is float32 and fully inferred
+  }
+  onnx_options batch4;
+  batch4.input_shapes["input"] = {4, 3, 224, 224};  // overrides the exported batch of 1
+  const graph_profile g4 = read_onnx("onnx_models/resnet50.onnx", batch4);
+  CHECK(g4.total_macs() == 4 * g.total_macs());
+  CHECK(g4.total_params() == g.total_params());
+  CHECK(g4.tensors[g4.outputs[0]].dims == std::vector<std::int64_t>{4, 1000});
+}
+
 TEST_CASE("read_onnx: conv/linear-only nets match the hooks exactly") {
   for (const auto& r : references()) {
     if (r.name != "resnet18" && r.name != "resnet50" && r.name != "alexnet" && r.name != "vgg16") continue;

@@ -22,7 +22,8 @@ namespace idn::dnn {
 /// they are counted in their node's params).
 struct graph_tensor {
   std::string name;
-  double bytes = 0;                     ///< elements × element size at batch 1 (as inferred)
+  double bytes = 0;                     ///< elements × element size (as inferred, at the given batch)
+  std::vector<std::int64_t> dims;       ///< its shape, when known (read_onnx fills it)
   std::int64_t producer = -1;           ///< node index, or −1 for a graph input
   std::vector<std::uint32_t> consumers;  ///< node indices, increasing
   bool graph_output = false;

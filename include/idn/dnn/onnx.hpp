@@ -33,7 +33,9 @@ namespace idn::dnn {
 enum class unknown_op_policy { error, zero_cost };
 
 struct onnx_options {
-  /// Sizes of symbolic (or missing) input dims: input name → full shape, e.g. {"input", {1, 3, 224, 224}}.
+  /// Input sizes: input name → full shape, e.g. {"input", {1, 3, 224, 224}}. Required for symbolic
+  /// dims; overriding static dims works where the graph holds no constants derived from them
+  /// (a fixed-size trace can bake them into Reshape targets: export with dynamic axes instead).
   std::map<std::string, std::vector<std::int64_t>> input_shapes;
   /// error: an op type without a cost rule is an invalid_input naming node and op type;
   /// zero_cost: it costs 0 and is listed in graph_profile::zero_cost_ops.
@@ -299,6 +301,7 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
   std::unordered_set<std::string> initializer_names;
   for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
   // Fix the input dims: from the options, else they must be concrete.
+  bool overridden = false;
   for (auto& in : *graph.mutable_input()) {
     if (initializer_names.count(in.name())) continue;  // old-style models list weights as inputs
     if (!in.type().has_tensor_type()) fail(file, concat("input '", in.name(), "' is not a tensor"));
@@ -306,6 +309,7 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
     const auto it = opt.input_shapes.find(in.name());
     if (it != opt.input_shapes.end()) {
       shp->clear_dim();
+      overridden = true;
       for (const auto d : it->second) {
         if (d <= 0) fail(file, concat("options.input_shapes['", in.name(), "'] has dim ", d, ": must be >= 1"));
         shp->add_dim()->set_dim_value(d);
@@ -316,6 +320,13 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       if (!shp->dim(k).has_dim_value() || shp->dim(k).dim_value() <= 0)
         fail(file, concat("input '", in.name(), "' dim ", k, " is symbolic ('", shp->dim(k).dim_param(),
                           "'): give its size with options.input_shapes (idn-profile --input ", in.name(), "=1x3x224x224)"));
+  }
+  // Shapes stored in the file were inferred for the exported input sizes: with other sizes they
+  // would contradict the new inference, so they are dropped and recomputed.
+  if (overridden) {
+    graph.clear_value_info();
+    for (auto& out : *graph.mutable_output())
+      if (out.type().has_tensor_type()) out.mutable_type()->mutable_tensor_type()->clear_shape();
   }
   // Constant nodes become initializers (they are not activations; their values are not
   // parameters either), then shape inference and shape-arithmetic folding alternate until
@@ -425,7 +436,10 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       graph_tensor t;
       t.name = name;
       const auto s = shapes.find(name);
-      if (s != shapes.end() && s->second.known) t.bytes = s->second.elements() * element_bytes(s->second.elem);
+      if (s != shapes.end() && s->second.known) {
+        t.bytes = s->second.elements() * element_bytes(s->second.elem);
+        t.dims = s->second.dims;
+      }
       g.tensors.push_back(std::move(t));
     }
     return it->second;
