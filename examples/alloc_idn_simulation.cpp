@@ -60,6 +60,7 @@
 #include "idn/hw/roofline.hpp"
 #include "idn/io/csv.hpp"
 #include "idn/io/eigen.hpp"
+#include "idn/sim/stats.hpp"
 #include "gnuplot_figure.hpp"
 
 namespace {
@@ -172,9 +173,14 @@ network build_network(const options& o) {
   return backbone_network(p);
 }
 
+/// Whether --trace names a generator (else a file).
+bool generated_trace(const options& o) {
+  return o.trace_kind == "stationary" || o.trace_kind == "sliding" || o.trace_kind == "reshuffle" || o.trace_kind == "alternate";
+}
+
 /// warm-up + scored slots of request counts for one seed.
 trace build_trace(const options& o, const instance& in, std::uint64_t seed) {
-  if (o.trace_kind == "stationary" || o.trace_kind == "sliding" || o.trace_kind == "reshuffle" || o.trace_kind == "alternate") {
+  if (generated_trace(o)) {
     zipf_params z;
     z.exponent = o.skew;
     z.requests_per_slot = o.volume;
@@ -235,14 +241,10 @@ double t975(std::size_t dof) {
 }
 struct mean_ci { double mean = 0, half = 0; };
 mean_ci summarize(const std::vector<double>& x) {
-  mean_ci s;
-  for (double v : x) s.mean += v;
-  s.mean /= static_cast<double>(x.size());
-  if (x.size() < 2) return s;
-  double ss = 0;
-  for (double v : x) ss += (v - s.mean) * (v - s.mean);
-  s.half = t975(x.size() - 1) * std::sqrt(ss / static_cast<double>(x.size() - 1) / static_cast<double>(x.size()));
-  return s;
+  idn::sim::sample_stats st(x.size());
+  for (const double v : x) st.add(v);
+  const double n = static_cast<double>(x.size());
+  return {st.mean(), x.size() < 2 ? 0.0 : t975(x.size() - 1) * std::sqrt(st.variance() / n)};
 }
 
 struct policy_row {
@@ -256,9 +258,9 @@ const std::vector<policy_row> policies{
     {"myopic greedy (global)", false},        {"myopic greedy (per node)", false},    {"LFU (decay 0.9)", false},
     {"static greedy (fitted on warm-up)", false}, {"ORACLE: hindsight static greedy", true}};
 
-/// Runs every policy for one seed; results[p].
-std::vector<run_result> run_seed(const options& o, const instance& in, std::uint64_t seed, trace* keep) {
-  const trace tr = build_trace(o, in, seed);
+/// Runs every policy for one seed on `given` (a trace file) or the seed's generated trace; results[p].
+std::vector<run_result> run_seed(const options& o, const instance& in, std::uint64_t seed, const trace* given, trace* keep) {
+  const trace tr = given ? *given : build_trace(o, in, seed);
   if (keep) *keep = tr;
   std::vector<batch> batches;
   for (std::size_t t = 0; t < static_cast<std::size_t>(tr.rows()); ++t) batches.push_back(make_batch(in, tr, t));
@@ -319,12 +321,14 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const network net = build_network(o);
     const instance in = net.compile({o.alpha, 1.0});
-    const bool from_file = !(o.trace_kind == "stationary" || o.trace_kind == "sliding" || o.trace_kind == "reshuffle" || o.trace_kind == "alternate");
+    // A trace file is read and validated once; generated traces differ by seed.
+    std::optional<trace> file_trace;
+    if (!generated_trace(o)) file_trace = build_trace(o, in, o.seed);
     std::printf("IDN '%s': %zu nodes, %zu options, %zu request types, %zu cost-list entries; alpha = %g s, load price = %g\n",
                 o.scenario.c_str(), in.num_nodes(), in.num_vars(), in.num_types(), in.num_entries(), o.alpha, o.load_price);
-    if (from_file)
+    if (file_trace)
       std::printf("trace %s: %zu warm-up + %zu scored slots (%zu seeds of the policies' coins)\n", o.trace_kind.c_str(), o.warmup,
-                  static_cast<std::size_t>(build_trace(o, in, o.seed).rows()) - o.warmup, o.seeds);
+                  static_cast<std::size_t>(file_trace->rows()) - o.warmup, o.seeds);
     else
       std::printf("trace '%s' (period %zu, shift %zu, %g requests/slot, Zipf skew %g, node skew %g): %zu warm-up + %zu scored slots, %zu seeds\n",
                   o.trace_kind.c_str(), o.period, o.shift, o.volume, o.skew, o.node_skew, o.warmup, o.slots, o.seeds);
@@ -339,7 +343,7 @@ int main(int argc, char** argv) {
       pool.emplace_back([&] {
         for (std::size_t k; (k = next++) < o.seeds;) {
           try {
-            by_seed[k] = run_seed(o, in, o.seed + k, k == 0 ? &first_trace : nullptr);
+            by_seed[k] = run_seed(o, in, o.seed + k, file_trace ? &*file_trace : nullptr, k == 0 ? &first_trace : nullptr);
           } catch (const std::exception& e) {
             const std::lock_guard lock(err_mu);
             error = e.what();
@@ -387,8 +391,7 @@ int main(int argc, char** argv) {
     if (o.expected && o.trace_kind == "stationary") {
       // Every slot has the same expected counts, so the best fixed fractional point per slot is the
       // relaxation optimum of one batch; its certified upper bound caps every policy.
-      const trace tr = build_trace(o, in, o.seed);
-      const batch b = make_batch(in, tr, o.warmup);
+      const batch b = make_batch(in, first_trace, o.warmup);  // seed o.seed's trace
       const relaxation_bound_result rb = relaxation_bound(in, std::span<const batch>(&b, 1), 20000);
       std::printf("certified relaxation bound per slot: %.4f <= max_y L(y) <= %.4f (20000 mirror-ascent iterations)\n", rb.lower, rb.upper);
     }

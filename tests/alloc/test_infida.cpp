@@ -5,6 +5,7 @@
 
 #include "idn/alloc/baselines.hpp"
 #include "idn/alloc/infida.hpp"
+#include "adversary.hpp"
 #include "random_idn.hpp"
 
 using namespace idn::alloc;
@@ -207,28 +208,12 @@ TEST_CASE("infida: rounded gain over 20 seeds >= (1-1/e)(G*_bf - B/T) - 3 SE (be
 }
 
 TEST_CASE("infida: fractional regret under period-1 alternation is <= B and grows as sqrt(T) (spec 9.3)") {
-  network net;
-  const task_id a = net.add_task("A"), b = net.add_task("B");
-  const model_id ma = net.add_model(a, 0.8), mb = net.add_model(b, 0.8);
-  const node_id edge = net.add_node(1.0), cloud = net.add_node(0.0);
-  net.add_link(edge, cloud, 0.050);
-  net.pin(cloud, ma, 0.005);
-  net.pin(cloud, mb, 0.005);
-  net.add_option(edge, ma, {1.0, 0.005, INFINITY});
-  net.add_option(edge, mb, {1.0, 0.005, INFINITY});
-  net.add_request_type(a, {edge, cloud});
-  net.add_request_type(b, {edge, cloud});
-  const instance in = net.compile();
+  const instance in = idn::test::two_task_edge().compile();
   for (mirror_map map : {mirror_map::entropic, mirror_map::euclidean}) {
     double log_r[2] = {0, 0};
     for (int k = 0; k < 2; ++k) {
       const std::size_t T = k == 0 ? 250 : 16000;
-      std::vector<batch> slots;
-      for (std::size_t t = 0; t < T; ++t) {
-        Eigen::VectorXd r = Eigen::VectorXd::Zero(2);
-        r[static_cast<Eigen::Index>(t % 2)] = 100;
-        slots.push_back(make_batch(in, r));
-      }
+      const std::vector<batch> slots = idn::test::period1_slots(in, T, 100);
       const double opt = brute_force(in, slots).gain;
       const auto info = theory_step_size(in, map, T, 100);
       infida_options o;

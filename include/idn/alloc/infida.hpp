@@ -228,7 +228,7 @@ public:
       return;
     }
     // One fused pass: θ += g, the max of θ(/s) for the next overflow check, and h from θ.
-    const double eta = sum_sq_ > 0 ? o_.adaptive_scale * alpha_ / std::sqrt(sum_sq_) : 0.0;
+    const double eta = sum_sq_ > 0 ? adaptive_eta() : 0.0;
     double tmax = 0;
     if (o_.map == mirror_map::entropic) {  // y¹ is uniform, so log y¹ cancels in the normalisation
       for (std::uint32_t k = 0; k < n_; ++k) {
@@ -274,7 +274,7 @@ public:
   double step_size() const noexcept {
     if (!active_) return 0;
     if (o_.step == step_rule::fixed) return o_.eta;
-    return sum_sq_ > 0 ? o_.adaptive_scale * alpha_ / std::sqrt(sum_sq_) : INFINITY;
+    return sum_sq_ > 0 ? adaptive_eta() : INFINITY;
   }
 
   /// This node's data-dependent bound on the fractional regret of its slots so far against any
@@ -288,6 +288,8 @@ public:
   }
 
 private:
+  /// scale·α_v / A_v^½. Precondition: sum_sq_ > 0.
+  double adaptive_eta() const noexcept { return o_.adaptive_scale * alpha_ / std::sqrt(sum_sq_); }
   /// h ← max(exp(h − max h), 1e-300): positive, largest entry 1.
   static void exp_normalised(Eigen::Map<Eigen::VectorXd>& h) noexcept {
     double umax = -INFINITY;

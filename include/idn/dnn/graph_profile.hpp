@@ -64,22 +64,23 @@ private:
   }
 };
 
-/// Bytes of the tensors live across the boundary after topological position i (i = −1: before
-/// the first node): produced at or before i (graph inputs count as produced before 0) and
-/// consumed after i or a graph output (a tensor nobody reads is never live). Returns one value
-/// per boundary −1..N−1 (N + 1 values).
-/// O(tensors + Σ consumers + N).
-inline std::vector<double> live_bytes(const graph_profile& g) {
+namespace detail {
+/// Σ weight(t) over the tensors t live across each boundary −1..N−1 (N + 1 values): a tensor is
+/// live from the boundary after its producer (graph inputs: before the first node) to the
+/// boundary before its last consumer, or to the end if it is a graph output; one nobody reads is
+/// never live. A difference array: O(tensors + Σ consumers + N).
+template <class Weight>
+std::vector<double> live_sum(const graph_profile& g, Weight weight) {
   const std::size_t N = g.nodes.size();
   std::vector<double> delta(N + 2, 0.0);  // delta[b + 1]: change when crossing boundary b
   for (const graph_tensor& t : g.tensors) {
-    const std::int64_t from = t.producer;  // live from boundary `from` on
-    std::int64_t until = from - 1;         // ... up to the boundary before its last consumer
+    const std::int64_t from = t.producer;
+    std::int64_t until = from - 1;
     for (const std::uint32_t c : t.consumers) until = std::max<std::int64_t>(until, static_cast<std::int64_t>(c) - 1);
     if (t.graph_output) until = static_cast<std::int64_t>(N) - 1;
     if (until < from) continue;  // dead tensor
-    delta[static_cast<std::size_t>(from + 1)] += t.bytes;
-    delta[static_cast<std::size_t>(until + 2)] -= t.bytes;
+    delta[static_cast<std::size_t>(from + 1)] += weight(t);
+    delta[static_cast<std::size_t>(until + 2)] -= weight(t);
   }
   std::vector<double> live(N + 1);
   double run = 0;
@@ -88,6 +89,15 @@ inline std::vector<double> live_bytes(const graph_profile& g) {
     live[b] = std::max(run, 0.0);
   }
   return live;
+}
+}  // namespace detail
+
+/// Bytes of the tensors live across the boundary after topological position i (i = −1: before
+/// the first node): produced at or before i (graph inputs count as produced before 0) and
+/// consumed after i or a graph output (a tensor nobody reads is never live). Returns one value
+/// per boundary −1..N−1 (N + 1 values). O(tensors + Σ consumers + N).
+inline std::vector<double> live_bytes(const graph_profile& g) {
+  return detail::live_sum(g, [](const graph_tensor& t) { return t.bytes; });
 }
 
 enum class cut_candidates {
@@ -110,20 +120,8 @@ inline profile linearize(const graph_profile& g, const linearize_options& o = {}
   if (g.nodes.empty()) throw invalid_input(concat("linearize: graph '", g.name, "' has no nodes"));
   const std::size_t N = g.nodes.size();
   const std::vector<double> live = live_bytes(g);
-  std::vector<std::size_t> live_count(N + 1, 0);
-  if (o.cuts == cut_candidates::single_tensor) {
-    std::vector<std::int64_t> delta(N + 2, 0);
-    for (const graph_tensor& t : g.tensors) {
-      std::int64_t until = t.producer - 1;
-      for (const std::uint32_t c : t.consumers) until = std::max<std::int64_t>(until, static_cast<std::int64_t>(c) - 1);
-      if (t.graph_output) until = static_cast<std::int64_t>(N) - 1;
-      if (until < t.producer) continue;
-      ++delta[static_cast<std::size_t>(t.producer + 1)];
-      --delta[static_cast<std::size_t>(until + 2)];
-    }
-    std::int64_t run = 0;
-    for (std::size_t b = 0; b <= N; ++b) run += delta[b], live_count[b] = static_cast<std::size_t>(std::max<std::int64_t>(run, 0));
-  }
+  const std::vector<double> live_count =
+      o.cuts == cut_candidates::single_tensor ? detail::live_sum(g, [](const graph_tensor&) { return 1.0; }) : std::vector<double>{};
   profile_spec spec;
   spec.name = g.name.empty() ? "onnx_model" : g.name;
   spec.prec = o.prec;

@@ -124,6 +124,17 @@ inline std::vector<std::int64_t> ints_attr(const onnx::NodeProto& n, const char*
 }
 
 
+/// The dims of a tensor value whose shape is fully static; nullopt otherwise.
+inline std::optional<std::vector<std::int64_t>> static_dims(const onnx::ValueInfoProto& v) {
+  if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return std::nullopt;
+  std::vector<std::int64_t> d;
+  for (const auto& x : v.type().tensor_type().shape().dim()) {
+    if (!x.has_dim_value()) return std::nullopt;
+    d.push_back(x.dim_value());
+  }
+  return d;
+}
+
 /// A small integer tensor (shape arithmetic: shapes, indices, axes).
 struct int_tensor {
   std::vector<std::int64_t> dims, values;
@@ -170,13 +181,7 @@ inline bool fold_shape_arithmetic(onnx::GraphProto& graph) {
     if (auto v = read_ints(t)) known.emplace(t.name(), std::move(*v));
   std::unordered_map<std::string, std::vector<std::int64_t>> static_shape;
   auto note_shape = [&](const onnx::ValueInfoProto& v) {
-    if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
-    std::vector<std::int64_t> d;
-    for (const auto& x : v.type().tensor_type().shape().dim()) {
-      if (!x.has_dim_value()) return;
-      d.push_back(x.dim_value());
-    }
-    static_shape[v.name()] = std::move(d);
+    if (auto d = static_dims(v)) static_shape[v.name()] = std::move(*d);
   };
   for (const auto& v : graph.input()) note_shape(v);
   for (const auto& v : graph.value_info()) note_shape(v);
@@ -262,16 +267,12 @@ inline bool fold_shape_arithmetic(onnx::GraphProto& graph) {
   return changed;
 }
 
-
 /// Whether some node output still lacks a fully known static shape (then folding more shape
 /// arithmetic and inferring again can help).
 inline bool has_unknown_shape(const onnx::GraphProto& graph) {
   std::unordered_set<std::string> known;
   auto note = [&](const onnx::ValueInfoProto& v) {
-    if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
-    for (const auto& d : v.type().tensor_type().shape().dim())
-      if (!d.has_dim_value()) return;
-    known.insert(v.name());
+    if (static_dims(v)) known.insert(v.name());
   };
   for (const auto& v : graph.value_info()) note(v);
   for (const auto& v : graph.output()) note(v);
@@ -394,15 +395,11 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
   shapes.reserve(static_cast<std::size_t>(graph.value_info_size() + graph.initializer_size() + graph.input_size() + graph.output_size()));
   auto record = [&](const onnx::ValueInfoProto& v) {
     if (!v.type().has_tensor_type()) return;
-    const auto& tt = v.type().tensor_type();
     shape s;
-    s.elem = tt.elem_type();
-    s.known = tt.has_shape();
-    for (const auto& d : tt.shape().dim()) {
-      if (!d.has_dim_value()) { s.known = false; break; }
-      if (d.dim_value() < 0) fail(file, concat("tensor '", v.name(), "' has dim ", d.dim_value()));
-      s.dims.push_back(d.dim_value());
-    }
+    s.elem = v.type().tensor_type().elem_type();
+    if (auto d = static_dims(v)) s.known = true, s.dims = std::move(*d);
+    for (const auto d : s.dims)
+      if (d < 0) fail(file, concat("tensor '", v.name(), "' has dim ", d));
     if (s.known && !std::isfinite(s.elements() * 16)) fail(file, concat("tensor '", v.name(), "': the product of its dims overflows"));
     shapes[v.name()] = s;
   };
@@ -461,12 +458,7 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       for (const auto& in : graph.node(i).input()) {
         if (in.empty()) continue;
         const auto p = producer_of.find(in);
-        if (p == producer_of.end()) {
-          if (!initializer_names.count(in) && !tensor_of.count(in))
-            fail(file, concat("node ", i, " '", graph.node(i).name(), "' (", graph.node(i).op_type(), ") reads '", in,
-                              "', which no node, input or initializer defines"));
-          continue;
-        }
+        if (p == producer_of.end()) continue;  // an input or initializer (undefined names were rejected above)
         ++indeg[static_cast<std::size_t>(i)];
         succ[static_cast<std::size_t>(p->second)].push_back(i);
       }
