@@ -15,7 +15,9 @@
 //                                      [--rho R] [--quick] [--onnx-dir DIR] [--out DIR]
 //        --onnx-dir (built with idn::onnx): AlexNet and MobileNetV2 imported from DIR/alexnet.onnx and
 //        DIR/mobilenet_v2.onnx (e.g. tests/dnn/onnx_models), one layer per node, with the same
-//        block boundaries as the zoo profiles (after the torchvision modules that end each block).
+//        block boundaries as the zoo profiles (after the torchvision modules that end each block);
+//        the adapters are then sized from the boundary shapes ONNX inferred (checked against
+//        torchvision's and reported).
 //        (writes DIR/code_frontier.csv and DIR/code_choices.csv)
 #include <cmath>
 #include <cstdio>
@@ -60,12 +62,15 @@ int main(int argc, char** argv) {
     }
     idn::dnn::profile alex = idn::dnn::alexnet(), mob = idn::dnn::mobilenet_v2();
     std::vector<std::size_t> alex_cuts = zoo_alexnet_cuts, mob_cuts = zoo_mobilenet_cuts;
+    std::vector<shape> alex_shapes = alexnet_shapes, mob_shapes = mobilenet_shapes;
     if (!onnx_dir.empty()) {
 #ifdef IDN_HAVE_ONNX
       // The imported torchvision exports, one layer per node; block boundaries after the last node
       // of the torchvision modules that end the zoo's blocks (same boundary shapes).
-      alex = idn::dnn::linearize(idn::dnn::read_onnx(onnx_dir + "/alexnet.onnx"));
-      mob = idn::dnn::linearize(idn::dnn::read_onnx(onnx_dir + "/mobilenet_v2.onnx"));
+      const idn::dnn::graph_profile alex_graph = idn::dnn::read_onnx(onnx_dir + "/alexnet.onnx"),
+                                    mob_graph = idn::dnn::read_onnx(onnx_dir + "/mobilenet_v2.onnx");
+      alex = idn::dnn::linearize(alex_graph);  // every_position: layer l is node l
+      mob = idn::dnn::linearize(mob_graph);
       auto cuts_after = [](const idn::dnn::profile& p, const std::vector<std::string>& modules) {
         std::vector<std::size_t> cuts;
         for (const auto& m : modules) {
@@ -77,17 +82,39 @@ int main(int argc, char** argv) {
         }
         return cuts;
       };
-      alex_cuts = cuts_after(alex, {"/features/features.2/", "/features/features.5/", "/features/features.7/", "/features/features.9/", "/Flatten",
+      // Boundary shapes (C, H, W) from the shapes ONNX inferred: the graph input, then each cut
+      // node's output (a vector of n features is n x 1 x 1); the adapters are sized from these.
+      auto shapes_at = [](const idn::dnn::graph_profile& g, const std::vector<std::size_t>& cuts) {
+        auto chw = [&](std::uint32_t t) {
+          const auto& d = g.tensors[t].dims;
+          if (d.size() == 4) return shape{double(d[1]), double(d[2]), double(d[3])};
+          if (d.size() == 2) return shape{double(d[1]), 1, 1};
+          throw idn::invalid_input(idn::concat("--onnx-dir: tensor '", g.tensors[t].name, "' of ", g.name, " is neither NCHW nor NC"));
+        };
+        std::vector<shape> s{chw(g.inputs.at(0))};
+        for (std::size_t c : cuts) s.push_back(chw(g.nodes[c].outputs.at(0)));
+        return s;
+      };
+      alex_cuts = cuts_after(alex, {"/features/features.2/", "/features/features.5/", "/features/features.7/", "/features/features.9/", "/avgpool/",
                                     "/classifier/classifier.2/", "/classifier/classifier.5/"});
       mob_cuts = cuts_after(mob, {"/features/features.0/", "/features/features.1/", "/features/features.3/", "/features/features.6/",
                                   "/features/features.10/", "/features/features.13/", "/features/features.16/", "/features/features.17/",
                                   "/features/features.18/"});
+      alex_shapes = shapes_at(alex_graph, alex_cuts);
+      mob_shapes = shapes_at(mob_graph, mob_cuts);
+      auto same = [](const std::vector<shape>& a, const std::vector<shape>& b) {
+        for (std::size_t k = 0; k < a.size(); ++k)
+          if (a[k].c != b[k].c || a[k].h != b[k].h || a[k].w != b[k].w) return false;
+        return a.size() == b.size();
+      };
+      std::printf("boundary shapes from the ONNX graphs %s torchvision's documented ones\n",
+                  same(alex_shapes, alexnet_shapes) && same(mob_shapes, mobilenet_shapes) ? "equal" : "DIFFER FROM");
       std::printf("models imported from %s (%zu and %zu nodes)\n", onnx_dir.c_str(), alex.num_layers(), mob.num_layers());
 #else
       throw idn::invalid_input("--onnx-dir: this build has no idn::onnx (install libonnx-dev and libprotobuf-dev)");
 #endif
     }
-    const block_graph g(build(s, alex, mob, alex_cuts, mob_cuts));
+    const block_graph g(build(s, alex, mob, alex_cuts, mob_cuts, alex_shapes, mob_shapes));
     std::printf("CoDE: AlexNet (Jetson Nano, %.1f GFLOP/s effective) + MobileNetV2 (Xavier NX, %.1f GFLOP/s), 100 Mbit/s, 2 ms\n",
                 g.spec().servers[0].capacity_flops / 1e9, g.spec().servers[1].capacity_flops / 1e9);
     std::printf("assumptions: adapter penalty %.3f, extra-head penalty %.3f, lambda_A = %.2fx and lambda_B = %.2fx stand-alone capacity, rho = %.2f;\n"

@@ -41,10 +41,14 @@ inline double adapter_flops(const shape& from, const shape& to) {
 /// The zoo profiles' block boundaries (cut after these layers), one per shape after the input.
 inline const std::vector<std::size_t> zoo_alexnet_cuts{0, 1, 2, 3, 4, 5, 6}, zoo_mobilenet_cuts{0, 1, 3, 6, 10, 13, 16, 17, 18};
 
-/// The scenario for two chains cut after the given layers (defaults: the zoo profiles'). The cuts
-/// must end where alexnet_shapes / mobilenet_shapes say (e.g. an imported model's matching nodes).
+/// The scenario for two chains cut after the given layers, with the boundary shapes there (input
+/// first, then one per cut; defaults: the zoo profiles' cuts and torchvision's shapes, or an
+/// imported model's cut nodes and the shapes ONNX inferred for their outputs).
 inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const idn::dnn::profile& mob,
-                        const std::vector<std::size_t>& alex_cuts = zoo_alexnet_cuts, const std::vector<std::size_t>& mob_cuts = zoo_mobilenet_cuts) {
+                        const std::vector<std::size_t>& alex_cuts = zoo_alexnet_cuts, const std::vector<std::size_t>& mob_cuts = zoo_mobilenet_cuts,
+                        const std::vector<shape>& alex_shapes = alexnet_shapes, const std::vector<shape>& mob_shapes = mobilenet_shapes) {
+  if (alex_shapes.size() != alex_cuts.size() + 1 || mob_shapes.size() != mob_cuts.size() + 1)
+    throw idn::invalid_input("code_example::build: one boundary shape per cut plus the input's");
   graph_spec g;
   const idn::hw::roofline_device nano(idn::hw::jetson_nano().params), nx(idn::hw::jetson_xavier_nx().params);
   g.servers.push_back(server_from_device("jetson_nano", nano, alex));
@@ -55,7 +59,7 @@ inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const 
   b.head.model = 1;
   g.models = {a.model, b.model};
   g.heads = {a.head, b.head};
-  const std::vector<const std::vector<shape>*> shapes{&alexnet_shapes, &mobilenet_shapes};
+  const std::vector<const std::vector<shape>*> shapes{&alex_shapes, &mob_shapes};
   for (pindex m = 0; m < 2; ++m) {
     const pindex B = static_cast<pindex>(g.models[static_cast<std::size_t>(m)].blocks.size()), other_task = 1 - m;
     const auto& sh = *shapes[static_cast<std::size_t>(m)];

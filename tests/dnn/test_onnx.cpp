@@ -159,6 +159,46 @@ TEST_CASE("read_onnx: bad input is named") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("read_onnx: shapes that contradict the op are named, not counted") {
+  // ViT-B/16 was traced at batch 1: its patch-flattening Reshape holds the constant target
+  // 1x768x196, so a batch of 4 contradicts the graph (exported with dynamic axes it would not).
+  onnx_options batch4;
+  batch4.input_shapes["input"] = {4, 3, 224, 224};
+  CHECK_THROWS_WITH_AS(read_onnx("onnx_models/vit_b_16.onnx", batch4),
+                       doctest::Contains("node '/Reshape' (Reshape): input 0 '/conv_proj/Conv_output_0' has shape 4x768x14x14 but output "
+                                         "'/Reshape_output_0' has 1x768x196"),
+                       idn::invalid_input);
+  onnx_options typo;
+  typo.input_shapes["x"] = {1, 3, 224, 224};
+  CHECK_THROWS_WITH_AS(read_onnx("onnx_models/resnet18.onnx", typo), doctest::Contains("'x', which is not a graph input (inputs: 'input')"),
+                       idn::invalid_input);
+  // A Concat of a [1, 8] and a [2, 8] tensor on axis 1 (the second stored as a weight).
+  const auto dir = std::filesystem::temp_directory_path() / "idn_test_onnx_agree";
+  std::filesystem::create_directories(dir);
+  auto m = tiny_model("Concat", false);
+  auto* n = m.mutable_graph()->mutable_node(0);
+  n->add_input("w");
+  auto* axis = n->add_attribute();
+  axis->set_name("axis");
+  axis->set_type(onnx::AttributeProto::INT);
+  axis->set_i(1);
+  auto* w = m.mutable_graph()->add_initializer();
+  w->set_name("w");
+  w->set_data_type(onnx::TensorProto::FLOAT);
+  w->add_dims(2);
+  w->add_dims(8);
+  for (int k = 0; k < 16; ++k) w->add_float_data(0);
+  save(m, dir / "concat.onnx");
+  CHECK_THROWS_AS(read_onnx(dir / "concat.onnx"), idn::invalid_input);
+  w->set_dims(0, 1);
+  w->clear_float_data();
+  for (int k = 0; k < 8; ++k) w->add_float_data(0);
+  save(m, dir / "concat_ok.onnx");
+  const graph_profile ok = read_onnx(dir / "concat_ok.onnx");
+  CHECK(ok.tensors[ok.outputs[0]].dims == std::vector<std::int64_t>{1, 16});
+  std::filesystem::remove_all(dir);
+}
+
 #include "idn/dnn/zoo.hpp"
 
 TEST_CASE("the analytic zoo against its imported twins: conv/fc FLOPs within 0.1 %, weights within 1 %") {

@@ -124,6 +124,71 @@ inline std::vector<std::int64_t> ints_attr(const onnx::NodeProto& n, const char*
 }
 
 
+inline std::string dims_text(const std::vector<std::int64_t>& d) {
+  std::string r;
+  for (std::size_t k = 0; k < d.size(); ++k) r.append(k ? "x" : "").append(std::to_string(d[k]));
+  return d.empty() ? "a scalar" : r;
+}
+
+/// The shapes of a node's inputs and outputs must agree with its op's semantics where they are
+/// known: element count kept by reshaping ops, non-axis dims equal for Concat, numpy
+/// broadcasting for elementwise ops, the contraction dim for MatMul/Gemm, input channels for
+/// Conv. ONNX shape inference does not check all of these, and a size baked into a graph (a
+/// fixed-size trace's batch size after options.input_shapes changed it) would otherwise give
+/// silently wrong counts. `shape_of(name)` returns nullptr when unknown. Throws invalid_input.
+template <class ShapeOf>
+void check_shapes_agree(const std::string& file, const onnx::NodeProto& n, ShapeOf shape_of) {
+  const std::string& op = n.op_type();
+  auto in = [&](int k) -> const shape* { return k < n.input_size() && !n.input(k).empty() ? shape_of(n.input(k)) : nullptr; };
+  auto out0 = [&]() -> const shape* { return n.output_size() > 0 && !n.output(0).empty() ? shape_of(n.output(0)) : nullptr; };
+  auto disagree = [&](int a, const shape& sa, const std::string& what_b, const shape& sb, const char* rule) {
+    fail(file, concat("node '", n.name(), "' (", op, "): input ", a, " '", n.input(a), "' has shape ", dims_text(sa.dims), " but ", what_b,
+                      " has ", dims_text(sb.dims), " (", rule, "); a size baked into the graph, e.g. the batch size of a fixed-size "
+                      "trace, may contradict options.input_shapes"));
+  };
+  if (op == "Reshape" || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze" || op == "Transpose" || op == "Identity") {
+    const shape *x = in(0), *y = out0();
+    if (x && y && x->elements() != y->elements())
+      disagree(0, *x, concat("output '", n.output(0), "'"), *y, "a reshape keeps the element count");
+  } else if (op == "Concat") {
+    const std::int64_t axis = int_attr(n, "axis", 0);
+    const shape* first = nullptr;
+    int first_k = 0;
+    for (int k = 0; k < n.input_size(); ++k) {
+      const shape* x = in(k);
+      if (!x) continue;
+      if (!first) { first = x; first_k = k; continue; }
+      const auto r = static_cast<std::int64_t>(first->dims.size());
+      bool ok = x->dims.size() == first->dims.size();
+      for (std::int64_t d = 0; ok && d < r; ++d)
+        if (d != (axis < 0 ? axis + r : axis) && x->dims[static_cast<std::size_t>(d)] != first->dims[static_cast<std::size_t>(d)]) ok = false;
+      if (!ok) disagree(k, *x, concat("input ", first_k, " '", n.input(first_k), "'"), *first, "Concat needs equal dims off its axis");
+    }
+  } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Pow" || op == "Where" || op == "Min" || op == "Max" ||
+             op == "Sum" || op == "Mean" || op == "Equal" || op == "Less" || op == "Greater" || op == "And" || op == "Or") {
+    // (PRelu, and ops with opset-1..6's broadcast/axis attributes, align legacy-style: not checked)
+    for (const auto& at : n.attribute())
+      if (at.name() == "broadcast" || at.name() == "axis") return;
+    for (int a = 0; a < n.input_size(); ++a)
+      for (int b = a + 1; b < n.input_size(); ++b) {
+        const shape *x = in(a), *y = in(b);
+        if (!x || !y) continue;
+        for (std::size_t d = 1; d <= std::min(x->dims.size(), y->dims.size()); ++d) {
+          const auto dx = x->dims[x->dims.size() - d], dy = y->dims[y->dims.size() - d];
+          if (dx != dy && dx != 1 && dy != 1) disagree(a, *x, concat("input ", b, " '", n.input(b), "'"), *y, "not broadcastable");
+        }
+      }
+  } else if (op == "MatMul") {
+    const shape *a = in(0), *b = in(1);
+    if (a && b && !a->dims.empty() && !b->dims.empty() && a->dims.back() != b->dims[b->dims.size() >= 2 ? b->dims.size() - 2 : 0])
+      disagree(0, *a, concat("input 1 '", n.input(1), "'"), *b, "MatMul contracts A's last dim with B's second-to-last");
+  } else if (op == "Conv") {
+    const shape *x = in(0), *w = in(1);
+    if (x && w && x->dims.size() > 1 && w->dims.size() > 1 && static_cast<double>(x->dims[1]) != static_cast<double>(w->dims[1]) * static_cast<double>(int_attr(n, "group", 1)))
+      disagree(0, *x, concat("the weight '", n.input(1), "'"), *w, "input channels = weight dim 1 x group");
+  }
+}
+
 /// The dims of a tensor value whose shape is fully static; nullopt otherwise.
 inline std::optional<std::vector<std::int64_t>> static_dims(const onnx::ValueInfoProto& v) {
   if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return std::nullopt;
@@ -321,6 +386,16 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       if (!shp->dim(k).has_dim_value() || shp->dim(k).dim_value() <= 0)
         fail(file, concat("input '", in.name(), "' dim ", k, " is symbolic ('", shp->dim(k).dim_param(),
                           "'): give its size with options.input_shapes (idn-profile --input ", in.name(), "=1x3x224x224)"));
+  }
+  for (const auto& [name, dims] : opt.input_shapes) {
+    bool found = false;
+    std::string names;
+    for (const auto& in : graph.input())
+      if (!initializer_names.count(in.name())) {
+        found = found || in.name() == name;
+        names.append(names.empty() ? "'" : ", '").append(in.name()).append("'");
+      }
+    if (!found) fail(file, concat("options.input_shapes names '", name, "', which is not a graph input (inputs: ", names, ")"));
   }
   // Shapes stored in the file were inferred for the exported input sizes: with other sizes they
   // would contradict the new inference, so they are dropped and recomputed.
@@ -548,6 +623,10 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       gn.outputs.push_back(t);
       gn.output_bytes += g.tensors[t].bytes;
     }
+    check_shapes_agree(file, n, [&](const std::string& name) -> const shape* {
+      const auto it = shapes.find(name);
+      return it != shapes.end() && it->second.known ? &it->second : nullptr;
+    });
     const std::string& op = n.op_type();
     std::int64_t group = 1, in_channels = 0;
     if (op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv") {
