@@ -1,6 +1,8 @@
 # vcpkg overlay port for idn (header-only). It builds the idn checkout it lives in
 # (ports/idn/ -> ../..), so no environment variable and no download are involved:
 #   vcpkg install idn --overlay-ports=<idn checkout>/ports
+#   vcpkg install "idn[onnx]" --overlay-ports=<idn checkout>/ports   (also the ONNX importer,
+#       idn::onnx, and the idn-profile tool in tools/idn)
 # vcpkg's ABI hash covers this port's files, not the checkout: after changing idn's sources, run
 # `vcpkg remove idn` (or bump "port-version" in vcpkg.json) before installing again.
 #
@@ -13,17 +15,23 @@ if(NOT EXISTS "${SOURCE_PATH}/include/idn/idn.hpp")
 endif()
 
 set(VCPKG_BUILD_TYPE release)  # header-only: one configuration is enough
+vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS FEATURES onnx IDN_WITH_ONNX)
 vcpkg_cmake_configure(
   SOURCE_PATH "${SOURCE_PATH}"
   OPTIONS
+    ${FEATURE_OPTIONS}
     -DIDN_BUILD_TESTS=OFF
     -DIDN_BUILD_EXAMPLES=OFF
     -DIDN_BUILD_BENCHMARKS=OFF
+    -DIDN_BUILD_TOOLS=ON
     -DIDN_INSTALL=ON
     -DIDN_INSTALL_CMAKEDIR=share/idn
     -DIDN_INSTALL_PKGCONFIGDIR=share/pkgconfig)
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(PACKAGE_NAME idn CONFIG_PATH share/idn)
 vcpkg_fixup_pkgconfig()
+if("onnx" IN_LIST FEATURES)
+  vcpkg_copy_tools(TOOL_NAMES idn-profile AUTO_CLEAN)
+endif()
 file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/lib" "${CURRENT_PACKAGES_DIR}/debug")
 vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")
