@@ -2,7 +2,7 @@
 # (ports/idn/ -> ../..), so no environment variable and no download are involved:
 #   vcpkg install idn --overlay-ports=<idn checkout>/ports
 #   vcpkg install "idn[onnx]" --overlay-ports=<idn checkout>/ports   (also the ONNX importer,
-#       idn::onnx, and the idn-profile tool in tools/idn)
+#       idn::onnx, and the idn-profile tool; idn-board-probe is always installed, in tools/idn)
 # vcpkg's ABI hash covers this port's files, not the checkout: after changing idn's sources, run
 # `vcpkg remove idn` (or bump "port-version" in vcpkg.json) before installing again.
 #
@@ -30,8 +30,10 @@ vcpkg_cmake_configure(
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(PACKAGE_NAME idn CONFIG_PATH share/idn)
 vcpkg_fixup_pkgconfig()
+set(tools idn-board-probe)
 if("onnx" IN_LIST FEATURES)
-  vcpkg_copy_tools(TOOL_NAMES idn-profile AUTO_CLEAN)
+  list(APPEND tools idn-profile)
 endif()
+vcpkg_copy_tools(TOOL_NAMES ${tools} AUTO_CLEAN)
 file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/lib" "${CURRENT_PACKAGES_DIR}/debug")
 vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")

@@ -1,18 +1,28 @@
 // idn-profile MODEL.onnx [--input NAME=1x3x224x224]... [--cuts all|single] [--csv OUT]
+//             [--board BOARD_FILE [--fit MEASUREMENTS.csv]]
 // Imports an ONNX model (idn::dnn::read_onnx), prints one row per unit of its linearized chain
 // (FLOPs, params, the bytes crossing a cut after the unit) and ends with
 //   total: macs=<int> flops=<int> params=<int> param_bytes=<int> nodes=<int> units=<int>
 // --csv writes the per-node table (name, op, kind, macs, flops, params, param_bytes,
-// output_bytes, live_bytes_after, unit). Exit status 0 on success, 1 on an error (printed).
+// output_bytes, live_bytes_after, unit). --board (a file idn-board-probe wrote) adds each unit's
+// predicted latency on that board (hw::measured_device, batch 1) and latency_s=<float> (the whole
+// model, one inference) to the total line; --fit first fits the device's per-kind coefficients to
+// a measurement CSV (tools/measure_layer_latency.py; docs/hardware-validation.md).
+// Exit status 0 on success, 1 on an error (printed).
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "idn/dnn/graph_profile.hpp"
 #include "idn/dnn/onnx.hpp"
+#include "idn/hw/board_file.hpp"
+#include "idn/hw/fit_measured_device.hpp"
+#include "idn/hw/layer_measurements.hpp"
+#include "idn/hw/measured_device.hpp"
 
 namespace {
 std::vector<std::int64_t> parse_dims(const std::string& s) {
@@ -40,7 +50,7 @@ std::int64_t as_int(double v) { return static_cast<std::int64_t>(std::llround(v)
 
 int main(int argc, char** argv) {
   try {
-    std::string model, csv;
+    std::string model, csv, board, fit;
     idn::dnn::onnx_options opt;
     idn::dnn::linearize_options lin;
     for (int i = 1; i < argc; ++i) {
@@ -61,10 +71,14 @@ int main(int argc, char** argv) {
         else throw idn::invalid_input("--cuts '" + v + "': must be all or single");
       } else if (a == "--csv") {
         csv = next();
+      } else if (a == "--board") {
+        board = next();
+      } else if (a == "--fit") {
+        fit = next();
       } else if (a == "--unknown-ops-zero") {
         opt.unknown_ops = idn::dnn::unknown_op_policy::zero_cost;
       } else if (!a.empty() && a[0] == '-') {
-        throw idn::invalid_input("unknown option '" + a + "' (usage: idn-profile MODEL.onnx [--input NAME=1x3x224x224] [--cuts all|single] [--csv OUT])");
+        throw idn::invalid_input("unknown option '" + a + "' (usage: idn-profile MODEL.onnx [--input NAME=1x3x224x224] [--cuts all|single] [--csv OUT] [--board FILE [--fit CSV]])");
       } else {
         model = a;
       }
@@ -73,15 +87,43 @@ int main(int argc, char** argv) {
     const idn::dnn::graph_profile g = idn::dnn::read_onnx(model, opt);
     const idn::dnn::profile p = idn::dnn::linearize(g, lin);
     const std::vector<double> live = idn::dnn::live_bytes(g);
-    std::printf("%-6s %-40s %16s %14s %16s\n", "unit", "last node", "GFLOP", "param MB", "cut after (kB)");
-    double unit_flop = 0, unit_params = 0;
+    if (!fit.empty() && board.empty()) throw idn::invalid_input("--fit needs --board");
+    std::optional<idn::hw::measured_device> device;
+    if (!board.empty()) {
+      const idn::hw::board_file b = idn::hw::read_board_file(board);
+      device.emplace(b);
+      if (!fit.empty()) {
+        std::vector<idn::dnn::layer> layers;
+        std::vector<double> secs;
+        for (const auto& m : idn::hw::read_layer_measurements(fit)) {
+          layers.insert(layers.end(), m.layers.begin(), m.layers.end());
+          secs.insert(secs.end(), m.layer_seconds.begin(), m.layer_seconds.end());
+        }
+        idn::hw::measured_device_options o;
+        o.fit = idn::hw::fit_layer_kinds(*device, layers, secs);
+        device.emplace(b, o);
+      }
+      std::printf("board: %s (%s)%s\n", b.name.c_str(), b.description.c_str(), fit.empty() ? ", probe-only roofline" : ", per-kind fit");
+    }
+    std::printf("%-6s %-40s %16s %14s %16s%s\n", "unit", "last node", "GFLOP", "param MB", "cut after (kB)", device ? "   predicted ms" : "");
+    // Predicted latency per unit: the sum over its nodes, each with its own traffic (node_layer).
+    std::vector<double> layer_s(p.num_layers(), 0.0);
+    if (device) {
+      const std::vector<std::uint32_t> owner = idn::dnn::layer_of_node(g, lin);
+      for (std::size_t i = 0; i < g.nodes.size(); ++i) layer_s[owner[i]] += device->latency(idn::dnn::node_layer(g, i));
+    }
+    double unit_flop = 0, unit_params = 0, unit_s = 0, total_s = 0;
     for (std::size_t l = 0; l < p.num_layers(); ++l) {
       unit_flop += p.layer(l).flop;
       unit_params += p.layer(l).param_bytes;
+      unit_s += layer_s[l];
       if (l + 1 == p.num_layers() || p.layer(l + 1).unit != p.layer(l).unit) {
-        std::printf("%-6u %-40.40s %16.6f %14.3f %16.3f\n", p.layer(l).unit, p.layer(l).name.c_str(), unit_flop / 1e9, unit_params / 1e6,
+        std::printf("%-6u %-40.40s %16.6f %14.3f %16.3f", p.layer(l).unit, p.layer(l).name.c_str(), unit_flop / 1e9, unit_params / 1e6,
                     p.layer(l).output_bytes / 1e3);
-        unit_flop = unit_params = 0;
+        if (device) std::printf(" %14.4f", unit_s * 1e3);
+        std::printf("\n");
+        total_s += unit_s;
+        unit_flop = unit_params = unit_s = 0;
       }
     }
     if (!csv.empty()) {
@@ -96,8 +138,10 @@ int main(int argc, char** argv) {
       }
     }
     for (const auto& op : g.zero_cost_ops) std::printf("note: op type '%s' has no cost rule and was counted as 0\n", op.c_str());
-    std::printf("total: macs=%" PRId64 " flops=%" PRId64 " params=%" PRId64 " param_bytes=%" PRId64 " nodes=%zu units=%zu\n", as_int(g.total_macs()),
+    std::printf("total: macs=%" PRId64 " flops=%" PRId64 " params=%" PRId64 " param_bytes=%" PRId64 " nodes=%zu units=%zu", as_int(g.total_macs()),
                 as_int(g.total_flops()), as_int(g.total_params()), as_int(g.total_param_bytes()), g.nodes.size(), p.num_units());
+    if (device) std::printf(" latency_s=%.6g", total_s + device->call_overhead());
+    std::printf("\n");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "idn-profile: %s\n", e.what());
     return 1;

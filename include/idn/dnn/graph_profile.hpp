@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -110,6 +111,48 @@ struct linearize_options {
   precision prec = precision::fp32;
 };
 
+/// The linearized layer each node belongs to (see linearize): every_position gives node i layer
+/// i; single_tensor starts a new layer after each node where exactly one tensor is live.
+/// O(N + tensors).
+inline std::vector<std::uint32_t> layer_of_node(const graph_profile& g, const linearize_options& o = {}) {
+  const std::size_t N = g.nodes.size();
+  const std::vector<double> live_count =
+      o.cuts == cut_candidates::single_tensor ? detail::live_sum(g, [](const graph_tensor&) { return 1.0; }) : std::vector<double>{};
+  std::vector<std::uint32_t> owner(N);
+  std::uint32_t layer_index = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    owner[i] = layer_index;
+    if (o.cuts == cut_candidates::every_position || live_count[i + 1] == 1) ++layer_index;
+  }
+  return owner;
+}
+
+/// True for ONNX op types that only reinterpret a tensor's shape (runtimes run them as views or
+/// fold them): Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout (inference), Shape, Size,
+/// Constant. Concat, Transpose, Slice, Split, Pad, Expand, Gather and the like copy data: not views.
+inline bool is_view_op(std::string_view op_type) noexcept {
+  for (const std::string_view v : {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Shape", "Size", "Constant"})
+    if (op_type == v) return true;
+  return false;
+}
+
+/// Node i as a layer for a per-node latency model: its own traffic (param_bytes, the bytes of its
+/// input tensors, of its output tensors), not the live set that linearize reports as cut costs;
+/// a view op (is_view_op) moves nothing, so its bytes are 0. O(inputs of the node).
+inline layer node_layer(const graph_profile& g, std::size_t i, precision prec = precision::fp32) {
+  const graph_node& n = g.nodes.at(i);
+  layer l;
+  l.name = n.name.empty() ? concat(n.op_type, '_', i) : n.name;
+  l.kind = n.kind;
+  l.flop = n.flops;
+  l.prec = prec;
+  if (is_view_op(n.op_type)) return l;
+  l.param_bytes = n.param_bytes;
+  for (const std::uint32_t t : n.inputs) l.input_bytes += g.tensors[t].bytes;
+  l.output_bytes = n.output_bytes;
+  return l;
+}
+
 /// The chain profile of g in its topological order. every_position: one layer per node (flop,
 /// param_bytes); single_tensor: consecutive nodes merged into one layer until a boundary where
 /// exactly one tensor is live, so that every chain solver (which cuts between layers) can only
@@ -120,8 +163,7 @@ inline profile linearize(const graph_profile& g, const linearize_options& o = {}
   if (g.nodes.empty()) throw invalid_input(concat("linearize: graph '", g.name, "' has no nodes"));
   const std::size_t N = g.nodes.size();
   const std::vector<double> live = live_bytes(g);
-  const std::vector<double> live_count =
-      o.cuts == cut_candidates::single_tensor ? detail::live_sum(g, [](const graph_tensor&) { return 1.0; }) : std::vector<double>{};
+  const std::vector<std::uint32_t> owner = layer_of_node(g, o);
   profile_spec spec;
   spec.name = g.name.empty() ? "onnx_model" : g.name;
   spec.prec = o.prec;
@@ -135,7 +177,7 @@ inline profile linearize(const graph_profile& g, const linearize_options& o = {}
     cur.flop += n.flops;
     cur.param_bytes += n.param_bytes;
     if (n.flops > cur_max_flop) cur_max_flop = n.flops, cur.kind = n.kind;
-    const bool boundary = o.cuts == cut_candidates::every_position || live_count[i + 1] == 1 || i + 1 == N;
+    const bool boundary = i + 1 == N || owner[i + 1] != owner[i];
     if (!boundary) continue;
     cur.name = n.name.empty() ? concat(n.op_type, '_', i) : n.name;
     if (!used.emplace(cur.name, i).second) cur.name = concat(cur.name, '#', i);

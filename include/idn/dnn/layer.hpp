@@ -40,15 +40,17 @@ inline precision parse_precision(std::string_view s) {
   throw invalid_input("precision '" + std::string(s) + "' is not one of fp32, fp16, int8");
 }
 
-/// What a layer computes; decides which regression/κ group it belongs to.
+/// What a layer computes; decides which regression/κ group it belongs to. pool is windowed
+/// pooling (max/average over a k×k window); global_pool reduces whole spatial or feature axes
+/// (global/adaptive-to-1 pooling, ReduceMean and the like): different kernels in every runtime.
 enum class layer_kind : std::uint8_t {
-  conv, depthwise_conv, fc, attention, pool, norm, activation, add, embedding, block, other
+  conv, depthwise_conv, fc, attention, pool, norm, activation, add, embedding, block, other, global_pool
 };
-inline constexpr std::size_t layer_kind_count = 11;
+inline constexpr std::size_t layer_kind_count = 12;
 
 inline constexpr std::array<std::string_view, layer_kind_count> layer_kind_names{
     "conv", "depthwise_conv", "fc", "attention", "pool", "norm",
-    "activation", "add", "embedding", "block", "other"};
+    "activation", "add", "embedding", "block", "other", "global_pool"};
 
 /// snake_case name of a kind.
 constexpr std::string_view to_string(layer_kind k) noexcept {

@@ -104,6 +104,7 @@ inline layer_kind kind_of(const std::string& op, std::int64_t group, std::int64_
   if (op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv")
     return group > 1 && group == in_channels ? layer_kind::depthwise_conv : layer_kind::conv;
   if (op == "Gemm" || op == "MatMul" || op == "MatMulInteger" || op == "QLinearMatMul") return layer_kind::fc;
+  if (op.rfind("Global", 0) == 0 || op.rfind("Reduce", 0) == 0) return layer_kind::global_pool;
   if (op.find("Pool") != std::string::npos) return layer_kind::pool;
   if (op.find("Normalization") != std::string::npos || op == "LRN") return layer_kind::norm;
   if (op == "Add" || op == "Sum") return layer_kind::add;

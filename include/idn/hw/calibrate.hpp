@@ -49,8 +49,8 @@ namespace detail {
 /// Per-layer terms: c = F/π_p, m = B/β (at η = 1).
 struct layer_terms { double c, m; };
 
-/// min ||A w − b||² s.t. w ≥ 0 for ≤ 3 columns, exactly, by enumerating the supports and solving
-/// each by column-pivoting QR; keeps the best feasible one. O(2^k · S).
+/// min ||A w − b||² s.t. w ≥ 0 for a few columns (k ≤ 4 in idn), exactly, by enumerating the
+/// supports and solving each by column-pivoting QR; keeps the best feasible one. O(2^k · S).
 inline Eigen::VectorXd nnls_small(const Eigen::MatrixXd& a, const Eigen::VectorXd& b) {
   const Eigen::Index k = a.cols();
   Eigen::VectorXd best = Eigen::VectorXd::Zero(k);

@@ -1,0 +1,252 @@
+#pragma once
+/// idn::hw::run_board_probe: microbenchmarks of the machine it runs on, written as a board_file
+/// (hw/board_file.hpp; docs/hardware-validation.md "The board probe"):
+///   - copy (a = b) and triad (a = b + s·c) bandwidth over working sets from L1 to DRAM, so the
+///     cache levels show;
+///   - FP32 and FP64 GEMM through Eigen at shapes of real DNN layers (conv as im2col GEMM,
+///     attention projections, a batch-1 classifier GEMV);
+///   - a 3×3 depthwise convolution and an elementwise ReLU, the low-intensity kernels;
+///   - timer resolution, and for every point the spread (p90 − p10)/median over repetitions; a
+///     point above options.spread_limit is marked unreliable instead of reported as a number.
+/// Each point runs `repetitions` timed repetitions of at least rep_seconds each (inner loops are
+/// batched to reach it), after one untimed warm-up. With threads > 1, every series is measured
+/// again with that many std::threads, each on its own buffers (aggregate throughput).
+#include <algorithm>
+#include <barrier>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
+#include "idn/hw/board_file.hpp"
+
+namespace idn::hw {
+
+struct board_probe_options {
+  bool quick = false;             ///< fewer sizes, shorter repetitions (≈ 10 s instead of ≈ 60 s)
+  std::uint32_t threads = 1;      ///< also measure every series with this many threads when > 1
+  double spread_limit = 0.25;     ///< (p90 − p10)/median above this: the point is unreliable
+  /// Called before each point with a short description ("gemm_fp32 3136x576x64, 1 thread").
+  std::function<void(const std::string&)> progress;
+};
+
+namespace detail {
+
+/// Smallest positive difference between consecutive steady_clock readings, seconds.
+inline double timer_resolution() {
+  using clock = std::chrono::steady_clock;
+  double best = INFINITY;
+  for (int k = 0; k < 2000; ++k) {
+    const auto a = clock::now();
+    auto b = clock::now();
+    while (b == a) b = clock::now();
+    best = std::min(best, std::chrono::duration<double>(b - a).count());
+  }
+  return best;
+}
+
+/// Keeps the optimizer from removing a computation whose result is unused.
+template <class T>
+inline void keep(T& v) {
+#if defined(__GNUC__)
+  asm volatile("" : : "r,m"(v) : "memory");
+#else
+  static volatile T sink;
+  sink = v;
+#endif
+}
+
+/// One point: `work(inner)` runs the kernel `inner` times per thread; `units` is the work of one
+/// kernel call (bytes or FLOP). Returns value = units·inner·threads / median seconds.
+struct point_timing {
+  double value, spread;
+};
+inline point_timing time_point(const std::function<void(std::uint32_t thread, std::uint64_t inner)>& work, double units,
+                               std::uint32_t threads, double rep_seconds, int repetitions) {
+  using clock = std::chrono::steady_clock;
+  // Calibrate the inner count on thread 0 alone: double until one call block lasts rep_seconds.
+  std::uint64_t inner = 1;
+  for (;;) {
+    const auto t0 = clock::now();
+    work(0, inner);
+    const double s = std::chrono::duration<double>(clock::now() - t0).count();
+    if (s >= rep_seconds || inner > (std::uint64_t{1} << 40)) break;
+    inner *= s > 0 ? std::max<std::uint64_t>(2, static_cast<std::uint64_t>(std::min(64.0, rep_seconds / s))) : 64;
+  }
+  std::vector<double> secs;
+  if (threads == 1) {
+    for (int r = 0; r < repetitions; ++r) {
+      const auto t0 = clock::now();
+      work(0, inner);
+      secs.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+    }
+  } else {
+    std::barrier sync(static_cast<std::ptrdiff_t>(threads) + 1);
+    std::vector<std::thread> pool;
+    for (std::uint32_t t = 1; t <= threads; ++t)
+      pool.emplace_back([&, t] {
+        for (int r = 0; r <= repetitions; ++r) {  // r = 0: warm-up
+          sync.arrive_and_wait();
+          work(t - 1, inner);
+          sync.arrive_and_wait();
+        }
+      });
+    for (int r = 0; r <= repetitions; ++r) {
+      sync.arrive_and_wait();
+      const auto t0 = clock::now();
+      sync.arrive_and_wait();
+      if (r > 0) secs.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+    }
+    for (auto& th : pool) th.join();
+  }
+  std::sort(secs.begin(), secs.end());
+  auto q = [&](double f) { return secs[static_cast<std::size_t>(std::lround(f * static_cast<double>(secs.size() - 1)))]; };
+  const double med = q(0.5);
+  return {units * static_cast<double>(inner) * threads / med, (q(0.9) - q(0.1)) / med};
+}
+
+}  // namespace detail
+
+/// Runs the probe on this machine. Takes ≈ 60 s by default, ≈ 10 s with options.quick (plus the
+/// same again per extra thread setting). Throws invalid_input for threads = 0 or a spread_limit
+/// that is not > 0.
+inline board_file run_board_probe(const board_probe_options& o = {}) {
+  if (o.threads == 0) throw invalid_input("idn::hw::run_board_probe: threads = 0: must be >= 1");
+  if (!(o.spread_limit > 0)) throw invalid_input(concat("idn::hw::run_board_probe: spread_limit = ", o.spread_limit, ": must be > 0"));
+  board_file b;
+  const double rep = o.quick ? 2e-3 : 10e-3;
+  const int reps = o.quick ? 7 : 11;
+  auto say = [&](const std::string& s) {
+    if (o.progress) o.progress(s);
+  };
+  auto add = [&](board_quantity q, double size, std::uint32_t threads, detail::point_timing t) {
+    b.points.push_back({q, size, threads, t.value, t.spread, t.spread <= o.spread_limit});
+  };
+  say("timer resolution");
+  b.points.push_back({board_quantity::timer_resolution, 0, 1, detail::timer_resolution(), 0, true});
+
+  std::vector<std::uint32_t> thread_counts{1};
+  if (o.threads > 1) thread_counts.push_back(o.threads);
+
+  // Bandwidth: working sets 16 KiB … 256 MiB (quick: 16 KiB … 64 MiB, ×4 steps).
+  std::vector<double> sets;
+  for (double ws = 16384; ws <= (o.quick ? 64.0 : 256.0) * 1048576; ws *= o.quick ? 4 : 2) sets.push_back(ws);
+  for (const std::uint32_t T : thread_counts)
+    for (const double ws : sets) {
+      for (const bool triad : {false, true}) {
+        const std::size_t arrays = triad ? 3 : 2, n = static_cast<std::size_t>(ws / (8.0 * static_cast<double>(arrays)));
+        std::vector<std::vector<double>> a(T, std::vector<double>(n, 1.0)), bb(T, std::vector<double>(n, 2.0)),
+            c(T, std::vector<double>(triad ? n : 0, 3.0));
+        say(concat(triad ? "triad" : "copy", " bandwidth, working set ", ws / 1024, " KiB, ", T, T == 1 ? " thread" : " threads"));
+        auto work = [&](std::uint32_t t, std::uint64_t inner) {
+          double* x = a[t].data();
+          const double* y = bb[t].data();
+          const double* z = c[t].data();
+          for (std::uint64_t k = 0; k < inner; ++k) {
+            if (triad)
+              for (std::size_t i = 0; i < n; ++i) x[i] = y[i] + 0.5 * z[i];
+            else
+              for (std::size_t i = 0; i < n; ++i) x[i] = y[i];
+            detail::keep(x[k % n]);
+          }
+        };
+        add(triad ? board_quantity::triad_bandwidth : board_quantity::copy_bandwidth, ws, T,
+            detail::time_point(work, static_cast<double>(n * 8 * arrays), T, rep, reps));
+      }
+      // Elementwise ReLU over fp32 (read + write): the bandwidth an activation layer sees.
+      const std::size_t n = static_cast<std::size_t>(ws / 8.0);
+      std::vector<std::vector<float>> x(T, std::vector<float>(n, -1.0f)), y(T, std::vector<float>(n));
+      say(concat("elementwise relu, working set ", ws / 1024, " KiB, ", T, T == 1 ? " thread" : " threads"));
+      auto relu = [&](std::uint32_t t, std::uint64_t inner) {
+        for (std::uint64_t k = 0; k < inner; ++k) {
+          for (std::size_t i = 0; i < n; ++i) y[t][i] = std::max(x[t][i], 0.0f);
+          detail::keep(y[t][k % n]);
+        }
+      };
+      add(board_quantity::elementwise_fp32, ws, T, detail::time_point(relu, static_cast<double>(n * 8), T, rep, reps));
+    }
+
+  // GEMM C(M×N) = A(M×K)·B(K×N) at the im2col shapes of real layers, spread over three decades
+  // of FLOP: a 64³ toy, late and early ResNet-50 convolutions (49×512×128, 3136×64×256,
+  // 784×1152×128), a 16×16 attention-sized one (196×256×256) and ViT-B/16's MLP (196×768×3072).
+  struct shape {
+    int m, k, n;
+  };
+  std::vector<shape> shapes{{64, 64, 64}, {49, 512, 128}, {196, 256, 256}, {3136, 64, 256}, {784, 1152, 128}, {196, 768, 3072}};
+  if (o.quick) shapes = {{49, 512, 128}, {3136, 64, 256}, {196, 768, 3072}};
+  for (const std::uint32_t T : thread_counts)
+    for (const shape s : shapes) {
+      const double flop = 2.0 * s.m * s.k * s.n;
+      {
+        std::vector<Eigen::MatrixXf> A(T, Eigen::MatrixXf::Constant(s.m, s.k, 0.5f)), B(T, Eigen::MatrixXf::Constant(s.k, s.n, 0.25f)),
+            C(T, Eigen::MatrixXf(s.m, s.n));
+        say(concat("gemm fp32 ", s.m, 'x', s.k, 'x', s.n, ", ", T, T == 1 ? " thread" : " threads"));
+        auto work = [&](std::uint32_t t, std::uint64_t inner) {
+          for (std::uint64_t k = 0; k < inner; ++k) {
+            C[t].noalias() = A[t] * B[t];
+            detail::keep(C[t](0, 0));
+          }
+        };
+        add(board_quantity::gemm_fp32, flop, T, detail::time_point(work, flop, T, rep, reps));
+      }
+      {
+        std::vector<Eigen::MatrixXd> A(T, Eigen::MatrixXd::Constant(s.m, s.k, 0.5)), B(T, Eigen::MatrixXd::Constant(s.k, s.n, 0.25)),
+            C(T, Eigen::MatrixXd(s.m, s.n));
+        say(concat("gemm fp64 ", s.m, 'x', s.k, 'x', s.n, ", ", T, T == 1 ? " thread" : " threads"));
+        auto work = [&](std::uint32_t t, std::uint64_t inner) {
+          for (std::uint64_t k = 0; k < inner; ++k) {
+            C[t].noalias() = A[t] * B[t];
+            detail::keep(C[t](0, 0));
+          }
+        };
+        add(board_quantity::gemm_fp64, flop, T, detail::time_point(work, flop, T, rep, reps));
+      }
+    }
+
+  // 3×3 depthwise convolution, stride 1, fp32, channel-major, on MobileNetV2 shapes; the input
+  // is stored zero-padded, so the inner loop has no branches and vectorizes, as in runtimes.
+  struct dw {
+    int c, h, w;
+  };
+  const std::vector<dw> dws = o.quick ? std::vector<dw>{{144, 56, 56}} : std::vector<dw>{{32, 112, 112}, {144, 56, 56}, {576, 14, 14}, {960, 7, 7}};
+  for (const std::uint32_t T : thread_counts)
+    for (const dw d : dws) {
+      const std::size_t H = static_cast<std::size_t>(d.h), W = static_cast<std::size_t>(d.w), C = static_cast<std::size_t>(d.c);
+      const std::size_t padded = (H + 2) * (W + 2), n = H * W * C;
+      std::vector<std::vector<float>> in(T, std::vector<float>(padded * C, 0.0f)), out(T, std::vector<float>(n)), wts(T, std::vector<float>(C * 9, 0.1f));
+      for (auto& x : in)
+        for (std::size_t ch = 0; ch < C; ++ch)
+          for (std::size_t i = 0; i < H; ++i)
+            for (std::size_t j = 0; j < W; ++j) x[ch * padded + (i + 1) * (W + 2) + j + 1] = 1.0f;
+      say(concat("depthwise 3x3 ", d.c, 'x', d.h, 'x', d.w, ", ", T, T == 1 ? " thread" : " threads"));
+      auto work = [&](std::uint32_t t, std::uint64_t inner) {
+        for (std::uint64_t k = 0; k < inner; ++k) {
+          for (std::size_t ch = 0; ch < C; ++ch) {
+            const float* x = in[t].data() + ch * padded;
+            float* y = out[t].data() + ch * H * W;
+            const float* wk = wts[t].data() + ch * 9;
+            for (std::size_t i = 0; i < H; ++i) {
+              const float *r0 = x + i * (W + 2), *r1 = r0 + (W + 2), *r2 = r1 + (W + 2);
+              float* yr = y + i * W;
+              for (std::size_t j = 0; j < W; ++j)
+                yr[j] = wk[0] * r0[j] + wk[1] * r0[j + 1] + wk[2] * r0[j + 2] + wk[3] * r1[j] + wk[4] * r1[j + 1] + wk[5] * r1[j + 2] +
+                        wk[6] * r2[j] + wk[7] * r2[j + 1] + wk[8] * r2[j + 2];
+            }
+          }
+          detail::keep(out[t][k % n]);
+        }
+      };
+      const double flop = 2.0 * 9.0 * static_cast<double>(n);
+      add(board_quantity::depthwise_fp32, flop, T, detail::time_point(work, flop, T, rep, reps));
+    }
+  return b;
+}
+
+}  // namespace idn::hw
