@@ -147,30 +147,21 @@ int main(int argc, char** argv) {
     }
     for (std::size_t h = 0; h < models.size(); ++h) {
       const auto& m = models[h];
-      std::vector<idn::dnn::layer> train;
-      std::vector<double> train_s;
+      // Fit on the other 13 models only: per-kind coefficients on their layers, the runtime's
+      // dispatch overhead on their whole-model times (hw::fit_device_to_runtime).
+      std::vector<idn::hw::model_measurements> train;
+      std::vector<std::vector<idn::dnn::layer>> train_graphs;
       for (std::size_t o = 0; o < models.size(); ++o)
         if (o != h) {
-          train.insert(train.end(), models[o].layers.begin(), models[o].layers.end());
-          train_s.insert(train_s.end(), models[o].layer_seconds.begin(), models[o].layer_seconds.end());
+          train.push_back(models[o]);
+          train_graphs.push_back(graph_nodes[o]);
         }
-      // Step 1: per-kind coefficients on the other models' layers; step 2: the runtime's
-      // per-node dispatch overhead on the other models' whole-model times.
-      idn::hw::measured_device_options fo;
-      fo.fit = idn::hw::fit_layer_kinds(probe, train, train_s);
-      const idn::hw::measured_device layers_only(board, fo);
-      std::vector<double> sum_s, count, whole_s;
-      for (std::size_t o = 0; o < models.size(); ++o)
-        if (o != h) {
-          double t = 0;
-          for (const auto& l : graph_nodes[o]) t += layers_only.latency(l);
-          sum_s.push_back(t);
-          count.push_back(static_cast<double>(graph_nodes[o].size()));
-          whole_s.push_back(models[o].model_seconds);
-        }
-      const double tau = idn::hw::fit_dispatch_overhead(sum_s, count, whole_s);
-      for (auto& f : fo.fit) f.t0 += tau;
-      const idn::hw::measured_device fitted(board, fo);
+      const idn::hw::runtime_fit rf = idn::hw::fit_device_to_runtime(probe, train, train_graphs);
+      const double tau = rf.dispatch_overhead;
+      const idn::hw::measured_device fitted(board, rf.options);
+      idn::hw::measured_device_options without_tau = rf.options;
+      for (auto& f : without_tau.fit) f.t0 = std::max(0.0, f.t0 - tau);
+      const idn::hw::measured_device layers_only(board, without_tau);
       const std::vector<idn::dnn::layer>& nodes = graph_nodes[h];
       const scores s[3] = {score(datasheet, datasheet, nodes, m), score(probe, probe, nodes, m), score(fitted, layers_only, nodes, m)};
       for (int k = 0; k < 3; ++k) {

@@ -20,6 +20,8 @@
 
 using namespace idn::hw;
 
+static_assert(idn::hw::compute_device<measured_device>);
+
 namespace {
 
 /// A synthetic board: bandwidth falling from 200 GB/s (16 KiB) to 20 GB/s (64 MiB), GEMM rising
@@ -90,6 +92,7 @@ TEST_CASE("bad board files are named by file, line and column") {
   CHECK(err(head + "flux,1,1,1,0,1\n").find("b.csv:3:1: unknown quantity 'flux'") == 0);
   CHECK(err(head + "gemm_fp32,1,1,-5,0,1\n").find("b.csv:3:4: value '-5'") == 0);
   CHECK(err(head + "gemm_fp32,1,1,0,0,1\n").find("b.csv:3:4: value '0' must be > 0") == 0);
+  CHECK(err(head + "gemm_fp32,1,1,1e-310,0,1\n").find("b.csv:3:4: value '1e-310' must be > 0 (and not subnormal)") == 0);
   CHECK(err(head + "gemm_fp32,1,0,1,0,1\n").find("b.csv:3:3: threads '0'") == 0);
   CHECK(err(head + "gemm_fp32,1,1.5,1,0,1\n").find("b.csv:3:3:") == 0);
   CHECK(err(head + "gemm_fp32,nan,1,1,0,1\n").find("b.csv:3:2: size 'nan'") == 0);

@@ -6,12 +6,15 @@
 // --csv writes the per-node table (name, op, kind, macs, flops, params, param_bytes,
 // output_bytes, live_bytes_after, unit). --board (a file idn-board-probe wrote) adds each unit's
 // predicted latency on that board (hw::measured_device, batch 1) and latency_s=<float> (the whole
-// model, one inference) to the total line; --fit first fits the device's per-kind coefficients to
-// a measurement CSV (tools/measure_layer_latency.py; docs/hardware-validation.md).
+// model, one inference) to the total line; --fit first fits the device to a runtime's measurement
+// CSV (tools/measure_layer_latency.py): per-kind coefficients on its layers, and the dispatch
+// overhead on the whole-model times of its models whose .onnx sits next to MODEL.onnx
+// (docs/hardware-validation.md).
 // Exit status 0 on success, 1 on an error (printed).
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -93,15 +96,18 @@ int main(int argc, char** argv) {
       const idn::hw::board_file b = idn::hw::read_board_file(board);
       device.emplace(b);
       if (!fit.empty()) {
-        std::vector<idn::dnn::layer> layers;
-        std::vector<double> secs;
-        for (const auto& m : idn::hw::read_layer_measurements(fit)) {
-          layers.insert(layers.end(), m.layers.begin(), m.layers.end());
-          secs.insert(secs.end(), m.layer_seconds.begin(), m.layer_seconds.end());
+        // Per-kind coefficients on every measured layer; the dispatch overhead on the whole-model
+        // times of the measured models whose ONNX file sits next to MODEL.onnx.
+        const auto runs = idn::hw::read_layer_measurements(fit);
+        std::vector<std::vector<idn::dnn::layer>> graphs(runs.size());
+        const std::filesystem::path dir = std::filesystem::path(model).parent_path();
+        for (std::size_t r = 0; r < runs.size(); ++r) {
+          const std::filesystem::path f = dir / (runs[r].model + ".onnx");
+          if (!std::filesystem::exists(f)) continue;
+          const idn::dnn::graph_profile rg = idn::dnn::read_onnx(f);
+          for (std::size_t i = 0; i < rg.nodes.size(); ++i) graphs[r].push_back(idn::dnn::node_layer(rg, i));
         }
-        idn::hw::measured_device_options o;
-        o.fit = idn::hw::fit_layer_kinds(*device, layers, secs);
-        device.emplace(b, o);
+        device.emplace(b, idn::hw::fit_device_to_runtime(*device, runs, graphs).options);
       }
       std::printf("board: %s (%s)%s\n", b.name.c_str(), b.description.c_str(), fit.empty() ? ", probe-only roofline" : ", per-kind fit");
     }

@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <fstream>
 #include <istream>
+#include <limits>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -72,7 +73,8 @@ struct board_file {
 
 /// Reads a board file from a stream. Throws invalid_input "<source>:<line>:<column>: <what>" for
 /// a missing magic line, a missing or unknown column, an unknown quantity, a non-finite or
-/// negative number, threads < 1, value <= 0, reliable not 0/1. O(file size).
+/// negative number, threads not an integer in [1, 4096], a value that is 0 or subnormal (its
+/// reciprocal must be finite), reliable not 0/1. O(file size).
 inline board_file read_board_file(std::istream& in, std::string_view source = "board file") {
   board_file b;
   csv::line_reader reader(in);
@@ -114,7 +116,7 @@ inline board_file read_board_file(std::istream& in, std::string_view source = "b
         fail(c + 1, concat(columns[c], " '", fields[c], "' is not a finite number >= 0"));
     }
     if (v[1] < 1 || v[1] != std::floor(v[1]) || v[1] > 4096) fail(3, concat("threads '", fields[2], "' is not an integer in [1, 4096]"));
-    if (v[2] <= 0) fail(4, concat("value '", fields[3], "' must be > 0"));
+    if (v[2] < std::numeric_limits<double>::min()) fail(4, concat("value '", fields[3], "' must be > 0 (and not subnormal)"));
     if (v[4] != 0 && v[4] != 1) fail(6, concat("reliable '", fields[5], "' must be 0 or 1"));
     p.size = v[0];
     p.threads = static_cast<std::uint32_t>(v[1]);

@@ -16,6 +16,7 @@
 #include "idn/core/format.hpp"
 #include "idn/dnn/layer.hpp"
 #include "idn/hw/calibrate.hpp"
+#include "idn/hw/layer_measurements.hpp"
 #include "idn/hw/measured_device.hpp"
 
 namespace idn::hw {
@@ -81,6 +82,49 @@ inline double fit_dispatch_overhead(std::span<const double> predicted_s, std::sp
     den += (n / y) * (n / y);
   }
   return den > 0 ? std::max(0.0, num / den) : 0.0;
+}
+
+/// The two fits of docs/hardware-validation.md §2 in one call: per-kind coefficients on every
+/// measured layer of `runs`, then the dispatch overhead τ (added to every t0) on the whole-model
+/// times of the runs whose graph is given — graph_nodes[m] holds run m's nodes as layers (e.g.
+/// dnn::node_layer of its imported ONNX graph), or is empty to leave run m out of the τ fit; τ = 0
+/// when no run has a graph. Throws as fit_layer_kinds and fit_dispatch_overhead; invalid_input if
+/// the spans differ in length.
+struct runtime_fit {
+  measured_device_options options;  ///< for measured_device (threads from the probe); t0 includes τ
+  double dispatch_overhead = 0;     ///< τ, seconds per node (subtract from t0 to time layers alone)
+};
+inline runtime_fit fit_device_to_runtime(const measured_device& probe, std::span<const model_measurements> runs,
+                                                     std::span<const std::vector<dnn::layer>> graph_nodes, const layer_fit_options& o = {}) {
+  if (graph_nodes.size() != runs.size())
+    throw invalid_input(concat("idn::hw::fit_device_to_runtime: ", runs.size(), " runs but ", graph_nodes.size(), " graphs"));
+  std::vector<dnn::layer> layers;
+  std::vector<double> seconds;
+  for (const auto& r : runs) {
+    layers.insert(layers.end(), r.layers.begin(), r.layers.end());
+    seconds.insert(seconds.end(), r.layer_seconds.begin(), r.layer_seconds.end());
+  }
+  runtime_fit out{probe.options(), 0};
+  out.options.fit = fit_layer_kinds(probe, layers, seconds, o);
+  const measured_device layers_only(probe.board(), out.options);
+  std::vector<double> predicted, nodes, whole;
+  for (std::size_t m = 0; m < runs.size(); ++m) {
+    if (graph_nodes[m].empty()) continue;
+    double t = 0, n = 0;
+    for (const auto& l : graph_nodes[m]) {
+      const double s = layers_only.latency(l);
+      t += s;
+      n += s > 0 ? 1 : 0;  // views (no work) carry no dispatch either
+    }
+    predicted.push_back(t);
+    nodes.push_back(n);
+    whole.push_back(runs[m].model_seconds);
+  }
+  if (!predicted.empty()) {
+    out.dispatch_overhead = fit_dispatch_overhead(predicted, nodes, whole);
+    for (auto& f : out.options.fit) f.t0 += out.dispatch_overhead;
+  }
+  return out;
 }
 
 }  // namespace idn::hw

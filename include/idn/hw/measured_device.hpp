@@ -62,7 +62,7 @@ public:
   /// lacks a reliable copy_bandwidth, gemm_fp32, depthwise_fp32 or elementwise_fp32 point at that
   /// thread count, if fit is neither empty nor one entry per layer kind, or if a coefficient is
   /// negative or not finite. O(points).
-  explicit measured_device(const board_file& board, measured_device_options o = {}) : name_(board.name), o_(std::move(o)) {
+  explicit measured_device(const board_file& board, measured_device_options o = {}) : board_(board), o_(std::move(o)) {
     auto need = [&](board_quantity q) {
       std::vector<std::pair<double, double>> s;  // points of equal size merge into their mean
       std::size_t same = 0;
@@ -116,13 +116,16 @@ public:
     return t;
   }
 
-  /// (C1) seconds for layer l at batch 1 (see the header comment). O(points), noexcept.
+  /// (C1) seconds for layer l at batch 1 (see the header comment): finite and >= 0, or +inf when
+  /// a term overflows (a layer far beyond any board); never NaN. O(points), noexcept.
   double latency(const dnn::layer& l) const noexcept {
     if (l.flop == 0 && l.param_bytes + l.input_bytes + l.output_bytes == 0) return 0;
     const roofline_terms t = terms(l);
     if (o_.fit.empty()) return std::max(t.compute, t.memory);
     const layer_kind_fit& f = o_.fit[static_cast<std::size_t>(l.kind)];
-    return f.t0 + (f.compute + f.size_slope * size_term(l.flop)) * t.compute + f.memory * t.memory;
+    // A zero coefficient drops its term even when the term overflowed to +inf (never 0·inf = NaN).
+    auto scaled = [](double coefficient, double term) { return coefficient == 0 ? 0.0 : coefficient * term; };
+    return f.t0 + scaled(f.compute + f.size_slope * size_term(l.flop), t.compute) + scaled(f.memory, t.memory);
   }
   /// F_ref of the fitted form, FLOP.
   static constexpr double reference_flop = 1e10;
@@ -137,7 +140,9 @@ public:
   /// (C3)
   double memory_bytes() const noexcept { return o_.memory_bytes > 0 ? o_.memory_bytes : INFINITY; }
   double call_overhead() const noexcept { return o_.call_overhead; }
-  const std::string& name() const noexcept { return name_; }
+  const std::string& name() const noexcept { return board_.name; }
+  /// The board file it was built from.
+  const board_file& board() const noexcept { return board_; }
   const measured_device_options& options() const noexcept { return o_; }
 
 private:
@@ -152,7 +157,7 @@ private:
     return s[k - 1].second + w * (s[k].second - s[k - 1].second);
   }
 
-  std::string name_;
+  board_file board_;
   measured_device_options o_;
   std::vector<std::pair<double, double>> copy_, gemm_, depthwise_, elementwise_;  // (log size, value)
 };
