@@ -120,3 +120,56 @@ TEST_CASE("linearize: a residual block's inner cuts ship two tensors; single_ten
   graph_profile empty;
   CHECK_THROWS_WITH_AS(linearize(empty), doctest::Contains("has no nodes"), idn::invalid_input);
 }
+
+TEST_CASE("layer_of_node and node_layer against brute force on 2000 random DAGs") {
+  idn::rng g(41);
+  std::size_t merged = 0, views = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    graph_profile p = random_dag(g);
+    for (auto& n : p.nodes)
+      if (g() % 5 == 0) n.op_type = "Reshape", n.flops = 0;  // some views
+    for (const auto mode : {cut_candidates::every_position, cut_candidates::single_tensor}) {
+      const linearize_options o{mode};
+      const profile chain = linearize(p, o);
+      const std::vector<std::uint32_t> owner = layer_of_node(p, o);
+      REQUIRE(owner.size() == p.nodes.size());
+      // Owners are contiguous, start at 0, end at the last layer; a layer's FLOPs are its nodes'.
+      CHECK(owner.front() == 0);
+      CHECK(owner.back() + 1 == chain.num_layers());
+      std::vector<double> flop(chain.num_layers(), 0.0);
+      for (std::size_t i = 0; i < owner.size(); ++i) {
+        if (i > 0) CHECK((owner[i] == owner[i - 1] || owner[i] == owner[i - 1] + 1));
+        flop[owner[i]] += p.nodes[i].flops;
+      }
+      for (std::size_t l = 0; l < chain.num_layers(); ++l) CHECK(chain.layer(l).flop == flop[l]);
+      // single_tensor: a layer ends exactly where the brute-force live count is one tensor.
+      if (mode == cut_candidates::single_tensor)
+        for (std::size_t i = 0; i + 1 < owner.size(); ++i) {
+          std::size_t live = 0;
+          for (const auto& t : p.tensors) {
+            if (t.producer > static_cast<std::int64_t>(i)) continue;
+            bool needed = t.graph_output;
+            for (const auto c : t.consumers) needed = needed || c > i;
+            live += needed ? 1 : 0;
+          }
+          CHECK((owner[i + 1] != owner[i]) == (live == 1));
+          merged += owner[i + 1] == owner[i] ? 1 : 0;
+        }
+    }
+    for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+      const layer l = node_layer(p, i);
+      const bool view = p.nodes[i].op_type == "Reshape";
+      double in = 0;
+      for (const auto t : p.nodes[i].inputs) in += p.tensors[t].bytes;
+      CHECK(l.flop == p.nodes[i].flops);
+      CHECK(l.input_bytes == (view ? 0 : in));
+      CHECK(l.output_bytes == (view ? 0 : p.nodes[i].output_bytes));
+      views += view ? 1 : 0;
+    }
+  }
+  CHECK(merged > 1000);
+  CHECK(views > 1000);
+  CHECK(is_view_op("Flatten"));
+  CHECK_FALSE(is_view_op("Concat"));
+  CHECK_FALSE(is_view_op("Transpose"));
+}
