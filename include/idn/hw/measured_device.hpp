@@ -64,18 +64,20 @@ public:
   /// negative or not finite. O(points).
   explicit measured_device(const board_file& board, measured_device_options o = {}) : board_(board), o_(std::move(o)) {
     auto need = [&](board_quantity q) {
-      std::vector<std::pair<double, double>> s;  // points of equal size merge into their mean
+      series s;  // points of equal size merge into their mean
       std::size_t same = 0;
       for (const auto& p : board.series(q, o_.threads)) {
-        const double x = std::log(std::max(p.size, 1.0));
-        if (!s.empty() && s.back().first == x) {
-          s.back().second += (p.value - s.back().second) / static_cast<double>(++same + 1);
+        const double x = std::max(p.size, 1.0);
+        if (!s.size.empty() && s.size.back() == x) {
+          s.value.back() += (p.value - s.value.back()) / static_cast<double>(++same + 1);
         } else {
-          s.emplace_back(x, p.value);
+          s.size.push_back(x);
+          s.log_size.push_back(std::log(x));
+          s.value.push_back(p.value);
           same = 0;
         }
       }
-      if (s.empty())
+      if (s.size.empty())
         throw invalid_input(concat("idn::hw::measured_device: board '", board.name, "' has no reliable ", board_quantity_names[static_cast<std::size_t>(q)],
                                    " point at ", o_.threads, " thread(s)"));
       return s;
@@ -110,7 +112,7 @@ public:
           t.compute = F / at(depthwise_, F);
           break;
         default:
-          t.compute = F / (at(elementwise_, std::max(B, 1.0)) / 8.0);
+          t.compute = F / (at(elementwise_, B) / 8.0);
       }
     }
     return t;
@@ -134,8 +136,8 @@ public:
   /// (C2) max(flop / peak probed GEMM FLOP/s, bytes / DRAM copy bandwidth).
   double work_time(double flop, double bytes, dnn::precision) const noexcept {
     double peak = 0;
-    for (const auto& p : gemm_) peak = std::max(peak, p.second);
-    return std::max(flop / peak, bytes / copy_.back().second);
+    for (const double v : gemm_.value) peak = std::max(peak, v);
+    return std::max(flop / peak, bytes / copy_.value.back());
   }
   /// (C3)
   double memory_bytes() const noexcept { return o_.memory_bytes > 0 ? o_.memory_bytes : INFINITY; }
@@ -146,20 +148,24 @@ public:
   const measured_device_options& options() const noexcept { return o_; }
 
 private:
-  /// Linear interpolation in log(size) of a series sorted by size, clamped at the ends.
-  static double at(const std::vector<std::pair<double, double>>& s, double size) noexcept {
-    const double x = std::log(std::max(size, 1.0));
-    if (x <= s.front().first) return s.front().second;
-    if (x >= s.back().first) return s.back().second;
+  /// Probed points by increasing size (sizes distinct, ≥ 1), with their logarithms.
+  struct series {
+    std::vector<double> size, log_size, value;
+  };
+  /// Linear interpolation in log(size) of a series, clamped at the ends; one log only for a size
+  /// strictly inside the probed range. O(points).
+  static double at(const series& s, double size) noexcept {
+    if (!(size > s.size.front())) return s.value.front();
+    if (size >= s.size.back()) return s.value.back();
     std::size_t k = 1;
-    while (s[k].first < x) ++k;
-    const double w = (x - s[k - 1].first) / (s[k].first - s[k - 1].first);
-    return s[k - 1].second + w * (s[k].second - s[k - 1].second);
+    while (s.size[k] < size) ++k;
+    const double w = (std::log(size) - s.log_size[k - 1]) / (s.log_size[k] - s.log_size[k - 1]);
+    return s.value[k - 1] + w * (s.value[k] - s.value[k - 1]);
   }
 
   board_file board_;
   measured_device_options o_;
-  std::vector<std::pair<double, double>> copy_, gemm_, depthwise_, elementwise_;  // (log size, value)
+  series copy_, gemm_, depthwise_, elementwise_;
 };
 
 }  // namespace idn::hw
