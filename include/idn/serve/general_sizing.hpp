@@ -1,0 +1,148 @@
+#pragma once
+/// Replica sizing for a latency percentile under general service times (docs/serve.md "Replicas
+/// for general service times"): M/G/c with FCFS, Poisson arrivals and a service-time
+/// distribution given by samples (measured inference times) or one value (deterministic, M/D/c).
+///
+/// Wait model (a two-moment approximation, validated against idn::sim in
+/// tests/serve/test_general_sizing.cpp): with a = λ·E[S], μ = 1/E[S], c_s² the squared
+/// coefficient of variation of S and C = Erlang C(c, a),
+///   E[W] = c_s²·W_{M/M/c} + (1 − c_s²)·W_{M/D/c}   for c_s² ≤ 1 (W_{M/D/c}: Cosmetatos),
+///   E[W] = W_{M/M/c}·(1 + c_s²)/2                  for c_s² > 1 (Allen–Cunneen),
+///   P(W > t) = C·exp(−t·C/E[W])                    (an atom at 0, an exponential tail),
+/// and the response time T = W + S with S independent of W:
+///   P(T > d) = mean over the samples s_i of P(W > d − s_i)   (P(W > t) = 1 for t < 0).
+/// Exact for M/M/1's wait and for the M/G/1 mean (Pollaczek–Khinchine); the tail is an
+/// approximation whose error the tests measure.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
+#include "idn/serve/queueing.hpp"
+#include "idn/serve/sizing.hpp"
+
+namespace idn::serve {
+
+/// A service-time distribution: sorted samples (seconds), their mean and squared coefficient of
+/// variation. One sample = deterministic service.
+class service_distribution {
+public:
+  /// Throws invalid_input naming the index and value of a sample that is not finite and > 0, or
+  /// if there is none; the mean must be finite. O(n log n).
+  explicit service_distribution(std::span<const double> samples) : samples_(samples.begin(), samples.end()) {
+    if (samples_.empty()) detail::fail("service samples", 0, "must hold at least one value");
+    for (std::size_t i = 0; i < samples_.size(); ++i)
+      if (!(samples_[i] > 0) || !std::isfinite(samples_[i]))
+        throw invalid_input(concat("idn::serve::service_distribution: samples[", i, "] = ", samples_[i], ": must be finite and > 0"));
+    std::sort(samples_.begin(), samples_.end());
+    double sum = 0;
+    for (const double s : samples_) sum += s;
+    mean_ = sum / static_cast<double>(samples_.size());
+    if (!std::isfinite(mean_) || !std::isfinite(1 / mean_)) detail::fail("service mean", mean_, "must be finite with a finite reciprocal");
+    double var = 0;
+    for (const double s : samples_) var += (s - mean_) * (s - mean_);
+    scv_ = var / static_cast<double>(samples_.size()) / (mean_ * mean_);
+  }
+  /// Deterministic service time s (M/D/c).
+  static service_distribution deterministic(double s) { return service_distribution(std::span<const double>(&s, 1)); }
+
+  double mean() const noexcept { return mean_; }
+  /// Var[S]/E[S]² (0: deterministic, 1: exponential-like).
+  double scv() const noexcept { return scv_; }
+  std::span<const double> samples() const noexcept { return samples_; }
+  /// P(S > d), from the samples. O(log n).
+  double tail(double d) const noexcept {
+    return static_cast<double>(samples_.end() - std::upper_bound(samples_.begin(), samples_.end(), d)) / static_cast<double>(samples_.size());
+  }
+
+private:
+  std::vector<double> samples_;
+  double mean_ = 0, scv_ = 0;
+};
+
+namespace detail {
+
+/// P(T > d) of the header's model given C (probability of waiting) and E[W]; O(n).
+inline double general_response_tail(const service_distribution& s, double prob_wait, double mean_wait, double d) noexcept {
+  const double rate = mean_wait > 0 ? prob_wait / mean_wait : INFINITY;  // 1 / E[W | W > 0]
+  double sum = 0;
+  for (const double x : s.samples()) {
+    const double t = d - x;
+    sum += t < 0 ? 1.0 : (prob_wait == 0 ? 0.0 : prob_wait * std::exp(-t * rate));
+  }
+  return sum / static_cast<double>(s.samples().size());
+}
+
+/// E[W] of the header's model from C, the M/M/c mean wait and the load; c ≥ 1, ρ = a/c ∈ (0, 1).
+inline double general_mean_wait(double mmc_wait, double rho, double c, double scv) noexcept {
+  if (mmc_wait == 0) return 0;
+  const double mdc = 0.5 * mmc_wait * (1 + (1 - rho) * (c - 1) * (std::sqrt(4 + 5 * c) - 2) / (16 * rho * c));
+  return scv <= 1 ? scv * mmc_wait + (1 - scv) * mdc : mmc_wait * (1 + scv) / 2;
+}
+
+}  // namespace detail
+
+/// P(T > d) for c replicas at arrival rate λ (the header's model). λ ≥ 0 finite, a = λ·E[S] < c,
+/// d ≥ 0 finite. O(c + n).
+inline double general_response_tail(double lambda, const service_distribution& s, std::uint64_t c, double d) {
+  const double mu = 1 / s.mean();
+  detail::check_stable(lambda, mu, c);
+  detail::check_time(d);
+  if (lambda == 0) return s.tail(d);
+  const mmc_metrics m = mmc(lambda, mu, c);
+  const double w = detail::general_mean_wait(m.mean_wait, m.utilization, static_cast<double>(c), s.scv());
+  return detail::general_response_tail(s, m.prob_wait, w, d);
+}
+
+/// The q-quantile of T (smallest t with P(T > t) ≤ 1 − q), by bisection to 1e-9 relative. O((c + n)·60).
+inline double general_response_quantile(double lambda, const service_distribution& s, std::uint64_t c, double q) {
+  if (!(q > 0 && q < 1)) detail::fail("q", q, "must lie in (0, 1)");
+  double lo = 0, hi = s.samples().back() + s.mean();
+  while (general_response_tail(lambda, s, c, hi) > 1 - q) lo = hi, hi *= 2;
+  for (int i = 0; i < 200 && hi - lo > 1e-9 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (general_response_tail(lambda, s, c, mid) > 1 - q ? lo : hi) = mid;
+  }
+  return hi;
+}
+
+/// c* = min{c > a : the SLO holds} under the header's model (percentile form: P(T > d) ≤ 1 − q;
+/// mean form: E[W] + E[S] ≤ d). No finite c meets it iff P(S > d) ≥ 1 − q (mean form:
+/// E[S] ≥ d): slo_below_service_time; a cap below c* is exceeds_max_replicas. Erlang B is stepped
+/// upward in O(1) per c, so the work is O(c*·n) with c* ≤ min(max_replicas, 2a + 1100) as in
+/// min_replicas (a ≤ max_offered_load, checked).
+inline sizing min_replicas(double lambda, const service_distribution& s, const slo& o, std::uint64_t max_replicas = 1'000'000) {
+  const double mu = 1 / s.mean();
+  detail::check_rates(lambda, mu, 1, false);
+  if (!(o.latency > 0) || !std::isfinite(o.latency)) detail::fail("slo.latency", o.latency, "must be finite and > 0");
+  if (!o.on_mean && !(o.quantile > 0 && o.quantile < 1)) detail::fail("slo.quantile", o.quantile, "must lie in (0, 1)");
+  if (max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
+  const double d = o.latency, a = lambda / mu, target = 1 - o.quantile;
+  const double floor_value = o.on_mean ? s.mean() : s.tail(d);  // what infinitely many replicas achieve
+  if (o.on_mean ? floor_value >= d : floor_value >= target) return {sizing_status::slo_below_service_time, 0, 0, floor_value};
+  const double cap = static_cast<double>(max_replicas);
+  if (!(a < cap)) return {sizing_status::exceeds_max_replicas, max_replicas, a / cap, o.on_mean ? INFINITY : 1.0};
+  detail::check_rates(lambda, mu, 1);
+  std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;
+  double B = erlang_b(c, a), achieved = 0;
+  while (true) {
+    const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
+    const double mmc_wait = C / (cd * mu - lambda);
+    const double w = detail::general_mean_wait(mmc_wait, a / cd, cd, s.scv());
+    achieved = o.on_mean ? w + s.mean() : detail::general_response_tail(s, C, w, d);
+    if (!std::isfinite(achieved)) detail::fail("lambda", lambda, "is too close to the service rate: the mean wait overflows");
+    if (o.on_mean ? achieved <= d : achieved <= target) {
+      if (c > max_replicas) break;
+      return {sizing_status::ok, c, a / cd, achieved};
+    }
+    if (c >= max_replicas) break;
+    ++c;
+    B = a * B / (static_cast<double>(c) + a * B);
+  }
+  return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), achieved};
+}
+
+}  // namespace idn::serve
