@@ -2,9 +2,10 @@
 // int16 window each 500 ms over its client's long-lived stream. Gateway runs: 10–160 devices on
 // one client; x86 runs: {10, 40, 160} devices × {1, 4, 16} clients. Per-request service times are
 // swept (gateway {1, 2, 5, 10, 20} ms, x86 {0.5, 1, 2, 5} ms) because the measured ones are not
-// public. For each case: λ, ρ on one replica, min_replicas and sqrt_staffing for the SLO, and the
-// simulated p99 with that many replicas under sticky per-stream routing (a plain Kubernetes
-// Service) and under per-request power-of-two choices.
+// public. For each case: λ, ρ on one replica, min_replicas for the SLO under exponential (M/M/c)
+// and deterministic (M/D/c, serve/general_sizing.hpp) service, sqrt_staffing, and the simulated
+// p99 with the M/D/c count (the simulated service is deterministic) under sticky per-stream
+// routing (a plain Kubernetes Service) and under per-request power-of-two choices.
 // Usage: serve_fall_detection [--slo-ms D] [--quick] [--out DIR]   (writes DIR/fall_detection.csv)
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 #include "idn/serve.hpp"
+#include "idn/serve/general_sizing.hpp"
 #include "idn/serve/scenarios.hpp"
 
 int main(int argc, char** argv) {
@@ -33,14 +35,16 @@ int main(int argc, char** argv) {
     if (!(slo_ms > 0)) throw idn::invalid_input("--slo-ms must be > 0");
     std::filesystem::create_directories(out);
     std::ofstream csv(out / "fall_detection.csv");
-    csv << "host,devices,clients,service_ms,lambda,rho_one,min_replicas,sqrt_staffing,p99_sticky_ms,p99_p2c_ms,status\n";
-    std::printf("%-7s %7s %7s %8s %8s %8s %6s %6s %12s %12s\n", "host", "devices", "clients", "svc ms", "req/s", "rho(1)", "c*", "sqrt", "p99 sticky", "p99 p2c");
+    csv << "host,devices,clients,service_ms,lambda,rho_one,min_replicas_mmc,min_replicas_mdc,sqrt_staffing,p99_sticky_ms,p99_p2c_ms,status\n";
+    std::printf("%-7s %7s %7s %8s %8s %8s %6s %6s %6s %12s %12s\n", "host", "devices", "clients", "svc ms", "req/s", "rho(1)", "c*M/M", "c*M/D", "sqrt",
+                "p99 sticky", "p99 p2c");
     auto run = [&](const char* host, std::uint32_t devices, std::uint32_t clients, double svc_ms) {
       fall_workload w;
       w.devices = devices, w.clients = clients;
       if (quick) w.requests_per_device = 40;
       const double lambda = devices / w.period, mu = 1e3 / svc_ms;
-      const sizing z = min_replicas(lambda, mu, {slo_ms * 1e-3, 0.99, false});
+      const sizing zm = min_replicas(lambda, mu, {slo_ms * 1e-3, 0.99, false});
+      const sizing z = min_replicas(lambda, service_distribution::deterministic(svc_ms * 1e-3), {slo_ms * 1e-3, 0.99, false});
       const std::uint64_t sq = sqrt_staffing(lambda, mu, 0.1);
       double p99s = NAN, p99p = NAN;
       std::string status = "ok";
@@ -58,9 +62,10 @@ int main(int argc, char** argv) {
       } else {
         status = z.status == sizing_status::slo_below_service_time ? "no finite c meets the SLO" : "exceeds max replicas";
       }
-      std::printf("%-7s %7u %7u %8.1f %8.0f %8.3f %6llu %6llu %12.2f %12.2f  %s\n", host, devices, clients, svc_ms, lambda, lambda / mu,
-                  static_cast<unsigned long long>(z.replicas), static_cast<unsigned long long>(sq), p99s, p99p, status.c_str());
-      csv << host << ',' << devices << ',' << clients << ',' << svc_ms << ',' << lambda << ',' << lambda / mu << ',' << z.replicas << ',' << sq
+      std::printf("%-7s %7u %7u %8.1f %8.0f %8.3f %6llu %6llu %6llu %12.2f %12.2f  %s\n", host, devices, clients, svc_ms, lambda, lambda / mu,
+                  static_cast<unsigned long long>(zm.replicas), static_cast<unsigned long long>(z.replicas), static_cast<unsigned long long>(sq), p99s, p99p,
+                  status.c_str());
+      csv << host << ',' << devices << ',' << clients << ',' << svc_ms << ',' << lambda << ',' << lambda / mu << ',' << zm.replicas << ',' << z.replicas << ',' << sq
           << ',' << p99s << ',' << p99p << ',' << status << '\n';
     };
     for (const double svc : {1.0, 2.0, 5.0, 10.0, 20.0})
