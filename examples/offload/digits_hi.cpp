@@ -11,11 +11,21 @@
 // DIR/digits_cost_vs_beta.gp. --profile FILE (CSV: device,local_latency_s,local_energy_j,
 // offload_latency_s,offload_energy_j,ondevice_latency_s,ondevice_energy_j,ondevice_accuracy)
 // prints HI's latency and device-energy reductions against the on-device model at equal accuracy.
+// --models FILE (data/digits_cnn_models.csv: model,params,flop,accuracy,latency_s for local,
+// ondev, remote, made with --data data/digits_cnn_hi.csv by data/train_digits_cnns.py) --board FILE
+// (a board file of the machine that measured them) does the same accounting from measurements:
+// docs/offload.md E2 — the device is an STM32H7A3 (idn::hw preset), its latencies are this
+// machine's measured ones scaled by (probed FP32 GEMM peak here) / (the MCU's FP32 peak), its
+// energy is the preset's measured active power × time; offloading sends the 64-byte 8-bit image
+// over an ESP32-class Wi-Fi link (1 Mbit/s, 10 ms RTT, 0.79 W while transmitting: 240 mA at
+// 3.3 V, ESP32 datasheet) to an edge server that is this machine (the remote model's measured
+// latency). Which inputs are measured and which are modelled is printed.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +34,9 @@
 #include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
+#include "idn/hw/board_file.hpp"
+#include "idn/hw/link.hpp"
+#include "idn/hw/presets.hpp"
 #include "idn/io/eigen.hpp"
 #include "idn/offload.hpp"
 #include "idn/offload/evaluate.hpp"
@@ -66,7 +79,7 @@ double best_grid_cost(const std::vector<row>& rows, double beta) {
 
 int main(int argc, char** argv) {
   try {
-    std::filesystem::path data = "data/digits_hi.csv", out = ".", profile;
+    std::filesystem::path data = "data/digits_hi.csv", out = ".", profile, models, board;
     std::size_t seeds = 20;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -78,6 +91,8 @@ int main(int argc, char** argv) {
       else if (a == "--seeds") seeds = std::stoul(next());
       else if (a == "--out") out = next();
       else if (a == "--profile") profile = next();
+      else if (a == "--models") models = next();
+      else if (a == "--board") board = next();
       else throw idn::invalid_input(idn::concat("unknown argument '", a, "' (see the comment at the top of digits_hi.cpp)"));
     }
     if (seeds == 0) throw idn::invalid_input("--seeds must be >= 1");
@@ -226,11 +241,69 @@ int main(int argc, char** argv) {
     std::printf("§9.4 accuracy-offload curve on or above the random-offload chord: %s (largest dip %.5f at phi = %.4f; one sample = %.5f)\n",
                 worst_gap >= -1e-12 ? "PASS" : (worst_gap > -one - 1e-12 ? "PASS within one sample" : "FAIL"), -worst_gap, worst_phi, one);
 
+    if ((models.empty()) != (board.empty())) throw idn::invalid_input("--models and --board go together");
+    Eigen::MatrixXd P;
     if (!profile.empty()) {
+      P = idn::io::load_csv_matrix(profile);
+      if (P.cols() != 8) throw idn::invalid_input(idn::concat(profile.string(), ": expected 8 columns, got ", P.cols()));
+    } else if (!models.empty()) {
+      // docs/offload.md E2: one device row built from measured latencies and stated models.
+      // model,params,flop,accuracy,latency_s with rows local, ondev, remote (in that order).
+      Eigen::MatrixXd Mm(3, 4);
+      {
+        std::ifstream in(models);
+        if (!in) throw idn::invalid_input(idn::concat(models.string(), ": cannot open"));
+        std::string line;
+        int row = -1;
+        const char* expected[3] = {"local", "ondev", "remote"};
+        while (std::getline(in, line)) {
+          if (line.empty() || line[0] == '#') continue;
+          if (row++ < 0) continue;  // header
+          std::stringstream ss(line);
+          std::string name, field;
+          std::getline(ss, name, ',');
+          if (row > 3 || name != expected[row - 1])
+            throw idn::invalid_input(idn::concat(models.string(), ": row ", row, " is '", name, "', expected local, ondev, remote in order"));
+          for (Eigen::Index k = 0; k < 4; ++k) {
+            if (!std::getline(ss, field, ',')) throw idn::invalid_input(idn::concat(models.string(), ": row ", row, " has fewer than 5 fields"));
+            Mm(row - 1, k) = std::stod(field);
+            if (!(Mm(row - 1, k) > 0) || !std::isfinite(Mm(row - 1, k)))
+              throw idn::invalid_input(idn::concat(models.string(), ": row ", row, " field ", k + 2, " = '", field, "': must be finite and > 0"));
+          }
+        }
+        if (row != 3) throw idn::invalid_input(idn::concat(models.string(), ": expected 3 model rows, got ", std::max(row, 0)));
+      }
+      const idn::hw::board_file b = idn::hw::read_board_file(board);
+      double here = 0;
+      for (const auto& pt : b.series(idn::hw::board_quantity::gemm_fp32)) here = std::max(here, pt.value);
+      if (!(here > 0)) throw idn::invalid_input(idn::concat(board.string(), ": no reliable gemm_fp32 point"));
+      const auto mcu = idn::hw::stm32h7a3();
+      const double scale = here / mcu.params.peak_flops[0], active_w = mcu.params.active_power;
+      const idn::hw::affine_link wifi(0.010, 1e6, 0.79);
+      const double image_bytes = 64;  // 8x8 pixels, 8 bits each
+      const double t_local = scale * Mm(0, 3), t_ondev = scale * Mm(1, 3), t_edge = Mm(2, 3);
+      const double t_off = wifi.transfer_time(image_bytes) + t_edge, e_off = wifi.transmit_power() * (8 * image_bytes / 1e6);
+      std::printf("\nmeasured on this machine (PyTorch, 1 thread): local %.3f ms (%.0f FLOP), on-device %.3f ms (%.0f FLOP), remote %.3f ms;\n"
+                  "  accuracies (5-fold, out of fold): local %.4f, on-device %.4f, remote %.4f\n"
+                  "modelled: MCU = %s, latency x %.0f (probed %.1f GFLOP/s here / %.2f GFLOP/s), %.4f W active (MLPerf Tiny measurement);\n"
+                  "  Wi-Fi 1 Mbit/s, 10 ms RTT, 0.79 W transmitting; edge server = this machine\n",
+                  1e3 * Mm(0, 3), Mm(0, 1), 1e3 * Mm(1, 3), Mm(1, 1), 1e3 * Mm(2, 3), Mm(0, 2), Mm(1, 2), Mm(2, 2), std::string(mcu.params.name).c_str(), scale,
+                  here / 1e9, mcu.params.peak_flops[0] / 1e9, active_w);
+      // Row 1: measured latencies scaled (they include PyTorch's per-call overhead, which
+      // dominates models this small); row 2: the MCU's compute roofline F / peak (both models fit
+      // its SRAM), i.e. the same device without the host runtime's overhead.
+      const double r_local = Mm(0, 1) / mcu.params.peak_flops[0], r_ondev = Mm(1, 1) / mcu.params.peak_flops[0];
+      P.resize(2, 8);
+      P << 1, t_local, active_w * t_local, t_off, e_off, t_ondev, active_w * t_ondev, Mm(1, 2),  //
+          2, r_local, active_w * r_local, t_off, e_off, r_ondev, active_w * r_ondev, Mm(1, 2);
+      for (Eigen::Index d = 0; d < 2; ++d)
+        std::printf("device %lld (MCU, %s): local %.3f ms / %.4f mJ; offload round trip %.2f ms / %.4f mJ radio; on-device model %.3f ms / %.4f mJ\n",
+                    static_cast<long long>(d + 1), d == 0 ? "measured x scale" : "roofline F/peak", 1e3 * P(d, 1), 1e3 * P(d, 2), 1e3 * P(d, 3),
+                    1e3 * P(d, 4), 1e3 * P(d, 5), 1e3 * P(d, 6));
+    }
+    if (P.rows() > 0) {
       // Device accounting: the smallest offload fraction of the MSP sweep reaching each
       // on-device alternative's accuracy, then T = T_S + φ T_off and E = E_S + φ E_off.
-      const Eigen::MatrixXd P = idn::io::load_csv_matrix(profile);
-      if (P.cols() != 8) throw idn::invalid_input(idn::concat(profile.string(), ": expected 8 columns, got ", P.cols()));
       std::printf("\n%-8s %10s %8s %12s %12s\n", "device", "accuracy", "phi", "latency -%", "energy -%");
       for (Eigen::Index d = 0; d < P.rows(); ++d) {
         const double target = P(d, 7);
