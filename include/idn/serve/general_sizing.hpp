@@ -3,15 +3,16 @@
 /// for general service times"): M/G/c with FCFS, Poisson arrivals and a service-time
 /// distribution given by samples (measured inference times) or one value (deterministic, M/D/c).
 ///
-/// Wait model (a two-moment approximation, validated against idn::sim in
-/// tests/serve/test_general_sizing.cpp): with a = λ·E[S], μ = 1/E[S], c_s² the squared
-/// coefficient of variation of S and C = Erlang C(c, a),
+/// Wait model (validated against idn::sim in tests/serve/test_general_sizing.cpp): with
+/// a = λ·E[S], μ = 1/E[S], c_s² the squared coefficient of variation of S, C = Erlang C(c, a):
 ///   E[W] = c_s²·W_{M/M/c} + (1 − c_s²)·W_{M/D/c}   for c_s² ≤ 1 (W_{M/D/c}: Cosmetatos),
-///   E[W] = W_{M/M/c}·(1 + c_s²)/2                  for c_s² > 1 (Allen–Cunneen),
-///   P(W > t) = C·exp(−t·C/E[W])                    (an atom at 0, an exponential tail),
+///   E[W] = W_{M/M/c}·(1 + c_s²)/2                  for c_s² > 1 (Allen–Cunneen);
+///   θ > 0 solving λ·(E[e^{θS/c}] − 1) = θ           (the tail's decay rate: Cramér–Lundberg for
+///                                                    one server c times faster, over the samples);
+///   P(W > t) = p·e^{−θt}, p = min(1, θ·E[W])         (an exponential tail with the right mean);
 /// and the response time T = W + S with S independent of W:
 ///   P(T > d) = mean over the samples s_i of P(W > d − s_i)   (P(W > t) = 1 for t < 0).
-/// Exact for M/M/1's wait and for the M/G/1 mean (Pollaczek–Khinchine); the tail is an
+/// Exact for M/M/c's wait (θ = cμ − λ, p = C) and for the M/G/1 mean and decay rate; elsewhere an
 /// approximation whose error the tests measure.
 #include <algorithm>
 #include <cmath>
@@ -65,13 +66,33 @@ private:
 
 namespace detail {
 
-/// P(T > d) of the header's model given C (probability of waiting) and E[W]; O(n).
-inline double general_response_tail(const service_distribution& s, double prob_wait, double mean_wait, double d) noexcept {
-  const double rate = mean_wait > 0 ? prob_wait / mean_wait : INFINITY;  // 1 / E[W | W > 0]
+/// θ > 0 with λ·(mean_i e^{θ s_i / c} − 1) = θ, for ρ = λE[S]/c < 1 (the left side is convex with
+/// slope ρ − 1 < 0 at 0, so the root is unique); bisection to 1e-12 relative. O(n·100).
+inline double decay_rate(const service_distribution& s, double lambda, double c) noexcept {
+  if (lambda == 0) return INFINITY;
+  auto f = [&](double theta) {
+    double m = 0;
+    for (const double x : s.samples()) m += std::exp(theta * x / c);
+    m /= static_cast<double>(s.samples().size());
+    return std::isfinite(m) ? lambda * (m - 1) - theta : INFINITY;
+  };
+  double hi = c / s.samples().back();
+  while (!(f(hi) > 0)) hi *= 2;
+  double lo = 0;
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (f(mid) > 0 ? hi : lo) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/// P(T > d) of the header's model given θ and E[W]; O(n).
+inline double general_response_tail(const service_distribution& s, double theta, double mean_wait, double d) noexcept {
+  const double p = mean_wait > 0 && std::isfinite(theta) ? std::min(1.0, theta * mean_wait) : 0.0;
   double sum = 0;
   for (const double x : s.samples()) {
     const double t = d - x;
-    sum += t < 0 ? 1.0 : (prob_wait == 0 ? 0.0 : prob_wait * std::exp(-t * rate));
+    sum += t < 0 ? 1.0 : (p == 0 ? 0.0 : p * std::exp(-t * theta));
   }
   return sum / static_cast<double>(s.samples().size());
 }
@@ -86,7 +107,7 @@ inline double general_mean_wait(double mmc_wait, double rho, double c, double sc
 }  // namespace detail
 
 /// P(T > d) for c replicas at arrival rate λ (the header's model). λ ≥ 0 finite, a = λ·E[S] < c,
-/// d ≥ 0 finite. O(c + n).
+/// d ≥ 0 finite. O(c + 100·n).
 inline double general_response_tail(double lambda, const service_distribution& s, std::uint64_t c, double d) {
   const double mu = 1 / s.mean();
   detail::check_stable(lambda, mu, c);
@@ -94,7 +115,7 @@ inline double general_response_tail(double lambda, const service_distribution& s
   if (lambda == 0) return s.tail(d);
   const mmc_metrics m = mmc(lambda, mu, c);
   const double w = detail::general_mean_wait(m.mean_wait, m.utilization, static_cast<double>(c), s.scv());
-  return detail::general_response_tail(s, m.prob_wait, w, d);
+  return detail::general_response_tail(s, detail::decay_rate(s, lambda, static_cast<double>(c)), w, d);
 }
 
 /// The q-quantile of T (smallest t with P(T > t) ≤ 1 − q), by bisection to 1e-9 relative. O((c + n)·60).
@@ -112,7 +133,7 @@ inline double general_response_quantile(double lambda, const service_distributio
 /// c* = min{c > a : the SLO holds} under the header's model (percentile form: P(T > d) ≤ 1 − q;
 /// mean form: E[W] + E[S] ≤ d). No finite c meets it iff P(S > d) ≥ 1 − q (mean form:
 /// E[S] ≥ d): slo_below_service_time; a cap below c* is exceeds_max_replicas. Erlang B is stepped
-/// upward in O(1) per c, so the work is O(c*·n) with c* ≤ min(max_replicas, 2a + 1100) as in
+/// upward in O(1) per c, so the work is O(c*·100·n) with c* ≤ min(max_replicas, 2a + 1100) as in
 /// min_replicas (a ≤ max_offered_load, checked).
 inline sizing min_replicas(double lambda, const service_distribution& s, const slo& o, std::uint64_t max_replicas = 1'000'000) {
   const double mu = 1 / s.mean();
@@ -132,7 +153,7 @@ inline sizing min_replicas(double lambda, const service_distribution& s, const s
     const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
     const double mmc_wait = C / (cd * mu - lambda);
     const double w = detail::general_mean_wait(mmc_wait, a / cd, cd, s.scv());
-    achieved = o.on_mean ? w + s.mean() : detail::general_response_tail(s, C, w, d);
+    achieved = o.on_mean ? w + s.mean() : detail::general_response_tail(s, detail::decay_rate(s, lambda, cd), w, d);
     if (!std::isfinite(achieved)) detail::fail("lambda", lambda, "is too close to the service rate: the mean wait overflows");
     if (o.on_mean ? achieved <= d : achieved <= target) {
       if (c > max_replicas) break;
