@@ -2,6 +2,8 @@
 // scaling (O(c) recurrences), the response-time quantile. RATIO lines at the end.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +27,29 @@ void erlang_b_bm(benchmark::State& st, std::uint64_t c) {
   for (auto _ : st) benchmark::DoNotOptimize(v = idn::serve::erlang_b(c, 1000.0));
   st.counters["value"] = v;
 }
+// general_response_tail over 400 service samples: the decay-rate bisection (~100 passes over the
+// samples, one exp each) plus the convolution; the reference is one pass of 400 exps.
+std::vector<double> service_samples() {
+  std::vector<double> v(400);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 0.03 * (1 + 0.2 * std::sin(static_cast<double>(i)));
+  return v;
+}
+void general_tail_bm(benchmark::State& st) {
+  const auto v = service_samples();
+  const idn::serve::service_distribution d(v);
+  const double lambda = 0.8 * 8 / d.mean();
+  for (auto _ : st) benchmark::DoNotOptimize(idn::serve::general_response_tail(lambda, d, 8, 2 * d.mean()));
+}
+void exp_pass_bm(benchmark::State& st) {
+  auto v = service_samples();
+  for (auto _ : st) {
+    double sum = 0;
+    for (const double x : v) sum += std::exp(-x * 30);
+    benchmark::DoNotOptimize(sum);
+    benchmark::ClobberMemory();
+  }
+}
+
 void min_replicas_bm(benchmark::State& st, double a) {
   const idn::serve::slo s{0.05, 0.99, false};
   for (auto _ : st) benchmark::DoNotOptimize(idn::serve::min_replicas(a * 100.0, 100.0, s).replicas);
@@ -88,6 +113,8 @@ int main(int argc, char** argv) {
   for (const double a : {10.0, 1000.0, 10000.0})
     benchmark::RegisterBenchmark(idn::concat("BM_serve_min_replicas/", static_cast<int>(a)).c_str(), min_replicas_bm, a);
   benchmark::RegisterBenchmark("BM_serve_response_quantile", quantile_bm);
+  benchmark::RegisterBenchmark("BM_serve_general_tail/400", general_tail_bm);
+  benchmark::RegisterBenchmark("BM_serve_exp_pass/400", exp_pass_bm);
   benchmark::RegisterBenchmark("BM_serve_erlang_b/5000", erlang_b_bm, std::uint64_t{5000});
   benchmark::RegisterBenchmark("BM_serve_erlang_b/uint64_max", erlang_b_bm, ~std::uint64_t{0});
   benchmark::RegisterBenchmark("BM_serve_lb_sim/p2c/16", lb_sim_bm)->Unit(benchmark::kMillisecond);
@@ -120,6 +147,9 @@ int main(int argc, char** argv) {
   targets.insert(targets.end(), picks.begin(), picks.end());
   targets.push_back(idn::bench::counter_ratio_at_least("serve_lb_sim_vs_hold_1e2", "BM_serve_lb_sim/p2c/16", "BM_sim_hold/1e2", 0.25, "events_per_s"));
   targets.push_back(idn::bench::time_ratio_at_most("serve_place_scaling_320_80", "BM_serve_place/320/4", "BM_serve_place/80/4", 20));
+  // ~100 bisection passes over the samples for the decay rate (the reference pass vectorizes):
+  // ~35x here
+  targets.push_back(idn::bench::time_ratio_at_most("serve_general_tail_vs_one_exp_pass", "BM_serve_general_tail/400", "BM_serve_exp_pass/400", 60));
   // Bounded work (docs/reliability.md): c = 2^64 − 1 stops where c = 5,000 does; the reference is
   // the same call at a c just past the underflow point, so 1.0 is the physical value.
   targets.push_back(idn::bench::time_ratio_at_most("serve_erlang_b_uint64_max_vs_5000", "BM_serve_erlang_b/uint64_max", "BM_serve_erlang_b/5000", 1.5));

@@ -5,6 +5,7 @@
 /// and the load balancers.
 #include "idn/serve/balancers.hpp"
 #include "idn/serve/batching.hpp"
+#include "idn/serve/general_sizing.hpp"
 #include "idn/serve/lb_sim.hpp"
 #include "idn/serve/scans.hpp"
 #include "idn/serve/scenarios.hpp"

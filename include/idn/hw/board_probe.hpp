@@ -10,7 +10,8 @@
 ///     point above options.spread_limit is marked unreliable instead of reported as a number.
 /// Each point runs `repetitions` timed repetitions of at least rep_seconds each (inner loops are
 /// batched to reach it), after one untimed warm-up. With threads > 1, every series is measured
-/// again with that many std::threads, each on its own buffers (aggregate throughput).
+/// again with that many std::threads, each on its own buffers (aggregate throughput). Link
+/// Threads::Threads (or -pthread) when calling it; idn-board-probe does.
 #include <algorithm>
 #include <barrier>
 #include <chrono>
