@@ -6,6 +6,7 @@
 //
 // Usage: pa_mdi_scenarios [--model resnet50|resnet56|gpt2] [--seeds N] [--staleness S]
 //                         [--load RHO] [--basis chain|local] [--compute-scale X] [--repro] [--out DIR]
+//                         [--onnx-dir DIR]   (ResNet-50 and GPT-2 imported from ONNX, idn::onnx builds)
 //   --basis chain: ρ relative to the ar_mdi chain capacity (the spec's definition);
 //   --basis local: ρ relative to the TS node's own compute capacity (ρ > 1 forces offloading).
 //   --repro: R1 (A; ResNet-50, ResNet-56), R2 (B; same), R3 (A; GPT-2), 10 seeds each, at ρ =
@@ -26,6 +27,10 @@
 #include "idn/core/format.hpp"
 #include "idn/dnn/zoo.hpp"
 #include "idn/partition.hpp"
+#ifdef IDN_HAVE_ONNX
+#include "idn/dnn/graph_profile.hpp"
+#include "idn/dnn/onnx.hpp"
+#endif
 
 namespace {
 namespace P = idn::partition;
@@ -39,7 +44,20 @@ const char* policy_name(P::policy_kind k) {
   }
   return "?";
 }
+/// With --onnx-dir, ResNet-50 and GPT-2 come from the imported torchvision / GPT-2-style
+/// exports (DIR/resnet50.onnx, DIR/gpt2_style_decoder.onnx), cut at single-tensor boundaries;
+/// ResNet-56 (CIFAR) has no export and stays analytic.
+std::string onnx_dir;
+
 idn::dnn::profile model_named(const std::string& m) {
+#ifdef IDN_HAVE_ONNX
+  if (!onnx_dir.empty() && (m == "resnet50" || m == "gpt2")) {
+    const std::string file = onnx_dir + (m == "resnet50" ? "/resnet50.onnx" : "/gpt2_style_decoder.onnx");
+    return idn::dnn::linearize(idn::dnn::read_onnx(file), {idn::dnn::cut_candidates::single_tensor});
+  }
+#else
+  if (!onnx_dir.empty()) throw idn::invalid_input("--onnx-dir: this build has no idn::onnx (install libonnx-dev and libprotobuf-dev)");
+#endif
   if (m == "resnet50") return idn::dnn::resnet50();
   if (m == "resnet56") return idn::dnn::resnet56(224);
   if (m == "gpt2") return idn::dnn::gpt2_small(128);
@@ -167,6 +185,7 @@ int main(int argc, char** argv) {
       else if (a == "--compute-scale") compute_scale = std::stod(next());
       else if (a == "--repro") repro = true;
       else if (a == "--out") out = next();
+      else if (a == "--onnx-dir") onnx_dir = next();
       else if (a == "--trace") {}  // traces are in the CSV rows per class; kept for compatibility
       else throw idn::invalid_input(idn::concat("unknown argument '", a, "' (see the comment at the top of pa_mdi_scenarios.cpp)"));
     }
