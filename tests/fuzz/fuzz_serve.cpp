@@ -1,4 +1,4 @@
-// serve: every queueing formula and sizing entry point on decoded rates (NaN, ±inf, ±0,
+// serve: every queueing formula and sizing entry point (M/M/c and general service) on decoded rates (NaN, ±inf, ±0,
 // subnormals, 1e308, DBL_MAX, counts near 2^32 and 2^64), and placement on a decoded chain.
 // Asserts: only invalid_input escapes; every returned number is finite (probabilities in [0, 1])
 // except sizing.achieved on an unstable cap, which is exactly the documented 1 or +inf; sizing
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fuzz_input.hpp"
+#include "idn/serve/general_sizing.hpp"
 #include "idn/serve/placement.hpp"
 #include "idn/serve/sizing.hpp"
 
@@ -117,6 +118,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (Eigen::Index k = 0; k < K; ++k) scale += std::isfinite(ch.seconds(e, k)) ? ch.seconds(e, k) : 0.0;
     scale += ch.overhead.sum() + ch.up_seconds.sum() + ch.down_seconds.sum();
     IDN_FUZZ_ASSERT(best >= p.latency * (1 - 1e-9) - 64 * 2.2e-16 * scale);
+  });
+  // General service times (serve/general_sizing.hpp), decoded last so that older corpus entries
+  // decode as before: samples through the tail, the quantile and the galloping sizing (bounded
+  // work whatever the load: the -timeout catches a hang).
+  idn::fuzz::expect_clean([&] {
+    std::vector<double> samples(in.size(1, 4));
+    for (auto& x : samples) x = in.real();
+    const sv::service_distribution dist(samples);
+    const double dg = in.real();
+    const std::uint64_t cg = in.size(1, 16);
+    IDN_FUZZ_ASSERT(probability(sv::general_response_tail(lambda, dist, cg, dg)));
+    const double qg = in.real();
+    const double v = sv::general_response_quantile(lambda, dist, cg, qg);
+    IDN_FUZZ_ASSERT(std::isfinite(v) && v >= 0);
+  });
+  idn::fuzz::expect_clean([&] {
+    std::vector<double> samples(in.size(1, 4));
+    for (auto& x : samples) x = in.real();
+    const sv::service_distribution dist(samples);
+    const sv::slo s{in.real(), in.real(), in.flag()};
+    const std::uint64_t cap = in.flag() ? in.count() : in.size(1, 64);
+    const sv::sizing z = sv::min_replicas(lambda, dist, s, cap);
+    if (z.status == sv::sizing_status::exceeds_max_replicas && !(lambda * dist.mean() < static_cast<double>(z.replicas)))
+      IDN_FUZZ_ASSERT(z.achieved == (s.on_mean ? INFINITY : 1.0));
+    else
+      IDN_FUZZ_ASSERT(std::isfinite(z.achieved) && z.achieved >= 0);
+    if (z.status == sv::sizing_status::ok) IDN_FUZZ_ASSERT(z.replicas >= 1 && z.utilization < 1);
   });
   return 0;
 }

@@ -140,6 +140,45 @@ TEST_CASE("min_replicas for general service: the 15.65 ms stage with a p99 <= 50
     }
 }
 
+TEST_CASE("general min_replicas (galloping search) equals a linear scan of the model on 1,500 random instances") {
+  idn::rng g(17);
+  std::size_t ok = 0, capped = 0, refused = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    std::vector<double> samples(1 + g() % 20);
+    const double base = 1e-3 * (1 + 100 * uniform01(g)), spread = uniform01(g) < 0.3 ? 0.0 : uniform01(g);
+    for (auto& x : samples) x = base * (1 + spread * (uniform01(g) - 0.5));
+    const serve::service_distribution dist(samples);
+    const double a = std::exp(std::log(0.05) + uniform01(g) * std::log(4000.0)), lambda = a / dist.mean();
+    const serve::slo s{dist.mean() * (1 + 4 * uniform01(g)), 0.9 + 0.099 * uniform01(g), false};
+    const std::uint64_t cap = uniform01(g) < 0.2 ? static_cast<std::uint64_t>(a) + 1 + g() % 5 : 1'000'000;
+    const serve::sizing z = serve::min_replicas(lambda, dist, s, cap);
+    // Oracle: the first c > a (up to the cap) whose modelled tail meets the SLO.
+    std::uint64_t want = 0;
+    if (dist.tail(s.latency) < 1 - s.quantile)
+      for (std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1; c <= cap; ++c)
+        if (serve::general_response_tail(lambda, dist, c, s.latency) <= 1 - s.quantile) {
+          want = c;
+          break;
+        }
+    CAPTURE(trial);
+    if (dist.tail(s.latency) >= 1 - s.quantile) {
+      CHECK(z.status == serve::sizing_status::slo_below_service_time);
+      ++refused;
+    } else if (want == 0) {
+      CHECK(z.status == serve::sizing_status::exceeds_max_replicas);
+      ++capped;
+    } else {
+      REQUIRE(z.status == serve::sizing_status::ok);
+      CHECK(z.replicas == want);
+      CHECK(z.achieved == doctest::Approx(serve::general_response_tail(lambda, dist, want, s.latency)).epsilon(1e-9));
+      ++ok;
+    }
+  }
+  CHECK(ok > 800);
+  CHECK(capped > 50);
+  CHECK(refused > 10);
+}
+
 TEST_CASE("general sizing: bad input is named; the limits are the M/M/c and service-only ones") {
   const std::vector<double> bad{0.01, -1.0};
   CHECK_THROWS_WITH_AS(serve::service_distribution{bad}, doctest::Contains("samples[1] = -1"), invalid_input);

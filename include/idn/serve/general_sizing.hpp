@@ -131,10 +131,13 @@ inline double general_response_quantile(double lambda, const service_distributio
 }
 
 /// c* = min{c > a : the SLO holds} under the header's model (percentile form: P(T > d) ≤ 1 − q;
-/// mean form: E[W] + E[S] ≤ d). No finite c meets it iff P(S > d) ≥ 1 − q (mean form:
-/// E[S] ≥ d): slo_below_service_time; a cap below c* is exceeds_max_replicas. Erlang B is stepped
-/// upward in O(1) per c, so the work is O(c*·100·n) with c* ≤ min(max_replicas, 2a + 1100) as in
-/// min_replicas (a ≤ max_offered_load, checked).
+/// mean form: E[W] + E[S] ≤ d), which falls with c (C and E[W] fall, θ grows; the tests check the
+/// search against a linear scan). No finite c meets it iff P(S > d) ≥ 1 − q (mean form:
+/// E[S] ≥ d): slo_below_service_time; a cap below c* is exceeds_max_replicas. Galloping search:
+/// Erlang B stepped in O(1) per c up to the first checkpoint that meets the SLO (gaps doubling),
+/// the model evaluated there (O(100·n)), then bisection of the last gap with Erlang B recomputed
+/// (O(c*) each): O(c*·log c* + (100·n)·log c*) with c* ≤ min(max_replicas, 2a + 1100), a ≤
+/// max_offered_load (checked).
 inline sizing min_replicas(double lambda, const service_distribution& s, const slo& o, std::uint64_t max_replicas = 1'000'000) {
   const double mu = 1 / s.mean();
   detail::check_rates(lambda, mu, 1, false);
@@ -147,23 +150,41 @@ inline sizing min_replicas(double lambda, const service_distribution& s, const s
   const double cap = static_cast<double>(max_replicas);
   if (!(a < cap)) return {sizing_status::exceeds_max_replicas, max_replicas, a / cap, o.on_mean ? INFINITY : 1.0};
   detail::check_rates(lambda, mu, 1);
-  std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;
-  double B = erlang_b(c, a), achieved = 0;
-  while (true) {
+  // The modelled value at c replicas given B = Erlang B(c, a).
+  auto evaluate = [&](std::uint64_t c, double B) {
     const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
     const double mmc_wait = C / (cd * mu - lambda);
     const double w = detail::general_mean_wait(mmc_wait, a / cd, cd, s.scv());
-    achieved = o.on_mean ? w + s.mean() : detail::general_response_tail(s, detail::decay_rate(s, lambda, cd), w, d);
-    if (!std::isfinite(achieved)) detail::fail("lambda", lambda, "is too close to the service rate: the mean wait overflows");
-    if (o.on_mean ? achieved <= d : achieved <= target) {
-      if (c > max_replicas) break;
-      return {sizing_status::ok, c, a / cd, achieved};
+    const double v = o.on_mean ? w + s.mean() : detail::general_response_tail(s, detail::decay_rate(s, lambda, cd), w, d);
+    if (!std::isfinite(v)) detail::fail("lambda", lambda, "is too close to the service rate: the mean wait overflows");
+    return v;
+  };
+  auto meets = [&](double v) { return o.on_mean ? v <= d : v <= target; };
+  // Gallop: evaluate at c0, c0 + 1, c0 + 3, c0 + 7, … (gaps doubling, the cap always checked),
+  // stepping Erlang B in O(1) per c between checkpoints; then bisect the last gap.
+  const std::uint64_t c0 = static_cast<std::uint64_t>(std::floor(a)) + 1;
+  std::uint64_t c = c0, next = c0, gap = 1, last_bad = c0 - 1;
+  double B = erlang_b(c0, a), achieved = 0;
+  while (true) {
+    if (c == next || c == max_replicas) {
+      achieved = evaluate(c, B);
+      if (meets(achieved)) break;
+      if (c == max_replicas) return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), achieved};
+      last_bad = c;
+      next = max_replicas - c > gap ? c + gap : max_replicas;
+      gap = gap > max_replicas ? gap : 2 * gap;
     }
-    if (c >= max_replicas) break;
     ++c;
     B = a * B / (static_cast<double>(c) + a * B);
   }
-  return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), achieved};
+  std::uint64_t lo = last_bad, hi = c;  // lo fails (or is c0 − 1), hi meets the SLO
+  while (hi - lo > 1) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    const double v = evaluate(mid, erlang_b(mid, a));
+    if (meets(v)) hi = mid, achieved = v;
+    else lo = mid;
+  }
+  return {sizing_status::ok, hi, a / static_cast<double>(hi), achieved};
 }
 
 }  // namespace idn::serve
