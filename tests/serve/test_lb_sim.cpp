@@ -150,3 +150,24 @@ TEST_CASE("load_curve (R1): throughput = min(lambda, c mu) for 1, 2 and 4 identi
     CHECK(simulate_balancer(s, power_of_d(c >= 2 ? 2 : 1)).unstable);
   }
 }
+
+TEST_CASE("lb harness: the empirical law with one sample is the deterministic law, draw for draw; a two-point shape keeps the mean") {
+  lb_scenario s;
+  s.mean_service = {1.0, 1.0, 1.0};
+  s.arrival_rate = 2.4;
+  s.requests = 60'000, s.warmup = 6'000;
+  s.law = service_law::deterministic;
+  const lb_report d = simulate_balancer(s, least_outstanding{});
+  s.law = service_law::empirical;
+  s.service_shape = {7.0};  // normalised to mean 1
+  const lb_report e = simulate_balancer(s, least_outstanding{});
+  CHECK(e.mean == d.mean);
+  CHECK(e.p99 == d.p99);
+  CHECK(e.throughput == d.throughput);
+  // {0.5, 1.5} (×3 scaled, normalised): the mean service stays 1, so utilization is λ/n = 0.8.
+  s.service_shape = {1.5, 4.5};
+  const lb_report t = simulate_balancer(s, random_choice{});
+  CHECK(t.utilization.mean() == doctest::Approx(0.8).epsilon(0.02));
+  s.service_shape = {1.0, -1.0};
+  CHECK_THROWS_WITH_AS(simulate_balancer(s, random_choice{}), doctest::Contains("service_shape[1] = -1"), idn::invalid_input);
+}

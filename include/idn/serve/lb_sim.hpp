@@ -20,7 +20,9 @@
 
 namespace idn::serve {
 
-enum class service_law : std::uint8_t { exponential, deterministic, lognormal };
+/// empirical: mean_service[i] times a draw from service_shape (measured times divided by their
+/// mean, e.g. a serve::service_distribution's samples / mean()).
+enum class service_law : std::uint8_t { exponential, deterministic, lognormal, empirical };
 enum class routing : std::uint8_t { per_request, per_stream };
 enum class arrival_law : std::uint8_t { poisson, periodic_fleet };
 
@@ -28,6 +30,7 @@ struct lb_scenario {
   std::vector<double> mean_service;  ///< s per request on each replica (heterogeneous speeds)
   service_law law = service_law::exponential;
   double service_scv = 1;            ///< lognormal only
+  std::vector<double> service_shape;  ///< empirical only: S/E[S] samples (finite > 0; normalised to mean 1 here)
   double arrival_rate = 0;           ///< requests/s offered in total
   arrival_law arrivals = arrival_law::poisson;
   std::uint32_t devices = 0;         ///< periodic_fleet: each device sends every devices/arrival_rate s, random phase
@@ -62,6 +65,16 @@ inline void check_lb(const lb_scenario& s) {
   if (s.requests <= s.warmup) fail("requests", static_cast<double>(s.requests), "must be > warmup");
   if (!(s.network_delay >= 0) || !std::isfinite(s.network_delay)) fail("network_delay", s.network_delay, "must be finite and >= 0");
   if (s.law == service_law::lognormal && (!(s.service_scv >= 0) || !std::isfinite(s.service_scv))) fail("service_scv", s.service_scv, "must be finite and >= 0");
+  if (s.law == service_law::empirical) {
+    if (s.service_shape.empty()) fail("service_shape.size()", 0, "must be >= 1 for the empirical law");
+    double sum = 0;
+    for (std::size_t i = 0; i < s.service_shape.size(); ++i) {
+      if (!(s.service_shape[i] > 0) || !std::isfinite(s.service_shape[i]))
+        throw invalid_input(concat("serve: service_shape[", i, "] = ", s.service_shape[i], ": must be finite and > 0"));
+      sum += s.service_shape[i];
+    }
+    if (!std::isfinite(sum)) fail("service_shape sum", sum, "must be finite");
+  }
 }
 
 /// A policy with a fixed replica count must match n; power_of_d needs d <= n.
@@ -89,6 +102,11 @@ public:
     area_.assign(n_, 0), changed_.assign(n_, 0), sojourn_.assign(n_, 0), in_system_.assign(n_, 0), completed_.assign(n_, 0);
     pinned_.assign(s.streams, npos);
     latencies_.reserve(static_cast<std::size_t>(s.requests - s.warmup));
+    if (s.law == service_law::empirical) {  // normalised to mean 1, so mean_service stays the mean
+      double sum = 0;
+      for (const double x : s.service_shape) sum += x;
+      for (const double x : s.service_shape) shape_.push_back(x * static_cast<double>(s.service_shape.size()) / sum);
+    }
   }
 
   lb_report run() {
@@ -158,6 +176,10 @@ private:
     switch (S_.law) {
       case service_law::deterministic: return m;
       case service_law::exponential: return -m * std::log(1 - uniform01(svc_rng_));
+      case service_law::empirical: {
+        const auto k = static_cast<std::size_t>(uniform01(svc_rng_) * static_cast<double>(shape_.size()));
+        return m * shape_[k < shape_.size() ? k : shape_.size() - 1];
+      }
       case service_law::lognormal: {
         const double s2 = std::log1p(S_.service_scv);
         const double z = std::sqrt(-2 * std::log(1 - uniform01(svc_rng_))) * std::cos(6.283185307179586 * uniform01(svc_rng_));
@@ -231,7 +253,7 @@ private:
   std::vector<std::vector<replica_state>> state_;
   std::vector<std::deque<request>> queue_;
   std::vector<char> busy_;
-  std::vector<double> busy_time_, busy_since_, latencies_, area_, changed_, sojourn_;
+  std::vector<double> busy_time_, busy_since_, latencies_, area_, changed_, sojourn_, shape_;
   std::vector<std::uint64_t> routed_, completed_;
   std::vector<std::uint32_t> in_system_;
   std::vector<std::size_t> pinned_;
