@@ -7,6 +7,8 @@
 // Usage: pa_mdi_scenarios [--model resnet50|resnet56|gpt2] [--seeds N] [--staleness S]
 //                         [--load RHO] [--basis chain|local] [--compute-scale X] [--repro] [--out DIR]
 //                         [--onnx-dir DIR]   (ResNet-50 and GPT-2 imported from ONNX, idn::onnx builds)
+//                         [--measured-board FILE --measured CSV]   (with --onnx-dir: their layer times
+//                         from this machine's fitted device, scaled to the boards by FP32 peak ratio)
 //   --basis chain: ρ relative to the ar_mdi chain capacity (the spec's definition);
 //   --basis local: ρ relative to the TS node's own compute capacity (ρ > 1 forces offloading).
 //   --repro: R1 (A; ResNet-50, ResNet-56), R2 (B; same), R3 (A; GPT-2), 10 seeds each, at ρ =
@@ -28,8 +30,16 @@
 #include "idn/dnn/zoo.hpp"
 #include "idn/partition.hpp"
 #ifdef IDN_HAVE_ONNX
+#include <map>
+#include <numeric>
+
 #include "idn/dnn/graph_profile.hpp"
 #include "idn/dnn/onnx.hpp"
+#include "idn/hw/board_file.hpp"
+#include "idn/hw/fit_measured_device.hpp"
+#include "idn/hw/layer_measurements.hpp"
+#include "idn/hw/measured_device.hpp"
+#include "idn/hw/presets.hpp"
 #endif
 
 namespace {
@@ -48,6 +58,11 @@ const char* policy_name(P::policy_kind k) {
 /// exports (DIR/resnet50.onnx, DIR/gpt2_style_decoder.onnx), cut at single-tensor boundaries;
 /// ResNet-56 (CIFAR) has no export and stays analytic.
 std::string onnx_dir;
+/// With --measured-board and --measured (and --onnx-dir): per-layer times from this machine's
+/// fitted measured device (hw::fit_device_to_runtime on the runtime measurements of every other
+/// model), scaled to each board by the ratio of this machine's probed FP32 GEMM peak to the
+/// board preset's FP32 peak (a compute-bound rule, stated in docs/reproductions.md).
+std::string measured_board, measured_csv;
 
 idn::dnn::profile model_named(const std::string& m) {
 #ifdef IDN_HAVE_ONNX
@@ -70,6 +85,41 @@ std::string fixed(double x, int digits) {
   return buf;
 }
 
+#ifdef IDN_HAVE_ONNX
+/// The two per-layer time vectors for paper_scenario_options (see measured_board above).
+std::pair<std::vector<double>, std::vector<double>> measured_layer_times(const std::string& m) {
+  const std::string file = onnx_dir + (m == "resnet50" ? "/resnet50.onnx" : "/gpt2_style_decoder.onnx");
+  const std::string run_name = m == "resnet50" ? "resnet50" : "gpt2_style_decoder";
+  const idn::dnn::graph_profile g = idn::dnn::read_onnx(file);
+  const idn::dnn::linearize_options lo{idn::dnn::cut_candidates::single_tensor};
+  const std::vector<std::uint32_t> owner = idn::dnn::layer_of_node(g, lo);
+  const idn::hw::board_file board = idn::hw::read_board_file(std::filesystem::path(measured_board));
+  const idn::hw::measured_device probe(board);
+  std::vector<idn::hw::model_measurements> runs;
+  std::vector<std::vector<idn::dnn::layer>> graphs;
+  for (const auto& r : idn::hw::read_layer_measurements(std::filesystem::path(measured_csv))) {
+    if (r.model == run_name) continue;  // leave the scenario's own model out of the fit
+    runs.push_back(r);
+    graphs.emplace_back();
+    const std::string f = onnx_dir + "/" + r.model + ".onnx";
+    if (!std::filesystem::exists(f)) continue;
+    const idn::dnn::graph_profile rg = idn::dnn::read_onnx(f);
+    for (std::size_t i = 0; i < rg.nodes.size(); ++i) graphs.back().push_back(idn::dnn::node_layer(rg, i));
+  }
+  const idn::hw::measured_device here(board, idn::hw::fit_device_to_runtime(probe, runs, graphs).options);
+  std::vector<double> local(owner.empty() ? 0 : owner.back() + 1, 0.0);
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) local[owner[i]] += here.latency(idn::dnn::node_layer(g, i));
+  double peak = 0;
+  for (const auto& p : board.series(idn::hw::board_quantity::gemm_fp32)) peak = std::max(peak, p.value);
+  const double to_xavier = peak / idn::hw::jetson_xavier_nx().params.peak_flops[0], to_nano = peak / idn::hw::jetson_nano().params.peak_flops[0];
+  std::vector<double> x(local.size()), n(local.size());
+  for (std::size_t l = 0; l < local.size(); ++l) x[l] = local[l] * to_xavier, n[l] = local[l] * to_nano;
+  std::printf("(measured layer times: %s on this machine %.2f ms, x %.2f to Xavier NX, x %.2f to Nano)\n", m.c_str(),
+              1e3 * std::accumulate(local.begin(), local.end(), 0.0), to_xavier, to_nano);
+  return {x, n};
+}
+#endif
+
 struct mean_ci {
   double mean = 0, half = 0;
 };
@@ -84,6 +134,19 @@ mean_ci ci95(const std::vector<double>& x) {
   const double t = x.size() >= 10 ? 2.262 : 2.776;  // t(0.975) for 9 and 4 d.o.f.
   r.half = t * std::sqrt(var / static_cast<double>(x.size()));
   return r;
+}
+
+/// The scenario options every run of `model` starts from: measured layer times when asked for.
+P::paper_scenario_options scenario_options([[maybe_unused]] const std::string& model) {
+  P::paper_scenario_options o;
+#ifdef IDN_HAVE_ONNX
+  if (!measured_board.empty() && (model == "resnet50" || model == "gpt2")) {
+    static std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> cache;
+    if (!cache.count(model)) cache[model] = measured_layer_times(model);
+    o.xavier_layer_s = cache[model].first, o.nano_layer_s = cache[model].second;
+  }
+#endif
+  return o;
 }
 
 struct setting {
@@ -113,7 +176,7 @@ bool is_stable(const P::sim_report& r, double& peak) {
 }
 outcome run_setting(const setting& st, double load, P::paper_scenario_options::basis basis, std::size_t seeds, double staleness,
                     double compute_scale, bool print, std::ofstream& csv, const P::policy_options* pa_override = nullptr) {
-  P::paper_scenario_options o;
+  P::paper_scenario_options o = scenario_options(st.model);
   o.load = load, o.load_basis = basis, o.compute_scale = compute_scale;
   const P::paper_scenario ps = P::make_paper_scenario(st.topo, model_named(st.model), o);
   const bool chain_basis = basis == P::paper_scenario_options::basis::ar_mdi_chain;
@@ -186,10 +249,14 @@ int main(int argc, char** argv) {
       else if (a == "--repro") repro = true;
       else if (a == "--out") out = next();
       else if (a == "--onnx-dir") onnx_dir = next();
+      else if (a == "--measured-board") measured_board = next();
+      else if (a == "--measured") measured_csv = next();
       else if (a == "--trace") {}  // traces are in the CSV rows per class; kept for compatibility
       else throw idn::invalid_input(idn::concat("unknown argument '", a, "' (see the comment at the top of pa_mdi_scenarios.cpp)"));
     }
     if (seeds == 0) throw idn::invalid_input("--seeds must be >= 1");
+    if (measured_board.empty() != measured_csv.empty() || (!measured_board.empty() && onnx_dir.empty()))
+      throw idn::invalid_input("--measured-board and --measured go together, with --onnx-dir");
     if (basis_s != "chain" && basis_s != "local") throw idn::invalid_input("--basis must be chain or local");
     const auto basis = basis_s == "chain" ? P::paper_scenario_options::basis::ar_mdi_chain : P::paper_scenario_options::basis::local_compute;
     std::filesystem::create_directories(out);
@@ -241,17 +308,17 @@ int main(int argc, char** argv) {
                             .c_str(),
                         o);
         }
-        P::paper_scenario_options po;
+        P::paper_scenario_options po = scenario_options(r.st.model);
         po.load = 1;
         const P::paper_scenario ps = P::make_paper_scenario(r.st.topo, model_named(r.st.model), po);
         po.load_basis = P::paper_scenario_options::basis::local_compute;
         const P::paper_scenario pl = P::make_paper_scenario(r.st.topo, model_named(r.st.model), po);
-        std::printf("  first unstable load: pa_mdi %s, ms_mdi %s, ar_mdi %s of the chain capacity (%.3f tasks/s per source at load 1;\n"
+        std::printf("  first unstable load: pa_mdi %s, ms_mdi %s, ar_mdi %s of the chain capacity (AR-MDI's chain serves %.3f tasks/s;\n"
                     "  the TS node alone serves %.1f tasks/s)\n",
                     std::isnan(first_unstable[0]) ? "> 1.0" : fixed(first_unstable[0], 1).c_str(),
                     std::isnan(first_unstable[1]) ? "> 1.0" : fixed(first_unstable[1], 1).c_str(),
-                    std::isnan(first_unstable[2]) ? "> 1.0" : fixed(first_unstable[2], 1).c_str(), ps.s.sources[0].rate_per_s,
-                    pl.s.sources[0].rate_per_s);
+                    std::isnan(first_unstable[2]) ? "> 1.0" : fixed(first_unstable[2], 1).c_str(), ps.chain_capacity_per_s,
+                    2 * pl.s.sources[0].rate_per_s);  // at load 1 the two sources share the capacity
       }
       std::printf("\nAblations on R1 ResNet-50 at load 2.5 (local basis), 10 seeds:\n");
       const setting a{"A", P::paper_topology::single_hop_xavier5, "resnet50"};

@@ -32,6 +32,10 @@ struct paper_scenario_options {
   /// What ρ is relative to: the ar_mdi chain capacity of the TS source (the spec's definition), or
   /// the TS node's own compute capacity 1/ΣT (ρ > 1 then forces offloading).
   enum class basis { ar_mdi_chain, local_compute } load_basis = basis::ar_mdi_chain;
+  /// Per-layer seconds on a Xavier NX and on a Nano (one per model layer, e.g. a runtime's
+  /// measurements scaled to the boards by a stated rule); empty = the roofline presets' times.
+  /// compute_scale still multiplies them.
+  std::vector<double> xavier_layer_s, nano_layer_s;
 };
 
 /// A scenario of §8 and the ar_mdi chain capacity (tasks/s) its rates were derived from.
@@ -61,7 +65,22 @@ inline paper_scenario make_paper_scenario(paper_topology topo, const dnn::profil
   for (std::size_t n = 0; n < devices.size(); ++n) s.nodes.push_back({concat(devices[n].name(), "#", n), devices[n].memory_bytes(), 0});
   const chain_profile prof = make_profile(model);
   if (!(o.compute_scale > 0)) detail::fail("compute_scale", o.compute_scale, "must be > 0");
-  const Eigen::MatrixXd T = o.compute_scale * time_matrix(model, std::span<const hw::roofline_device>(devices));
+  Eigen::MatrixXd T = o.compute_scale * time_matrix(model, std::span<const hw::roofline_device>(devices));
+  if (!o.xavier_layer_s.empty() || !o.nano_layer_s.empty()) {
+    const auto layers = static_cast<std::size_t>(T.rows());
+    for (const auto* v : {&o.xavier_layer_s, &o.nano_layer_s}) {
+      const char* field = v == &o.xavier_layer_s ? "xavier_layer_s" : "nano_layer_s";
+      const std::string rule = concat("must equal the model's layer count ", layers);
+      if (v->size() != layers) detail::fail(concat(field, ".size()"), static_cast<double>(v->size()), rule.c_str());
+      for (std::size_t l = 0; l < layers; ++l)
+        if (!((*v)[l] >= 0) || !std::isfinite((*v)[l])) detail::fail(concat(field, "[", l, "]"), (*v)[l], "must be finite and >= 0");
+    }
+    for (std::size_t n = 0; n < devices.size(); ++n) {
+      const bool is_xavier = devices[n].name() == xavier.name();
+      for (std::size_t l = 0; l < layers; ++l)
+        T(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(n)) = o.compute_scale * (is_xavier ? o.xavier_layer_s : o.nano_layer_s)[l];
+    }
+  }
   const index L = prof.flop.size();
   // A serialized chain problem over some nodes (input at the first), from the scenario's times.
   auto chain_over = [&](const std::vector<index>& nodes) {
