@@ -218,3 +218,20 @@ TEST_CASE("write_csv: one row per class, empty fields for classes without comple
   CHECK(out.find(",,,,") != std::string::npos);  // class 1: no statistics, never NaN
   CHECK(out.find("nan") == std::string::npos);
 }
+
+TEST_CASE("make_paper_scenario: given per-layer board times replace the presets' (times compute_scale), checked") {
+  const idn::dnn::profile model = idn::dnn::resnet50();
+  const std::size_t L = model.num_layers();
+  paper_scenario_options o;
+  o.compute_scale = 2;
+  for (std::size_t l = 0; l < L; ++l) o.xavier_layer_s.push_back(1e-3 * static_cast<double>(l + 1)), o.nano_layer_s.push_back(3e-3 * static_cast<double>(l + 1));
+  const paper_scenario b = make_paper_scenario(paper_topology::multi_hop_3x3n, model, o);  // X0 X1 X2 N0 N1 N2
+  const Eigen::MatrixXd& T = b.s.models[0].time;
+  REQUIRE(static_cast<std::size_t>(T.rows()) == L);
+  for (std::size_t l = 0; l < L; ++l)
+    for (pindex n = 0; n < 6; ++n) CHECK(T(static_cast<pindex>(l), n) == 2 * (n < 3 ? o.xavier_layer_s[l] : o.nano_layer_s[l]));
+  o.nano_layer_s.pop_back();
+  CHECK_THROWS_WITH_AS(make_paper_scenario(paper_topology::multi_hop_3x3n, model, o), doctest::Contains("nano_layer_s.size()"), idn::invalid_input);
+  o.nano_layer_s.push_back(NAN);
+  CHECK_THROWS_WITH_AS(make_paper_scenario(paper_topology::multi_hop_3x3n, model, o), doctest::Contains("nano_layer_s["), idn::invalid_input);
+}
