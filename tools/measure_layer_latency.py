@@ -161,9 +161,8 @@ class Meter:
     per-layer pass; main() runs the rounds of all models interleaved, so that the drift of this
     machine's speed over minutes (seen here: AlexNet 27-44 ms in separate runs) hits every model
     alike instead of biasing one model against another. The timing hooks stay registered in the
-    whole-model pass too, recording nothing (they cost ~0.4 us per layer call there), so that a
-    hooked nn.MultiheadAttention runs the same kernels in both passes (a hook disables its fused
-    fast path)."""
+    whole-model pass too, recording nothing (they cost ~0.4 us per layer call there), so that both
+    passes run the same code paths whatever PyTorch does differently for hooked modules."""
 
     def __init__(self, name, model, example):
         self.name, self.model, self.example = name, model, example
