@@ -30,6 +30,8 @@ vcpkg_cmake_configure(
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(PACKAGE_NAME idn CONFIG_PATH share/idn)
 vcpkg_fixup_pkgconfig()
+# idn-board-probe is built with -march=native (IDN_PROBE_NATIVE) to measure what this CPU can do:
+# do not share this port's binary cache between machines with different CPUs.
 set(tools idn-board-probe)
 if("onnx" IN_LIST FEATURES)
   list(APPEND tools idn-profile)
