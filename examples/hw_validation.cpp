@@ -134,17 +134,9 @@ int main(int argc, char** argv) {
     std::ofstream csv(out / "hw_validation.csv");
     csv << "model,measured_s,layers,datasheet_s,probe_s,fitted_s,datasheet_rho,probe_rho,fitted_rho,datasheet_within20,probe_within20,fitted_within20\n";
     std::vector<double> err[3], rho[3], w20[3];
-    // Every model's imported graph as per-node layers (views dropped: they cost nothing).
+    // Every model's imported graph as per-node layers (views move nothing and cost 0).
     std::vector<std::vector<idn::dnn::layer>> graph_nodes;
-    for (const auto& m : models) {
-      const idn::dnn::graph_profile g = idn::dnn::read_onnx(onnx_dir / (m.model + ".onnx"));
-      std::vector<idn::dnn::layer> nodes;
-      for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-        idn::dnn::layer l = idn::dnn::node_layer(g, i);
-        if (l.flop + l.param_bytes + l.input_bytes + l.output_bytes > 0) nodes.push_back(std::move(l));
-      }
-      graph_nodes.push_back(std::move(nodes));
-    }
+    for (const auto& m : models) graph_nodes.push_back(idn::dnn::node_layers(idn::dnn::read_onnx(onnx_dir / (m.model + ".onnx"))));
     for (std::size_t h = 0; h < models.size(); ++h) {
       const auto& m = models[h];
       // Fit on the other 13 models only: per-kind coefficients on their layers, the runtime's

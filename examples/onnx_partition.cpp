@@ -20,7 +20,7 @@
 #include "idn/dnn/onnx.hpp"
 #include "idn/hw/any.hpp"
 #include "idn/hw/board_file.hpp"
-#include "idn/hw/fit_measured_device.hpp"
+#include "idn/hw/graph_latency.hpp"
 #include "idn/hw/layer_measurements.hpp"
 #include "idn/hw/link.hpp"
 #include "idn/hw/measured_device.hpp"
@@ -28,6 +28,7 @@
 #include "idn/hw/presets.hpp"
 #include "idn/hw/roofline.hpp"
 #include "idn/partition/solve.hpp"
+#include "runtime_fit.hpp"
 
 namespace {
 
@@ -65,18 +66,7 @@ void measured_loop(const std::string& model_path, const idn::dnn::graph_profile&
   std::vector<idn::hw::model_measurements> runs;
   if (!measured_path.empty()) {
     runs = idn::hw::read_layer_measurements(std::filesystem::path(measured_path));
-    std::vector<idn::hw::model_measurements> train;
-    std::vector<std::vector<idn::dnn::layer>> graphs;
-    for (const auto& r : runs) {
-      if (r.model == model) continue;  // leave this model out of the fit
-      train.push_back(r);
-      graphs.emplace_back();
-      const auto f = std::filesystem::path(model_path).parent_path() / (r.model + ".onnx");
-      if (!std::filesystem::exists(f)) continue;
-      const idn::dnn::graph_profile rg = idn::dnn::read_onnx(f);
-      for (std::size_t i = 0; i < rg.nodes.size(); ++i) graphs.back().push_back(idn::dnn::node_layer(rg, i));
-    }
-    const idn::hw::runtime_fit rf = idn::hw::fit_device_to_runtime(local, train, graphs);
+    const idn::hw::runtime_fit rf = runtime_fit_example::fit_leaving_out(board, runs, std::filesystem::path(model_path).parent_path(), model);
     local = idn::hw::measured_device(board, rf.options);
     tau = rf.dispatch_overhead;
     for (const auto& r : runs)
@@ -89,8 +79,7 @@ void measured_loop(const std::string& model_path, const idn::dnn::graph_profile&
   const idn::dnn::linearize_options lo{idn::dnn::cut_candidates::single_tensor};
   const idn::dnn::profile chain = idn::dnn::linearize(g, lo);
   const std::vector<std::uint32_t> owner = idn::dnn::layer_of_node(g, lo);
-  std::vector<double> layer_s(chain.num_layers(), 0.0);
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) layer_s[owner[i]] += local.latency(idn::dnn::node_layer(g, i));
+  const std::vector<double> layer_s = idn::hw::layer_latencies(g, lo, local);
   idn::hw::latency_table table;
   for (std::size_t l = 0; l < layer_s.size(); ++l) table.by_index.emplace_back(l, layer_s[l]);
   const std::vector<idn::hw::any_device> workers{idn::hw::profile_table_device(table, local), idn::hw::roofline_device(idn::hw::nvidia_t4().params)};

@@ -35,11 +35,9 @@
 
 #include "idn/dnn/graph_profile.hpp"
 #include "idn/dnn/onnx.hpp"
-#include "idn/hw/board_file.hpp"
-#include "idn/hw/fit_measured_device.hpp"
-#include "idn/hw/layer_measurements.hpp"
-#include "idn/hw/measured_device.hpp"
+#include "idn/hw/graph_latency.hpp"
 #include "idn/hw/presets.hpp"
+#include "runtime_fit.hpp"
 #endif
 
 namespace {
@@ -90,27 +88,12 @@ std::string fixed(double x, int digits) {
 std::pair<std::vector<double>, std::vector<double>> measured_layer_times(const std::string& m) {
   const std::string file = onnx_dir + (m == "resnet50" ? "/resnet50.onnx" : "/gpt2_style_decoder.onnx");
   const std::string run_name = m == "resnet50" ? "resnet50" : "gpt2_style_decoder";
-  const idn::dnn::graph_profile g = idn::dnn::read_onnx(file);
-  const idn::dnn::linearize_options lo{idn::dnn::cut_candidates::single_tensor};
-  const std::vector<std::uint32_t> owner = idn::dnn::layer_of_node(g, lo);
   const idn::hw::board_file board = idn::hw::read_board_file(std::filesystem::path(measured_board));
-  const idn::hw::measured_device probe(board);
-  std::vector<idn::hw::model_measurements> runs;
-  std::vector<std::vector<idn::dnn::layer>> graphs;
-  for (const auto& r : idn::hw::read_layer_measurements(std::filesystem::path(measured_csv))) {
-    if (r.model == run_name) continue;  // leave the scenario's own model out of the fit
-    runs.push_back(r);
-    graphs.emplace_back();
-    const std::string f = onnx_dir + "/" + r.model + ".onnx";
-    if (!std::filesystem::exists(f)) continue;
-    const idn::dnn::graph_profile rg = idn::dnn::read_onnx(f);
-    for (std::size_t i = 0; i < rg.nodes.size(); ++i) graphs.back().push_back(idn::dnn::node_layer(rg, i));
-  }
-  const idn::hw::measured_device here(board, idn::hw::fit_device_to_runtime(probe, runs, graphs).options);
-  std::vector<double> local(owner.empty() ? 0 : owner.back() + 1, 0.0);
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) local[owner[i]] += here.latency(idn::dnn::node_layer(g, i));
-  double peak = 0;
-  for (const auto& p : board.series(idn::hw::board_quantity::gemm_fp32)) peak = std::max(peak, p.value);
+  const idn::hw::measured_device here(
+      board, runtime_fit_example::fit_leaving_out(board, idn::hw::read_layer_measurements(std::filesystem::path(measured_csv)), onnx_dir, run_name).options);
+  const std::vector<double> local =
+      idn::hw::layer_latencies(idn::dnn::read_onnx(file), {idn::dnn::cut_candidates::single_tensor}, here);
+  const double peak = board.peak(idn::hw::board_quantity::gemm_fp32);
   const double to_xavier = peak / idn::hw::jetson_xavier_nx().params.peak_flops[0], to_nano = peak / idn::hw::jetson_nano().params.peak_flops[0];
   std::vector<double> x(local.size()), n(local.size());
   for (std::size_t l = 0; l < local.size(); ++l) x[l] = local[l] * to_xavier, n[l] = local[l] * to_nano;

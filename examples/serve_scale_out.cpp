@@ -11,8 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -21,34 +20,8 @@
 #include "idn/serve/balancers.hpp"
 #include "idn/serve/general_sizing.hpp"
 #include "idn/serve/lb_sim.hpp"
+#include "idn/serve/service_times.hpp"
 #include "idn/serve/sizing.hpp"
-
-namespace {
-
-std::vector<double> read_samples(const std::string& path, const std::string& model) {
-  std::ifstream in(path);
-  if (!in) throw idn::invalid_input(idn::concat(path, ": cannot open"));
-  std::vector<double> out;
-  std::string line;
-  bool header = false;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (!header) {
-      header = true;
-      continue;
-    }
-    std::stringstream ss(line);
-    std::string m, k, s;
-    std::getline(ss, m, ',');
-    std::getline(ss, k, ',');
-    std::getline(ss, s, ',');
-    if (m == model) out.push_back(std::stod(s));
-  }
-  if (out.empty()) throw idn::invalid_input(idn::concat(path, ": no samples of model '", model, "'"));
-  return out;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace idn::serve;
@@ -72,7 +45,10 @@ int main(int argc, char** argv) {
       else throw idn::invalid_input(idn::concat("unknown argument '", a, "' (see the comment at the top of serve_scale_out.cpp)"));
     }
     if (!(rate > 0) || !(slo_ms > 0) || max_replicas == 0 || requests < 1000) throw idn::invalid_input("--rate, --slo-ms > 0, --max-replicas >= 1, --requests >= 1000");
-    const std::vector<double> samples = read_samples(samples_path, model);
+    const auto all = read_service_times(std::filesystem::path(samples_path));
+    const auto found = all.find(model);
+    if (found == all.end()) throw idn::invalid_input(idn::concat(samples_path, ": no samples of model '", model, "'"));
+    const std::vector<double>& samples = found->second;
     const service_distribution dist(samples);
     std::printf("%s: %zu measured inferences, mean %.2f ms, scv %.4f, p99 %.2f ms; %.0f requests/s (%.2f Erlangs), p99 SLO %.0f ms\n", model.c_str(),
                 samples.size(), 1e3 * dist.mean(), dist.scv(), 1e3 * samples[static_cast<std::size_t>(0.99 * (samples.size() - 1))], rate,

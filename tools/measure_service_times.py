@@ -22,20 +22,11 @@ import platform
 import sys
 import time
 
-
-def _threads_from_argv():
-    for k, arg in enumerate(sys.argv):
-        if arg == "--threads" and k + 1 < len(sys.argv):
-            return sys.argv[k + 1]
-    return "1"
-
-
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = _threads_from_argv()
-
+# measure_layer_latency fixes every runtime's thread count from --threads before torch loads.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import measure_layer_latency  # noqa: E402,F401  (must precede torch)
 import torch  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_onnx_models import models  # noqa: E402
 from measure_layer_latency import cpu_name, fold_batchnorm  # noqa: E402
 

@@ -274,8 +274,7 @@ int main(int argc, char** argv) {
         if (row != 3) throw idn::invalid_input(idn::concat(models.string(), ": expected 3 model rows, got ", std::max(row, 0)));
       }
       const idn::hw::board_file b = idn::hw::read_board_file(board);
-      double here = 0;
-      for (const auto& pt : b.series(idn::hw::board_quantity::gemm_fp32)) here = std::max(here, pt.value);
+      const double here = b.peak(idn::hw::board_quantity::gemm_fp32);
       if (!(here > 0)) throw idn::invalid_input(idn::concat(board.string(), ": no reliable gemm_fp32 point"));
       const auto mcu = idn::hw::stm32h7a3();
       const double scale = here / mcu.params.peak_flops[0], active_w = mcu.params.active_power;

@@ -31,6 +31,7 @@
 #include "idn/hw/energy.hpp"
 #include "idn/hw/estimate.hpp"
 #include "idn/hw/fit_measured_device.hpp"
+#include "idn/hw/graph_latency.hpp"
 #include "idn/hw/layer_measurements.hpp"
 #include "idn/hw/linear_model.hpp"
 #include "idn/hw/link.hpp"

@@ -8,6 +8,7 @@
 #include "idn/serve/general_sizing.hpp"
 #include "idn/serve/lb_sim.hpp"
 #include "idn/serve/scans.hpp"
+#include "idn/serve/service_times.hpp"
 #include "idn/serve/scenarios.hpp"
 #include "idn/serve/pipeline.hpp"
 #include "idn/serve/placement.hpp"

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "error_of.hpp"
 #include "idn/core/random.hpp"
 #include "idn/hw/board_file.hpp"
 #include "idn/hw/fit_measured_device.hpp"
@@ -80,12 +81,7 @@ TEST_CASE("bad board files are named by file, line and column") {
   const std::string head = "# idn board file v1\nquantity,size,threads,value,spread,reliable\n";
   auto err = [](const std::string& text) {
     std::stringstream ss(text);
-    try {
-      read_board_file(ss, "b.csv");
-    } catch (const idn::invalid_input& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return idn::test::error_of([&] { read_board_file(ss, "b.csv"); });
   };
   CHECK(err("quantity,size\n").find("b.csv:1:1: the first line must be") == 0);
   CHECK(err("# idn board file v1\nquantity,size,threads,value,spread,oops\n").find("b.csv:2:6:") == 0);
@@ -255,12 +251,7 @@ TEST_CASE("fit_layer_kinds and read_layer_measurements: bad input is named") {
   const std::string head = "# c\nmodel,call,module,kind,flop,param_bytes,input_bytes,output_bytes,seconds\n";
   auto err = [](const std::string& text) {
     std::stringstream ss(text);
-    try {
-      read_layer_measurements(ss, "m.csv");
-    } catch (const idn::invalid_input& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return idn::test::error_of([&] { read_layer_measurements(ss, "m.csv"); });
   };
   CHECK(err(head + "a,1,x,conv,1,1,1,1,-0.5\n").find("m.csv:3:9: seconds is not a finite number >= 0 (value '-0.5')") == 0);
   CHECK(err(head + "a,1,x,conv,1,1,1,1,0\n").find("m.csv:3:9: seconds must be > 0") == 0);

@@ -134,22 +134,22 @@ TEST_CASE("npy: numpy-written fixtures (C, Fortran, big-endian, v2, v3, rank 0, 
 }
 
 TEST_CASE("npy: every malformed case names file, row and column") {
-  CHECK(error_of([] { load_npy<double>(data / "missing.npy"); }).find("data/missing.npy:0:0: cannot open: No such file") == 0);
-  CHECK(error_of([] { load_npy<double>(data / "bad_magic.npy"); }) == "data/bad_magic.npy:0:0: not an NPY file (bad magic)");
-  CHECK(error_of([] { load_npy<double>(data / "bad_version.npy"); }) == "data/bad_version.npy:0:0: unsupported NPY version 4.0");
-  CHECK(error_of([] { load_npy<double>(data / "no_descr.npy"); }) == "data/no_descr.npy:0:0: header has no 'descr'");
-  CHECK(error_of([] { load_npy<double>(data / "no_shape.npy"); }) == "data/no_shape.npy:0:0: header has no 'shape'");
-  CHECK(error_of([] { load_npy<double>(data / "c16.npy"); }) == "data/c16.npy:0:0: dtype '<c16' not supported");
-  CHECK(error_of([] { load_npy<double>(data / "i4_1d.npy"); }) == "data/i4_1d.npy:0:0: expected <f8, file has <i4");
-  CHECK(error_of([] { load_npy<double>(data / "short_payload.npy"); }) ==
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "missing.npy"); }).find("data/missing.npy:0:0: cannot open: No such file") == 0);
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "bad_magic.npy"); }) == "data/bad_magic.npy:0:0: not an NPY file (bad magic)");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "bad_version.npy"); }) == "data/bad_version.npy:0:0: unsupported NPY version 4.0");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "no_descr.npy"); }) == "data/no_descr.npy:0:0: header has no 'descr'");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "no_shape.npy"); }) == "data/no_shape.npy:0:0: header has no 'shape'");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "c16.npy"); }) == "data/c16.npy:0:0: dtype '<c16' not supported");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "i4_1d.npy"); }) == "data/i4_1d.npy:0:0: expected <f8, file has <i4");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "short_payload.npy"); }) ==
         "data/short_payload.npy:0:0: payload is 88 bytes, shape x itemsize is 96");
-  CHECK(error_of([] { load_npy<double>(data / "long_payload.npy"); }) ==
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "long_payload.npy"); }) ==
         "data/long_payload.npy:0:0: payload is 104 bytes, shape x itemsize is 96");
-  CHECK(error_of([] { load_npy<float>(data / "f4_nan.npy"); }) == "data/f4_nan.npy:2:2: NaN not allowed");
-  CHECK(error_of([] { load_npy_as_double(data / "f8_inf.npy"); }) == "data/f8_inf.npy:2:0: inf not allowed");
-  CHECK(error_of([] { load_npy_as_double(data / "u8_big.npy"); }).find("data/u8_big.npy:2:0: integer magnitude exceeds 2^53") == 0);
-  CHECK(error_of([] { load_npy_matrix(data / "i2_be_3d.npy"); }) == "data/i2_be_3d.npy:0:0: rank 3 array: expected rank 1 or 2");
-  CHECK(error_of([] { load_npy_vector(data / "f8_c.npy"); }) == "data/f8_c.npy:0:0: rank 2 array is not a vector");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<float>(data / "f4_nan.npy"); }) == "data/f4_nan.npy:2:2: NaN not allowed");
+  CHECK(error_of<idn::io::file_error>([] { load_npy_as_double(data / "f8_inf.npy"); }) == "data/f8_inf.npy:2:0: inf not allowed");
+  CHECK(error_of<idn::io::file_error>([] { load_npy_as_double(data / "u8_big.npy"); }).find("data/u8_big.npy:2:0: integer magnitude exceeds 2^53") == 0);
+  CHECK(error_of<idn::io::file_error>([] { load_npy_matrix(data / "i2_be_3d.npy"); }) == "data/i2_be_3d.npy:0:0: rank 3 array: expected rank 1 or 2");
+  CHECK(error_of<idn::io::file_error>([] { load_npy_vector(data / "f8_c.npy"); }) == "data/f8_c.npy:0:0: rank 2 array is not a vector");
   // Allowed when asked.
   CHECK(std::isnan(load_npy<float>(data / "f4_nan.npy", {true, false})(1, 1)));
   CHECK(std::isinf(load_npy_as_double(data / "f8_inf.npy", {false, true})(1)));

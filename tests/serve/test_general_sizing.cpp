@@ -6,15 +6,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <filesystem>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "idn/core/random.hpp"
 #include "idn/serve/general_sizing.hpp"
+#include "idn/serve/service_times.hpp"
 #include "idn/sim/sources.hpp"
 #include "idn/sim/station.hpp"
 
@@ -22,26 +22,8 @@ using namespace idn;
 
 namespace {
 
-std::map<std::string, std::vector<double>> measured_service_times() {
-  std::ifstream in("service_times/pytorch_cpu_1thread.csv");
-  REQUIRE(in);
-  std::map<std::string, std::vector<double>> out;
-  std::string line;
-  bool header = false;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (!header) {
-      header = true;
-      continue;
-    }
-    std::stringstream ss(line);
-    std::string model, k, s;
-    std::getline(ss, model, ',');
-    std::getline(ss, k, ',');
-    std::getline(ss, s, ',');
-    out[model].push_back(std::stod(s));
-  }
-  return out;
+std::map<std::string, std::vector<double>, std::less<>> measured_service_times() {
+  return serve::read_service_times(std::filesystem::path("service_times/pytorch_cpu_1thread.csv"));
 }
 
 /// Simulated q-quantile of the response time of an M/G/c FCFS station whose service times are

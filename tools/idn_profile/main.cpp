@@ -24,6 +24,7 @@
 #include "idn/dnn/onnx.hpp"
 #include "idn/hw/board_file.hpp"
 #include "idn/hw/fit_measured_device.hpp"
+#include "idn/hw/graph_latency.hpp"
 #include "idn/hw/layer_measurements.hpp"
 #include "idn/hw/measured_device.hpp"
 
@@ -104,8 +105,7 @@ int main(int argc, char** argv) {
         for (std::size_t r = 0; r < runs.size(); ++r) {
           const std::filesystem::path f = dir / (runs[r].model + ".onnx");
           if (!std::filesystem::exists(f)) continue;
-          const idn::dnn::graph_profile rg = idn::dnn::read_onnx(f);
-          for (std::size_t i = 0; i < rg.nodes.size(); ++i) graphs[r].push_back(idn::dnn::node_layer(rg, i));
+          graphs[r] = idn::dnn::node_layers(idn::dnn::read_onnx(f));
         }
         device.emplace(b, idn::hw::fit_device_to_runtime(*device, runs, graphs).options);
       }
@@ -113,11 +113,7 @@ int main(int argc, char** argv) {
     }
     std::printf("%-6s %-40s %16s %14s %16s%s\n", "unit", "last node", "GFLOP", "param MB", "cut after (kB)", device ? "   predicted ms" : "");
     // Predicted latency per unit: the sum over its nodes, each with its own traffic (node_layer).
-    std::vector<double> layer_s(p.num_layers(), 0.0);
-    if (device) {
-      const std::vector<std::uint32_t> owner = idn::dnn::layer_of_node(g, lin);
-      for (std::size_t i = 0; i < g.nodes.size(); ++i) layer_s[owner[i]] += device->latency(idn::dnn::node_layer(g, i));
-    }
+    const std::vector<double> layer_s = device ? idn::hw::layer_latencies(g, lin, *device) : std::vector<double>(p.num_layers(), 0.0);
     double unit_flop = 0, unit_params = 0, unit_s = 0, total_s = 0;
     for (std::size_t l = 0; l < p.num_layers(); ++l) {
       unit_flop += p.layer(l).flop;

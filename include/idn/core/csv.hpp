@@ -17,6 +17,8 @@
 #include <system_error>
 #include <vector>
 
+#include "idn/core/error.hpp"
+
 namespace idn::csv {
 
 /// Outcome of split_record: ok, or the 1-based column where the record is malformed.
@@ -168,6 +170,17 @@ inline bool parse_double(std::string_view token, double& out) noexcept {
 #else
   return detail::parse_double_fallback(token, out);
 #endif
+}
+
+/// Throws invalid_input "<source>:<line>:<column>: <what>", plus " (value '<token>')" when a
+/// token is given: io::file_error's format, for the readers outside io (board files, runtime
+/// measurement CSVs, service times). Line and column are 1-based, 0 when not applicable.
+[[noreturn]] inline void fail_at(std::string_view source, std::size_t line, std::size_t column, std::string_view what,
+                                 std::string_view token = {}) {
+  std::string m(source);
+  m.append(":").append(std::to_string(line)).append(":").append(std::to_string(column)).append(": ").append(what);
+  if (!token.empty()) m.append(" (value '").append(token).append("')");
+  throw invalid_input(m);
 }
 
 /// Reads lines from a stream and counts them (1-based line numbers for messages).

@@ -153,6 +153,14 @@ inline layer node_layer(const graph_profile& g, std::size_t i, precision prec = 
   return l;
 }
 
+/// node_layer for every node of g, in order. O(N + Σ inputs).
+inline std::vector<layer> node_layers(const graph_profile& g, precision prec = precision::fp32) {
+  std::vector<layer> out;
+  out.reserve(g.nodes.size());
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) out.push_back(node_layer(g, i, prec));
+  return out;
+}
+
 /// The chain profile of g in its topological order. every_position: one layer per node (flop,
 /// param_bytes); single_tensor: consecutive nodes merged into one layer until a boundary where
 /// exactly one tensor is live, so that every chain solver (which cuts between layers) can only

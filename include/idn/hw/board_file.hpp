@@ -69,6 +69,14 @@ struct board_file {
     std::sort(s.begin(), s.end(), [](const board_point& a, const board_point& b) { return a.size < b.size; });
     return s;
   }
+  /// The largest reliable value of one quantity at one thread count (e.g. the peak GEMM FLOP/s);
+  /// 0 when there is none. O(points).
+  double peak(board_quantity q, std::uint32_t threads = 1) const noexcept {
+    double best = 0;
+    for (const auto& p : points)
+      if (p.quantity == q && p.threads == threads && p.reliable) best = std::max(best, p.value);
+    return best;
+  }
 };
 
 /// Reads a board file from a stream. Throws invalid_input "<source>:<line>:<column>: <what>" for
@@ -80,9 +88,7 @@ inline board_file read_board_file(std::istream& in, std::string_view source = "b
   csv::line_reader reader(in);
   std::string line;
   std::vector<std::string> fields;
-  auto fail = [&](std::size_t column, const std::string& what) {
-    throw invalid_input(concat(source, ':', reader.line_number(), ':', column, ": ", what));
-  };
+  auto fail = [&](std::size_t column, const std::string& what) { csv::fail_at(source, reader.line_number(), column, what); };
   if (!reader.next(line) || csv::trim(line) != "# idn board file v1") fail(1, "the first line must be '# idn board file v1'");
   bool header = false;
   constexpr std::array<std::string_view, 6> columns{"quantity", "size", "threads", "value", "spread", "reliable"};

@@ -185,30 +185,21 @@ inline board_file run_board_probe(const board_probe_options& o = {}) {
   for (const std::uint32_t T : thread_counts)
     for (const shape s : shapes) {
       const double flop = 2.0 * s.m * s.k * s.n;
-      {
-        std::vector<Eigen::MatrixXf> A(T, Eigen::MatrixXf::Constant(s.m, s.k, 0.5f)), B(T, Eigen::MatrixXf::Constant(s.k, s.n, 0.25f)),
-            C(T, Eigen::MatrixXf(s.m, s.n));
-        say(concat("gemm fp32 ", s.m, 'x', s.k, 'x', s.n, ", ", T, T == 1 ? " thread" : " threads"));
+      // One GEMM series per precision; Scalar is float or double.
+      auto gemm = [&]<class Scalar>(Scalar, board_quantity q, const char* label) {
+        using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+        std::vector<matrix> A(T, matrix::Constant(s.m, s.k, Scalar(0.5))), B(T, matrix::Constant(s.k, s.n, Scalar(0.25))), C(T, matrix(s.m, s.n));
+        say(concat("gemm ", label, ' ', s.m, 'x', s.k, 'x', s.n, ", ", T, T == 1 ? " thread" : " threads"));
         auto work = [&](std::uint32_t t, std::uint64_t inner) {
           for (std::uint64_t k = 0; k < inner; ++k) {
             C[t].noalias() = A[t] * B[t];
             detail::keep(C[t](0, 0));
           }
         };
-        add(board_quantity::gemm_fp32, flop, T, detail::time_point(work, flop, T, rep, reps));
-      }
-      {
-        std::vector<Eigen::MatrixXd> A(T, Eigen::MatrixXd::Constant(s.m, s.k, 0.5)), B(T, Eigen::MatrixXd::Constant(s.k, s.n, 0.25)),
-            C(T, Eigen::MatrixXd(s.m, s.n));
-        say(concat("gemm fp64 ", s.m, 'x', s.k, 'x', s.n, ", ", T, T == 1 ? " thread" : " threads"));
-        auto work = [&](std::uint32_t t, std::uint64_t inner) {
-          for (std::uint64_t k = 0; k < inner; ++k) {
-            C[t].noalias() = A[t] * B[t];
-            detail::keep(C[t](0, 0));
-          }
-        };
-        add(board_quantity::gemm_fp64, flop, T, detail::time_point(work, flop, T, rep, reps));
-      }
+        add(q, flop, T, detail::time_point(work, flop, T, rep, reps));
+      };
+      gemm(0.0f, board_quantity::gemm_fp32, "fp32");
+      gemm(0.0, board_quantity::gemm_fp64, "fp64");
     }
 
   // 3×3 depthwise convolution, stride 1, fp32, channel-major, on MobileNetV2 shapes; the input

@@ -36,8 +36,6 @@ inline std::vector<layer_kind_fit> fit_layer_kinds(const measured_device& probe,
   for (std::size_t i = 0; i < seconds.size(); ++i)
     if (!(seconds[i] > 0) || !std::isfinite(seconds[i]))
       throw invalid_input(concat("idn::hw::fit_layer_kinds: seconds[", i, "] = ", seconds[i], ": must be finite and > 0"));
-  measured_device_options plain = probe.options();
-  plain.fit.clear();
   auto solve = [&](auto&& take) {
     std::vector<std::size_t> rows;
     for (std::size_t i = 0; i < layers.size(); ++i)

@@ -45,8 +45,7 @@ inline std::vector<model_measurements> read_layer_measurements(std::istream& in,
   std::string line;
   std::vector<std::string> f;
   auto fail = [&](std::size_t column, const std::string& what, std::string_view token = {}) {
-    throw invalid_input(concat(source, ':', reader.line_number(), ':', column, ": ", what, token.empty() ? "" : " (value '", token,
-                               token.empty() ? "" : "')"));
+    csv::fail_at(source, reader.line_number(), column, what, token);
   };
   constexpr std::array<std::string_view, 9> columns{"model", "call", "module", "kind", "flop", "param_bytes", "input_bytes", "output_bytes", "seconds"};
   std::vector<model_measurements> out;

@@ -86,6 +86,7 @@ public:
     gemm_ = need(board_quantity::gemm_fp32);
     depthwise_ = need(board_quantity::depthwise_fp32);
     elementwise_ = need(board_quantity::elementwise_fp32);
+    gemm_peak_ = board.peak(board_quantity::gemm_fp32, o_.threads);
     if (!o_.fit.empty() && o_.fit.size() != dnn::layer_kind_count)
       throw invalid_input(concat("idn::hw::measured_device: options.fit has ", o_.fit.size(), " entries: must be 0 or ", dnn::layer_kind_count));
     for (std::size_t k = 0; k < o_.fit.size(); ++k) {
@@ -135,9 +136,7 @@ public:
   static double size_term(double flop) noexcept { return std::max(0.0, std::log(reference_flop / std::max(flop, 1.0))); }
   /// (C2) max(flop / peak probed GEMM FLOP/s, bytes / DRAM copy bandwidth).
   double work_time(double flop, double bytes, dnn::precision) const noexcept {
-    double peak = 0;
-    for (const double v : gemm_.value) peak = std::max(peak, v);
-    return std::max(flop / peak, bytes / copy_.value.back());
+    return std::max(flop / gemm_peak_, bytes / copy_.value.back());
   }
   /// (C3)
   double memory_bytes() const noexcept { return o_.memory_bytes > 0 ? o_.memory_bytes : INFINITY; }
@@ -166,6 +165,7 @@ private:
   board_file board_;
   measured_device_options o_;
   series copy_, gemm_, depthwise_, elementwise_;
+  double gemm_peak_ = 0;  ///< the fastest probed FP32 GEMM, FLOP/s (work_time's compute roof)
 };
 
 }  // namespace idn::hw
