@@ -185,4 +185,10 @@ TEST_CASE("general sizing: bad input is named; the limits are the M/M/c and serv
   // SLO below the service time whatever the replicas.
   CHECK(serve::min_replicas(1, det, serve::slo{0.9, 0.99, false}).status == serve::sizing_status::slo_below_service_time);
   CHECK(serve::min_replicas(100, det, serve::slo{2, 0.99, false}, 10).status == serve::sizing_status::exceeds_max_replicas);
+  // Service times near DBL_MAX (fuzz finding 24): a quantile just above the service time is
+  // finite, one beyond the largest double is an error, never +inf.
+  const auto huge = serve::service_distribution::deterministic(1e308);
+  CHECK(serve::general_response_quantile(1e-320, huge, 8, 0.5) == doctest::Approx(1e308).epsilon(1e-9));
+  CHECK_THROWS_WITH_AS(serve::general_response_quantile(0.5e-307, serve::service_distribution::deterministic(1e307), 1, 1 - 1e-12),
+                       doctest::Contains("largest finite double"), invalid_input);
 }

@@ -15,6 +15,7 @@
 /// Exact for M/M/c's wait (θ = cμ − λ, p = C) and for the M/G/1 mean and decay rate; elsewhere an
 /// approximation whose error the tests measure.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -131,15 +132,21 @@ inline double general_response_tail(double lambda, const service_distribution& s
 }
 
 /// The q-quantile of T (smallest t with P(T > t) ≤ 1 − q), by bisection to 1e-9 relative; the
-/// wait model is built once. O(c + 100·n + 60·n).
+/// wait model is built once. Throws invalid_input if it exceeds the largest finite double.
+/// O(c + 100·n + 60·n).
 inline double general_response_quantile(double lambda, const service_distribution& s, std::uint64_t c, double q) {
   if (!(q > 0 && q < 1)) detail::fail("q", q, "must lie in (0, 1)");
   const detail::wait_model w = detail::model_wait(lambda, s, c);
   auto tail = [&](double t) { return detail::general_response_tail(s, w.theta, w.mean_wait, t); };
-  double lo = 0, hi = s.samples().back() + s.mean();
-  while (tail(hi) > 1 - q) lo = hi, hi *= 2;
+  // Gallop up from the largest sample (T ≥ S), saturating at DBL_MAX: a quantile beyond it is
+  // an error, never +inf.
+  double lo = 0, hi = s.samples().back();
+  while (tail(hi) > 1 - q) {
+    if (hi == DBL_MAX) detail::fail("q", q, "puts the response-time quantile beyond the largest finite double");
+    lo = hi, hi = hi > DBL_MAX / 2 ? DBL_MAX : 2 * hi;
+  }
   for (int i = 0; i < 200 && hi - lo > 1e-9 * hi; ++i) {
-    const double mid = 0.5 * (lo + hi);
+    const double mid = lo + 0.5 * (hi - lo);  // lo + hi may overflow
     (tail(mid) > 1 - q ? lo : hi) = mid;
   }
   return hi;
