@@ -37,35 +37,9 @@
 #include "idn/hw/layer_measurements.hpp"
 #include "idn/hw/measured_device.hpp"
 #include "idn/hw/roofline.hpp"
+#include "rank_correlation.hpp"
 
 namespace {
-
-/// Average ranks (ties share their mean rank).
-std::vector<double> ranks(const std::vector<double>& v) {
-  std::vector<std::size_t> o(v.size());
-  std::iota(o.begin(), o.end(), 0);
-  std::sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
-  std::vector<double> r(v.size());
-  for (std::size_t i = 0; i < o.size();) {
-    std::size_t j = i;
-    while (j + 1 < o.size() && v[o[j + 1]] == v[o[i]]) ++j;
-    for (std::size_t k = i; k <= j; ++k) r[o[k]] = 0.5 * static_cast<double>(i + j);
-    i = j + 1;
-  }
-  return r;
-}
-
-double spearman(const std::vector<double>& x, const std::vector<double>& y) {
-  const std::vector<double> a = ranks(x), b = ranks(y);
-  const double n = static_cast<double>(a.size()), ma = std::accumulate(a.begin(), a.end(), 0.0) / n, mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
-  double sab = 0, saa = 0, sbb = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) * (a[i] - ma);
-    sbb += (b[i] - mb) * (b[i] - mb);
-  }
-  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0;
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -92,7 +66,7 @@ scores score(const Whole& whole, const Layer& d, const std::vector<idn::dnn::lay
     s.layer_sum_s += pred.back();
     if (std::abs(pred.back() / m.layer_seconds[i] - 1) <= 0.2) ++within;
   }
-  s.rho = spearman(pred, m.layer_seconds);
+  s.rho = example_stats::spearman(pred, m.layer_seconds);
   s.within20 = static_cast<double>(within) / static_cast<double>(m.layers.size());
   return s;
 }

@@ -7,6 +7,7 @@
 // two boundaries; a connection that would close a cycle with earlier ones is skipped.
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,12 @@ inline const std::vector<shape> mobilenet_shapes{{3, 224, 224}, {32, 112, 112}, 
 
 struct settings {
   double penalty = 0.01, head_penalty = 0.02, load_a = 1.5, load_b = 0.3, rho = 0.9;
+  /// The two models (defaults: torchvision's AlexNet and MobileNetV2, ImageNet top-1).
+  std::string name_a = "alexnet", name_b = "mobilenet_v2";
+  double accuracy_a = 0.56522, accuracy_b = 0.71878, classes = 1000;
+  /// Early-exit accuracies after blocks 1..B-1 of each model (the Edgent baseline); empty: linear
+  /// in depth from chance to the model's accuracy, an assumption.
+  std::vector<double> exits_a, exits_b;
 };
 
 /// 1×1 conv adapter at the destination's resolution, or a linear map when either side is a vector.
@@ -54,8 +61,8 @@ inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const 
   g.servers.push_back(server_from_device("jetson_nano", nano, alex));
   g.servers.push_back(server_from_device("jetson_xavier_nx", nx, mob));
   add_duplex_link(g, 0, 1, 100e6, 2e-3);
-  model_and_head a = model_from_chain("alexnet", alex, alex_cuts, 0, 0, 0.56522);
-  model_and_head b = model_from_chain("mobilenet_v2", mob, mob_cuts, 1, 1, 0.71878);
+  model_and_head a = model_from_chain(s.name_a, alex, alex_cuts, 0, 0, s.accuracy_a);
+  model_and_head b = model_from_chain(s.name_b, mob, mob_cuts, 1, 1, s.accuracy_b);
   b.head.model = 1;
   g.models = {a.model, b.model};
   g.heads = {a.head, b.head};
@@ -64,12 +71,17 @@ inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const 
     const pindex B = static_cast<pindex>(g.models[static_cast<std::size_t>(m)].blocks.size()), other_task = 1 - m;
     const auto& sh = *shapes[static_cast<std::size_t>(m)];
     // Extra heads for the other task on the last two boundaries (pooled linear classifier).
-    for (pindex k = B - 1; k <= B; ++k) g.heads.push_back({m, k, other_task, head_kind::extra, 2 * sh[static_cast<std::size_t>(k)].c * 1000, 4000, std::nullopt, s.head_penalty});
-    // Early exits for the Edgent baseline (not used by CoDE: rules.early_exits = false), accuracy
-    // linear in depth from chance (1/1000) to A_m: an assumption, printed.
+    for (pindex k = B - 1; k <= B; ++k)
+      g.heads.push_back({m, k, other_task, head_kind::extra, 2 * sh[static_cast<std::size_t>(k)].c * s.classes, 4 * s.classes, std::nullopt, s.head_penalty});
+    // Early exits for the Edgent baseline (not used by CoDE: rules.early_exits = false): measured
+    // accuracies if given, else linear in depth from chance to A_m (an assumption, printed).
+    const std::vector<double>& exits = m == 0 ? s.exits_a : s.exits_b;
+    if (!exits.empty() && exits.size() != static_cast<std::size_t>(B - 1)) throw idn::invalid_input("code_example::build: one early-exit accuracy per block but the last");
     for (pindex k = 1; k < B; ++k) {
-      const double acc = 0.001 + (g.models[static_cast<std::size_t>(m)].accuracy - 0.001) * static_cast<double>(k) / static_cast<double>(B);
-      g.heads.push_back({m, k, m, head_kind::early_exit, 2 * sh[static_cast<std::size_t>(k)].c * 1000, 4000, acc, 0});
+      const double chance = 1 / s.classes;
+      const double acc = exits.empty() ? chance + (g.models[static_cast<std::size_t>(m)].accuracy - chance) * static_cast<double>(k) / static_cast<double>(B)
+                                       : exits[static_cast<std::size_t>(k - 1)];
+      g.heads.push_back({m, k, m, head_kind::early_exit, 2 * sh[static_cast<std::size_t>(k)].c * s.classes, 4 * s.classes, acc, 0});
     }
   }
   // Connections, in order; one that would close a cycle with those before it is skipped (a path
@@ -104,7 +116,7 @@ inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const 
   // Demands: λ_A = load_a and λ_B = load_b times each server's stand-alone capacity ρ̄μ/W.
   for (pindex m = 0; m < 2; ++m) {
     const double W = tmp.model_flops(m), cap = s.rho * g.servers[static_cast<std::size_t>(m)].capacity_flops / W;
-    g.services.push_back({m == 0 ? "A (alexnet)" : "B (mobilenet_v2)", m, (m == 0 ? s.load_a : s.load_b) * cap});
+    g.services.push_back({m == 0 ? "A (" + s.name_a + ")" : "B (" + s.name_b + ")", m, (m == 0 ? s.load_a : s.load_b) * cap});
   }
   return g;
 }
