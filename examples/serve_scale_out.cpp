@@ -4,10 +4,14 @@
 // (tests/serve/service_times), Poisson requests at a fixed rate. For 1 … N replicas and four
 // balancers it prints throughput and p99 (idn::sim, lb_sim with the empirical service law); then
 // the planner's answer — the fewest replicas whose p99 meets the SLO under M/G/c with the measured
-// distribution (serve/general_sizing.hpp), and under M/M/c — checked by simulation.
+// distribution (serve/general_sizing.hpp), and under M/M/c — checked by simulation. Last, an
+// InferLine-style plan (serve/batch_planner.hpp): the cheapest (maximum batch, replicas) with
+// dynamic batching and the per-batch times PyTorch measured at batch 1, 2, 4 and 8
+// (tests/serve/service_times/pytorch_cpu_1thread_batched.csv), checked by a longer simulation
+// with another seed.
 //
-// Usage: serve_scale_out [--model resnet18|resnet50|mobilenet_v2] [--rate R] [--slo-ms D]
-//                        [--max-replicas N] [--requests N] [--samples CSV]
+// Usage: serve_scale_out [--model resnet18|mobilenet_v2|resnet50] [--rate R] [--slo-ms D]
+//                        [--max-replicas N] [--requests N] [--samples CSV] [--batched CSV]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +22,7 @@
 #include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 #include "idn/serve/balancers.hpp"
+#include "idn/serve/batch_planner.hpp"
 #include "idn/serve/general_sizing.hpp"
 #include "idn/serve/lb_sim.hpp"
 #include "idn/serve/service_times.hpp"
@@ -27,6 +32,7 @@ int main(int argc, char** argv) {
   using namespace idn::serve;
   try {
     std::string model = "resnet18", samples_path = std::string(IDN_SOURCE_DIR) + "/tests/serve/service_times/pytorch_cpu_1thread.csv";
+    std::string batched_path = std::string(IDN_SOURCE_DIR) + "/tests/serve/service_times/pytorch_cpu_1thread_batched.csv";
     double rate = 100, slo_ms = 100;
     std::uint32_t max_replicas = 8;
     std::uint64_t requests = 60'000;
@@ -42,6 +48,7 @@ int main(int argc, char** argv) {
       else if (a == "--max-replicas") max_replicas = static_cast<std::uint32_t>(std::stoul(next()));
       else if (a == "--requests") requests = std::stoull(next());
       else if (a == "--samples") samples_path = next();
+      else if (a == "--batched") batched_path = next();
       else throw idn::invalid_input(idn::concat("unknown argument '", a, "' (see the comment at the top of serve_scale_out.cpp)"));
     }
     if (!(rate > 0) || !(slo_ms > 0) || max_replicas == 0 || requests < 1000) throw idn::invalid_input("--rate, --slo-ms > 0, --max-replicas >= 1, --requests >= 1000");
@@ -97,6 +104,35 @@ int main(int argc, char** argv) {
     std::printf("planner (M/M/c, exponential service): %s", to_string(m.status));
     if (m.status == sizing_status::ok) std::printf(", %llu replicas", static_cast<unsigned long long>(m.replicas));
     std::printf("\n");
+    // InferLine-style: the cheapest (max batch, replicas) by the simulation estimator.
+    const auto batched = read_batch_service_times(std::filesystem::path(batched_path));
+    const auto bm = batched.find(model);
+    if (bm == batched.end()) {
+      std::printf("InferLine-style plan: %s has no batched measurements of %s\n", batched_path.c_str(), model.c_str());
+      return 0;
+    }
+    const batch_latency_profile profile(bm->second);
+    std::printf("\nInferLine-style planner (dynamic batching, measured seconds per batch):\n%6s %10s %12s %9s\n", "batch", "mean t(B)", "items/s/rep", "");
+    for (std::size_t k = 0; k < profile.sizes().size(); ++k)
+      std::printf("%6u %8.2f ms %12.1f\n", profile.sizes()[k], 1e3 * profile.mean_at(k), profile.sizes()[k] / profile.mean_at(k));
+    batch_plan_options po;
+    po.max_replicas = 64, po.items = requests;
+    const batch_plan plan = plan_batched_stage(rate, profile, target, po);
+    std::printf("%6s %9s %12s %11s %7s\n", "max B", "replicas", "p99 (sim)", "mean batch", "meets");
+    for (const batch_plan_row& r : plan.considered)
+      std::printf("%6u %9llu %9.1f ms %11.2f %7s\n", r.config.max_batch, static_cast<unsigned long long>(r.config.replicas), 1e3 * r.estimate.quantile_latency,
+                  r.estimate.mean_batch, r.meets ? "yes" : "no");
+    if (plan.status != sizing_status::ok) {
+      std::printf("InferLine-style plan: %s\n", to_string(plan.status));
+      return 0;
+    }
+    const stage_estimate check = simulate_batched_stage(rate, profile, plan.config, 0.99, 5 * requests, po.seed + 1000);
+    // The same comparison on the same measurement session: M/G/c with this file's batch-1 samples.
+    if (profile.sizes()[0] != 1) throw idn::invalid_input(idn::concat(batched_path, ": ", model, " has no batch-1 samples"));
+    const sizing g1 = min_replicas(rate, service_distribution(profile.samples_at(0)), target);
+    std::printf("InferLine-style plan: max batch %u, %llu replicas, M/G/c on the same batch-1 samples: %s %llu, check (5x items, another seed): p99 %.1f ms, %s\n",
+                plan.config.max_batch, static_cast<unsigned long long>(plan.config.replicas), to_string(g1.status), static_cast<unsigned long long>(g1.replicas),
+                1e3 * check.quantile_latency, check.quantile_latency <= target.latency ? "meets the SLO" : "MISSES the SLO");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

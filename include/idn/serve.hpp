@@ -4,6 +4,7 @@
 /// queueing (Erlang B/C, tails, quantiles, Allen–Cunneen), replica sizing for a latency SLO,
 /// and the load balancers.
 #include "idn/serve/balancers.hpp"
+#include "idn/serve/batch_planner.hpp"
 #include "idn/serve/batching.hpp"
 #include "idn/serve/general_sizing.hpp"
 #include "idn/serve/lb_sim.hpp"
