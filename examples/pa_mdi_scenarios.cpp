@@ -16,6 +16,8 @@
 //   stable, the overloaded loads in their own table with each scheme's first unstable load (no
 //   maximum over loads); plus ablations (no RTC, state period 0 / 0.05 / 0.2 / 1 s, Φ
 //   arbitration) on R1 ResNet-50 at 2.5× the TS node's local capacity.
+//   --repro-only R1:resnet50: one reproduction row of --repro (same seeds, same numbers), no
+//   ablations; CTest example.pa_mdi_scenarios.repro_r1 checks docs/reproductions.md with it.
 // Writes DIR/pa_mdi_results.csv (scenario,model,policy,class,seed,load,basis,generated,completed,
 // mean_s,p50_s,p95_s,throughput_per_s).
 #include <cmath>
@@ -216,6 +218,7 @@ int main(int argc, char** argv) {
     std::size_t seeds = 3;
     double staleness = 0.1, load = 2.5, compute_scale = 1;
     bool repro = false;
+    std::string repro_only;
     std::filesystem::path out = ".";
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -230,6 +233,7 @@ int main(int argc, char** argv) {
       else if (a == "--basis") basis_s = next();
       else if (a == "--compute-scale") compute_scale = std::stod(next());
       else if (a == "--repro") repro = true;
+      else if (a == "--repro-only") repro = true, repro_only = next();
       else if (a == "--out") out = next();
       else if (a == "--onnx-dir") onnx_dir = next();
       else if (a == "--measured-board") measured_board = next();
@@ -261,7 +265,10 @@ int main(int argc, char** argv) {
       // capacity, 10 seeds each. Loads where PA-MDI, MS-MDI and AR-MDI are all stable (is_stable)
       // form the main table; the others go to the overloaded table, with the first load at which
       // each scheme becomes unstable. No maximum over loads is taken.
+      bool matched = false;
       for (const auto& r : runs) {
+        if (!repro_only.empty() && repro_only != idn::concat(r.paper, ":", r.st.model)) continue;
+        matched = true;
         std::printf("\n%s: scenario %s, %s (paper: up to -%.1f %% vs AR-MDI, -%.1f %% vs MS-MDI)\n", r.paper, r.st.label, r.st.model.c_str(), r.vs_ar,
                     r.vs_ms);
         std::vector<std::pair<double, outcome>> stable_rows, overloaded_rows;
@@ -302,6 +309,11 @@ int main(int argc, char** argv) {
                     std::isnan(first_unstable[1]) ? "> 1.0" : fixed(first_unstable[1], 1).c_str(),
                     std::isnan(first_unstable[2]) ? "> 1.0" : fixed(first_unstable[2], 1).c_str(), ps.chain_capacity_per_s,
                     2 * pl.s.sources[0].rate_per_s);  // at load 1 the two sources share the capacity
+      }
+      if (!matched) throw idn::invalid_input(idn::concat("--repro-only ", repro_only, ": must be R1:resnet50, R1:resnet56, R2:resnet50, R2:resnet56 or R3:gpt2"));
+      if (!repro_only.empty()) {
+        std::printf("\nwrote %s\n", (out / "pa_mdi_results.csv").c_str());
+        return 0;
       }
       std::printf("\nAblations on R1 ResNet-50 at load 2.5 (local basis), 10 seeds:\n");
       const setting a{"A", P::paper_topology::single_hop_xavier5, "resnet50"};

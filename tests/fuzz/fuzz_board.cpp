@@ -1,7 +1,9 @@
-// Board files and runtime measurement CSVs: any bytes through read_board_file and
-// read_layer_measurements. Asserts: only invalid_input escapes; a parsed board file writes back
-// to text that reads to the same points; a measured_device built from it (probe-only and with a
-// fit to any parsed measurements) never returns NaN or a negative latency.
+// Board files and runtime measurement CSVs: any bytes through read_board_file,
+// read_layer_measurements and serve::read_batch_service_times. Asserts: only invalid_input
+// escapes; a parsed board file writes back to text that reads to the same points; a
+// measured_device built from it (probe-only and with a fit to any parsed measurements) never
+// returns NaN or a negative latency; parsed service times build a batch_latency_profile whose
+// simulated stage (half its capacity, 1,000 items) reports finite latencies.
 #include <cmath>
 #include <cstdint>
 #include <sstream>
@@ -13,6 +15,8 @@
 #include "idn/hw/fit_measured_device.hpp"
 #include "idn/hw/layer_measurements.hpp"
 #include "idn/hw/measured_device.hpp"
+#include "idn/serve/batch_planner.hpp"
+#include "idn/serve/service_times.hpp"
 
 namespace {
 
@@ -45,6 +49,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& r : runs) {
       IDN_FUZZ_ASSERT(r.model_seconds > 0 && std::isfinite(r.model_seconds) && r.layers.size() == r.layer_seconds.size() && !r.layers.empty());
       for (const double s : r.layer_seconds) IDN_FUZZ_ASSERT(s > 0 && std::isfinite(s));
+    }
+  } catch (const idn::invalid_input&) {
+  }
+  try {
+    std::istringstream is(text);
+    for (const auto& [model, by_batch] : idn::serve::read_batch_service_times(is, "fuzz")) {
+      for (const auto& [batch, samples] : by_batch) IDN_FUZZ_ASSERT(batch >= 1 && !samples.empty());
+      try {
+        const idn::serve::batch_latency_profile p(by_batch);
+        const std::uint32_t B = p.sizes().back();
+        const double rate = 0.5 * B / p.mean_at(p.sizes().size() - 1);
+        const idn::serve::stage_estimate e = idn::serve::simulate_batched_stage(rate, p, {B, 1}, 0.99, 1000, 1);
+        IDN_FUZZ_ASSERT(std::isfinite(e.quantile_latency) && e.quantile_latency > 0 && std::isfinite(e.mean_latency) && e.mean_batch >= 1);
+      } catch (const idn::invalid_input&) {
+      }
     }
   } catch (const idn::invalid_input&) {
   }
