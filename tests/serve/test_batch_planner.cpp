@@ -161,6 +161,9 @@ TEST_CASE("batch planner: bad input is named") {
   CHECK_THROWS_WITH_AS(simulate_batched_stage(NAN, p, {4, 1}, 0.99, 1000, 1), doctest::Contains("rate = nan"), invalid_input);
   CHECK_THROWS_WITH_AS(simulate_batched_stage(10, p, {4, 0}, 0.99, 1000, 1), doctest::Contains("replicas = 0"), invalid_input);
   CHECK_THROWS_WITH_AS(simulate_batched_stage(10, p, {4, 1}, 0.99, 999, 1), doctest::Contains("items = 999"), invalid_input);
+  // Fuzz finding: service times from 3 s to 1e122 s; the horizon dwarfs 3 s on a double clock.
+  const batch_latency_profile wide(profile_map{{1, {0.021}}, {2, {1e122, 3, 5}}});
+  CHECK_THROWS_WITH_AS(simulate_batched_stage(2.7e-122, wide, {2, 1}, 0.99, 1000, 1), doctest::Contains("too many orders of magnitude"), invalid_input);
   CHECK_THROWS_WITH_AS(plan_batched_stage(10, p, slo{0, 0.99, false}), doctest::Contains("slo.latency = 0"), invalid_input);
   CHECK_THROWS_WITH_AS(plan_batched_stage(10, p, slo{1, 1.0, false}), doctest::Contains("slo.quantile = 1"), invalid_input);
   // An SLO below every batch time: no replica count helps.

@@ -48,6 +48,7 @@ public:
         sum += samples[i];
       }
       if (!std::isfinite(sum)) throw invalid_input(concat("idn::serve::batch_latency_profile: batch ", b, ": the samples' sum overflows"));
+      shortest_mean_ = std::min(shortest_mean_, sum / static_cast<double>(samples.size()));
       sizes_.push_back(b), samples_.push_back(samples), means_.push_back(sum / static_cast<double>(samples.size()));
     }
   }
@@ -57,8 +58,11 @@ public:
   std::size_t slot(std::uint32_t b) const noexcept { return static_cast<std::size_t>(std::lower_bound(sizes_.begin(), sizes_.end(), b) - sizes_.begin()); }
   std::span<const double> samples_at(std::size_t slot) const noexcept { return samples_[slot]; }
   double mean_at(std::size_t slot) const noexcept { return means_[slot]; }
+  /// The smallest mean over the batch sizes.
+  double shortest_mean() const noexcept { return shortest_mean_; }
 
 private:
+  double shortest_mean_ = INFINITY;
   std::vector<std::uint32_t> sizes_;
   std::vector<std::vector<double>> samples_;
   std::vector<double> means_;
@@ -139,8 +143,9 @@ private:
 
 /// Simulates the stage (header's model) for `items` Poisson items at `rate`. Throws
 /// invalid_input for a rate that is not finite and > 0, max_batch above the largest profiled
-/// size or 0, replicas 0 or above 2^20, items < 1000, q outside (0, 1], or a load at or above the
-/// configuration's capacity c·B/E[t(B)] (no steady state). O(items·log replicas) time, O(items)
+/// size or 0, replicas 0 or above 2^20, items < 1000, q outside (0, 1], a load at or above the
+/// configuration's capacity c·B/E[t(B)] (no steady state), or a batch size whose mean service
+/// time is below 2.2e-10 of the horizon items/λ (latencies would round away on a double clock). O(items·log replicas) time, O(items)
 /// memory.
 template <class Profile = batch_latency_profile>
 stage_estimate simulate_batched_stage(double rate, const Profile& profile, const stage_config& config, double q, std::uint64_t items, std::uint64_t seed) {
@@ -151,6 +156,13 @@ stage_estimate simulate_batched_stage(double rate, const Profile& profile, const
     throw invalid_input(concat("idn::serve::simulate_batched_stage: replicas = ", config.replicas, ": must lie in [1, 2^20]"));
   if (items < 1000) throw invalid_input(concat("idn::serve::simulate_batched_stage: items = ", items, ": must be >= 1000"));
   if (!(q > 0 && q <= 1)) throw invalid_input(concat("idn::serve::simulate_batched_stage: q = ", q, ": must lie in (0, 1]"));
+  // Latencies are differences of absolute times up to the horizon items/λ: every batch size's
+  // mean service time must stay resolvable there (relative error <= 1e-6), or latencies would
+  // silently round.
+  const double horizon = static_cast<double>(items) / rate;
+  if (!(profile.shortest_mean() >= horizon * 0x1p-52 * 1e6))
+    throw invalid_input(concat("idn::serve::simulate_batched_stage: the mean service time ", profile.shortest_mean(), " s is below 2^-52 * 1e6 of the horizon ",
+                               horizon, " s (items / rate): the samples span too many orders of magnitude for a double-precision clock"));
   const std::size_t full = profile.slot(config.max_batch);
   const double capacity = static_cast<double>(config.replicas) * config.max_batch / profile.mean_at(full);
   if (!(rate < capacity))
