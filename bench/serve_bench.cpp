@@ -149,8 +149,10 @@ int main(int argc, char** argv) {
     reg("least_outstanding", idn::serve::least_outstanding{});
     reg("join_shortest_queue", idn::serve::join_shortest_queue{});
     reg("swrr", idn::serve::smooth_weighted_round_robin(wi));
+    // Power of 2 against round robin (one counter, the cheapest pick): one 64-bit draw, two
+    // loads and a branch-free select; 1.0-1.05 measured here (4.7 before), so a 2x regression fails.
     picks.push_back(idn::bench::time_ratio_at_most(idn::concat("serve_pick_power_of_d_vs_rr/", n), idn::concat("BM_serve_pick/power_of_d/", n),
-                                                   idn::concat("BM_serve_pick/round_robin/", n), 4));
+                                                   idn::concat("BM_serve_pick/round_robin/", n), 2));
   }
   for (const char* p : {"least_outstanding", "join_shortest_queue", "swrr"})
     picks.push_back(idn::bench::time_ratio_at_most(idn::concat("serve_pick_", p, "_scaling_1024_64"), idn::concat("BM_serve_pick/", p, "/1024"),

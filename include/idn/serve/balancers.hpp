@@ -177,7 +177,8 @@ private:
 };
 
 /// Power of d choices: d distinct replicas sampled uniformly (Floyd's algorithm, d draws), the
-/// one with the least (o_i + 1)/w_i wins (uniform among ties). O(d).
+/// one with the least (o_i + 1)/w_i wins (uniform among ties). O(d). With d = 2 and a 64-bit
+/// generator (idn::rng), one draw and no data-dependent branch (see pick).
 class power_of_d {
 public:
   explicit power_of_d(std::uint32_t d = 2) : d_(d), chosen_(d) {
@@ -186,13 +187,22 @@ public:
   template <class G>
   std::size_t pick(std::span<const replica_state> s, G& g) noexcept {
     const std::size_t n = s.size(), d = std::min<std::size_t>(d_, n);
-    if (d == 2) {  // the common case without the general machinery: same samples as Floyd's algorithm
-      const std::size_t t0 = detail::below(n - 1, g);
-      std::size_t t1 = detail::below(n, g);
-      if (t1 == t0) t1 = n - 1;
-      const double a = detail::load_score(s[t0], false), b = detail::load_score(s[t1], false);
-      if (a != b) return a < b ? t0 : t1;
-      return uniform01(g) * 2.0 < 1.0 ? t1 : t0;  // reservoir order: t0 first, then t1 kept w.p. 1/2
+    if constexpr (G::min() == 0 && G::max() == ~std::uint64_t{0}) {
+      if (d == 2 && n <= (std::size_t{1} << 32)) {
+        // The common case in one 64-bit draw and no branch on random data: t0 ∈ [0, n−1) from the
+        // high half and t1 ∈ [0, n) from the low half (Lemire's multiply-shift, bias ≤ n/2^32),
+        // t1 = n − 1 if they collide (Floyd: a uniform pair); bit 0, which moves t1 only when
+        // r_lo·n crosses a multiple of 2^32 (probability ≤ n/2^32), breaks a tie.
+        const std::uint64_t r = g(), m = n;
+        const auto t0 = static_cast<std::size_t>(((r >> 32) * (m - 1)) >> 32);
+        const auto t1 = static_cast<std::size_t>(((r & 0xffffffffu) * m) >> 32);
+        const std::size_t u = t1 == t0 ? n - 1 : t1;
+        const double a = detail::load_score(s[t0], false), b = detail::load_score(s[u], false);
+        // Select by mask: a conditional here compiles to a branch that mispredicts half the time.
+        const std::size_t first = static_cast<std::size_t>(a < b) | (static_cast<std::size_t>(a == b) & static_cast<std::size_t>(r & 1));
+        const std::size_t mask = std::size_t{0} - first;
+        return (t0 & mask) | (u & ~mask);
+      }
     }
     std::size_t m = 0;
     for (std::size_t j = n - d; j < n; ++j) {  // Floyd: a uniform d-subset of [0, n)
