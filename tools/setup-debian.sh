@@ -24,7 +24,10 @@ if [[ "${1:-}" == test ]]; then
     # models (libonnx-testdata, 1.4 MB; the three together about 38 MB installed). Re-exporting the
     # test models (tools/export_onnx_models.py) also needs python3-torch python3-torchvision
     # python3-onnx; the committed fixtures do not.
-    libonnx-dev libprotobuf-dev libonnx-testdata)
+    libonnx-dev libprotobuf-dev libonnx-testdata
+    # Boost.Math's incomplete gamma function makes Erlang B/C O(1) in the number of servers
+    # (serve/queueing.hpp; without it the O(c) recurrence is used). Headers only.
+    libboost-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

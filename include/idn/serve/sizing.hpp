@@ -3,6 +3,7 @@
 /// percentile or mean SLO (with an explicit "no finite number of replicas meets it" status),
 /// Halfin–Whitt square-root staffing, and the tandem-tier mean-latency allocation by marginal
 /// analysis (optimal by convexity, Dyer–Proll).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <queue>
@@ -40,11 +41,13 @@ struct sizing {
 };
 
 /// c* = min{c > a : the SLO holds}. No finite c meets it iff e^{−μd} ≥ 1 − q (mean form: 1/μ ≥ d);
-/// that is reported as slo_below_service_time, a cap below c* as exceeds_max_replicas. O(c*):
-/// Erlang B is stepped upward in O(1) per c.
-/// Work: O(1) when a ≥ max_replicas (exceeds_max_replicas at once); otherwise
-/// O(min(max_replicas, 2a + 1100)) with a ≤ max_offered_load (checked, invalid_input beyond), so
-/// every call is bounded whatever max_replicas is. Requires μ·latency finite (the SLO in service times).
+/// that is reported as slo_below_service_time, a cap below c* as exceeds_max_replicas. The SLO
+/// value falls with c (C falls, c − a grows), so with O(1) Erlang B (erlang_is_constant_time) the
+/// search gallops from the square-root staffing guess ⌈a + √a⌉ and bisects the last gap:
+/// O(log |c* − a − √a|) evaluations. Without it Erlang B is stepped upward from ⌊a⌋ + 1 in O(1)
+/// per c: O(min(max_replicas, 2a + 1100)) with a ≤ max_offered_load (checked, invalid_input
+/// beyond). Either way O(1) when a ≥ max_replicas (exceeds_max_replicas at once), and every call
+/// is bounded whatever max_replicas is. Requires μ·latency finite (the SLO in service times).
 inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t max_replicas = 1'000'000) {
   detail::check_rates(lambda, mu, 1, false);
   if (!(s.latency > 0) || !std::isfinite(s.latency)) detail::fail("slo.latency", s.latency, "must be finite and > 0");
@@ -63,6 +66,50 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
   // every c tried iff this bound is at the first one (aggregate rule, docs/reliability.md).
   if (s.on_mean && !std::isfinite((1 / (static_cast<double>(c) - a) + 1) / mu))
     detail::fail("mu", mu, "is too small: the mean response time at floor(a) + 1 replicas overflows");
+  if constexpr (erlang_is_constant_time) {
+    // The SLO value at c replicas, and whether it meets the SLO.
+    auto value = [&](std::uint64_t k) {
+      const double cd = static_cast<double>(k), B = erlang_b(k, a), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
+      return s.on_mean ? (C / (cd - a) + 1) / mu : detail::response_tail_units(C, cd - a, u);
+    };
+    auto meets = [&](double v) { return s.on_mean ? v <= d : v <= target; };
+    const std::uint64_t first = c;
+    // Invariant: lo fails (or is first − 1, below every candidate), hi meets with value hi_value.
+    std::uint64_t lo = first - 1, hi = 0, guess = std::max(first, std::min(max_replicas, static_cast<std::uint64_t>(std::ceil(a + std::sqrt(a)))));
+    double hi_value = 0;
+    if (const double v = value(guess); meets(v)) {
+      hi = guess, hi_value = v;
+      for (std::uint64_t step = 1; hi > first;) {  // gallop down
+        const std::uint64_t probe = hi - std::min(step, hi - first);
+        const double pv = value(probe);
+        if (!meets(pv)) {
+          lo = probe;
+          break;
+        }
+        hi = probe, hi_value = pv, step *= 2;
+      }
+    } else {
+      lo = guess;
+      for (std::uint64_t step = 1;; step *= 2) {  // gallop up, the cap always checked
+        if (lo >= max_replicas) return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), v};
+        const std::uint64_t probe = max_replicas - lo > step ? lo + step : max_replicas;
+        const double pv = value(probe);
+        if (meets(pv)) {
+          hi = probe, hi_value = pv;
+          break;
+        }
+        if (probe == max_replicas) return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), pv};
+        lo = probe;
+      }
+    }
+    while (hi - lo > 1) {
+      const std::uint64_t mid = lo + (hi - lo) / 2;
+      const double mv = value(mid);
+      if (meets(mv)) hi = mid, hi_value = mv;
+      else lo = mid;
+    }
+    return {sizing_status::ok, hi, a / static_cast<double>(hi), hi_value};
+  }
   double B = erlang_b(c, a);
   double achieved = 0;
   while (true) {
