@@ -48,9 +48,15 @@ TEST_CASE("Erlang B: the O(1) incomplete-gamma path against the recurrence in 80
   };
   idn::rng g(77);
   double worst = 0;
+#ifdef IDN_TEST_LIGHT  // sanitizers and qemu (aarch64's long double is software quad precision)
+  const int cases = 60;
+  const double c_max = 1e5;
+#else
   const int cases = 400;
+  const double c_max = 1e6;
+#endif
   for (int rep = 0; rep < cases; ++rep) {
-    const auto c = static_cast<std::uint64_t>(std::exp(std::log(128.0) + (std::log(1e6) - std::log(128.0)) * idn::uniform01(g)));
+    const auto c = static_cast<std::uint64_t>(std::exp(std::log(128.0) + (std::log(c_max) - std::log(128.0)) * idn::uniform01(g)));
     const double a = static_cast<double>(c) * std::exp(std::log(0.01) + (std::log(50.0) - std::log(0.01)) * idn::uniform01(g));
     if (a > max_offered_load) continue;
     const long double ref = oracle(c, a);
