@@ -2,6 +2,7 @@
 /// The slot gain G(x) = C(ω) − C(x), its concave relaxation L(y), a supergradient of L, and
 /// cheapest-first serving (docs/alloc.md). Each is one scan per active type that stops at
 /// k*_ρ: O(num_types + Σ_active k*_ρ + num_vars), allocation-free once outputs are sized.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -84,6 +85,64 @@ inline double supergradient(const instance& in, const Eigen::Ref<const Eigen::Ve
   }
   return total;
 }
+
+/// Everything INFIDA needs from one slot, from one pass over the option lists.
+struct slot_values {
+  double fractional_gain = 0;  ///< L(y)
+  double integral_gain = 0;    ///< G(x) = L(x) at the 0/1 point x
+  double repository_cost = 0;  ///< C(ω)
+};
+
+namespace detail {
+/// supergradient(y) (into g), gain(x) and repository_cost in one scan per active type: the y and
+/// x scans of scan_type run side by side over the type's options until both have stopped, then
+/// the supergradient loop revisits the prefix up to y's k* (in cache). Every value is computed
+/// by the same operations in the same order as the three separate functions, so the result is
+/// bitwise equal to theirs (tests/alloc/test_gain.cpp) and to the distributed agents'.
+/// Preconditions (not checked: the caller's own state): y and x have num_vars finite entries, g
+/// has num_vars entries, b belongs to in. O(num_vars + Σ_active max(k*_y, k*_x)), no allocation.
+inline slot_values slot_scan_unchecked(const instance& in, const double* y, const double* x, const batch& b, double* g) noexcept {
+  std::fill(g, g + in.num_vars(), 0.0);
+  const auto tb = in.type_begin();
+  const auto ev = in.entry_var();
+  const auto ec = in.entry_cost();
+  const double* cap = b.capacity().data();
+  const double* req = b.requests().data();
+  slot_values out;
+  for (std::size_t t = 0; t < in.num_types(); ++t) {
+    const double r = req[t];
+    if (r <= 0) continue;
+    const double fallback = in.fallback_cost()[t];
+    out.repository_cost += r * fallback;
+    double sy = 0, vy = 0, sx = 0, vx = 0, cstar = fallback, ly = 0, lx = 0;
+    bool y_open = true, x_open = true;
+    std::uint32_t last = tb[t + 1];
+    for (std::uint32_t e = tb[t]; e < tb[t + 1] && (y_open || x_open); ++e) {
+      const double next = e + 1 < tb[t + 1] ? ec[e + 1] : fallback;
+      if (y_open) {
+        sy = idn::mul_add(cap[e], y[ev[e]], sy);
+        if (sy >= r) {
+          cstar = ec[e], ly = idn::mul_add(r, fallback - ec[e], vy), y_open = false, last = e + 1;
+        } else {
+          vy = idn::mul_add(next - ec[e], sy, vy);
+        }
+      }
+      if (x_open) {
+        sx = idn::mul_add(cap[e], x[ev[e]], sx);
+        if (sx >= r) lx = idn::mul_add(r, fallback - ec[e], vx), x_open = false;
+        else vx = idn::mul_add(next - ec[e], sx, vx);
+      }
+    }
+    out.fractional_gain += y_open ? vy : ly;
+    out.integral_gain += x_open ? vx : lx;
+    for (std::uint32_t e = tb[t]; e < last; ++e) {
+      const double d = cstar - ec[e];
+      if (d > 0) g[ev[e]] = idn::mul_add(cap[e], d, g[ev[e]]);
+    }
+  }
+  return out;
+}
+}  // namespace detail
 
 /// C*_ρ per type: the cost of the option serving the last type-ρ request (fallback if none).
 inline void marginal_costs(const instance& in, const Eigen::Ref<const Eigen::VectorXd>& y, const batch& b,

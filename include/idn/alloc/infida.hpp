@@ -218,12 +218,11 @@ public:
     Eigen::Map<Eigen::VectorXd> h(tmp, n_);
     if (o_.step == step_rule::fixed) {
       if (o_.map == mirror_map::entropic) {
-        for (std::uint32_t k = 0; k < n_; ++k) h[k] = std::log(y[k]) + o_.eta * g[k] / s[k];
-        exp_normalised(h);
-        projection_kernels::entropic(sv, b_, h, yv, ws_);
+        multiplicative_step(y, g, h);
+        projection_kernels::entropic_prevalidated(sv, b_, total_, h, yv, ws_);
       } else {
         for (std::uint32_t k = 0; k < n_; ++k) h[k] = idn::mul_add(o_.eta, g[k], y[k]);  // contraction-proof, as gain.hpp
-        projection_kernels::euclidean(sv, b_, h, yv, ws_);
+        projection_kernels::euclidean_prevalidated(sv, b_, total_, h, yv, ws_);
       }
       return;
     }
@@ -249,9 +248,9 @@ public:
     if (sum_sq_ == 0) return;  // every supergradient so far was 0: y stays y¹
     if (o_.map == mirror_map::entropic) {
       exp_normalised(h);
-      projection_kernels::entropic(sv, b_, h, yv, ws_);
+      projection_kernels::entropic_prevalidated(sv, b_, total_, h, yv, ws_);
     } else {
-      projection_kernels::euclidean(sv, b_, h, yv, ws_);
+      projection_kernels::euclidean_prevalidated(sv, b_, total_, h, yv, ws_);
     }
   }
 
@@ -290,6 +289,29 @@ public:
 private:
   /// scale·α_v / A_v^½. Precondition: sum_sq_ > 0.
   double adaptive_eta() const noexcept { return o_.adaptive_scale * alpha_ / std::sqrt(sum_sq_); }
+  /// The fixed-step mirror-ascent point before projection, h_k ∝ y_k·e^{η g_k/s_k}, scaled so that
+  /// its largest entry is 1 and floored at 1e-300 (the projection is invariant to the scale). In
+  /// log space l_k = ln y_k + u_k, u_k = η g_k/s_k, h_k = e^{l_k − max l}; but a coordinate with
+  /// g_k = 0 (most of them in a slot) is y_k·e^{−max l}: one multiply, no log or exp. max l is
+  /// the larger of ln(max over g = 0 of y) and the l_k of the others. Two passes, O(n_v).
+  void multiplicative_step(const double* y, const double* g, Eigen::Map<Eigen::VectorXd>& h) const noexcept {
+    double ymax_idle = 0, lmax = -INFINITY;
+    for (std::uint32_t k = 0; k < n_; ++k) {
+      if (g[k] > 0) {
+        h[k] = std::log(y[k]) + o_.eta * g[k] * inv_s_[k];
+        lmax = std::max(lmax, h[k]);
+      } else {
+        ymax_idle = std::max(ymax_idle, y[k]);
+      }
+    }
+    if (ymax_idle > 0) lmax = std::max(lmax, std::log(ymax_idle));
+    if (lmax == -INFINITY) {  // every y_k is 0 (a zero budget): any positive point projects to 0
+      h.setOnes();
+      return;
+    }
+    const double idle_scale = std::exp(-lmax);  // ≤ 1/ymax_idle: finite, and y·scale ≤ 1
+    for (std::uint32_t k = 0; k < n_; ++k) h[k] = std::max(g[k] > 0 ? std::exp(h[k] - lmax) : y[k] * idle_scale, 1e-300);
+  }
   /// h ← max(exp(h − max h), 1e-300): positive, largest entry 1.
   static void exp_normalised(Eigen::Map<Eigen::VectorXd>& h) noexcept {
     double umax = -INFINITY;
@@ -360,12 +382,16 @@ public:
   slot_metrics step(const batch& b) {
     if (b.instance_uid() != in_.uid()) detail::fail("infida::step", "batch was made by another instance");
     slot_metrics m;
-    m.fractional_gain = supergradient(in_, y_, b, g_);
+    // One pass over the option lists for L(y), g, G(x) and C(ω): y and x are this policy's own
+    // finite iterates, so nothing is re-validated (bitwise equal to supergradient, gain and
+    // repository_cost; tests/alloc/test_gain.cpp).
+    const slot_values sv = detail::slot_scan_unchecked(in_, y_.data(), x_.data(), b, g_.data());
+    m.fractional_gain = sv.fractional_gain;
     const auto nb = in_.node_begin();
     const double* s = in_.size().data();
     for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].check_update("infida::step", g_.data() + nb[v]);
-    m.integral_gain = gain(in_, x_, b);
-    m.repository_cost = repository_cost(in_, b);
+    m.integral_gain = sv.integral_gain;
+    m.repository_cost = sv.repository_cost;
     for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].update(s + nb[v], g_.data() + nb[v], y_.data() + nb[v], tmp_.data() + nb[v]);
     ++slot_;
     if (slot_ % o_.rounding.refresh_period == 0) {

@@ -81,11 +81,16 @@ struct projection_kernels {
   /// From a classification (state: sat or free), computes c and y in index order. Free values
   /// are rescaled by the largest free ŷ's power of two; any free coordinate whose c·ŷ reaches 1
   /// is moved to the saturated set and c recomputed (guards against underflow misclassification).
-  static projection_result finish_entropic(const cref& s, double b, const cref& yhat, ref y, std::uint8_t* state) {
+  /// With max_rounds, gives up (returns false, y untouched) when the classification still moves
+  /// after that many rounds; the default bound 2n + 2 always converges.
+  static bool finish_entropic(const cref& s, double b, const cref& yhat, ref y, std::uint8_t* state, projection_result& r,
+                              Eigen::Index max_rounds = -1) {
     const Eigen::Index n = s.size();
+    if (max_rounds < 0) max_rounds = 2 * n + 2;
     double c_scaled = 0;
     int e_free = 0;
-    for (int guard = 0; guard <= 2 * n + 2; ++guard) {
+    bool converged = false;
+    for (Eigen::Index guard = 0; guard <= max_rounds; ++guard) {
       double s_sat = 0, max_free = 0;
       for (Eigen::Index j = 0; j < n; ++j) {
         if (state[j] == sat_) s_sat += s[j];
@@ -98,7 +103,7 @@ struct projection_kernels {
         state[victim] = free_;
         continue;
       }
-      if (max_free == 0) { c_scaled = 0; break; }
+      if (max_free == 0) { c_scaled = 0; converged = true; break; }
       std::frexp(max_free, &e_free);
       const pow2_scale scale(e_free);
       double w = 0;
@@ -108,25 +113,45 @@ struct projection_kernels {
       bool moved = false;
       for (Eigen::Index j = 0; j < n; ++j)
         if (state[j] != sat_ && c_scaled * scale(yhat[j]) >= 1) { state[j] = sat_; moved = true; }
-      if (!moved) break;
+      if (!moved) { converged = true; break; }
     }
-    projection_result r;
+    if (!converged) return false;
+    r = {};
     const pow2_scale scale(e_free);
     for (Eigen::Index j = 0; j < n; ++j) {
       if (state[j] == sat_) { y[j] = 1; ++r.saturated; }
       else y[j] = std::min(1.0, c_scaled * scale(yhat[j]));
     }
     r.multiplier = std::ldexp(c_scaled, -e_free);
+    return true;
+  }
+  /// finish_entropic without a round limit.
+  static projection_result finish_entropic(const cref& s, double b, const cref& yhat, ref y, std::uint8_t* state) {
+    projection_result r;
+    finish_entropic(s, b, yhat, y, state, r);
     return r;
   }
 
   static projection_result entropic(const cref& s, double b, const cref& yhat, ref y, projection_workspace& ws) {
     const double total = validate("project_entropic", s, b, yhat, y.size(), true);
+    return entropic_prevalidated(s, b, total, yhat, y, ws);
+  }
+
+  /// The entropic projection for inputs validate() accepted, with total = Σ s (node_state, whose
+  /// sizes and budget are constants of the instance and whose ŷ is positive by construction).
+  /// Fast path: the fixed point of finish_entropic started from "nothing saturated" — c from all
+  /// coordinates, those with c·ŷ ≥ 1 saturate, repeat — settles in 1–3 passes when few
+  /// coordinates saturate (the common case in INFIDA); after 4 rounds it hands over to the
+  /// randomized selection (expected O(n) whatever the saturation). Both end in the same final
+  /// pass, so they give the same y for the same classification.
+  static projection_result entropic_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
     const auto n = static_cast<std::size_t>(s.size());
     if (total <= b) { y.setOnes(); return {0, n, true}; }
     ws.reserve(n);
     std::uint32_t* u = ws.undecided_.data();
     std::uint8_t* st = ws.state_.data();
+    std::fill(st, st + n, free_);
+    if (projection_result r; finish_entropic(s, b, yhat, y, st, r, 4)) return r;
     int e_max = 0;
     std::frexp(yhat.maxCoeff(), &e_max);  // v = ŷ·2^-e_max ∈ (0, 1): exact rescaling
     const pow2_scale scale(e_max);
@@ -260,6 +285,10 @@ struct projection_kernels {
 
   static projection_result euclidean(const cref& s, double b, const cref& yhat, ref y, projection_workspace& ws) {
     const double total = validate("project_euclidean", s, b, yhat, y.size(), false);
+    return euclidean_prevalidated(s, b, total, yhat, y, ws);
+  }
+  /// The Euclidean projection for inputs validate() accepted, with total = Σ s.
+  static projection_result euclidean_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
     const auto n = static_cast<std::size_t>(s.size());
     if (total <= b) { y.setOnes(); return {0, n, true}; }
     ws.reserve(n);
