@@ -95,6 +95,20 @@ void BM_alloc_supergradient(benchmark::State& st) {
   set_counters(st, f.in);
 }
 
+/// INFIDA's fused scan alone (L(y), g, G(x), C(ω)) at a fractional y and a 0/1 x.
+void BM_alloc_slot_scan(benchmark::State& st) {
+  auto& f = synthetic_fixture::get();
+  const auto n = static_cast<Eigen::Index>(f.in.num_vars());
+  infida policy(f.in, infida_options{});
+  const Eigen::VectorXd y = policy.fractional(), x = policy.allocation();
+  Eigen::VectorXd g(n);
+  std::vector<std::uint8_t> loaded(f.in.num_vars());
+  std::size_t k = 0;
+  for (auto _ : st)
+    benchmark::DoNotOptimize(detail::slot_scan_unchecked(f.in, y.data(), x.data(), f.batches[k++ % f.batches.size()], g.data(), loaded.data()));
+  set_counters(st, f.in);
+}
+
 void BM_alloc_infida_step(benchmark::State& st, mirror_map map, step_rule rule, rounding_method method) {
   auto& f = synthetic_fixture::get();
   infida_options o;
@@ -171,6 +185,7 @@ int main(int argc, char** argv) {
   }
   benchmark::RegisterBenchmark("BM_alloc_option_pass", BM_alloc_option_pass)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_supergradient", BM_alloc_supergradient)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_alloc_slot_scan", BM_alloc_slot_scan)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_infida_step/0", BM_alloc_infida_step, mirror_map::entropic, step_rule::fixed, rounding_method::dep_round)
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_infida_step/1", BM_alloc_infida_step, mirror_map::euclidean, step_rule::fixed, rounding_method::dep_round)

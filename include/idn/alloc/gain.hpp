@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <Eigen/Dense>
@@ -89,20 +90,43 @@ inline double supergradient(const instance& in, const Eigen::Ref<const Eigen::Ve
 /// Everything INFIDA needs from one slot, from one pass over the option lists.
 struct slot_values {
   double fractional_gain = 0;  ///< L(y)
-  double integral_gain = 0;    ///< G(x) = L(x) at the 0/1 point x
+  double integral_gain = 0;    ///< G(x) = L(x) at the 0/1 point x (to a few ulps)
   double repository_cost = 0;  ///< C(ω)
 };
 
 namespace detail {
-/// supergradient(y) (into g), gain(x) and repository_cost in one scan per active type: the y and
-/// x scans of scan_type run side by side over the type's options until both have stopped, then
-/// the supergradient loop revisits the prefix up to y's k* (in cache). Every value is computed
-/// by the same operations in the same order as the three separate functions, so the result is
-/// bitwise equal to theirs (tests/alloc/test_gain.cpp) and to the distributed agents'.
-/// Preconditions (not checked: the caller's own state): y and x have num_vars finite entries, g
-/// has num_vars entries, b belongs to in. O(num_vars + Σ_active max(k*_y, k*_x)), no allocation.
-inline slot_values slot_scan_unchecked(const instance& in, const double* y, const double* x, const batch& b, double* g) noexcept {
+/// G(x) for one type in O(k*_x) with floating-point work only at entries whose x is non-zero
+/// (INFIDA's x is 0/1 and mostly 0): between two such entries S is constant, so scan_type's
+/// per-entry terms (C_{k+1} − C_k)·S telescope to one (C_b − C_a)·S. Equal to scan_type in exact
+/// arithmetic; in floating point within a few ulps of the sum (tests/alloc/test_gain.cpp).
+/// loaded[j] = (x_j ≠ 0): a byte per variable, so the scan's random accesses stay in cache.
+inline double sparse_type_gain(const instance& in, const double* x, const std::uint8_t* loaded, const double* cap, std::uint32_t begin,
+                               std::uint32_t end, double r, double fallback) noexcept {
+  const auto ev = in.entry_var();
+  const auto ec = in.entry_cost();
+  double s = 0, value = 0, c_mark = 0;
+  for (std::uint32_t e = begin; e < end; ++e) {
+    if (!loaded[ev[e]]) continue;
+    const double xe = x[ev[e]];
+    value = idn::mul_add(ec[e] - c_mark, s, value);
+    s = idn::mul_add(cap[e], xe, s);
+    if (s >= r) return idn::mul_add(r, fallback - ec[e], value);
+    c_mark = ec[e];
+  }
+  return idn::mul_add(fallback - c_mark, s, value);
+}
+
+/// supergradient(y) (into g), G(x) and repository_cost in one pass per active type: y's scan is
+/// scan_type's (bitwise equal to supergradient and to the distributed agents), the supergradient
+/// loop revisits its prefix (in cache), then x's scan runs over the same option list with
+/// sparse_type_gain. Preconditions (not checked: the caller's own state): y and x have num_vars
+/// finite entries, g has num_vars entries, b belongs to in. O(num_vars + Σ_active max(k*_y,
+/// k*_x)) with floating-point work O(k*_y + loaded entries), no allocation.
+/// `loaded` is scratch of num_vars bytes.
+inline slot_values slot_scan_unchecked(const instance& in, const double* y, const double* x, const batch& b, double* g,
+                                       std::uint8_t* loaded) noexcept {
   std::fill(g, g + in.num_vars(), 0.0);
+  for (std::size_t j = 0; j < in.num_vars(); ++j) loaded[j] = x[j] != 0;
   const auto tb = in.type_begin();
   const auto ev = in.entry_var();
   const auto ec = in.entry_cost();
@@ -114,31 +138,14 @@ inline slot_values slot_scan_unchecked(const instance& in, const double* y, cons
     if (r <= 0) continue;
     const double fallback = in.fallback_cost()[t];
     out.repository_cost += r * fallback;
-    double sy = 0, vy = 0, sx = 0, vx = 0, cstar = fallback, ly = 0, lx = 0;
-    bool y_open = true, x_open = true;
-    std::uint32_t last = tb[t + 1];
-    for (std::uint32_t e = tb[t]; e < tb[t + 1] && (y_open || x_open); ++e) {
-      const double next = e + 1 < tb[t + 1] ? ec[e + 1] : fallback;
-      if (y_open) {
-        sy = idn::mul_add(cap[e], y[ev[e]], sy);
-        if (sy >= r) {
-          cstar = ec[e], ly = idn::mul_add(r, fallback - ec[e], vy), y_open = false, last = e + 1;
-        } else {
-          vy = idn::mul_add(next - ec[e], sy, vy);
-        }
-      }
-      if (x_open) {
-        sx = idn::mul_add(cap[e], x[ev[e]], sx);
-        if (sx >= r) lx = idn::mul_add(r, fallback - ec[e], vx), x_open = false;
-        else vx = idn::mul_add(next - ec[e], sx, vx);
-      }
-    }
-    out.fractional_gain += y_open ? vy : ly;
-    out.integral_gain += x_open ? vx : lx;
+    double cstar = 0;
+    std::uint32_t last = tb[t];
+    out.fractional_gain += scan_type(in, y, b, t, cstar, [&](std::uint32_t e) { last = e + 1; });
     for (std::uint32_t e = tb[t]; e < last; ++e) {
       const double d = cstar - ec[e];
       if (d > 0) g[ev[e]] = idn::mul_add(cap[e], d, g[ev[e]]);
     }
+    out.integral_gain += sparse_type_gain(in, x, loaded, cap, tb[t], tb[t + 1], r, fallback);
   }
   return out;
 }

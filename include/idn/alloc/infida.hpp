@@ -368,6 +368,7 @@ public:
     x_next_.resize(n);
     g_.resize(n);
     tmp_.resize(n);
+    loaded_.resize(in.num_vars());
     nodes_.reserve(in.num_nodes());
     const auto nb = in.node_begin();
     for (node_id v = 0; v < in.num_nodes(); ++v) {
@@ -385,7 +386,7 @@ public:
     // One pass over the option lists for L(y), g, G(x) and C(ω): y and x are this policy's own
     // finite iterates, so nothing is re-validated (bitwise equal to supergradient, gain and
     // repository_cost; tests/alloc/test_gain.cpp).
-    const slot_values sv = detail::slot_scan_unchecked(in_, y_.data(), x_.data(), b, g_.data());
+    const slot_values sv = detail::slot_scan_unchecked(in_, y_.data(), x_.data(), b, g_.data(), loaded_.data());
     m.fractional_gain = sv.fractional_gain;
     const auto nb = in_.node_begin();
     const double* s = in_.size().data();
@@ -424,6 +425,7 @@ private:
   const instance& in_;
   infida_options o_;
   Eigen::VectorXd y_, x_, x_next_, g_, tmp_;
+  std::vector<std::uint8_t> loaded_;  // scratch of slot_scan_unchecked
   std::vector<detail::node_state> nodes_;
   std::size_t slot_ = 0;
 };
