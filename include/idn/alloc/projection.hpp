@@ -288,12 +288,56 @@ struct projection_kernels {
     return euclidean_prevalidated(s, b, total, yhat, y, ws);
   }
   /// The Euclidean projection for inputs validate() accepted, with total = Σ s.
+  /// Fast path as for the entropic map: τ from the free set, free coordinates that leave [0, 1]
+  /// at that τ clipped, repeat (one pass per round: the sums for the next τ are taken while
+  /// reclassifying); at most 4 rounds. Two-sided clipping does not make this iteration monotone,
+  /// so its classification is accepted only if every clipped coordinate still satisfies its KKT
+  /// condition at the final τ (then it is the exact projection's); otherwise, and when no
+  /// coordinate stays free, the randomized selection runs.
   static projection_result euclidean_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
     const auto n = static_cast<std::size_t>(s.size());
     if (total <= b) { y.setOnes(); return {0, n, true}; }
     ws.reserve(n);
     std::uint32_t* u = ws.undecided_.data();
     std::uint8_t* st = ws.state_.data();
+    {
+      double s1 = 0, a = 0, q = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        const auto i = static_cast<Eigen::Index>(j);
+        st[j] = free_, a += s[i] * yhat[i], q += s[i] * s[i];
+      }
+      bool settled = false;
+      double tau = 0;
+      for (int round = 0; round < 4 && q > 0; ++round) {
+        tau = (a - b + s1) / q;
+        double s1n = 0, an = 0, qn = 0;
+        bool moved = false;
+        for (std::size_t j = 0; j < n; ++j) {
+          const auto i = static_cast<Eigen::Index>(j);
+          if (st[j] == free_) {
+            const double v = std::fma(-tau, s[i], yhat[i]);
+            if (v >= 1) st[j] = sat_, moved = true;
+            else if (v <= 0) st[j] = zero_, moved = true;
+          }
+          if (st[j] == sat_) s1n += s[i];
+          else if (st[j] == free_) an += s[i] * yhat[i], qn += s[i] * s[i];
+        }
+        s1 = s1n, a = an, q = qn;
+        if (!moved) {
+          settled = true;
+          break;
+        }
+      }
+      if (settled) {
+        bool kkt = true;
+        for (std::size_t j = 0; j < n && kkt; ++j) {
+          const auto i = static_cast<Eigen::Index>(j);
+          const double v = std::fma(-tau, s[i], yhat[i]);
+          kkt = st[j] == sat_ ? v >= 1 : (st[j] == zero_ ? v <= 0 : true);
+        }
+        if (kkt) return finish_euclidean(s, b, yhat, y, st, tau, tau);
+      }
+    }
     double* bp1 = ws.a_.data();
     double* bp0 = ws.b_.data();
     std::size_t m = n;
