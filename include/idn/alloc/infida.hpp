@@ -219,9 +219,11 @@ public:
     if (o_.step == step_rule::fixed) {
       if (o_.map == mirror_map::entropic) {
         multiplicative_step(y, g, h);
+        check_finite(h);
         projection_kernels::entropic_prevalidated(sv, b_, total_, h, yv, ws_);
       } else {
         for (std::uint32_t k = 0; k < n_; ++k) h[k] = idn::mul_add(o_.eta, g[k], y[k]);  // contraction-proof, as gain.hpp
+        check_finite(h);
         projection_kernels::euclidean_prevalidated(sv, b_, total_, h, yv, ws_);
       }
       return;
@@ -246,12 +248,10 @@ public:
     }
     theta_max_ = tmax;
     if (sum_sq_ == 0) return;  // every supergradient so far was 0: y stays y¹
-    if (o_.map == mirror_map::entropic) {
-      exp_normalised(h);
-      projection_kernels::entropic_prevalidated(sv, b_, total_, h, yv, ws_);
-    } else {
-      projection_kernels::euclidean_prevalidated(sv, b_, total_, h, yv, ws_);
-    }
+    if (o_.map == mirror_map::entropic) exp_normalised(h);
+    check_finite(h);
+    if (o_.map == mirror_map::entropic) projection_kernels::entropic_prevalidated(sv, b_, total_, h, yv, ws_);
+    else projection_kernels::euclidean_prevalidated(sv, b_, total_, h, yv, ws_);
   }
 
   /// x ← DepRound(y) or largest-first(y) (rounding.method) on the node's arrays.
@@ -311,6 +311,13 @@ private:
     }
     const double idle_scale = std::exp(-lmax);  // ≤ 1/ymax_idle: finite, and y·scale ≤ 1
     for (std::uint32_t k = 0; k < n_; ++k) h[k] = std::max(g[k] > 0 ? std::exp(h[k] - lmax) : y[k] * idle_scale, 1e-300);
+  }
+  /// The step's point before projection must be finite (a huge η·g or η·θ overflows): the one
+  /// check the prevalidated projections need beyond the instance's constants. O(n_v).
+  static void check_finite(const Eigen::Map<Eigen::VectorXd>& h) {
+    for (Eigen::Index k = 0; k < h.size(); ++k)
+      if (!std::isfinite(h[k]))
+        fail("infida::step", concat("the step's point for local variable ", k, " is ", h[k], ": the step size times the supergradient overflows"));
   }
   /// h ← max(exp(h − max h), 1e-300): positive, largest entry 1.
   static void exp_normalised(Eigen::Map<Eigen::VectorXd>& h) noexcept {

@@ -310,6 +310,7 @@ struct projection_kernels {
       double tau = 0;
       for (int round = 0; round < 4 && q > 0; ++round) {
         tau = (a - b + s1) / q;
+        if (!std::isfinite(tau)) break;  // the sums overflow (huge ŷ): the randomized selection copes
         double s1n = 0, an = 0, qn = 0;
         bool moved = false;
         for (std::size_t j = 0; j < n; ++j) {
