@@ -171,6 +171,7 @@ TEST_CASE("batch planner: bad input is named") {
   CHECK_THROWS_WITH_AS(simulate_batched_stage(NAN, p, {4, 1}, 0.99, 1000, 1), doctest::Contains("rate = nan"), invalid_input);
   CHECK_THROWS_WITH_AS(simulate_batched_stage(10, p, {4, 0}, 0.99, 1000, 1), doctest::Contains("replicas = 0"), invalid_input);
   CHECK_THROWS_WITH_AS(simulate_batched_stage(10, p, {4, 1}, 0.99, 999, 1), doctest::Contains("items = 999"), invalid_input);
+  CHECK_THROWS_WITH_AS(simulate_batched_stage(10, p, {4, 1}, 0.99, ~std::uint64_t{0}, 1), doctest::Contains("must lie in [1000, 1e8]"), invalid_input);
   // Fuzz finding: service times from 3 s to 1e122 s; the horizon dwarfs 3 s on a double clock.
   const batch_latency_profile wide(profile_map{{1, {0.021}}, {2, {1e122, 3, 5}}});
   CHECK_THROWS_WITH_AS(simulate_batched_stage(2.7e-122, wide, {2, 1}, 0.99, 1000, 1), doctest::Contains("too many orders of magnitude"), invalid_input);

@@ -143,7 +143,7 @@ private:
 
 /// Simulates the stage (header's model) for `items` Poisson items at `rate`. Throws
 /// invalid_input for a rate that is not finite and > 0, max_batch above the largest profiled
-/// size or 0, replicas 0 or above 2^20, items < 1000, q outside (0, 1], a load at or above the
+/// size or 0, replicas 0 or above 2^20, items outside [1000, 10⁸], q outside (0, 1], a load at or above the
 /// configuration's capacity c·B/E[t(B)] (no steady state), or a batch size whose mean service
 /// time is below 2.2e-10 of the horizon items/λ (latencies would round away on a double clock). O(items·log replicas) time, O(items)
 /// memory.
@@ -154,7 +154,8 @@ stage_estimate simulate_batched_stage(double rate, const Profile& profile, const
     throw invalid_input(concat("idn::serve::simulate_batched_stage: max_batch = ", config.max_batch, ": must lie in [1, ", profile.sizes().back(), "]"));
   if (config.replicas == 0 || config.replicas > (1u << 20))
     throw invalid_input(concat("idn::serve::simulate_batched_stage: replicas = ", config.replicas, ": must lie in [1, 2^20]"));
-  if (items < 1000) throw invalid_input(concat("idn::serve::simulate_batched_stage: items = ", items, ": must be >= 1000"));
+  if (items < 1000 || items > 100'000'000)  // the latencies are kept for the quantile: 8 bytes each
+    throw invalid_input(concat("idn::serve::simulate_batched_stage: items = ", items, ": must lie in [1000, 1e8]"));
   if (!(q > 0 && q <= 1)) throw invalid_input(concat("idn::serve::simulate_batched_stage: q = ", q, ": must lie in (0, 1]"));
   // Latencies are differences of absolute times up to the horizon items/λ: every batch size's
   // mean service time must stay resolvable there (relative error <= 1e-6), or latencies would
