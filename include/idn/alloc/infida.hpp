@@ -391,8 +391,8 @@ public:
     if (b.instance_uid() != in_.uid()) detail::fail("infida::step", "batch was made by another instance");
     slot_metrics m;
     // One pass over the option lists for L(y), g, G(x) and C(ω): y and x are this policy's own
-    // finite iterates, so nothing is re-validated (bitwise equal to supergradient, gain and
-    // repository_cost; tests/alloc/test_gain.cpp).
+    // finite iterates, so nothing is re-validated (L, g and C bitwise equal to supergradient and
+    // repository_cost, G(x) to gain within 1e-13; tests/alloc/test_gain.cpp).
     const slot_values sv = detail::slot_scan_unchecked(in_, y_.data(), x_.data(), b, g_.data(), loaded_.data());
     m.fractional_gain = sv.fractional_gain;
     const auto nb = in_.node_begin();
