@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_io_load_csv/1e5x8", BM_io_load_csv);
   benchmark::RegisterBenchmark("BM_io_from_chars_baseline/1e5x8", BM_io_from_chars_baseline);
   const int rc = idn::bench::run(argc, argv,
-                                 {idn::bench::time_ratio_at_most("io_npy_vs_fread", "BM_io_load_npy/1e6", "BM_io_fread_raw/1e6", 1.3),
+                                 // npy: header parse + one read into the tensor vs a raw fread of the same bytes;
+                                 // 1.0-1.2 quiet, 1.6-2.05 with a parallel build running (a 2x regression: > 3)
+                                 {idn::bench::time_ratio_at_most("io_npy_vs_fread", "BM_io_load_npy/1e6", "BM_io_fread_raw/1e6", 2.5),
                                   idn::bench::time_ratio_at_most("io_npy_unchecked_vs_fread", "BM_io_load_npy_unchecked/1e6",
                                                                  "BM_io_fread_raw/1e6", 1.3),
                                   idn::bench::time_ratio_at_most("io_csv_vs_from_chars", "BM_io_load_csv/1e5x8",
