@@ -292,8 +292,8 @@ struct projection_kernels {
   /// at that τ clipped, repeat (one pass per round: the sums for the next τ are taken while
   /// reclassifying); at most 4 rounds. Two-sided clipping does not make this iteration monotone,
   /// so its classification is accepted only if every clipped coordinate still satisfies its KKT
-  /// condition at the final τ (then it is the exact projection's); otherwise, and when no
-  /// coordinate stays free, the randomized selection runs.
+  /// condition at the final τ and every free one lies clear of 0 and 1 (by 1e-9·max(1, |ŷ|));
+  /// otherwise, and when no coordinate stays free, the randomized selection runs.
   static projection_result euclidean_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
     const auto n = static_cast<std::size_t>(s.size());
     if (total <= b) { y.setOnes(); return {0, n, true}; }
@@ -330,11 +330,15 @@ struct projection_kernels {
         }
       }
       if (settled) {
+        // KKT at the final τ, with a margin for the free coordinates: one within rounding of a
+        // bound may belong to the other side (found on aarch64, where a·b + c contracts: with
+        // b = 0 a free value of +1e-17 was truly negative). Nothing is written before this check,
+        // so the fallback below still sees ŷ when y aliases it.
         bool kkt = true;
         for (std::size_t j = 0; j < n && kkt; ++j) {
           const auto i = static_cast<Eigen::Index>(j);
-          const double v = std::fma(-tau, s[i], yhat[i]);
-          kkt = st[j] == sat_ ? v >= 1 : (st[j] == zero_ ? v <= 0 : true);
+          const double v = std::fma(-tau, s[i], yhat[i]), margin = 1e-9 * std::max(1.0, std::abs(yhat[i]));
+          kkt = st[j] == sat_ ? v >= 1 : (st[j] == zero_ ? v <= 0 : (v > margin && v < 1 - margin));
         }
         if (kkt) return finish_euclidean(s, b, yhat, y, st, tau, tau);
       }
