@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "idn/alloc/baselines.hpp"
@@ -63,41 +64,33 @@ void BM_stream_pass(benchmark::State& st, std::size_t n) {
   st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(n));
 }
 
-/// The synthetic IDN and a ring of 16 expected-count Zipf(1.2) batches, built once.
-struct synthetic_fixture {
-  instance in = synthetic_tiered().compile({0.05, 1.0});
+/// A synthetic tiered IDN and a ring of expected-count Zipf(1.2) batches (10 requests per type
+/// per slot), built once per size.
+struct idn_fixture {
+  instance in;
   std::vector<batch> batches;
-  synthetic_fixture() {
+  idn_fixture(const synthetic_params& sp, std::size_t slots) : in(synthetic_tiered(sp).compile({0.05, 1.0})) {
     zipf_params z;
     z.sample = false;
     z.requests_per_slot = 10.0 * static_cast<double>(in.num_types());
-    const trace tr = zipf_trace(in, 16, z);
-    for (std::size_t t = 0; t < 16; ++t) batches.push_back(make_batch(in, tr, t));
+    const trace tr = zipf_trace(in, slots, z);
+    for (std::size_t t = 0; t < slots; ++t) batches.push_back(make_batch(in, tr, t));
   }
-  static synthetic_fixture& get() {
-    static synthetic_fixture f;
+};
+/// The 1,000-node IDN (90,000 types, 900k options), 16 batches.
+struct synthetic_fixture {
+  static idn_fixture& get() {
+    static idn_fixture f(synthetic_params{}, 16);
     return f;
   }
 };
-
 /// The DRAM-scale IDN: 9,100 nodes (fanout 9/10/100), 900,000 types, 9·10⁶ options (~180 MB of
-/// option arrays, far beyond any last-level cache), two Zipf batches; built once (≈ 5 s, 640 MB).
+/// option arrays, far beyond any last-level cache), two batches; built once (≈ 5 s, 640 MB).
 struct dram_fixture {
-  instance in = [] {
+  static idn_fixture& get() {
     synthetic_params sp;
     sp.fanout = {9, 10, 100};
-    return synthetic_tiered(sp).compile({0.05, 1.0});
-  }();
-  std::vector<batch> batches;
-  dram_fixture() {
-    zipf_params z;
-    z.sample = false;
-    z.requests_per_slot = 10.0 * static_cast<double>(in.num_types());
-    const trace tr = zipf_trace(in, 2, z);
-    for (std::size_t t = 0; t < 2; ++t) batches.push_back(make_batch(in, tr, t));
-  }
-  static dram_fixture& get() {
-    static dram_fixture f;
+    static idn_fixture f(sp, 2);
     return f;
   }
 };
@@ -133,17 +126,6 @@ void BM_alloc_option_pass_of(benchmark::State& st) {
   }
   set_counters(st, f.in);
 }
-template <class Fixture>
-void BM_alloc_infida_step_of(benchmark::State& st, mirror_map map) {
-  auto& f = Fixture::get();
-  infida_options o;
-  o.map = map;
-  infida policy(f.in, o);
-  std::size_t k = 0;
-  for (auto _ : st) benchmark::DoNotOptimize(policy.step(f.batches[k++ % f.batches.size()]));
-  set_counters(st, f.in);
-}
-
 /// INFIDA's fused scan alone (L(y), g, G(x), C(ω)) at a fractional y and a 0/1 x.
 void BM_alloc_slot_scan(benchmark::State& st) {
   auto& f = synthetic_fixture::get();
@@ -158,8 +140,9 @@ void BM_alloc_slot_scan(benchmark::State& st) {
   set_counters(st, f.in);
 }
 
+template <class Fixture>
 void BM_alloc_infida_step(benchmark::State& st, mirror_map map, step_rule rule, rounding_method method) {
-  auto& f = synthetic_fixture::get();
+  auto& f = Fixture::get();
   infida_options o;
   o.map = map;
   o.step = rule;
@@ -238,19 +221,20 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_alloc_stream_pass/1e6", BM_stream_pass, std::size_t{1000000});
   benchmark::RegisterBenchmark("BM_alloc_option_pass", BM_alloc_option_pass_of<synthetic_fixture>)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_option_pass_dram", BM_alloc_option_pass_of<dram_fixture>)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step_dram/entropic", BM_alloc_infida_step_of<dram_fixture>, mirror_map::entropic)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step_dram/euclidean", BM_alloc_infida_step_of<dram_fixture>, mirror_map::euclidean)->Unit(benchmark::kMillisecond);
+  for (const auto& [label, map] : {std::pair{"entropic", mirror_map::entropic}, std::pair{"euclidean", mirror_map::euclidean}})
+    benchmark::RegisterBenchmark((std::string("BM_alloc_infida_step_dram/") + label).c_str(), BM_alloc_infida_step<dram_fixture>, map, step_rule::adaptive,
+                                 rounding_method::dep_round)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_supergradient", BM_alloc_supergradient)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_slot_scan", BM_alloc_slot_scan)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step/0", BM_alloc_infida_step, mirror_map::entropic, step_rule::fixed, rounding_method::dep_round)
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/0", BM_alloc_infida_step<synthetic_fixture>, mirror_map::entropic, step_rule::fixed, rounding_method::dep_round)
       ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step/1", BM_alloc_infida_step, mirror_map::euclidean, step_rule::fixed, rounding_method::dep_round)
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/1", BM_alloc_infida_step<synthetic_fixture>, mirror_map::euclidean, step_rule::fixed, rounding_method::dep_round)
       ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_entropic", BM_alloc_infida_step, mirror_map::entropic, step_rule::adaptive,
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_entropic", BM_alloc_infida_step<synthetic_fixture>, mirror_map::entropic, step_rule::adaptive,
                                rounding_method::dep_round)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_euclidean", BM_alloc_infida_step, mirror_map::euclidean, step_rule::adaptive,
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_euclidean", BM_alloc_infida_step<synthetic_fixture>, mirror_map::euclidean, step_rule::adaptive,
                                rounding_method::dep_round)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_entropic_largest_first", BM_alloc_infida_step, mirror_map::entropic,
+  benchmark::RegisterBenchmark("BM_alloc_infida_step/adaptive_entropic_largest_first", BM_alloc_infida_step<synthetic_fixture>, mirror_map::entropic,
                                step_rule::adaptive, rounding_method::largest_first)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_alloc_myopic_greedy_step", BM_alloc_myopic_greedy_step)->Unit(benchmark::kMillisecond)->Iterations(2);
   for (const auto& [label, mode] : {std::pair{"fresh", churn_mode::fresh}, std::pair{"reuse", churn_mode::reuse},

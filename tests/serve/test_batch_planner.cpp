@@ -37,7 +37,7 @@ std::vector<double> recursion_latencies(double rate, const std::map<std::uint32_
     while (end < items && end - next < B && at[end] <= start) ++end;
     const std::uint32_t b = static_cast<std::uint32_t>(end - next);
     const std::vector<double>& s = prof.lower_bound(b)->second;
-    const double finish = start + s[static_cast<std::size_t>(uniform01(service) * static_cast<double>(s.size())) % s.size()];
+    const double finish = start + s[idn::uniform_index(s.size(), service)];
     for (std::size_t i = next; i < end; ++i)
       if (i >= items / 10) latency.push_back(finish - at[i]);
     free_at = finish, next = end;

@@ -35,7 +35,7 @@ double simulated_quantile(double lambda, const std::vector<double>& samples, std
   response.reserve(jobs);
   std::uint64_t departed = 0, id = 0;
   sim::station st(s, sim::station_config{c, 1, sim::discipline::non_preemptive},
-                  [&](const sim::job&) { return samples[static_cast<std::size_t>(uniform01(svc) * static_cast<double>(samples.size())) % samples.size()]; },
+                  [&](const sim::job&) { return samples[idn::uniform_index(samples.size(), svc)]; },
                   [&](const sim::job&, double r) {
                     if (++departed > jobs / 10) response.push_back(r);
                     if (departed == jobs) s.stop();

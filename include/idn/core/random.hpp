@@ -3,6 +3,7 @@
 /// platform for a given seed. Standard library only.
 #include <array>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -105,6 +106,14 @@ double uniform01(G& g) noexcept(noexcept(g())) {
     }
   }
   return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+/// A uniform index in [0, n) from one uniform01 draw (n ≥ 1): ⌊u·n⌋, clamped to n − 1 where u·n
+/// rounds up to n. Picks a sample, a replica or a node. O(1).
+template <std::uniform_random_bit_generator G>
+std::size_t uniform_index(std::size_t n, G& g) noexcept(noexcept(g())) {
+  const auto k = static_cast<std::size_t>(uniform01(g) * static_cast<double>(n));
+  return k < n ? k : n - 1;
 }
 
 }  // namespace idn

@@ -52,12 +52,6 @@ std::size_t argmin_uniform(std::size_t n, Score&& score, G& g) noexcept {
   }
   return best;
 }
-/// Uniform integer in [0, n) from one draw.
-template <class G>
-std::size_t below(std::size_t n, G& g) noexcept {
-  const auto k = static_cast<std::size_t>(uniform01(g) * static_cast<double>(n));
-  return k < n ? k : n - 1;
-}
 inline double load_score(const replica_state& r, bool system) noexcept {
   return (static_cast<double>(system ? r.in_system : r.outstanding) + 1.0) / r.weight;
 }
@@ -67,7 +61,7 @@ inline double load_score(const replica_state& r, bool system) noexcept {
 class random_choice {
 public:
   template <class G>
-  std::size_t pick(std::span<const replica_state> s, G& g) noexcept { return detail::below(s.size(), g); }
+  std::size_t pick(std::span<const replica_state> s, G& g) noexcept { return uniform_index(s.size(), g); }
   void on_complete(std::size_t) noexcept {}
 };
 
@@ -206,7 +200,7 @@ public:
     }
     std::size_t m = 0;
     for (std::size_t j = n - d; j < n; ++j) {  // Floyd: a uniform d-subset of [0, n)
-      std::size_t t = detail::below(j + 1, g);
+      std::size_t t = uniform_index(j + 1, g);
       if (std::find(chosen_.begin(), chosen_.begin() + static_cast<std::ptrdiff_t>(m), t) != chosen_.begin() + static_cast<std::ptrdiff_t>(m)) t = j;
       chosen_[m++] = t;
     }

@@ -48,7 +48,6 @@ public:
         sum += samples[i];
       }
       if (!std::isfinite(sum)) throw invalid_input(concat("idn::serve::batch_latency_profile: batch ", b, ": the samples' sum overflows"));
-      shortest_mean_ = std::min(shortest_mean_, sum / static_cast<double>(samples.size()));
       sizes_.push_back(b), samples_.push_back(samples), means_.push_back(sum / static_cast<double>(samples.size()));
     }
   }
@@ -58,11 +57,10 @@ public:
   std::size_t slot(std::uint32_t b) const noexcept { return static_cast<std::size_t>(std::lower_bound(sizes_.begin(), sizes_.end(), b) - sizes_.begin()); }
   std::span<const double> samples_at(std::size_t slot) const noexcept { return samples_[slot]; }
   double mean_at(std::size_t slot) const noexcept { return means_[slot]; }
-  /// The smallest mean over the batch sizes.
-  double shortest_mean() const noexcept { return shortest_mean_; }
+  /// The smallest mean over the batch sizes. O(sizes).
+  double shortest_mean() const noexcept { return *std::min_element(means_.begin(), means_.end()); }
 
 private:
-  double shortest_mean_ = INFINITY;
   std::vector<std::uint32_t> sizes_;
   std::vector<std::vector<double>> samples_;
   std::vector<double> means_;
@@ -80,10 +78,9 @@ struct stage_estimate {
 
 namespace detail {
 /// The estimator's event logic on idn::sim (every event captures only `this`).
-template <class Profile>
 class batched_stage_sim {
 public:
-  batched_stage_sim(double rate, const Profile& profile, std::uint32_t max_batch, std::uint64_t replicas, std::uint64_t items, std::uint64_t seed)
+  batched_stage_sim(double rate, const batch_latency_profile& profile, std::uint32_t max_batch, std::uint64_t replicas, std::uint64_t items, std::uint64_t seed)
       : profile_(profile), rate_(rate), max_batch_(max_batch), idle_(replicas), items_(items), warmup_(items / 10), arrivals_(seed),
         service_(seed ^ 0x9e3779b97f4a7c15ULL) {
     latency_.reserve(static_cast<std::size_t>(items - warmup_));
@@ -93,9 +90,10 @@ public:
   stage_estimate result(double q) {
     stage_estimate e;
     const std::size_t n = latency_.size();
-    std::sort(latency_.begin(), latency_.end());
     const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(n)));
-    e.quantile_latency = latency_[std::max<std::size_t>(rank, 1) - 1];
+    const auto kth = latency_.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(rank, 1) - 1);
+    std::nth_element(latency_.begin(), kth, latency_.end());  // nearest rank, O(n)
+    e.quantile_latency = *kth;
     e.mean_latency = sum_ / static_cast<double>(n);
     e.throughput = last_departure_ > first_counted_ ? static_cast<double>(n) / (last_departure_ - first_counted_) : 0;
     e.mean_batch = static_cast<double>(batched_items_) / static_cast<double>(batches_);
@@ -113,7 +111,7 @@ private:
   void start_batch() {
     const std::uint64_t b = std::min<std::uint64_t>(queue_.size(), max_batch_);
     const std::span<const double> t = profile_.samples_at(profile_.slot(static_cast<std::uint32_t>(b)));
-    const double finish = sim_.now() + t[static_cast<std::size_t>(uniform01(service_) * static_cast<double>(t.size())) % t.size()];
+    const double finish = sim_.now() + t[uniform_index(t.size(), service_)];
     for (std::uint64_t i = 0; i < b; ++i) {
       const auto [arrival, id] = queue_.front();
       queue_.pop_front();
@@ -129,7 +127,7 @@ private:
     if (!queue_.empty()) start_batch();
   }
 
-  const Profile& profile_;
+  const batch_latency_profile& profile_;
   double rate_;
   std::uint32_t max_batch_;
   std::uint64_t idle_, items_, warmup_, arrived_ = 0, batches_ = 0, batched_items_ = 0;
@@ -143,12 +141,11 @@ private:
 
 /// Simulates the stage (header's model) for `items` Poisson items at `rate`. Throws
 /// invalid_input for a rate that is not finite and > 0, max_batch above the largest profiled
-/// size or 0, replicas 0 or above 2^20, items outside [1000, 10⁸], q outside (0, 1], a load at or above the
-/// configuration's capacity c·B/E[t(B)] (no steady state), or a batch size whose mean service
-/// time is below 2.2e-10 of the horizon items/λ (latencies would round away on a double clock). O(items·log replicas) time, O(items)
-/// memory.
-template <class Profile = batch_latency_profile>
-stage_estimate simulate_batched_stage(double rate, const Profile& profile, const stage_config& config, double q, std::uint64_t items, std::uint64_t seed) {
+/// size or 0, replicas 0 or above 2^20, items outside [1000, 10⁸], q outside (0, 1], a load at
+/// or above the configuration's capacity c·B/E[t(B)] (no steady state), or a batch size whose
+/// mean service time is below 2.2e-10 of the horizon items/λ (latencies would round away on a
+/// double clock). O(items·log replicas) time, O(items) memory.
+inline stage_estimate simulate_batched_stage(double rate, const batch_latency_profile& profile, const stage_config& config, double q, std::uint64_t items, std::uint64_t seed) {
   if (!(rate > 0) || !std::isfinite(rate)) throw invalid_input(concat("idn::serve::simulate_batched_stage: rate = ", rate, ": must be finite and > 0"));
   if (config.max_batch == 0 || config.max_batch > profile.sizes().back())
     throw invalid_input(concat("idn::serve::simulate_batched_stage: max_batch = ", config.max_batch, ": must lie in [1, ", profile.sizes().back(), "]"));
@@ -169,7 +166,7 @@ stage_estimate simulate_batched_stage(double rate, const Profile& profile, const
   if (!(rate < capacity))
     throw invalid_input(concat("idn::serve::simulate_batched_stage: rate = ", rate, ": must be below the capacity ", capacity, " items/s of ", config.replicas,
                                " replicas at batch ", config.max_batch));
-  detail::batched_stage_sim<Profile> run(rate, profile, config.max_batch, config.replicas, items, seed);
+  detail::batched_stage_sim run(rate, profile, config.max_batch, config.replicas, items, seed);
   return run.result(q);
 }
 
@@ -198,8 +195,7 @@ struct batch_plan {
 /// slo_below_service_time if even the fastest profiled batch time exceeds the SLO at every size;
 /// exceeds_max_replicas if no B meets it within max_replicas. Throws invalid_input for a bad
 /// rate, SLO or options. O(Σ_B (replicas tried)·items·log replicas).
-template <class Profile = batch_latency_profile>
-batch_plan plan_batched_stage(double rate, const Profile& profile, const slo& target, const batch_plan_options& o = {}) {
+inline batch_plan plan_batched_stage(double rate, const batch_latency_profile& profile, const slo& target, const batch_plan_options& o = {}) {
   if (!(rate > 0) || !std::isfinite(rate)) throw invalid_input(concat("idn::serve::plan_batched_stage: rate = ", rate, ": must be finite and > 0"));
   if (!(target.latency > 0) || !std::isfinite(target.latency))
     throw invalid_input(concat("idn::serve::plan_batched_stage: slo.latency = ", target.latency, ": must be finite and > 0"));

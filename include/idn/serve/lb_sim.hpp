@@ -176,10 +176,7 @@ private:
     switch (S_.law) {
       case service_law::deterministic: return m;
       case service_law::exponential: return -m * std::log(1 - uniform01(svc_rng_));
-      case service_law::empirical: {
-        const auto k = static_cast<std::size_t>(uniform01(svc_rng_) * static_cast<double>(shape_.size()));
-        return m * shape_[k < shape_.size() ? k : shape_.size() - 1];
-      }
+      case service_law::empirical: return m * shape_[uniform_index(shape_.size(), svc_rng_)];
       case service_law::lognormal: {
         const double s2 = std::log1p(S_.service_scv);
         const double z = std::sqrt(-2 * std::log(1 - uniform01(svc_rng_))) * std::cos(6.283185307179586 * uniform01(svc_rng_));

@@ -6,6 +6,7 @@
 /// θ − μ), response-time quantiles, and Allen–Cunneen for G/G/c.
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 
 #if __has_include(<boost/math/special_functions/gamma.hpp>) && __has_include(<boost/math/special_functions/log1p.hpp>) && !defined(IDN_NO_BOOST_MATH)
 #include <boost/math/policies/policy.hpp>
@@ -90,7 +91,7 @@ inline double erlang_b_gamma(std::uint64_t c, double a) {
   const long double cd = static_cast<long double>(c), t = (static_cast<long double>(a) - cd) / cd, ic = 1 / cd, ic2 = ic * ic;
   const long double stirling = ic * (1.0L / 12 - ic2 * (1.0L / 360 - ic2 * (1.0L / 1260 - ic2 / 1680)));
   const long double log_pmf =
-      cd * boost::math::log1pmx(t, quiet()) - 0.5L * std::log(2 * 3.14159265358979323846264338327950288L * cd) - stirling;
+      cd * boost::math::log1pmx(t, quiet()) - 0.5L * std::log(2 * std::numbers::pi_v<long double> * cd) - stirling;
   if (!(log_pmf >= -700)) {
     // a < c: B < P(N = c)/½, below the smallest double (the recurrence underflows to 0 too); also
     // t = −1 (a/c < 2^-64), where log1pmx has its pole.

@@ -66,13 +66,15 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
   // every c tried iff this bound is at the first one (aggregate rule, docs/reliability.md).
   if (s.on_mean && !std::isfinite((1 / (static_cast<double>(c) - a) + 1) / mu))
     detail::fail("mu", mu, "is too small: the mean response time at floor(a) + 1 replicas overflows");
+  // The SLO value at k replicas given B = Erlang B(k, a), in service-time units so that nothing
+  // overflows (E[T]·μ = C/(k − a) + 1, P(T > d) at u = μd), and whether it meets the SLO.
+  auto value_at = [&](std::uint64_t k, double B) {
+    const double cd = static_cast<double>(k), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
+    return s.on_mean ? (C / (cd - a) + 1) / mu : detail::response_tail_units(C, cd - a, u);
+  };
+  auto meets = [&](double v) { return s.on_mean ? v <= d : v <= target; };
   if constexpr (erlang_is_constant_time) {
-    // The SLO value at c replicas, and whether it meets the SLO.
-    auto value = [&](std::uint64_t k) {
-      const double cd = static_cast<double>(k), B = erlang_b(k, a), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
-      return s.on_mean ? (C / (cd - a) + 1) / mu : detail::response_tail_units(C, cd - a, u);
-    };
-    auto meets = [&](double v) { return s.on_mean ? v <= d : v <= target; };
+    auto value = [&](std::uint64_t k) { return value_at(k, erlang_b(k, a)); };
     const std::uint64_t first = c;
     // Invariant: lo fails (or is first − 1, below every candidate), hi meets with value hi_value.
     std::uint64_t lo = first - 1, hi = 0, guess = std::max(first, std::min(max_replicas, static_cast<std::uint64_t>(std::ceil(a + std::sqrt(a)))));
@@ -113,12 +115,10 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
   double B = erlang_b(c, a);
   double achieved = 0;
   while (true) {
-    const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
-    // In service-time units, so that nothing overflows: E[T]·μ = C/(c − a) + 1, P(T > d) at u = μd.
-    achieved = s.on_mean ? (C / (cd - a) + 1) / mu : detail::response_tail_units(C, cd - a, u);
-    if (s.on_mean ? achieved <= d : achieved <= target) {
+    achieved = value_at(c, B);
+    if (meets(achieved)) {
       if (c > max_replicas) break;
-      return {sizing_status::ok, c, a / cd, achieved};
+      return {sizing_status::ok, c, a / static_cast<double>(c), achieved};
     }
     if (c >= max_replicas) break;
     ++c;
