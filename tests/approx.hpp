@@ -5,6 +5,15 @@
 /// scale to (practically) 0, so .epsilon(e) means |x − v| < e·max(|x|, |v|).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace idn::test {
 inline doctest::Approx rel(double v) { return doctest::Approx(v).scale(1e-300); }
+
+/// True when a == b (also both infinite) or |a − b| <= tol·max(|a|, |b|): purely relative, for
+/// comparing two solvers' optima that may differ only by rounding.
+inline bool relatively_equal(double a, double b, double tol = 1e-12) {
+  return a == b || std::abs(a - b) <= tol * std::max(std::abs(a), std::abs(b));
+}
 }  // namespace idn::test

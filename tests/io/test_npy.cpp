@@ -82,7 +82,7 @@ void round_trips(const char* descr_text) {
   }
 }
 
-const fs::path data = "data";
+const fs::path npy_data = "data";
 }  // namespace
 
 TEST_CASE("npy: 100 random arrays per dtype round-trip (ranks 0-3, C and Fortran order)") {
@@ -103,63 +103,63 @@ TEST_CASE("npy: 100 random arrays per dtype round-trip (ranks 0-3, C and Fortran
 TEST_CASE("npy: numpy-written fixtures (C, Fortran, big-endian, v2, v3, rank 0, bool)") {
   for (const char* name : {"f8_c.npy", "f8_fortran.npy", "f8_be.npy", "f8_v2.npy", "f8_v3.npy"}) {
     CAPTURE(name);
-    const auto a = load_npy<double>(data / name);
+    const auto a = load_npy<double>(npy_data / name);
     REQUIRE(a.dimension() == 2);
     for (std::size_t i = 0; i < 3; ++i)
       for (std::size_t j = 0; j < 4; ++j) CHECK(a(i, j) == 1.5 * double(4 * i + j) - 2);
-    const auto m = load_npy_matrix(data / name);
+    const auto m = load_npy_matrix(npy_data / name);
     CHECK(m(2, 3) == 1.5 * 11 - 2);
     CHECK(m(1, 0) == 1.5 * 4 - 2);
   }
-  CHECK(read_npy_header(data / "f8_be.npy").big_endian);
-  CHECK(read_npy_header(data / "f8_fortran.npy").fortran_order);
-  const auto be = load_npy<std::int16_t>(data / "i2_be_3d.npy");
+  CHECK(read_npy_header(npy_data / "f8_be.npy").big_endian);
+  CHECK(read_npy_header(npy_data / "f8_fortran.npy").fortran_order);
+  const auto be = load_npy<std::int16_t>(npy_data / "i2_be_3d.npy");
   for (std::size_t i = 0; i < 2; ++i)
     for (std::size_t j = 0; j < 3; ++j)
       for (std::size_t k = 0; k < 4; ++k) CHECK(be(i, j, k) == std::int16_t(12 * i + 4 * j + k - 7));
-  const auto f4 = load_npy<float>(data / "f4_fortran_3d.npy");
+  const auto f4 = load_npy<float>(npy_data / "f4_fortran_3d.npy");
   CHECK(f4(1, 2, 3) == 23.0f / 4);
   CHECK(f4(0, 1, 2) == 6.0f / 4);
-  const auto s = load_npy<std::uint8_t>(data / "u1_scalar.npy");
+  const auto s = load_npy<std::uint8_t>(npy_data / "u1_scalar.npy");
   CHECK(s.dimension() == 0);
   CHECK(s() == 200);
-  const auto b = load_npy<bool>(data / "b1.npy");
+  const auto b = load_npy<bool>(npy_data / "b1.npy");
   CHECK(b(0));
   CHECK(!b(1));
-  const auto wide = load_npy_as_double(data / "i4_1d.npy");
+  const auto wide = load_npy_as_double(npy_data / "i4_1d.npy");
   CHECK(wide(4) == -12);
-  const auto v = load_npy_vector(data / "i4_1d.npy");
+  const auto v = load_npy_vector(npy_data / "i4_1d.npy");
   CHECK(v.size() == 5);
   CHECK(v[3] == -9);
 }
 
 TEST_CASE("npy: every malformed case names file, row and column") {
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "missing.npy"); }).find("data/missing.npy:0:0: cannot open: No such file") == 0);
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "bad_magic.npy"); }) == "data/bad_magic.npy:0:0: not an NPY file (bad magic)");
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "bad_version.npy"); }) == "data/bad_version.npy:0:0: unsupported NPY version 4.0");
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "no_descr.npy"); }) == "data/no_descr.npy:0:0: header has no 'descr'");
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "no_shape.npy"); }) == "data/no_shape.npy:0:0: header has no 'shape'");
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "c16.npy"); }) == "data/c16.npy:0:0: dtype '<c16' not supported");
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "i4_1d.npy"); }) == "data/i4_1d.npy:0:0: expected <f8, file has <i4");
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "short_payload.npy"); }) ==
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "missing.npy"); }).find("data/missing.npy:0:0: cannot open: No such file") == 0);
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "bad_magic.npy"); }) == "data/bad_magic.npy:0:0: not an NPY file (bad magic)");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "bad_version.npy"); }) == "data/bad_version.npy:0:0: unsupported NPY version 4.0");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "no_descr.npy"); }) == "data/no_descr.npy:0:0: header has no 'descr'");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "no_shape.npy"); }) == "data/no_shape.npy:0:0: header has no 'shape'");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "c16.npy"); }) == "data/c16.npy:0:0: dtype '<c16' not supported");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "i4_1d.npy"); }) == "data/i4_1d.npy:0:0: expected <f8, file has <i4");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "short_payload.npy"); }) ==
         "data/short_payload.npy:0:0: payload is 88 bytes, shape x itemsize is 96");
-  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(data / "long_payload.npy"); }) ==
+  CHECK(error_of<idn::io::file_error>([] { load_npy<double>(npy_data / "long_payload.npy"); }) ==
         "data/long_payload.npy:0:0: payload is 104 bytes, shape x itemsize is 96");
-  CHECK(error_of<idn::io::file_error>([] { load_npy<float>(data / "f4_nan.npy"); }) == "data/f4_nan.npy:2:2: NaN not allowed");
-  CHECK(error_of<idn::io::file_error>([] { load_npy_as_double(data / "f8_inf.npy"); }) == "data/f8_inf.npy:2:0: inf not allowed");
-  CHECK(error_of<idn::io::file_error>([] { load_npy_as_double(data / "u8_big.npy"); }).find("data/u8_big.npy:2:0: integer magnitude exceeds 2^53") == 0);
-  CHECK(error_of<idn::io::file_error>([] { load_npy_matrix(data / "i2_be_3d.npy"); }) == "data/i2_be_3d.npy:0:0: rank 3 array: expected rank 1 or 2");
-  CHECK(error_of<idn::io::file_error>([] { load_npy_vector(data / "f8_c.npy"); }) == "data/f8_c.npy:0:0: rank 2 array is not a vector");
+  CHECK(error_of<idn::io::file_error>([] { load_npy<float>(npy_data / "f4_nan.npy"); }) == "data/f4_nan.npy:2:2: NaN not allowed");
+  CHECK(error_of<idn::io::file_error>([] { load_npy_as_double(npy_data / "f8_inf.npy"); }) == "data/f8_inf.npy:2:0: inf not allowed");
+  CHECK(error_of<idn::io::file_error>([] { load_npy_as_double(npy_data / "u8_big.npy"); }).find("data/u8_big.npy:2:0: integer magnitude exceeds 2^53") == 0);
+  CHECK(error_of<idn::io::file_error>([] { load_npy_matrix(npy_data / "i2_be_3d.npy"); }) == "data/i2_be_3d.npy:0:0: rank 3 array: expected rank 1 or 2");
+  CHECK(error_of<idn::io::file_error>([] { load_npy_vector(npy_data / "f8_c.npy"); }) == "data/f8_c.npy:0:0: rank 2 array is not a vector");
   // Allowed when asked.
-  CHECK(std::isnan(load_npy<float>(data / "f4_nan.npy", {true, false})(1, 1)));
-  CHECK(std::isinf(load_npy_as_double(data / "f8_inf.npy", {false, true})(1)));
+  CHECK(std::isnan(load_npy<float>(npy_data / "f4_nan.npy", {true, false})(1, 1)));
+  CHECK(std::isinf(load_npy_as_double(npy_data / "f8_inf.npy", {false, true})(1)));
   // file_error carries the location.
   try {
-    load_npy<float>(data / "f4_nan.npy");
+    load_npy<float>(npy_data / "f4_nan.npy");
   } catch (const file_error& e) {
     CHECK(e.row() == 2);
     CHECK(e.column() == 2);
-    CHECK(e.file() == data / "f4_nan.npy");
+    CHECK(e.file() == npy_data / "f4_nan.npy");
   }
 }
 

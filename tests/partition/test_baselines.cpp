@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/partition/baselines.hpp"
 #include "idn/partition/brute_force.hpp"
 #include "idn/partition/order.hpp"
@@ -14,7 +15,6 @@ using namespace idn::partition;
 using pindex = idn::partition::index;
 
 namespace {
-bool close(double a, double b) { return a == b || std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b)); }
 }  // namespace
 
 TEST_CASE("search_order: exhaustive == subset_dp == brute force over permutations x cuts (2000 instances)") {
@@ -41,8 +41,8 @@ TEST_CASE("search_order: exhaustive == subset_dp == brute force over permutation
         REQUIRE(dp.bottleneck_s == bf.bottleneck_s);
       }
       if (obj != objective::bottleneck) {
-        REQUIRE(close(ex.latency_s, bf.latency_s));
-        REQUIRE(close(dp.latency_s, bf.latency_s));
+        REQUIRE(idn::test::relatively_equal(ex.latency_s, bf.latency_s));
+        REQUIRE(idn::test::relatively_equal(dp.latency_s, bf.latency_s));
       }
       // The relabelled workers form a permutation; input_local keeps worker 0 first.
       std::vector<int> seen(static_cast<std::size_t>(p.num_workers()), 0);

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/partition/brute_force.hpp"
 #include "idn/partition/solve.hpp"
 #include "random_chain.hpp"
@@ -31,7 +32,6 @@ void same_fields(const partition_result& a, const partition_result& b) {
     REQUIRE(a.stages[k].memory_bytes == b.stages[k].memory_bytes);
   }
 }
-bool close(double a, double b) { return a == b || std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b)); }
 }  // namespace
 
 TEST_CASE("min_bottleneck == brute force (5000 instances): status, bitwise bottleneck, lexicographically smallest cuts") {
@@ -69,13 +69,13 @@ TEST_CASE("min_latency, min_latency_bounded, min_bottleneck_then_latency == brut
     const partition_result a = min_latency(p, inst.solve, &ws), b = brute_min_latency(p, inst.solve);
     REQUIRE(a.status == b.status);
     if (a.status == solve_status::infeasible) continue;
-    REQUIRE(close(a.latency_s, b.latency_s));
+    REQUIRE(idn::test::relatively_equal(a.latency_s, b.latency_s));
     same_fields(a, evaluate(p, std::span<const pindex>(a.cuts)));  // the cuts achieve the reported value
     // Lexicographic.
     const partition_result c = min_bottleneck_then_latency(p, inst.solve, &ws), d = brute_min_bottleneck_then_latency(p, inst.solve);
     REQUIRE(c.status == solve_status::optimal);
     REQUIRE(c.bottleneck_s == d.bottleneck_s);
-    REQUIRE(close(c.latency_s, d.latency_s));
+    REQUIRE(idn::test::relatively_equal(c.latency_s, d.latency_s));
     // Bounded, with B from OPT, just below OPT, a realised bottleneck, and uniform in (0, 2 OPT).
     const double opt = d.bottleneck_s;
     const double Bs[] = {opt, opt * (1 - 1e-12), a.bottleneck_s, 2 * opt * idn::uniform01(g)};
@@ -85,7 +85,7 @@ TEST_CASE("min_latency, min_latency_bounded, min_bottleneck_then_latency == brut
       REQUIRE(e.status == f.status);
       bounded_infeasible += e.status == solve_status::infeasible;
       if (e.status == solve_status::infeasible) continue;
-      REQUIRE(close(e.latency_s, f.latency_s));
+      REQUIRE(idn::test::relatively_equal(e.latency_s, f.latency_s));
       REQUIRE(e.bottleneck_s <= B);
     }
   }
@@ -187,10 +187,10 @@ TEST_CASE("custom chain_oracle with forbidden skips and stages: DPs == brute for
     }
     const partition_result c = min_latency(o, s), d = brute_min_latency(o, s);
     REQUIRE(c.status == d.status);
-    if (c.status == solve_status::optimal) REQUIRE(close(c.latency_s, d.latency_s));
+    if (c.status == solve_status::optimal) REQUIRE(idn::test::relatively_equal(c.latency_s, d.latency_s));
     const partition_result e = min_bottleneck_then_latency(o, s), f = brute_min_bottleneck_then_latency(o, s);
     REQUIRE(e.status == f.status);
-    if (e.status == solve_status::optimal) REQUIRE(close(e.latency_s, f.latency_s));
+    if (e.status == solve_status::optimal) REQUIRE(idn::test::relatively_equal(e.latency_s, f.latency_s));
     forbidden_mattered += a.status == solve_status::infeasible;
   }
   CHECK(forbidden_mattered > 20);

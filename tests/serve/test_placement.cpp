@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/core/random.hpp"
 #include "idn/serve/placement.hpp"
 
@@ -38,7 +39,6 @@ chain random_chain(idn::rng& g) {
   }
   return c;
 }
-bool close(double a, double b) { return a == b || std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b)); }
 }  // namespace
 
 TEST_CASE("place == brute force over every (last_tier, ends) on 500 random instances") {
@@ -73,11 +73,11 @@ TEST_CASE("place == brute force over every (last_tier, ends) on 500 random insta
     CAPTURE(rep);
     REQUIRE(p.feasible == any);
     if (any) {
-      REQUIRE(close(p.latency, best_lat));
+      REQUIRE(idn::test::relatively_equal(p.latency, best_lat));
     } else if (any_finite) {
       ++infeasible;
       REQUIRE(std::isfinite(p.latency));
-      REQUIRE(close(p.max_utilization, best_u));
+      REQUIRE(idn::test::relatively_equal(p.max_utilization, best_u));
     } else {
       ++hopeless;
       REQUIRE(p.ends.empty());

@@ -37,6 +37,37 @@ double classic_tail(double C, double mu, double theta, double t) {
 }
 }  // namespace
 
+TEST_CASE("Erlang B near c = a (where Boost's Q(c + 1, a) is slow and the inverse recurrence from a + 50 takes over): the 80-bit recurrence, both sides of both seams") {
+  auto oracle = [](std::uint64_t c, long double a) {
+    long double b = 1;
+    for (std::uint64_t k = 1; k <= c && b > 0; ++k) b = a * b / (static_cast<long double>(k) + a * b);
+    return b;
+  };
+  idn::rng g(78);
+  double worst = 0;
+#ifdef IDN_TEST_LIGHT
+  const int cases = 40;
+  const double a_max = 1e5;
+#else
+  const int cases = 300;
+  const double a_max = 1e6;
+#endif
+  for (int rep = 0; rep < cases; ++rep) {
+    // a in [1000, a_max] (fractional), c from a − 70 to a + 56: the window [a − 64, a + 50) and
+    // a few servers either side of each seam.
+    const double a = std::exp(std::log(1000.0) + (std::log(a_max) - std::log(1000.0)) * idn::uniform01(g)) + idn::uniform01(g);
+    const auto c = static_cast<std::uint64_t>(std::floor(a) - 70 + static_cast<double>(idn::uniform_index(127, g)));
+    const long double ref = oracle(c, a);
+    const double got = erlang_b(c, a);
+    CAPTURE(c);
+    CAPTURE(a);
+    REQUIRE(ref > 1e-300L);
+    worst = std::max(worst, static_cast<double>(std::abs(static_cast<long double>(got) - ref) / ref));
+  }
+  MESSAGE("Erlang B near c = a: worst relative error against the 80-bit recurrence: " << worst);
+  CHECK(worst <= 1e-12);
+}
+
 TEST_CASE("Erlang B: the O(1) incomplete-gamma path against the recurrence in 80-bit arithmetic, c in [128, 1e6], a/c in [0.01, 50]") {
   // The oracle: the same stable recurrence in long double (error <= c * 5e-20 on x86-64, where
   // long double has 64 mantissa bits; elsewhere at least double's). Relative error <= 1e-12
