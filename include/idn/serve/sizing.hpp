@@ -43,8 +43,8 @@ struct sizing {
 /// c* = min{c > a : the SLO holds}. No finite c meets it iff e^{−μd} ≥ 1 − q (mean form: 1/μ ≥ d);
 /// that is reported as slo_below_service_time, a cap below c* as exceeds_max_replicas. The SLO
 /// value falls with c (C falls, c − a grows), so with O(1) Erlang B (erlang_is_constant_time) the
-/// search gallops from the square-root staffing guess ⌈a + √a⌉ and bisects the last gap:
-/// O(log |c* − a − √a|) evaluations. Without it Erlang B is stepped upward from ⌊a⌋ + 1 in O(1)
+/// search evaluates the square-root staffing guess g = ⌈a + √a⌉; if g meets the SLO it gallops
+/// up from ⌊a⌋ + 1, else up from g, and bisects the last gap: O(log(c* − a)) evaluations. Without it Erlang B is stepped upward from ⌊a⌋ + 1 in O(1)
 /// per c: O(min(max_replicas, 2a + 1100)) with a ≤ max_offered_load (checked, invalid_input
 /// beyond). Either way O(1) when a ≥ max_replicas (exceeds_max_replicas at once), and every call
 /// is bounded whatever max_replicas is. Requires μ·latency finite (the SLO in service times).
@@ -81,14 +81,15 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
     double hi_value = 0;
     if (const double v = value(guess); meets(v)) {
       hi = guess, hi_value = v;
-      for (std::uint64_t step = 1; hi > first;) {  // gallop down
-        const std::uint64_t probe = hi - std::min(step, hi - first);
+      // Gallop up from the first stable c (c* is often a few servers above a: a loose SLO).
+      for (std::uint64_t step = 1, probe = first; probe < hi; step *= 2) {
         const double pv = value(probe);
-        if (!meets(pv)) {
-          lo = probe;
+        if (meets(pv)) {
+          hi = probe, hi_value = pv;
           break;
         }
-        hi = probe, hi_value = pv, step *= 2;
+        lo = probe;
+        probe = hi - probe > step ? probe + step : hi;
       }
     } else {
       lo = guess;
