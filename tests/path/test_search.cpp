@@ -9,9 +9,12 @@
 
 #include "approx.hpp"
 #include "idn/path.hpp"
+#include "random_instance.hpp"
 
 using namespace idn::path;
 using pindex = idn::path::index;
+using idn::path::test::instance;
+using idn::path::test::random_instance;
 
 namespace {
 #ifdef IDN_TEST_LIGHT
@@ -19,31 +22,6 @@ constexpr int graphs = 600;
 #else
 constexpr int graphs = 5000;
 #endif
-
-struct instance {
-  graph_spec spec;
-  path_rules rules;
-};
-instance random_instance(idn::rng& g) {
-  random_graph_params p;
-  p.models = 1 + static_cast<pindex>(idn::uniform01(g) * 4);
-  p.blocks = 1 + static_cast<pindex>(idn::uniform01(g) * 6);
-  p.servers = 1 + static_cast<pindex>(idn::uniform01(g) * 3);
-  p.services = 1 + static_cast<pindex>(idn::uniform01(g) * std::min<double>(2, static_cast<double>(p.models)));
-  p.fanout = static_cast<pindex>(idn::uniform01(g) * 4);
-  p.depth_matched = idn::uniform01(g) < 0.3;
-  p.extra_head_prob = 2 * idn::uniform01(g);
-  p.early_exit_prob = 0.3 * idn::uniform01(g);
-  p.skip_prob = 0.3;
-  p.tie_prob = 0.3;
-  instance in{random_graph_spec(g, p), {}};
-  in.rules.switch_budget = static_cast<pindex>(idn::uniform01(g) * 4);
-  const double eps[] = {0, 0.1, 0.999};
-  in.rules.depth_slack = eps[static_cast<int>(idn::uniform01(g) * 3)];
-  in.rules.extra_heads = idn::uniform01(g) < 0.8;
-  in.rules.early_exits = idn::uniform01(g) < 0.5;
-  return in;
-}
 
 /// Brute force's full ranking: (score, enumeration order).
 template <class R>
@@ -71,7 +49,7 @@ void check_methods(const block_graph& bg, const instance& in, const R& reward, s
   REQUIRE(!ranking.empty());
   CHECK(ranking.front().first == bf.best.score);
   const double gap = ranking.size() > 1 ? ranking[0].first - ranking[1].first : 1.0;
-  std::vector<search_method> methods{search_method::branch_and_bound};
+  std::vector<search_method> methods{search_method::branch_and_bound, search_method::automatic};
   if (policy != split_policy::max_throughput) methods.push_back(search_method::label_setting);
   for (const search_method m : methods) {
     o.method = m;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <concepts>
+#include <limits>
 #include <map>
 #include <type_traits>
 #include <vector>
@@ -37,6 +38,16 @@ concept decomposable_accuracy_estimator = accuracy_estimator<E> && std::is_trivi
     { e.dominates(g, s, s) } -> std::convertible_to<bool>;
     { e.bound(g, s, i) } -> std::convertible_to<double>;
   };
+/// A decomposable estimator whose bound tightens with the most block weight a completion can
+/// still add: the searches precompute that weight per (node, switches left) from block_weight
+/// (path/detail/completion_bounds.hpp). bound_with_rest(g, s, w) ≥ finish of every completion of
+/// s that adds at most w block weight (w = +inf: bound(g, s, ·)).
+template <class E>
+concept rest_bounded_accuracy_estimator = decomposable_accuracy_estimator<E> &&
+  requires(const E& e, const block_graph& g, const typename E::state& s, index m, index k, double w) {
+    { e.block_weight(g, m, k) } -> std::convertible_to<double>;
+    { e.bound_with_rest(g, s, w) } -> std::convertible_to<double>;
+  };
 
 enum class weight : std::uint8_t { work, depth };
 
@@ -48,6 +59,8 @@ struct interpolation_estimator {
     double num = 0, den = 0, penalty = 0;
     bool native = true;
     double alpha_min = 0, alpha_max = 1;  ///< anchor range, fixed at start()
+    double native_head = 1;               ///< ≥ Â of a path that never switches, fixed at start()
+    double least_join_penalty = 0, least_head_penalty = 0;  ///< over the graph, fixed at start()
   };
 
   double anchor(const block_graph& g, index m) const noexcept {
@@ -60,15 +73,28 @@ struct interpolation_estimator {
     for (std::size_t m = 0; m < anchors.size(); ++m)
       if (!detail::unit_interval(anchors[m])) detail::fail("interpolation_estimator", "anchors[", m, "] = ", anchors[m], ": must lie in [0,1]");
   }
-  state start(const block_graph& g, index /*service*/) const noexcept {
+  /// O(M + H + C): the anchor range, the least penalties, and the best a path that never
+  /// switches can reach (a head of the service's model: its fixed accuracy, or the anchor).
+  state start(const block_graph& g, index service) const noexcept {
     state s;
     s.alpha_min = 1, s.alpha_max = 0;
     for (index m = 0; m < g.num_models(); ++m) s.alpha_min = std::min(s.alpha_min, anchor(g, m)), s.alpha_max = std::max(s.alpha_max, anchor(g, m));
+    const index model = g.spec().services[static_cast<std::size_t>(service)].model;
+    s.least_join_penalty = 1, s.least_head_penalty = 1, s.native_head = 0;
+    for (const connection_spec& c : g.spec().connections) s.least_join_penalty = std::min(s.least_join_penalty, c.accuracy_penalty);
+    for (const head_spec& h : g.spec().heads) {
+      s.least_head_penalty = std::min(s.least_head_penalty, h.accuracy_penalty);
+      if (h.model == model) s.native_head = std::max(s.native_head, h.accuracy ? *h.accuracy : anchor(g, model));
+    }
     return s;
+  }
+  /// ω of block k of model m: its FLOPs (weight::work) or 1/B_m (weight::depth).
+  double block_weight(const block_graph& g, index m, index k) const noexcept {
+    return w == weight::work ? g.block_flops(m, k) : 1.0 / static_cast<double>(g.blocks(m));
   }
   state add_block(const block_graph& g, const state& s, index m, index k) const noexcept {
     state r = s;
-    const double om = w == weight::work ? g.block_flops(m, k) : 1.0 / static_cast<double>(g.blocks(m));
+    const double om = block_weight(g, m, k);
     // idn::mul_add: the incremental state of the label-setting search and estimate() then agree
     // bit for bit whether or not the compiler contracts a·b + c (aarch64 does).
     r.num = idn::mul_add(om, anchor(g, m), r.num), r.den += om;
@@ -94,12 +120,20 @@ struct interpolation_estimator {
       if (idn::mul_add(-al, a.den, a.num) < idn::mul_add(-al, b.den, b.num)) return false;
     return true;
   }
-  /// ≥ finish of every completion: the ratio can rise at most to α_max; a native prefix may still
-  /// end on a head with its own accuracy, so it is bounded by 1.
-  double bound(const block_graph&, const state& s, index /*node*/) const noexcept {
-    if (s.native) return 1.0;
-    const double ratio = s.den > 0 ? std::max(s.num / s.den, s.alpha_max) : s.alpha_max;
-    return std::clamp(ratio - s.penalty, 0.0, 1.0);
+  /// ≥ finish of every completion: the ratio can rise at most to α_max.
+  double bound(const block_graph& g, const state& s, index /*node*/) const noexcept {
+    return bound_with_rest(g, s, std::numeric_limits<double>::infinity());
+  }
+  /// ≥ finish of every completion adding at most `rest` block weight: the ratio Σωα/Σω is a
+  /// weighted mean, so the most it can become is (num + α_max·rest)/(den + rest); every further
+  /// join and the head subtract at least the least penalties. A prefix that has not switched may
+  /// also stay native (native_head). O(1).
+  double bound_with_rest(const block_graph&, const state& s, double rest) const noexcept {
+    double ratio = s.alpha_max;
+    if (rest < std::numeric_limits<double>::infinity()) ratio = s.den + rest > 0 ? (s.num + s.alpha_max * rest) / (s.den + rest) : 0.0;
+    double b = ratio - s.penalty - s.least_head_penalty;
+    if (s.native) b = std::max(s.native_head, b - s.least_join_penalty);
+    return std::clamp(b, 0.0, 1.0);
   }
   /// The state after a prefix path's segments and joins (its head is ignored).
   state state_of(const block_graph& g, const path& p) const noexcept {

@@ -107,6 +107,29 @@ public:
     return op;
   }
 
+  /// True when quick_bound is available (separable_nonnegative_reward).
+  static constexpr bool has_quick_bound = separable_nonnegative_reward<R>;
+  /// ≥ score(L, A_p, reward_optimal) (and ≥ the max-throughput score): ξ at the best accuracy a
+  /// split can average, max(A_l, A_p), times ζ at the largest throughput the polygon allows (the
+  /// max-throughput split). O(S + E), no golden-section search: the searches' cheap first test
+  /// before the exact prefix bound. Requires has_quick_bound.
+  double quick_bound(const path_load& L, double A_p) noexcept
+    requires has_quick_bound
+  {
+    // The largest x0 + xp under the local and remote constraints alone (dropping the demand and
+    // any accuracy floor only enlarges the polygon), then capped by the demand: the closed form
+    // of max_throughput_split without its validity test.
+    const double Lh = L.server_flops[home_], Rh = g_.residual_flops(home_, service_, cap_.rho_bar);
+    double cap = remote_capacity(g_, service_, home_, L, cap_).cap;
+    if (Lh > 0) cap = std::min(cap, Rh / Lh);
+    double T = Rh / W_;
+    if (Lh < W_) T = std::isfinite(cap) ? cap + (Rh - Lh * cap) / W_ : std::numeric_limits<double>::infinity();
+    operating_point op;
+    op.throughput = std::max(0.0, std::min(lambda_, T)), op.standalone_throughput = th0_, op.demand = lambda_, op.original_accuracy = A_l_;
+    op.avg_accuracy = std::max(A_l_, A_p), op.reference_delay_s = d_ref_;
+    return static_cast<double>(reward_.xi(op.avg_accuracy)) * static_cast<double>(reward_.zeta(op));
+  }
+
   /// Score and split of a path with load L (X included) and accuracy A_p under `policy`.
   double score(const path_load& L, double A_p, split_policy policy, split& out) {
     if (policy == split_policy::max_throughput) {

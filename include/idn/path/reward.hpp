@@ -6,6 +6,7 @@
 #include <cmath>
 #include <concepts>
 #include <optional>
+#include <type_traits>
 
 #include "idn/path/graph.hpp"
 
@@ -88,6 +89,17 @@ template <class Xi>
 inline constexpr bool uses_delay<product_reward<Xi, log_throughput>> = false;
 template <class Xi>
 inline constexpr bool uses_delay<product_reward<Xi, served_fraction>> = false;
+
+/// True for a product reward ξ(A_av)·ζ(op) that is ≥ 0, non-decreasing in A_av and Th and reads
+/// no delay: then ξ(max accuracy)·ζ(max throughput) bounds it, which the path searches use as a
+/// cheap first bound. The stock ξ and ζ qualify; specialize it for a reward of your own only if
+/// it has all three properties.
+template <class R>
+inline constexpr bool separable_nonnegative_reward = false;
+template <class Xi, class Zeta>
+inline constexpr bool separable_nonnegative_reward<product_reward<Xi, Zeta>> =
+    (std::is_same_v<Xi, power_utility> || std::is_same_v<Xi, floor_utility> || std::is_same_v<Xi, exp_penalty_utility>) &&
+    !uses_delay<product_reward<Xi, Zeta>>;
 
 /// A_min of a product_reward<floor_utility, ·>, else empty.
 template <class R>

@@ -5,22 +5,26 @@
 ///
 /// Pruning rests on §2's monotonicity: under reward_optimal and serve_all, a path with lighter
 /// loads (L, b, n, hence X) and a higher accuracy scores at least as high. Branch and bound
-/// bounds a prefix by its reward_optimal score (serve_all: its own score) with the estimator's
-/// accuracy bound: loads only grow along a path, and the max-throughput split lies in the
-/// polygon. Label setting (reward_optimal or serve_all, decomposable estimators) discards a
+/// bounds a prefix by its reward_optimal score (serve_all: its own score) at its loads plus the
+/// least load any completion adds and at the estimator's accuracy bound
+/// (detail/completion_bounds.hpp): loads only grow along a path, and the max-throughput split
+/// lies in the polygon. For separable_nonnegative_reward rewards a quick bound is tried first and
+/// the search runs under falling optimistic thresholds (branch_and_bound_falling). Label setting (reward_optimal or serve_all, decomposable estimators) discards a
 /// label when another at the same boundary node has no more load on every server and link, no
 /// more switches, at least the same options (may still switch, has a block) and an accuracy state
 /// that dominates. Labels run through blocks to the next node where a head or a useful switch is
-/// possible; dead ends are dropped. `automatic` enumerates up to 10^6 paths (measured fastest,
-/// docs/path.md) and uses branch and bound beyond.
+/// possible; dead ends are dropped. `automatic` (measured, docs/path.md) enumerates up to 64
+/// paths when the quick bound applies, else up to 10^6, and uses branch and bound beyond.
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <vector>
 
+#include "idn/path/detail/completion_bounds.hpp"
 #include "idn/path/evaluate.hpp"
 
 namespace idn::path {
@@ -171,6 +175,7 @@ struct search_stats {
   /// best.score = evaluate(best.p).score bitwise, which the tests check.
   double search_score = -std::numeric_limits<double>::infinity();
   std::uint64_t labels_created = 0, pruned_by_dominance = 0, pruned_by_bound = 0, paths_evaluated = 0;
+  std::uint64_t bounds_evaluated = 0;  ///< prefix bounds computed (each costs about one path evaluation)
   bool fell_back = false;
 };
 struct search_result {
@@ -192,7 +197,7 @@ public:
     double total;                        ///< Σ of the label's loads and bytes: a cheap dominance prefilter
     bool can_switch, has_block, alive;
     std::uint8_t pad[5];
-    double est[8];  ///< estimator state bytes (trivially copyable, ≤ 64 bytes)
+    double est[10];  ///< estimator state bytes (trivially copyable, ≤ 80 bytes)
   };
   std::vector<label_meta> meta;
   std::vector<std::vector<std::size_t>> at_node;
@@ -202,6 +207,8 @@ public:
   std::vector<std::uint64_t> memo;  ///< count_paths
   path dfs, best;                   ///< the DFS path and the incumbent
   std::vector<index> moves;         ///< label-setting reconstruction
+  std::vector<std::array<double, 10>> est_stack;  ///< branch and bound: estimator state per depth
+  detail::completion_bounds completion;  ///< per (node, switches left): the least load still to come
 };
 
 namespace detail {
@@ -211,6 +218,12 @@ inline void check_search(const block_graph& g, index service, const search_optio
   service_at(g, service, fn);
   check_rules(o.rules, fn);
   if (o.max_labels == 0) fail(fn, "max_labels = 0: must be >= 1");
+}
+
+/// L += frame (server FLOPs, link bytes, link transfers).
+inline void add_frame(path_load& L, const double* f, std::size_t S, std::size_t E) noexcept {
+  for (std::size_t i = 0; i < S; ++i) L.server_flops.data()[i] += f[i];
+  for (std::size_t i = 0; i < E; ++i) L.link_bytes.data()[i] += f[S + i], L.link_transfers.data()[i] += f[S + E + i];
 }
 
 /// Prefix loads along a DFS: one (L, b, n) frame per depth, updated by the path-order steps.
@@ -241,13 +254,15 @@ struct load_stack {
       step_join(g, f, f + S, f + S + E, p.joins.back(), a.model, a.end, a.server, s.model, s.begin, s.server);
     }
   }
-  /// Copies the top frame into a path_load, optionally adding head h.
-  void to_load(path_load& L, const path& p, bool with_head) const {
+  /// Copies the top frame into a path_load, optionally adding head h, or adding `rest` (a
+  /// completion bound frame, same layout).
+  void to_load(path_load& L, const path& p, bool with_head, const double* rest = nullptr) const {
     const double* f = buf.data() + depth * width;
     size_load(g, L);
     std::copy(f, f + S, L.server_flops.data());
     std::copy(f + S, f + S + E, L.link_bytes.data());
     std::copy(f + S + E, f + S + 2 * E, L.link_transfers.data());
+    if (rest) add_frame(L, rest, S, E);
     if (with_head)
       step_head(g, L.server_flops.data(), L.link_bytes.data(), L.link_transfers.data(), p.head, p.segments.back().server,
                 g.server_of(g.spec().services[static_cast<std::size_t>(p.service)].model));
@@ -256,10 +271,38 @@ struct load_stack {
   }
 };
 
+/// A trivially copyable estimator state stored in a workspace slot.
+template <class State>
+State load_state(const std::array<double, 10>& slot) noexcept {
+  State s;
+  std::memcpy(static_cast<void*>(&s), slot.data(), sizeof s);
+  return s;
+}
+
+/// Builds the completion bounds, with the estimator's block weight when it has one.
 template <class E>
-double accuracy_bound(const E& est, const block_graph& g, const path& prefix, index node) {
-  if constexpr (bounded_accuracy_estimator<E>) return std::min(1.0, static_cast<double>(est.upper_bound(g, prefix, node)));
-  else return 1.0;
+void build_completion(completion_bounds& cb, const E& est, const block_graph& g, index service, const path_rules& rules) {
+  if constexpr (rest_bounded_accuracy_estimator<E>) cb.build(g, service, rules, [&](index m, index k) { return est.block_weight(g, m, k); });
+  else cb.build(g, service, rules);
+}
+
+/// ≥ Â of every completion of the prefix ending at node with `left` switches left; `state`
+/// points to the prefix's estimator state (decomposable estimators) or is null.
+template <class E>
+double accuracy_bound(const E& est, const block_graph& g, const path& prefix, const void* state, index node, const completion_bounds& cb, index left) {
+  if constexpr (rest_bounded_accuracy_estimator<E>) {
+    typename E::state s;
+    std::memcpy(&s, state, sizeof s);
+    return std::min(1.0, static_cast<double>(est.bound_with_rest(g, s, cb.rest_weight(node, left))));
+  } else if constexpr (decomposable_accuracy_estimator<E>) {
+    typename E::state s;
+    std::memcpy(&s, state, sizeof s);
+    return std::min(1.0, static_cast<double>(est.bound(g, s, node)));
+  } else if constexpr (bounded_accuracy_estimator<E>) {
+    return std::min(1.0, static_cast<double>(est.upper_bound(g, prefix, node)));
+  } else {
+    return 1.0;
+  }
 }
 
 /// The policy whose score bounds every completion: serve_all bounds itself (lighter loads widen
@@ -290,7 +333,7 @@ inline void offer(std::vector<ranked>& top, std::size_t k, double s, const path&
 /// score (−inf if none, or if no path scores above −inf).
 template <accuracy_estimator E, reward_function R>
 double branch_and_bound(const block_graph& g, index service, std::size_t k, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
-                        search_stats& st, search_workspace& ws, std::vector<ranked>& top, bool single = false) {
+                        search_stats& st, search_workspace& ws, std::vector<ranked>& top, bool single = false, bool bounds_built = false) {
   if (single) k = 1;
   load_stack ls(g, ws.stack);
   path_load& L = ws.scratch;
@@ -301,25 +344,64 @@ double branch_and_bound(const block_graph& g, index service, std::size_t k, cons
     if (single) return std::max(incumbent0, best1);
     return top.size() < k ? -std::numeric_limits<double>::infinity() : top.back().score;
   };
+  if (!bounds_built) build_completion(ws.completion, est, g, service, o.rules);
+  // Decomposable estimators keep their state per depth (bitwise what estimate() computes).
+  constexpr bool incremental = decomposable_accuracy_estimator<E>;
+  std::size_t depth = 0;
+  if constexpr (incremental) {
+    static_assert(sizeof(typename E::state) <= sizeof(std::array<double, 10>), "estimator state larger than the workspace slot");
+    const typename E::state s0 = est.start(g, service);
+    if (ws.est_stack.empty()) ws.est_stack.resize(1);
+    std::memcpy(ws.est_stack[0].data(), &s0, sizeof s0);
+  }
   auto ext = [&](int kind, index, const path& p) {
     ls.apply(kind, p);
     const segment& s = p.segments.back();
+    if constexpr (incremental) {
+      const auto parent = load_state<typename E::state>(ws.est_stack[depth]);
+      const auto child = kind == 1 ? est.add_block(g, parent, s.model, s.end) : est.add_join(g, parent, p.joins.back());
+      if (ws.est_stack.size() < depth + 2) ws.est_stack.resize(depth + 2);
+      std::memcpy(ws.est_stack[depth + 1].data(), &child, sizeof child);
+    }
+    ++depth;
+    const index v = g.node(s.model, s.end), left = o.rules.switch_budget - static_cast<index>(p.joins.size());
+    if (!ws.completion.reachable(v, left)) {
+      ++st.pruned_by_bound;
+      return false;
+    }
     // Bounds are taken after a join and at the first block of a segment: inside a segment the
     // extra block rarely changes the decision, and a bound costs a reward_optimal evaluation.
     if (kind == 1 && s.end != s.begin + 1) return true;
-    ls.to_load(L, p, false);
-    const double abound = accuracy_bound(est, g, p, g.node(s.model, s.end));
+    ls.to_load(L, p, false, ws.completion.at(v, left));
+    const double abound = accuracy_bound(est, g, p, incremental ? ws.est_stack[depth].data() : nullptr, v, ws.completion, left);
+    if constexpr (scorer<R>::has_quick_bound) {
+      if (bound_policy(o.eval.policy) == split_policy::reward_optimal) {
+        const double q = sc.quick_bound(L, abound), t = threshold();
+        if (below(q, t)) {
+          ++st.pruned_by_bound;
+          return false;
+        }
+        if (!(q < t + 0.1 * std::abs(t))) return true;
+      }
+    }
     const double b = sc.score(L, abound, bound_policy(o.eval.policy), sp);
+    ++st.bounds_evaluated;
     if (below(b, threshold())) {
       ++st.pruned_by_bound;
       return false;
     }
     return true;
   };
-  auto leave = [&] { ls.pop(); };
+  auto leave = [&] { ls.pop(), --depth; };
   auto head = [&](const path& p) {
     ls.to_load(L, p, true);
-    const double a = checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "best_path");
+    double a0 = 0;
+    if constexpr (incremental) a0 = static_cast<double>(est.finish(g, load_state<typename E::state>(ws.est_stack[depth]), p.head));
+    else a0 = static_cast<double>(est.estimate(g, p));
+    const double a = checked_accuracy(g, p, a0, "best_path");
+    if constexpr (scorer<R>::has_quick_bound) {  // cannot enter the top k: skip the exact score
+      if (o.eval.policy != split_policy::serve_all && below(sc.quick_bound(L, a), threshold())) return;
+    }
     const double s = sc.score(L, a, o.eval.policy, sp);
     ++st.paths_evaluated;
     if (single) {
@@ -331,6 +413,42 @@ double branch_and_bound(const block_graph& g, index service, std::size_t k, cons
   path_dfs dfs(g, service, o.rules, ext, leave, head, ws.dfs);
   dfs.run();
   return single ? (have1 ? best1 : -std::numeric_limits<double>::infinity()) : (top.empty() ? -std::numeric_limits<double>::infinity() : top.front().score);
+}
+
+/// The best path by branch and bound under falling optimistic thresholds. A run with threshold t
+/// (pruning every prefix whose bound is below t) still meets every path scoring ≥ t, so the
+/// first run whose best path reaches t is exact; a run seeded close below the optimum prunes
+/// almost as well as one seeded with it, and runs with higher thresholds are cheaper. For
+/// rewards ≥ 0 with a quick bound under reward_optimal: t starts at 0.9 × the root's quick bound
+/// and falls by `fall` per run (to the best score a failed run met, if higher); once it reaches
+/// incumbent0 or 0, or after 24 runs, one plain run finishes. Else one plain run. Returns what
+/// branch_and_bound returns.
+template <accuracy_estimator E, reward_function R>
+double branch_and_bound_falling(const block_graph& g, index service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
+                                search_stats& st, search_workspace& ws, double fall = 0.75) {
+  std::vector<ranked> unused;
+  build_completion(ws.completion, est, g, service, o.rules);
+  if constexpr (scorer<R>::has_quick_bound) {
+    if (bound_policy(o.eval.policy) == split_policy::reward_optimal) {
+      const index root = g.node(g.spec().services[static_cast<std::size_t>(service)].model, 0), budget = o.rules.switch_budget;
+      if (ws.completion.reachable(root, budget)) {
+        path_load& L = ws.scratch;
+        size_load(g, L);
+        L.server_flops.setZero(), L.link_bytes.setZero(), L.link_transfers.setZero();
+        add_frame(L, ws.completion.at(root, budget), static_cast<std::size_t>(g.num_servers()), static_cast<std::size_t>(g.num_links()));
+        double abound = 1;
+        if constexpr (rest_bounded_accuracy_estimator<E>) abound = std::min(1.0, static_cast<double>(est.bound_with_rest(g, est.start(g, service), ws.completion.rest_weight(root, budget))));
+        double t = 0.9 * sc.quick_bound(L, abound);
+        // At most 24 runs (t falls by fall^24 ≈ 1e-3 at 0.75), then the plain run.
+        for (int run = 0; run < 24 && std::isfinite(t) && t > 0 && t > incumbent0; ++run) {
+          const double b = branch_and_bound(g, service, 1, est, sc, o, t, st, ws, unused, true, true);
+          if (b >= t) return b;
+          t = std::max(b, fall * t);
+        }
+      }
+    }
+  }
+  return branch_and_bound(g, service, 1, est, sc, o, incumbent0, st, ws, unused, true, true);
 }
 
 /// Exact label setting (reward_optimal; decomposable estimator). Returns false if max_labels was
@@ -345,6 +463,7 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
   const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
   const index task = g.spec().models[static_cast<std::size_t>(sv.model)].task, home = g.server_of(sv.model);
   ws.arena.clear(), ws.meta.clear();
+  build_completion(ws.completion, est, g, service, o.rules);
   ws.at_node.resize(static_cast<std::size_t>(g.num_nodes()));
   for (auto& v : ws.at_node) v.clear();
   // reach[v·(r+1) + r']: a head of the task is reachable from v with r' more switches;
@@ -418,10 +537,17 @@ bool label_setting(const block_graph& g, index service, const E& est, scorer<R>&
       for (std::size_t i = 0; i < width; ++i) t += f[i];
       ws.meta[id].total = t;
     }
-    // Bound pruning after joins: the prefix's reward_optimal score with the estimator's bound.
+    // Bound pruning after joins: the prefix's reward_optimal score with the estimator's bound,
+    // the prefix's loads plus the least load any completion still adds.
     if (ws.meta[id].move >= 0) {
       load_of(id, -1);
-      const double b = sc.score(L, std::min(1.0, static_cast<double>(est.bound(g, st_of(id), v))), bound_policy(o.eval.policy), sp);
+      add_frame(L, ws.completion.at(v, r - ws.meta[id].switches), static_cast<std::size_t>(S), static_cast<std::size_t>(Ecount));
+      L.transfer_s = transfer_seconds(g, L.link_bytes.data(), L.link_transfers.data());
+      double abound = 0;
+      if constexpr (rest_bounded_accuracy_estimator<E>) abound = est.bound_with_rest(g, st_of(id), ws.completion.rest_weight(v, r - ws.meta[id].switches));
+      else abound = est.bound(g, st_of(id), v);
+      const double b = sc.score(L, std::min(1.0, abound), bound_policy(o.eval.policy), sp);
+      ++st.bounds_evaluated;
       if (below(b, incumbent)) {
         ++st.pruned_by_bound;
         ws.meta[id].alive = false;
@@ -563,10 +689,14 @@ search_result best_path(const block_graph& g, index service, const E& est, const
   search_method m = o.method;
   constexpr bool decomposable = decomposable_accuracy_estimator<E>;
   const std::uint64_t n_paths = detail::count_into(g, service, o.rules, w.memo);
-  // automatic: plain enumeration up to 10^6 paths (measured fastest there: dominance among labels
-  // that load different servers rarely fires, and bounds cost a reward evaluation each; see
-  // bench/path_bench.cpp), branch and bound beyond.
-  if (m == search_method::automatic) m = n_paths <= 1'000'000 ? search_method::brute_force : search_method::branch_and_bound;
+  // automatic (bench/path_bench.cpp): with a quick bound (product rewards without delay, not
+  // serve_all) branch and bound beyond 64 paths (2x enumeration at ~100 paths, 5-17x at 3e3 to
+  // 1.5e4); otherwise enumeration up to 10^6 paths (each bound then costs a full reward
+  // evaluation and pays only on large graphs), branch and bound beyond.
+  if (m == search_method::automatic) {
+    const bool quick = detail::scorer<R>::has_quick_bound && o.eval.policy != split_policy::serve_all;
+    m = n_paths <= (quick ? 64u : 1'000'000u) ? search_method::brute_force : search_method::branch_and_bound;
+  }
   if (m == search_method::label_setting && !(decomposable && o.eval.policy != split_policy::max_throughput))
     detail::fail("best_path", "search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal or serve_all");
   res.stats.used = m;
@@ -594,8 +724,7 @@ search_result best_path(const block_graph& g, index service, const E& est, const
       }
     }
     if (!done) {
-      std::vector<detail::ranked> unused;
-      res.stats.search_score = detail::branch_and_bound(g, service, 1, est, sc, o, res.original.score, res.stats, w, unused, true);
+      res.stats.search_score = detail::branch_and_bound_falling(g, service, est, sc, o, res.original.score, res.stats, w);
       if (res.stats.search_score == -std::numeric_limits<double>::infinity()) best = res.original.p;
     }
   }
