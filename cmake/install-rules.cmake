@@ -29,6 +29,17 @@ if(IDN_HAVE_ONNX)
     DESTINATION "${IDN_INSTALL_CMAKEDIR}")
 endif()
 
+# The optional MPI agents: their own export set (find_package(idn COMPONENTS mpi) also finds MPI)
+# and idn/mpi/, which the idn file set leaves out.
+if(IDN_HAVE_MPI)
+  set_target_properties(idn_mpi PROPERTIES EXPORT_NAME mpi)
+  install(TARGETS idn_mpi EXPORT idnMpiTargets)
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/idn/mpi" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/idn")
+  install(EXPORT idnMpiTargets
+    NAMESPACE idn::
+    DESTINATION "${IDN_INSTALL_CMAKEDIR}")
+endif()
+
 configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/idnConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/idnConfig.cmake"
