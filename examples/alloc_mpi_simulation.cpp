@@ -1,7 +1,7 @@
 // INFIDA's node agents across MPI ranks (idn::mpi; docs/alloc-distributed.md).
 //
 //   mpirun -np R alloc_mpi_simulation [--fanout 9,10,10] [--tasks 25] [--slots 20] [--seed 1]
-//                                     [--check] [--timeout-s 60]
+//                                     [--check] [--timeout-s 60] [--stall RANK:SLOT:SECONDS]
 //
 // Builds the synthetic tiered IDN (1 + f0 + f0·f1 + f0·f1·f2 nodes; types = access nodes × 4
 // uplinks × tasks), partitions its nodes over the ranks (mpi::partition_nodes), runs INFIDA's
@@ -10,12 +10,15 @@
 // centralized alloc::infida and the in-process agents (alloc::run_slot) on rank 0 alongside and
 // requires y and x bit for bit equal to both, and every slot metric bit for bit equal to run_slot's;
 // it exits non-zero otherwise. Run as root, OpenMPI needs --allow-run-as-root; on fewer cores than
-// ranks, --oversubscribe.
+// ranks, --oversubscribe. --stall makes one rank sleep before a slot (a hung rank): the others
+// stop with idn::mpi::timeout_error after --timeout-s and the job aborts (exit code 2).
 #include <mpi.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "idn/alloc/distributed.hpp"
@@ -29,6 +32,9 @@ struct args {
   std::uint64_t seed = 1;
   bool check = false;
   double timeout_s = 60;
+  int stall_rank = -1;
+  std::size_t stall_slot = 0;
+  double stall_s = 0;
 };
 
 args parse(int argc, char** argv) {
@@ -48,6 +54,11 @@ args parse(int argc, char** argv) {
     else if (k == "--seed") a.seed = std::stoull(value());
     else if (k == "--timeout-s") a.timeout_s = std::stod(value());
     else if (k == "--check") a.check = true;
+    else if (k == "--stall") {
+      const std::string v = value();
+      if (std::sscanf(v.c_str(), "%d:%zu:%lf", &a.stall_rank, &a.stall_slot, &a.stall_s) != 3)
+        throw idn::invalid_input("alloc_mpi_simulation: --stall " + v + ": expected RANK:SLOT:SECONDS");
+    }
     else throw idn::invalid_input("alloc_mpi_simulation: unknown option " + k);
   }
   return a;
@@ -87,16 +98,17 @@ int main(int argc, char** argv) {
       for (idn::alloc::node_id v = 0; v < in.num_nodes(); ++v) local.emplace_back(in, v, o);
     }
     std::vector<double> y, x;
-    if (rank == 0) std::printf("%5s %10s %10s %10s %12s %8s\n", "slot", "ms(max)", "msgs/rank", "remote", "bytes/rank", "rounds");
+    if (rank == 0) std::printf("%5s %10s %10s %10s %10s %12s %8s\n", "slot", "ms(max)", "wait(max)", "msgs/rank", "remote", "bytes/rank", "rounds");
     for (std::size_t t = 0; t < a.slots; ++t) {
       const idn::alloc::batch b = requests(in, a.seed, t);
+      if (rank == a.stall_rank && t == a.stall_slot) std::this_thread::sleep_for(std::chrono::duration<double>(a.stall_s));
       const idn::mpi::slot_report rep = agents.run_slot(b);
-      double ms = rep.seconds * 1e3, ms_max = 0;
+      double ms[2] = {rep.seconds * 1e3, rep.wait_seconds * 1e3}, ms_max[2] = {0, 0};
       double per[3] = {static_cast<double>(rep.messages), static_cast<double>(rep.remote_messages), static_cast<double>(rep.bytes_sent)}, sum[3];
-      MPI_Reduce(&ms, &ms_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+      MPI_Reduce(ms, ms_max, 2, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
       MPI_Reduce(per, sum, 3, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
       if (rank == 0)
-        std::printf("%5zu %10.2f %10.0f %10.0f %12.0f %8zu\n", t, ms_max, sum[0] / size, sum[1] / size, sum[2] / size, rep.rounds);
+        std::printf("%5zu %10.2f %10.2f %10.0f %10.0f %12.0f %8zu\n", t, ms_max[0], ms_max[1], sum[0] / size, sum[1] / size, sum[2] / size, rep.rounds);
       if (!a.check) continue;
       agents.gather_allocation(y, x);
       if (rank != 0) continue;
@@ -122,6 +134,11 @@ int main(int argc, char** argv) {
       }
     }
     MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    long rss = ru.ru_maxrss, rss_max = 0;  // KiB on Linux
+    MPI_Reduce(&rss, &rss_max, 1, MPI_LONG, MPI_MAX, 0, MPI_COMM_WORLD);
+    if (rank == 0) std::printf("peak memory per rank: %.0f MiB (max over ranks)\n", static_cast<double>(rss_max) / 1024);
     if (a.check && rank == 0 && status == 0)
       std::printf("check passed: %zu slots on %d ranks, y and x bit-identical to infida and to the in-process agents, metrics to run_slot\n",
                   a.slots, size);

@@ -5,7 +5,8 @@
 #   bash tools/setup-debian.sh test    plus the test toolchains (Cortex-M4 and aarch64 cross
 #                                      compilers, qemu-user, clang 14/16/19 with libc++ and the
 #                                      fuzzer and sanitizer runtimes, gnuplot, pkg-config, ONNX
-#                                      and protobuf for the idn::onnx importer)
+#                                      and protobuf for the idn::onnx importer, Boost's headers,
+#                                      OpenMPI for idn::mpi)
 set -euo pipefail
 packages=(g++ cmake ninja-build libeigen3-dev xtensor-dev doctest-dev libbenchmark-dev)
 if [[ "${1:-}" == test ]]; then
@@ -27,7 +28,9 @@ if [[ "${1:-}" == test ]]; then
     libonnx-dev libprotobuf-dev libonnx-testdata
     # Boost.Math's incomplete gamma function makes Erlang B/C O(1) in the number of servers
     # (serve/queueing.hpp; without it the O(c) recurrence is used). Headers only.
-    libboost-dev)
+    libboost-dev
+    # idn::mpi (INFIDA's node agents across MPI ranks) and its mpirun CTests: OpenMPI.
+    libopenmpi-dev openmpi-bin)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -27,6 +27,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "idn/alloc/distributed.hpp"
@@ -41,9 +42,11 @@ public:
 };
 
 /// The owner rank of every node: nodes in order of the first request type whose path contains
-/// them (ties by node id), cut into `ranks` contiguous blocks of about equal option entries. For
-/// tiered IDNs, whose types are numbered by ingress node, that order is a depth-first walk of the
-/// tree, so blocks are subtrees and only paths that leave a subtree cross ranks. O(E + N log N).
+/// them (ties by node id), cut into `ranks` contiguous blocks of about equal work. A node's work
+/// is its option entries (relayed and absorbed every slot) plus every entry of the types it
+/// closes (sorted and scanned there). For tiered IDNs, whose types are numbered by ingress node,
+/// that order is a depth-first walk of the tree, so blocks are subtrees and only paths that
+/// leave a subtree cross ranks. O(E + N log N).
 inline std::vector<int> partition_nodes(const alloc::instance& in, int ranks) {
   if (ranks < 1) alloc::detail::fail("mpi::partition_nodes", concat("ranks = ", ranks, ": must be >= 1"));
   const std::size_t N = in.num_nodes();
@@ -53,11 +56,13 @@ inline std::vector<int> partition_nodes(const alloc::instance& in, int ranks) {
   std::vector<alloc::node_id> order(N);
   std::iota(order.begin(), order.end(), alloc::node_id{0});
   std::stable_sort(order.begin(), order.end(), [&](alloc::node_id a, alloc::node_id b) { return first[a] < first[b]; });
-  // Entries per node (each variable's entries; a node with none still costs a little).
+  // Work per node (a node with none still costs a little).
   std::vector<double> weight(N, 1.0);
   const auto ev = in.entry_var();
   const auto vn = in.var_node();
   for (std::size_t e = 0; e < in.num_entries(); ++e) weight[vn[ev[e]]] += 1;
+  const auto tb = in.type_begin();
+  for (std::size_t t = 0; t < in.num_types(); ++t) weight[in.type_path(static_cast<alloc::type_id>(t)).back()] += tb[t + 1] - tb[t];
   const double total = std::accumulate(weight.begin(), weight.end(), 0.0);
   std::vector<int> owner(N, 0);
   double seen = 0;
@@ -76,6 +81,7 @@ struct slot_report {
   std::size_t bytes_sent = 0;        ///< MPI payload bytes this rank sent (messages only)
   std::size_t rounds = 0;            ///< exchange rounds (forward + backward)
   double seconds = 0;                ///< wall time of the slot on this rank
+  double wait_seconds = 0;           ///< of which waiting in MPI (the rest is the agents' work)
 };
 
 /// The agents of one rank. Collective: every rank constructs it with the same instance, options
@@ -108,6 +114,7 @@ public:
   /// One slot (collective). The batch must be the same on every rank.
   slot_report run_slot(const alloc::batch& b) {
     const auto t0 = std::chrono::steady_clock::now();
+    waited_ = 0;
     if (b.instance_uid() != in_.uid()) alloc::detail::fail("mpi::rank_agents::run_slot", "batch was made by another instance");
     slot_report rep;
     closures_.clear();
@@ -183,11 +190,12 @@ public:
     gather_totals(b, rep);
     ++slot_;
     rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rep.wait_seconds = waited_;
     return rep;
   }
 
   /// y and x in global variable order, gathered on `root` (collective; other ranks get empty).
-  void gather_allocation(std::vector<double>& y, std::vector<double>& x, int root = 0) const {
+  void gather_allocation(std::vector<double>& y, std::vector<double>& x, int root = 0) {
     std::vector<double> mine;
     for (std::size_t k = 0; k < agents_.size(); ++k) {
       const auto f = agents_[k].fractional(), a = agents_[k].allocation();
@@ -283,13 +291,18 @@ private:
     }
   }
 
-  /// Waits for a nonblocking operation until the deadline; throws timeout_error naming the phase.
-  void wait(MPI_Request& r, const char* phase) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  /// Waits for a nonblocking operation until the deadline, yielding the core between polls (ranks
+  /// may share cores); throws timeout_error naming the phase.
+  void wait(MPI_Request& r, const char* phase) {
+    const auto start = std::chrono::steady_clock::now(), deadline = start + timeout_;
     int done = 0;
     while (true) {
       MPI_Test(&r, &done, MPI_STATUS_IGNORE);
-      if (done) return;
+      if (done) {
+        waited_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return;
+      }
+      std::this_thread::yield();
       if (std::chrono::steady_clock::now() > deadline)
         throw timeout_error(concat("idn::mpi: rank ", rank_, ", slot ", slot_, ", ", phase, ": no progress within ",
                                    std::chrono::duration<double>(timeout_).count(), " s (a rank died or a message was lost)"));
@@ -329,7 +342,7 @@ private:
   }
 
   /// Gathers variable-length double arrays on root, in rank order.
-  std::vector<double> gather_doubles(const std::vector<double>& mine, int root, const char* phase) const {
+  std::vector<double> gather_doubles(const std::vector<double>& mine, int root, const char* phase) {
     int n = static_cast<int>(mine.size());
     std::vector<int> counts(static_cast<std::size_t>(size_)), displs(static_cast<std::size_t>(size_));
     MPI_Request r;
@@ -376,6 +389,7 @@ private:
   std::chrono::milliseconds timeout_;
   int rank_ = 0, size_ = 1;
   std::size_t slot_ = 0;
+  double waited_ = 0;
   std::vector<int> owner_;
   std::vector<std::int32_t> slot_of_;
   std::vector<alloc::node_agent> agents_;
