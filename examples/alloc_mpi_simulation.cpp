@@ -1,7 +1,7 @@
 // INFIDA's node agents across MPI ranks (idn::mpi; docs/alloc-distributed.md).
 //
 //   mpirun -np R alloc_mpi_simulation [--fanout 9,10,10] [--tasks 25] [--slots 20] [--seed 1]
-//                                     [--check] [--timeout-s 60] [--stall RANK:SLOT:SECONDS]
+//                                     [--check] [--timeout-s 60] [--waves 8] [--stall RANK:SLOT:SECONDS]
 //
 // Builds the synthetic tiered IDN (1 + f0 + f0·f1 + f0·f1·f2 nodes; types = access nodes × 4
 // uplinks × tasks), partitions its nodes over the ranks (mpi::partition_nodes), runs INFIDA's
@@ -35,6 +35,7 @@ struct args {
   int stall_rank = -1;
   std::size_t stall_slot = 0;
   double stall_s = 0;
+  std::size_t waves = 8;
 };
 
 args parse(int argc, char** argv) {
@@ -54,6 +55,7 @@ args parse(int argc, char** argv) {
     else if (k == "--seed") a.seed = std::stoull(value());
     else if (k == "--timeout-s") a.timeout_s = std::stod(value());
     else if (k == "--check") a.check = true;
+    else if (k == "--waves") a.waves = std::stoul(value());
     else if (k == "--stall") {
       const std::string v = value();
       if (std::sscanf(v.c_str(), "%d:%zu:%lf", &a.stall_rank, &a.stall_slot, &a.stall_s) != 3)
@@ -86,7 +88,7 @@ int main(int argc, char** argv) {
     const idn::alloc::instance in = idn::alloc::synthetic_tiered(a.net).compile();
     idn::alloc::infida_options o;
     o.seed = a.seed;
-    idn::mpi::rank_agents agents(MPI_COMM_WORLD, in, o, {}, std::chrono::milliseconds(static_cast<long long>(a.timeout_s * 1000)));
+    idn::mpi::rank_agents agents(MPI_COMM_WORLD, in, o, {}, std::chrono::milliseconds(static_cast<long long>(a.timeout_s * 1000)), a.waves);
     if (rank == 0)
       std::printf("IDN: %zu nodes, %zu types, %zu options, %zu variables on %d ranks (rank 0 owns %zu nodes)\n", in.num_nodes(), in.num_types(),
                   in.num_entries(), in.num_vars(), size, agents.nodes().size());
@@ -95,7 +97,8 @@ int main(int argc, char** argv) {
     std::vector<idn::alloc::node_agent> local;
     if (a.check && rank == 0) {
       central.emplace(in, o);
-      for (idn::alloc::node_id v = 0; v < in.num_nodes(); ++v) local.emplace_back(in, v, o);
+      const auto closing = idn::alloc::node_agent::closing_types(in);
+      for (idn::alloc::node_id v = 0; v < in.num_nodes(); ++v) local.emplace_back(in, v, o, closing[v]);
     }
     std::vector<double> y, x;
     if (rank == 0) std::printf("%5s %10s %10s %10s %10s %12s %8s\n", "slot", "ms(max)", "wait(max)", "msgs/rank", "remote", "bytes/rank", "rounds");

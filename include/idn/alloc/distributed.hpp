@@ -45,7 +45,19 @@ struct closure {
 
 class node_agent {
 public:
-  node_agent(const instance& in, node_id v, const infida_options& o)
+  /// The types whose path ends at each node, in increasing type order. O(T).
+  static std::vector<std::vector<type_id>> closing_types(const instance& in) {
+    std::vector<std::vector<type_id>> out(in.num_nodes());
+    for (std::size_t t = 0; t < in.num_types(); ++t) out[in.type_path(static_cast<type_id>(t)).back()].push_back(static_cast<type_id>(t));
+    return out;
+  }
+
+  /// O(T + E_v log T): scans every type's path for the ones v closes.
+  node_agent(const instance& in, node_id v, const infida_options& o) : node_agent(in, v, o, closing_types(in)[v]) {}
+
+  /// closing: the types whose path ends at v, increasing (closing_types(in)[v], computed once for
+  /// many agents). O(E_v log T + Σ_closing K_ρ), E_v the entries of v's variables.
+  node_agent(const instance& in, node_id v, const infida_options& o, std::span<const type_id> closing)
       : v_(v), begin_(in.node_begin()[v]), kernel_(in, v, o), o_(o) {
     detail::check_options(o);
     const std::uint32_t n = kernel_.size();
@@ -56,23 +68,26 @@ public:
     next_.resize(n);
     g_.resize(n);
     tmp_.resize(n);
-    // Entries of v's variables, in increasing global entry index (= increasing type order).
+    // Entries of v's variables (the instance's transpose), in increasing global entry index
+    // (= increasing type order), grouped by type.
     const auto tb = in.type_begin();
-    for (std::size_t t = 0; t < in.num_types(); ++t) {
-      const auto first = static_cast<std::uint32_t>(entry_.size());
-      for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
-        const var_id j = in.entry_var()[e];
-        if (in.var_node()[j] != v) continue;
-        entry_.push_back({e, e - tb[t], j - begin_, in.entry_cost()[e], in.capacity()[j], 0.0, 0.0});
-      }
-      if (entry_.size() > first) types_.push_back({static_cast<type_id>(t), first, static_cast<std::uint32_t>(entry_.size())});
-      const auto path = in.type_path(static_cast<type_id>(t));
-      if (path.back() == v) {  // the closing node keeps ρ's cost list
-        const auto c0 = static_cast<std::uint32_t>(costs_.size());
-        for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) costs_.push_back(in.entry_cost()[e]);
-        costs_.push_back(in.fallback_cost()[t]);
-        closing_.push_back({static_cast<type_id>(t), c0, static_cast<std::uint32_t>(costs_.size())});
-      }
+    std::vector<std::uint32_t> mine;
+    for (var_id j = begin_; j < begin_ + n; ++j)
+      mine.insert(mine.end(), in.var_entries().begin() + in.var_entry_begin()[j], in.var_entries().begin() + in.var_entry_begin()[j + 1]);
+    std::sort(mine.begin(), mine.end());
+    for (const std::uint32_t e : mine) {
+      const auto t = static_cast<type_id>(std::upper_bound(tb.begin(), tb.end(), e) - tb.begin() - 1);
+      if (types_.empty() || types_.back().type != t) types_.push_back({t, static_cast<std::uint32_t>(entry_.size()), 0});
+      const var_id j = in.entry_var()[e];
+      entry_.push_back({e, e - tb[t], j - begin_, in.entry_cost()[e], in.capacity()[j], 0.0, 0.0});
+      types_.back().last = static_cast<std::uint32_t>(entry_.size());
+    }
+    for (const type_id t : closing) {  // the closing node keeps ρ's cost list
+      if (in.type_path(t).back() != v) detail::fail("node_agent", concat("closing type ", t, " does not end at node ", v));
+      const auto c0 = static_cast<std::uint32_t>(costs_.size());
+      for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) costs_.push_back(in.entry_cost()[e]);
+      costs_.push_back(in.fallback_cost()[t]);
+      closing_.push_back({t, c0, static_cast<std::uint32_t>(costs_.size())});
     }
     kernel_.init(y_.data());
     kernel_.round(s_.data(), y_.data(), x_.data());

@@ -7,7 +7,8 @@
 /// backward message is absorbed hop by hop on the way back. Hops between nodes of one rank are
 /// function calls; hops between ranks travel in rounds, one batched exchange per round
 /// (MPI_Ialltoall of byte counts, MPI_Ialltoallv of the messages, one MPI_Iallreduce to detect the
-/// end), so a message never waits for a round trip of its own. Agents end the slot locally.
+/// end), so a message never waits for a round trip of its own. Types open in waves, so ranks work
+/// on different waves in the same round (a pipeline). Agents end the slot locally.
 ///
 /// Results are bit-identical to the in-process agents and so to the centralized `infida`: the
 /// agents compute y and x from the same values in the same order whatever the rank layout, and
@@ -88,10 +89,11 @@ struct slot_report {
 /// and owner map, and calls run_slot with the same batch.
 class rank_agents {
 public:
-  /// owner: partition_nodes(in, size) when empty. timeout: per wait.
+  /// owner: partition_nodes(in, size) when empty. timeout: per wait. waves: how many waves the
+  /// types open in (pipeline depth; 1 = all at once).
   rank_agents(MPI_Comm comm, const alloc::instance& in, const alloc::infida_options& o, std::vector<int> owner = {},
-              std::chrono::milliseconds timeout = std::chrono::seconds(60))
-      : comm_(comm), in_(in), timeout_(timeout) {
+              std::chrono::milliseconds timeout = std::chrono::seconds(60), std::size_t waves = 8)
+      : comm_(comm), in_(in), timeout_(timeout), waves_(waves) {
     MPI_Comm_rank(comm, &rank_);
     MPI_Comm_size(comm, &size_);
     owner_ = owner.empty() ? partition_nodes(in, size_) : std::move(owner);
@@ -101,8 +103,11 @@ public:
       if (owner_[v] < 0 || owner_[v] >= size_)
         alloc::detail::fail("mpi::rank_agents", concat("owner[", v, "] = ", owner_[v], ": must lie in [0, ", size_, ")"));
     slot_of_.assign(in.num_nodes(), -1);
+    const auto closing = alloc::node_agent::closing_types(in);
     for (alloc::node_id v = 0; v < in.num_nodes(); ++v)
-      if (owner_[v] == rank_) slot_of_[v] = static_cast<std::int32_t>(agents_.size()), agents_.emplace_back(in, v, o), nodes_.push_back(v);
+      if (owner_[v] == rank_) slot_of_[v] = static_cast<std::int32_t>(agents_.size()), agents_.emplace_back(in, v, o, closing[v]), nodes_.push_back(v);
+    // Ranks build their agents at different speeds: the first slot's deadlines start together.
+    MPI_Barrier(comm_);
   }
 
   int rank() const noexcept { return rank_; }
@@ -118,67 +123,27 @@ public:
     if (b.instance_uid() != in_.uid()) alloc::detail::fail("mpi::rank_agents::run_slot", "batch was made by another instance");
     slot_report rep;
     closures_.clear();
-    forward_.clear();
-    // Open every active type whose ingress node is ours.
-    for (alloc::type_id t = 0; t < in_.num_types(); ++t) {
-      const double r = b.requests()[static_cast<Eigen::Index>(t)];
-      if (r <= 0) continue;
-      const auto path = in_.type_path(t);
-      if (owner_[path.front()] == rank_) forward_.push_back({agents_[local(path.front())].open(t, r), 0});
-    }
-    // Forward: relay along each path; hops inside the rank are calls, others wait for a round.
-    while (true) {
-      clear_outbox();
-      for (std::size_t i = 0; i < forward_.size(); ++i) {
-        in_flight& f = forward_[i];
-        const auto path = in_.type_path(f.msg.type);
-        while (true) {
-          alloc::node_agent& a = agents_[local(path[f.hop])];
-          caps_.clear();
-          for (const std::uint32_t e : a.local_entries(f.msg.type)) caps_.push_back(b.capacity()[e]);
-          a.relay(f.msg, caps_);
-          if (f.hop + 1 == path.size()) {
-            const alloc::closure c = a.close(f.msg);
-            closures_.push_back({f.msg.type, c.fractional_gain, c.integral_gain});
-            backward_.push_back({c.back, static_cast<std::uint32_t>(path.size() - 1)});
-            break;
-          }
-          ++rep.messages;
-          ++f.hop;
-          const int to = owner_[path[f.hop]];
-          if (to != rank_) {
-            ++rep.remote_messages;
-            put_forward(to, f);
-            break;
-          }
+    forward_.clear(), backward_.clear();
+    // Types open in `waves` waves (by type id), one per round, and every round moves every
+    // message, forward or backward, as far as this rank's nodes take it. So while the rank of a
+    // closing node closes wave w, the others already relay wave w + 1: a pipeline, not two
+    // sequential phases. relay, close and absorb of different types touch disjoint entries, so
+    // the order changes nothing in the results.
+    const std::size_t M = in_.num_types(), W = std::max<std::size_t>(1, std::min(waves_, M));
+    for (std::size_t wave = 0;; ++wave) {
+      if (wave < W)
+        for (std::size_t t = wave * M / W; t < (wave + 1) * M / W; ++t) {
+          const double r = b.requests()[static_cast<Eigen::Index>(t)];
+          if (r <= 0) continue;
+          const auto path = in_.type_path(static_cast<alloc::type_id>(t));
+          if (owner_[path.front()] == rank_) forward_.push_back({agents_[local(path.front())].open(static_cast<alloc::type_id>(t), r), 0});
         }
-      }
-      forward_.clear();
-      if (!exchange(rep, "forward")) break;
-      take_forward();
-    }
-    // Backward: absorb along each path towards the ingress node.
-    while (true) {
       clear_outbox();
-      for (const back_flight& f0 : backward_) {
-        back_flight f = f0;
-        const auto path = in_.type_path(f.msg.type);
-        while (true) {
-          agents_[local(path[f.hop])].absorb(f.msg);
-          if (f.hop == 0) break;
-          ++rep.messages;
-          --f.hop;
-          const int to = owner_[path[f.hop]];
-          if (to != rank_) {
-            ++rep.remote_messages;
-            put_backward(to, f);
-            break;
-          }
-        }
-      }
-      backward_.clear();
-      if (!exchange(rep, "backward")) break;
-      take_backward();
+      for (in_flight& f : forward_) relay_forward(f, b, rep);
+      for (const back_flight& f : backward_) relay_backward(f, rep);
+      forward_.clear(), backward_.clear();
+      if (exchange(rep, "exchange")) take_messages();
+      else if (wave + 1 >= W) break;
     }
     // End of slot on every local agent, then the slot's totals on rank 0 in run_slot's order.
     node_metrics_.clear();
@@ -237,8 +202,48 @@ private:
 
   std::size_t local(alloc::node_id v) const noexcept { return static_cast<std::size_t>(slot_of_[v]); }
 
-  // Messages as bytes: forward [type u32][hop u32][requests f64][n u32][n × (rank u32, l̃, y, x)],
-  // backward [type u32][hop u32][C* f64].
+  /// Relays a forward message through this rank's nodes of its path; closes it at the closing
+  /// node (its backward message joins backward_ for this round) or queues it for another rank.
+  void relay_forward(in_flight& f, const alloc::batch& b, slot_report& rep) {
+    const auto path = in_.type_path(f.msg.type);
+    while (true) {
+      alloc::node_agent& a = agents_[local(path[f.hop])];
+      caps_.clear();
+      for (const std::uint32_t e : a.local_entries(f.msg.type)) caps_.push_back(b.capacity()[e]);
+      a.relay(f.msg, caps_);
+      if (f.hop + 1 == path.size()) {
+        const alloc::closure c = a.close(f.msg);
+        closures_.push_back({f.msg.type, c.fractional_gain, c.integral_gain});
+        backward_.push_back({c.back, static_cast<std::uint32_t>(path.size() - 1)});
+        return;
+      }
+      ++rep.messages;
+      ++f.hop;
+      const int to = owner_[path[f.hop]];
+      if (to != rank_) {
+        ++rep.remote_messages;
+        return put_forward(to, f);
+      }
+    }
+  }
+  /// Absorbs a backward message at this rank's nodes of its path, towards the ingress node.
+  void relay_backward(back_flight f, slot_report& rep) {
+    const auto path = in_.type_path(f.msg.type);
+    while (true) {
+      agents_[local(path[f.hop])].absorb(f.msg);
+      if (f.hop == 0) return;
+      ++rep.messages;
+      --f.hop;
+      const int to = owner_[path[f.hop]];
+      if (to != rank_) {
+        ++rep.remote_messages;
+        return put_backward(to, f);
+      }
+    }
+  }
+
+  // Messages as bytes: forward [0 u8][type u32][hop u32][requests f64][n u32][n × (rank u32, l̃,
+  // y, x)], backward [1 u8][type u32][hop u32][C* f64].
   template <class T>
   static void put(std::vector<char>& out, const T& v) {
     const std::size_t at = out.size();
@@ -258,36 +263,36 @@ private:
   }
   void put_forward(int to, const in_flight& f) {
     auto& o = outbox_[static_cast<std::size_t>(to)];
-    put(o, static_cast<std::uint32_t>(f.msg.type)), put(o, static_cast<std::uint32_t>(f.hop)), put(o, f.msg.requests);
+    put(o, std::uint8_t{0}), put(o, static_cast<std::uint32_t>(f.msg.type)), put(o, static_cast<std::uint32_t>(f.hop)), put(o, f.msg.requests);
     put(o, static_cast<std::uint32_t>(f.msg.reports.size()));
     for (const alloc::option_report& r : f.msg.reports) put(o, r.rank), put(o, r.capacity), put(o, r.y), put(o, r.x);
   }
   void put_backward(int to, const back_flight& f) {
     auto& o = outbox_[static_cast<std::size_t>(to)];
-    put(o, static_cast<std::uint32_t>(f.msg.type)), put(o, f.hop), put(o, f.msg.marginal_cost);
+    put(o, std::uint8_t{1}), put(o, static_cast<std::uint32_t>(f.msg.type)), put(o, f.hop), put(o, f.msg.marginal_cost);
   }
-  void take_forward() {
+  /// Decodes the round's inbox into forward_ and backward_.
+  void take_messages() {
     for (const char *p = inbox_.data(), *end = inbox_.data() + inbox_.size(); p < end;) {
-      in_flight f;
-      f.msg.type = static_cast<alloc::type_id>(get<std::uint32_t>(p));
-      f.hop = get<std::uint32_t>(p);
-      f.msg.requests = get<double>(p);
-      const auto n = get<std::uint32_t>(p);
-      for (std::uint32_t k = 0; k < n; ++k) {
-        alloc::option_report r;
-        r.rank = get<std::uint32_t>(p), r.capacity = get<double>(p), r.y = get<double>(p), r.x = get<double>(p);
-        f.msg.reports.push_back(r);
+      if (get<std::uint8_t>(p) == 0) {
+        in_flight f;
+        f.msg.type = static_cast<alloc::type_id>(get<std::uint32_t>(p));
+        f.hop = get<std::uint32_t>(p);
+        f.msg.requests = get<double>(p);
+        const auto n = get<std::uint32_t>(p);
+        for (std::uint32_t k = 0; k < n; ++k) {
+          alloc::option_report r;
+          r.rank = get<std::uint32_t>(p), r.capacity = get<double>(p), r.y = get<double>(p), r.x = get<double>(p);
+          f.msg.reports.push_back(r);
+        }
+        forward_.push_back(std::move(f));
+      } else {
+        back_flight f;
+        f.msg.type = static_cast<alloc::type_id>(get<std::uint32_t>(p));
+        f.hop = get<std::uint32_t>(p);
+        f.msg.marginal_cost = get<double>(p);
+        backward_.push_back(f);
       }
-      forward_.push_back(std::move(f));
-    }
-  }
-  void take_backward() {
-    for (const char *p = inbox_.data(), *end = inbox_.data() + inbox_.size(); p < end;) {
-      back_flight f;
-      f.msg.type = static_cast<alloc::type_id>(get<std::uint32_t>(p));
-      f.hop = get<std::uint32_t>(p);
-      f.msg.marginal_cost = get<double>(p);
-      backward_.push_back(f);
     }
   }
 
@@ -387,6 +392,7 @@ private:
   MPI_Comm comm_;
   const alloc::instance& in_;
   std::chrono::milliseconds timeout_;
+  std::size_t waves_;
   int rank_ = 0, size_ = 1;
   std::size_t slot_ = 0;
   double waited_ = 0;
