@@ -4,6 +4,7 @@
 #   2. the same programs from pkg-config (idn.pc, idn-offload.pc)
 #   3. find_package(idn COMPONENTS offload) with Eigen and xtensor disabled
 #   4. find_package(idn COMPONENTS onnx) and the installed idn-profile, when idn was built with ONNX
+#   5. find_package(idn COMPONENTS idn mpi), 2 ranks against the centralized policy, when built with MPI
 # Usage: tools/check-install.sh [build-root]   (default build/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,4 +32,7 @@ if [[ -f "$stage/prefix/share/idn/cmake/idnOnnxTargets.cmake" ]]; then
   echo "-- check-install: installed idn-profile"
   "$stage/prefix/bin/idn-profile" tests/dnn/onnx_models/resnet18.onnx | grep -q '^total: macs=1814073344 '
 fi
-echo "check-install: find_package (CMake $(cmake --version | head -1 | cut -d' ' -f3) and as 3.22), pkg-config, COMPONENTS offload (and onnx when built) consumers pass"
+if [[ -f "$stage/prefix/share/idn/cmake/idnMpiTargets.cmake" ]]; then
+  run mpi_only test_package/mpi_only
+fi
+echo "check-install: find_package (CMake $(cmake --version | head -1 | cut -d' ' -f3) and as 3.22), pkg-config, COMPONENTS offload (and onnx, mpi when built) consumers pass"
