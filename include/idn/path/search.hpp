@@ -9,10 +9,10 @@
 /// least load any completion adds and at the estimator's accuracy bound
 /// (detail/completion_bounds.hpp): loads only grow along a path, and the max-throughput split
 /// lies in the polygon. For separable_nonnegative_reward rewards a quick bound is tried first and
-/// the search runs under falling optimistic thresholds (branch_and_bound_falling). Label setting (reward_optimal or serve_all, decomposable estimators) discards a
-/// label when another at the same boundary node has no more load on every server and link, no
-/// more switches, at least the same options (may still switch, has a block) and an accuracy state
-/// that dominates. Labels run through blocks to the next node where a head or a useful switch is
+/// the search runs under falling optimistic thresholds (branch_and_bound_falling). Label setting
+/// (reward_optimal or serve_all, decomposable estimators) discards a label when another at the
+/// same boundary node has no more load on every server and link, no more switches, at least the
+/// same options (may still switch, has a block) and an accuracy state that dominates. Labels run through blocks to the next node where a head or a useful switch is
 /// possible; dead ends are dropped. `automatic` (measured, docs/path.md) enumerates up to 64
 /// paths when the quick bound applies, else up to 10^6, and uses branch and bound beyond.
 #include <Eigen/Core>
@@ -286,18 +286,15 @@ void build_completion(completion_bounds& cb, const E& est, const block_graph& g,
   else cb.build(g, service, rules);
 }
 
-/// ≥ Â of every completion of the prefix ending at node with `left` switches left; `state`
-/// points to the prefix's estimator state (decomposable estimators) or is null.
+/// ≥ Â of every completion of the prefix ending at node with `left` switches left; `state` holds
+/// the prefix's estimator state (decomposable estimators; else unused).
 template <class E>
-double accuracy_bound(const E& est, const block_graph& g, const path& prefix, const void* state, index node, const completion_bounds& cb, index left) {
+double accuracy_bound(const E& est, const block_graph& g, const path& prefix, const std::array<double, 10>& state, index node,
+                      const completion_bounds& cb, index left) {
   if constexpr (rest_bounded_accuracy_estimator<E>) {
-    typename E::state s;
-    std::memcpy(&s, state, sizeof s);
-    return std::min(1.0, static_cast<double>(est.bound_with_rest(g, s, cb.rest_weight(node, left))));
+    return std::min(1.0, static_cast<double>(est.bound_with_rest(g, load_state<typename E::state>(state), cb.rest_weight(node, left))));
   } else if constexpr (decomposable_accuracy_estimator<E>) {
-    typename E::state s;
-    std::memcpy(&s, state, sizeof s);
-    return std::min(1.0, static_cast<double>(est.bound(g, s, node)));
+    return std::min(1.0, static_cast<double>(est.bound(g, load_state<typename E::state>(state), node)));
   } else if constexpr (bounded_accuracy_estimator<E>) {
     return std::min(1.0, static_cast<double>(est.upper_bound(g, prefix, node)));
   } else {
@@ -373,7 +370,8 @@ double branch_and_bound(const block_graph& g, index service, std::size_t k, cons
     // extra block rarely changes the decision, and a bound costs a reward_optimal evaluation.
     if (kind == 1 && s.end != s.begin + 1) return true;
     ls.to_load(L, p, false, ws.completion.at(v, left));
-    const double abound = accuracy_bound(est, g, p, incremental ? ws.est_stack[depth].data() : nullptr, v, ws.completion, left);
+    if (ws.est_stack.size() <= depth) ws.est_stack.resize(depth + 1);  // non-decomposable: unused slots
+    const double abound = accuracy_bound(est, g, p, ws.est_stack[depth], v, ws.completion, left);
     if constexpr (scorer<R>::has_quick_bound) {
       if (bound_policy(o.eval.policy) == split_policy::reward_optimal) {
         const double q = sc.quick_bound(L, abound), t = threshold();
