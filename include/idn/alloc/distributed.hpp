@@ -112,6 +112,18 @@ public:
     }
   }
 
+  /// relay with each entry's l̃ read from the batch's capacity (what run_slot hands every hop);
+  /// allocation-free apart from the message's report vector.
+  void relay(forward_message& m, const batch& b) const {
+    const range r = find(types_, m.type);
+    const double* cap = b.capacity().data();
+    for (std::uint32_t k = r.first; k < r.last; ++k) {
+      entry& en = entry_[k];
+      en.cap = cap[en.global];
+      m.reports.push_back({en.rank, en.cap, y_[en.local_var], x_[en.local_var]});
+    }
+  }
+
   /// Global entry indices of this node's entries of type ρ (the order relay expects capacities in).
   std::vector<std::uint32_t> local_entries(type_id rho) const {
     const range r = find(types_, rho);
@@ -221,7 +233,6 @@ inline distributed_slot run_slot(std::span<node_agent> agents, const instance& i
   if (b.instance_uid() != in.uid()) detail::fail("run_slot", "batch was made by another instance");
   distributed_slot out;
   out.metrics.repository_cost = repository_cost(in, b);
-  std::vector<double> caps;
   auto process = [&](type_id t) {
     const double r = b.requests()[static_cast<Eigen::Index>(t)];
     if (r <= 0) return;
@@ -229,9 +240,7 @@ inline distributed_slot run_slot(std::span<node_agent> agents, const instance& i
     forward_message m = agents[path.front()].open(t, r);
     for (std::size_t h = 0; h < path.size(); ++h) {
       node_agent& a = agents[path[h]];
-      caps.clear();
-      for (const std::uint32_t e : a.local_entries(t)) caps.push_back(b.capacity()[e]);
-      a.relay(m, caps);
+      a.relay(m, b);
       if (h + 1 < path.size()) {
         ++out.messages;
         out.payload_bytes += 12 + 20 * m.reports.size();

@@ -208,9 +208,7 @@ private:
     const auto path = in_.type_path(f.msg.type);
     while (true) {
       alloc::node_agent& a = agents_[local(path[f.hop])];
-      caps_.clear();
-      for (const std::uint32_t e : a.local_entries(f.msg.type)) caps_.push_back(b.capacity()[e]);
-      a.relay(f.msg, caps_);
+      a.relay(f.msg, b);
       if (f.hop + 1 == path.size()) {
         const alloc::closure c = a.close(f.msg);
         closures_.push_back({f.msg.type, c.fractional_gain, c.integral_gain});
@@ -404,7 +402,6 @@ private:
   std::vector<back_flight> backward_;
   std::vector<gains> closures_;
   std::vector<node_row> node_metrics_;
-  std::vector<double> caps_;
   std::vector<std::vector<char>> outbox_;
   std::vector<char> sendbuf_, inbox_;
   std::vector<int> send_counts_, recv_counts_, send_displs_, recv_displs_;
