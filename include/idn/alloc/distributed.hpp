@@ -132,11 +132,12 @@ public:
     return out;
   }
 
-  /// At p_J: sorts the reports by rank and scans them exactly as the centralized gain does.
-  closure close(const forward_message& m) const {
+  /// At p_J: sorts the message's reports by rank (in place: the message ends here) and scans
+  /// them exactly as the centralized gain does.
+  closure close(forward_message& m) const {
     const range r = find(closing_, m.type);
     if (r.first == r.last) detail::fail("node_agent::close", concat("type ", m.type, " does not end at node ", v_));
-    std::vector<option_report> reps = m.reports;
+    std::vector<option_report>& reps = m.reports;
     std::sort(reps.begin(), reps.end(), [](const option_report& a, const option_report& b) { return a.rank < b.rank; });
     const double* cost = costs_.data() + r.first;
     const std::uint32_t K = r.last - r.first - 1;  // entries before the fallback
