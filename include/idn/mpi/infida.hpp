@@ -114,7 +114,12 @@ public:
   int size() const noexcept { return size_; }
   std::span<const int> owner() const noexcept { return owner_; }
   std::span<const alloc::node_id> nodes() const noexcept { return nodes_; }
-  const alloc::node_agent& agent(alloc::node_id v) const { return agents_[static_cast<std::size_t>(slot_of_[v])]; }
+  /// The agent of node v, which this rank must own.
+  const alloc::node_agent& agent(alloc::node_id v) const {
+    if (v >= slot_of_.size() || slot_of_[v] < 0)
+      alloc::detail::fail("mpi::rank_agents::agent", concat("node ", v, " is not owned by rank ", rank_));
+    return agents_[static_cast<std::size_t>(slot_of_[v])];
+  }
 
   /// One slot (collective). The batch must be the same on every rank.
   slot_report run_slot(const alloc::batch& b) {
