@@ -65,10 +65,19 @@ inline std::vector<int> partition_nodes(const alloc::instance& in, int ranks) {
   const auto tb = in.type_begin();
   for (std::size_t t = 0; t < in.num_types(); ++t) weight[in.type_path(static_cast<alloc::type_id>(t)).back()] += tb[t + 1] - tb[t];
   const double total = std::accumulate(weight.begin(), weight.end(), 0.0);
+  // Cut by cumulative work, but never skip a rank and leave enough nodes for the ranks still to
+  // come (a node heavier than 1/ranks of the work — the cloud of a tiered IDN — gets a rank of
+  // its own rather than leaving one empty); with fewer nodes than ranks, some ranks own none.
   std::vector<int> owner(N, 0);
   double seen = 0;
-  for (const alloc::node_id v : order) {
-    owner[v] = std::min(ranks - 1, static_cast<int>(seen / total * ranks));
+  int prev = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    const alloc::node_id v = order[i];
+    int r = std::min(ranks - 1, static_cast<int>(seen / total * ranks));
+    if (i > 0) r = std::min(r, prev + 1);
+    r = std::max(r, ranks - static_cast<int>(std::min<std::size_t>(N - i, static_cast<std::size_t>(ranks))));
+    if (i == 0) r = std::min(r, 0);
+    owner[v] = prev = r;
     seen += weight[v];
   }
   return owner;
