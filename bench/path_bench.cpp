@@ -216,6 +216,8 @@ int main(int argc, char** argv) {
                           // within 1.5x of the faster one (1.0-1.1 measured).
                           idn::bench::time_ratio_at_most("path_automatic_vs_bf_2_8_2", "BM_path_best/automatic/2/8/2", "BM_path_best/brute_force/2/8/2", 1.5),
                           idn::bench::time_ratio_at_most("path_automatic_vs_bb_10_64_8", "BM_path_best/automatic/10/64/8", "BM_path_best/branch_and_bound/10/64/8", 1.5),
-                          idn::bench::time_ratio_at_least("path_lp_over_closed_form", "BM_path_split/maximize_lp", "BM_path_split/closed_form", 10),
+                          // The closed-form split against the general LP tableau: 8.3-11.6 measured
+                          // across sessions (19-25 ns against 160-290 ns); a 2x slower closed form fails.
+                          idn::bench::time_ratio_at_least("path_lp_over_closed_form", "BM_path_split/maximize_lp", "BM_path_split/closed_form", 5),
                           idn::bench::time_ratio_at_least("path_lp2_over_closed_form", "BM_path_split/lp2", "BM_path_split/closed_form", 1)});
 }
