@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "error_of.hpp"
 #include "idn/alloc/scenario.hpp"
 #include "idn/mpi/infida.hpp"
 
@@ -13,15 +14,6 @@ namespace {
 int failures = 0;
 void check(bool ok, const char* what) {
   if (!ok) ++failures, std::fprintf(stderr, "FAILED: %s\n", what);
-}
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const idn::invalid_input& e) {
-    return e.what();
-  }
-  return "";
 }
 }  // namespace
 
@@ -44,22 +36,22 @@ int main(int argc, char** argv) {
     for (const int r : owner) check(r >= 0 && r < R, "partition_nodes: owner in range"), ++count[static_cast<std::size_t>(r)];
     for (const int c : count) check(c > 0, "partition_nodes: every rank owns a node");
   }
-  check(error_of([&] { idn::mpi::partition_nodes(in, 0); }).find("ranks = 0") != std::string::npos, "partition_nodes: ranks = 0 named");
+  check(idn::test::error_of([&] { idn::mpi::partition_nodes(in, 0); }).find("ranks = 0") != std::string::npos, "partition_nodes: ranks = 0 named");
 
   // Bad owner maps (collective constructor: every rank throws the same error before any MPI call
   // after the size check, so no rank is left waiting).
-  check(error_of([&] { idn::mpi::rank_agents a(MPI_COMM_WORLD, in, o, std::vector<int>(3, 0)); }).find("owner has 3 entries") != std::string::npos,
+  check(idn::test::error_of([&] { idn::mpi::rank_agents a(MPI_COMM_WORLD, in, o, std::vector<int>(3, 0)); }).find("owner has 3 entries") != std::string::npos,
         "rank_agents: owner size named");
   std::vector<int> bad(in.num_nodes(), 0);
   bad[5] = size;
-  check(error_of([&] { idn::mpi::rank_agents a(MPI_COMM_WORLD, in, o, bad); }).find("owner[5]") != std::string::npos,
+  check(idn::test::error_of([&] { idn::mpi::rank_agents a(MPI_COMM_WORLD, in, o, bad); }).find("owner[5]") != std::string::npos,
         "rank_agents: owner index and value named");
 
   // agent(v) of another rank's node.
   idn::mpi::rank_agents agents(MPI_COMM_WORLD, in, o);
   for (idn::alloc::node_id v = 0; v < in.num_nodes(); ++v)
     if (agents.owner()[v] != rank) {
-      check(error_of([&] { agents.agent(v); }).find("is not owned by rank") != std::string::npos, "agent(v): foreign node refused");
+      check(idn::test::error_of([&] { agents.agent(v); }).find("is not owned by rank") != std::string::npos, "agent(v): foreign node refused");
       break;
     }
   int total = 0;

@@ -35,14 +35,16 @@ double erlang_c_log(std::uint64_t c, double a) {
 double classic_tail(double C, double mu, double theta, double t) {
   return std::exp(-mu * t) + C * mu / (mu - theta) * (std::exp(-theta * t) - std::exp(-mu * t));
 }
+/// The oracle of the O(1) Erlang B: the stable recurrence in long double (error <= c * 5e-20 on
+/// x86-64, where long double has 64 mantissa bits; elsewhere at least double's).
+long double erlang_b_80bit(std::uint64_t c, long double a) {
+  long double b = 1;
+  for (std::uint64_t k = 1; k <= c && b > 0; ++k) b = a * b / (static_cast<long double>(k) + a * b);
+  return b;
+}
 }  // namespace
 
 TEST_CASE("Erlang B near c = a (where Boost's Q(c + 1, a) is slow and the inverse recurrence from a + 50 takes over): the 80-bit recurrence, both sides of both seams") {
-  auto oracle = [](std::uint64_t c, long double a) {
-    long double b = 1;
-    for (std::uint64_t k = 1; k <= c && b > 0; ++k) b = a * b / (static_cast<long double>(k) + a * b);
-    return b;
-  };
   idn::rng g(78);
   double worst = 0;
 #ifdef IDN_TEST_LIGHT
@@ -57,7 +59,7 @@ TEST_CASE("Erlang B near c = a (where Boost's Q(c + 1, a) is slow and the invers
     // a few servers either side of each seam.
     const double a = std::exp(std::log(1000.0) + (std::log(a_max) - std::log(1000.0)) * idn::uniform01(g)) + idn::uniform01(g);
     const auto c = static_cast<std::uint64_t>(std::floor(a) - 70 + static_cast<double>(idn::uniform_index(127, g)));
-    const long double ref = oracle(c, a);
+    const long double ref = erlang_b_80bit(c, a);
     const double got = erlang_b(c, a);
     CAPTURE(c);
     CAPTURE(a);
@@ -69,14 +71,7 @@ TEST_CASE("Erlang B near c = a (where Boost's Q(c + 1, a) is slow and the invers
 }
 
 TEST_CASE("Erlang B: the O(1) incomplete-gamma path against the recurrence in 80-bit arithmetic, c in [128, 1e6], a/c in [0.01, 50]") {
-  // The oracle: the same stable recurrence in long double (error <= c * 5e-20 on x86-64, where
-  // long double has 64 mantissa bits; elsewhere at least double's). Relative error <= 1e-12
-  // wherever B is a normal double.
-  auto oracle = [](std::uint64_t c, long double a) {
-    long double b = 1;
-    for (std::uint64_t k = 1; k <= c && b > 0; ++k) b = a * b / (static_cast<long double>(k) + a * b);
-    return b;
-  };
+  // The oracle: erlang_b_80bit. Relative error <= 1e-12 wherever B is a normal double.
   idn::rng g(77);
   double worst = 0;
 #ifdef IDN_TEST_LIGHT  // sanitizers and qemu (aarch64's long double is software quad precision)
@@ -90,7 +85,7 @@ TEST_CASE("Erlang B: the O(1) incomplete-gamma path against the recurrence in 80
     const auto c = static_cast<std::uint64_t>(std::exp(std::log(128.0) + (std::log(c_max) - std::log(128.0)) * idn::uniform01(g)));
     const double a = static_cast<double>(c) * std::exp(std::log(0.01) + (std::log(50.0) - std::log(0.01)) * idn::uniform01(g));
     if (a > max_offered_load) continue;
-    const long double ref = oracle(c, a);
+    const long double ref = erlang_b_80bit(c, a);
     const double got = erlang_b(c, a);
     CAPTURE(c);
     CAPTURE(a);

@@ -52,8 +52,16 @@ public:
     return out;
   }
 
-  /// O(T + E_v log T): scans every type's path for the ones v closes.
-  node_agent(const instance& in, node_id v, const infida_options& o) : node_agent(in, v, o, closing_types(in)[v]) {}
+  /// The types whose path ends at v, in increasing type order. O(T).
+  static std::vector<type_id> closing_at(const instance& in, node_id v) {
+    std::vector<type_id> out;
+    for (std::size_t t = 0; t < in.num_types(); ++t)
+      if (in.type_path(static_cast<type_id>(t)).back() == v) out.push_back(static_cast<type_id>(t));
+    return out;
+  }
+
+  /// O(T + E_v log T): scans every type's path for the ones v closes (closing_at).
+  node_agent(const instance& in, node_id v, const infida_options& o) : node_agent(in, v, o, closing_at(in, v)) {}
 
   /// closing: the types whose path ends at v, increasing (closing_types(in)[v], computed once for
   /// many agents). O(E_v log T + Σ_closing K_ρ), E_v the entries of v's variables.

@@ -99,7 +99,8 @@ struct slot_report {
 class rank_agents {
 public:
   /// owner: partition_nodes(in, size) when empty. timeout: per wait. waves: how many waves the
-  /// types open in (pipeline depth; 1 = all at once).
+  /// types open in (pipeline depth; 1 = all at once). `in` is referenced, not copied: it must
+  /// outlive the agents.
   rank_agents(MPI_Comm comm, const alloc::instance& in, const alloc::infida_options& o, std::vector<int> owner = {},
               std::chrono::milliseconds timeout = std::chrono::seconds(60), std::size_t waves = 8)
       : comm_(comm), in_(in), timeout_(timeout), waves_(waves) {

@@ -119,11 +119,8 @@ public:
     // The largest x0 + xp under the local and remote constraints alone (dropping the demand and
     // any accuracy floor only enlarges the polygon), then capped by the demand: the closed form
     // of max_throughput_split without its validity test.
-    const double Lh = L.server_flops[home_], Rh = g_.residual_flops(home_, service_, cap_.rho_bar);
-    double cap = remote_capacity(g_, service_, home_, L, cap_).cap;
-    if (Lh > 0) cap = std::min(cap, Rh / Lh);
-    double T = Rh / W_;
-    if (Lh < W_) T = std::isfinite(cap) ? cap + (Rh - Lh * cap) / W_ : std::numeric_limits<double>::infinity();
+    const local_remote_split c = split_without_demand(g_, service_, L, cap_);
+    const double T = std::isfinite(c.xp) ? c.x0 + c.xp : std::numeric_limits<double>::infinity();
     operating_point op;
     op.throughput = std::max(0.0, std::min(lambda_, T)), op.standalone_throughput = th0_, op.demand = lambda_, op.original_accuracy = A_l_;
     op.avg_accuracy = std::max(A_l_, A_p), op.reference_delay_s = d_ref_;

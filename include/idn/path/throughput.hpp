@@ -178,26 +178,37 @@ inline double standalone_throughput(const block_graph& g, index service, const c
 
 namespace detail {
 /// The split without argument checks: the closed form when valid, else the exact 2-variable LP.
+/// The largest x0 + xp under the local server's and the remote constraints alone (no demand, no
+/// accuracy floor): while the path loads the home server less than the original model does
+/// (L_p[σ] < W), each unit moved to the path frees local capacity, so xp takes the tightest of
+/// the remote limits and R_σ/L_p[σ] and x0 what the home server has left; else xp = 0. binding:
+/// what limits xp (cap = +inf when nothing does). O(S + E).
+struct local_remote_split {
+  double x0, xp;
+  remote_limit binding;
+};
+inline local_remote_split split_without_demand(const block_graph& g, index service, const path_load& L, const capacity_options& o) noexcept {
+  const index home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+  const double W = g.service_flops(service), Lh = L.server_flops[home], Rh = g.residual_flops(home, service, o.rho_bar);
+  remote_limit rl = remote_capacity(g, service, home, L, o);
+  if (Lh > 0 && Rh / Lh <= rl.cap) rl = {Rh / Lh, limit::local_server, home};
+  const double xp = Lh < W ? rl.cap : 0.0;  // +inf only when Lh = 0 and nothing remote is loaded
+  return {(Rh - (Lh > 0 ? Lh * xp : 0.0)) / W, xp, rl};
+}
 inline split max_throughput_split_unchecked(const block_graph& g, index service, const path_load& L, double A_p, const capacity_options& o,
                                             bool allow_closed_form) noexcept {
   if (allow_closed_form && !o.min_avg_accuracy) {
     // Closed form: x_p* = c_p if L_p[σ_l] < W_l (else 0), x_0* = (R_σ − L_p[σ]x_p*)/W, valid when
     // the result stays within the demand; L_p[σ] = W (a tie in Th) goes to the LP.
     const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
-    const index home = g.server_of(sv.model);
-    const double W = g.service_flops(service), Lh = L.server_flops[home], Rh = g.residual_flops(home, service, o.rho_bar);
-    if (Lh != W) {
-      remote_limit rl = remote_capacity(g, service, home, L, o);
-      if (Lh > 0 && Rh / Lh <= rl.cap) rl = {Rh / Lh, limit::local_server, home};
-      if (std::isfinite(rl.cap)) {
-        const double xp = Lh < W ? rl.cap : 0.0, x0 = (Rh - Lh * xp) / W;
-        if (x0 + xp <= sv.arrival_rate) {
-          split r = make_split(g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, A_p, x0, xp);
-          r.closed_form = true;
-          if (xp > 0) r.binding = rl.tag, r.binding_index = rl.which;
-          else r.binding = limit::no_gain;
-          return r;
-        }
+    if (L.server_flops[g.server_of(sv.model)] != g.service_flops(service)) {
+      const local_remote_split c = split_without_demand(g, service, L, o);
+      if (std::isfinite(c.binding.cap) && c.x0 + c.xp <= sv.arrival_rate) {
+        split r = make_split(g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, A_p, c.x0, c.xp);
+        r.closed_form = true;
+        if (c.xp > 0) r.binding = c.binding.tag, r.binding_index = c.binding.which;
+        else r.binding = limit::no_gain;
+        return r;
       }
     }
   }
