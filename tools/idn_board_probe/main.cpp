@@ -42,6 +42,21 @@ const char* unit_of(idn::hw::board_quantity q) {
   }
 }
 
+/// The size column as a reader wants it: working sets in KiB/MiB, GEMM and depthwise work in
+/// MFLOP per call, nothing for the timer.
+std::string size_text(const idn::hw::board_point& p) {
+  using idn::hw::board_quantity;
+  char buf[32];
+  if (p.quantity == board_quantity::timer_resolution) return "-";
+  if (p.quantity == board_quantity::gemm_fp32 || p.quantity == board_quantity::gemm_fp64 || p.quantity == board_quantity::depthwise_fp32)
+    std::snprintf(buf, sizeof buf, "%.4g MFLOP", p.size / 1e6);
+  else if (p.size < 1024.0 * 1024.0)
+    std::snprintf(buf, sizeof buf, "%.4g KiB", p.size / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%.4g MiB", p.size / (1024.0 * 1024.0));
+  return buf;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,7 +104,7 @@ int main(int argc, char** argv) {
     for (const auto& p : b.points) {
       const bool time = p.quantity == idn::hw::board_quantity::timer_resolution;
       const double v = time ? p.value * 1e9 : p.value / 1e9;
-      std::printf("%-18s %14.6g %7u ", std::string(idn::hw::board_quantity_names[static_cast<std::size_t>(p.quantity)]).c_str(), p.size, p.threads);
+      std::printf("%-18s %14s %7u ", std::string(idn::hw::board_quantity_names[static_cast<std::size_t>(p.quantity)]).c_str(), size_text(p).c_str(), p.threads);
       if (p.reliable) std::printf("%12.4g %7.1f%%  %s\n", v, 100 * p.spread, unit_of(p.quantity));
       else {
         ++unreliable;
