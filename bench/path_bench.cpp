@@ -61,7 +61,7 @@ void best_bm(benchmark::State& st, search_method m, pindex M, pindex B, pindex S
   std::size_t i = 0;
   double labels = 0, evaluated = 0, fell = 0, queries = 0;
   for (auto _ : st) {
-    const search_result r = best_path(gs[i++ % 16], 0, estimator, reward, o, &ws);
+    const search_result r = best_path(gs[i++ % 16], 0, estimator, reward, o, ws);
     labels += static_cast<double>(r.stats.labels_created), evaluated += static_cast<double>(r.stats.paths_evaluated), fell += r.stats.fell_back, ++queries;
     benchmark::DoNotOptimize(r.best.score);
   }
@@ -78,7 +78,7 @@ void speedup_bm(benchmark::State& st, pindex M, pindex B, pindex S) {
   auto time = [&](search_method m) {
     const search_options o = options(m);
     const auto t0 = std::chrono::steady_clock::now();
-    for (const auto& g : gs) benchmark::DoNotOptimize(best_path(g, 0, estimator, reward, o, &ws).best.score);
+    for (const auto& g : gs) benchmark::DoNotOptimize(best_path(g, 0, estimator, reward, o, ws).best.score);
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   double ls = 0, bb = 0, bf = 0;
@@ -139,14 +139,14 @@ void split_bm(benchmark::State& st, int kind) {
 void k_best_bm(benchmark::State& st, std::size_t k) {
   const block_graph& g = instances(5, 32, 4)[0];
   search_workspace ws;
-  for (auto _ : st) benchmark::DoNotOptimize(k_best(g, 0, k, estimator, reward, options(search_method::automatic), &ws).size());
+  for (auto _ : st) benchmark::DoNotOptimize(k_best(g, 0, k, estimator, reward, options(search_method::automatic), ws).size());
 }
 void pareto_bm(benchmark::State& st, pindex M, pindex B, pindex S) {
   const block_graph& g = instances(M, B, S)[0];
   pareto_options o;
   o.rules = options(search_method::automatic).rules;
   search_workspace ws;
-  for (auto _ : st) benchmark::DoNotOptimize(pareto_front(g, 0, estimator, o, &ws).size());
+  for (auto _ : st) benchmark::DoNotOptimize(pareto_front(g, 0, estimator, o, ws).size());
 }
 void joint_bm(benchmark::State& st, pindex services) {
   idn::rng g(11);

@@ -23,13 +23,13 @@ TEST_CASE("best_path with a reused workspace allocates nothing beyond its result
     o.method = m;
     search_workspace ws;
     ws.reserve(bg, 1 << 12);
-    const search_result first = best_path(bg, 0, est, reward, o, &ws);
+    const search_result first = best_path(bg, 0, est, reward, o, ws);
     // The result's own allocations: evaluating p_0 and the best path once each.
     const std::size_t a0 = idn::test::allocations();
     const path_evaluation e0 = evaluate(bg, first.original.p, est, reward, o.eval), e1 = evaluate(bg, first.best.p, est, reward, o.eval);
     const std::size_t result_cost = idn::test::allocations() - a0;
     const std::size_t before = idn::test::allocations();
-    const search_result second = best_path(bg, 0, est, reward, o, &ws);
+    const search_result second = best_path(bg, 0, est, reward, o, ws);
     const std::size_t used = idn::test::allocations() - before;
     CAPTURE(static_cast<int>(m));
     CHECK(used <= result_cost);

@@ -168,7 +168,7 @@ TEST_CASE("count_paths equals the enumeration; determinism; r = 0 without extra 
     CHECK(count_paths(bg, 0, in.rules) == n);
     search_options o;
     o.rules = in.rules;
-    const search_result a = best_path(bg, 0, est, reward, o), b = best_path(bg, 0, est, reward, o, &ws), c = best_path(bg, 0, est, reward, o, &ws);
+    const search_result a = best_path(bg, 0, est, reward, o), b = best_path(bg, 0, est, reward, o, ws), c = best_path(bg, 0, est, reward, o, ws);
     CHECK(a.best.score == b.best.score);
     CHECK(b.best.score == c.best.score);
     CHECK(key_of(a.best.p) == key_of(c.best.p));

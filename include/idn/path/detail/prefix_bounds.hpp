@@ -1,0 +1,45 @@
+#pragma once
+/// Bounds on every completion of a path prefix (docs/path.md §4.8): the completion frames, the
+/// estimator's accuracy bound, the policy whose score bounds the others, the pruning test.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "idn/path/detail/completion_bounds.hpp"
+#include "idn/path/detail/load_stack.hpp"
+#include "idn/path/evaluate.hpp"
+
+namespace idn::path::detail {
+
+/// Builds the completion bounds, with the estimator's block weight when it has one.
+template <class E>
+void build_completion(completion_bounds& cb, const E& est, const block_graph& g, index service, const path_rules& rules) {
+  if constexpr (rest_bounded_accuracy_estimator<E>) cb.build(g, service, rules, [&](index m, index k) { return est.block_weight(g, m, k); });
+  else cb.build(g, service, rules);
+}
+
+/// ≥ Â of every completion of the prefix ending at node with `left` switches left; `state` holds
+/// the prefix's estimator state (decomposable estimators; else unused).
+template <class E>
+double accuracy_bound(const E& est, const block_graph& g, const path& prefix, const std::array<double, 10>& state, index node,
+                      const completion_bounds& cb, index left) {
+  if constexpr (rest_bounded_accuracy_estimator<E>) {
+    return std::min(1.0, static_cast<double>(est.bound_with_rest(g, load_state<typename E::state>(state), cb.rest_weight(node, left))));
+  } else if constexpr (decomposable_accuracy_estimator<E>) {
+    return std::min(1.0, static_cast<double>(est.bound(g, load_state<typename E::state>(state), node)));
+  } else if constexpr (bounded_accuracy_estimator<E>) {
+    return std::min(1.0, static_cast<double>(est.upper_bound(g, prefix, node)));
+  } else {
+    return 1.0;
+  }
+}
+
+/// The policy whose score bounds every completion: serve_all bounds itself (lighter loads widen
+/// its interval); reward_optimal bounds both itself and max_throughput (whose split lies in 𝒫).
+inline split_policy bound_policy(split_policy p) noexcept { return p == split_policy::serve_all ? p : split_policy::reward_optimal; }
+
+inline bool below(double bound, double incumbent) noexcept {
+  return bound < incumbent - 1e-9 * std::max(1.0, std::abs(incumbent));
+}
+
+}  // namespace idn::path::detail
