@@ -95,30 +95,6 @@ void bm_dp_pure_sum(benchmark::State& st, pindex L, pindex K) {
   ws.reserve(K, L);
   for (auto _ : st) benchmark::DoNotOptimize(min_bottleneck(o, {}, &ws).bottleneck_s);
 }
-void bm_pa_mdi_rank(benchmark::State& st, pindex deg) {
-  std::vector<pindex> nb;
-  for (pindex n = 1; n <= deg; ++n) nb.push_back(n);
-  pa_mdi_dispatcher d(0, nb, 2, backlog_view::priority_aware);
-  idn::rng g(static_cast<std::uint64_t>(deg));
-  for (pindex n = 0; n <= deg; ++n) {
-    if (n > 0) d.set_link(n, 0.002, 2e7);
-    const double b[2] = {1e9 * idn::uniform01(g), 1e9 * idn::uniform01(g)};
-    d.observe(n, 1e12 * (0.5 + idn::uniform01(g)), 1e8, b, 0);
-  }
-  task_view t{1, 0, 1.0, 0.01, 0.0, 2e9, 8e5};
-  for (auto _ : st) {
-    t.age_s += 1e-9;
-    benchmark::DoNotOptimize(d.rank(t).front().node);
-  }
-}
-void bm_sim_events(benchmark::State& st) {
-  paper_scenario_options o;
-  o.load = 2.5, o.load_basis = paper_scenario_options::basis::local_compute, o.tasks_per_source = 50000;  // 10^5 tasks
-  const paper_scenario ps = make_paper_scenario(paper_topology::single_hop_xavier5, idn::dnn::resnet50(), o);
-  double events = 0;
-  for (auto _ : st) events += static_cast<double>(run_scenario(ps.s, default_policy(policy_kind::pa_mdi), 1).events);
-  st.counters["events_per_s"] = benchmark::Counter(events, benchmark::Counter::kIsRate);
-}
 std::string name(const char* base, pindex a, pindex b = -1) {
   return b >= 0 ? idn::concat(base, "/", a, "/", b) : idn::concat(base, "/", a);
 }
@@ -148,8 +124,6 @@ int main(int argc, char** argv) {
       benchmark::RegisterBenchmark(name("BM_ccp_nicol", L, K).c_str(), bm_ccp_nicol, L, K);
       benchmark::RegisterBenchmark(name("BM_ccp_probe_bisect", L, K).c_str(), bm_ccp_probe_bisect, L, K);
     }
-  for (const pindex deg : {2, 8, 32}) benchmark::RegisterBenchmark(name("BM_pa_mdi_rank", deg).c_str(), bm_pa_mdi_rank, deg);
-  benchmark::RegisterBenchmark("BM_sim_events", bm_sim_events)->Unit(benchmark::kMillisecond)->Iterations(1);
   benchmark::RegisterBenchmark("BM_min_bottleneck_pure_sum/1000/64", bm_dp_pure_sum, pindex{1000}, pindex{64})->Unit(benchmark::kMillisecond);
   targets.push_back(time_ratio_at_least("ccp_speedup_vs_dp_nicol", "BM_min_bottleneck_pure_sum/1000/64", "BM_ccp_nicol/1000/64", 50));
   targets.push_back(time_ratio_at_least("ccp_speedup_vs_dp_probe_bisect", "BM_min_bottleneck_pure_sum/1000/64", "BM_ccp_probe_bisect/1000/64", 50));

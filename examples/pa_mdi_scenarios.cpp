@@ -1,4 +1,4 @@
-// PA-MDI against AR-MDI, MS-MDI and local execution (docs/partition.md) on the reference
+// PA-MDI against AR-MDI, MS-MDI and local execution (docs/mdi.md) on the reference
 // scenarios: A (5 Xavier NX, one shared 20 Mbit/s medium; TS source at node 0, NTS at node 3) and
 // B (multi-hop 3 Xavier + 3 Nano grid; TS at X0, NTS at N2). Per policy and class it prints
 // generated, completed, mean, p50, p95 and throughput, then the TS reduction vs each baseline and
@@ -30,6 +30,7 @@
 #include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 #include "idn/dnn/zoo.hpp"
+#include "idn/mdi.hpp"
 #include "idn/partition.hpp"
 #ifdef IDN_HAVE_ONNX
 #include <map>
@@ -43,7 +44,7 @@
 #endif
 
 namespace {
-namespace P = idn::partition;
+namespace P = idn::mdi;
 
 const char* policy_name(P::policy_kind k) {
   switch (k) {

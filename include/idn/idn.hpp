@@ -4,6 +4,7 @@
 #include "idn/version.hpp"
 
 #include "idn/alloc.hpp"
+#include "idn/mdi.hpp"
 #include "idn/offload.hpp"
 #include "idn/partition.hpp"
 #include "idn/path.hpp"

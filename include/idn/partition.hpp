@@ -7,8 +7,5 @@
 #include "idn/partition/ccp.hpp"
 #include "idn/partition/chain.hpp"
 #include "idn/partition/order.hpp"
-#include "idn/partition/pa_mdi.hpp"
-#include "idn/partition/reference_scenarios.hpp"
 #include "idn/partition/replicate.hpp"
-#include "idn/partition/scenario.hpp"
 #include "idn/partition/solve.hpp"

@@ -111,7 +111,7 @@ TEST_CASE("solvers: bad input names the field; infeasible is a result, not an er
   prof.act_bytes.resize(2);
   CHECK_THROWS_WITH_AS(make_chain_problem(prof, Eigen::MatrixXd::Ones(2, 1), Eigen::VectorXd::Ones(1), std::span<const idn::hw::affine_link>(links),
                                           std::span<const idn::hw::affine_link>(links), links[0]),
-                       "partition: act_bytes.size() = 2: must be num_layers+1 = 3", idn::invalid_input);
+                       "idn::partition::make_chain_problem: profile.act_bytes.size() = 2: must be flop.size() + 1 = 3", idn::invalid_input);
   prof.act_bytes = Eigen::VectorXd::Ones(3);
   CHECK_THROWS_WITH_AS(make_chain_problem(prof, Eigen::MatrixXd::Ones(2, 1), Eigen::VectorXd::Constant(1, NAN), std::span<const idn::hw::affine_link>(links),
                                           std::span<const idn::hw::affine_link>(links), links[0]),

@@ -27,6 +27,14 @@ namespace idn::check {
   throw invalid_input(msg);
 }
 
+/// x must be finite and >= 0, else invalid_input in the house format (core/error.hpp)
+/// "idn::<where>: <name...> = <x>: must be finite and >= 0". The field name is concatenated from
+/// `name` only on failure, so validating many entries allocates nothing while they are fine.
+template <class... Name>
+void finite_nonnegative_at(std::string_view where, double x, const Name&... name) {
+  if (!std::isfinite(x) || x < 0) reject(where, concat(name...), x, "must be finite and >= 0");
+}
+
 /// x must be finite.
 inline void finite(std::string_view field, double x) {
   if (!std::isfinite(x)) fail(field, x, "must be finite");

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "idn/core/check.hpp"
 #include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 #include "idn/dnn/profile.hpp"
@@ -257,19 +258,26 @@ private:
 };
 static_assert(chain_oracle<chain_problem>);
 
+/// Checks a chain profile: at least one layer, flop and param_bytes with L entries, act_bytes
+/// with L + 1, every entry finite and >= 0. `name` prefixes the fields in messages ("idn::<where>:
+/// <name>.flop[3] = -1: must be finite and >= 0"), e.g. "models[2].profile". Throws
+/// invalid_input. O(L), no allocation unless it throws.
+inline void validate_profile(const chain_profile& p, std::string_view name = "profile", std::string_view where = "partition::validate_profile") {
+  const index L = p.flop.size();
+  if (L == 0) reject(where, concat(name, ".flop.size()"), 0, "must be >= 1 (one entry per layer)");
+  if (p.param_bytes.size() != L) reject(where, concat(name, ".param_bytes.size()"), p.param_bytes.size(), concat("must equal flop.size() = ", L));
+  if (p.act_bytes.size() != L + 1) reject(where, concat(name, ".act_bytes.size()"), p.act_bytes.size(), concat("must be flop.size() + 1 = ", L + 1));
+  for (index l = 0; l < L; ++l) {
+    check::finite_nonnegative_at(where, p.flop[l], name, ".flop[", l, "]");
+    check::finite_nonnegative_at(where, p.param_bytes[l], name, ".param_bytes[", l, "]");
+  }
+  for (index c = 0; c <= L; ++c) check::finite_nonnegative_at(where, p.act_bytes[c], name, ".act_bytes[", c, "]");
+}
+
 namespace detail {
 inline void check_profile(const chain_profile& p, index L) {
-  if (L == 0) fail("num_layers", 0, "must be >= 1");
   if (p.flop.size() != L) fail("flop.size()", static_cast<double>(p.flop.size()), concat("must be num_layers = ", L).c_str());
-  if (p.param_bytes.size() != L)
-    fail("param_bytes.size()", static_cast<double>(p.param_bytes.size()), concat("must be num_layers = ", L).c_str());
-  if (p.act_bytes.size() != L + 1)
-    fail("act_bytes.size()", static_cast<double>(p.act_bytes.size()), concat("must be num_layers+1 = ", L + 1).c_str());
-  for (index l = 0; l < L; ++l) {
-    check_nonneg(p.flop[l], "flop[", l, "]");
-    check_nonneg(p.param_bytes[l], "param_bytes[", l, "]");
-  }
-  for (index c = 0; c <= L; ++c) check_nonneg(p.act_bytes[c], "act_bytes[", c, "]");
+  validate_profile(p, "profile", "partition::make_chain_problem");
 }
 /// link.transfer_time(bytes), checked; `who`[k] names the link (k < 0: no index) only on failure.
 template <hw::link_model Lk>

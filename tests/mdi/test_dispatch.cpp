@@ -1,4 +1,4 @@
-// docs/partition.md dispatcher tests: Φ ranking, backlog views, tie rule, arbitration orders
+// docs/mdi.md dispatcher tests: Φ ranking, backlog views, tie rule, arbitration orders
 // and the D5 grant prefix under cumulative reservations (2000 random tables).
 #include <doctest/doctest.h>
 
@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "idn/core/random.hpp"
-#include "idn/partition/pa_mdi.hpp"
+#include "idn/mdi/dispatch.hpp"
 
-using namespace idn::partition;
-using pindex = idn::partition::index;
+using namespace idn::mdi;
+using pindex = std::ptrdiff_t;
 
 namespace {
 struct table {

@@ -1,4 +1,4 @@
-// docs/partition.md simulator tests: M/M/1, Cobham's two-class priority formula (exponential
+// docs/mdi.md simulator tests: M/M/1, Cobham's two-class priority formula (exponential
 // and deterministic service), Little's law, determinism and invariants, pa_mdi == ms_mdi under
 // the degenerate settings, validation.
 #include <doctest/doctest.h>
@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "approx.hpp"
-#include "idn/partition/scenario.hpp"
+#include "idn/mdi/run.hpp"
 
-using namespace idn::partition;
-using pindex = idn::partition::index;
+using namespace idn::mdi;
+using pindex = std::ptrdiff_t;
 
 namespace {
 #ifdef IDN_TEST_LIGHT
@@ -99,7 +99,7 @@ TEST_CASE("scenario runner: Little's law, determinism, invariants, pa_mdi == ms_
   for (int n = 0; n < 4; ++n) s.nodes.push_back({"n", INFINITY, 0});
   s.links = {{0, 1, 2e7, 0.002}, {1, 2, 2e7, 0.002}, {2, 3, 2e7, 0.002}, {0, 2, 1e7, 0.001}};
   const pindex L = 6;
-  chain_profile p{Eigen::VectorXd::Constant(L, 1e9), Eigen::VectorXd::Zero(L), Eigen::VectorXd::LinSpaced(L + 1, 2e4, 1e3)};
+  idn::partition::chain_profile p{Eigen::VectorXd::Constant(L, 1e9), Eigen::VectorXd::Zero(L), Eigen::VectorXd::LinSpaced(L + 1, 2e4, 1e3)};
   Eigen::MatrixXd T(L, 4);
   for (pindex n = 0; n < 4; ++n) T.col(n).setConstant(0.002 * (1 + n % 2));
   s.models.push_back({"chain6", p, T, {0, 2, 4, 6}});
@@ -154,7 +154,7 @@ TEST_CASE("scenario validation names the field") {
   scenario s = one_node({0.01}, {10}, service_kind::deterministic, 10);
   s.nodes.push_back({"island"});
   s.models[0].time = Eigen::MatrixXd::Constant(1, 2, 0.01);
-  CHECK_THROWS_WITH_AS(validate(s), "partition: links: node 1 unreachable from node 0", idn::invalid_input);
+  CHECK_THROWS_WITH_AS(validate(s), "idn::mdi::validate: nodes[1] = unreachable from node 0: links must connect every node", idn::invalid_input);
   s.links = {{0, 1, 1e6}};
   CHECK_NOTHROW(validate(s));
   s.links.push_back({1, 0, 1e6});
@@ -178,7 +178,7 @@ TEST_CASE("scenario validation names the field") {
 }
 
 #include "idn/dnn/zoo.hpp"
-#include "idn/partition/reference_scenarios.hpp"
+#include "idn/mdi/reference_scenarios.hpp"
 
 TEST_CASE("PA-MDI effect on scenario A (ResNet-50): TS mean below ar_mdi and ms_mdi at 3 loads x 3 seeds") {
   // The loads are relative to the TS node's own compute capacity (1.5x-3.5x: it must offload).

@@ -1,5 +1,5 @@
 #pragma once
-/// The PA-MDI evaluation scenarios of docs/partition.md (after Li & Seferoglu, ICMLCN 2025),
+/// The PA-MDI evaluation scenarios of docs/mdi.md (after Li & Seferoglu, ICMLCN 2025),
 /// built from idn/hw roofline presets and an idn/dnn profile:
 ///  A: 5 fully connected Jetson Xavier NX nodes on one shared 20 Mbit/s medium; the
 ///     time-sensitive (TS, class 0) source at node 0, the non-time-sensitive (NTS, class 1) at node 3;
@@ -16,10 +16,10 @@
 #include "idn/hw/presets.hpp"
 #include "idn/hw/roofline.hpp"
 #include "idn/partition/baselines.hpp"
-#include "idn/partition/scenario.hpp"
+#include "idn/mdi/scenario.hpp"
 #include "idn/partition/solve.hpp"
 
-namespace idn::partition {
+namespace idn::mdi {
 
 enum class paper_topology { single_hop_xavier5, multi_hop_3x3n };
 
@@ -45,15 +45,15 @@ struct paper_scenario {
 };
 
 inline paper_scenario make_paper_scenario(paper_topology topo, const dnn::profile& model, const paper_scenario_options& o = {}) {
-  if (!(o.load > 0)) detail::fail("load", o.load, "must be > 0");
+  if (!(o.load > 0)) reject("mdi::make_paper_scenario", "load", o.load, "must be > 0");
   const hw::roofline_device xavier(hw::jetson_xavier_nx().params), nano(hw::jetson_nano().params);
   paper_scenario out;
   scenario& s = out.s;
   std::vector<hw::roofline_device> devices;
   if (topo == paper_topology::single_hop_xavier5) {
     devices.assign(5, xavier);
-    for (index a = 0; a < 5; ++a)
-      for (index b = a + 1; b < 5; ++b) s.links.push_back({a, b, o.bandwidth_bps, o.latency_s});
+    for (std::ptrdiff_t a = 0; a < 5; ++a)
+      for (std::ptrdiff_t b = a + 1; b < 5; ++b) s.links.push_back({a, b, o.bandwidth_bps, o.latency_s});
     s.medium = medium_kind::shared;
   } else {
     devices = {xavier, xavier, xavier, nano, nano, nano};  // X0 X1 X2 N0 N1 N2
@@ -63,17 +63,17 @@ inline paper_scenario make_paper_scenario(paper_topology topo, const dnn::profil
     s.medium = medium_kind::per_link;
   }
   for (std::size_t n = 0; n < devices.size(); ++n) s.nodes.push_back({concat(devices[n].name(), "#", n), devices[n].memory_bytes(), 0});
-  const chain_profile prof = make_profile(model);
-  if (!(o.compute_scale > 0)) detail::fail("compute_scale", o.compute_scale, "must be > 0");
-  Eigen::MatrixXd T = o.compute_scale * time_matrix(model, std::span<const hw::roofline_device>(devices));
+  const partition::chain_profile prof = partition::make_profile(model);
+  if (!(o.compute_scale > 0)) reject("mdi::make_paper_scenario", "compute_scale", o.compute_scale, "must be > 0");
+  Eigen::MatrixXd T = o.compute_scale * partition::time_matrix(model, std::span<const hw::roofline_device>(devices));
   if (!o.xavier_layer_s.empty() || !o.nano_layer_s.empty()) {
     const auto layers = static_cast<std::size_t>(T.rows());
     for (const auto* v : {&o.xavier_layer_s, &o.nano_layer_s}) {
       const char* field = v == &o.xavier_layer_s ? "xavier_layer_s" : "nano_layer_s";
       const std::string rule = concat("must equal the model's layer count ", layers);
-      if (v->size() != layers) detail::fail(concat(field, ".size()"), static_cast<double>(v->size()), rule.c_str());
+      if (v->size() != layers) reject("mdi::make_paper_scenario", concat(field, ".size()"), static_cast<double>(v->size()), rule.c_str());
       for (std::size_t l = 0; l < layers; ++l)
-        if (!((*v)[l] >= 0) || !std::isfinite((*v)[l])) detail::fail(concat(field, "[", l, "]"), (*v)[l], "must be finite and >= 0");
+        if (!((*v)[l] >= 0) || !std::isfinite((*v)[l])) reject("mdi::make_paper_scenario", concat(field, "[", l, "]"), (*v)[l], "must be finite and >= 0");
     }
     for (std::size_t n = 0; n < devices.size(); ++n) {
       const bool is_xavier = devices[n].name() == xavier.name();
@@ -81,39 +81,39 @@ inline paper_scenario make_paper_scenario(paper_topology topo, const dnn::profil
         T(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(n)) = o.compute_scale * (is_xavier ? o.xavier_layer_s : o.nano_layer_s)[l];
     }
   }
-  const index L = prof.flop.size();
+  const std::ptrdiff_t L = prof.flop.size();
   // A serialized chain problem over some nodes (input at the first), from the scenario's times.
-  auto chain_over = [&](const std::vector<index>& nodes) {
-    Eigen::MatrixXd Tc(L, static_cast<index>(nodes.size()));
-    for (std::size_t k = 0; k < nodes.size(); ++k) Tc.col(static_cast<index>(k)) = T.col(nodes[k]);
+  auto chain_over = [&](const std::vector<std::ptrdiff_t>& nodes) {
+    Eigen::MatrixXd Tc(L, static_cast<std::ptrdiff_t>(nodes.size()));
+    for (std::size_t k = 0; k < nodes.size(); ++k) Tc.col(static_cast<std::ptrdiff_t>(k)) = T.col(nodes[k]);
     const std::vector<hw::affine_link> links(nodes.size(), hw::affine_link(o.latency_s, o.bandwidth_bps));
-    return make_chain_problem(prof, std::move(Tc), Eigen::VectorXd::Constant(static_cast<index>(nodes.size()), INFINITY),
+    return partition::make_chain_problem(prof, std::move(Tc), Eigen::VectorXd::Constant(static_cast<std::ptrdiff_t>(nodes.size()), INFINITY),
                               std::span<const hw::affine_link>(links), std::span<const hw::affine_link>(links), links[0],
-                              chain_options{comm_mode::serialized, true, true});
+                              partition::chain_options{partition::comm_mode::serialized, true, true});
   };
   // Offline partitions: min bottleneck over a chain of the first Xaviers (4 in A, 3 in B), no empty stages.
-  const std::vector<index> ref_nodes = topo == paper_topology::single_hop_xavier5 ? std::vector<index>{0, 1, 2, 3} : std::vector<index>{0, 1, 2, 2};
-  const partition_result cut = min_bottleneck(chain_over(ref_nodes), solve_options{L < 4});
-  std::vector<index> cuts{0};
+  const std::vector<std::ptrdiff_t> ref_nodes = topo == paper_topology::single_hop_xavier5 ? std::vector<std::ptrdiff_t>{0, 1, 2, 3} : std::vector<std::ptrdiff_t>{0, 1, 2, 2};
+  const partition::partition_result cut = partition::min_bottleneck(chain_over(ref_nodes), partition::solve_options{L < 4});
+  std::vector<std::ptrdiff_t> cuts{0};
   for (std::size_t k = 1; k < cut.cuts.size(); ++k)
     if (cut.cuts[k] != cuts.back()) cuts.push_back(cut.cuts[k]);
   if (cuts.back() != L) cuts = {0, L};
   s.models.push_back({model.name(), prof, T, cuts});
   s.num_classes = 2;
   // ar_mdi chain capacity for the TS source: proportional split along the BFS chain.
-  const index ts_node = 0, nts_node = topo == paper_topology::single_hop_xavier5 ? 3 : 5;
+  const std::ptrdiff_t ts_node = 0, nts_node = topo == paper_topology::single_hop_xavier5 ? 3 : 5;
   {
-    std::vector<index> chain{ts_node};
+    std::vector<std::ptrdiff_t> chain{ts_node};
     std::vector<char> seen(devices.size(), 0);
     seen[static_cast<std::size_t>(ts_node)] = 1;
     for (std::size_t h = 0; h < chain.size(); ++h)
       for (const link_spec& l : s.links) {
-        const index u = chain[h], v = l.a == u ? l.b : (l.b == u ? l.a : -1);
+        const std::ptrdiff_t u = chain[h], v = l.a == u ? l.b : (l.b == u ? l.a : -1);
         if (v >= 0 && !seen[static_cast<std::size_t>(v)]) seen[static_cast<std::size_t>(v)] = 1, chain.push_back(v);
       }
-    const chain_problem cp = chain_over(chain);
-    const partition_result pr = proportional_split(cp);
-    const double bottleneck = pr.status == solve_status::optimal ? pr.bottleneck_s : min_bottleneck(cp).bottleneck_s;
+    const partition::chain_problem cp = chain_over(chain);
+    const partition::partition_result pr = partition::proportional_split(cp);
+    const double bottleneck = pr.status == partition::solve_status::optimal ? pr.bottleneck_s : partition::min_bottleneck(cp).bottleneck_s;
     out.chain_capacity_per_s = 1.0 / bottleneck;
   }
   const double capacity = o.load_basis == paper_scenario_options::basis::ar_mdi_chain ? out.chain_capacity_per_s : 1.0 / T.col(0).sum();
@@ -128,4 +128,4 @@ inline paper_scenario make_paper_scenario(paper_topology topo, const dnn::profil
   return out;
 }
 
-}  // namespace idn::partition
+}  // namespace idn::mdi

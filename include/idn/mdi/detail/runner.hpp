@@ -1,7 +1,7 @@
 #pragma once
-/// The engine behind run_scenario (included at the end of idn/partition/scenario.hpp, which it
-/// includes in turn so that it also compiles on its own).
-#include "idn/partition/scenario.hpp"
+/// The engine behind run_scenario (mdi/run.hpp).
+#include "idn/mdi/scenario.hpp"
+#include "idn/sim/simulator.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,12 +16,12 @@
 #include <utility>
 #include <vector>
 
-namespace idn::partition {
+namespace idn::mdi {
 namespace detail {
 
 class mdi_runner {
 public:
-  mdi_runner(const scenario& s, const policy_options& p, std::uint64_t seed) : S_(s), P_(p), N_(static_cast<index>(s.nodes.size())), C_(s.num_classes) {
+  mdi_runner(const scenario& s, const policy_options& p, std::uint64_t seed) : S_(s), P_(p), N_(static_cast<std::ptrdiff_t>(s.nodes.size())), C_(s.num_classes) {
     adj_.resize(static_cast<std::size_t>(N_));
     for (std::size_t e = 0; e < s.links.size(); ++e) {
       adj_[static_cast<std::size_t>(s.links[e].a)].push_back({s.links[e].b, e});
@@ -29,7 +29,7 @@ public:
     }
     for (auto& a : adj_) std::sort(a.begin(), a.end());
     // Advertised speeds: given, or Σf/ΣT over the models.
-    for (index n = 0; n < N_; ++n) {
+    for (std::ptrdiff_t n = 0; n < N_; ++n) {
       double f = s.nodes[static_cast<std::size_t>(n)].flops;
       if (!(f > 0)) {
         double sf = 0, st = 0;
@@ -47,14 +47,14 @@ public:
     snapshot_.resize(static_cast<std::size_t>(N_));
     idn::rng root(seed);
     for (std::size_t i = 0; i < s.sources.size(); ++i) source_rng_.push_back(root), root.jump();
-    for (index n = 0; n < N_; ++n) node_rng_.push_back(root), root.jump();
+    for (std::ptrdiff_t n = 0; n < N_; ++n) node_rng_.push_back(root), root.jump();
     const bool dynamic = P_.kind == policy_kind::pa_mdi || P_.kind == policy_kind::ms_mdi;
-    for (index n = 0; n < N_ && dynamic; ++n) {
-      std::vector<index> nb;
+    for (std::ptrdiff_t n = 0; n < N_ && dynamic; ++n) {
+      std::vector<std::ptrdiff_t> nb;
       for (const auto& [v, e] : adj_[static_cast<std::size_t>(n)]) nb.push_back(v);
       disp_.emplace_back(n, nb, C_, P_.view);
       for (const auto& [v, e] : adj_[static_cast<std::size_t>(n)]) disp_.back().set_link(v, S_.links[e].latency_s, S_.links[e].bandwidth_bps);
-      arbs_.emplace_back(P_.arb, C_, index{1} << 20);
+      arbs_.emplace_back(P_.arb, C_, std::ptrdiff_t{1} << 20);
     }
     if (P_.kind == policy_kind::ar_mdi || P_.kind == policy_kind::local) build_static_plans();
   }
@@ -62,25 +62,25 @@ public:
   sim_report run() {
     for (std::size_t i = 0; i < S_.sources.size(); ++i) schedule_arrival(i);
     if ((P_.kind == policy_kind::pa_mdi || P_.kind == policy_kind::ms_mdi) && P_.state_period_s > 0)
-      for (index n = 0; n < N_; ++n) sim_.schedule_at(0.0, [this, n] { broadcast(n); });
+      for (std::ptrdiff_t n = 0; n < N_; ++n) sim_.schedule_at(0.0, [this, n] { broadcast(n); });
     sim_.run();
     return report();
   }
 
 private:
   struct piece {
-    index node;  // fixed node (static plans) or -1 (chosen at dispatch)
-    index first, last;
+    std::ptrdiff_t node;  // fixed node (static plans) or -1 (chosen at dispatch)
+    std::ptrdiff_t first, last;
   };
   struct task {
     std::uint64_t id = 0;
     std::size_t source = 0;
-    index model = 0;
+    std::ptrdiff_t model = 0;
     int cls = 0;
     double weight = 1, gen_s = 0, done_s = -1;
     std::size_t next = 0;  // next piece
-    index holder = 0;
-    std::vector<index> placement, denied, route;
+    std::ptrdiff_t holder = 0;
+    std::vector<std::ptrdiff_t> placement, denied, route;
     std::size_t route_pos = 0;
     double bytes = 0;
     bool returning = false;
@@ -122,36 +122,36 @@ private:
     for (std::size_t i = 0; i < S_.sources.size(); ++i) {
       const source_spec& src = S_.sources[i];
       const model_spec& m = S_.models[static_cast<std::size_t>(src.model)];
-      const index L = m.profile.flop.size();
+      const std::ptrdiff_t L = m.profile.flop.size();
       if (P_.kind == policy_kind::local) {
         static_plans_.push_back({{src.node, 0, L}});
         continue;
       }
-      std::vector<index> chain = chain_for(src.node);
-      const auto K = static_cast<index>(chain.size());
+      std::vector<std::ptrdiff_t> chain = chain_for(src.node);
+      const auto K = static_cast<std::ptrdiff_t>(chain.size());
       Eigen::MatrixXd T(L, K);
       std::vector<hw::affine_link> links;
-      for (index k = 0; k < K; ++k) {
+      for (std::ptrdiff_t k = 0; k < K; ++k) {
         T.col(k) = m.time.col(chain[static_cast<std::size_t>(k)]);
         links.push_back(link_of(chain[static_cast<std::size_t>(k)], k + 1 < K ? chain[static_cast<std::size_t>(k + 1)] : -1));
       }
-      const chain_problem p = make_chain_problem(m.profile, std::move(T), Eigen::VectorXd::Constant(K, INFINITY),
+      const partition::chain_problem p = partition::make_chain_problem(m.profile, std::move(T), Eigen::VectorXd::Constant(K, INFINITY),
                                                  std::span<const hw::affine_link>(links), std::span<const hw::affine_link>(links), links[0],
-                                                 chain_options{comm_mode::serialized, true, true});
+                                                 partition::chain_options{partition::comm_mode::serialized, true, true});
       // The cut rule of proportional_split, kept even when the plan is infeasible.
-      const partition_result r = proportional_split(p);
-      std::vector<index> cuts = r.cuts;
-      if (cuts.empty()) cuts = equal_split(p).cuts;
+      const partition::partition_result r = partition::proportional_split(p);
+      std::vector<std::ptrdiff_t> cuts = r.cuts;
+      if (cuts.empty()) cuts = partition::equal_split(p).cuts;
       std::vector<piece> plan;
-      for (index k = 0; k < K && !cuts.empty(); ++k)
+      for (std::ptrdiff_t k = 0; k < K && !cuts.empty(); ++k)
         if (cuts[static_cast<std::size_t>(k)] < cuts[static_cast<std::size_t>(k + 1)])
           plan.push_back({chain[static_cast<std::size_t>(k)], cuts[static_cast<std::size_t>(k)], cuts[static_cast<std::size_t>(k + 1)]});
       if (plan.empty()) plan.push_back({src.node, 0, L});
       static_plans_.push_back(std::move(plan));
     }
   }
-  std::vector<index> chain_for(index source) const {
-    std::vector<index> order;
+  std::vector<std::ptrdiff_t> chain_for(std::ptrdiff_t source) const {
+    std::vector<std::ptrdiff_t> order;
     if (!S_.chain_order.empty()) {
       const auto it = std::find(S_.chain_order.begin(), S_.chain_order.end(), source);
       order = S_.chain_order;
@@ -166,7 +166,7 @@ private:
         if (!seen[static_cast<std::size_t>(v)]) seen[static_cast<std::size_t>(v)] = 1, order.push_back(v);
     return order;
   }
-  hw::affine_link link_of(index a, index b) const {  // the a–b link, or a's fastest
+  hw::affine_link link_of(std::ptrdiff_t a, std::ptrdiff_t b) const {  // the a–b link, or a's fastest
     const link_spec* best = nullptr;
     for (const auto& [v, e] : adj_[static_cast<std::size_t>(a)]) {
       const link_spec& l = S_.links[e];
@@ -202,8 +202,8 @@ private:
   void advance(std::size_t ti) {
     task& t = tasks_[ti];
     const auto& ps = pieces_of(t);
-    const index L = S_.models[static_cast<std::size_t>(t.model)].profile.flop.size();
-    const index src_node = S_.sources[t.source].node;
+    const std::ptrdiff_t L = S_.models[static_cast<std::size_t>(t.model)].profile.flop.size();
+    const std::ptrdiff_t src_node = S_.sources[t.source].node;
     if (t.next == ps.size()) {  // all pieces done: return the result
       if (t.holder == src_node) return complete(ti);
       t.returning = true;
@@ -224,20 +224,20 @@ private:
     return S_.models[static_cast<std::size_t>(t.model)].profile.act_bytes[pieces_of(t)[t.next].first];
   }
   /// Queued + reserved FLOP per class at node n (a view into a scratch buffer, valid until the next call).
-  std::span<const double> backlog_of(index n) {
+  std::span<const double> backlog_of(std::ptrdiff_t n) {
     backlog_scratch_.resize(static_cast<std::size_t>(C_));
     for (int c = 0; c < C_; ++c)
       backlog_scratch_[static_cast<std::size_t>(c)] = queued_[static_cast<std::size_t>(n)][static_cast<std::size_t>(c)] + reserved_[static_cast<std::size_t>(n)][static_cast<std::size_t>(c)];
     return backlog_scratch_;
   }
-  double in_service_remaining(index n) const {
+  double in_service_remaining(std::ptrdiff_t n) const {
     const server& s = servers_[static_cast<std::size_t>(n)];
     if (!s.busy || s.end <= s.start) return 0.0;
     return s.cur.flop * std::max(0.0, (s.end - sim_.now()) / (s.end - s.start));
   }
   void dispatch(std::size_t ti) {
     task& t = tasks_[ti];
-    const index h = t.holder;
+    const std::ptrdiff_t h = t.holder;
     pa_mdi_dispatcher& d = disp_[static_cast<std::size_t>(h)];
     d.observe(h, flops_[static_cast<std::size_t>(h)], in_service_remaining(h), backlog_of(h), sim_.now());
     if (P_.state_period_s <= 0)
@@ -253,21 +253,21 @@ private:
     }
     if (!best || best->node == h) return enqueue_compute(ti, h);
     if (!P_.use_rtc) return start_transfer(ti, best->node, input_bytes(t));
-    const double fallback = runner_up ? runner_up->comm_s + runner_up->compute_s + runner_up->backlog_s : inf;
+    const double fallback = runner_up ? runner_up->comm_s + runner_up->compute_s + runner_up->backlog_s : partition::inf;
     const rtc r{static_cast<std::uint64_t>(ti), h, t.cls, t.weight, tv.age_s, t.gen_s, tv.next_flop, tv.next_input_bytes, best->comm_s, fallback, best->phi};
     ++rtc_sent_;
-    const index to = best->node;
+    const std::ptrdiff_t to = best->node;
     const double delay = control_delay(h, to);
     rtc_store_.push_back(r);
     const std::size_t ri = rtc_store_.size() - 1;
     sim_.schedule_in(delay, [this, ri, to] { receive_rtc(rtc_store_[ri], to); });
   }
-  double control_delay(index a, index b) const {
+  double control_delay(std::ptrdiff_t a, std::ptrdiff_t b) const {
     for (const auto& [v, e] : adj_[static_cast<std::size_t>(a)])
       if (v == b) return S_.links[e].latency_s + 8.0 * S_.control_bytes / S_.links[e].bandwidth_bps;
     return 0.0;
   }
-  void receive_rtc(const rtc& r, index at) {
+  void receive_rtc(const rtc& r, std::ptrdiff_t at) {
     rtc_arbiter& a = arbs_[static_cast<std::size_t>(at)];
     a.submit(r);
     if (P_.rtc_window_s > 0) {
@@ -276,7 +276,7 @@ private:
     }
     resolve(at);
   }
-  void resolve(index at) {
+  void resolve(std::ptrdiff_t at) {
     rtc_arbiter& a = arbs_[static_cast<std::size_t>(at)];
     const auto bl = backlog_of(at);
     node_state live{flops_[static_cast<std::size_t>(at)], in_service_remaining(at), std::vector<double>(bl.begin(), bl.end())};
@@ -291,7 +291,7 @@ private:
       sim_.schedule_in(delay, [this, g, at] { receive_grant(g, at); });
     }
   }
-  void receive_grant(const grant& g, index from) {
+  void receive_grant(const grant& g, std::ptrdiff_t from) {
     const auto ti = static_cast<std::size_t>(g.task);
     task& t = tasks_[ti];
     disp_[static_cast<std::size_t>(t.holder)].observe(from, flops_[static_cast<std::size_t>(from)], in_service_remaining(from), backlog_of(from), sim_.now());  // CTC piggyback
@@ -305,15 +305,15 @@ private:
   }
 
   // ---------- transfers (store-and-forward along the least-payload-time route)
-  const std::vector<index>& route(index a, index b, double bytes) {
+  const std::vector<std::ptrdiff_t>& route(std::ptrdiff_t a, std::ptrdiff_t b, double bytes) {
     auto [it, fresh] = route_cache_.try_emplace({a, b, bytes});
     if (fresh) it->second = compute_route(a, b, bytes);
     return it->second;
   }
-  std::vector<index> compute_route(index a, index b, double bytes) const {
-    std::vector<double> dist(static_cast<std::size_t>(N_), inf);
-    std::vector<index> prev(static_cast<std::size_t>(N_), -1);
-    using qe = std::pair<double, index>;
+  std::vector<std::ptrdiff_t> compute_route(std::ptrdiff_t a, std::ptrdiff_t b, double bytes) const {
+    std::vector<double> dist(static_cast<std::size_t>(N_), partition::inf);
+    std::vector<std::ptrdiff_t> prev(static_cast<std::size_t>(N_), -1);
+    using qe = std::pair<double, std::ptrdiff_t>;
     std::priority_queue<qe, std::vector<qe>, std::greater<>> q;
     dist[static_cast<std::size_t>(a)] = 0, q.push({0, a});
     while (!q.empty()) {
@@ -326,12 +326,12 @@ private:
           dist[static_cast<std::size_t>(v)] = w, prev[static_cast<std::size_t>(v)] = u, q.push({w, v});
       }
     }
-    std::vector<index> r{b};
+    std::vector<std::ptrdiff_t> r{b};
     while (r.back() != a) r.push_back(prev[static_cast<std::size_t>(r.back())]);
     std::reverse(r.begin(), r.end());
     return r;
   }
-  void start_transfer(std::size_t ti, index dest, double bytes, bool reserved_at_dest = false) {
+  void start_transfer(std::size_t ti, std::ptrdiff_t dest, double bytes, bool reserved_at_dest = false) {
     task& t = tasks_[ti];
     t.route = route(t.holder, dest, bytes);
     t.route_pos = 0;
@@ -339,7 +339,7 @@ private:
     if (reserved_at_dest) reserved_piece_[ti] = piece_flop(t);
     next_hop(ti);
   }
-  std::size_t edge_server(index u, index v) const {
+  std::size_t edge_server(std::ptrdiff_t u, std::ptrdiff_t v) const {
     if (S_.medium == medium_kind::shared) return static_cast<std::size_t>(N_);
     for (const auto& [w, e] : adj_[static_cast<std::size_t>(u)])
       if (w == v) return static_cast<std::size_t>(N_) + 2 * e + (u < v ? 0 : 1);
@@ -348,7 +348,7 @@ private:
   void next_hop(std::size_t ti) {
     task& t = tasks_[ti];
     if (t.route_pos + 1 >= t.route.size()) return arrived(ti);
-    const index u = t.route[t.route_pos], v = t.route[t.route_pos + 1];
+    const std::ptrdiff_t u = t.route[t.route_pos], v = t.route[t.route_pos + 1];
     double service = 0;
     for (const auto& [w, e] : adj_[static_cast<std::size_t>(u)])
       if (w == v) service = S_.links[e].latency_s + 8.0 * t.bytes / S_.links[e].bandwidth_bps;
@@ -367,7 +367,7 @@ private:
   }
 
   // ---------- servers
-  void enqueue_compute(std::size_t ti, index n) {
+  void enqueue_compute(std::size_t ti, std::ptrdiff_t n) {
     task& t = tasks_[ti];
     const piece& pc = pieces_of(t)[t.next];
     const model_spec& m = S_.models[static_cast<std::size_t>(t.model)];
@@ -377,7 +377,7 @@ private:
     queued_[static_cast<std::size_t>(n)][static_cast<std::size_t>(t.cls)] += flop;
     enqueue(static_cast<std::size_t>(n), {ti, t.cls, t.gen_s, seq_++, nominal, flop});
   }
-  double noisy(double s, index n) {
+  double noisy(double s, std::ptrdiff_t n) {
     idn::rng& g = node_rng_[static_cast<std::size_t>(n)];
     switch (S_.service) {
       case service_kind::deterministic: return s;
@@ -413,8 +413,8 @@ private:
     }
     task& t = tasks_[done.task];
     if (si < static_cast<std::size_t>(N_)) {  // a compute piece finished at node si
-      t.placement.push_back(static_cast<index>(si));
-      t.holder = static_cast<index>(si);
+      t.placement.push_back(static_cast<std::ptrdiff_t>(si));
+      t.holder = static_cast<std::ptrdiff_t>(si);
       ++t.next;
       advance(done.task);
     } else {
@@ -428,7 +428,7 @@ private:
   }
 
   // ---------- state broadcasts (D4)
-  void broadcast(index n) {
+  void broadcast(std::ptrdiff_t n) {
     snapshot& sn = snapshot_[static_cast<std::size_t>(n)];
     const auto bl = backlog_of(n);
     sn.stamp = sim_.now(), sn.in_service = in_service_remaining(n), sn.backlog.assign(bl.begin(), bl.end());
@@ -468,7 +468,7 @@ private:
       cs.throughput_per_s = static_cast<double>(cs.completed) / window;
       r.classes.push_back(cs);
     }
-    for (index n = 0; n < N_; ++n) r.worker_utilization.push_back(servers_[static_cast<std::size_t>(n)].busy_in_window / window);
+    for (std::ptrdiff_t n = 0; n < N_; ++n) r.worker_utilization.push_back(servers_[static_cast<std::size_t>(n)].busy_in_window / window);
     for (std::size_t i = static_cast<std::size_t>(N_); i < servers_.size(); ++i) r.link_utilization.push_back(servers_[i].busy_in_window / window);
     if (P_.record_trace)
       for (const task& t : tasks_) r.trace.push_back({t.id, S_.sources[t.source].node, t.cls, t.gen_s, t.done_s, t.placement});
@@ -477,10 +477,10 @@ private:
 
   const scenario& S_;
   policy_options P_;
-  index N_;
+  std::ptrdiff_t N_;
   int C_;
   sim::simulator sim_{4096};
-  std::vector<std::vector<std::pair<index, std::size_t>>> adj_;
+  std::vector<std::vector<std::pair<std::ptrdiff_t, std::size_t>>> adj_;
   std::vector<double> flops_;
   std::vector<server> servers_;
   std::vector<std::vector<double>> queued_, reserved_;
@@ -491,7 +491,7 @@ private:
   std::vector<grant> grants_;
   std::vector<rtc> rtc_store_;
   std::vector<double> backlog_scratch_;
-  std::map<std::tuple<index, index, double>, std::vector<index>> route_cache_;
+  std::map<std::tuple<std::ptrdiff_t, std::ptrdiff_t, double>, std::vector<std::ptrdiff_t>> route_cache_;
   std::vector<std::vector<piece>> static_plans_, model_pieces_ = make_model_pieces(S_);
   std::vector<task> tasks_;
   std::vector<std::size_t> generated_ = std::vector<std::size_t>(S_.sources.size(), 0);
@@ -512,23 +512,4 @@ private:
 
 }  // namespace detail
 
-/// Runs one policy on a validated scenario with the given seed: tasks generated in
-/// [warmup, horizon) are measured; the run drains afterwards. Deterministic by seed.
-inline sim_report run_scenario(const scenario& s, const policy_options& p, std::uint64_t seed) {
-  validate(s);
-  if (!(p.state_period_s >= 0) || !std::isfinite(p.state_period_s)) detail::fail("state_period_s", p.state_period_s, "must be finite and >= 0");
-  if (!(p.rtc_window_s >= 0) || !std::isfinite(p.rtc_window_s)) detail::fail("rtc_window_s", p.rtc_window_s, "must be finite and >= 0");
-  detail::mdi_runner r(s, p, seed);
-  return r.run();
-}
-
-/// One CSV row per class: label,class,generated,completed,mean_s,p50_s,p95_s,max_s,throughput_per_s.
-inline void write_csv(std::ostream& os, std::string_view label, const sim_report& r, bool header) {
-  if (header) os << "label,class,generated,completed,mean_s,p50_s,p95_s,max_s,throughput_per_s\n";
-  auto opt = [](const std::optional<double>& v) { return v ? format_number(*v) : std::string(); };
-  for (const class_stats& c : r.classes)
-    os << label << ',' << c.cls << ',' << c.generated << ',' << c.completed << ',' << opt(c.mean_s) << ',' << opt(c.p50_s) << ','
-       << opt(c.p95_s) << ',' << opt(c.max_s) << ',' << format_number(c.throughput_per_s) << '\n';
-}
-
-}  // namespace idn::partition
+}  // namespace idn::mdi
