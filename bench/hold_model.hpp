@@ -11,7 +11,7 @@
 
 namespace idn::bench {
 
-inline double exp1(idn::rng& g) { return -std::log1p(-uniform01(g)); }
+inline double exp1(idn::rng& g) { return standard_exponential(g); }
 
 // Each handler reschedules itself; its capture (engine pointer, rng pointer, 24 bytes of
 // payload) is 40 bytes: inside the 48-byte handler, outside std::function's 16-byte buffer.

@@ -61,7 +61,7 @@ void bm_sim_engine(benchmark::State& st) {
       std::uint64_t limit;
       void operator()() const {
         if (++*fired >= limit) return;
-        sim->schedule_in(-std::log(1.0 - idn::uniform01(*g)), *this);
+        sim->schedule_in(idn::standard_exponential(*g), *this);
       }
     };
     for (int c = 0; c < 64; ++c) sim.schedule_in(idn::uniform01(g), chain{&sim, &g, &fired, n});

@@ -225,7 +225,7 @@ int main(int argc, char** argv) {
     const search_options o = loop_options(s);
     idn::rng rng(seed);
     auto simulated_training = [&](const path&, double predicted) {  // SIMULATED: prediction − |N(0, 0.02)| (Box–Muller)
-      const double z = std::sqrt(-2 * std::log(1 - idn::uniform01(rng))) * std::cos(6.283185307179586 * idn::uniform01(rng));
+      const double z = idn::standard_normal(rng);
       return std::max(0.0, predicted - std::abs(0.02 * z));
     };
     std::printf("service %s: %llu admissible paths; reward A^2 * Th/Th0 (reward_optimal); trainer SIMULATED\n",

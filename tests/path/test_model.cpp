@@ -142,7 +142,7 @@ TEST_CASE("ps_delay: one server = M/M/1 (PS and FIFO share the mean), checked ag
     std::vector<double> sojourn(static_cast<std::size_t>(n));
     double wait = 0;
     for (int i = 0; i < n; ++i) {
-      const double s = -std::log(1 - idn::uniform01(g)) * W / cap, a = -std::log(1 - idn::uniform01(g)) / lambda;
+      const double s = idn::standard_exponential(g) * W / cap, a = idn::standard_exponential(g) / lambda;
       sojourn[static_cast<std::size_t>(i)] = wait + s;
       wait = std::max(0.0, wait + s - a);
     }
@@ -461,7 +461,7 @@ struct ps_result {
 };
 ps_result simulate_ps(double mu0, double mu1, double x0, double xp, double W, double w0, double w1, double X, int n, std::uint64_t seed) {
   idn::rng g(seed);
-  auto expo = [&](double mean) { return -std::log(1 - idn::uniform01(g)) * mean; };
+  auto expo = [&](double mean) { return idn::standard_exponential(g) * mean; };
   struct job {
     double remaining, start;
     int cls, id;

@@ -28,7 +28,7 @@ std::vector<double> recursion_latencies(double rate, const std::map<std::uint32_
   idn::rng arrivals(seed), service(seed ^ 0x9e3779b97f4a7c15ULL);
   std::vector<double> at(items);
   double t = 0;
-  for (auto& a : at) a = t += -std::log1p(-uniform01(arrivals)) / rate;
+  for (auto& a : at) a = t += standard_exponential(arrivals) / rate;
   std::vector<double> latency;
   double free_at = 0;
   for (std::size_t next = 0; next < items;) {
@@ -48,7 +48,7 @@ std::vector<double> recursion_latencies(double rate, const std::map<std::uint32_
 std::vector<double> exponential_samples(double mean, std::size_t n, std::uint64_t seed) {
   idn::rng g(seed);
   std::vector<double> v(n);
-  for (auto& x : v) x = -mean * std::log1p(-uniform01(g));
+  for (auto& x : v) x = mean * standard_exponential(g);
   return v;
 }
 

@@ -42,7 +42,7 @@ sim_stats simulate_batches(double lambda, std::uint32_t B, std::uint32_t c, doub
   std::vector<double> arrivals(B);
   double now = 0;
   for (std::uint64_t b = 0; b < batches; ++b) {
-    for (std::uint32_t i = 0; i < B; ++i) arrivals[i] = now += -std::log(1 - idn::uniform01(g)) / lambda;
+    for (std::uint32_t i = 0; i < B; ++i) arrivals[i] = now += idn::standard_exponential(g) / lambda;
     const double ready = arrivals[B - 1], start = std::max(ready, free_at.top()), done = start + t;
     free_at.pop(), free_at.push(done);
     if (b < warm) continue;

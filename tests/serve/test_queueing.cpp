@@ -191,8 +191,8 @@ TEST_CASE("M/M/c response tail: P(0) = 1, decreasing, classic form, continuity a
     const double t = mmc_response_quantile(lambda, m, c, 0.9);
     int above = 0;
     for (int i = 0; i < samples; ++i) {
-      double x = -std::log(1 - idn::uniform01(g)) / m;
-      if (idn::uniform01(g) < C) x += -std::log(1 - idn::uniform01(g)) / theta;
+      double x = idn::standard_exponential(g) / m;
+      if (idn::uniform01(g) < C) x += idn::standard_exponential(g) / theta;
       above += x > t;
     }
     const double p = static_cast<double>(above) / samples, sd = std::sqrt(0.1 * 0.9 / samples);

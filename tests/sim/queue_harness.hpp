@@ -89,6 +89,6 @@ inline queue_result run_queue(std::vector<double> lambda, std::uint32_t servers,
   return out;
 }
 
-inline double exp_draw(idn::rng& g, double mean) { return -std::log1p(-idn::uniform01(g)) * mean; }
+inline double exp_draw(idn::rng& g, double mean) { return idn::standard_exponential(g) * mean; }
 
 }  // namespace idn::test

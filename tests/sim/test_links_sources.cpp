@@ -96,7 +96,7 @@ TEST_CASE("determinism: the same seed gives the same trace hash, another seed do
     std::uint64_t h = 1469598103934665603ULL;
     idn::rng svc_rng(seed + 1);
     station st(sim, station_config{2, 2, discipline::preemptive_resume},
-               [&](const job&) { return -std::log1p(-idn::uniform01(svc_rng)); },
+               [&](const job&) { return idn::standard_exponential(svc_rng); },
                [&](const job& j, double r) {
                  std::uint64_t bits;
                  std::memcpy(&bits, &r, 8);

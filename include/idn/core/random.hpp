@@ -2,6 +2,7 @@
 /// idn::rng (xoshiro256**, Blackman & Vigna 2018) and idn::uniform01: the same stream on every
 /// platform for a given seed. Standard library only.
 #include <array>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -114,6 +115,31 @@ template <std::uniform_random_bit_generator G>
 std::size_t uniform_index(std::size_t n, G& g) noexcept(noexcept(g())) {
   const auto k = static_cast<std::size_t>(uniform01(g) * static_cast<double>(n));
   return k < n ? k : n - 1;
+}
+
+/// The one Exp(1) sampler of idn: −log(1 − u) with u = uniform01(g) ∈ [0, 1), so the draw is
+/// finite and ≥ 0. Scale it for a rate (gap = standard_exponential(g) / rate) or a mean
+/// (mean · standard_exponential(g)); every inter-arrival gap and exponential service time in the
+/// library is drawn this way, so one seed gives one stream everywhere. O(1).
+template <std::uniform_random_bit_generator G>
+double standard_exponential(G& g) noexcept(noexcept(g())) {
+  return -std::log(1.0 - uniform01(g));
+}
+
+/// The one N(0, 1) sampler of idn: Box–Muller, √(−2·log(1 − u₁))·cos(2π·u₂) from two
+/// uniform01 draws taken in that order (finite for every draw). O(1).
+template <std::uniform_random_bit_generator G>
+double standard_normal(G& g) noexcept(noexcept(g())) {
+  const double radius = std::sqrt(-2.0 * std::log(1.0 - uniform01(g)));
+  return radius * std::cos(6.283185307179586 * uniform01(g));
+}
+
+/// A lognormal draw with the given mean and squared coefficient of variation scv (both finite,
+/// ≥ 0): mean·exp(σz − σ²/2) with σ² = log(1 + scv) and z = standard_normal(g). O(1).
+template <std::uniform_random_bit_generator G>
+double lognormal(G& g, double mean, double scv) noexcept(noexcept(g())) {
+  const double s2 = std::log1p(scv);
+  return mean * std::exp(std::sqrt(s2) * standard_normal(g) - s2 / 2);
 }
 
 }  // namespace idn

@@ -101,7 +101,7 @@ public:
   }
 
 private:
-  void schedule_arrival() { sim_.schedule_in(-std::log1p(-uniform01(arrivals_)) / rate_, [this] { arrive(); }); }
+  void schedule_arrival() { sim_.schedule_in(standard_exponential(arrivals_) / rate_, [this] { arrive(); }); }
   void arrive() {
     queue_.push_back({sim_.now(), arrived_++});
     if (idle_ > 0) start_batch();

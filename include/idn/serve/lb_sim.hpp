@@ -131,7 +131,7 @@ private:
     std::uint32_t dispatcher;
   };
 
-  double exp_gap() noexcept { return -std::log(1 - uniform01(rng_)) / S_.arrival_rate; }
+  double exp_gap() noexcept { return standard_exponential(rng_) / S_.arrival_rate; }
   void poisson_arrival() {
     if (issued_ >= S_.requests || unstable_) return;
     const auto stream = static_cast<std::uint32_t>(issued_ % S_.streams);
@@ -175,13 +175,9 @@ private:
     const double m = S_.mean_service[i];
     switch (S_.law) {
       case service_law::deterministic: return m;
-      case service_law::exponential: return -m * std::log(1 - uniform01(svc_rng_));
+      case service_law::exponential: return m * standard_exponential(svc_rng_);
       case service_law::empirical: return m * shape_[uniform_index(shape_.size(), svc_rng_)];
-      case service_law::lognormal: {
-        const double s2 = std::log1p(S_.service_scv);
-        const double z = std::sqrt(-2 * std::log(1 - uniform01(svc_rng_))) * std::cos(6.283185307179586 * uniform01(svc_rng_));
-        return m * std::exp(std::sqrt(s2) * z - s2 / 2);
-      }
+      case service_law::lognormal: return lognormal(svc_rng_, m, S_.service_scv);
     }
     return m;
   }

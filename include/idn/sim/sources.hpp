@@ -39,7 +39,7 @@ public:
 
 private:
   void schedule_from(double t) {
-    const double next = t + -std::log1p(-idn::uniform01(g_)) / rate_;
+    const double next = t + idn::standard_exponential(g_) / rate_;
     if (next < stop_) sim_.schedule_at(next, [this] { fire(); });
   }
   void fire() {

@@ -180,7 +180,7 @@ private:
   void schedule_arrival(std::size_t i) {
     const source_spec& src = S_.sources[i];
     if (src.max_tasks && generated_[i] >= src.max_tasks) return;
-    const double gap = src.arrivals == arrival_kind::poisson ? -std::log(1.0 - uniform01(source_rng_[i])) / src.rate_per_s : 1.0 / src.rate_per_s;
+    const double gap = src.arrivals == arrival_kind::poisson ? standard_exponential(source_rng_[i]) / src.rate_per_s : 1.0 / src.rate_per_s;
     const double t = sim_.now() + gap;
     if (t >= S_.horizon_s) return;
     sim_.schedule_at(t, [this, i] { arrive(i); });
@@ -381,12 +381,8 @@ private:
     idn::rng& g = node_rng_[static_cast<std::size_t>(n)];
     switch (S_.service) {
       case service_kind::deterministic: return s;
-      case service_kind::exponential: return -s * std::log(1.0 - uniform01(g));
-      case service_kind::lognormal: {
-        const double cv = S_.service_cv, sig2 = std::log1p(cv * cv);
-        const double z = std::sqrt(-2 * std::log(1.0 - uniform01(g))) * std::cos(6.283185307179586 * uniform01(g));
-        return s * std::exp(std::sqrt(sig2) * z - sig2 / 2);
-      }
+      case service_kind::exponential: return s * standard_exponential(g);
+      case service_kind::lognormal: return lognormal(g, s, S_.service_cv * S_.service_cv);
     }
     return s;
   }
