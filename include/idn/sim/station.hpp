@@ -1,6 +1,6 @@
 #pragma once
-/// A multi-server station with K priority classes (0 highest), FIFO within a class, under a
-/// non-preemptive or preemptive-resume discipline (docs/sim.md "Simulation").
+/// A multi-server station with K priority classes (0 highest), FIFO or oldest-created-first within
+/// a class, under a non-preemptive or preemptive-resume discipline (docs/sim.md "Simulation").
 /// Service time is drawn once, at a job's first start. Allocation-free per job once its queues
 /// have grown to their high-water mark.
 #include <cmath>
@@ -12,6 +12,7 @@
 
 #include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
+#include "idn/sim/detail/oldest_first_queue.hpp"
 #include "idn/sim/detail/ring.hpp"
 #include "idn/sim/simulator.hpp"
 #include "idn/sim/stats.hpp"
@@ -27,12 +28,24 @@ struct job {
   std::uint64_t tag = 0;   ///< user-defined
 };
 
+/// Whether a job of a higher class (a lower number) interrupts one in service.
 enum class discipline : std::uint8_t { non_preemptive, preemptive_resume };
+/// The order within one class: arrival order, or the job created first (job::created; ties in
+/// arrival order), as PA-MDI's workers serve partitions of older tasks first.
+enum class queue_order : std::uint8_t { fifo, oldest_created };
 
+/// The shape of a station.
 struct station_config {
-  std::uint32_t servers = 1, classes = 1;
+  std::uint32_t servers = 1, classes = 1;  ///< c ≥ 1 servers, K ≥ 1 priority classes
   discipline disc = discipline::non_preemptive;
   std::size_t capacity_hint = 1024;  ///< expected queue length, pre-sized per class
+  queue_order order = queue_order::fifo;
+};
+
+/// A job in service: the job, when its (current) service began, and when it ends.
+struct service_interval {
+  const job* j = nullptr;  ///< nullptr: the server is idle
+  double start = 0, end = 0;
 };
 
 /// ServiceFn: double(const job&) giving seconds (finite, >= 0, checked). DepartFn:
@@ -49,8 +62,13 @@ public:
     servers_.resize(cfg_.servers);
     idle_.reserve(cfg_.servers);
     for (std::uint32_t s = cfg_.servers; s-- > 0;) idle_.push_back(s);
-    queues_.reserve(cfg_.classes);
-    for (std::uint32_t k = 0; k < cfg_.classes; ++k) queues_.emplace_back(cfg_.capacity_hint);
+    if (cfg_.order == queue_order::fifo) {
+      queues_.reserve(cfg_.classes);
+      for (std::uint32_t k = 0; k < cfg_.classes; ++k) queues_.emplace_back(cfg_.capacity_hint);
+    } else {
+      oldest_.reserve(cfg_.classes);
+      for (std::uint32_t k = 0; k < cfg_.classes; ++k) oldest_.emplace_back(cfg_.capacity_hint);
+    }
   }
   station(const station&) = delete;
   station& operator=(const station&) = delete;
@@ -82,19 +100,28 @@ public:
         sim_.cancel(sv.ev);
         sv.w.remaining -= sim_.now() - sv.start;
         if (sv.w.remaining < 0) sv.w.remaining = 0;
-        queues_[sv.w.j.cls].push_front(std::move(sv.w));
-        ++queued_;
+        requeue_front(std::move(sv.w));
         set_busy(busy_ - 1);
         start(victim, std::move(w));
         return;
       }
     }
-    queues_[j.cls].push_back(std::move(w));
-    ++queued_;
+    enqueue(std::move(w));
   }
 
   std::uint32_t busy() const noexcept { return busy_; }
-  std::size_t queued(std::uint32_t cls) const noexcept { return cls < queues_.size() ? queues_[cls].size() : 0; }
+  /// Jobs of class cls waiting (not in service).
+  std::size_t queued(std::uint32_t cls) const noexcept {
+    if (cls >= cfg_.classes) return 0;
+    return cfg_.order == queue_order::fifo ? queues_[cls].size() : oldest_[cls].size();
+  }
+  /// What server s (< servers) is doing: its job and the bounds of the current service, or
+  /// j = nullptr when idle. The pointer is valid until the station's next event. O(1).
+  service_interval serving(std::uint32_t s) const noexcept {
+    if (s >= servers_.size() || !servers_[s].busy) return {};
+    const server& sv = servers_[s];
+    return {&sv.w.j, sv.start, sv.start + sv.w.remaining};
+  }
   std::size_t in_system() const noexcept { return busy_ + queued_; }
   /// Time-weighted busy servers / c since construction (or the last reset of busy_servers()).
   double utilization() const { return busy_tw_.mean(sim_.now()) / cfg_.servers; }
@@ -115,7 +142,38 @@ private:
     double start = 0;
     std::uint64_t start_seq = 0;
     event_id ev;
+    bool busy = false;
   };
+
+  void enqueue(waiting w) {
+    if (cfg_.order == queue_order::fifo) queues_[w.j.cls].push_back(std::move(w));
+    else {
+      const double created = w.j.created;
+      oldest_[w.j.cls].push(std::move(w), created);
+    }
+    ++queued_;
+  }
+  /// A preempted job goes back to the head of its class (FIFO) or to its place by age.
+  void requeue_front(waiting w) {
+    if (cfg_.order == queue_order::fifo) {
+      queues_[w.j.cls].push_front(std::move(w));
+      ++queued_;
+    } else {
+      enqueue(std::move(w));
+    }
+  }
+  /// The next job to serve: the head of the lowest non-empty class. Requires queued_ > 0.
+  waiting take_next() {
+    --queued_;
+    if (cfg_.order == queue_order::fifo) {
+      for (auto& q : queues_)
+        if (!q.empty()) return q.pop_front();
+    } else {
+      for (auto& q : oldest_)
+        if (!q.empty()) return q.pop();
+    }
+    return {};  // unreachable while queued_ counts the queues
+  }
 
   void set_busy(std::uint32_t b) {
     busy_ = b;
@@ -134,25 +192,18 @@ private:
     sv.w = std::move(w);
     sv.start = sim_.now();
     sv.start_seq = ++starts_;
+    sv.busy = true;
     set_busy(busy_ + 1);
     sv.ev = sim_.schedule_in(sv.w.remaining, [this, s] { complete(s); });
   }
   void complete(std::uint32_t s) {
     const job done = servers_[s].w.j;
     const double response = sim_.now() - servers_[s].w.arrival;
+    servers_[s].busy = false;
     set_busy(busy_ - 1);
     // Hand the server to the head of the lowest non-empty class before notifying.
-    bool started_next = false;
-    if (queued_ > 0) {
-      for (auto& q : queues_) {
-        if (q.empty()) continue;
-        --queued_;
-        start(s, q.pop_front());
-        started_next = true;
-        break;
-      }
-    }
-    if (!started_next) idle_.push_back(s);
+    if (queued_ > 0) start(s, take_next());
+    else idle_.push_back(s);
     depart_(done, response);
   }
 
@@ -162,7 +213,8 @@ private:
   DepartFn depart_;
   std::vector<server> servers_;
   std::vector<std::uint32_t> idle_;
-  std::vector<detail::ring<waiting>> queues_;
+  std::vector<detail::ring<waiting>> queues_;               // queue_order::fifo
+  std::vector<detail::oldest_first_queue<waiting>> oldest_;  // queue_order::oldest_created
   std::size_t queued_ = 0;
   std::uint32_t busy_ = 0;
   std::uint64_t starts_ = 0;
