@@ -1,77 +1,73 @@
 #pragma once
-/// The engine behind run_scenario (mdi/run.hpp).
-#include "idn/mdi/scenario.hpp"
-#include "idn/sim/simulator.hpp"
-
+/// The engine behind run_scenario (mdi/run.hpp): arrivals, the progress of each task through its
+/// pieces, the PA-MDI dispatch protocol (Φ ranking, RTC/CTC, state broadcasts) and the worker
+/// and transfer stations, all on idn::sim. Workers and transfers are single-server sim::station
+/// queues: under pa_mdi with class arbitration, classes in priority order and the oldest task
+/// first within a class; otherwise FIFO. Internal.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <map>
-#include <ostream>
-#include <queue>
+#include <memory>
 #include <span>
-#include <string_view>
-#include <tuple>
-#include <utility>
 #include <vector>
 
-namespace idn::mdi {
-namespace detail {
+#include "idn/core/random.hpp"
+#include "idn/mdi/detail/plans.hpp"
+#include "idn/mdi/detail/report.hpp"
+#include "idn/mdi/detail/topology.hpp"
+#include "idn/mdi/dispatch.hpp"
+#include "idn/mdi/scenario.hpp"
+#include "idn/sim/simulator.hpp"
+#include "idn/sim/station.hpp"
+
+namespace idn::mdi::detail {
 
 class mdi_runner {
 public:
-  mdi_runner(const scenario& s, const policy_options& p, std::uint64_t seed) : S_(s), P_(p), N_(static_cast<std::ptrdiff_t>(s.nodes.size())), C_(s.num_classes) {
-    adj_.resize(static_cast<std::size_t>(N_));
-    for (std::size_t e = 0; e < s.links.size(); ++e) {
-      adj_[static_cast<std::size_t>(s.links[e].a)].push_back({s.links[e].b, e});
-      adj_[static_cast<std::size_t>(s.links[e].b)].push_back({s.links[e].a, e});
-    }
-    for (auto& a : adj_) std::sort(a.begin(), a.end());
-    // Advertised speeds: given, or Σf/ΣT over the models.
-    for (std::ptrdiff_t n = 0; n < N_; ++n) {
-      double f = s.nodes[static_cast<std::size_t>(n)].flops;
-      if (!(f > 0)) {
-        double sf = 0, st = 0;
-        for (const model_spec& m : s.models) sf += m.profile.flop.sum(), st += m.time.col(n).sum();
-        f = st > 0 && sf > 0 ? sf / st : 1e30;
-      }
-      flops_.push_back(f);
-    }
-    const std::size_t transfer_servers = s.medium == medium_kind::shared ? 1 : 2 * s.links.size();
+  /// The scenario must be validated and outlive the runner. O(N·C + models·L + sources·L·K).
+  mdi_runner(const scenario& s, const policy_options& p, std::uint64_t seed)
+      : S_(s), P_(p), N_(static_cast<std::ptrdiff_t>(s.nodes.size())), C_(s.num_classes), topo_(s) {
+    for (std::ptrdiff_t n = 0; n < N_; ++n) flops_.push_back(advertised_flops(n));
     const bool by_class = P_.kind == policy_kind::pa_mdi && P_.arb != arbitration::fifo;
-    servers_.resize(static_cast<std::size_t>(N_) + transfer_servers);
-    for (server& sv : servers_) sv.wait = std::priority_queue<item, std::vector<item>, later>(later{by_class});
+    const sim::station_config cfg{1, by_class ? static_cast<std::uint32_t>(C_) : 1u, sim::discipline::non_preemptive, 8,
+                                  by_class ? sim::queue_order::oldest_created : sim::queue_order::fifo};
+    const std::size_t stations = static_cast<std::size_t>(N_) + topo_.num_transfer_stations();
+    for (std::size_t si = 0; si < stations; ++si) stations_.push_back(std::make_unique<station>(sim_, cfg, on_start{this, si}, on_finish{this, si}));
+    busy_in_window_.assign(stations, 0.0);
+    class_of_job_ = by_class;
     queued_.assign(static_cast<std::size_t>(N_), std::vector<double>(static_cast<std::size_t>(C_), 0.0));
     reserved_ = queued_;
     snapshot_.resize(static_cast<std::size_t>(N_));
     idn::rng root(seed);
     for (std::size_t i = 0; i < s.sources.size(); ++i) source_rng_.push_back(root), root.jump();
     for (std::ptrdiff_t n = 0; n < N_; ++n) node_rng_.push_back(root), root.jump();
-    const bool dynamic = P_.kind == policy_kind::pa_mdi || P_.kind == policy_kind::ms_mdi;
-    for (std::ptrdiff_t n = 0; n < N_ && dynamic; ++n) {
-      std::vector<std::ptrdiff_t> nb;
-      for (const auto& [v, e] : adj_[static_cast<std::size_t>(n)]) nb.push_back(v);
-      disp_.emplace_back(n, nb, C_, P_.view);
-      for (const auto& [v, e] : adj_[static_cast<std::size_t>(n)]) disp_.back().set_link(v, S_.links[e].latency_s, S_.links[e].bandwidth_bps);
-      arbs_.emplace_back(P_.arb, C_, std::ptrdiff_t{1} << 20);
+    if (dynamic()) {
+      for (std::ptrdiff_t n = 0; n < N_; ++n) {
+        std::vector<std::ptrdiff_t> nb;
+        for (const auto& [v, e] : topo_.neighbors(n)) nb.push_back(v);
+        disp_.emplace_back(n, nb, C_, P_.view);
+        for (const auto& [v, e] : topo_.neighbors(n)) disp_.back().set_link(v, S_.links[e].latency_s, S_.links[e].bandwidth_bps);
+        arbs_.emplace_back(P_.arb, C_, std::ptrdiff_t{1} << 20);
+      }
+      dispatched_ = dispatched_pieces(s);
+    } else {
+      for (const source_spec& src : s.sources) fixed_plans_.push_back(fixed_plan(s, topo_, P_.kind, src));
     }
-    if (P_.kind == policy_kind::ar_mdi || P_.kind == policy_kind::local) build_static_plans();
   }
+  mdi_runner(const mdi_runner&) = delete;
+  mdi_runner& operator=(const mdi_runner&) = delete;
 
+  /// Runs until every generated task has completed and no broadcast remains. Returns the report.
   sim_report run() {
     for (std::size_t i = 0; i < S_.sources.size(); ++i) schedule_arrival(i);
-    if ((P_.kind == policy_kind::pa_mdi || P_.kind == policy_kind::ms_mdi) && P_.state_period_s > 0)
+    if (dynamic() && P_.state_period_s > 0)
       for (std::ptrdiff_t n = 0; n < N_; ++n) sim_.schedule_at(0.0, [this, n] { broadcast(n); });
     sim_.run();
-    return report();
+    return summarize(S_, P_.record_trace, tasks_, busy_in_window_, static_cast<std::size_t>(N_), sim_.processed(), rtc_sent_, rtc_denied_);
   }
 
 private:
-  struct piece {
-    std::ptrdiff_t node;  // fixed node (static plans) or -1 (chosen at dispatch)
-    std::ptrdiff_t first, last;
-  };
   struct task {
     std::uint64_t id = 0;
     std::size_t source = 0;
@@ -80,101 +76,43 @@ private:
     double weight = 1, gen_s = 0, done_s = -1;
     std::size_t next = 0;  // next piece
     std::ptrdiff_t holder = 0;
-    std::vector<std::ptrdiff_t> placement, denied, route;
+    std::vector<std::ptrdiff_t> placement, denied;
+    const std::vector<std::ptrdiff_t>* route = nullptr;  // into the topology's route cache
     std::size_t route_pos = 0;
-    double bytes = 0;
+    std::ptrdiff_t cut = 0;  // the activation being moved (its bytes)
     bool returning = false;
+    double service_s = 0, flop = 0, service_start = 0;  // the station visit in progress
   };
-  struct item {
-    std::size_t task;
-    int cls;
-    double gen_s;
-    std::uint64_t seq;
-    double service_s, flop;
+  // The stations' callbacks: a service starts (returns its time) and a service ends.
+  struct on_start {
+    mdi_runner* r;
+    std::size_t si;
+    double operator()(const sim::job& j) const { return r->service_starts(si, j); }
   };
-  /// Service order at a station: class then oldest generation (pa_mdi with class queues), else FIFO.
-  struct later {
-    bool by_class;
-    bool operator()(const item& a, const item& b) const noexcept {  // true: a is served after b
-      if (by_class) {
-        if (a.cls != b.cls) return a.cls > b.cls;
-        if (a.gen_s != b.gen_s) return a.gen_s > b.gen_s;
-      }
-      return a.seq > b.seq;
-    }
+  struct on_finish {
+    mdi_runner* r;
+    std::size_t si;
+    void operator()(const sim::job& j, double) const { r->service_ends(si, j); }
   };
-  struct server {
-    bool busy = false;
-    double start = 0, end = 0, busy_in_window = 0;
-    item cur{};
-    std::priority_queue<item, std::vector<item>, later> wait{later{false}};
-  };
+  using station = sim::station<on_start, on_finish>;
   struct snapshot {
     double stamp = -1, in_service = 0;
     std::vector<double> backlog;
   };
 
-  // ---------- plans and pieces
+  bool dynamic() const noexcept { return P_.kind == policy_kind::pa_mdi || P_.kind == policy_kind::ms_mdi; }
+  /// A node's advertised speed: given, or Σf/ΣT over the models.
+  double advertised_flops(std::ptrdiff_t n) const {
+    const double f = S_.nodes[static_cast<std::size_t>(n)].flops;
+    if (f > 0) return f;
+    double sf = 0, st = 0;
+    for (const model_spec& m : S_.models) sf += m.profile.flop.sum(), st += m.time.col(n).sum();
+    return st > 0 && sf > 0 ? sf / st : 1e30;
+  }
   const std::vector<piece>& pieces_of(const task& t) const {
-    return static_plans_.empty() ? model_pieces_[static_cast<std::size_t>(t.model)] : static_plans_[t.source];
+    return fixed_plans_.empty() ? dispatched_[static_cast<std::size_t>(t.model)] : fixed_plans_[t.source];
   }
-  void build_static_plans() {
-    for (std::size_t i = 0; i < S_.sources.size(); ++i) {
-      const source_spec& src = S_.sources[i];
-      const model_spec& m = S_.models[static_cast<std::size_t>(src.model)];
-      const std::ptrdiff_t L = m.profile.flop.size();
-      if (P_.kind == policy_kind::local) {
-        static_plans_.push_back({{src.node, 0, L}});
-        continue;
-      }
-      std::vector<std::ptrdiff_t> chain = chain_for(src.node);
-      const auto K = static_cast<std::ptrdiff_t>(chain.size());
-      Eigen::MatrixXd T(L, K);
-      std::vector<hw::affine_link> links;
-      for (std::ptrdiff_t k = 0; k < K; ++k) {
-        T.col(k) = m.time.col(chain[static_cast<std::size_t>(k)]);
-        links.push_back(link_of(chain[static_cast<std::size_t>(k)], k + 1 < K ? chain[static_cast<std::size_t>(k + 1)] : -1));
-      }
-      const partition::chain_problem p = partition::make_chain_problem(m.profile, std::move(T), Eigen::VectorXd::Constant(K, INFINITY),
-                                                 std::span<const hw::affine_link>(links), std::span<const hw::affine_link>(links), links[0],
-                                                 partition::chain_options{partition::comm_mode::serialized, true, true});
-      // The cut rule of proportional_split, kept even when the plan is infeasible.
-      const partition::partition_result r = partition::proportional_split(p);
-      std::vector<std::ptrdiff_t> cuts = r.cuts;
-      if (cuts.empty()) cuts = partition::equal_split(p).cuts;
-      std::vector<piece> plan;
-      for (std::ptrdiff_t k = 0; k < K && !cuts.empty(); ++k)
-        if (cuts[static_cast<std::size_t>(k)] < cuts[static_cast<std::size_t>(k + 1)])
-          plan.push_back({chain[static_cast<std::size_t>(k)], cuts[static_cast<std::size_t>(k)], cuts[static_cast<std::size_t>(k + 1)]});
-      if (plan.empty()) plan.push_back({src.node, 0, L});
-      static_plans_.push_back(std::move(plan));
-    }
-  }
-  std::vector<std::ptrdiff_t> chain_for(std::ptrdiff_t source) const {
-    std::vector<std::ptrdiff_t> order;
-    if (!S_.chain_order.empty()) {
-      const auto it = std::find(S_.chain_order.begin(), S_.chain_order.end(), source);
-      order = S_.chain_order;
-      if (it != S_.chain_order.end()) std::rotate(order.begin(), order.begin() + (it - S_.chain_order.begin()), order.end());
-      else order.insert(order.begin(), source);
-      return order;
-    }
-    std::vector<char> seen(static_cast<std::size_t>(N_), 0);
-    order.push_back(source), seen[static_cast<std::size_t>(source)] = 1;
-    for (std::size_t h = 0; h < order.size(); ++h)
-      for (const auto& [v, e] : adj_[static_cast<std::size_t>(order[h])])
-        if (!seen[static_cast<std::size_t>(v)]) seen[static_cast<std::size_t>(v)] = 1, order.push_back(v);
-    return order;
-  }
-  hw::affine_link link_of(std::ptrdiff_t a, std::ptrdiff_t b) const {  // the a–b link, or a's fastest
-    const link_spec* best = nullptr;
-    for (const auto& [v, e] : adj_[static_cast<std::size_t>(a)]) {
-      const link_spec& l = S_.links[e];
-      if (v == b) return hw::affine_link(l.latency_s, l.bandwidth_bps);
-      if (!best || l.bandwidth_bps > best->bandwidth_bps) best = &l;
-    }
-    return best ? hw::affine_link(best->latency_s, best->bandwidth_bps) : hw::affine_link(0, INFINITY);
-  }
+  const model_spec& layers_of(const task& t) const { return S_.models[static_cast<std::size_t>(t.model)]; }
 
   // ---------- arrivals
   void schedule_arrival(std::size_t i) {
@@ -202,27 +140,26 @@ private:
   void advance(std::size_t ti) {
     task& t = tasks_[ti];
     const auto& ps = pieces_of(t);
-    const std::ptrdiff_t L = S_.models[static_cast<std::size_t>(t.model)].profile.flop.size();
+    const std::ptrdiff_t L = layers_of(t).profile.flop.size();
     const std::ptrdiff_t src_node = S_.sources[t.source].node;
     if (t.next == ps.size()) {  // all pieces done: return the result
       if (t.holder == src_node) return complete(ti);
       t.returning = true;
-      return start_transfer(ti, src_node, S_.models[static_cast<std::size_t>(t.model)].profile.act_bytes[L]);
+      return start_transfer(ti, src_node, L);
     }
     const piece& pc = ps[t.next];
-    if (pc.node >= 0) {  // static plan
+    if (pc.node != no_node) {  // fixed plan
       if (pc.node == t.holder) return enqueue_compute(ti, t.holder);
-      return start_transfer(ti, pc.node, input_bytes(t));
+      return start_transfer(ti, pc.node, pc.first);
     }
     dispatch(ti);
   }
   double piece_flop(const task& t) const {
     const piece& pc = pieces_of(t)[t.next];
-    return S_.models[static_cast<std::size_t>(t.model)].profile.flop.segment(pc.first, pc.last - pc.first).sum();
+    return layers_of(t).profile.flop.segment(pc.first, pc.last - pc.first).sum();
   }
-  double input_bytes(const task& t) const {
-    return S_.models[static_cast<std::size_t>(t.model)].profile.act_bytes[pieces_of(t)[t.next].first];
-  }
+  std::ptrdiff_t input_cut(const task& t) const { return pieces_of(t)[t.next].first; }
+  double input_bytes(const task& t) const { return layers_of(t).profile.act_bytes[input_cut(t)]; }
   /// Queued + reserved FLOP per class at node n (a view into a scratch buffer, valid until the next call).
   std::span<const double> backlog_of(std::ptrdiff_t n) {
     backlog_scratch_.resize(static_cast<std::size_t>(C_));
@@ -230,42 +167,38 @@ private:
       backlog_scratch_[static_cast<std::size_t>(c)] = queued_[static_cast<std::size_t>(n)][static_cast<std::size_t>(c)] + reserved_[static_cast<std::size_t>(n)][static_cast<std::size_t>(c)];
     return backlog_scratch_;
   }
+  /// FLOP still to run of the piece in service at node n (linear in the service's elapsed share).
   double in_service_remaining(std::ptrdiff_t n) const {
-    const server& s = servers_[static_cast<std::size_t>(n)];
-    if (!s.busy || s.end <= s.start) return 0.0;
-    return s.cur.flop * std::max(0.0, (s.end - sim_.now()) / (s.end - s.start));
+    const sim::service_interval s = stations_[static_cast<std::size_t>(n)]->serving(0);
+    if (!s.j || s.end <= s.start) return 0.0;
+    return s.j->work * std::max(0.0, (s.end - sim_.now()) / (s.end - s.start));
   }
+
+  // ---------- the dispatch protocol: Φ ranking, RTC / CTC, state broadcasts
   void dispatch(std::size_t ti) {
     task& t = tasks_[ti];
     const std::ptrdiff_t h = t.holder;
     pa_mdi_dispatcher& d = disp_[static_cast<std::size_t>(h)];
     d.observe(h, flops_[static_cast<std::size_t>(h)], in_service_remaining(h), backlog_of(h), sim_.now());
     if (P_.state_period_s <= 0)
-      for (const auto& [v, e] : adj_[static_cast<std::size_t>(h)]) d.observe(v, flops_[static_cast<std::size_t>(v)], in_service_remaining(v), backlog_of(v), sim_.now());
+      for (const auto& [v, e] : topo_.neighbors(h)) d.observe(v, flops_[static_cast<std::size_t>(v)], in_service_remaining(v), backlog_of(v), sim_.now());
     const task_view tv{t.id, t.cls, t.weight, sim_.now() - t.gen_s, t.gen_s, piece_flop(t), input_bytes(t)};
-    const auto ranked = d.rank(tv);
     const candidate* best = nullptr;
     const candidate* runner_up = nullptr;
-    for (const candidate& c : ranked) {
+    for (const candidate& c : d.rank(tv)) {
       if (std::find(t.denied.begin(), t.denied.end(), c.node) != t.denied.end()) continue;
       if (!best) best = &c;
       else if (!runner_up) runner_up = &c;
     }
     if (!best || best->node == h) return enqueue_compute(ti, h);
-    if (!P_.use_rtc) return start_transfer(ti, best->node, input_bytes(t));
-    const double fallback = runner_up ? runner_up->comm_s + runner_up->compute_s + runner_up->backlog_s : partition::inf;
+    if (!P_.use_rtc) return start_transfer(ti, best->node, input_cut(t));
+    const double fallback = runner_up ? runner_up->comm_s + runner_up->compute_s + runner_up->backlog_s : INFINITY;
     const rtc r{static_cast<std::uint64_t>(ti), h, t.cls, t.weight, tv.age_s, t.gen_s, tv.next_flop, tv.next_input_bytes, best->comm_s, fallback, best->phi};
     ++rtc_sent_;
     const std::ptrdiff_t to = best->node;
-    const double delay = control_delay(h, to);
     rtc_store_.push_back(r);
     const std::size_t ri = rtc_store_.size() - 1;
-    sim_.schedule_in(delay, [this, ri, to] { receive_rtc(rtc_store_[ri], to); });
-  }
-  double control_delay(std::ptrdiff_t a, std::ptrdiff_t b) const {
-    for (const auto& [v, e] : adj_[static_cast<std::size_t>(a)])
-      if (v == b) return S_.links[e].latency_s + 8.0 * S_.control_bytes / S_.links[e].bandwidth_bps;
-    return 0.0;
+    sim_.schedule_in(topo_.control_delay(h, to), [this, ri, to] { receive_rtc(rtc_store_[ri], to); });
   }
   void receive_rtc(const rtc& r, std::ptrdiff_t at) {
     rtc_arbiter& a = arbs_[static_cast<std::size_t>(at)];
@@ -287,8 +220,7 @@ private:
       reserved_[static_cast<std::size_t>(at)][static_cast<std::size_t>(c)] += live.backlog_flop[static_cast<std::size_t>(c)] - before[static_cast<std::size_t>(c)];
     for (std::size_t i = 0; i < n; ++i) {
       const grant g = grants_[i];
-      const double delay = control_delay(at, g.to);
-      sim_.schedule_in(delay, [this, g, at] { receive_grant(g, at); });
+      sim_.schedule_in(topo_.control_delay(at, g.to), [this, g, at] { receive_grant(g, at); });
     }
   }
   void receive_grant(const grant& g, std::ptrdiff_t from) {
@@ -301,134 +233,16 @@ private:
       return dispatch(ti);
     }
     t.denied.clear();
-    start_transfer(ti, from, input_bytes(t), /*reserved_at_dest=*/true);
+    reserved_piece_[ti] = piece_flop(t);
+    start_transfer(ti, from, input_cut(t));
   }
-
-  // ---------- transfers (store-and-forward along the least-payload-time route)
-  const std::vector<std::ptrdiff_t>& route(std::ptrdiff_t a, std::ptrdiff_t b, double bytes) {
-    auto [it, fresh] = route_cache_.try_emplace({a, b, bytes});
-    if (fresh) it->second = compute_route(a, b, bytes);
-    return it->second;
-  }
-  std::vector<std::ptrdiff_t> compute_route(std::ptrdiff_t a, std::ptrdiff_t b, double bytes) const {
-    std::vector<double> dist(static_cast<std::size_t>(N_), partition::inf);
-    std::vector<std::ptrdiff_t> prev(static_cast<std::size_t>(N_), -1);
-    using qe = std::pair<double, std::ptrdiff_t>;
-    std::priority_queue<qe, std::vector<qe>, std::greater<>> q;
-    dist[static_cast<std::size_t>(a)] = 0, q.push({0, a});
-    while (!q.empty()) {
-      const auto [d, u] = q.top();
-      q.pop();
-      if (d > dist[static_cast<std::size_t>(u)]) continue;
-      for (const auto& [v, e] : adj_[static_cast<std::size_t>(u)]) {
-        const double w = d + S_.links[e].latency_s + 8.0 * bytes / S_.links[e].bandwidth_bps;
-        if (w < dist[static_cast<std::size_t>(v)] || (w == dist[static_cast<std::size_t>(v)] && u < prev[static_cast<std::size_t>(v)]))
-          dist[static_cast<std::size_t>(v)] = w, prev[static_cast<std::size_t>(v)] = u, q.push({w, v});
-      }
-    }
-    std::vector<std::ptrdiff_t> r{b};
-    while (r.back() != a) r.push_back(prev[static_cast<std::size_t>(r.back())]);
-    std::reverse(r.begin(), r.end());
-    return r;
-  }
-  void start_transfer(std::size_t ti, std::ptrdiff_t dest, double bytes, bool reserved_at_dest = false) {
-    task& t = tasks_[ti];
-    t.route = route(t.holder, dest, bytes);
-    t.route_pos = 0;
-    t.bytes = bytes;
-    if (reserved_at_dest) reserved_piece_[ti] = piece_flop(t);
-    next_hop(ti);
-  }
-  std::size_t edge_server(std::ptrdiff_t u, std::ptrdiff_t v) const {
-    if (S_.medium == medium_kind::shared) return static_cast<std::size_t>(N_);
-    for (const auto& [w, e] : adj_[static_cast<std::size_t>(u)])
-      if (w == v) return static_cast<std::size_t>(N_) + 2 * e + (u < v ? 0 : 1);
-    return static_cast<std::size_t>(N_);
-  }
-  void next_hop(std::size_t ti) {
-    task& t = tasks_[ti];
-    if (t.route_pos + 1 >= t.route.size()) return arrived(ti);
-    const std::ptrdiff_t u = t.route[t.route_pos], v = t.route[t.route_pos + 1];
-    double service = 0;
-    for (const auto& [w, e] : adj_[static_cast<std::size_t>(u)])
-      if (w == v) service = S_.links[e].latency_s + 8.0 * t.bytes / S_.links[e].bandwidth_bps;
-    enqueue(edge_server(u, v), {ti, t.cls, t.gen_s, seq_++, service, 0.0});
-  }
-  void arrived(std::size_t ti) {
-    task& t = tasks_[ti];
-    t.holder = t.route.back();
-    if (t.returning) return complete(ti);
-    if (const auto it = reserved_piece_.find(ti); it != reserved_piece_.end()) {
-      double& r = reserved_[static_cast<std::size_t>(t.holder)][static_cast<std::size_t>(t.cls)];
-      r = std::max(0.0, r - it->second);
-      reserved_piece_.erase(it);
-    }
-    enqueue_compute(ti, t.holder);
-  }
-
-  // ---------- servers
-  void enqueue_compute(std::size_t ti, std::ptrdiff_t n) {
-    task& t = tasks_[ti];
-    const piece& pc = pieces_of(t)[t.next];
-    const model_spec& m = S_.models[static_cast<std::size_t>(t.model)];
-    double nominal = m.time.col(n).segment(pc.first, pc.last - pc.first).sum();
-    nominal = noisy(nominal, n);
-    const double flop = piece_flop(t);
-    queued_[static_cast<std::size_t>(n)][static_cast<std::size_t>(t.cls)] += flop;
-    enqueue(static_cast<std::size_t>(n), {ti, t.cls, t.gen_s, seq_++, nominal, flop});
-  }
-  double noisy(double s, std::ptrdiff_t n) {
-    idn::rng& g = node_rng_[static_cast<std::size_t>(n)];
-    switch (S_.service) {
-      case service_kind::deterministic: return s;
-      case service_kind::exponential: return s * standard_exponential(g);
-      case service_kind::lognormal: return lognormal(g, s, S_.service_cv * S_.service_cv);
-    }
-    return s;
-  }
-  void enqueue(std::size_t si, const item& it) {
-    server& s = servers_[si];
-    if (!s.busy) return begin(si, it);
-    s.wait.push(it);
-  }
-  void begin(std::size_t si, const item& it) {
-    server& s = servers_[si];
-    s.busy = true, s.cur = it, s.start = sim_.now(), s.end = sim_.now() + it.service_s;
-    if (si < static_cast<std::size_t>(N_)) queued_[si][static_cast<std::size_t>(it.cls)] -= it.flop;
-    sim_.schedule_at(s.end, [this, si] { finish(si); });
-  }
-  void finish(std::size_t si) {
-    server& s = servers_[si];
-    const item done = s.cur;
-    s.busy_in_window += std::max(0.0, std::min(s.end, S_.horizon_s) - std::max(s.start, S_.warmup_s));
-    s.busy = false;
-    if (!s.wait.empty()) {
-      const item next = s.wait.top();
-      s.wait.pop();
-      begin(si, next);
-    }
-    task& t = tasks_[done.task];
-    if (si < static_cast<std::size_t>(N_)) {  // a compute piece finished at node si
-      t.placement.push_back(static_cast<std::ptrdiff_t>(si));
-      t.holder = static_cast<std::ptrdiff_t>(si);
-      ++t.next;
-      advance(done.task);
-    } else {
-      ++t.route_pos;
-      next_hop(done.task);
-    }
-  }
-  void complete(std::size_t ti) {
-    tasks_[ti].done_s = sim_.now();
-    --in_flight_;
-  }
-
-  // ---------- state broadcasts (D4)
+  /// State broadcast (D4): node n's live state to every neighbour, every state_period_s while
+  /// tasks remain or the horizon is ahead.
   void broadcast(std::ptrdiff_t n) {
     snapshot& sn = snapshot_[static_cast<std::size_t>(n)];
     const auto bl = backlog_of(n);
     sn.stamp = sim_.now(), sn.in_service = in_service_remaining(n), sn.backlog.assign(bl.begin(), bl.end());
-    for (const auto& [v, e] : adj_[static_cast<std::size_t>(n)]) {
+    for (const auto& [v, e] : topo_.neighbors(n)) {
       const double delay = S_.links[e].latency_s + 8.0 * S_.control_bytes / S_.links[e].bandwidth_bps;
       // Init-capture: clang < 16 cannot capture a structured binding by name.
       sim_.schedule_in(delay, [this, n, v = v] {
@@ -439,46 +253,95 @@ private:
     if (sim_.now() + P_.state_period_s < S_.horizon_s || in_flight_ > 0) sim_.schedule_in(P_.state_period_s, [this, n] { broadcast(n); });
   }
 
-  // ---------- report
-  sim_report report() const {
-    sim_report r;
-    r.events = sim_.processed();
-    r.rtc_sent = rtc_sent_, r.rtc_denied = rtc_denied_;
-    const double window = S_.horizon_s - S_.warmup_s;
-    for (int c = 0; c < C_; ++c) {
-      class_stats cs;
-      cs.cls = c;
-      std::vector<double> lat;
-      for (const task& t : tasks_) {
-        if (t.cls != c || t.gen_s < S_.warmup_s || t.gen_s >= S_.horizon_s) continue;
-        ++cs.generated;
-        if (t.done_s >= 0) ++cs.completed, lat.push_back(t.done_s - t.gen_s);
-      }
-      if (!lat.empty()) {
-        std::sort(lat.begin(), lat.end());
-        double sum = 0;
-        for (double x : lat) sum += x;
-        auto rank = [&](double q) { return lat[static_cast<std::size_t>(std::max(1.0, std::ceil(q * static_cast<double>(lat.size())))) - 1]; };
-        cs.mean_s = sum / static_cast<double>(lat.size()), cs.p50_s = rank(0.5), cs.p95_s = rank(0.95), cs.max_s = lat.back();
-      }
-      cs.throughput_per_s = static_cast<double>(cs.completed) / window;
-      r.classes.push_back(cs);
+  // ---------- transfers: store-and-forward along the least-payload-time route
+  void start_transfer(std::size_t ti, std::ptrdiff_t dest, std::ptrdiff_t cut) {
+    task& t = tasks_[ti];
+    t.route = &topo_.route(t.holder, dest, t.model, cut);
+    t.route_pos = 0;
+    t.cut = cut;
+    next_hop(ti);
+  }
+  void next_hop(std::size_t ti) {
+    task& t = tasks_[ti];
+    if (t.route_pos + 1 >= t.route->size()) return arrived(ti);
+    const std::ptrdiff_t u = (*t.route)[t.route_pos], v = (*t.route)[t.route_pos + 1];
+    const double bytes = layers_of(t).profile.act_bytes[t.cut];
+    enqueue(topo_.transfer_station(u, v), ti, topo_.hop_seconds(u, v, bytes), 0.0);
+  }
+  void arrived(std::size_t ti) {
+    task& t = tasks_[ti];
+    t.holder = t.route->back();
+    if (t.returning) return complete(ti);
+    if (const auto it = reserved_piece_.find(ti); it != reserved_piece_.end()) {
+      double& r = reserved_[static_cast<std::size_t>(t.holder)][static_cast<std::size_t>(t.cls)];
+      r = std::max(0.0, r - it->second);
+      reserved_piece_.erase(it);
     }
-    for (std::ptrdiff_t n = 0; n < N_; ++n) r.worker_utilization.push_back(servers_[static_cast<std::size_t>(n)].busy_in_window / window);
-    for (std::size_t i = static_cast<std::size_t>(N_); i < servers_.size(); ++i) r.link_utilization.push_back(servers_[i].busy_in_window / window);
-    if (P_.record_trace)
-      for (const task& t : tasks_) r.trace.push_back({t.id, S_.sources[t.source].node, t.cls, t.gen_s, t.done_s, t.placement});
-    return r;
+    enqueue_compute(ti, t.holder);
+  }
+
+  // ---------- stations
+  void enqueue_compute(std::size_t ti, std::ptrdiff_t n) {
+    task& t = tasks_[ti];
+    const piece& pc = pieces_of(t)[t.next];
+    const double nominal = layers_of(t).time.col(n).segment(pc.first, pc.last - pc.first).sum();
+    const double flop = piece_flop(t);
+    const double service = service_time(nominal, n);
+    queued_[static_cast<std::size_t>(n)][static_cast<std::size_t>(t.cls)] += flop;
+    enqueue(static_cast<std::size_t>(n), ti, service, flop);
+  }
+  /// The nominal piece time with the scenario's service noise, from node n's stream.
+  double service_time(double nominal, std::ptrdiff_t n) {
+    idn::rng& g = node_rng_[static_cast<std::size_t>(n)];
+    switch (S_.service) {
+      case service_kind::deterministic: return nominal;
+      case service_kind::exponential: return nominal * standard_exponential(g);
+      case service_kind::lognormal: return lognormal(g, nominal, S_.service_cv * S_.service_cv);
+    }
+    return nominal;
+  }
+  /// Task ti joins station si with its service time (drawn now) and its FLOP (0 for transfers).
+  void enqueue(std::size_t si, std::size_t ti, double service_s, double flop) {
+    task& t = tasks_[ti];
+    t.service_s = service_s, t.flop = flop;
+    const auto cls = static_cast<std::uint32_t>(class_of_job_ ? t.cls : 0);
+    stations_[si]->arrive(sim::job{static_cast<std::uint64_t>(ti), cls, t.gen_s, flop, 0});
+  }
+  double service_starts(std::size_t si, const sim::job& j) {
+    task& t = tasks_[static_cast<std::size_t>(j.id)];
+    t.service_start = sim_.now();
+    if (si < static_cast<std::size_t>(N_)) queued_[si][static_cast<std::size_t>(t.cls)] -= t.flop;
+    return t.service_s;
+  }
+  void service_ends(std::size_t si, const sim::job& j) {
+    const auto ti = static_cast<std::size_t>(j.id);
+    task& t = tasks_[ti];
+    busy_in_window_[si] += std::max(0.0, std::min(sim_.now(), S_.horizon_s) - std::max(t.service_start, S_.warmup_s));
+    if (si < static_cast<std::size_t>(N_)) {  // a compute piece finished at node si
+      t.placement.push_back(static_cast<std::ptrdiff_t>(si));
+      t.holder = static_cast<std::ptrdiff_t>(si);
+      ++t.next;
+      advance(ti);
+    } else {
+      ++t.route_pos;
+      next_hop(ti);
+    }
+  }
+  void complete(std::size_t ti) {
+    tasks_[ti].done_s = sim_.now();
+    --in_flight_;
   }
 
   const scenario& S_;
   policy_options P_;
   std::ptrdiff_t N_;
   int C_;
+  topology topo_;
   sim::simulator sim_{4096};
-  std::vector<std::vector<std::pair<std::ptrdiff_t, std::size_t>>> adj_;
+  std::vector<std::unique_ptr<station>> stations_;  // N workers, then the transfer stations
+  bool class_of_job_ = false;                       // stations order by class (pa_mdi arbitration)
+  std::vector<double> busy_in_window_;              // per station, seconds inside [warmup, horizon)
   std::vector<double> flops_;
-  std::vector<server> servers_;
   std::vector<std::vector<double>> queued_, reserved_;
   std::vector<snapshot> snapshot_;
   std::vector<idn::rng> source_rng_, node_rng_;
@@ -487,25 +350,12 @@ private:
   std::vector<grant> grants_;
   std::vector<rtc> rtc_store_;
   std::vector<double> backlog_scratch_;
-  std::map<std::tuple<std::ptrdiff_t, std::ptrdiff_t, double>, std::vector<std::ptrdiff_t>> route_cache_;
-  std::vector<std::vector<piece>> static_plans_, model_pieces_ = make_model_pieces(S_);
+  std::vector<std::vector<piece>> fixed_plans_, dispatched_;
   std::vector<task> tasks_;
   std::vector<std::size_t> generated_ = std::vector<std::size_t>(S_.sources.size(), 0);
   std::map<std::size_t, double> reserved_piece_;
-  std::uint64_t next_id_ = 0, seq_ = 0, rtc_sent_ = 0, rtc_denied_ = 0;
+  std::uint64_t next_id_ = 0, rtc_sent_ = 0, rtc_denied_ = 0;
   std::size_t in_flight_ = 0;
-
-  static std::vector<std::vector<piece>> make_model_pieces(const scenario& s) {
-    std::vector<std::vector<piece>> out;
-    for (const model_spec& m : s.models) {
-      std::vector<piece> ps;
-      for (std::size_t i = 0; i + 1 < m.partition_cuts.size(); ++i) ps.push_back({-1, m.partition_cuts[i], m.partition_cuts[i + 1]});
-      out.push_back(std::move(ps));
-    }
-    return out;
-  }
 };
 
-}  // namespace detail
-
-}  // namespace idn::mdi
+}  // namespace idn::mdi::detail
