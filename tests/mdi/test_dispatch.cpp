@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "idn/core/random.hpp"
+#include "idn/mdi/arbiter.hpp"
 #include "idn/mdi/dispatch.hpp"
 
 using namespace idn::mdi;

@@ -25,6 +25,7 @@
 #include "idn/core/check.hpp"
 #include "idn/core/error.hpp"
 #include "idn/partition/chain.hpp"
+#include "idn/mdi/arbiter.hpp"
 #include "idn/mdi/dispatch.hpp"
 #include "idn/partition/solve.hpp"
 

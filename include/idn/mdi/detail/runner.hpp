@@ -16,6 +16,7 @@
 #include "idn/mdi/detail/plans.hpp"
 #include "idn/mdi/detail/report.hpp"
 #include "idn/mdi/detail/topology.hpp"
+#include "idn/mdi/arbiter.hpp"
 #include "idn/mdi/dispatch.hpp"
 #include "idn/mdi/scenario.hpp"
 #include "idn/sim/simulator.hpp"
