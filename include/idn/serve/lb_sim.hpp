@@ -1,7 +1,7 @@
 #pragma once
 /// The load-balancing harness (docs/serve.md lb_sim.hpp, §4 "Harness"): requests from client
 /// streams go through one of several independent balancer copies to heterogeneous single-server
-/// FIFO replicas (one request at a time, like the MIS process lock), on idn::sim. Routing per
+/// FIFO replicas (one request at a time, like the MIS process lock), each a sim::station. Routing per
 /// request, or per stream (a stream picks once when it opens: how a plain Kubernetes Service pins
 /// a long-lived gRPC stream). Reports latency percentiles, throughput, per-replica utilization
 /// and share; a replica queue beyond max_queue stops the run as unstable.
@@ -17,6 +17,7 @@
 #include "idn/core/random.hpp"
 #include "idn/serve/balancers.hpp"
 #include "idn/sim/simulator.hpp"
+#include "idn/sim/station.hpp"
 
 namespace idn::serve {
 
@@ -98,7 +99,9 @@ public:
     for (double m : s.mean_service) fastest = std::max(fastest, 1 / m);
     for (auto& st : state_)
       for (std::size_t i = 0; i < n_; ++i) st[i].weight = (1 / s.mean_service[i]) / fastest;
-    queue_.resize(n_), busy_.assign(n_, 0), busy_time_.assign(n_, 0), busy_since_.assign(n_, 0), routed_.assign(n_, 0);
+    const sim::station_config cfg{1, 1, sim::discipline::non_preemptive, 64};
+    for (std::size_t i = 0; i < n_; ++i) replicas_.emplace_back(sim_, cfg, on_start{this, i}, on_finish{this, i});
+    busy_.assign(n_, 0), busy_time_.assign(n_, 0), busy_since_.assign(n_, 0), routed_.assign(n_, 0);
     area_.assign(n_, 0), changed_.assign(n_, 0), sojourn_.assign(n_, 0), in_system_.assign(n_, 0), completed_.assign(n_, 0);
     pinned_.assign(s.streams, npos);
     latencies_.reserve(static_cast<std::size_t>(s.requests - s.warmup));
@@ -125,11 +128,24 @@ public:
 
 private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  /// A request in flight between balancer and replica (fits an event's 48-byte capture with the
+  /// runner and the replica); at a replica it is a sim::job (created = issued, tag = dispatcher).
   struct request {
     std::uint64_t id;
-    double arrived, enqueued;
+    double issued;
     std::uint32_t dispatcher;
   };
+  struct on_start {
+    lb_runner* r;
+    std::size_t i;
+    double operator()(const sim::job&) const { return r->service_starts(i); }
+  };
+  struct on_finish {
+    lb_runner* r;
+    std::size_t i;
+    void operator()(const sim::job& j, double response) const { r->service_ends(i, j, response); }
+  };
+  using replica = sim::station<on_start, on_finish>;
 
   double exp_gap() noexcept { return standard_exponential(rng_) / S_.arrival_rate; }
   void poisson_arrival() {
@@ -155,7 +171,7 @@ private:
     }
     ++state_[d][i].outstanding;
     if (id >= S_.warmup) ++routed_[i];
-    const request r{id, sim_.now(), 0, d};
+    const request r{id, sim_.now(), d};
     sim_.schedule_in(S_.network_delay, [this, r, i] { enqueue(i, r); });
   }
   void count_in_system(std::size_t i, int delta) noexcept {
@@ -164,12 +180,10 @@ private:
     in_system_[i] = static_cast<std::uint32_t>(static_cast<std::int64_t>(in_system_[i]) + delta);
     for (auto& st : state_) st[i].in_system = in_system_[i];
   }
-  void enqueue(std::size_t i, request r) {
-    r.enqueued = sim_.now();
+  void enqueue(std::size_t i, const request& r) {
     count_in_system(i, +1);
-    if (!busy_[i]) return start(i, r);
-    queue_[i].push_back(r);
-    if (queue_[i].size() > S_.max_queue) unstable_ = true, sim_.stop();
+    replicas_[i].arrive(sim::job{r.id, 0, r.issued, 0, r.dispatcher});
+    if (replicas_[i].queued(0) > S_.max_queue) unstable_ = true, sim_.stop();
   }
   double service(std::size_t i) noexcept {
     const double m = S_.mean_service[i];
@@ -181,28 +195,29 @@ private:
     }
     return m;
   }
-  void start(std::size_t i, const request& r) {
+  /// A service starts at replica i: close the busy period of the one that just ended there (back
+  /// to back), open this one, draw its time.
+  double service_starts(std::size_t i) noexcept {
+    if (busy_[i]) busy_time_[i] += sim_.now() - busy_since_[i];
     busy_[i] = 1, busy_since_[i] = sim_.now();
-    sim_.schedule_in(service(i), [this, i, r] { finish(i, r); });
+    return service(i);
   }
-  void finish(std::size_t i, const request& r) {
-    busy_time_[i] += sim_.now() - busy_since_[i];
-    busy_[i] = 0;
-    count_in_system(i, -1);
-    ++completed_[i], sojourn_[i] += sim_.now() - r.enqueued;
-    if (!queue_[i].empty()) {
-      const request next = queue_[i].front();
-      queue_[i].pop_front();
-      start(i, next);
+  void service_ends(std::size_t i, const sim::job& j, double response) {
+    if (!replicas_[i].serving(0).j) {  // no request followed: the replica goes idle
+      busy_time_[i] += sim_.now() - busy_since_[i];
+      busy_[i] = 0;
     }
+    count_in_system(i, -1);
+    ++completed_[i], sojourn_[i] += response;
+    const request r{j.id, j.created, static_cast<std::uint32_t>(j.tag)};
     sim_.schedule_in(S_.network_delay, [this, i, r] { respond(i, r); });
   }
   void respond(std::size_t i, const request& r) {
     --state_[r.dispatcher][i].outstanding;
     policies_[r.dispatcher].on_complete(i);
     if (r.id >= S_.warmup) {
-      latencies_.push_back(sim_.now() - r.arrived);
-      if (first_ < 0) first_ = r.arrived;
+      latencies_.push_back(sim_.now() - r.issued);
+      if (first_ < 0) first_ = r.issued;
       last_ = sim_.now();
     }
   }
@@ -244,7 +259,7 @@ private:
   idn::rng rng_, svc_rng_;
   std::vector<P> policies_;
   std::vector<std::vector<replica_state>> state_;
-  std::vector<std::deque<request>> queue_;
+  std::deque<replica> replicas_;  // stations are not movable: a deque keeps them in place
   std::vector<char> busy_;
   std::vector<double> busy_time_, busy_since_, latencies_, area_, changed_, sojourn_, shape_;
   std::vector<std::uint64_t> routed_, completed_;

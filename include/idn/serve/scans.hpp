@@ -2,13 +2,13 @@
 /// Bursty scan workloads (docs/serve.md "simulate_scans", §9 R4): the ASSIST-IoT car-scratch
 /// detection use case. Every client starts a scan each `period` s (clients staggered by
 /// period/clients); a scan of U{min..max} images is sent at once as ⌈n/B⌉ batch requests on the
-/// client's stream. Requests cross one FIFO link transmitter (serialization x(S) − x(0) occupies
-/// it, the latency x(0) follows), then a load balancer routes each to a single-server FIFO
-/// replica whose service time is batch_latency(size). Runs on idn::sim.
+/// client's stream. Requests cross one FIFO link transmitter (a sim::link_station: serialization
+/// x(S) − x(0) occupies it, the latency x(0) follows), then a load balancer routes each to a
+/// single-server FIFO replica (a sim::station) whose service time is batch_latency(size).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -18,7 +18,9 @@
 #include "idn/serve/balancers.hpp"
 #include "idn/serve/batching.hpp"
 #include "idn/serve/lb_sim.hpp"
+#include "idn/sim/link_station.hpp"
 #include "idn/sim/simulator.hpp"
+#include "idn/sim/station.hpp"
 
 namespace idn::serve {
 
@@ -58,15 +60,16 @@ class scan_runner {
 public:
   scan_runner(const scan_workload& w, std::uint32_t replicas, std::vector<double> batch_seconds, const P& policy, const hw::any_link& link,
               std::uint64_t seed)
-      : W_(w), n_(replicas), batch_seconds_(std::move(batch_seconds)), policy_(policy), rng_(seed), state_(replicas),
-        queue_(replicas), busy_(replicas, 0), busy_time_(replicas, 0) {
+      : W_(w), n_(replicas), batch_seconds_(std::move(batch_seconds)), policy_(policy), rng_(seed), state_(replicas), busy_time_(replicas, 0),
+        uplink_(sim_, link, sim::link_sharing::fifo, delivered{this}) {
     for (auto& s : state_) s.weight = 1;
-    prop_ = link.transfer_time(0);
+    const double prop = link.transfer_time(0);
     const double full = link.transfer_time(w.image_bytes * w.batch);
-    if (!(prop_ >= 0) || !std::isfinite(prop_) || !(full >= prop_) || !std::isfinite(full))
-      throw invalid_input(concat("serve: link.transfer_time(", w.image_bytes * w.batch, ") = ", full, " with transfer_time(0) = ", prop_,
+    if (!(prop >= 0) || !std::isfinite(prop) || !(full >= prop) || !std::isfinite(full))
+      throw invalid_input(concat("serve: link.transfer_time(", w.image_bytes * w.batch, ") = ", full, " with transfer_time(0) = ", prop,
                                  ": must be finite and >= transfer_time(0) >= 0"));
-    link_ = &link;
+    const sim::station_config cfg{1, 1, sim::discipline::non_preemptive, 64};
+    for (std::uint32_t i = 0; i < replicas; ++i) replicas_.push_back(std::make_unique<replica>(sim_, cfg, on_start{this, i}, on_finish{this, i}));
   }
 
   scan_report run() {
@@ -87,53 +90,49 @@ private:
     double start = 0, end = 0;
     std::uint32_t remaining = 0;
   };
-  struct request {
-    std::uint32_t scan, size;
+  // A request is a sim::job: id = its scan, work = its images.
+  struct delivered {
+    scan_runner* r;
+    void operator()(const sim::job& j, double) const { r->arrive(j); }
   };
+  struct on_start {
+    scan_runner* r;
+    std::uint32_t i;
+    double operator()(const sim::job& j) const { return r->service_starts(i, j); }
+  };
+  struct on_finish {
+    scan_runner* r;
+    std::uint32_t i;
+    void operator()(const sim::job& j, double) const { r->service_ends(i, j); }
+  };
+  using replica = sim::station<on_start, on_finish>;
 
   void start_scan(std::uint32_t id) {
     const std::uint32_t span = W_.max_images - W_.min_images + 1;
     const auto n = W_.min_images + static_cast<std::uint32_t>(uniform01(rng_) * span);
     const std::uint32_t m = (n + W_.batch - 1) / W_.batch;
     scans_[id].remaining = m;
-    for (std::uint32_t r = 0; r < m; ++r) transmit_queue_.push_back({id, std::min(W_.batch, n - r * W_.batch)});
-    if (!transmitting_) transmit_next();
+    for (std::uint32_t r = 0; r < m; ++r) {
+      const std::uint32_t size = std::min(W_.batch, n - r * W_.batch);
+      uplink_.send(sim::job{id, 0, sim_.now(), static_cast<double>(size), 0}, W_.image_bytes * size);
+    }
   }
-  void transmit_next() {
-    if (transmit_queue_.empty()) return void(transmitting_ = false);
-    transmitting_ = true;
-    const request r = transmit_queue_.front();
-    transmit_queue_.pop_front();
-    const double serialization = link_->transfer_time(W_.image_bytes * r.size) - prop_;
-    sim_.schedule_in(serialization, [this, r] {
-      sim_.schedule_in(prop_, [this, r] { arrive(r); });
-      transmit_next();
-    });
-  }
-  void arrive(const request& r) {
+  void arrive(const sim::job& r) {
     const std::size_t i = policy_.pick(std::span<const replica_state>(state_), rng_);
     ++state_[i].outstanding, ++state_[i].in_system;
-    if (busy_[i]) return queue_[i].push_back(r);
-    start(i, r);
+    replicas_[i]->arrive(r);
   }
-  void start(std::size_t i, const request& r) {
-    busy_[i] = 1;
-    const double s = batch_seconds_[r.size];
+  double service_starts(std::uint32_t i, const sim::job& r) {
+    const double s = batch_seconds_[static_cast<std::size_t>(r.work)];
     busy_time_[i] += s;
-    sim_.schedule_in(s, [this, i, r] { finish(i, r); });
+    return s;
   }
-  void finish(std::size_t i, const request& r) {
+  void service_ends(std::uint32_t i, const sim::job& r) {
     --state_[i].outstanding, --state_[i].in_system;
     policy_.on_complete(i);
-    busy_[i] = 0;
-    if (!queue_[i].empty()) {
-      const request next = queue_[i].front();
-      queue_[i].pop_front();
-      start(i, next);
-    }
-    scan& s = scans_[r.scan];
+    scan& s = scans_[r.id];
     const double latency = sim_.now() - s.start;
-    latencies_.push_back({latency, r.size});
+    latencies_.push_back({latency, static_cast<std::uint32_t>(r.work)});
     ++requests_;
     if (--s.remaining == 0) s.end = sim_.now();
   }
@@ -167,18 +166,14 @@ private:
 
   const scan_workload& W_;
   std::uint32_t n_;
-  std::vector<double> batch_seconds_;  ///< index = request size
+  std::vector<double> batch_seconds_;  ///< by request size
   P policy_;
   idn::rng rng_;
   sim::simulator sim_{1024};
-  const hw::any_link* link_ = nullptr;
-  double prop_ = 0;
   std::vector<replica_state> state_;
-  std::vector<std::deque<request>> queue_;
-  std::deque<request> transmit_queue_;
-  bool transmitting_ = false;
-  std::vector<char> busy_;
   std::vector<double> busy_time_;
+  sim::link_station<hw::any_link, delivered> uplink_;
+  std::vector<std::unique_ptr<replica>> replicas_;
   std::vector<scan> scans_;
   std::vector<std::pair<double, std::uint32_t>> latencies_;  ///< (latency, images) per request
   std::uint64_t requests_ = 0;

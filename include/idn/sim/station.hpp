@@ -78,13 +78,13 @@ public:
     if (j.cls >= cfg_.classes)
       throw invalid_input(concat("station::arrive: job ", j.id) + concat(" cls = ", j.cls) +
                           concat(" >= classes = ", cfg_.classes));
-    waiting w{j, sim_.now(), 0, false};
     if (!idle_.empty()) {
       const std::uint32_t s = idle_.back();
       idle_.pop_back();
-      start(s, std::move(w));
+      start(s, waiting{j, sim_.now(), 0, false});
       return;
     }
+    waiting w{j, sim_.now(), 0, false};
     if (cfg_.disc == discipline::preemptive_resume) {
       // Victim: the in-service job with the largest class > j.cls; ties go to the latest started.
       std::uint32_t victim = cfg_.servers;
@@ -179,7 +179,9 @@ private:
     busy_ = b;
     busy_tw_.set(sim_.now(), b);
   }
-  void start(std::uint32_t s, waiting w) {
+  /// Starts w on server s; `stays_busy`: s hands over from a job that just completed, so the
+  /// busy-server count does not change.
+  void start(std::uint32_t s, waiting&& w, bool stays_busy = false) {
     if (!w.started) {
       const double t = service_(static_cast<const job&>(w.j));
       if (!std::isfinite(t) || t < 0)
@@ -193,17 +195,20 @@ private:
     sv.start = sim_.now();
     sv.start_seq = ++starts_;
     sv.busy = true;
-    set_busy(busy_ + 1);
+    if (!stays_busy) set_busy(busy_ + 1);
     sv.ev = sim_.schedule_in(sv.w.remaining, [this, s] { complete(s); });
   }
   void complete(std::uint32_t s) {
     const job done = servers_[s].w.j;
     const double response = sim_.now() - servers_[s].w.arrival;
-    servers_[s].busy = false;
-    set_busy(busy_ - 1);
     // Hand the server to the head of the lowest non-empty class before notifying.
-    if (queued_ > 0) start(s, take_next());
-    else idle_.push_back(s);
+    if (queued_ > 0) {
+      start(s, take_next(), /*stays_busy=*/true);
+    } else {
+      servers_[s].busy = false;
+      set_busy(busy_ - 1);
+      idle_.push_back(s);
+    }
     depart_(done, response);
   }
 
