@@ -161,7 +161,7 @@ void BM_alloc_agents_slot(benchmark::State& st) {
   infida_options o;
   const auto closing = node_agent::closing_types(f.in);
   std::vector<node_agent> agents;
-  for (node_id v = 0; v < f.in.num_nodes(); ++v) agents.emplace_back(f.in, v, o, closing[v]);
+  for (node_id v{0}; v < f.in.num_nodes(); ++v) agents.emplace_back(f.in, v, o, closing[v]);
   std::size_t k = 0, messages = 0;
   for (auto _ : st) messages = run_slot(agents, f.in, f.batches[k++ % f.batches.size()]).messages;
   st.counters["messages"] = static_cast<double>(messages);

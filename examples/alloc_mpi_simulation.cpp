@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     if (a.check && rank == 0) {
       central.emplace(in, o);
       const auto closing = idn::alloc::node_agent::closing_types(in);
-      for (idn::alloc::node_id v = 0; v < in.num_nodes(); ++v) local.emplace_back(in, v, o, closing[v]);
+      for (idn::alloc::node_id v{0}; v < in.num_nodes(); ++v) local.emplace_back(in, v, o, closing[v]);
     }
     std::vector<double> y, x;
     bool gains_bitwise = true;  // against infida's own slot metrics (informational)
@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
       gains_bitwise = gains_bitwise && m.fractional_gain == mc.fractional_gain && m.integral_gain == mc.integral_gain;
       const bool central_ok = same_bits(y.data(), central->fractional().data(), y.size()) && same_bits(x.data(), central->allocation().data(), x.size());
       bool agents_ok = true;
-      for (idn::alloc::node_id v = 0; v < in.num_nodes(); ++v) {
+      for (idn::alloc::node_id v{0}; v < in.num_nodes(); ++v) {
         const std::uint32_t b0 = in.node_begin()[v];
         agents_ok = agents_ok && same_bits(y.data() + b0, local[v].fractional().data(), local[v].fractional().size()) &&
                     same_bits(x.data() + b0, local[v].allocation().data(), local[v].allocation().size());

@@ -27,6 +27,13 @@ struct naive_idn {
 };
 
 /// unit_sizes: every option has size 1 (budgets stay integers), where both DepRound modes coincide.
+/// The test's plain node numbers as the library's node ids.
+inline std::vector<alloc::node_id> node_ids(const std::vector<std::uint32_t>& v) {
+  std::vector<alloc::node_id> out;
+  for (const std::uint32_t x : v) out.push_back(alloc::node_id{x});
+  return out;
+}
+
 inline naive_idn random_idn(idn::rng& g, std::size_t max_vars = 14, std::size_t max_nodes = 8, bool unit_sizes = false) {
   naive_idn d;
   const std::size_t V = 2 + g() % (max_nodes - 1), tasks = 1 + g() % 3;
@@ -71,19 +78,19 @@ inline naive_idn random_idn(idn::rng& g, std::size_t max_vars = 14, std::size_t 
   // Rebuild the network with the budgets now known.
   d.net = alloc::network();
   for (std::size_t t = 0; t < tasks; ++t) d.net.add_task("t");
-  for (std::uint32_t m = 0; m < M; ++m) d.net.add_model(d.model_task[m], d.accuracy[m]);
+  for (std::uint32_t m = 0; m < M; ++m) d.net.add_model(alloc::task_id{d.model_task[m]}, d.accuracy[m]);
   for (std::size_t v = 0; v < V; ++v) d.net.add_node(d.budget[v]);
   for (std::uint32_t a = 0; a < V; ++a)
     for (std::uint32_t b = a + 1; b < V; ++b)
-      if (!std::isnan(d.w[a][b])) d.net.add_link(a, b, d.w[a][b]);
-  for (const auto& o : d.options) d.net.add_option(o.v, o.m, {o.s, o.d, o.L});
-  for (const auto& p : d.pins) d.net.pin(p.v, p.m, p.d);
+      if (!std::isnan(d.w[a][b])) d.net.add_link(alloc::node_id{a}, alloc::node_id{b}, d.w[a][b]);
+  for (const auto& o : d.options) d.net.add_option(alloc::node_id{o.v}, alloc::model_id{o.m}, {o.s, o.d, o.L});
+  for (const auto& p : d.pins) d.net.pin(alloc::node_id{p.v}, alloc::model_id{p.m}, p.d);
   // Types: random ingress, tree path to the root.
   for (std::size_t k = 0, n = 1 + g() % 10; k < n; ++k) {
     const auto task = static_cast<std::uint32_t>(g() % tasks);
     std::vector<std::uint32_t> path{static_cast<std::uint32_t>(g() % V)};
     while (path.back() != 0) path.push_back(d.parent[path.back()]);
-    d.net.add_request_type(task, path);
+    d.net.add_request_type(alloc::task_id{task}, node_ids(path));
     d.types.push_back({task, path});
   }
   d.alpha = idn::uniform01(g) * 0.2;

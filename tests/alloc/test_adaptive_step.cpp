@@ -63,7 +63,7 @@ TEST_CASE("adaptive step: every iterate solves its FTRL problem (KKT, from indep
       theta += gt;
       policy.step(b);
       const auto nb = in.node_begin();
-      for (node_id v = 0; v < in.num_nodes(); ++v) {
+      for (node_id v{0}; v < in.num_nodes(); ++v) {
         const double eta = policy.step_size(v);
         const double S = in.node_total_size(v), bv = in.budget()[v];
         if (S <= bv || !std::isfinite(eta)) continue;  // inactive, or no supergradient yet (y = y¹)

@@ -47,7 +47,7 @@ TEST_CASE("distributed node agents == centralized infida, bit for bit, every mod
             o.seed = static_cast<std::uint64_t>(k);
             infida central(in, o);
             std::vector<node_agent> agents;
-            for (node_id v = 0; v < in.num_nodes(); ++v) agents.emplace_back(in, v, o);
+            for (node_id v{0}; v < in.num_nodes(); ++v) agents.emplace_back(in, v, o);
             std::vector<type_id> order(in.num_types());
             std::iota(order.begin(), order.end(), type_id{0});
             for (std::size_t t = 0; t < T; ++t) {
@@ -62,7 +62,7 @@ TEST_CASE("distributed node agents == centralized infida, bit for bit, every mod
               for (std::size_t ty = 0; ty < in.num_types(); ++ty)
                 if (batches[t].requests()[static_cast<Eigen::Index>(ty)] > 0) expected_messages += 2 * (in.type_path(static_cast<type_id>(ty)).size() - 1);
               REQUIRE(md.messages == expected_messages);
-              for (node_id v = 0; v < in.num_nodes(); ++v) {
+              for (node_id v{0}; v < in.num_nodes(); ++v) {
                 REQUIRE(bitwise_equal(agents[v].fractional(), central.fractional(), in.node_begin()[v]));
                 REQUIRE(bitwise_equal(agents[v].allocation(), central.allocation(), in.node_begin()[v]));
               }
@@ -79,7 +79,7 @@ TEST_CASE("run_slot: agent count and foreign batches are rejected") {
   o.step = step_rule::fixed;
   o.eta = 0.1;
   std::vector<node_agent> agents;
-  for (node_id v = 0; v + 1 < in.num_nodes(); ++v) agents.emplace_back(in, v, o);
+  for (node_id v{0}; v + 1 < in.num_nodes(); ++v) agents.emplace_back(in, v, o);
   const batch b = make_batch(in, Eigen::VectorXd::Ones(static_cast<Eigen::Index>(in.num_types())));
   CHECK_THROWS_WITH_AS(run_slot(agents, in, b), doctest::Contains("expected num_nodes"), idn::invalid_input);
 }

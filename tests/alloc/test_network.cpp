@@ -19,13 +19,13 @@ network small() {
   n.add_node(10, "access");
   n.add_node(100, "edge");
   n.add_node(0, "cloud");
-  n.add_link(0, 1, 0.005);
-  n.add_link(1, 2, 0.030);
-  n.pin(2, 0, 0.002);
-  n.add_option(0, 0, {5, 0.020, 10});
-  n.add_option(1, 1, {50, 0.004, INFINITY});
-  n.add_option(1, 0, {5, 0.001, 3});
-  n.add_request_type(t, {0, 1, 2});
+  n.add_link(node_id{0}, node_id{1}, 0.005);
+  n.add_link(node_id{1}, node_id{2}, 0.030);
+  n.pin(node_id{2}, model_id{0}, 0.002);
+  n.add_option(node_id{0}, model_id{0}, {5, 0.020, 10});
+  n.add_option(node_id{1}, model_id{1}, {50, 0.004, INFINITY});
+  n.add_option(node_id{1}, model_id{0}, {5, 0.001, 3});
+  n.add_request_type(t, {node_id{0}, node_id{1}, node_id{2}});
   return n;
 }
 }  // namespace
@@ -50,8 +50,8 @@ TEST_CASE("compile: costs, sort key, truncation at the fallback, CSR and transpo
   for (std::size_t e = 1; e < in.num_entries(); ++e) CHECK(ec[e - 1] <= ec[e]);
   // An option dearer than the fallback is never a candidate: the list is cut at the first pin.
   network slow = small();
-  const model_id big = 1;
-  slow.add_option(0, big, {5, 1.0, 10});  // access node, 1 s inference: far beyond the cloud pin
+  const model_id big{1};
+  slow.add_option(node_id{0}, big, {5, 1.0, 10});  // access node, 1 s inference: far beyond the cloud pin
   const instance cut = slow.compile({0.1, 1.0});
   CHECK(cut.num_vars() == 4);
   CHECK(cut.num_entries() == 3);
@@ -87,7 +87,7 @@ TEST_CASE("compile: random IDNs: sorted lists end before the first pin; transpos
 TEST_CASE("network: every §5 builder condition names the field and value") {
   network n;
   const task_id t = n.add_task("t");
-  CHECK_THROWS_WITH_AS(n.add_model(7, 0.5), doctest::Contains("unknown task 7"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_model(task_id{7}, 0.5), doctest::Contains("unknown task 7"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_model(t, 1.5), doctest::Contains("accuracy = 1.5"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_model(t, NAN), doctest::Contains("accuracy = nan"), idn::invalid_input);
   const model_id m = n.add_model(t, 0.5);
@@ -96,35 +96,35 @@ TEST_CASE("network: every §5 builder condition names the field and value") {
   n.add_node(10);
   n.add_node(10);
   n.add_node(0);
-  CHECK_THROWS_WITH_AS(n.add_link(0, 9, 1), doctest::Contains("unknown node 9"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_link(1, 1, 1), doctest::Contains("u == v = 1"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_link(0, 1, -0.5), doctest::Contains("latency_s = -0.5"), idn::invalid_input);
-  n.add_link(0, 1, 0.01);
-  CHECK_THROWS_WITH_AS(n.add_link(1, 0, 0.01), doctest::Contains("duplicate link (node 1, node 0)"), idn::invalid_input);
-  n.add_link(1, 2, 0.01);
-  CHECK_THROWS_WITH_AS(n.add_option(5, m, {1, 0, 1}), doctest::Contains("unknown node 5"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_option(0, 4, {1, 0, 1}), doctest::Contains("unknown model 4"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_option(0, m, {-1, 0, 1}), "idn::alloc::network::add_option: size_bytes = -1 for (node 0, model 0): must be finite and > 0",
+  CHECK_THROWS_WITH_AS(n.add_link(node_id{0}, node_id{9}, 1), doctest::Contains("unknown node 9"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_link(node_id{1}, node_id{1}, 1), doctest::Contains("u == v = 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_link(node_id{0}, node_id{1}, -0.5), doctest::Contains("latency_s = -0.5"), idn::invalid_input);
+  n.add_link(node_id{0}, node_id{1}, 0.01);
+  CHECK_THROWS_WITH_AS(n.add_link(node_id{1}, node_id{0}, 0.01), doctest::Contains("duplicate link (node 1, node 0)"), idn::invalid_input);
+  n.add_link(node_id{1}, node_id{2}, 0.01);
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{5}, m, {1, 0, 1}), doctest::Contains("unknown node 5"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, model_id{4}, {1, 0, 1}), doctest::Contains("unknown model 4"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {-1, 0, 1}), "idn::alloc::network::add_option: size_bytes = -1 for (node 0, model 0): must be finite and > 0",
                        idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_option(0, m, {1, -2, 1}), doctest::Contains("inference_delay_s = -2"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_option(0, m, {1, 0, NAN}), doctest::Contains("capacity_per_slot = nan"), idn::invalid_input);
-  n.add_option(0, m, {1, 0, INFINITY});
-  CHECK_THROWS_WITH_AS(n.add_option(0, m, {1, 0, 1}), doctest::Contains("duplicate (node 0, model 0)"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.pin(0, m, 0.1), doctest::Contains("duplicate (node 0, model 0)"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.pin(2, m, -1), doctest::Contains("inference_delay_s = -1"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(3, {0}), doctest::Contains("unknown task 3"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {1, -2, 1}), doctest::Contains("inference_delay_s = -2"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {1, 0, NAN}), doctest::Contains("capacity_per_slot = nan"), idn::invalid_input);
+  n.add_option(node_id{0}, m, {1, 0, INFINITY});
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {1, 0, 1}), doctest::Contains("duplicate (node 0, model 0)"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.pin(node_id{0}, m, 0.1), doctest::Contains("duplicate (node 0, model 0)"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.pin(node_id{2}, m, -1), doctest::Contains("inference_delay_s = -1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(task_id{3}, {node_id{0}}), doctest::Contains("unknown task 3"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_request_type(t, {}), doctest::Contains("is empty"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(t, {0, 1, 0}), doctest::Contains("path[2] = node 0 repeats path[0]"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(t, {0, 2}), doctest::Contains("are not linked"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(t, {0, 7}), doctest::Contains("unknown node 7"), idn::invalid_input);
-  n.add_request_type(t, {0, 1, 2});
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{1}, node_id{0}}), doctest::Contains("path[2] = node 0 repeats path[0]"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{2}}), doctest::Contains("are not linked"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{7}}), doctest::Contains("unknown node 7"), idn::invalid_input);
+  n.add_request_type(t, {node_id{0}, node_id{1}, node_id{2}});
   CHECK_THROWS_WITH_AS((void)n.compile(), doctest::Contains("pins no model of task 0"), idn::invalid_input);
-  n.pin(2, m, 0.1);
+  n.pin(node_id{2}, m, 0.1);
   CHECK_NOTHROW((void)n.compile());
   CHECK_THROWS_WITH_AS((void)n.compile({-1, 1}), doctest::Contains("alpha_s = -1"), idn::invalid_input);
   CHECK_THROWS_WITH_AS((void)n.compile({0, NAN}), doctest::Contains("network_factor = nan"), idn::invalid_input);
   network big = n;
-  big.add_option(1, m, {11, 0, 1});  // node 1 has budget 10
+  big.add_option(node_id{1}, m, {11, 0, 1});  // node 1 has budget 10
   CHECK_THROWS_WITH_AS((void)big.compile(), doctest::Contains("size_bytes = 11 for (node 1, model 0) exceeds the node's budget 10"),
                        idn::invalid_input);
 }

@@ -22,16 +22,16 @@ instance with_load_costs(const idn::test::naive_idn& d) {
   for (const auto t : d.model_task) tasks = std::max<std::size_t>(tasks, t + 1);
   for (const auto& ty : d.types) tasks = std::max<std::size_t>(tasks, ty.first + 1);
   for (std::size_t t = 0; t < tasks; ++t) net.add_task("t");
-  for (std::size_t m = 0; m < d.model_task.size(); ++m) net.add_model(d.model_task[m], d.accuracy[m]);
+  for (std::size_t m = 0; m < d.model_task.size(); ++m) net.add_model(task_id{d.model_task[m]}, d.accuracy[m]);
   for (std::uint32_t u = 0; u < d.w.size(); ++u)
     for (std::uint32_t v = u + 1; v < d.w.size(); ++v)
-      if (!std::isnan(d.w[u][v])) net.add_link(u, v, d.w[u][v]);
+      if (!std::isnan(d.w[u][v])) net.add_link(node_id{u}, node_id{v}, d.w[u][v]);
   for (std::size_t i = 0; i < d.options.size(); ++i) {
     const auto& o = d.options[i];
-    net.add_option(o.v, o.m, {o.s, o.d, o.L, 1.0 + static_cast<double>(i)});
+    net.add_option(node_id{o.v}, model_id{o.m}, {o.s, o.d, o.L, 1.0 + static_cast<double>(i)});
   }
-  for (const auto& p : d.pins) net.pin(p.v, p.m, p.d);
-  for (const auto& [task, path] : d.types) net.add_request_type(task, {path.begin(), path.end()});
+  for (const auto& p : d.pins) net.pin(node_id{p.v}, model_id{p.m}, p.d);
+  for (const auto& [task, path] : d.types) net.add_request_type(task_id{task}, idn::test::node_ids(path));
   return net.compile({d.alpha, d.nu});
 }
 
@@ -41,7 +41,7 @@ double expected_cost(const idn::test::naive_idn& d, const instance& in, const Ei
   double c = 0;
   for (Eigen::Index j = 0; j < after.size(); ++j) {
     if (before[j] > 0.5 || !(after[j] > 0.5)) continue;
-    const auto v = in.var_node()[static_cast<std::size_t>(j)], m = in.var_model()[static_cast<std::size_t>(j)];
+    const std::uint32_t v = in.var_node()[static_cast<std::size_t>(j)].value(), m = in.var_model()[static_cast<std::size_t>(j)].value();
     for (std::size_t i = 0; i < d.options.size(); ++i)
       if (d.options[i].v == v && d.options[i].m == m) c += 1.0 + static_cast<double>(i);
   }
@@ -86,7 +86,7 @@ TEST_CASE("reconfiguration_cost: every policy reports the load costs of its own 
     // The node agents sum the same per-node costs.
     infida central(in, o);
     std::vector<node_agent> agents;
-    for (node_id v = 0; v < in.num_nodes(); ++v) agents.emplace_back(in, v, o);
+    for (node_id v{0}; v < in.num_nodes(); ++v) agents.emplace_back(in, v, o);
     for (const batch& b : batches) {
       const slot_metrics mc = central.step(b);
       const distributed_slot md = run_slot(agents, in, b);

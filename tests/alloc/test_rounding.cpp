@@ -136,7 +136,7 @@ TEST_CASE("(1 - 1/e) guarantee: mean G(DepRound(y)) >= (1 - 1/e) L(y) - 3 SE in 
     const auto n = static_cast<Eigen::Index>(in.num_vars());
     Eigen::VectorXd y(n), x(n);
     projection_workspace ws;
-    for (node_id v = 0; v < in.num_nodes(); ++v) {
+    for (node_id v{0}; v < in.num_nodes(); ++v) {
       const auto first = in.node_begin()[v], count = in.node_begin()[v + 1] - first;
       if (count == 0) continue;
       Eigen::VectorXd yhat(count);
@@ -149,7 +149,7 @@ TEST_CASE("(1 - 1/e) guarantee: mean G(DepRound(y)) >= (1 - 1/e) L(y) - 3 SE in 
     idn::rng coins(static_cast<std::uint64_t>(checked) + 11);
     double sum = 0, sum2 = 0;
     for (int k = 0; k < draws; ++k) {
-      for (node_id v = 0; v < in.num_nodes(); ++v) {
+      for (node_id v{0}; v < in.num_nodes(); ++v) {
         const auto first = in.node_begin()[v], count = in.node_begin()[v + 1] - first;
         if (count == 0) continue;
         dep_round(in.size().segment(first, count), in.budget()[v] * (1 + 1e-12), y.segment(first, count),

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
 
   // agent(v) of another rank's node.
   idn::mpi::rank_agents agents(MPI_COMM_WORLD, in, o);
-  for (idn::alloc::node_id v = 0; v < in.num_nodes(); ++v)
+  for (idn::alloc::node_id v{0}; v < in.num_nodes(); ++v)
     if (agents.owner()[v] != rank) {
       check(idn::test::error_of([&] { agents.agent(v); }).find("is not owned by rank") != std::string::npos, "agent(v): foreign node refused");
       break;

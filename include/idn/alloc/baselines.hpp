@@ -138,7 +138,7 @@ inline greedy_result greedy_static(const instance& in, std::span<const batch> sl
   // The best single option: its gain is its marginal gain from the empty allocation, which only
   // rescans the types listing it (O(entries of j · list length), not a full gain evaluation).
   Eigen::VectorXd empty = Eigen::VectorXd::Zero(r.x.size());
-  for (var_id j = 0; j < in.num_vars(); ++j) {
+  for (var_id j{0}; j < in.num_vars(); ++j) {
     const double g = detail::marginal_gain(in, empty, j, slots);
     ++r.evaluations;
     if (g > r.gain) {
@@ -167,12 +167,12 @@ public:
     } else {
       next = x_;
       const auto nb = in_.node_begin();
-      for (node_id v = 0; v < in_.num_nodes(); ++v) {
+      for (node_id v{0}; v < in_.num_nodes(); ++v) {
         Eigen::VectorXd ctx = x_;
         for (std::uint32_t j = nb[v]; j < nb[v + 1]; ++j) ctx[j] = 0;
         std::vector<double> used(in_.num_nodes(), 0.0);
         std::vector<var_id> own(nb[v + 1] - nb[v]);
-        std::iota(own.begin(), own.end(), nb[v]);
+        std::iota(own.begin(), own.end(), var_id{nb[v]});
         std::size_t evals = 0;
         detail::lazy_greedy(in_, ctx, own, one, used, evals);
         for (std::uint32_t j = nb[v]; j < nb[v + 1]; ++j) next[j] = ctx[j];
@@ -216,21 +216,21 @@ public:
     const auto nb = in_.node_begin();
     const double alpha = in_.costs().alpha_s;
     std::vector<std::size_t> order(tasks_);
-    for (node_id v = 0; v < in_.num_nodes(); ++v) {
+    for (node_id v{0}; v < in_.num_nodes(); ++v) {
       std::iota(order.begin(), order.end(), std::size_t{0});
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t c) { return freq_[v * tasks_ + a] > freq_[v * tasks_ + c]; });
       double used = 0;
       for (const std::size_t task : order) {
         if (freq_[v * tasks_ + task] <= 0) break;
-        var_id best = UINT32_MAX;
+        var_id best{UINT32_MAX};
         double best_cost = INFINITY;
-        for (std::uint32_t j = nb[v]; j < nb[v + 1]; ++j) {
+        for (var_id j{nb[v]}; j < nb[v + 1]; ++j) {
           const model_id mdl = in_.var_model()[j];
           if (var_task_[j] != task || used + in_.size()[j] > in_.budget()[v]) continue;
           const double c = in_.var_delay()[j] + alpha * (1 - in_.model_accuracy(mdl));
           if (c < best_cost) { best_cost = c; best = j; }
         }
-        if (best != UINT32_MAX) { next[best] = 1; used += in_.size()[best]; }
+        if (best != var_id{UINT32_MAX}) { next[best] = 1; used += in_.size()[best]; }
       }
     }
     detail::account_churn(in_, x_, next, m);
@@ -260,7 +260,7 @@ inline optimum brute_force(const instance& in, std::span<const batch> slots, std
   detail::check_slots("brute_force", in, slots);
   const auto nb = in.node_begin();
   std::vector<std::vector<std::uint32_t>> feasible(in.num_nodes());
-  for (node_id v = 0; v < in.num_nodes(); ++v) {
+  for (node_id v{0}; v < in.num_nodes(); ++v) {
     const std::uint32_t n = nb[v + 1] - nb[v];
     for (std::uint32_t mask = 0; mask < (1u << n); ++mask) {
       double used = 0;
@@ -274,7 +274,7 @@ inline optimum brute_force(const instance& in, std::span<const batch> slots, std
   Eigen::VectorXd x = best.x;
   std::vector<std::size_t> odo(in.num_nodes(), 0);
   while (true) {
-    for (node_id v = 0; v < in.num_nodes(); ++v)
+    for (node_id v{0}; v < in.num_nodes(); ++v)
       for (std::uint32_t k = 0; k < nb[v + 1] - nb[v]; ++k) x[nb[v] + k] = (feasible[v][odo[v]] >> k & 1) ? 1.0 : 0.0;
     const double g = detail::total_gain(in, x, slots);
     ++best.points;
@@ -305,7 +305,7 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
   Eigen::VectorXd y(n), g(n), gs(n), gbar = Eigen::VectorXd::Zero(n), tmp(n);
   std::vector<detail::node_state> nodes;
   const auto nb = in.node_begin();
-  for (node_id v = 0; v < in.num_nodes(); ++v) { nodes.emplace_back(in, v, o); nodes.back().init(y.data() + nb[v]); }
+  for (node_id v{0}; v < in.num_nodes(); ++v) { nodes.emplace_back(in, v, o); nodes.back().init(y.data() + nb[v]); }
   relaxation_bound_result r;
   r.iterations = iterations;
   double mean_f = 0, mean_inner = 0;
@@ -318,8 +318,8 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
     mean_f += f;
     mean_inner += gs.dot(y);
     gbar += gs;
-    for (node_id v = 0; v < in.num_nodes(); ++v) nodes[v].check_update("relaxation_bound", gs.data() + nb[v]);
-    for (node_id v = 0; v < in.num_nodes(); ++v)
+    for (node_id v{0}; v < in.num_nodes(); ++v) nodes[v].check_update("relaxation_bound", gs.data() + nb[v]);
+    for (node_id v{0}; v < in.num_nodes(); ++v)
       nodes[v].update(in.size().data() + nb[v], gs.data() + nb[v], y.data() + nb[v], tmp.data() + nb[v]);
   }
   for (const auto& nd : nodes) r.regret_bound += nd.regret_bound();
@@ -329,7 +329,7 @@ inline relaxation_bound_result relaxation_bound(const instance& in, std::span<co
   gbar /= it;
   // max over Y of <gbar, y>: per node, fill by gbar/s descending until Σ s y = b (or all, if S <= b).
   double lin = 0;
-  for (node_id v = 0; v < in.num_nodes(); ++v) {
+  for (node_id v{0}; v < in.num_nodes(); ++v) {
     std::vector<std::uint32_t> idx(nb[v + 1] - nb[v]);
     std::iota(idx.begin(), idx.end(), nb[v]);
     std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t c) { return gbar[a] / in.size()[a] > gbar[c] / in.size()[c]; });

@@ -80,14 +80,14 @@ public:
     // (= increasing type order), grouped by type.
     const auto tb = in.type_begin();
     std::vector<std::uint32_t> mine;
-    for (var_id j = begin_; j < begin_ + n; ++j)
+    for (var_id j{begin_}; j < begin_ + n; ++j)
       mine.insert(mine.end(), in.var_entries().begin() + in.var_entry_begin()[j], in.var_entries().begin() + in.var_entry_begin()[j + 1]);
     std::sort(mine.begin(), mine.end());
     for (const std::uint32_t e : mine) {
       const auto t = static_cast<type_id>(std::upper_bound(tb.begin(), tb.end(), e) - tb.begin() - 1);
       if (types_.empty() || types_.back().type != t) types_.push_back({t, static_cast<std::uint32_t>(entry_.size()), 0});
       const var_id j = in.entry_var()[e];
-      entry_.push_back({e, e - tb[t], j - begin_, in.entry_cost()[e], in.capacity()[j], 0.0, 0.0});
+      entry_.push_back({e, e - tb[t], static_cast<std::uint32_t>(j - begin_), in.entry_cost()[e], in.capacity()[j], 0.0, 0.0});
       types_.back().last = static_cast<std::uint32_t>(entry_.size());
     }
     for (const type_id t : closing) {  // the closing node keeps ρ's cost list
@@ -267,7 +267,7 @@ inline distributed_slot run_slot(std::span<node_agent> agents, const instance& i
     }
   };
   if (order.empty())
-    for (type_id t = 0; t < in.num_types(); ++t) process(t);
+    for (type_id t{0}; t < in.num_types(); ++t) process(t);
   else
     for (const type_id t : order) process(t);
   for (node_agent& a : agents) {

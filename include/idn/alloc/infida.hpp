@@ -378,11 +378,11 @@ public:
     loaded_.resize(in.num_vars());
     nodes_.reserve(in.num_nodes());
     const auto nb = in.node_begin();
-    for (node_id v = 0; v < in.num_nodes(); ++v) {
+    for (node_id v{0}; v < in.num_nodes(); ++v) {
       nodes_.emplace_back(in, v, o);
       nodes_.back().init(y_.data() + nb[v]);
     }
-    for (node_id v = 0; v < in.num_nodes(); ++v) nodes_[v].round(in.size().data() + nb[v], y_.data() + nb[v], x_.data() + nb[v]);
+    for (node_id v{0}; v < in.num_nodes(); ++v) nodes_[v].round(in.size().data() + nb[v], y_.data() + nb[v], x_.data() + nb[v]);
   }
 
   /// Metrics of (y^t, x^t) on `b`, then y^{t+1} and (every P-th slot) x^{t+1}. Throws only if
@@ -397,13 +397,13 @@ public:
     m.fractional_gain = sv.fractional_gain;
     const auto nb = in_.node_begin();
     const double* s = in_.size().data();
-    for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].check_update("infida::step", g_.data() + nb[v]);
+    for (node_id v{0}; v < nodes_.size(); ++v) nodes_[v].check_update("infida::step", g_.data() + nb[v]);
     m.integral_gain = sv.integral_gain;
     m.repository_cost = sv.repository_cost;
-    for (node_id v = 0; v < nodes_.size(); ++v) nodes_[v].update(s + nb[v], g_.data() + nb[v], y_.data() + nb[v], tmp_.data() + nb[v]);
+    for (node_id v{0}; v < nodes_.size(); ++v) nodes_[v].update(s + nb[v], g_.data() + nb[v], y_.data() + nb[v], tmp_.data() + nb[v]);
     ++slot_;
     if (slot_ % o_.rounding.refresh_period == 0) {
-      for (node_id v = 0; v < nodes_.size(); ++v) {
+      for (node_id v{0}; v < nodes_.size(); ++v) {
         const rounding_result r = nodes_[v].round(s + nb[v], y_.data() + nb[v], x_next_.data() + nb[v]);
         m.budget_excess_bytes += r.excess_bytes;
         m.repairs += r.repaired ? 1 : 0;

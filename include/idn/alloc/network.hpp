@@ -319,7 +319,7 @@ inline instance network::compile(const cost_params& p) const {
         if (!std::isfinite(cost))
           detail::fail("network::compile", concat("type ", t, ": the cost of ", model_label(m), " at path[", h, "] = ", node_label(v), " is ", cost,
                                                   " (path latency + inference delay + alpha_s (1 - accuracy)): must be finite"));
-        cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : 0});
+        cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : var_id{0}});
         if (h + 1 == ty.path.size() && !var) last_pins = true;
       }
     }

@@ -115,7 +115,7 @@ inline network backbone_network(const backbone_params& p) {
     const auto [a, b] = topo.links[k];
     if (a >= S || b >= S) detail::fail("backbone_network", concat("links[", k, "] = (", a, ", ", b, "): the topology has ", S, " sites"));
     const double w = great_circle_m(topo.sites[a], topo.sites[b]) / p.metres_per_s;
-    net.add_link(a, b, w);
+    net.add_link(node_id{a}, node_id{b}, w);
     adj[a].push_back({b, w});
     adj[b].push_back({a, w});
   }
@@ -155,7 +155,7 @@ inline network backbone_network(const backbone_params& p) {
   }
   for (std::size_t i = 0; i < S; ++i) {
     std::vector<node_id> route{static_cast<node_id>(i)};
-    while (route.back() != p.repository_site) route.push_back(next_hop[route.back()]);
+    while (route.back() != p.repository_site) route.push_back(node_id{next_hop[route.back()]});
     for (std::size_t a = 0; a < p.access_per_site; ++a) {
       const node_id v = net.add_node(p.access_budget_bytes, concat(topo.sites[i].name, "/access", a));
       net.add_link(v, static_cast<node_id>(i), p.access_latency_s);

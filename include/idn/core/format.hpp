@@ -25,7 +25,8 @@ inline void append_number(std::string& out, double x) {
   out.append(buf.data(), res.ptr);
 }
 
-/// Concatenates strings, characters, integers and doubles (shortest round trip) by appending.
+/// Concatenates strings, characters, integers, ids (strong_id: their number) and doubles
+/// (shortest round trip) by appending.
 /// Use it to build messages: GCC 12 at -O3 warns, falsely, under -Wrestrict on
 /// `"literal" + std::to_string(n)` (the string is inserted at the front), and idn's headers must
 /// stay warning-free in users' -Werror builds.
@@ -44,6 +45,8 @@ std::string concat(const Parts&... parts) {
       out += std::to_string(static_cast<unsigned long long>(part));
     else if constexpr (std::is_integral_v<P>)
       out += std::to_string(static_cast<long long>(part));
+    else if constexpr (requires { requires std::is_integral_v<decltype(part.value())>; })
+      out += std::to_string(static_cast<unsigned long long>(part.value()));  // a strong_id: its number, not a char
     else
       out += part;
   };

@@ -114,7 +114,7 @@ public:
         alloc::detail::fail("mpi::rank_agents", concat("owner[", v, "] = ", owner_[v], ": must lie in [0, ", size_, ")"));
     slot_of_.assign(in.num_nodes(), -1);
     const auto closing = alloc::node_agent::closing_types(in);
-    for (alloc::node_id v = 0; v < in.num_nodes(); ++v)
+    for (alloc::node_id v{0}; v < in.num_nodes(); ++v)
       if (owner_[v] == rank_) slot_of_[v] = static_cast<std::int32_t>(agents_.size()), agents_.emplace_back(in, v, o, closing[v]), nodes_.push_back(v);
     // Ranks build their agents at different speeds: the first slot's deadlines start together.
     MPI_Barrier(comm_);
@@ -189,7 +189,7 @@ public:
     // Ranks' blocks arrive in rank order; within a block, the rank's nodes in increasing id.
     std::size_t pos = 0;
     for (int r = 0; r < size_; ++r)
-      for (alloc::node_id v = 0; v < in_.num_nodes(); ++v) {
+      for (alloc::node_id v{0}; v < in_.num_nodes(); ++v) {
         if (owner_[v] != r) continue;
         const std::uint32_t b0 = in_.node_begin()[v], n = in_.node_begin()[v + 1] - b0;
         std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(pos), n, y.begin() + b0);
