@@ -2,6 +2,7 @@
 /// Shortest round-trip text for numbers, used in error messages and CSV writers.
 #include <array>
 #include <charconv>
+#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -25,6 +26,14 @@ inline void append_number(std::string& out, double x) {
   out.append(buf.data(), res.ptr);
 }
 
+namespace detail {
+/// A type whose value() is an integer: an id (core/strong_id.hpp) that concat prints as a number.
+template <class T>
+concept number_like_id = requires(const T& t) {
+  { t.value() } -> std::integral;
+};
+}  // namespace detail
+
 /// Concatenates strings, characters, integers, ids (strong_id: their number) and doubles
 /// (shortest round trip) by appending.
 /// Use it to build messages: GCC 12 at -O3 warns, falsely, under -Wrestrict on
@@ -45,7 +54,7 @@ std::string concat(const Parts&... parts) {
       out += std::to_string(static_cast<unsigned long long>(part));
     else if constexpr (std::is_integral_v<P>)
       out += std::to_string(static_cast<long long>(part));
-    else if constexpr (requires { requires std::is_integral_v<decltype(part.value())>; })
+    else if constexpr (detail::number_like_id<P>)
       out += std::to_string(static_cast<unsigned long long>(part.value()));  // a strong_id: its number, not a char
     else
       out += part;
