@@ -43,6 +43,7 @@ TEST_CASE("strong_id: indexes, counts, compares, hashes and prints as its number
   std::unordered_set<a_id> seen{a_id{1}, a_id{1}, a_id{2}};
   CHECK(seen.size() == 2);
   CHECK(idn::concat("node ", a_id{42}, "!") == "node 42!");  // a number, not the character '*'
+  takes_a_then_b(a_id{1}, b_id{2});                          // the order that compiles
 }
 
 TEST_CASE("reject: the house message names module::function, field, value and requirement") {

@@ -37,12 +37,14 @@ std::string invalid_input_message(std::string_view where, std::string_view field
   return m;
 }
 
+#if defined(__cpp_exceptions)
 /// Throws invalid_input with the house message (see invalid_input_message). Build `field` only
 /// on the failure path (call reject after the check), so validating many entries allocates
-/// nothing while they are fine.
+/// nothing while they are fine. Absent under -fno-exceptions (offload returns statuses).
 template <class Value>
 [[noreturn]] void reject(std::string_view where, std::string_view field, const Value& value, std::string_view requirement) {
   throw invalid_input(invalid_input_message(where, field, value, requirement));
 }
+#endif
 
 }  // namespace idn
