@@ -12,17 +12,18 @@
 
 namespace idn::mdi {
 
-/// Order in which a receiver resolves pending RTCs (D2, D5).
+/// Order in which a receiver resolves pending RTCs (docs/mdi.md).
 enum class arbitration { class_then_oldest, phi, fifo };
 
 /// A request to compute partition `flop` of task `task` at the receiver. fallback_s is the
-/// runner-up's Φ numerator without age (D5); comm_s the transfer time to the receiver.
+/// runner-up's Φ numerator without age; comm_s the transfer time to the receiver.
 struct rtc {
   std::uint64_t task;
   std::ptrdiff_t from;
   int cls;
   double weight, age_s, gen_s, flop, bytes, comm_s, fallback_s, phi;
 };
+/// The receiver's reply to an RTC: granted (a CTC) or denied.
 struct grant {
   std::uint64_t task;
   std::ptrdiff_t to;
@@ -34,11 +35,12 @@ struct node_state {
   std::vector<double> backlog_flop;
 };
 
-/// Resolves the RTCs pending at one receiver (D5): in arbitration order, grant iff
+/// Resolves the RTCs pending at one receiver: in arbitration order, grant iff
 /// δ + C/F + live backlog (incl. reservations made in this round) ≤ fallback_s, reserving C in
 /// the request's class at once; deny the rest. Every RTC gets a reply.
 class rtc_arbiter {
 public:
+  /// An arbiter for num_classes ≥ 1 classes holding at most max_pending ≥ 1 requests.
   rtc_arbiter(arbitration a, int num_classes, std::ptrdiff_t max_pending) : arb_(a), classes_(num_classes) {
     if (num_classes < 1) reject("mdi::rtc_arbiter", "num_classes", num_classes, "must be >= 1");
     if (max_pending < 1) reject("mdi::rtc_arbiter", "max_pending", max_pending, "must be >= 1");
@@ -51,6 +53,7 @@ public:
     if (r.cls < 0 || r.cls >= classes_) reject("mdi::rtc_arbiter", "rtc.cls", r.cls, "must lie in [0, num_classes)");
     pending_.push_back({r, seq_++});
   }
+  /// Requests waiting for resolve().
   std::size_t pending() const noexcept { return pending_.size(); }
 
   /// Replies to every pending RTC into `out` (needs pending() entries) and clears them; returns

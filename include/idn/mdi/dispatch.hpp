@@ -15,7 +15,7 @@
 namespace idn::mdi {
 
 /// priority_aware: class c sees the FLOP queued or reserved in classes ≤ c plus the partition in
-/// service (D3); total: every class (ms_mdi).
+/// service; total: every class (ms_mdi).
 enum class backlog_view { priority_aware, total };
 
 /// The task whose next partition is being placed. weight = γ·α (larger = more important).
@@ -30,16 +30,17 @@ struct candidate {
   double comm_s, compute_s, backlog_s, phi;
 };
 
-/// Φ = (δ + A_τ + C/F̂ + Q̂/F̂) / (γα) (§2). weight > 0, flops > 0.
+/// Φ = (δ + A_τ + C/F̂ + Q̂/F̂) / (γα) (docs/mdi.md). weight > 0, flops > 0.
 inline double phi(double comm_s, double age_s, double flop, double flops, double backlog_flop, double weight) noexcept {
   return (comm_s + age_s + flop / flops + backlog_flop / flops) / weight;
 }
 
 /// The holder's view of itself and its 1-hop neighbours: advertised speed and per-class backlog
-/// (possibly stale, D4) and link parameters. rank() orders the candidates by Φ ascending, ties to
+/// (possibly stale: broadcast every state_period_s) and link parameters. rank() orders the candidates by Φ ascending, ties to
 /// self, then the lower node id.
 class pa_mdi_dispatcher {
 public:
+  /// The dispatcher of node self ≥ 0 with distinct neighbours (not self) and num_classes ≥ 1.
   pa_mdi_dispatcher(std::ptrdiff_t self, std::vector<std::ptrdiff_t> neighbors, int num_classes, backlog_view v)
       : self_(self), classes_(num_classes), view_(v) {
     if (num_classes < 1) reject("mdi::dispatcher", "num_classes", num_classes, "must be >= 1");
@@ -111,6 +112,7 @@ public:
     });
     return {ranked_.data(), n};
   }
+  /// The node this dispatcher runs at.
   std::ptrdiff_t self() const noexcept { return self_; }
 
 private:

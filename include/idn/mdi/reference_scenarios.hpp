@@ -21,8 +21,10 @@
 
 namespace idn::mdi {
 
+/// A (5 Xaviers on one shared medium) or B (the 2×3 multi-hop grid of Xaviers and Nanos).
 enum class paper_topology { single_hop_xavier5, multi_hop_3x3n };
 
+/// The knobs of make_paper_scenario.
 struct paper_scenario_options {
   double load = 0.7;                 ///< ρ of the ar_mdi chain capacity, shared by the two sources
   std::size_t tasks_per_source = 100;
@@ -38,12 +40,16 @@ struct paper_scenario_options {
   std::vector<double> xavier_layer_s, nano_layer_s;
 };
 
-/// A scenario of §8 and the ar_mdi chain capacity (tasks/s) its rates were derived from.
+/// A reference scenario and the ar_mdi chain capacity (tasks/s) its rates were derived from.
 struct paper_scenario {
   scenario s;
   double chain_capacity_per_s = 0;
 };
 
+/// Builds topology A or B for `model` (Jetson roofline presets or the given per-layer board
+/// times), cuts the model offline into 4 partitions and sets both sources' rates to `load` of
+/// the chosen capacity. Throws invalid_input naming the option. O(L·K) plus one chain solve.
+/// long: one linear recipe (devices, links, times, cuts, rates) that reads best in one place.
 inline paper_scenario make_paper_scenario(paper_topology topo, const dnn::profile& model, const paper_scenario_options& o = {}) {
   if (!(o.load > 0)) reject("mdi::make_paper_scenario", "load", o.load, "must be > 0");
   const hw::roofline_device xavier(hw::jetson_xavier_nx().params), nano(hw::jetson_nano().params);

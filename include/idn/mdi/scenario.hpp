@@ -31,25 +31,35 @@
 
 namespace idn::mdi {
 
+/// The scheme a run plays (docs/mdi.md): PA-MDI, MS-MDI (priority-blind dispatch), AR-MDI (a
+/// static chain split) or everything at the source.
 enum class policy_kind { pa_mdi, ms_mdi, ar_mdi, local };
-enum class medium_kind { per_link, shared };  ///< shared: one channel for every transfer
+/// per_link: one transfer station per direction of every link; shared: one channel for every transfer.
+enum class medium_kind { per_link, shared };
+/// How a source generates tasks: Poisson at rate_per_s, or every 1/rate_per_s seconds.
 enum class arrival_kind { poisson, periodic };
+/// A piece's service time: its profile time as is, or drawn exponential / lognormal with that mean
+/// (lognormal with scenario::service_cv).
 enum class service_kind { deterministic, exponential, lognormal };
 
+/// One edge worker.
 struct node_spec {
   std::string name;
   double memory_bytes = INFINITY, flops = 0;  ///< flops 0: derived as Σf/ΣT over the models
 };
+/// An undirected, full-duplex link between workers a and b.
 struct link_spec {
   std::ptrdiff_t a, b;
   double bandwidth_bps, latency_s = 0;  ///< undirected, full duplex
 };
+/// A model: its chain profile, its layer times on every worker and its offline partitions.
 struct model_spec {
   std::string name;
   partition::chain_profile profile;
   Eigen::MatrixXd time;               ///< L × |nodes| seconds
   std::vector<std::ptrdiff_t> partition_cuts;  ///< P + 1 entries, 0 … L, increasing
 };
+/// A task source at a worker: its model, class (0 = most urgent), weight γ, accuracy α and arrivals.
 struct source_spec {
   std::ptrdiff_t node, model;
   int cls;
@@ -58,6 +68,8 @@ struct source_spec {
   double rate_per_s = 1;
   std::size_t max_tasks = 0;  ///< 0: unlimited (until the horizon)
 };
+/// Workers, links, models and sources of one run, with its horizon and warm-up (seconds); see
+/// validate for every requirement.
 struct scenario {
   std::vector<node_spec> nodes;
   std::vector<link_spec> links;
@@ -69,6 +81,7 @@ struct scenario {
   service_kind service = service_kind::deterministic;
   double service_cv = 0, warmup_s = 0, horizon_s = 0, control_bytes = 64;
 };
+/// The knobs of one scheme; default_policy(kind) gives the paper's presets.
 struct policy_options {
   policy_kind kind;
   double state_period_s = 0.1;
@@ -79,7 +92,7 @@ struct policy_options {
   bool record_trace = false;
 };
 
-/// The presets of §4.6: pa_mdi (Φ dispatch, priority-aware backlog, RTC/CTC, class queues),
+/// The paper's presets (docs/mdi.md): pa_mdi (Φ dispatch, priority-aware backlog, RTC/CTC, class queues),
 /// ms_mdi (weight 1, total backlog, no RTC, FIFO), ar_mdi (static proportional chain, FIFO),
 /// local (FIFO at the source).
 inline policy_options default_policy(policy_kind k) {
@@ -98,12 +111,15 @@ inline std::vector<std::ptrdiff_t> offline_cuts(const partition::chain_problem& 
   return cuts;
 }
 
+/// Per class over tasks generated in [warmup, horizon): counts, latency statistics (seconds; empty
+/// when none completed) and throughput (tasks/s over the window).
 struct class_stats {
   int cls;
   std::size_t generated = 0, completed = 0;
   std::optional<double> mean_s, p50_s, p95_s, max_s;
   double throughput_per_s = 0;
 };
+/// One task of a traced run (policy_options::record_trace).
 struct task_record {
   std::uint64_t id;
   std::ptrdiff_t source;
@@ -111,6 +127,8 @@ struct task_record {
   double generated_s, completed_s;
   std::vector<std::ptrdiff_t> placement;  ///< node of each executed piece, in order
 };
+/// What run_scenario reports: per class statistics, per worker and per transfer station
+/// utilization over the window, event and RTC counts, and the trace when recorded.
 struct sim_report {
   std::vector<class_stats> classes;
   std::vector<double> worker_utilization, link_utilization;
@@ -118,7 +136,7 @@ struct sim_report {
   std::vector<task_record> trace;
 };
 
-/// Validates a scenario (§5): indices, self-loops, duplicate edges, bandwidth, connectivity, model
+/// Validates a scenario: indices, self-loops, duplicate edges, bandwidth, connectivity, model
 /// shapes and cuts, source parameters, horizon. Throws idn::invalid_input.
 inline void validate(const scenario& s) {
   const auto N = static_cast<std::ptrdiff_t>(s.nodes.size());

@@ -237,7 +237,7 @@ private:
     reserved_piece_[ti] = piece_flop(t);
     start_transfer(ti, from, input_cut(t));
   }
-  /// State broadcast (D4): node n's live state to every neighbour, every state_period_s while
+  /// State broadcast: node n's live state to every neighbour, every state_period_s while
   /// tasks remain or the horizon is ahead.
   void broadcast(std::ptrdiff_t n) {
     snapshot& sn = snapshot_[static_cast<std::size_t>(n)];
