@@ -15,6 +15,8 @@
 
 namespace idn::sim {
 
+/// independent: every message has the link to itself (delivered after x(S)); fifo: one
+/// transmitter serializes messages in order, then each propagates for x(0).
 enum class link_sharing : std::uint8_t { independent, fifo };
 
 /// DepartFn: void(const job&, double response) at delivery, with the time since send().
@@ -23,6 +25,7 @@ enum class link_sharing : std::uint8_t { independent, fifo };
 template <hw::link_model L, class DepartFn>
 class link_station {
 public:
+  /// A link on `sim` (which must outlive it); x(0) is checked finite and ≥ 0 here.
   link_station(simulator& sim, L link, link_sharing sharing, DepartFn depart)
       : sim_(sim), link_(std::move(link)), sharing_(sharing), depart_(std::move(depart)),
         latency_(hw::checked_transfer_time(link_, 0.0)) {}
@@ -43,6 +46,7 @@ public:
   }
   /// Messages queued behind the transmitter (fifo mode).
   std::size_t queued() const noexcept { return queue_.size(); }
+  /// The transmitter is busy (fifo mode).
   bool transmitting() const noexcept { return transmitting_; }
 
 private:

@@ -35,6 +35,8 @@ struct run_result {
   bool drained = false;      ///< no pending events remain
 };
 
+/// The event engine: schedule handlers at times, run them in (time, insertion) order. Not
+/// copyable (stations and sources keep a reference).
 class simulator {
 public:
   /// Pre-sizes the slot pool and the heap for `expected_pending` simultaneous events.
@@ -46,6 +48,7 @@ public:
   simulator(const simulator&) = delete;
   simulator& operator=(const simulator&) = delete;
 
+  /// The simulation time (seconds): the time of the event being run, or of the last one.
   double now() const noexcept { return now_; }
   /// Scheduled events not yet fired or cancelled.
   std::size_t pending() const noexcept { return pending_; }

@@ -23,6 +23,7 @@ namespace idn::sim {
 template <class OnArrival, std::uniform_random_bit_generator G = idn::rng>
 class poisson_source {
 public:
+  /// Arrivals at rate (finite, > 0) per second from `start` until before `stop`, drawn from g.
   poisson_source(simulator& sim, double rate, G g, OnArrival on_arrival, double start = 0,
                  double stop = INFINITY)
       : sim_(sim), rate_(rate), g_(std::move(g)), f_(std::move(on_arrival)), stop_(stop) {
@@ -35,6 +36,7 @@ public:
   poisson_source(const poisson_source&) = delete;
   poisson_source& operator=(const poisson_source&) = delete;
 
+  /// Arrivals fired so far.
   std::uint64_t arrivals() const noexcept { return k_; }
 
 private:
@@ -59,6 +61,7 @@ private:
 template <class OnArrival>
 class periodic_source {
 public:
+  /// Arrivals at phase + j·period (period finite, > 0; phase ≥ now) while before stop.
   periodic_source(simulator& sim, double period, double phase, OnArrival on_arrival, double stop = INFINITY)
       : sim_(sim), period_(period), phase_(phase), f_(std::move(on_arrival)), stop_(stop) {
     check::finite_positive("periodic_source.period", period);
@@ -92,6 +95,7 @@ private:
 template <class OnArrival>
 class trace_source {
 public:
+  /// Arrivals at the given times (finite, non-decreasing, ≥ now); the span must outlive the run.
   trace_source(simulator& sim, std::span<const double> times, OnArrival on_arrival)
       : sim_(sim), times_(times.begin(), times.end()), f_(std::move(on_arrival)) {
     for (std::size_t i = 0; i < times_.size(); ++i) {

@@ -55,6 +55,7 @@ struct service_interval {
 template <class ServiceFn, class DepartFn>
 class station {
 public:
+  /// A station on `sim` (which must outlive it). Throws invalid_input for 0 servers or classes.
   station(simulator& sim, station_config cfg, ServiceFn service, DepartFn depart)
       : sim_(sim), cfg_(cfg), service_(std::move(service)), depart_(std::move(depart)), busy_tw_(sim.now(), 0) {
     if (cfg_.servers == 0) throw invalid_input("station_config.servers = 0: must be >= 1");
@@ -109,6 +110,7 @@ public:
     enqueue(std::move(w));
   }
 
+  /// Servers busy now.
   std::uint32_t busy() const noexcept { return busy_; }
   /// Jobs of class cls waiting (not in service).
   std::size_t queued(std::uint32_t cls) const noexcept {
@@ -122,12 +124,15 @@ public:
     const server& sv = servers_[s];
     return {&sv.w.j, sv.start, sv.start + sv.w.remaining};
   }
+  /// Jobs in service plus jobs waiting.
   std::size_t in_system() const noexcept { return busy_ + queued_; }
   /// Time-weighted busy servers / c since construction (or the last reset of busy_servers()).
   double utilization() const { return busy_tw_.mean(sim_.now()) / cfg_.servers; }
+  /// The busy-server count over time.
   const time_weighted& busy_servers() const noexcept { return busy_tw_; }
   /// Restarts the busy-server average at now() (after a warm-up).
   void reset_statistics() { busy_tw_.reset(sim_.now()); }
+  /// The shape the station was built with.
   const station_config& config() const noexcept { return cfg_; }
 
 private:

@@ -18,6 +18,7 @@ namespace idn::sim {
 /// Welford mean and unbiased variance, min/max, and the samples for quantiles.
 class sample_stats {
 public:
+  /// Empty, with room for `reserve` samples.
   explicit sample_stats(std::size_t reserve = 0) { samples_.reserve(reserve); }
 
   /// Adds x. O(1) amortized; allocates only when the sample buffer grows past its reserve.
@@ -31,6 +32,7 @@ public:
     samples_.push_back(x);
     sorted_valid_ = false;
   }
+  /// Forgets every sample (keeps the storage).
   void clear() noexcept {
     n_ = 0;
     mean_ = m2_ = 0;
@@ -39,12 +41,15 @@ public:
     samples_.clear();
     sorted_valid_ = false;
   }
+  /// Samples added.
   std::uint64_t count() const noexcept { return n_; }
   /// Mean; 0 when empty.
   double mean() const noexcept { return mean_; }
   /// Unbiased variance; 0 with fewer than 2 samples.
   double variance() const noexcept { return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : 0.0; }
+  /// The smallest sample (+inf when empty).
   double min() const noexcept { return min_; }
+  /// The largest sample (−inf when empty).
   double max() const noexcept { return max_; }
   /// Nearest-rank quantile x_(⌈q n⌉) for q ∈ (0, 1]; q = 0 gives the minimum. Sorts a cached
   /// copy lazily (O(n log n) after an add, O(1) otherwise). Throws on q ∉ [0,1] or no samples.
@@ -61,6 +66,7 @@ public:
     rank = std::clamp<std::size_t>(rank, 1, sorted_.size());
     return sorted_[rank - 1];
   }
+  /// Every sample in insertion order.
   std::span<const double> samples() const noexcept { return samples_; }
 
 private:
@@ -75,6 +81,7 @@ private:
 /// The time average ∫ level dt / (t − t0) of a piecewise-constant level.
 class time_weighted {
 public:
+  /// Starts at time t0 with the given level.
   explicit time_weighted(double t0 = 0, double level = 0) noexcept : t0_(t0), last_(t0), level_(level), max_(level) {}
 
   /// The level changes to `level` at time t (t >= the previous change). O(1).
@@ -99,7 +106,9 @@ public:
       throw invalid_input(concat("time_weighted::mean: t = ", t_now) + concat(": the area (integral of level dt) overflows, level = ", level_));
     return area / (t_now - t0_);
   }
+  /// The highest level seen.
   double max_level() const noexcept { return max_; }
+  /// The current level.
   double level() const noexcept { return level_; }
   /// Restarts the average at t (e.g. after warm-up), keeping the current level.
   void reset(double t) {
@@ -114,6 +123,7 @@ private:
   double area_ = 0;
 };
 
+/// The batch-means estimate of a steady-state mean and its confidence half-width.
 struct batch_means_result {
   double mean = 0, std_error = 0;
   std::size_t batches = 0;
