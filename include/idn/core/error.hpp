@@ -8,7 +8,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <type_traits>
 
 #include "idn/core/format.hpp"
 
@@ -30,10 +29,7 @@ public:
 template <class Value>
 std::string invalid_input_message(std::string_view where, std::string_view field, const Value& value, std::string_view requirement) {
   std::string m = "idn::";
-  m.append(where).append(": ").append(field).append(" = ");
-  if constexpr (std::is_arithmetic_v<Value> || std::is_enum_v<Value>) m += concat(value);
-  else m.append(std::string_view(value));
-  m.append(": ").append(requirement);
+  m.append(where).append(": ").append(field).append(" = ").append(concat(value)).append(": ").append(requirement);
   return m;
 }
 

@@ -101,7 +101,7 @@ public:
       for (std::size_t i = 0; i < n_; ++i) st[i].weight = (1 / s.mean_service[i]) / fastest;
     const sim::station_config cfg{1, 1, sim::discipline::non_preemptive, 64};
     for (std::size_t i = 0; i < n_; ++i) replicas_.emplace_back(sim_, cfg, on_start{this, i}, on_finish{this, i});
-    busy_.assign(n_, 0), busy_time_.assign(n_, 0), busy_since_.assign(n_, 0), routed_.assign(n_, 0);
+    routed_.assign(n_, 0);
     area_.assign(n_, 0), changed_.assign(n_, 0), sojourn_.assign(n_, 0), in_system_.assign(n_, 0), completed_.assign(n_, 0);
     pinned_.assign(s.streams, npos);
     latencies_.reserve(static_cast<std::size_t>(s.requests - s.warmup));
@@ -195,18 +195,9 @@ private:
     }
     return m;
   }
-  /// A service starts at replica i: close the busy period of the one that just ended there (back
-  /// to back), open this one, draw its time.
-  double service_starts(std::size_t i) noexcept {
-    if (busy_[i]) busy_time_[i] += sim_.now() - busy_since_[i];
-    busy_[i] = 1, busy_since_[i] = sim_.now();
-    return service(i);
-  }
+  /// A service starts at replica i: draw its time.
+  double service_starts(std::size_t i) noexcept { return service(i); }
   void service_ends(std::size_t i, const sim::job& j, double response) {
-    if (!replicas_[i].serving(0).j) {  // no request followed: the replica goes idle
-      busy_time_[i] += sim_.now() - busy_since_[i];
-      busy_[i] = 0;
-    }
     count_in_system(i, -1);
     ++completed_[i], sojourn_[i] += response;
     const request r{j.id, j.created, static_cast<std::uint32_t>(j.tag)};
@@ -232,8 +223,7 @@ private:
     double routed = 0;
     for (std::size_t i = 0; i < n_; ++i) routed += static_cast<double>(routed_[i]);
     for (std::size_t i = 0; i < n_; ++i) {
-      if (busy_[i]) busy_time_[i] += sim_.now() - busy_since_[i];
-      rep.utilization[static_cast<Eigen::Index>(i)] = span > 0 ? busy_time_[i] / span : 0;
+      rep.utilization[static_cast<Eigen::Index>(i)] = span > 0 ? replicas_[i].utilization() : 0;  // busy time / span
       rep.share[static_cast<Eigen::Index>(i)] = routed > 0 ? static_cast<double>(routed_[i]) / routed : 0;
       count_in_system(i, 0);
       const auto k = static_cast<double>(completed_[i]);
@@ -260,8 +250,7 @@ private:
   std::vector<P> policies_;
   std::vector<std::vector<replica_state>> state_;
   std::deque<replica> replicas_;  // stations are not movable: a deque keeps them in place
-  std::vector<char> busy_;
-  std::vector<double> busy_time_, busy_since_, latencies_, area_, changed_, sojourn_, shape_;
+  std::vector<double> latencies_, area_, changed_, sojourn_, shape_;
   std::vector<std::uint64_t> routed_, completed_;
   std::vector<std::uint32_t> in_system_;
   std::vector<std::size_t> pinned_;

@@ -60,7 +60,7 @@ class scan_runner {
 public:
   scan_runner(const scan_workload& w, std::uint32_t replicas, std::vector<double> batch_seconds, const P& policy, const hw::any_link& link,
               std::uint64_t seed)
-      : W_(w), n_(replicas), batch_seconds_(std::move(batch_seconds)), policy_(policy), rng_(seed), state_(replicas), busy_time_(replicas, 0),
+      : W_(w), n_(replicas), batch_seconds_(std::move(batch_seconds)), policy_(policy), rng_(seed), state_(replicas),
         uplink_(sim_, link, sim::link_sharing::fifo, delivered{this}) {
     for (auto& s : state_) s.weight = 1;
     const double prop = link.transfer_time(0);
@@ -69,7 +69,7 @@ public:
       throw invalid_input(concat("serve: link.transfer_time(", w.image_bytes * w.batch, ") = ", full, " with transfer_time(0) = ", prop,
                                  ": must be finite and >= transfer_time(0) >= 0"));
     const sim::station_config cfg{1, 1, sim::discipline::non_preemptive, 64};
-    for (std::uint32_t i = 0; i < replicas; ++i) replicas_.push_back(std::make_unique<replica>(sim_, cfg, on_start{this, i}, on_finish{this, i}));
+    for (std::uint32_t i = 0; i < replicas; ++i) replicas_.push_back(std::make_unique<replica>(sim_, cfg, on_start{this}, on_finish{this, i}));
   }
 
   scan_report run() {
@@ -97,8 +97,7 @@ private:
   };
   struct on_start {
     scan_runner* r;
-    std::uint32_t i;
-    double operator()(const sim::job& j) const { return r->service_starts(i, j); }
+    double operator()(const sim::job& j) const { return r->service_seconds(j); }
   };
   struct on_finish {
     scan_runner* r;
@@ -122,11 +121,7 @@ private:
     ++state_[i].outstanding, ++state_[i].in_system;
     replicas_[i]->arrive(r);
   }
-  double service_starts(std::uint32_t i, const sim::job& r) {
-    const double s = batch_seconds_[static_cast<std::size_t>(r.work)];
-    busy_time_[i] += s;
-    return s;
-  }
+  double service_seconds(const sim::job& r) const { return batch_seconds_[static_cast<std::size_t>(r.work)]; }
   void service_ends(std::uint32_t i, const sim::job& r) {
     --state_[i].outstanding, --state_[i].in_system;
     policy_.on_complete(i);
@@ -158,9 +153,9 @@ private:
         rep.p99_image_latency = l;
         break;
       }
-    double busy = 0;
-    for (double b : busy_time_) busy += b;
-    rep.utilization = sim_.now() > 0 ? busy / (static_cast<double>(n_) * sim_.now()) : 0;
+    double busy = 0;  // mean busy fraction over the run: each replica's station keeps it
+    for (const auto& r : replicas_) busy += r->utilization();
+    rep.utilization = sim_.now() > 0 ? busy / static_cast<double>(n_) : 0;
     return rep;
   }
 
@@ -171,7 +166,6 @@ private:
   idn::rng rng_;
   sim::simulator sim_{1024};
   std::vector<replica_state> state_;
-  std::vector<double> busy_time_;
   sim::link_station<hw::any_link, delivered> uplink_;
   std::vector<std::unique_ptr<replica>> replicas_;
   std::vector<scan> scans_;

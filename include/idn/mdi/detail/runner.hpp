@@ -244,9 +244,8 @@ private:
     const auto bl = backlog_of(n);
     sn.stamp = sim_.now(), sn.in_service = in_service_remaining(n), sn.backlog.assign(bl.begin(), bl.end());
     for (const auto& [v, e] : topo_.neighbors(n)) {
-      const double delay = S_.links[e].latency_s + 8.0 * S_.control_bytes / S_.links[e].bandwidth_bps;
       // Init-capture: clang < 16 cannot capture a structured binding by name.
-      sim_.schedule_in(delay, [this, n, v = v] {
+      sim_.schedule_in(topo_.control_delay(n, v), [this, n, v = v] {
         const snapshot& x = snapshot_[static_cast<std::size_t>(n)];
         disp_[static_cast<std::size_t>(v)].observe(n, flops_[static_cast<std::size_t>(n)], x.in_service, x.backlog, x.stamp);
       });
