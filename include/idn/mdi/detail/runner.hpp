@@ -30,13 +30,11 @@ public:
   mdi_runner(const scenario& s, const policy_options& p, std::uint64_t seed)
       : S_(s), P_(p), N_(static_cast<std::ptrdiff_t>(s.nodes.size())), C_(s.num_classes), topo_(s) {
     for (std::ptrdiff_t n = 0; n < N_; ++n) flops_.push_back(advertised_flops(n));
-    const bool by_class = P_.kind == policy_kind::pa_mdi && P_.arb != arbitration::fifo;
-    const sim::station_config cfg{1, by_class ? static_cast<std::uint32_t>(C_) : 1u, sim::discipline::non_preemptive, 8,
-                                  by_class ? sim::queue_order::oldest_created : sim::queue_order::fifo};
+    const sim::station_config cfg{1, by_class() ? static_cast<std::uint32_t>(C_) : 1u, sim::discipline::non_preemptive, 8,
+                                  by_class() ? sim::queue_order::oldest_created : sim::queue_order::fifo};
     const std::size_t stations = static_cast<std::size_t>(N_) + topo_.num_transfer_stations();
     for (std::size_t si = 0; si < stations; ++si) stations_.push_back(std::make_unique<station>(sim_, cfg, on_start{this, si}, on_finish{this, si}));
     busy_in_window_.assign(stations, 0.0);
-    class_of_job_ = by_class;
     queued_.assign(static_cast<std::size_t>(N_), std::vector<double>(static_cast<std::size_t>(C_), 0.0));
     reserved_ = queued_;
     snapshot_.resize(static_cast<std::size_t>(N_));
@@ -101,6 +99,8 @@ private:
     std::vector<double> backlog;
   };
 
+  /// Stations order waiting work by class, then the oldest task (pa_mdi with class arbitration).
+  bool by_class() const noexcept { return P_.kind == policy_kind::pa_mdi && P_.arb != arbitration::fifo; }
   bool dynamic() const noexcept { return P_.kind == policy_kind::pa_mdi || P_.kind == policy_kind::ms_mdi; }
   /// A node's advertised speed: given, or Σf/ΣT over the models.
   double advertised_flops(std::ptrdiff_t n) const {
@@ -304,7 +304,7 @@ private:
   void enqueue(std::size_t si, std::size_t ti, double service_s, double flop) {
     task& t = tasks_[ti];
     t.service_s = service_s, t.flop = flop;
-    const auto cls = static_cast<std::uint32_t>(class_of_job_ ? t.cls : 0);
+    const auto cls = static_cast<std::uint32_t>(by_class() ? t.cls : 0);
     stations_[si]->arrive(sim::job{static_cast<std::uint64_t>(ti), cls, t.gen_s, flop, 0});
   }
   double service_starts(std::size_t si, const sim::job& j) {
@@ -339,7 +339,6 @@ private:
   topology topo_;
   sim::simulator sim_{4096};
   std::vector<std::unique_ptr<station>> stations_;  // N workers, then the transfer stations
-  bool class_of_job_ = false;                       // stations order by class (pa_mdi arbitration)
   std::vector<double> busy_in_window_;              // per station, seconds inside [warmup, horizon)
   std::vector<double> flops_;
   std::vector<std::vector<double>> queued_, reserved_;
