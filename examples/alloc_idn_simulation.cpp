@@ -208,7 +208,7 @@ struct run_result {
   double gain = 0, net_gain = 0, loads = 0, repo = 0, frac = 0;
 };
 
-template <class Policy>
+template <allocation_policy Policy>
 run_result run(Policy& policy, const instance& in, const std::vector<batch>& batches, std::size_t warmup) {
   run_result r;
   const Eigen::VectorXd empty = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()));

@@ -6,6 +6,7 @@
 #include "idn/alloc/ids.hpp"
 #include "idn/alloc/infida.hpp"
 #include "idn/alloc/network.hpp"
+#include "idn/alloc/policy.hpp"
 #include "idn/alloc/projection.hpp"
 #include "idn/alloc/reconfiguration.hpp"
 #include "idn/alloc/rounding.hpp"

@@ -48,7 +48,7 @@ double expected_cost(const idn::test::naive_idn& d, const instance& in, const Ei
   return c;
 }
 
-template <class Policy>
+template <idn::alloc::allocation_policy Policy>
 void check_policy(Policy& p, const idn::test::naive_idn& d, const instance& in, const std::vector<batch>& batches) {
   for (const batch& b : batches) {
     const Eigen::VectorXd before = p.allocation();

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "idn/core/random.hpp"
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
+#include "idn/offload/draw.hpp"
+#include "idn/offload/bins.hpp"
 #include "idn/offload/scores.hpp"
 
 using namespace idn::offload;

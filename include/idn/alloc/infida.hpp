@@ -17,6 +17,7 @@
 
 #include "idn/alloc/gain.hpp"
 #include "idn/alloc/network.hpp"
+#include "idn/alloc/policy.hpp"
 #include "idn/alloc/projection.hpp"
 #include "idn/alloc/rounding.hpp"
 #include "idn/core/format.hpp"
@@ -109,25 +110,6 @@ inline std::uint64_t node_seed(std::uint64_t seed, node_id v) noexcept {
   std::uint64_t x = seed ^ (0x9E3779B97F4A7C15ULL * (std::uint64_t{v} + 1));
   return idn::rng::splitmix64(x);
 }
-
-/// Per-slot metrics of (y^t, x^t) and the churn x^t → x^{t+1}.
-struct slot_metrics {
-  double fractional_gain = 0, integral_gain = 0, repository_cost = 0;  ///< L(y^t), G(x^t), C(ω)
-  std::size_t loads = 0, unloads = 0;
-  double loaded_bytes = 0;
-  double reconfiguration_cost = 0;  ///< Σ load_cost over the loads x^t → x^{t+1}
-  /// G(x^t) minus this slot's reconfiguration cost: what the slot earned after paying for loads.
-  double net_gain() const noexcept { return integral_gain - reconfiguration_cost; }
-  double budget_excess_bytes = 0;  ///< bernoulli overflow
-  std::size_t repairs = 0;         ///< round-off repairs
-};
-
-/// An online allocation policy: step on each slot's batch, expose the current allocation.
-template <class P>
-concept allocation_policy = requires(P p, const batch& b) {
-  { p.step(b) } -> std::same_as<slot_metrics>;
-  { p.allocation() } -> std::convertible_to<const Eigen::VectorXd&>;
-};
 
 namespace detail {
 

@@ -10,7 +10,9 @@
 #include <random>
 #include <type_traits>
 
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
+#include "idn/offload/decision.hpp"
+#include "idn/offload/policy.hpp"
 
 namespace idn::offload {
 
@@ -70,6 +72,7 @@ public:
     return {};
   }
   template <std::uniform_random_bit_generator G>
+    requires offload_policy<Policy, G>
   decision decide(float score, G& g) noexcept {
     decision d = inner_.decide(score, g);
     if (!configured_) return d;
@@ -117,6 +120,7 @@ public:
     return {};
   }
   template <std::uniform_random_bit_generator G>
+    requires offload_policy<Policy, G>
   decision decide(float score, G& g) noexcept {
     decision d = inner_.decide(score, g);
     if (!configured_ || d.bad_input || !detail::finite(score)) return d;
@@ -159,6 +163,7 @@ public:
     return {};
   }
   template <std::uniform_random_bit_generator G>
+    requires offload_policy<Policy, G>
   decision decide(float score, G& g) noexcept {
     if (!configured_) return inner_.decide(score, g);
     const float b = beta_ + mu_;

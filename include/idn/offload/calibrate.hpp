@@ -11,7 +11,7 @@
 #include <limits>
 #include <span>
 
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
 #include "idn/offload/fit.hpp"  // fit_temperature, fit_top2_linear (spec §3 lists them with calibration)
 
 namespace idn::offload {

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "idn/offload/calibrate.hpp"
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
+#include "idn/offload/decision.hpp"
+#include "idn/offload/policy.hpp"
 
 namespace idn::offload {
 
@@ -50,6 +52,7 @@ struct eval_report {
 /// at the end. Y, Z and the comparator use ground truth. O(n) plus O(n log n) for the hindsight
 /// optimum.
 template <class Policy, std::uniform_random_bit_generator G>
+  requires offload_policy<Policy, G>
 eval_report evaluate(Policy& p, std::span<const stream_sample> s, const eval_params& e, G& g) {
   eval_report r;
   if (status st = detail::check_unit("beta", e.beta); !st) return r.st = st, r;

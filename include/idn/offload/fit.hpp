@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <span>
 
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
+#include "idn/offload/decision.hpp"
 #include "idn/offload/scores.hpp"
 
 namespace idn::offload {

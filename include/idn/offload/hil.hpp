@@ -10,7 +10,10 @@
 #include <cstdint>
 #include <random>
 
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
+#include "idn/offload/decision.hpp"
+#include "idn/offload/draw.hpp"
+#include "idn/offload/bins.hpp"
 #include "idn/offload/detail/weight_tree.hpp"
 
 namespace idn::offload {

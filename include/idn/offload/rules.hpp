@@ -6,7 +6,8 @@
 #include <random>
 #include <span>
 
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
+#include "idn/offload/decision.hpp"
 
 namespace idn::offload {
 

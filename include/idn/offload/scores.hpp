@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <span>
 
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
 
 namespace idn::offload {
 

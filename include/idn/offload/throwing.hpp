@@ -5,7 +5,7 @@
 #include <array>
 
 #include "idn/core/error.hpp"
-#include "idn/offload/common.hpp"
+#include "idn/offload/status.hpp"
 
 namespace idn::offload {
 

@@ -84,17 +84,30 @@ struct chain_options {
   bool input_local = false, return_output = true;
 };
 
-/// What the solvers query (all noexcept, O(1) expected): π_k(i, j) (i == j: an empty stage; +inf
-/// = infeasible or forbidden), X_k(i, j), the hop cost h(p→q, cut c) (p or q may be `endpoint`;
-/// 0 when p == q) and the endpoint's fixed period π_e.
+/// A chain-partitioning problem as the solvers see it: K workers in a fixed order, L layers, and
+/// what each stage, hop and the endpoint cost (docs/partition.md, "Your own cost model", clauses
+/// O1-O6). chain_problem and pure_sum_oracle model it; tests/static/partition_archetypes.cpp holds
+/// a minimal model.
+/// (O1) num_layers() = L ≥ 1 and num_workers() = K ≥ 1, constant (the solvers reject others).
+/// (O2) period(k, i, j), 0 ≤ k < K, 0 ≤ i ≤ j ≤ L: seconds between requests that worker k
+///      needs to run layers [i, j) (its share of the bottleneck); i == j is the cost of skipping
+///      k (usually 0). +inf marks a stage that does not fit or is forbidden. Never NaN, ≥ 0.
+/// (O3) delay(k, i, j): seconds one request spends in that stage (X_k(i, j)); 0 for i == j.
+///      Finite and ≥ 0 wherever period(k, i, j) is finite.
+/// (O4) hop(p, q, c): seconds to move the tensor at cut c (0 ≤ c ≤ L) from worker p to a later
+///      worker q; either may be `endpoint` (the requester); 0 when p == q. Never NaN, ≥ 0.
+/// (O5) fixed_period(): π_e, the endpoint's own period (its uplink and downlink); ≥ 0.
+/// (O6) Every query is noexcept, a pure function of its arguments and O(1) expected: the DPs
+///      make O(K·L²) of them. An optional options() returning chain_options decides who is
+///      source and sink (default: the endpoint, and the output returns to it).
 template <class O>
 concept chain_oracle = requires(const O& o, index k, index i, index j) {
-  { o.num_layers() } noexcept -> std::same_as<index>;
-  { o.num_workers() } noexcept -> std::same_as<index>;
-  { o.period(k, i, j) } noexcept -> std::same_as<double>;
-  { o.delay(k, i, j) } noexcept -> std::same_as<double>;
-  { o.hop(k, k, i) } noexcept -> std::same_as<double>;
-  { o.fixed_period() } noexcept -> std::same_as<double>;
+  { o.num_layers() } noexcept -> std::same_as<index>;     // O1
+  { o.num_workers() } noexcept -> std::same_as<index>;    // O1
+  { o.period(k, i, j) } noexcept -> std::same_as<double>;  // O2
+  { o.delay(k, i, j) } noexcept -> std::same_as<double>;   // O3
+  { o.hop(k, k, i) } noexcept -> std::same_as<double>;     // O4
+  { o.fixed_period() } noexcept -> std::same_as<double>;   // O5
 };
 
 /// The validated, immutable chain problem of §2. Built by make_chain_problem. Queries are O(1):

@@ -1,17 +1,12 @@
 #pragma once
-/// idn::offload shared vocabulary (docs/offload.md): the status returned instead of thrown,
-/// its allocation-free message formatter, the per-sample `decision`, the one-draw uniform
-/// `draw01`, score → grid-bin mapping, and the `offload_policy` / `cost_aware_policy` concepts.
+/// idn::offload::status, returned instead of thrown by every validating call (docs/offload.md,
+/// "Errors without exceptions"), and its allocation-free message formatter.
 /// C++20 standard library only; builds with -fno-exceptions -fno-rtti; no globals.
 #include <bit>
 #include <charconv>
-#include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <random>
 #include <span>
-#include <type_traits>
 
 namespace idn::offload {
 
@@ -119,65 +114,5 @@ inline std::size_t format(const status& s, std::span<char> out) noexcept {
   out[p] = '\0';
   return p;
 }
-
-/// What feedback a policy learns from: none (fixed rules), every sample's local correctness
-/// (full), or only that of offloaded samples (offload_only).
-enum class feedback_kind : std::uint8_t { none, full, offload_only };
-
-/// One per-sample decision. `ticket != 0` iff the policy awaits feedback for it.
-struct decision {
-  bool offload = true, explored = false, vetoed = false, bad_input = false;  ///< action; HIL-N exploration; wrapper veto; non-finite score
-  float offload_prob = 1.f;  ///< r_t = P(offload | past)
-  float score = 0.f;         ///< score as used (clamped to [0, 1] by learners)
-  float beta = 0.f;          ///< offload cost in force when decided
-  std::uint32_t bin = 0, ticket = 0;
-};
-
-/// One uniform draw in [0, 1) from a single generator output: its top 24 (float) or 53 (double)
-/// bits. For idn::rng, draw01<float>(g) == float(g() >> 40) * 0x1p-24f. Requires a generator
-/// whose range is [0, 2^w − 1] with w ≥ the mantissa width.
-template <class Real, std::uniform_random_bit_generator G>
-Real draw01(G& g) noexcept {
-  static_assert(std::is_same_v<Real, float> || std::is_same_v<Real, double>, "draw01: Real must be float or double");
-  using R = typename G::result_type;
-  static_assert(G::min() == 0, "draw01: the generator's min() must be 0");
-  constexpr int w = std::bit_width(static_cast<std::uint64_t>(G::max()));
-  static_assert(static_cast<std::uint64_t>(G::max()) == (w == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << w) - 1),
-                "draw01: the generator's range must be [0, 2^w - 1]");
-  constexpr int bits = std::is_same_v<Real, float> ? 24 : 53;
-  static_assert(w >= bits, "draw01: the generator must produce at least 24 (float) or 53 (double) bits per call");
-  const std::uint64_t top = static_cast<std::uint64_t>(static_cast<R>(g())) >> (w - bits);
-  if constexpr (std::is_same_v<Real, float>) return static_cast<float>(top) * 0x1p-24f;
-  else return static_cast<double>(top) * 0x1p-53;
-}
-
-/// Grid bin of a score: min(K − 1, ⌊sK⌋), exact in binary floating point (K a power of two);
-/// scores ≤ 0 and NaN map to 0, scores ≥ 1 to K − 1. O(1).
-template <std::size_t K>
-constexpr std::uint32_t bin_of(float s) noexcept {
-  static_assert(K >= 2 && K <= 65536 && (K & (K - 1)) == 0, "bin_of: K must be a power of two in [2, 65536]");
-  if (!(s > 0.f)) return 0;
-  if (!(s < 1.f)) return static_cast<std::uint32_t>(K - 1);
-  const auto b = static_cast<std::uint32_t>(s * static_cast<float>(K));
-  return b < K ? b : static_cast<std::uint32_t>(K - 1);
-}
-
-/// Bin of an int8 softmax code (TFLite-Micro scale 1/256, zero point −128) on the 256-bin grid.
-constexpr std::uint32_t bin_of_int8(std::int8_t q) noexcept { return static_cast<std::uint32_t>(q + 128); }
-
-/// An online offload policy (§3): noexcept decide/feedback/cancel, allocation-free.
-template <class P, class G>
-concept offload_policy = std::uniform_random_bit_generator<G> && requires(P& p, float s, G& g, const decision& d, bool y) {
-  { P::feedback_model } -> std::convertible_to<feedback_kind>;
-  { p.decide(s, g) } noexcept -> std::same_as<decision>;
-  { p.feedback(d, y) } noexcept;  // y = local prediction wrong; stale/unknown decisions are ignored
-  { p.cancel(d) } noexcept;       // the offload did not happen, or no reply will come
-};
-
-/// A policy whose offload cost β can be changed between decisions.
-template <class P>
-concept cost_aware_policy = requires(P& p, float b) {
-  { p.set_beta(b) } noexcept -> std::same_as<status>;
-};
 
 }  // namespace idn::offload
