@@ -107,7 +107,7 @@ TEST_CASE("solvers: bad input names the field; infeasible is a result, not an er
   T(1, 0) = -0.5;
   CHECK_THROWS_WITH_AS(make_chain_problem(prof, T, Eigen::VectorXd::Constant(1, INFINITY), std::span<const idn::hw::affine_link>(links),
                                           std::span<const idn::hw::affine_link>(links), links[0]),
-                       "partition: time(1,0) = -0.5: must be finite and >= 0", idn::invalid_input);
+                       "idn::partition::make_chain_problem: time(1,0) = -0.5: must be finite and >= 0", idn::invalid_input);
   prof.act_bytes.resize(2);
   CHECK_THROWS_WITH_AS(make_chain_problem(prof, Eigen::MatrixXd::Ones(2, 1), Eigen::VectorXd::Ones(1), std::span<const idn::hw::affine_link>(links),
                                           std::span<const idn::hw::affine_link>(links), links[0]),

@@ -234,7 +234,7 @@ TEST_CASE("measured_table overrides only measured paths; validation messages nam
     mutate(g);
     CHECK_THROWS_WITH_AS(block_graph{g}, doctest::Contains(text), idn::invalid_input);
   };
-  bad([](graph_spec& g) { g.models[0].blocks[1].flops = -2.5e8; }, "path: block_graph: models[0].blocks[1].flops = -2.5e+08: must be finite and > 0");
+  bad([](graph_spec& g) { g.models[0].blocks[1].flops = -2.5e8; }, "idn::path::block_graph: models[0].blocks[1].flops = -2.5e+08: must be finite and > 0");
   bad([](graph_spec& g) { g.links[1].to = 7; }, "links[1].to = 7: unknown server (2 servers)");
   bad([](graph_spec& g) { g.links[1].to = 1; }, "links[1].to = 1: self-loop");
   bad([](graph_spec& g) { g.links.push_back(g.links[0]); }, "duplicate");

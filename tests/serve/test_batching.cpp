@@ -39,7 +39,7 @@ TEST_CASE("batching_table: capacity = B/t(B), increasing with B; latency = forma
   CHECK_FALSE(heavy.front().stable);
   CHECK(heavy.back().stable);
   CHECK_THROWS_WITH_AS(batching_table(10.0, 1, [](std::uint32_t) { return -1.0; }, std::vector<std::uint32_t>{16}),
-                       "serve: batch_latency(16) = -1: must be finite and > 0", idn::invalid_input);
+                       "idn::serve::batching_table: batch_latency(16) = -1: must be finite and > 0", idn::invalid_input);
   CHECK_THROWS_AS(batching_table(0.0, 1, t, bs), idn::invalid_input);
   CHECK_THROWS_AS(batching_table(1.0, 0, t, bs), idn::invalid_input);
   CHECK_THROWS_AS(batching_table(1.0, 1, t, std::vector<std::uint32_t>{0}), idn::invalid_input);

@@ -120,7 +120,7 @@ TEST_CASE("lb harness: one sticky stream keeps exactly one replica busy; more st
 
 TEST_CASE("lb harness: validation") {
   lb_scenario s = identical(2, 0.5, 1);
-  CHECK_THROWS_WITH_AS(simulate_balancer(s, power_of_d(3)), "serve: power_of_d: d = 3 > replicas = 2", idn::invalid_input);
+  CHECK_THROWS_WITH_AS(simulate_balancer(s, power_of_d(3)), "idn::serve::simulate_balancer: power_of_d d = 3: must be <= replicas = 2", idn::invalid_input);
   CHECK_THROWS_AS(simulate_balancer(s, smooth_weighted_round_robin({1, 1, 1})), idn::invalid_input);
   s.mean_service[1] = 0;
   CHECK_THROWS_WITH_AS(simulate_balancer(s, random_choice{}), doctest::Contains("mean_service[1] = 0"), idn::invalid_input);

@@ -146,7 +146,7 @@ TEST_CASE("Erlang C: textbook values, factorial and log-space definitions, monot
       low = v;
     }
   }
-  CHECK_THROWS_WITH_AS(erlang_c(4, 4.2), "serve: unstable: a = 4.2 >= c = 4", idn::invalid_input);
+  CHECK_THROWS_WITH_AS(erlang_c(4, 4.2), "idn::serve::erlang_c: a = 4.2: must be < c = 4 (else the queue is unstable)", idn::invalid_input);
   CHECK_THROWS_AS(erlang_b(3, -1), idn::invalid_input);
 }
 

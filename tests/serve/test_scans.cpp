@@ -134,17 +134,17 @@ TEST_CASE("simulate_scans: validation") {
   const idn::hw::affine_link link(0.5e-3, 1e9);
   const affine_batch_latency t{0.01, 0.01};
   scan_workload w;
-  CHECK_THROWS_WITH_AS(simulate_scans(w, 0, t, round_robin{}, link, 1), "serve: replicas = 0: must be >= 1", idn::invalid_input);
+  CHECK_THROWS_WITH_AS(simulate_scans(w, 0, t, round_robin{}, link, 1), "idn::serve::simulate_scans: replicas = 0: must be >= 1", idn::invalid_input);
   w.max_images = 10;
   CHECK_THROWS_WITH_AS(simulate_scans(w, 1, t, round_robin{}, link, 1), doctest::Contains("max_images = 10"), idn::invalid_input);
   w = {};
   w.batch = 4;
   CHECK_THROWS_WITH_AS(simulate_scans(w, 1, [](std::uint32_t b) { return b == 3 ? -1.0 : 0.1; }, round_robin{}, link, 1),
-                       "serve: batch_latency(3) = -1: must be finite and > 0", idn::invalid_input);
+                       "idn::serve::simulate_scans: batch_latency(3) = -1: must be finite and > 0", idn::invalid_input);
   w = {};
   w.period = 0;
   CHECK_THROWS_AS(simulate_scans(w, 1, t, round_robin{}, link, 1), idn::invalid_input);
   w = {};
-  CHECK_THROWS_WITH_AS(simulate_scans(w, 1, t, power_of_d(2), link, 1), "serve: power_of_d: d = 2 > replicas = 1", idn::invalid_input);
+  CHECK_THROWS_WITH_AS(simulate_scans(w, 1, t, power_of_d(2), link, 1), "idn::serve::simulate_scans: power_of_d d = 2: must be <= replicas = 1", idn::invalid_input);
   CHECK_THROWS_AS(simulate_scans(w, 2, t, smooth_weighted_round_robin({1, 1, 1}), link, 1), idn::invalid_input);
 }

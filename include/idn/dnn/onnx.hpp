@@ -45,7 +45,7 @@ struct onnx_options {
 namespace onnx_detail {
 
 [[noreturn]] inline void fail(const std::string& file, const std::string& what) {
-  throw invalid_input(concat("read_onnx: ", file, ": ", what));
+  throw invalid_input(concat("idn::dnn::read_onnx: ", file, ": ", what));
 }
 
 inline double element_bytes(std::int32_t t) {

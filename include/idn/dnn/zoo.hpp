@@ -167,7 +167,7 @@ inline profile resnet50(const zoo_options& o = {}) {
 /// (32 for CIFAR; 224 for PA-MDI's resized CIFAR-10).
 inline profile resnet56(std::uint32_t resolution = 32, const zoo_options& o = {}) {
   if (resolution < 8 || resolution % 4 != 0)
-    throw invalid_input(concat("resnet56: resolution = ", resolution, ": must be >= 8 and a multiple of 4"));
+    throw invalid_input(concat("idn::dnn::resnet56: resolution = ", resolution, ": must be >= 8 and a multiple of 4"));
   detail::cnn_builder b(resolution == 32 ? std::string("resnet56") : concat("resnet56_", resolution), 3,
                         resolution, resolution, o);
   b.begin_unit("stem");
@@ -195,9 +195,9 @@ inline profile resnet56(std::uint32_t resolution = 32, const zoo_options& o = {}
 /// conv, 17 inverted-residual blocks, last 1×1 conv, avgpool+classifier. width ∈ (0, 4].
 inline profile mobilenet_v2(std::uint32_t resolution = 224, double width = 1.0, const zoo_options& o = {}) {
   if (!(width > 0 && width <= 4))
-    throw invalid_input(concat("mobilenet_v2: width = ", width) + ": must lie in (0, 4]");
+    throw invalid_input(concat("idn::dnn::mobilenet_v2: width = ", width) + ": must lie in (0, 4]");
   if (resolution < 32)
-    throw invalid_input(concat("mobilenet_v2: resolution = ", resolution, ": must be >= 32"));
+    throw invalid_input(concat("idn::dnn::mobilenet_v2: resolution = ", resolution, ": must be >= 32"));
   detail::cnn_builder b("mobilenet_v2", 3, resolution, resolution, o);
   struct row { std::uint32_t t, c, n, s; };
   const row table[7] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
@@ -265,7 +265,7 @@ enum class lm_head : std::uint8_t { last_token, all_tokens };
 /// Per block: 12d²·n linear MAC + 2n²d attention MAC; 12d² + 13d params. tokens ∈ [1, 1024].
 inline profile gpt2_small(std::uint32_t tokens = 128, lm_head head = lm_head::last_token, const zoo_options& o = {}) {
   if (tokens < 1 || tokens > 1024)
-    throw invalid_input(concat("gpt2_small: tokens = ", tokens, ": must lie in [1, 1024]"));
+    throw invalid_input(concat("idn::dnn::gpt2_small: tokens = ", tokens, ": must lie in [1, 1024]"));
   if (o.batch == 0) throw invalid_input("zoo_options.batch = 0: must be >= 1");
   constexpr double d = 768, V = 50257, ctx = 1024, heads = 12;
   const double n = tokens, B = o.batch, b = bytes_per_element(o.prec);

@@ -16,7 +16,7 @@ namespace idn::partition {
 template <chain_oracle O>
 partition_result equal_split(const O& o) {
   const index K = o.num_workers(), L = o.num_layers();
-  if (K < 1 || L < 1) detail::fail("num_layers", static_cast<double>(L), "must be >= 1 with >= 1 worker");
+  if (K < 1 || L < 1) idn::reject("partition::equal_split", "num_layers", static_cast<double>(L), "must be >= 1 with >= 1 worker");
   std::vector<index> cuts{0};
   for (index k = 0; k < K; ++k) cuts.push_back(cuts.back() + L / K + (k < L % K ? 1 : 0));
   return evaluate(o, std::span<const index>(cuts));
@@ -26,7 +26,7 @@ partition_result equal_split(const O& o) {
 template <chain_oracle O>
 partition_result local_only(const O& o, index worker) {
   const index K = o.num_workers(), L = o.num_layers();
-  if (worker < 0 || worker >= K) detail::fail("worker", static_cast<double>(worker), concat("must lie in [0, ", K, ")").c_str());
+  if (worker < 0 || worker >= K) idn::reject("partition::local_only", "worker", static_cast<double>(worker), concat("must lie in [0, ", K, ")"));
   std::vector<index> cuts(static_cast<std::size_t>(K + 1));
   for (index k = 0; k <= K; ++k) cuts[static_cast<std::size_t>(k)] = k <= worker ? 0 : L;
   return evaluate(o, std::span<const index>(cuts));
@@ -44,13 +44,13 @@ struct fluid_allocation {
 /// speeds finite > 0, comm finite ≥ 0, total finite ≥ 0. O(K log K).
 inline fluid_allocation waterfill(std::span<const double> speed_flops, std::span<const double> comm_s, double total_flop) {
   const std::size_t K = speed_flops.size();
-  if (K == 0) detail::fail("speed_flops.size()", 0, "must be >= 1");
-  if (comm_s.size() != K) detail::fail("comm_s.size()", static_cast<double>(comm_s.size()), "must equal speed_flops.size()");
+  if (K == 0) idn::reject("partition::waterfill", "speed_flops.size()", 0, "must be >= 1");
+  if (comm_s.size() != K) idn::reject("partition::waterfill", "comm_s.size()", static_cast<double>(comm_s.size()), "must equal speed_flops.size()");
   for (std::size_t k = 0; k < K; ++k) {
-    if (!std::isfinite(speed_flops[k]) || speed_flops[k] <= 0) detail::fail(concat("speed_flops[", k, "]"), speed_flops[k], "must be finite and > 0");
-    detail::check_nonneg(comm_s[k], "comm_s[", k, "]");
+    if (!std::isfinite(speed_flops[k]) || speed_flops[k] <= 0) idn::reject("partition::waterfill", concat("speed_flops[", k, "]"), speed_flops[k], "must be finite and > 0");
+    check::finite_nonnegative_at("partition::waterfill", comm_s[k], "comm_s[", k, "]");
   }
-  detail::check_nonneg(total_flop, "total_flop");
+  check::finite_nonnegative_at("partition::waterfill", total_flop, "total_flop");
   std::vector<std::size_t> order(K);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return comm_s[a] < comm_s[b]; });

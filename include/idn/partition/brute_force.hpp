@@ -30,7 +30,7 @@ template <chain_oracle O, class F>
 void for_each_cut_vector(const O& o, bool allow_empty, F&& f) {
   const index K = o.num_workers(), L = o.num_layers();
   const std::uint64_t n = detail::count_cut_vectors(L, K, allow_empty);
-  if (n > 10000000) detail::fail("cut vectors", static_cast<double>(n), "brute force supports <= 1e7");
+  if (n > 10000000) idn::reject("partition::brute_force", "cut vectors", static_cast<double>(n), "brute force supports <= 1e7");
   std::vector<index> b(static_cast<std::size_t>(K + 1), 0);
   b[static_cast<std::size_t>(K)] = L;
   const index step = allow_empty ? 0 : 1;
@@ -71,19 +71,19 @@ partition_result brute_best(const O& o, bool allow_empty, Key&& key) {
 /// Brute-force min_bottleneck: the lexicographically smallest optimal cut vector.
 template <chain_oracle O>
 partition_result brute_min_bottleneck(const O& o, solve_options s = {}) {
-  detail::check_solve(o, s);
+  detail::check_solve("partition::brute_min_bottleneck", o, s);
   return detail::brute_best(o, s.allow_empty, [](const partition_result& r) { return r.bottleneck_s; });
 }
 /// Brute-force min_latency.
 template <chain_oracle O>
 partition_result brute_min_latency(const O& o, solve_options s = {}) {
-  detail::check_solve(o, s);
+  detail::check_solve("partition::brute_min_latency", o, s);
   return detail::brute_best(o, s.allow_empty, [](const partition_result& r) { return r.latency_s; });
 }
 /// Brute-force min_latency_bounded: latency among vectors with bottleneck ≤ B.
 template <chain_oracle O>
 partition_result brute_min_latency_bounded(const O& o, double B, solve_options s = {}) {
-  detail::check_solve(o, s);
+  detail::check_solve("partition::brute_min_latency_bounded", o, s);
   return detail::brute_best(o, s.allow_empty, [B](const partition_result& r) { return r.bottleneck_s <= B ? r.latency_s : inf; });
 }
 /// Brute-force lexicographic (bottleneck, then latency).

@@ -30,23 +30,23 @@ struct ccp_data {
   index L = 0, K = 0;
   std::uint64_t sum(index i, index j) const noexcept { return W[static_cast<std::size_t>(j)] - W[static_cast<std::size_t>(i)]; }
 };
-inline ccp_data make_ccp_data(std::span<const double> flop, std::span<const double> speed) {
+inline ccp_data make_ccp_data(const char* where, std::span<const double> flop, std::span<const double> speed) {
   constexpr double max_int = 9007199254740992.0;  // 2^53
-  if (flop.empty()) fail("num_layers", 0, "must be >= 1");
-  if (speed.empty()) fail("num_workers", 0, "must be >= 1");
+  if (flop.empty()) idn::reject(where, "num_layers", 0, "must be >= 1");
+  if (speed.empty()) idn::reject(where, "num_workers", 0, "must be >= 1");
   ccp_data d;
   d.L = static_cast<index>(flop.size()), d.K = static_cast<index>(speed.size());
   d.W.assign(flop.size() + 1, 0);
   for (std::size_t l = 0; l < flop.size(); ++l) {
     const double f = flop[l];
-    if (!(f >= 0 && f <= max_int && std::floor(f) == f)) fail(concat("flop[", l, "]"), f, "must be an integer in [0, 2^53]");
+    if (!(f >= 0 && f <= max_int && std::floor(f) == f)) idn::reject(where, concat("flop[", l, "]"), f, "must be an integer in [0, 2^53]");
     const auto fi = static_cast<std::uint64_t>(f);
-    if (d.W[l] > (std::uint64_t{1} << 63) - fi) fail("sum of flop", static_cast<double>(d.W[l]) + f, "must be <= 2^63");
+    if (d.W[l] > (std::uint64_t{1} << 63) - fi) idn::reject(where, "sum of flop", static_cast<double>(d.W[l]) + f, "must be <= 2^63");
     d.W[l + 1] = d.W[l] + fi;
   }
   for (std::size_t k = 0; k < speed.size(); ++k) {
     const double v = speed[k];
-    if (!(v >= 1 && v <= max_int && std::floor(v) == v)) fail(concat("speed_flops[", k, "]"), v, "must be an integer in [1, 2^53]");
+    if (!(v >= 1 && v <= max_int && std::floor(v) == v)) idn::reject(where, concat("speed_flops[", k, "]"), v, "must be an integer in [1, 2^53]");
     d.s.push_back(static_cast<std::uint64_t>(v));
   }
   return d;
@@ -114,7 +114,7 @@ inline ccp_result finish(const ccp_data& d, ratio best) {
 /// feasible for the remaining workers is a candidate; the worker then keeps one element less.
 /// The answer is the best candidate. O(L + (K log L)²).
 inline ccp_result ccp_nicol(std::span<const double> flop, std::span<const double> speed_flops) {
-  const detail::ccp_data d = detail::make_ccp_data(flop, speed_flops);
+  const detail::ccp_data d = detail::make_ccp_data("partition::ccp_nicol", flop, speed_flops);
   detail::ratio best{~std::uint64_t{0}, 1};
   index start = 0;
   for (index k = 0; k < d.K; ++k) {
@@ -144,7 +144,7 @@ inline ccp_result ccp_nicol(std::span<const double> flop, std::span<const double
 /// let some worker take one more layer, feasible ones lower hi to their realized bottleneck.
 /// O(L + K log L · I).
 inline ccp_result ccp_probe_bisect(std::span<const double> flop, std::span<const double> speed_flops) {
-  const detail::ccp_data d = detail::make_ccp_data(flop, speed_flops);
+  const detail::ccp_data d = detail::make_ccp_data("partition::ccp_probe_bisect", flop, speed_flops);
   std::uint64_t smax = 0;
   detail::u128 ssum = 0;
   for (const std::uint64_t v : d.s) smax = std::max(smax, v), ssum += v;
@@ -172,7 +172,7 @@ inline ccp_result ccp_probe_bisect(std::span<const double> flop, std::span<const
 /// The pure-sum problem as a chain_oracle: π_k(i, j) = X_k(i, j) = W(i, j)/σ_k, no hops, π_e = 0.
 class pure_sum_oracle {
 public:
-  pure_sum_oracle(std::span<const double> flop, std::span<const double> speed_flops) : d_(detail::make_ccp_data(flop, speed_flops)) {}
+  pure_sum_oracle(std::span<const double> flop, std::span<const double> speed_flops) : d_(detail::make_ccp_data("partition::pure_sum_oracle", flop, speed_flops)) {}
   index num_layers() const noexcept { return d_.L; }
   index num_workers() const noexcept { return d_.K; }
   double period(index k, index i, index j) const noexcept { return delay(k, i, j); }

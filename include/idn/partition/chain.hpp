@@ -35,18 +35,6 @@ inline constexpr double inf = std::numeric_limits<double>::infinity();
 /// compute pipeline independently (period = max of the three).
 enum class comm_mode { serialized, overlapped };
 
-namespace detail {
-/// Throws invalid_input "partition: <what> = <value>: <rule>".
-[[noreturn]] inline void fail(const std::string& what, double value, const char* rule) {
-  throw invalid_input(concat("partition: ", what, " = ", value, ": ", rule));
-}
-/// v must be finite and >= 0; the field name is concatenated from `name` only on failure, so a
-/// builder validating L·K entries allocates nothing when they are fine.
-template <class... Name>
-void check_nonneg(double v, const Name&... name) {
-  if (!std::isfinite(v) || v < 0) fail(concat(name...), v, "must be finite and >= 0");
-}
-}  // namespace detail
 
 /// Per-layer FLOP and parameter bytes (L entries) and the bytes at every cut (L + 1 entries:
 /// [0] the input, [l + 1] the output of layer l; may be non-monotone).
@@ -169,11 +157,11 @@ public:
   /// The same problem with workers reordered: new worker k is old worker order[k]. O(K·L).
   chain_problem permuted(std::span<const index> order) const {
     if (static_cast<index>(order.size()) != K_)
-      detail::fail("order.size()", static_cast<double>(order.size()), "must equal num_workers");
+      idn::reject("partition::permuted", "order.size()", static_cast<double>(order.size()), "must equal num_workers");
     std::vector<char> seen(static_cast<std::size_t>(K_), 0);
     for (std::size_t k = 0; k < order.size(); ++k) {
       if (order[k] < 0 || order[k] >= K_ || seen[static_cast<std::size_t>(order[k])])
-        detail::fail(concat("order[", k, "]"), static_cast<double>(order[k]), "must be a permutation of 0..K-1");
+        idn::reject("partition::permuted", concat("order[", k, "]"), static_cast<double>(order[k]), "must be a permutation of 0..K-1");
       seen[static_cast<std::size_t>(order[k])] = 1;
     }
     chain_problem c = *this;
@@ -198,14 +186,14 @@ public:
       for (index l = 0; l < L_; ++l) {
         P_(l + 1, k) = P_(l, k) + T_(l, k);
         if (!std::isfinite(P_(l + 1, k)))
-          detail::fail(concat("time(", l, ",", k, ")"), T_(l, k), concat("the sum of time(., ", k, ") overflows").c_str());
+          idn::reject("partition::chain_problem", concat("time(", l, ",", k, ")"), T_(l, k), concat("the sum of time(., ", k, ") overflows"));
       }
     }
     W_.resize(L_ + 1);
     W_[0] = 0;
     for (index l = 0; l < L_; ++l) {
       W_[l + 1] = W_[l] + prof_.param_bytes[l];
-      if (!std::isfinite(W_[l + 1])) detail::fail(concat("param_bytes[", l, "]"), prof_.param_bytes[l], "the sum of param_bytes overflows");
+      if (!std::isfinite(W_[l + 1])) idn::reject("partition::chain_problem", concat("param_bytes[", l, "]"), prof_.param_bytes[l], "the sum of param_bytes overflows");
     }
     check_aggregates();
     // Sparse table of v_l = a_l + a_{l+1}, l ∈ [0, L).
@@ -230,7 +218,7 @@ private:
       const double umax = U_.row(k).maxCoeff(), dmax = D_.row(k).maxCoeff();
       const double period_bound = dmax + back + P_(L_, k) + umax;
       if (!std::isfinite(period_bound))
-        detail::fail(concat("worker ", k, ": recv + compute + send bound"), period_bound, "must be finite (the transfer and time sums overflow)");
+        idn::reject("partition::chain_problem", concat("worker ", k, ": recv + compute + send bound"), period_bound, "must be finite (the transfer and time sums overflow)");
       hop_max = std::max({hop_max, umax, dmax});
     }
     // best[k]: the largest Σ T over layers 0..l assigned to non-decreasing workers ending at k.
@@ -245,12 +233,12 @@ private:
     const double compute_max = K_ > 0 ? *std::max_element(best.begin(), best.end()) : 0.0;
     const double latency_bound = compute_max + static_cast<double>(K_ + 1) * hop_max;
     if (!std::isfinite(latency_bound))
-      detail::fail("latency bound (largest compute sum + (K+1) largest hops)", latency_bound,
+      idn::reject("partition::chain_problem", "latency bound (largest compute sum + (K+1) largest hops)", latency_bound,
                    "must be finite (the sum of times and transfers overflows)");
     if (L_ > 0) {
       const double act_peak = 2 * prof_.act_bytes.maxCoeff();
       if (!std::isfinite(W_[L_] + act_peak))
-        detail::fail("sum of param_bytes + 2 max act_bytes", W_[L_] + act_peak, "must be finite");
+        idn::reject("partition::chain_problem", "sum of param_bytes + 2 max act_bytes", W_[L_] + act_peak, "must be finite");
     }
   }
 
@@ -289,7 +277,7 @@ inline void validate_profile(const chain_profile& p, std::string_view name = "pr
 
 namespace detail {
 inline void check_profile(const chain_profile& p, index L) {
-  if (p.flop.size() != L) fail("flop.size()", static_cast<double>(p.flop.size()), concat("must be num_layers = ", L).c_str());
+  if (p.flop.size() != L) idn::reject("partition::make_chain_problem", "flop.size()", static_cast<double>(p.flop.size()), concat("must be num_layers = ", L));
   validate_profile(p, "profile", "partition::make_chain_problem");
 }
 /// link.transfer_time(bytes), checked; `who`[k] names the link (k < 0: no index) only on failure.
@@ -297,7 +285,7 @@ template <hw::link_model Lk>
 double transfer(const Lk& link, double bytes, const char* who, index k, index c) {
   const double t = link.transfer_time(bytes);
   if (!std::isfinite(t) || t < 0)
-    fail(k < 0 ? concat(who, ".transfer_time(act_bytes[", c, "] = ", bytes, ")") : concat(who, "[", k, "].transfer_time(act_bytes[", c, "] = ", bytes, ")"),
+    idn::reject("partition::make_chain_problem", k < 0 ? concat(who, ".transfer_time(act_bytes[", c, "] = ", bytes, ")") : concat(who, "[", k, "].transfer_time(act_bytes[", c, "] = ", bytes, ")"),
          t, "must be finite and >= 0");
   return t;
 }
@@ -314,15 +302,15 @@ chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::V
   const std::span<const std::ranges::range_value_t<Up>> uplink(std::ranges::data(up_links), std::ranges::size(up_links));
   const std::span<const std::ranges::range_value_t<Down>> downlink(std::ranges::data(down_links), std::ranges::size(down_links));
   const index L = time.rows(), K = time.cols();
-  if (K == 0) detail::fail("num_workers", 0, "must be >= 1");
+  if (K == 0) idn::reject("partition::make_chain_problem", "num_workers", 0, "must be >= 1");
   detail::check_profile(p, L);
   for (index k = 0; k < K; ++k)
-    for (index l = 0; l < L; ++l) detail::check_nonneg(time(l, k), "time(", l, ",", k, ")");
-  if (memory_bytes.size() != K) detail::fail("memory_bytes.size()", static_cast<double>(memory_bytes.size()), "must be num_workers");
+    for (index l = 0; l < L; ++l) check::finite_nonnegative_at("partition::make_chain_problem", time(l, k), "time(", l, ",", k, ")");
+  if (memory_bytes.size() != K) idn::reject("partition::make_chain_problem", "memory_bytes.size()", static_cast<double>(memory_bytes.size()), "must be num_workers");
   for (index k = 0; k < K; ++k)
-    if (std::isnan(memory_bytes[k]) || memory_bytes[k] < 0) detail::fail(concat("memory_bytes[", k, "]"), memory_bytes[k], "must be >= 0 (may be +inf)");
-  if (static_cast<index>(uplink.size()) != K) detail::fail("uplink.size()", static_cast<double>(uplink.size()), "must be num_workers");
-  if (static_cast<index>(downlink.size()) != K) detail::fail("downlink.size()", static_cast<double>(downlink.size()), "must be num_workers");
+    if (std::isnan(memory_bytes[k]) || memory_bytes[k] < 0) idn::reject("partition::make_chain_problem", concat("memory_bytes[", k, "]"), memory_bytes[k], "must be >= 0 (may be +inf)");
+  if (static_cast<index>(uplink.size()) != K) idn::reject("partition::make_chain_problem", "uplink.size()", static_cast<double>(uplink.size()), "must be num_workers");
+  if (static_cast<index>(downlink.size()) != K) idn::reject("partition::make_chain_problem", "downlink.size()", static_cast<double>(downlink.size()), "must be num_workers");
   Eigen::MatrixXd up(K, L + 1), down(K, L + 1);
   Eigen::VectorXd e(L + 1);
   for (index c = 0; c <= L; ++c) {
@@ -377,14 +365,14 @@ struct partition_result {
 
 namespace detail {
 template <chain_oracle O>
-void check_cuts(const O& o, std::span<const index> cuts) {
+void check_cuts(const char* where, const O& o, std::span<const index> cuts) {
   const index K = o.num_workers(), L = o.num_layers();
-  if (static_cast<index>(cuts.size()) != K + 1) fail("cuts.size()", static_cast<double>(cuts.size()), concat("must be num_workers+1 = ", K + 1).c_str());
-  if (cuts.front() != 0) fail("cuts[0]", static_cast<double>(cuts.front()), "must be 0");
-  if (cuts.back() != L) fail(concat("cuts[", K, "]"), static_cast<double>(cuts.back()), concat("must be num_layers = ", L).c_str());
+  if (static_cast<index>(cuts.size()) != K + 1) idn::reject(where, "cuts.size()", static_cast<double>(cuts.size()), concat("must be num_workers+1 = ", K + 1));
+  if (cuts.front() != 0) idn::reject(where, "cuts[0]", static_cast<double>(cuts.front()), "must be 0");
+  if (cuts.back() != L) idn::reject(where, concat("cuts[", K, "]"), static_cast<double>(cuts.back()), concat("must be num_layers = ", L));
   for (index k = 1; k <= K; ++k)
     if (cuts[static_cast<std::size_t>(k)] < cuts[static_cast<std::size_t>(k - 1)])
-      fail(concat("cuts[", k, "]"), static_cast<double>(cuts[static_cast<std::size_t>(k)]), "must be >= the previous cut");
+      idn::reject(where, concat("cuts[", k, "]"), static_cast<double>(cuts[static_cast<std::size_t>(k)]), "must be >= the previous cut");
 }
 
 /// Λ(b): compute of non-empty stages plus the entry, inter-stage and return hops.
@@ -416,19 +404,19 @@ chain_options options_of(const O& o) noexcept {
 /// sink, and the output returns). O(K).
 template <chain_oracle O>
 partition_result evaluate(const O& o, std::span<const index> cuts) {
-  detail::check_cuts(o, cuts);
+  detail::check_cuts("partition::evaluate", o, cuts);
   const index K = o.num_workers();
   partition_result r;
   r.cuts.assign(cuts.begin(), cuts.end());
   double P = o.fixed_period();
-  if (std::isnan(P)) detail::fail("oracle fixed_period()", P, "must not be NaN (chain_oracle contract)");
+  if (std::isnan(P)) idn::reject("partition::evaluate", "oracle fixed_period()", P, "must not be NaN (chain_oracle contract)");
   for (index k = 0; k < K; ++k) {
     const index i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
     stage_info s{k, i, j};
     s.period_s = o.period(k, i, j);
     s.compute_s = o.delay(k, i, j);
     if (std::isnan(s.period_s) || std::isnan(s.compute_s))
-      detail::fail(concat("oracle period/delay(", k, ", ", i, ", ", j, ")"), std::isnan(s.period_s) ? s.period_s : s.compute_s,
+      idn::reject("partition::evaluate", concat("oracle period/delay(", k, ", ", i, ", ", j, ")"), std::isnan(s.period_s) ? s.period_s : s.compute_s,
                    "must not be NaN (chain_oracle contract)");
     if constexpr (std::is_same_v<O, chain_problem>) {
       s.memory_bytes = o.memory(k, i, j);
@@ -447,7 +435,7 @@ partition_result evaluate(const O& o, std::span<const index> cuts) {
   r.throughput_per_s = P > 0 ? 1.0 / P : inf;
   r.latency_s = detail::latency_of(o, cuts, opt.input_local, opt.return_output);
   if (!std::isfinite(r.latency_s))  // a finite bottleneck with an unbounded latency: the oracle broke its contract
-    detail::fail("latency of the cuts", r.latency_s, "must be finite when every period is (chain_oracle contract)");
+    idn::reject("partition::evaluate", "latency of the cuts", r.latency_s, "must be finite when every period is (chain_oracle contract)");
   return r;
 }
 

@@ -196,9 +196,9 @@ inline double subset_latency(const chain_problem& p, double B, bool allow_empty,
 /// cuts refer to positions in the chosen order. exhaustive: K ≤ 8; subset_dp: K ≤ 12.
 inline partition_result search_order(const chain_problem& p, order_options opt = {}) {
   const index K = p.num_workers(), L = p.num_layers();
-  if (opt.method == order_method::exhaustive && K > 8) detail::fail("num_workers", static_cast<double>(K), "exhaustive supports <= 8");
-  if (opt.method == order_method::subset_dp && K > 12) detail::fail("num_workers", static_cast<double>(K), "subset_dp supports <= 12");
-  if (!opt.allow_empty && L < K) detail::fail("num_layers", static_cast<double>(L), concat("must be >= num_workers = ", K, " when allow_empty = false").c_str());
+  if (opt.method == order_method::exhaustive && K > 8) idn::reject("partition::search_order", "num_workers", static_cast<double>(K), "exhaustive supports <= 8");
+  if (opt.method == order_method::subset_dp && K > 12) idn::reject("partition::search_order", "num_workers", static_cast<double>(K), "subset_dp supports <= 12");
+  if (!opt.allow_empty && L < K) idn::reject("partition::search_order", "num_layers", static_cast<double>(L), concat("must be >= num_workers = ", K, " when allow_empty = false"));
   std::vector<index> order(static_cast<std::size_t>(K));
   std::iota(order.begin(), order.end(), index{0});
   if (opt.method == order_method::exhaustive) {

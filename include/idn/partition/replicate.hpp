@@ -37,7 +37,7 @@ inline partition_result evaluate_replicated(const chain_problem& p, const std::v
     return r;
   }
   if (!std::isfinite(lat))  // L hops of finite transfers can still overflow (aggregate rule)
-    detail::fail("latency of the replicated plan", lat, "must be finite: the sum of hops and stage times overflows");
+    idn::reject("partition::evaluate_replicated", "latency of the replicated plan", lat, "must be finite: the sum of hops and stage times overflows");
   r.status = solve_status::optimal;
   r.bottleneck_s = P, r.throughput_per_s = P > 0 ? 1 / P : inf, r.latency_s = lat;
   return r;
@@ -52,11 +52,11 @@ inline partition_result evaluate_replicated(const chain_problem& p, const std::v
 inline constexpr index max_replicated_work = 20'000;
 
 inline partition_result min_bottleneck_replicated(const chain_problem& one_worker, index max_workers) {
-  if (one_worker.num_workers() != 1) detail::fail("num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
-  if (max_workers < 1) detail::fail("max_workers", static_cast<double>(max_workers), "must be >= 1");
+  if (one_worker.num_workers() != 1) idn::reject("partition::min_bottleneck_replicated", "num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
+  if (max_workers < 1) idn::reject("partition::min_bottleneck_replicated", "max_workers", static_cast<double>(max_workers), "must be >= 1");
   // The DP takes O(M²·L²/4) steps and O(M·L) memory: refuse up front what would not finish.
   if (max_workers > max_replicated_work / one_worker.num_layers())
-    detail::fail("max_workers", static_cast<double>(max_workers),
+    idn::reject("partition::min_bottleneck_replicated", "max_workers", static_cast<double>(max_workers),
                  concat("max_workers * num_layers must be <= ", max_replicated_work, " (the DP is O(M^2 L^2))").c_str());
   const index L = one_worker.num_layers(), M = max_workers, stride = L + 1;
   std::vector<double> A(static_cast<std::size_t>((M + 1) * stride), inf);
@@ -90,7 +90,7 @@ inline partition_result min_bottleneck_replicated(const chain_problem& one_worke
 
 /// Brute force over cut compositions × replica counts with Σr ≤ M (tests; small L and M).
 inline partition_result brute_replicated(const chain_problem& one_worker, index max_workers) {
-  if (one_worker.num_workers() != 1) detail::fail("num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
+  if (one_worker.num_workers() != 1) idn::reject("partition::brute_replicated", "num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
   const index L = one_worker.num_layers();
   partition_result best;
   std::vector<index> cuts{0};

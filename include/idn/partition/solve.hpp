@@ -30,12 +30,12 @@ public:
 
 namespace detail {
 template <chain_oracle O>
-void check_solve(const O& o, const solve_options& s) {
+void check_solve(const char* where, const O& o, const solve_options& s) {
   const index K = o.num_workers(), L = o.num_layers();
-  if (L < 1) fail("num_layers", static_cast<double>(L), "must be >= 1");
-  if (K < 1) fail("num_workers", static_cast<double>(K), "must be >= 1");
+  if (L < 1) idn::reject(where, "num_layers", static_cast<double>(L), "must be >= 1");
+  if (K < 1) idn::reject(where, "num_workers", static_cast<double>(K), "must be >= 1");
   if (!s.allow_empty && L < K)
-    fail("num_layers", static_cast<double>(L), concat("must be >= num_workers = ", K, " when allow_empty = false").c_str());
+    idn::reject(where, "num_layers", static_cast<double>(L), concat("must be >= num_workers = ", K, " when allow_empty = false"));
 }
 inline partition_workspace& workspace_for(partition_workspace* ws, partition_workspace& local, index K, index L) {
   partition_workspace& w = ws ? *ws : local;
@@ -174,7 +174,7 @@ double latency_dp(const O& o, double B, bool allow_empty, partition_workspace& w
 /// backward DP of §4.1, returning the lexicographically smallest optimal cuts. O(K·L²).
 template <chain_oracle O>
 partition_result min_bottleneck(const O& o, solve_options s = {}, partition_workspace* ws = nullptr) {
-  detail::check_solve(o, s);
+  detail::check_solve("partition::min_bottleneck", o, s);
   partition_workspace local;
   partition_workspace& w = detail::workspace_for(ws, local, o.num_workers(), o.num_layers());
   const double opt = detail::bottleneck_dp(o, s.allow_empty, w);
@@ -186,8 +186,8 @@ partition_result min_bottleneck(const O& o, solve_options s = {}, partition_work
 /// and π_e ≤ B (§4.2). B ≥ 0 (may be +inf). O(K·L² + K²·L).
 template <chain_oracle O>
 partition_result min_latency_bounded(const O& o, double max_bottleneck_s, solve_options s = {}, partition_workspace* ws = nullptr) {
-  detail::check_solve(o, s);
-  if (std::isnan(max_bottleneck_s) || max_bottleneck_s < 0) detail::fail("max_bottleneck_s", max_bottleneck_s, "must be >= 0 (may be +inf)");
+  detail::check_solve("partition::min_latency_bounded", o, s);
+  if (std::isnan(max_bottleneck_s) || max_bottleneck_s < 0) idn::reject("partition::min_latency_bounded", "max_bottleneck_s", max_bottleneck_s, "must be >= 0 (may be +inf)");
   partition_workspace local;
   partition_workspace& w = detail::workspace_for(ws, local, o.num_workers(), o.num_layers());
   const double lat = detail::latency_dp(o, max_bottleneck_s, s.allow_empty, w);

@@ -75,7 +75,7 @@ struct graph_spec {
 namespace detail {
 template <class... A>
 [[noreturn]] void fail(const char* function, const A&... what) {
-  throw invalid_input(concat("path: ", function, ": ", what...));
+  throw invalid_input(concat("idn::path::", function, ": ", what...));
 }
 inline bool finite_nonneg(double x) noexcept { return std::isfinite(x) && x >= 0; }
 inline bool unit_interval(double x) noexcept { return x >= 0 && x <= 1; }

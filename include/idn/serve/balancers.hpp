@@ -104,13 +104,13 @@ class weighted_random {
 public:
   explicit weighted_random(std::span<const double> weights) {
     const std::size_t n = weights.size();
-    if (n == 0) detail::fail("weights.size()", 0, "must be >= 1");
+    if (n == 0) idn::reject("serve::weighted_random", "weights.size()", 0, "must be >= 1");
     double total = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      if (!(weights[i] >= 0) || !std::isfinite(weights[i])) detail::fail("weights", weights[i], "must be finite and >= 0");
+      if (!(weights[i] >= 0) || !std::isfinite(weights[i])) idn::reject("serve::weighted_random", concat("weights[", i, "]"), weights[i], "must be finite and >= 0");
       total += weights[i];
     }
-    if (!(total > 0)) detail::fail("weights.sum", total, "must be > 0");
+    if (!(total > 0)) idn::reject("serve::weighted_random", "weights.sum", total, "must be > 0");
     prob_.assign(n, 0), alias_.assign(n, 0);
     std::vector<double> p(n);
     std::vector<std::size_t> small, large;
@@ -145,9 +145,9 @@ private:
 class smooth_weighted_round_robin {
 public:
   explicit smooth_weighted_round_robin(std::vector<std::uint32_t> weights) : w_(std::move(weights)), cur_(w_.size(), 0) {
-    if (w_.empty()) detail::fail("weights.size()", 0, "must be >= 1");
+    if (w_.empty()) idn::reject("serve::smooth_weighted_round_robin", "weights.size()", 0, "must be >= 1");
     for (std::size_t i = 0; i < w_.size(); ++i) {
-      if (w_[i] == 0) detail::fail("weights", 0, "must be >= 1");
+      if (w_[i] == 0) idn::reject("serve::smooth_weighted_round_robin", concat("weights[", i, "]"), 0, "must be >= 1");
       total_ += w_[i];
     }
   }
@@ -176,7 +176,7 @@ private:
 class power_of_d {
 public:
   explicit power_of_d(std::uint32_t d = 2) : d_(d), chosen_(d) {
-    if (d == 0) detail::fail("d", 0, "must be >= 1");
+    if (d == 0) idn::reject("serve::power_of_d", "d", 0, "must be >= 1");
   }
   template <class G>
   std::size_t pick(std::span<const replica_state> s, G& g) noexcept {
@@ -217,11 +217,11 @@ private:
 
 /// Integer weights ∝ speeds: round(resolution·s_i/max s), at least 1, divided by their gcd.
 inline std::vector<std::uint32_t> weights_from_speeds(std::span<const double> speeds, std::uint32_t resolution = 100) {
-  if (speeds.empty()) detail::fail("speeds.size()", 0, "must be >= 1");
-  if (resolution == 0) detail::fail("resolution", 0, "must be >= 1");
+  if (speeds.empty()) idn::reject("serve::weights_from_speeds", "speeds.size()", 0, "must be >= 1");
+  if (resolution == 0) idn::reject("serve::weights_from_speeds", "resolution", 0, "must be >= 1");
   double top = 0;
   for (std::size_t i = 0; i < speeds.size(); ++i) {
-    if (!(speeds[i] > 0) || !std::isfinite(speeds[i])) detail::fail("speeds", speeds[i], "must be finite and > 0");
+    if (!(speeds[i] > 0) || !std::isfinite(speeds[i])) idn::reject("serve::weights_from_speeds", concat("speeds[", i, "]"), speeds[i], "must be finite and > 0");
     top = std::max(top, speeds[i]);
   }
   std::vector<std::uint32_t> w;
@@ -240,14 +240,15 @@ inline std::vector<std::uint32_t> weights_from_speeds(std::span<const double> sp
 /// λ_i ≤ 0 (the slowest first) and re-solving. O(n log n).
 inline Eigen::VectorXd optimal_static_split(std::span<const double> mu, double lambda) {
   const std::size_t n = mu.size();
-  if (n == 0) detail::fail("mu.size()", 0, "must be >= 1");
+  if (n == 0) idn::reject("serve::optimal_static_split", "mu.size()", 0, "must be >= 1");
   double total = 0;
-  for (double m : mu) {
-    if (!(m > 0) || !std::isfinite(m)) detail::fail("mu", m, "must be finite and > 0");
+  for (std::size_t i = 0; i < n; ++i) {
+    const double m = mu[i];
+    if (!(m > 0) || !std::isfinite(m)) idn::reject("serve::optimal_static_split", concat("mu[", i, "]"), m, "must be finite and > 0");
     total += m;
   }
-  if (!(lambda >= 0) || !std::isfinite(lambda)) detail::fail("lambda", lambda, "must be finite and >= 0");
-  if (!(lambda < total)) detail::fail("lambda", lambda, "must be < sum of mu");
+  if (!(lambda >= 0) || !std::isfinite(lambda)) idn::reject("serve::optimal_static_split", "lambda", lambda, "must be finite and >= 0");
+  if (!(lambda < total)) idn::reject("serve::optimal_static_split", "lambda", lambda, "must be < sum of mu");
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return mu[a] > mu[b]; });

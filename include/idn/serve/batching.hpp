@@ -34,15 +34,15 @@ struct batch_row {
 template <class F>
 std::vector<batch_row> batching_table(double item_rate, std::uint64_t replicas, F batch_latency, std::span<const std::uint32_t> batches,
                                       const batching_options& o = {}) {
-  if (!(item_rate > 0) || !std::isfinite(item_rate)) detail::fail("item_rate", item_rate, "must be finite and > 0");
-  if (replicas == 0) detail::fail("replicas", 0, "must be >= 1");
-  if (!(o.service_scv >= 0) || !std::isfinite(o.service_scv)) detail::fail("service_scv", o.service_scv, "must be finite and >= 0");
+  if (!(item_rate > 0) || !std::isfinite(item_rate)) idn::reject("serve::batching_table", "item_rate", item_rate, "must be finite and > 0");
+  if (replicas == 0) idn::reject("serve::batching_table", "replicas", 0, "must be >= 1");
+  if (!(o.service_scv >= 0) || !std::isfinite(o.service_scv)) idn::reject("serve::batching_table", "service_scv", o.service_scv, "must be finite and >= 0");
   std::vector<batch_row> rows;
   for (std::size_t i = 0; i < batches.size(); ++i) {
     const std::uint32_t B = batches[i];
-    if (B == 0) throw invalid_input(concat("serve: batches[", i, "] = 0: must be >= 1"));
+    if (B == 0) throw invalid_input(concat("idn::serve::batching_table: batches[", i, "] = 0: must be >= 1"));
     const double t = batch_latency(B);
-    if (!(t > 0) || !std::isfinite(t)) throw invalid_input(concat("serve: batch_latency(", B, ") = ", t, ": must be finite and > 0"));
+    if (!(t > 0) || !std::isfinite(t)) throw invalid_input(concat("idn::serve::batching_table: batch_latency(", B, ") = ", t, ": must be finite and > 0"));
     const double lb = item_rate / B, mu = 1 / t, c = static_cast<double>(replicas);
     batch_row r{B, t, B / t, lb / (c * mu), INFINITY, lb / mu < c};
     if (r.stable) {

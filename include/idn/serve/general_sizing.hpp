@@ -35,7 +35,7 @@ public:
   /// Throws invalid_input naming the index and value of a sample that is not finite and > 0, or
   /// if there is none; the mean must be finite. O(n log n).
   explicit service_distribution(std::span<const double> samples) : samples_(samples.begin(), samples.end()) {
-    if (samples_.empty()) detail::fail("service samples", 0, "must hold at least one value");
+    if (samples_.empty()) idn::reject("serve::service_distribution", "service samples", 0, "must hold at least one value");
     for (std::size_t i = 0; i < samples_.size(); ++i)
       if (!(samples_[i] > 0) || !std::isfinite(samples_[i]))
         throw invalid_input(concat("idn::serve::service_distribution: samples[", i, "] = ", samples_[i], ": must be finite and > 0"));
@@ -43,7 +43,7 @@ public:
     double sum = 0;
     for (const double s : samples_) sum += s;
     mean_ = sum / static_cast<double>(samples_.size());
-    if (!std::isfinite(mean_) || !std::isfinite(1 / mean_)) detail::fail("service mean", mean_, "must be finite with a finite reciprocal");
+    if (!std::isfinite(mean_) || !std::isfinite(1 / mean_)) idn::reject("serve::service_distribution", "service mean", mean_, "must be finite with a finite reciprocal");
     double var = 0;
     for (const double s : samples_) var += (s - mean_) * (s - mean_);
     scv_ = var / static_cast<double>(samples_.size()) / (mean_ * mean_);
@@ -115,7 +115,7 @@ struct wait_model {
 };
 inline wait_model model_wait(double lambda, const service_distribution& s, std::uint64_t c) {
   const double mu = 1 / s.mean();
-  check_stable(lambda, mu, c);
+  check_stable("serve::model_wait", lambda, mu, c);
   if (lambda == 0) return {INFINITY, 0};
   const mmc_metrics m = mmc(lambda, mu, c);
   const double cd = static_cast<double>(c);
@@ -127,7 +127,7 @@ inline wait_model model_wait(double lambda, const service_distribution& s, std::
 /// d ≥ 0 finite. O(c + 100·n).
 inline double general_response_tail(double lambda, const service_distribution& s, std::uint64_t c, double d) {
   const detail::wait_model w = detail::model_wait(lambda, s, c);
-  detail::check_time(d);
+  detail::check_time("serve::general_response_tail", d);
   return detail::general_response_tail(s, w.theta, w.mean_wait, d);
 }
 
@@ -135,14 +135,14 @@ inline double general_response_tail(double lambda, const service_distribution& s
 /// wait model is built once. Throws invalid_input if it exceeds the largest finite double.
 /// O(c + 100·n + 60·n).
 inline double general_response_quantile(double lambda, const service_distribution& s, std::uint64_t c, double q) {
-  if (!(q > 0 && q < 1)) detail::fail("q", q, "must lie in (0, 1)");
+  if (!(q > 0 && q < 1)) idn::reject("serve::general_response_quantile", "q", q, "must lie in (0, 1)");
   const detail::wait_model w = detail::model_wait(lambda, s, c);
   auto tail = [&](double t) { return detail::general_response_tail(s, w.theta, w.mean_wait, t); };
   // Gallop up from the largest sample (T ≥ S), saturating at DBL_MAX: a quantile beyond it is
   // an error, never +inf.
   double lo = 0, hi = s.samples().back();
   while (tail(hi) > 1 - q) {
-    if (hi == DBL_MAX) detail::fail("q", q, "puts the response-time quantile beyond the largest finite double");
+    if (hi == DBL_MAX) idn::reject("serve::general_response_quantile", "q", q, "puts the response-time quantile beyond the largest finite double");
     lo = hi, hi = hi > DBL_MAX / 2 ? DBL_MAX : 2 * hi;
   }
   for (int i = 0; i < 200 && hi - lo > 1e-9 * hi; ++i) {
@@ -162,23 +162,23 @@ inline double general_response_quantile(double lambda, const service_distributio
 /// max_offered_load (checked).
 inline sizing min_replicas(double lambda, const service_distribution& s, const slo& o, std::uint64_t max_replicas = 1'000'000) {
   const double mu = 1 / s.mean();
-  detail::check_rates(lambda, mu, 1, false);
-  if (!(o.latency > 0) || !std::isfinite(o.latency)) detail::fail("slo.latency", o.latency, "must be finite and > 0");
-  if (!o.on_mean && !(o.quantile > 0 && o.quantile < 1)) detail::fail("slo.quantile", o.quantile, "must lie in (0, 1)");
-  if (max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
+  detail::check_rates("serve::min_replicas", lambda, mu, 1, false);
+  if (!(o.latency > 0) || !std::isfinite(o.latency)) idn::reject("serve::min_replicas", "slo.latency", o.latency, "must be finite and > 0");
+  if (!o.on_mean && !(o.quantile > 0 && o.quantile < 1)) idn::reject("serve::min_replicas", "slo.quantile", o.quantile, "must lie in (0, 1)");
+  if (max_replicas == 0) idn::reject("serve::min_replicas", "max_replicas", 0, "must be >= 1");
   const double d = o.latency, a = lambda / mu, target = 1 - o.quantile;
   const double floor_value = o.on_mean ? s.mean() : s.tail(d);  // what infinitely many replicas achieve
   if (o.on_mean ? floor_value >= d : floor_value >= target) return {sizing_status::slo_below_service_time, 0, 0, floor_value};
   const double cap = static_cast<double>(max_replicas);
   if (!(a < cap)) return {sizing_status::exceeds_max_replicas, max_replicas, a / cap, o.on_mean ? INFINITY : 1.0};
-  detail::check_rates(lambda, mu, 1);
+  detail::check_rates("serve::min_replicas", lambda, mu, 1);
   // The modelled value at c replicas given B = Erlang B(c, a).
   auto evaluate = [&](std::uint64_t c, double B) {
     const double cd = static_cast<double>(c), C = std::min(1.0, std::max(0.0, cd * B / (cd - a * (1 - B))));
     const double mmc_wait = C / (cd * mu - lambda);
     const double w = detail::general_mean_wait(mmc_wait, a / cd, cd, s.scv());
     const double v = o.on_mean ? w + s.mean() : detail::general_response_tail(s, detail::decay_rate(s, lambda, cd), w, d);
-    if (!std::isfinite(v)) detail::fail("lambda", lambda, "is too close to the service rate: the mean wait overflows");
+    if (!std::isfinite(v)) idn::reject("serve::min_replicas", "lambda", lambda, "is too close to the service rate: the mean wait overflows");
     return v;
   };
   auto meets = [&](double v) { return o.on_mean ? v <= d : v <= target; };

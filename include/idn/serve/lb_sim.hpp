@@ -55,37 +55,37 @@ struct lb_report {
 };
 
 namespace detail {
-inline void check_lb(const lb_scenario& s) {
-  if (s.mean_service.empty()) fail("mean_service.size()", 0, "must be >= 1");
+inline void check_lb(const char* where, const lb_scenario& s) {
+  if (s.mean_service.empty()) idn::reject(where, "mean_service.size()", 0, "must be >= 1");
   for (std::size_t i = 0; i < s.mean_service.size(); ++i)
-    if (!(s.mean_service[i] > 0) || !std::isfinite(s.mean_service[i])) throw invalid_input(concat("serve: mean_service[", i, "] = ", s.mean_service[i], ": must be finite and > 0"));
-  if (!(s.arrival_rate > 0) || !std::isfinite(s.arrival_rate)) fail("arrival_rate", s.arrival_rate, "must be finite and > 0");
-  if (s.streams == 0) fail("streams", 0, "must be >= 1");
-  if (s.dispatchers == 0) fail("dispatchers", 0, "must be >= 1");
-  if (s.arrivals == arrival_law::periodic_fleet && s.devices == 0) fail("devices", 0, "must be >= 1 for periodic_fleet");
-  if (s.requests <= s.warmup) fail("requests", static_cast<double>(s.requests), "must be > warmup");
-  if (!(s.network_delay >= 0) || !std::isfinite(s.network_delay)) fail("network_delay", s.network_delay, "must be finite and >= 0");
-  if (s.law == service_law::lognormal && (!(s.service_scv >= 0) || !std::isfinite(s.service_scv))) fail("service_scv", s.service_scv, "must be finite and >= 0");
+    if (!(s.mean_service[i] > 0) || !std::isfinite(s.mean_service[i])) idn::reject(where, concat("mean_service[", i, "]"), s.mean_service[i], "must be finite and > 0");
+  if (!(s.arrival_rate > 0) || !std::isfinite(s.arrival_rate)) idn::reject(where, "arrival_rate", s.arrival_rate, "must be finite and > 0");
+  if (s.streams == 0) idn::reject(where, "streams", 0, "must be >= 1");
+  if (s.dispatchers == 0) idn::reject(where, "dispatchers", 0, "must be >= 1");
+  if (s.arrivals == arrival_law::periodic_fleet && s.devices == 0) idn::reject(where, "devices", 0, "must be >= 1 for periodic_fleet");
+  if (s.requests <= s.warmup) idn::reject(where, "requests", static_cast<double>(s.requests), "must be > warmup");
+  if (!(s.network_delay >= 0) || !std::isfinite(s.network_delay)) idn::reject(where, "network_delay", s.network_delay, "must be finite and >= 0");
+  if (s.law == service_law::lognormal && (!(s.service_scv >= 0) || !std::isfinite(s.service_scv))) idn::reject(where, "service_scv", s.service_scv, "must be finite and >= 0");
   if (s.law == service_law::empirical) {
-    if (s.service_shape.empty()) fail("service_shape.size()", 0, "must be >= 1 for the empirical law");
+    if (s.service_shape.empty()) idn::reject(where, "service_shape.size()", 0, "must be >= 1 for the empirical law");
     double sum = 0;
     for (std::size_t i = 0; i < s.service_shape.size(); ++i) {
       if (!(s.service_shape[i] > 0) || !std::isfinite(s.service_shape[i]))
-        throw invalid_input(concat("serve: service_shape[", i, "] = ", s.service_shape[i], ": must be finite and > 0"));
+        idn::reject(where, concat("service_shape[", i, "]"), s.service_shape[i], "must be finite and > 0");
       sum += s.service_shape[i];
     }
-    if (!std::isfinite(sum)) fail("service_shape sum", sum, "must be finite");
+    if (!std::isfinite(sum)) idn::reject(where, "service_shape sum", sum, "must be finite");
   }
 }
 
 /// A policy with a fixed replica count must match n; power_of_d needs d <= n.
 template <class P>
-void check_policy_fits(const P& policy, std::size_t n) {
+void check_policy_fits(const char* where, const P& policy, std::size_t n) {
   if constexpr (requires { policy.replica_count(); })
     if (policy.replica_count() != n)
-      throw invalid_input(concat("serve: policy replica_count() = ", policy.replica_count(), ": must equal the replica count ", n));
+      idn::reject(where, "policy.replica_count()", policy.replica_count(), concat("must equal the replica count ", n));
   if constexpr (requires { policy.d(); })
-    if (policy.d() > n) throw invalid_input(concat("serve: power_of_d: d = ", policy.d(), " > replicas = ", n));
+    if (policy.d() > n) idn::reject(where, "power_of_d d", policy.d(), concat("must be <= replicas = ", n));
 }
 
 template <class P>
@@ -264,8 +264,8 @@ private:
 /// replica_count() must match the replica count.
 template <load_balancer P>
 lb_report simulate_balancer(const lb_scenario& s, const P& policy) {
-  detail::check_lb(s);
-  detail::check_policy_fits(policy, s.mean_service.size());
+  detail::check_lb("serve::simulate_balancer", s);
+  detail::check_policy_fits("serve::simulate_balancer", policy, s.mean_service.size());
   detail::lb_runner<P> r(s, policy);
   return r.run();
 }

@@ -66,7 +66,7 @@ struct chain {
 /// invalid_input naming the field and index. O(N·K).
 inline void validate(const chain& c) {
   const Eigen::Index N = c.seconds.rows(), K = c.seconds.cols();
-  auto bad = [](const std::string& field, double v, const char* rule) { throw invalid_input(concat("serve: chain.", field, " = ", v, ": ", rule)); };
+  auto bad = [](const std::string& field, double v, const char* rule) { throw invalid_input(concat("idn::serve::validate: chain.", field, " = ", v, ": ", rule)); };
   if (N < 1) bad("seconds.rows()", static_cast<double>(N), "must be >= 1 (one row per element)");
   if (K < 1) bad("seconds.cols()", static_cast<double>(K), "must be >= 1 (one column per tier)");
   auto size_is = [&](const char* field, Eigen::Index got, Eigen::Index want) {
@@ -123,7 +123,7 @@ inline void validate(const chain& c) {
 
 namespace detail {
 inline double checked_time(double t, const std::string& tier_name, const std::string& element) {
-  if (!(t >= 0) || std::isnan(t)) throw invalid_input(concat("serve: tier '", tier_name, "' element '", element, "' time = ", t, ": must be >= 0"));
+  if (!(t >= 0) || std::isnan(t)) throw invalid_input(concat("idn::serve::build_chain: tier '", tier_name, "' element '", element, "' time = ", t, ": must be >= 0"));
   return t;
 }
 }  // namespace detail
@@ -132,17 +132,17 @@ inline double checked_time(double t, const std::string& tier_name, const std::st
 /// element per dnn unit (unless it has measured times). O(N·K) device queries, each checked.
 inline chain build_chain(const pipeline& p, const continuum& c, bool split_model = false) {
   const std::size_t K = c.tiers.size();
-  if (p.stages.empty()) detail::fail("stages.size()", 0, "must be >= 1");
-  if (K == 0) detail::fail("tiers.size()", 0, "must be >= 1");
-  if (K > 32) detail::fail("tiers.size()", static_cast<double>(K), "must be <= 32 (allowed_tiers is a 32-bit mask)");
-  if (c.uplinks.size() != K - 1) detail::fail("uplinks.size()", static_cast<double>(c.uplinks.size()), "must be tiers.size() - 1");
+  if (p.stages.empty()) idn::reject("serve::build_chain", "stages.size()", 0, "must be >= 1");
+  if (K == 0) idn::reject("serve::build_chain", "tiers.size()", 0, "must be >= 1");
+  if (K > 32) idn::reject("serve::build_chain", "tiers.size()", static_cast<double>(K), "must be <= 32 (allowed_tiers is a 32-bit mask)");
+  if (c.uplinks.size() != K - 1) idn::reject("serve::build_chain", "uplinks.size()", static_cast<double>(c.uplinks.size()), "must be tiers.size() - 1");
   if (!c.downlinks.empty() && c.downlinks.size() != K - 1)
-    detail::fail("downlinks.size()", static_cast<double>(c.downlinks.size()), "must be empty or tiers.size() - 1");
-  if (!(p.request_bytes >= 0) || !std::isfinite(p.request_bytes)) detail::fail("request_bytes", p.request_bytes, "must be finite and >= 0");
+    idn::reject("serve::build_chain", "downlinks.size()", static_cast<double>(c.downlinks.size()), "must be empty or tiers.size() - 1");
+  if (!(p.request_bytes >= 0) || !std::isfinite(p.request_bytes)) idn::reject("serve::build_chain", "request_bytes", p.request_bytes, "must be finite and >= 0");
   for (std::size_t k = 0; k < K; ++k) {
-    if (c.tiers[k].replicas == 0) throw invalid_input(concat("serve: tiers[", k, "].replicas = 0: must be >= 1"));
+    if (c.tiers[k].replicas == 0) throw invalid_input(concat("idn::serve::build_chain: tiers[", k, "].replicas = 0: must be >= 1"));
     if (!(c.tiers[k].request_overhead >= 0) || !std::isfinite(c.tiers[k].request_overhead))
-      throw invalid_input(concat("serve: tiers[", k, "].request_overhead = ", c.tiers[k].request_overhead, ": must be finite and >= 0"));
+      throw invalid_input(concat("idn::serve::build_chain: tiers[", k, "].request_overhead = ", c.tiers[k].request_overhead, ": must be finite and >= 0"));
   }
   const std::uint32_t all = K == 32 ? ~0u : ((1u << K) - 1u);
   struct element {
@@ -153,12 +153,12 @@ inline chain build_chain(const pipeline& p, const continuum& c, bool split_model
   std::vector<element> els;
   for (std::size_t s = 0; s < p.stages.size(); ++s) {
     const stage& st = p.stages[s];
-    auto bad = [&](const char* field, double v, const char* rule) { throw invalid_input(concat("serve: stages[", s, "].", field, " = ", v, ": ", rule)); };
+    auto bad = [&](const char* field, double v, const char* rule) { throw invalid_input(concat("idn::serve::build_chain: stages[", s, "].", field, " = ", v, ": ", rule)); };
     if (!(st.flop >= 0) || !std::isfinite(st.flop)) bad("flop", st.flop, "must be finite and >= 0");
     if (!(st.bytes >= 0) || !std::isfinite(st.bytes)) bad("bytes", st.bytes, "must be finite and >= 0");
     if (!(st.output_bytes >= 0) || !std::isfinite(st.output_bytes)) bad("output_bytes", st.output_bytes, "must be finite and >= 0");
     if (!(st.memory_bytes >= 0) || !std::isfinite(st.memory_bytes)) bad("memory_bytes", st.memory_bytes, "must be finite and >= 0");
-    if ((st.allowed_tiers & all) == 0) throw invalid_input(concat("serve: stages[", s, "].allowed_tiers = 0x", std::to_string(st.allowed_tiers & all), " selects no tier"));
+    if ((st.allowed_tiers & all) == 0) throw invalid_input(concat("idn::serve::build_chain: stages[", s, "].allowed_tiers = 0x", std::to_string(st.allowed_tiers & all), " selects no tier"));
     if (!st.measured.empty() && st.measured.size() != K) bad("measured.size()", static_cast<double>(st.measured.size()), "must equal tiers.size()");
     for (double m : st.measured)
       if (!(m >= 0) || std::isnan(m)) bad("measured", m, "must be >= 0 (may be +inf)");
@@ -225,7 +225,7 @@ inline chain build_chain(const pipeline& p, const continuum& c, bool split_model
     for (Eigen::Index j = 0; j <= N; ++j) {
       const double u = up.transfer_time(ch.boundary_bytes[j]), d = down.transfer_time(ch.boundary_bytes[j]);
       if (!(u >= 0) || !std::isfinite(u) || !(d >= 0) || !std::isfinite(d))
-        throw invalid_input(concat("serve: link ", k, " transfer_time(", ch.boundary_bytes[j], ") = ", std::isfinite(u) && u >= 0 ? d : u, ": must be finite and >= 0"));
+        throw invalid_input(concat("idn::serve::build_chain: link ", k, " transfer_time(", ch.boundary_bytes[j], ") = ", std::isfinite(u) && u >= 0 ? d : u, ": must be finite and >= 0"));
       const auto kk = static_cast<Eigen::Index>(k);
       ch.up_seconds(kk, j) = u, ch.down_seconds(kk, j) = d;
       ch.up_serial(kk, j) = std::max(0.0, u - u0), ch.down_serial(kk, j) = std::max(0.0, d - d0);

@@ -35,9 +35,9 @@ struct placement {
 };
 
 namespace detail {
-inline void check_options(const placement_options& o) {
-  if (!(o.throughput >= 0) || !std::isfinite(o.throughput)) fail("throughput", o.throughput, "must be finite and >= 0");
-  if (!(o.max_utilization > 0 && o.max_utilization <= 1)) fail("max_utilization", o.max_utilization, "must lie in (0, 1]");
+inline void check_options(const char* where, const placement_options& o) {
+  if (!(o.throughput >= 0) || !std::isfinite(o.throughput)) idn::reject(where, "throughput", o.throughput, "must be finite and >= 0");
+  if (!(o.max_utilization > 0 && o.max_utilization <= 1)) idn::reject(where, "max_utilization", o.max_utilization, "must lie in (0, 1]");
 }
 
 /// The chain as a partition::chain_oracle, O(1) per query from tables built once.
@@ -101,16 +101,16 @@ static_assert(partition::chain_oracle<placement_oracle>);
 /// (utilizations within ρ_max, masks, memory). A tier that cannot run its range (masked element,
 /// memory) has utilization +inf. Validates the chain (O(N·K)) and ends.
 inline placement evaluate(const chain& c, std::span<const std::size_t> ends, std::size_t last_tier, const placement_options& o = {}) {
-  detail::check_options(o);
+  detail::check_options("serve::evaluate", o);
   validate(c);
   const auto N = static_cast<std::size_t>(c.seconds.rows()), K = static_cast<std::size_t>(c.seconds.cols());
-  if (ends.size() != K) detail::fail("ends.size()", static_cast<double>(ends.size()), "must equal the number of tiers");
-  if (last_tier >= K) detail::fail("last_tier", static_cast<double>(last_tier), "must be < the number of tiers");
+  if (ends.size() != K) idn::reject("serve::evaluate", "ends.size()", static_cast<double>(ends.size()), "must equal the number of tiers");
+  if (last_tier >= K) idn::reject("serve::evaluate", "last_tier", static_cast<double>(last_tier), "must be < the number of tiers");
   for (std::size_t k = 0; k < K; ++k) {
-    if (ends[k] > N) throw invalid_input(concat("serve: ends[", k, "] = ", ends[k], ": must be <= ", N));
-    if (k > 0 && ends[k] < ends[k - 1]) throw invalid_input(concat("serve: ends[", k, "] = ", ends[k], ": must be >= ends[", k - 1, "]"));
+    if (ends[k] > N) throw invalid_input(concat("idn::serve::evaluate: ends[", k, "] = ", ends[k], ": must be <= ", N));
+    if (k > 0 && ends[k] < ends[k - 1]) throw invalid_input(concat("idn::serve::evaluate: ends[", k, "] = ", ends[k], ": must be >= ends[", k - 1, "]"));
   }
-  if (ends[last_tier] != N) throw invalid_input(concat("serve: ends[last_tier = ", last_tier, "] = ", ends[last_tier], ": must be ", N));
+  if (ends[last_tier] != N) throw invalid_input(concat("idn::serve::evaluate: ends[last_tier = ", last_tier, "] = ", ends[last_tier], ": must be ", N));
   placement p;
   p.ends.assign(ends.begin(), ends.end());
   p.last_tier = last_tier;
@@ -160,7 +160,7 @@ inline placement evaluate(const chain& c, std::span<const std::size_t> ends, std
 /// Validates the chain first (a hand-made chain with inconsistent sizes is invalid_input).
 /// O(K·N² + K²·N).
 inline placement place(const chain& c, const placement_options& o = {}) {
-  detail::check_options(o);
+  detail::check_options("serve::place", o);
   validate(c);
   const detail::placement_oracle oracle(c, o);
   const double B = o.throughput > 0 ? o.max_utilization / o.throughput : INFINITY;

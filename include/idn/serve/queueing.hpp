@@ -27,35 +27,32 @@ namespace idn::serve {
 inline constexpr double max_offered_load = 1e7;
 
 namespace detail {
-[[noreturn]] inline void fail(const char* field, double value, const char* rule) {
-  throw invalid_input(concat("serve: ", field, " = ", value, ": ", rule));
-}
 /// λ finite ≥ 0; μ finite > 0 with a finite 1/μ (mean service time); c ≥ 1; a = λ/μ within
 /// max_offered_load unless limit_load is false (callers that check it later themselves).
-inline void check_rates(double lambda, double mu, std::uint64_t c, bool limit_load = true) {
-  if (!(lambda >= 0) || !std::isfinite(lambda)) fail("lambda", lambda, "must be finite and >= 0");
-  if (!(mu > 0) || !std::isfinite(mu)) fail("mu", mu, "must be finite and > 0");
-  if (!std::isfinite(1 / mu)) fail("mu", mu, "is too small: the mean service time 1/mu overflows");
-  if (c == 0) fail("c", 0, "must be >= 1");
+inline void check_rates(const char* where, double lambda, double mu, std::uint64_t c, bool limit_load = true) {
+  if (!(lambda >= 0) || !std::isfinite(lambda)) idn::reject(where, "lambda", lambda, "must be finite and >= 0");
+  if (!(mu > 0) || !std::isfinite(mu)) idn::reject(where, "mu", mu, "must be finite and > 0");
+  if (!std::isfinite(1 / mu)) idn::reject(where, "mu", mu, "is too small: the mean service time 1/mu overflows");
+  if (c == 0) idn::reject(where, "c", 0, "must be >= 1");
   if (limit_load && !(lambda / mu <= max_offered_load))
-    fail("lambda / mu", lambda / mu, "the offered load must be <= idn::serve::max_offered_load = 1e7");
+    idn::reject(where, "lambda / mu", lambda / mu, "the offered load must be <= idn::serve::max_offered_load = 1e7");
 }
 /// check_rates, a < c, and a finite total service rate c·μ (θ = cμ − λ is formed from it).
-inline void check_stable(double lambda, double mu, std::uint64_t c) {
-  check_rates(lambda, mu, c);
+inline void check_stable(const char* where, double lambda, double mu, std::uint64_t c) {
+  check_rates(where, lambda, mu, c);
   const double a = lambda / mu;
-  if (!(a < static_cast<double>(c))) throw invalid_input(concat("serve: unstable: a = ", a, " >= c = ", c));
-  if (!std::isfinite(static_cast<double>(c) * mu)) fail("c * mu", static_cast<double>(c) * mu, "the total service rate must be finite");
+  if (!(a < static_cast<double>(c))) idn::reject(where, "lambda / mu", a, concat("must be < c = ", c, " (else the queue is unstable)"));
+  if (!std::isfinite(static_cast<double>(c) * mu)) idn::reject(where, "c * mu", static_cast<double>(c) * mu, "the total service rate must be finite");
 }
 /// t finite and >= 0, and not −0 (a sign on a time is a caller's bug, not a time).
-inline void check_time(double t) {
-  if (!(t >= 0) || !std::isfinite(t) || std::signbit(t)) fail("t", t, "must be finite and >= 0 (not -0)");
+inline void check_time(const char* where, double t) {
+  if (!(t >= 0) || !std::isfinite(t) || std::signbit(t)) idn::reject(where, "t", t, "must be finite and >= 0 (not -0)");
 }
 /// φ(x) = −expm1(−x)/x with φ(0) = 1 (so that (1 − e^{−x})/x is evaluated without cancellation).
 inline double phi1(double x) noexcept { return x == 0 ? 1.0 : -std::expm1(-x) / x; }
 /// A derived result must be finite; the message names the result and the inputs' scale.
-inline double finite_result(const char* what, double v) {
-  if (!std::isfinite(v)) fail(what, v, "overflows: the rates or times are too far apart for double precision");
+inline double finite_result(const char* where, const char* what, double v) {
+  if (!std::isfinite(v)) idn::reject(where, what, v, "overflows: the rates or times are too far apart for double precision");
   return v;
 }
 }  // namespace detail
@@ -136,8 +133,8 @@ inline double erlang_b_fast(std::uint64_t c, double a) {
 /// Without Boost.Math, or for c < 128: the recurrence, O(min(c, 2a + 1100)) (it stops once B
 /// underflows to 0).
 inline double erlang_b(std::uint64_t c, double a) {
-  if (!(a >= 0) || !std::isfinite(a)) detail::fail("a", a, "must be finite and >= 0");
-  if (!(a <= max_offered_load)) detail::fail("a", a, "must be <= idn::serve::max_offered_load = 1e7");
+  if (!(a >= 0) || !std::isfinite(a)) idn::reject("serve::erlang_b", "a", a, "must be finite and >= 0");
+  if (!(a <= max_offered_load)) idn::reject("serve::erlang_b", "a", a, "must be <= idn::serve::max_offered_load = 1e7");
 #ifdef IDN_HAVE_BOOST_MATH
   if (c >= 128 && a > 0) return detail::erlang_b_fast(c, a);
 #endif
@@ -147,9 +144,9 @@ inline double erlang_b(std::uint64_t c, double a) {
 /// Erlang C, the probability of waiting: C = c·B_c/(c − a(1 − B_c)). 0 ≤ a < c. The cost of
 /// erlang_b.
 inline double erlang_c(std::uint64_t c, double a) {
-  if (c == 0) detail::fail("c", 0, "must be >= 1");
-  if (!(a >= 0) || !std::isfinite(a)) detail::fail("a", a, "must be finite and >= 0");
-  if (!(a < static_cast<double>(c))) throw invalid_input(concat("serve: unstable: a = ", a, " >= c = ", c));
+  if (c == 0) idn::reject("serve::erlang_c", "c", 0, "must be >= 1");
+  if (!(a >= 0) || !std::isfinite(a)) idn::reject("serve::erlang_c", "a", a, "must be finite and >= 0");
+  if (!(a < static_cast<double>(c))) idn::reject("serve::erlang_c", "a", a, concat("must be < c = ", c, " (else the queue is unstable)"));
   const double b = erlang_b(c, a), cd = static_cast<double>(c);
   const double C = cd * b / (cd - a * (1 - b));
   return C < 0 ? 0.0 : (C > 1 ? 1.0 : C);
@@ -162,16 +159,16 @@ struct mmc_metrics {
 /// Every field is finite: throws invalid_input when the mean wait C/θ or E[N] overflows (λ within
 /// a few ulps of cμ at extreme scales). The cost of erlang_b.
 inline mmc_metrics mmc(double lambda, double mu, std::uint64_t c) {
-  detail::check_stable(lambda, mu, c);
+  detail::check_stable("serve::mmc", lambda, mu, c);
   const double C = erlang_c(c, lambda / mu), theta = static_cast<double>(c) * mu - lambda;
-  const double wq = detail::finite_result("mean wait C / (c mu - lambda)", C / theta), t = detail::finite_result("mean response", wq + 1 / mu);
-  return {lambda / (static_cast<double>(c) * mu), C, wq, t, detail::finite_result("mean in system lambda * E[T]", lambda * t)};
+  const double wq = detail::finite_result("serve::mmc", "mean wait C / (c mu - lambda)", C / theta), t = detail::finite_result("serve::mmc", "mean response", wq + 1 / mu);
+  return {lambda / (static_cast<double>(c) * mu), C, wq, t, detail::finite_result("serve::mmc", "mean in system lambda * E[T]", lambda * t)};
 }
 
 /// P(W_q > t) = C·e^{−θt}. t ≥ 0 finite (not −0).
 inline double mmc_wait_tail(double lambda, double mu, std::uint64_t c, double t) {
-  detail::check_stable(lambda, mu, c);
-  detail::check_time(t);
+  detail::check_stable("serve::mmc_wait_tail", lambda, mu, c);
+  detail::check_time("serve::mmc_wait_tail", t);
   return erlang_c(c, lambda / mu) * std::exp(-(static_cast<double>(c) * mu - lambda) * t);
 }
 
@@ -195,8 +192,8 @@ inline double response_tail(double C, double mu, double theta, double t) noexcep
 
 /// P(T > t) for the M/M/c response time (wait + service). t ≥ 0 finite (not −0).
 inline double mmc_response_tail(double lambda, double mu, std::uint64_t c, double t) {
-  detail::check_stable(lambda, mu, c);
-  detail::check_time(t);
+  detail::check_stable("serve::mmc_response_tail", lambda, mu, c);
+  detail::check_time("serve::mmc_response_tail", t);
   const double C = erlang_c(c, lambda / mu);
   const double p = detail::response_tail(C, mu, static_cast<double>(c) * mu - lambda, t);
   return p > 1 ? 1.0 : p;
@@ -206,27 +203,27 @@ inline double mmc_response_tail(double lambda, double mu, std::uint64_t c, doubl
 /// units u = μt, doubling from u = 1 then bisection to relative 1e-12 (≤ 60 steps; the tail is
 /// 0 beyond u = 1500, so at most 11 doublings). Throws if t_q = u/μ overflows.
 inline double mmc_response_quantile(double lambda, double mu, std::uint64_t c, double q) {
-  detail::check_stable(lambda, mu, c);
-  if (!(q > 0 && q < 1)) detail::fail("q", q, "must lie in (0, 1)");
+  detail::check_stable("serve::mmc_response_quantile", lambda, mu, c);
+  if (!(q > 0 && q < 1)) idn::reject("serve::mmc_response_quantile", "q", q, "must lie in (0, 1)");
   const double a = lambda / mu, C = erlang_c(c, a), r = static_cast<double>(c) - a, target = 1 - q;
-  if (C == 0) return detail::finite_result("quantile", -std::log1p(-q) / mu);
+  if (C == 0) return detail::finite_result("serve::mmc_response_quantile", "quantile", -std::log1p(-q) / mu);
   double lo = 0, hi = 1;
   while (detail::response_tail_units(C, r, hi) > target) lo = hi, hi *= 2;
   for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
     const double mid = 0.5 * (lo + hi);
     (detail::response_tail_units(C, r, mid) > target ? lo : hi) = mid;
   }
-  return detail::finite_result("quantile", hi / mu);
+  return detail::finite_result("serve::mmc_response_quantile", "quantile", hi / mu);
 }
 
 /// Allen–Cunneen: W_q ≈ W_q^{M/M/c}·(c_a² + c_s²)/2 (exact for M/G/1). c_a², c_s² ≥ 0 finite,
 /// and the result must be finite (throws invalid_input if the product overflows).
 inline double ggc_mean_wait(double lambda, double mu, std::uint64_t c, double ca2, double cs2) {
-  if (!(ca2 >= 0) || !std::isfinite(ca2)) detail::fail("ca2", ca2, "must be finite and >= 0");
-  if (!(cs2 >= 0) || !std::isfinite(cs2)) detail::fail("cs2", cs2, "must be finite and >= 0");
+  if (!(ca2 >= 0) || !std::isfinite(ca2)) idn::reject("serve::ggc_mean_wait", "ca2", ca2, "must be finite and >= 0");
+  if (!(cs2 >= 0) || !std::isfinite(cs2)) idn::reject("serve::ggc_mean_wait", "cs2", cs2, "must be finite and >= 0");
   const double wq = mmc(lambda, mu, c).mean_wait;
   if (wq == 0) return 0;  // no queueing (λ = 0): 0 whatever the variability
-  return detail::finite_result("Allen-Cunneen mean wait", wq * (0.5 * ca2 + 0.5 * cs2));
+  return detail::finite_result("serve::ggc_mean_wait", "Allen-Cunneen mean wait", wq * (0.5 * ca2 + 0.5 * cs2));
 }
 
 /// M/D/c mean wait with Cosmetatos' correction of Allen–Cunneen:
@@ -238,7 +235,7 @@ inline double mdc_mean_wait(double lambda, double mu, std::uint64_t c) {
   const mmc_metrics m = mmc(lambda, mu, c);
   if (m.mean_wait == 0) return 0;  // λ = 0 (or C underflowed): no wait; the correction's ρ would be 0
   const double rho = m.utilization, cc = static_cast<double>(c);
-  return detail::finite_result("Cosmetatos mean wait",
+  return detail::finite_result("serve::mdc_mean_wait", "Cosmetatos mean wait",
                                0.5 * m.mean_wait * (1 + (1 - rho) * (cc - 1) * (std::sqrt(4 + 5 * cc) - 2) / (16 * rho * cc)));
 }
 

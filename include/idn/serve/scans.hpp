@@ -44,15 +44,15 @@ struct scan_report {
 };
 
 namespace detail {
-inline void check_scans(const scan_workload& w, std::uint32_t replicas) {
-  if (w.min_images == 0) fail("min_images", 0, "must be >= 1");
-  if (w.max_images < w.min_images) throw invalid_input(concat("serve: max_images = ", w.max_images, ": must be >= min_images = ", w.min_images));
-  if (!(w.period > 0) || !std::isfinite(w.period)) fail("period", w.period, "must be finite and > 0");
-  if (w.batch == 0) fail("batch", 0, "must be >= 1");
-  if (w.clients == 0) fail("clients", 0, "must be >= 1");
-  if (w.scans == 0) fail("scans", 0, "must be >= 1");
-  if (!(w.image_bytes >= 0) || !std::isfinite(w.image_bytes)) fail("image_bytes", w.image_bytes, "must be finite and >= 0");
-  if (replicas == 0) fail("replicas", 0, "must be >= 1");
+inline void check_scans(const char* where, const scan_workload& w, std::uint32_t replicas) {
+  if (w.min_images == 0) idn::reject(where, "min_images", 0, "must be >= 1");
+  if (w.max_images < w.min_images) idn::reject(where, "max_images", w.max_images, concat("must be >= min_images = ", w.min_images));
+  if (!(w.period > 0) || !std::isfinite(w.period)) idn::reject(where, "period", w.period, "must be finite and > 0");
+  if (w.batch == 0) idn::reject(where, "batch", 0, "must be >= 1");
+  if (w.clients == 0) idn::reject(where, "clients", 0, "must be >= 1");
+  if (w.scans == 0) idn::reject(where, "scans", 0, "must be >= 1");
+  if (!(w.image_bytes >= 0) || !std::isfinite(w.image_bytes)) idn::reject(where, "image_bytes", w.image_bytes, "must be finite and >= 0");
+  if (replicas == 0) idn::reject(where, "replicas", 0, "must be >= 1");
 }
 
 template <class P>
@@ -66,7 +66,7 @@ public:
     const double prop = link.transfer_time(0);
     const double full = link.transfer_time(w.image_bytes * w.batch);
     if (!(prop >= 0) || !std::isfinite(prop) || !(full >= prop) || !std::isfinite(full))
-      throw invalid_input(concat("serve: link.transfer_time(", w.image_bytes * w.batch, ") = ", full, " with transfer_time(0) = ", prop,
+      throw invalid_input(concat("idn::serve::simulate_scans: link.transfer_time(", w.image_bytes * w.batch, ") = ", full, " with transfer_time(0) = ", prop,
                                  ": must be finite and >= transfer_time(0) >= 0"));
     const sim::station_config cfg{1, 1, sim::discipline::non_preemptive, 64};
     for (std::uint32_t i = 0; i < replicas; ++i) replicas_.push_back(std::make_unique<replica>(sim_, cfg, on_start{this}, on_finish{this, i}));
@@ -180,12 +180,12 @@ private:
 template <class F, load_balancer P>
 scan_report simulate_scans(const scan_workload& w, std::uint32_t replicas, F batch_latency, const P& policy, const hw::any_link& link,
                            std::uint64_t seed) {
-  detail::check_scans(w, replicas);
-  detail::check_policy_fits(policy, replicas);
+  detail::check_scans("serve::simulate_scans", w, replicas);
+  detail::check_policy_fits("serve::simulate_scans", policy, replicas);
   std::vector<double> t(w.batch + 1, 0.0);
   for (std::uint32_t b = 1; b <= w.batch; ++b) {
     t[b] = batch_latency(b);
-    if (!(t[b] > 0) || !std::isfinite(t[b])) throw invalid_input(concat("serve: batch_latency(", b, ") = ", t[b], ": must be finite and > 0"));
+    if (!(t[b] > 0) || !std::isfinite(t[b])) throw invalid_input(concat("idn::serve::simulate_scans: batch_latency(", b, ") = ", t[b], ": must be finite and > 0"));
   }
   detail::scan_runner<P> r(w, replicas, std::move(t), policy, link, seed);
   return r.run();
@@ -207,8 +207,8 @@ template <class F, class MakePolicy>
   requires load_balancer<std::invoke_result_t<MakePolicy&, std::uint32_t>>
 std::pair<std::uint32_t, scan_report> min_replicas_for_scans(const scan_workload& w, F batch_latency, MakePolicy make_policy,
                                                              const hw::any_link& link, std::uint64_t seed, const scan_sizing_options& o = {}) {
-  if (o.max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
-  if (!(o.deadline >= 0) || !std::isfinite(o.deadline)) detail::fail("deadline", o.deadline, "must be finite and >= 0 (0: the period)");
+  if (o.max_replicas == 0) idn::reject("serve::min_replicas_for_scans", "max_replicas", 0, "must be >= 1");
+  if (!(o.deadline >= 0) || !std::isfinite(o.deadline)) idn::reject("serve::min_replicas_for_scans", "deadline", o.deadline, "must be finite and >= 0 (0: the period)");
   const double deadline = o.deadline > 0 ? o.deadline : w.period;
   scan_report last;
   for (std::uint32_t c = 1; c <= o.max_replicas; ++c) {

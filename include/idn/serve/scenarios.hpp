@@ -20,10 +20,10 @@ struct fall_workload {
 
 /// The lb_scenario of a fall-detection run on the given replicas (mean service s each).
 inline lb_scenario fall_detection_scenario(const fall_workload& w, std::span<const double> replica_mean_service, routing r = routing::per_stream) {
-  if (w.devices == 0) detail::fail("devices", 0, "must be >= 1");
-  if (w.clients == 0) detail::fail("clients", 0, "must be >= 1");
-  if (!(w.period > 0) || !std::isfinite(w.period)) detail::fail("period", w.period, "must be finite and > 0");
-  if (w.requests_per_device < 2) detail::fail("requests_per_device", w.requests_per_device, "must be >= 2");
+  if (w.devices == 0) idn::reject("serve::fall_detection_scenario", "devices", 0, "must be >= 1");
+  if (w.clients == 0) idn::reject("serve::fall_detection_scenario", "clients", 0, "must be >= 1");
+  if (!(w.period > 0) || !std::isfinite(w.period)) idn::reject("serve::fall_detection_scenario", "period", w.period, "must be finite and > 0");
+  if (w.requests_per_device < 2) idn::reject("serve::fall_detection_scenario", "requests_per_device", w.requests_per_device, "must be >= 2");
   lb_scenario s;
   s.mean_service.assign(replica_mean_service.begin(), replica_mean_service.end());
   s.law = service_law::exponential;

@@ -49,23 +49,23 @@ struct sizing {
 /// beyond). Either way O(1) when a ≥ max_replicas (exceeds_max_replicas at once), and every call
 /// is bounded whatever max_replicas is. Requires μ·latency finite (the SLO in service times).
 inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t max_replicas = 1'000'000) {
-  detail::check_rates(lambda, mu, 1, false);
-  if (!(s.latency > 0) || !std::isfinite(s.latency)) detail::fail("slo.latency", s.latency, "must be finite and > 0");
-  if (!s.on_mean && !(s.quantile > 0 && s.quantile < 1)) detail::fail("slo.quantile", s.quantile, "must lie in (0, 1)");
-  if (max_replicas == 0) detail::fail("max_replicas", 0, "must be >= 1");
+  detail::check_rates("serve::min_replicas", lambda, mu, 1, false);
+  if (!(s.latency > 0) || !std::isfinite(s.latency)) idn::reject("serve::min_replicas", "slo.latency", s.latency, "must be finite and > 0");
+  if (!s.on_mean && !(s.quantile > 0 && s.quantile < 1)) idn::reject("serve::min_replicas", "slo.quantile", s.quantile, "must lie in (0, 1)");
+  if (max_replicas == 0) idn::reject("serve::min_replicas", "max_replicas", 0, "must be >= 1");
   const double d = s.latency, a = lambda / mu, target = 1 - s.quantile, u = mu * d;  // u: the SLO in service times
-  if (!std::isfinite(u)) detail::fail("slo.latency * mu", u, "must be finite (the SLO in mean service times)");
+  if (!std::isfinite(u)) idn::reject("serve::min_replicas", "slo.latency * mu", u, "must be finite (the SLO in mean service times)");
   const bool impossible = s.on_mean ? 1 / mu >= d : std::exp(-u) >= target;
   if (impossible) return {sizing_status::slo_below_service_time, 0, 0, s.on_mean ? 1 / mu : std::exp(-u)};
   const double cap = static_cast<double>(max_replicas);
   if (!(a < cap))  // even the cap is unstable: no call to the O(a) recurrence, no cast of a
     return {sizing_status::exceeds_max_replicas, max_replicas, a / cap, s.on_mean ? INFINITY : 1.0};
-  detail::check_rates(lambda, mu, 1);  // now the offered-load limit that bounds the work below
+  detail::check_rates("serve::min_replicas", lambda, mu, 1);  // now the offered-load limit that bounds the work below
   std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;  // a < cap ≤ 2^64: exact
   // Mean form: E[T] = (C/(c − a) + 1)/μ ≤ (1/(c − a) + 1)/μ falls with c, so it is finite for
   // every c tried iff this bound is at the first one (aggregate rule, docs/reliability.md).
   if (s.on_mean && !std::isfinite((1 / (static_cast<double>(c) - a) + 1) / mu))
-    detail::fail("mu", mu, "is too small: the mean response time at floor(a) + 1 replicas overflows");
+    idn::reject("serve::min_replicas", "mu", mu, "is too small: the mean response time at floor(a) + 1 replicas overflows");
   // The SLO value at k replicas given B = Erlang B(k, a), in service-time units so that nothing
   // overflows (E[T]·μ = C/(k − a) + 1, P(T > d) at u = μd), and whether it meets the SLO.
   auto value_at = [&](std::uint64_t k, double B) {
@@ -130,7 +130,7 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
 
 /// β solving α = [1 + βΦ(β)/φ(β)]^{−1} (Halfin–Whitt), 0 < α < 1, by bisection on [0, 10].
 inline double halfin_whitt_beta(double alpha) {
-  if (!(alpha > 0 && alpha < 1)) detail::fail("alpha", alpha, "must lie in (0, 1)");
+  if (!(alpha > 0 && alpha < 1)) idn::reject("serve::halfin_whitt_beta", "alpha", alpha, "must lie in (0, 1)");
   auto rhs = [](double b) {
     const double Phi = 0.5 * std::erfc(-b / std::sqrt(2.0)), pdf = std::exp(-b * b / 2) / std::sqrt(2 * 3.14159265358979323846);
     return 1 / (1 + b * Phi / pdf);
@@ -147,7 +147,7 @@ inline double halfin_whitt_beta(double alpha) {
 /// Square-root staffing: c = max(⌊a⌋ + 1, ⌈a + β√a⌉) for a target probability of waiting α.
 /// a ≤ max_offered_load (so both casts are exact). O(1).
 inline std::uint64_t sqrt_staffing(double lambda, double mu, double alpha) {
-  detail::check_rates(lambda, mu, 1);
+  detail::check_rates("serve::sqrt_staffing", lambda, mu, 1);
   const double a = lambda / mu, beta = halfin_whitt_beta(alpha);
   const auto floor1 = static_cast<std::uint64_t>(std::floor(a)) + 1, hw = static_cast<std::uint64_t>(std::ceil(a + beta * std::sqrt(a)));
   return floor1 > hw ? floor1 : hw;
@@ -166,10 +166,10 @@ struct tandem_sizing {
 /// B stepped in O(1)). O(C log K).
 inline tandem_sizing size_for_mean(double lambda, std::span<const double> mean_service, double fixed_latency, double mean_slo,
                                    std::uint64_t max_total = 1'000'000) {
-  if (mean_service.empty()) detail::fail("mean_service.size()", 0, "must be >= 1");
-  if (!(lambda >= 0) || !std::isfinite(lambda)) detail::fail("lambda", lambda, "must be finite and >= 0");
-  if (!(fixed_latency >= 0) || !std::isfinite(fixed_latency)) detail::fail("fixed_latency", fixed_latency, "must be finite and >= 0");
-  if (!(mean_slo > 0) || !std::isfinite(mean_slo)) detail::fail("mean_slo", mean_slo, "must be finite and > 0");
+  if (mean_service.empty()) idn::reject("serve::size_for_mean", "mean_service.size()", 0, "must be >= 1");
+  if (!(lambda >= 0) || !std::isfinite(lambda)) idn::reject("serve::size_for_mean", "lambda", lambda, "must be finite and >= 0");
+  if (!(fixed_latency >= 0) || !std::isfinite(fixed_latency)) idn::reject("serve::size_for_mean", "fixed_latency", fixed_latency, "must be finite and >= 0");
+  if (!(mean_slo > 0) || !std::isfinite(mean_slo)) idn::reject("serve::size_for_mean", "mean_slo", mean_slo, "must be finite and > 0");
   const std::size_t K = mean_service.size();
   struct tier_state {
     double a, mu, B;
@@ -190,18 +190,18 @@ inline tandem_sizing size_for_mean(double lambda, std::span<const double> mean_s
   std::uint64_t count = 0;
   for (std::size_t k = 0; k < K; ++k) {
     const double s = mean_service[k];
-    if (!(s > 0) || !std::isfinite(s)) throw invalid_input(concat("serve: mean_service[", k, "] = ", s, ": must be finite and > 0"));
+    if (!(s > 0) || !std::isfinite(s)) throw invalid_input(concat("idn::serve::size_for_mean: mean_service[", k, "] = ", s, ": must be finite and > 0"));
     const double mu = 1 / s, a = lambda * s;
-    if (!std::isfinite(mu)) throw invalid_input(concat("serve: mean_service[", k, "] = ", s, ": too small, 1/mean_service overflows"));
+    if (!std::isfinite(mu)) throw invalid_input(concat("idn::serve::size_for_mean: mean_service[", k, "] = ", s, ": too small, 1/mean_service overflows"));
     if (!(a <= max_offered_load))
-      throw invalid_input(concat("serve: lambda * mean_service[", k, "] = ", a, ": the offered load must be <= idn::serve::max_offered_load = 1e7"));
+      throw invalid_input(concat("idn::serve::size_for_mean: lambda * mean_service[", k, "] = ", a, ": the offered load must be <= idn::serve::max_offered_load = 1e7"));
     const auto c = static_cast<std::uint64_t>(std::floor(a)) + 1;
     t.push_back({a, mu, erlang_b(c, a), c});
     // Aggregate rule (docs/reliability.md): E[T_k] only falls as replicas are added, so finite
     // starting means and a finite starting total keep every later total and decrease finite.
     total += t.back().mean();
     if (!std::isfinite(total))
-      throw invalid_input(concat("serve: mean_service[", k, "] = ", s, ": fixed_latency plus the mean latencies at floor(a) + 1 replicas overflows"));
+      throw invalid_input(concat("idn::serve::size_for_mean: mean_service[", k, "] = ", s, ": fixed_latency plus the mean latencies at floor(a) + 1 replicas overflows"));
     count += c;
   }
   using entry = std::pair<double, std::size_t>;  // decrease of E[T_k] from one more replica

@@ -101,10 +101,10 @@ public:
     for (std::size_t i = 0; i < times_.size(); ++i) {
       if (!std::isfinite(times_[i])) check::fail(concat("times[", i) + "]", times_[i], "must be finite");
       if (i > 0 && times_[i] < times_[i - 1])
-        throw invalid_input(concat("times[", i) + concat("] = ", times_[i]) + concat(" < times[", i - 1) + concat("] = ", times_[i - 1]));
+        throw invalid_input(concat("idn::sim::trace_source: times[", i) + concat("] = ", times_[i]) + concat(" < times[", i - 1) + concat("] = ", times_[i - 1]));
     }
     if (!times_.empty() && times_.front() < sim.now())
-      throw invalid_input(concat("times[0] = ", times_.front()) + concat(" < now = ", sim.now()));
+      throw invalid_input(concat("idn::sim::trace_source: times[0] = ", times_.front()) + concat(" < now = ", sim.now()));
     schedule();
   }
   trace_source(const trace_source&) = delete;
