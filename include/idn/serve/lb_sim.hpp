@@ -232,12 +232,17 @@ private:
       rep.replica_response[static_cast<Eigen::Index>(i)] = k > 0 ? sojourn_[i] / k : 0;
     }
     if (!latencies_.empty()) {
-      std::vector<double> x = latencies_;
-      std::sort(x.begin(), x.end());
+      // Nearest-rank quantiles by selection, largest first, each on the prefix left of the last:
+      // O(n) instead of a sort (which was a sixth of the whole simulation).
+      std::vector<double>& x = latencies_;  // report() runs once, at the end
       double sum = 0;
       for (double v : x) sum += v;
-      auto q = [&](double p) { return x[static_cast<std::size_t>(std::max(1.0, std::ceil(p * static_cast<double>(x.size())))) - 1]; };
-      rep.mean = sum / static_cast<double>(x.size()), rep.p50 = q(0.5), rep.p99 = q(0.99), rep.p999 = q(0.999);
+      const auto rank = [&](double p) { return static_cast<std::size_t>(std::max(1.0, std::ceil(p * static_cast<double>(x.size())))) - 1; };
+      const std::size_t r999 = rank(0.999), r99 = rank(0.99), r50 = rank(0.5);
+      std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(r999), x.end());
+      std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(r99), x.begin() + static_cast<std::ptrdiff_t>(r999));
+      std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(r50), x.begin() + static_cast<std::ptrdiff_t>(r99));
+      rep.mean = sum / static_cast<double>(x.size()), rep.p50 = x[r50], rep.p99 = x[r99], rep.p999 = x[r999];
       rep.throughput = last_ > first_ ? static_cast<double>(x.size()) / (last_ - first_) : 0;
     }
     return rep;
