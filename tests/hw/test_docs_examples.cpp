@@ -76,4 +76,20 @@ TEST_CASE("docs: calibrating a preset from three measurements") {
   CHECK(fit.rms_relative_error < 0.05);
   CHECK(idn::hw::model_time(calibrated, r50) == idn::test::rel(112.0e-3).epsilon(0.05));
   CHECK(fit.params.compute_efficiency == idn::test::rel(0.35).epsilon(0.15));  // the board's hidden truth
+  // Held out: each run predicted by the fit of the other two (the checks above only see runs the
+  // fit was made from). Measured: the stem and stage 1 within 10 %; the whole network, from the
+  // stem and stage 1 alone, 20 % low (0.089 s for 0.112 s): the two early slices do not pin down
+  // the efficiencies that the other 80 % of the network's time depends on, so calibrate on runs
+  // that cover the whole network.
+  const double tolerance[] = {0.10, 0.10, 0.25};
+  for (std::size_t out = 0; out < runs.size(); ++out) {
+    std::vector<idn::hw::calibration_sample> rest;
+    for (std::size_t k = 0; k < runs.size(); ++k)
+      if (k != out) rest.push_back(runs[k]);
+    const idn::hw::roofline_device other(idn::hw::calibrate_roofline(start, rest, only_efficiencies).params);
+    double predicted = 0;
+    for (const auto& l : runs[out].layers) predicted += other.latency(l);
+    CAPTURE(out);
+    CHECK(predicted == idn::test::rel(runs[out].seconds).epsilon(tolerance[out]));
+  }
 }

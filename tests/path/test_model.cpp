@@ -186,18 +186,21 @@ TEST_CASE("interpolation_estimator: finish = estimate bitwise, dominance is soun
       CHECK(est.finish(bg, s, q.head) == a);
     }
     // Dominance soundness: random state pairs at random suffixes (n, d) with n/d in the anchor range.
+    int dominating_pairs = 0;
     for (int k = 0; k < 300; ++k) {
       interpolation_estimator::state a = est.start(bg, 0), b = a;
       a.num = idn::uniform01(g) * 5, a.den = a.num / (a.alpha_min + (a.alpha_max - a.alpha_min) * idn::uniform01(g)) + 1e-3;
       b.num = idn::uniform01(g) * 5, b.den = b.num / (b.alpha_min + (b.alpha_max - b.alpha_min) * idn::uniform01(g)) + 1e-3;
       a.native = b.native = false, a.penalty = 0.02 * idn::uniform01(g), b.penalty = a.penalty + 0.01 * idn::uniform01(g);
       if (!est.dominates(bg, a, b)) continue;
+      ++dominating_pairs;
       for (int s = 0; s < 20; ++s) {
         const double d = 5 * idn::uniform01(g), n = d * (a.alpha_min + (a.alpha_max - a.alpha_min) * idn::uniform01(g));
         const double fa = (a.num + n) / (a.den + d) - a.penalty, fb = (b.num + n) / (b.den + d) - b.penalty;
         CHECK(fa >= fb - 1e-12);
       }
     }
+    CHECK(dominating_pairs > 0);
   }
   // Monotone in anchors and penalties.
   idn::rng h(75);
