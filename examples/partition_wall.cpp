@@ -23,11 +23,10 @@
 
 namespace {
 namespace P = idn::partition;
-using pindex = idn::partition::index;  // plain `index` collides with POSIX index()
 
 struct row_writer {
   std::ofstream& csv;
-  void operator()(const std::string& model, const std::string& net, pindex K, const char* method, const P::partition_result& r,
+  void operator()(const std::string& model, const std::string& net, std::size_t K, const char* method, const P::partition_result& r,
                   const idn::dnn::profile& prof) const {
     std::string cuts, workers;
     double bytes = 0;
@@ -37,7 +36,7 @@ struct row_writer {
         if (s.first == s.last) continue;
         ++active;
         workers = idn::concat(workers, workers.empty() ? "" : " ", s.worker);
-        if (s.last < static_cast<pindex>(prof.num_layers()) && s.last > 0) {
+        if (s.last < static_cast<std::size_t>(prof.num_layers()) && s.last > 0) {
           cuts = idn::concat(cuts, cuts.empty() ? "" : " | ", prof.layer(static_cast<std::size_t>(s.last - 1)).name);
           bytes += prof.layer(static_cast<std::size_t>(s.last - 1)).output_bytes;
         }
@@ -55,7 +54,7 @@ struct row_writer {
 
 int main(int argc, char** argv) {
   try {
-    pindex max_workers = 6;
+    std::size_t max_workers = 6;
     std::filesystem::path out = ".";
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -82,7 +81,7 @@ int main(int argc, char** argv) {
         opt.mode = mode;
         const std::string nname = idn::concat(nname0, mode == P::comm_mode::serialized ? "/serialized" : "/overlapped");
         std::printf("\n%s (%zu layers, input %.3g MB) on %s\n", mname.c_str(), prof.num_layers(), prof.input_bytes() / 1e6, nname.c_str());
-        for (pindex K = 1; K <= max_workers; ++K) {
+        for (std::size_t K = 1; K <= max_workers; ++K) {
           const std::vector<idn::hw::roofline_device> workers(pool.begin(), pool.begin() + K);
           const std::vector<idn::hw::affine_link> links(static_cast<std::size_t>(K), link);
           const P::chain_problem p = P::make_chain_problem(prof, std::span<const idn::hw::roofline_device>(workers),

@@ -36,15 +36,15 @@ double entry(idn::fuzz::input& in) { return in.byte() % 4 == 0 ? in.real() : in.
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   idn::fuzz::input in(data, size);
-  const pt::index L = static_cast<pt::index>(in.size(1, 6)), K = static_cast<pt::index>(in.size(1, 3));
+  const std::size_t L = static_cast<std::size_t>(in.size(1, 6)), K = static_cast<std::size_t>(in.size(1, 3));
   pt::chain_profile prof{Eigen::VectorXd(L), Eigen::VectorXd(L), Eigen::VectorXd(L + 1)};
-  for (pt::index l = 0; l < L; ++l) prof.flop[l] = entry(in), prof.param_bytes[l] = entry(in) * 1e6;
-  for (pt::index c = 0; c <= L; ++c) prof.act_bytes[c] = entry(in) * 1e6;
+  for (std::size_t l = 0; l < L; ++l) prof.flop[l] = entry(in), prof.param_bytes[l] = entry(in) * 1e6;
+  for (std::size_t c = 0; c <= L; ++c) prof.act_bytes[c] = entry(in) * 1e6;
   Eigen::MatrixXd T(L, K);
-  for (pt::index l = 0; l < L; ++l)
-    for (pt::index k = 0; k < K; ++k) T(l, k) = entry(in);
+  for (std::size_t l = 0; l < L; ++l)
+    for (std::size_t k = 0; k < K; ++k) T(l, k) = entry(in);
   Eigen::VectorXd mem(K);
-  for (pt::index k = 0; k < K; ++k) mem[k] = in.flag() ? INFINITY : entry(in) * 1e7;
+  for (std::size_t k = 0; k < K; ++k) mem[k] = in.flag() ? INFINITY : entry(in) * 1e7;
   std::vector<idn::hw::affine_link> up, down;
   std::optional<idn::hw::affine_link> endpoint;
   pt::chain_options o;
@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const double latency = entry(in) * 1e-2, rate = entry(in) * 1e9;
       return idn::hw::affine_link(latency, rate);
     };
-    for (pt::index k = 0; k < K; ++k) up.push_back(link()), down.push_back(link());
+    for (std::size_t k = 0; k < K; ++k) up.push_back(link()), down.push_back(link());
     endpoint.emplace(link());
     p.emplace(pt::make_chain_problem(prof, T, mem, std::span<const idn::hw::affine_link>(up), std::span<const idn::hw::affine_link>(down),
                                      *endpoint, o));
@@ -82,14 +82,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       same(pt::search_order(*p, oo), pt::brute_search_order(*p, obj, s.allow_empty), g);
     });
     if (K == 1) {
-      const auto M = static_cast<pt::index>(in.size(1, 4));
+      const auto M = static_cast<std::size_t>(in.size(1, 4));
       idn::fuzz::expect_clean([&] {
         const pt::partition_result a = pt::min_bottleneck_replicated(*p, M), b = pt::brute_replicated(*p, M);
         IDN_FUZZ_ASSERT(a.status == b.status);
         if (a.status == pt::solve_status::optimal) IDN_FUZZ_ASSERT(std::isfinite(a.latency_s) && close(a.bottleneck_s, b.bottleneck_s));
       });
       // A huge worker count is refused up front, never allocated.
-      idn::fuzz::expect_clean([&] { (void)pt::min_bottleneck_replicated(*p, static_cast<pt::index>(in.count() >> 2)); });
+      idn::fuzz::expect_clean([&] { (void)pt::min_bottleneck_replicated(*p, static_cast<std::size_t>(in.count() >> 2)); });
     }
   }
   // Exact CCP on integer work: the two exact algorithms agree bit for bit.

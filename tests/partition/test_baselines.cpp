@@ -12,7 +12,6 @@
 #include "random_chain.hpp"
 
 using namespace idn::partition;
-using pindex = idn::partition::index;
 
 namespace {
 }  // namespace
@@ -65,7 +64,7 @@ TEST_CASE("replication == brute force over cuts x replicas (1000 instances); nev
   for (int rep = 0; rep < 1000; ++rep) {
     auto inst = idn::test::make_random_chain(g, 8, 1);
     const chain_problem& p = inst.problem;
-    const pindex M = 1 + static_cast<pindex>(g() % 5);
+    const std::size_t M = 1 + static_cast<std::size_t>(g() % 5);
     const partition_result a = min_bottleneck_replicated(p, M), b = brute_replicated(p, M);
     CAPTURE(rep);
     REQUIRE(a.status == b.status);
@@ -116,21 +115,21 @@ TEST_CASE("baselines: proportional (no comm) within one layer of the fluid share
   for (int rep = 0; rep < 1000; ++rep) {
     const auto inst = idn::test::make_random_chain(g, 12, 4);
     const chain_problem& p = inst.problem;
-    const pindex K = p.num_workers(), L = p.num_layers();
-    auto matches = [&](const partition_result& r, const std::vector<pindex>& cuts) {
-      const partition_result e = evaluate(p, std::span<const pindex>(cuts));
+    const std::size_t K = p.num_workers(), L = p.num_layers();
+    auto matches = [&](const partition_result& r, const std::vector<std::size_t>& cuts) {
+      const partition_result e = evaluate(p, std::span<const std::size_t>(cuts));
       REQUIRE(r.status == e.status);
       REQUIRE(r.bottleneck_s == e.bottleneck_s);
       REQUIRE(r.latency_s == e.latency_s);
     };
     // Equal split: the plan itself may be infeasible (memory); its cuts are still the equal ones.
-    std::vector<pindex> ecuts{0};
-    for (pindex k = 0; k < K; ++k) ecuts.push_back(ecuts.back() + L / K + (k < L % K ? 1 : 0));
+    std::vector<std::size_t> ecuts{0};
+    for (std::size_t k = 0; k < K; ++k) ecuts.push_back(ecuts.back() + L / K + (k < L % K ? 1 : 0));
     const partition_result eq = equal_split(p);
     matches(eq, ecuts);
     for (std::size_t k = 1; k < ecuts.size(); ++k)
-      for (std::size_t q = 1; q < ecuts.size(); ++q) REQUIRE(std::abs((ecuts[k] - ecuts[k - 1]) - (ecuts[q] - ecuts[q - 1])) <= 1);
-    const pindex w = static_cast<pindex>(g() % static_cast<std::uint64_t>(K));
+      for (std::size_t q = 1; q < ecuts.size(); ++q) REQUIRE(std::abs(static_cast<long long>(ecuts[k] - ecuts[k - 1]) - static_cast<long long>(ecuts[q] - ecuts[q - 1])) <= 1);
+    const std::size_t w = static_cast<std::size_t>(g() % static_cast<std::uint64_t>(K));
     const partition_result loc = local_only(p, w);
     if (loc.status == solve_status::optimal) {
       int nonempty = 0;
@@ -142,18 +141,18 @@ TEST_CASE("baselines: proportional (no comm) within one layer of the fluid share
     const partition_result pr = proportional_split(p, {false});
     std::vector<double> F(static_cast<std::size_t>(K)), tau(static_cast<std::size_t>(K), 0.0);
     const double total = p.profile().flop.sum();
-    for (pindex k = 0; k < K; ++k) F[static_cast<std::size_t>(k)] = p.time().col(k).sum() > 0 ? total / p.time().col(k).sum() : 1e300;
+    for (std::size_t k = 0; k < K; ++k) F[static_cast<std::size_t>(k)] = p.time().col(k).sum() > 0 ? total / p.time().col(k).sum() : 1e300;
     const fluid_allocation fl = waterfill(F, tau, total);
     double target = 0, W = 0;
     const double max_layer = p.profile().flop.maxCoeff();
-    std::vector<pindex> pcuts{0};
-    for (pindex k = 0; k + 1 < K; ++k) {
+    std::vector<std::size_t> pcuts{0};
+    for (std::size_t k = 0; k + 1 < K; ++k) {
       target += fl.flop_share[k];
-      pindex best = pcuts.back();
+      std::size_t best = pcuts.back();
       double Wj = 0, Wb = 0;
-      for (pindex l = 0; l < pcuts.back(); ++l) Wb += p.profile().flop[l];
+      for (std::size_t l = 0; l < pcuts.back(); ++l) Wb += p.profile().flop[l];
       Wj = Wb;
-      for (pindex j = pcuts.back(); j <= L; ++j) {
+      for (std::size_t j = pcuts.back(); j <= L; ++j) {
         if (std::abs(Wj - target) < std::abs(Wb - target)) best = j, Wb = Wj;
         if (j < L) Wj += p.profile().flop[j];
       }

@@ -10,14 +10,13 @@
 #include "idn/partition/solve.hpp"
 
 using namespace idn::partition;
-using pindex = idn::partition::index;
 
 namespace {
 struct ccp_instance { std::vector<double> flop, speed; };
-ccp_instance random_ccp(idn::rng& g, pindex max_L, pindex max_K) {
+ccp_instance random_ccp(idn::rng& g, std::size_t max_L, std::size_t max_K) {
   ccp_instance c;
-  const pindex L = 1 + static_cast<pindex>(g() % static_cast<std::uint64_t>(max_L)), K = 1 + static_cast<pindex>(g() % static_cast<std::uint64_t>(max_K));
-  for (pindex l = 0; l < L; ++l) c.flop.push_back(static_cast<double>(g() % 1000001));
+  const std::size_t L = 1 + static_cast<std::size_t>(g() % static_cast<std::uint64_t>(max_L)), K = 1 + static_cast<std::size_t>(g() % static_cast<std::uint64_t>(max_K));
+  for (std::size_t l = 0; l < L; ++l) c.flop.push_back(static_cast<double>(g() % 1000001));
   for (int r = 0; r < 3 && L > 2; ++r) {  // runs of zeros
     const auto at = static_cast<std::size_t>(g() % static_cast<std::uint64_t>(L)), len = 1 + g() % 5;
     for (std::size_t l = at; l < std::min<std::size_t>(c.flop.size(), at + len); ++l) c.flop[l] = 0;
@@ -25,15 +24,15 @@ ccp_instance random_ccp(idn::rng& g, pindex max_L, pindex max_K) {
   if (g() % 2) c.flop[g() % static_cast<std::uint64_t>(L)] = 1000000.0 * static_cast<double>(L);  // one dominant layer (≤ 2^53)
   const bool equal = g() % 2;
   const double common = static_cast<double>(1 + g() % 1000);
-  for (pindex k = 0; k < K; ++k) c.speed.push_back(equal ? common : static_cast<double>(1 + g() % 1000));
+  for (std::size_t k = 0; k < K; ++k) c.speed.push_back(equal ? common : static_cast<double>(1 + g() % 1000));
   return c;
 }
 // The bottleneck of a cut vector as an exact check: max W/σ evaluated like the oracle.
-double realized(const ccp_instance& c, const std::vector<pindex>& cuts) {
+double realized(const ccp_instance& c, const std::vector<std::size_t>& cuts) {
   double worst = 0;
   for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
     double w = 0;
-    for (pindex l = cuts[k]; l < cuts[k + 1]; ++l) w += c.flop[static_cast<std::size_t>(l)];
+    for (std::size_t l = cuts[k]; l < cuts[k + 1]; ++l) w += c.flop[static_cast<std::size_t>(l)];
     worst = std::max(worst, w / c.speed[k]);
   }
   return worst;

@@ -11,7 +11,6 @@
 #include "random_chain.hpp"
 
 using namespace idn::partition;
-using pindex = idn::partition::index;  // plain `index` collides with POSIX index() from <strings.h>
 
 namespace {
 #ifdef IDN_TEST_LIGHT
@@ -52,7 +51,7 @@ TEST_CASE("min_bottleneck == brute force (5000 instances): status, bitwise bottl
     }
     REQUIRE(dp.bottleneck_s == bf.bottleneck_s);
     REQUIRE(dp.cuts == bf.cuts);
-    same_fields(dp, evaluate(inst.problem, std::span<const pindex>(dp.cuts)));
+    same_fields(dp, evaluate(inst.problem, std::span<const std::size_t>(dp.cuts)));
   }
   CHECK(infeasible >= instances / 10);
   CHECK(infeasible <= instances * 9 / 10);
@@ -70,7 +69,7 @@ TEST_CASE("min_latency, min_latency_bounded, min_bottleneck_then_latency == brut
     REQUIRE(a.status == b.status);
     if (a.status == solve_status::infeasible) continue;
     REQUIRE(idn::test::relatively_equal(a.latency_s, b.latency_s));
-    same_fields(a, evaluate(p, std::span<const pindex>(a.cuts)));  // the cuts achieve the reported value
+    same_fields(a, evaluate(p, std::span<const std::size_t>(a.cuts)));  // the cuts achieve the reported value
     // Lexicographic.
     const partition_result c = min_bottleneck_then_latency(p, inst.solve, &ws), d = brute_min_bottleneck_then_latency(p, inst.solve);
     REQUIRE(c.status == solve_status::optimal);
@@ -99,8 +98,8 @@ TEST_CASE("solvers: bad input names the field; infeasible is a result, not an er
   CHECK_THROWS_WITH_AS(min_bottleneck(inst.problem, {false}), doctest::Contains("when allow_empty = false"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(min_latency_bounded(inst.problem, NAN), doctest::Contains("max_bottleneck_s = nan"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(min_latency_bounded(inst.problem, -1.0), doctest::Contains("max_bottleneck_s = -1"), idn::invalid_input);
-  const std::vector<pindex> bad{0, 2, 1};
-  CHECK_THROWS_AS(evaluate(inst.problem, std::span<const pindex>(bad)), idn::invalid_input);
+  const std::vector<std::size_t> bad{0, 2, 1};
+  CHECK_THROWS_AS(evaluate(inst.problem, std::span<const std::size_t>(bad)), idn::invalid_input);
   std::vector<idn::hw::affine_link> links{idn::hw::affine_link(0, 1e6)};
   chain_profile prof{Eigen::VectorXd::Ones(2), Eigen::VectorXd::Ones(2), Eigen::VectorXd::Ones(3)};
   Eigen::MatrixXd T = Eigen::MatrixXd::Ones(2, 1);
@@ -131,30 +130,30 @@ namespace {
 // bytes/rate of the link p→p+1 chain), some workers that may not be skipped (π(i,i) = +inf) and
 // some stages forbidden outright.
 struct custom_oracle {
-  pindex L, K;
+  std::size_t L, K;
   Eigen::MatrixXd T;            // L×K
   Eigen::VectorXd a;            // L+1 activation bytes
   std::vector<double> rate;     // K+1 link rates: endpoint→0, 0→1, ..., K-1→endpoint
   std::vector<char> no_skip;    // worker may not be skipped
-  pindex forbidden_worker = -1, forbidden_first = -1;
-  pindex num_layers() const noexcept { return L; }
-  pindex num_workers() const noexcept { return K; }
-  double delay(pindex k, pindex i, pindex j) const noexcept {
+  std::size_t forbidden_worker = -1, forbidden_first = -1;
+  std::size_t num_layers() const noexcept { return L; }
+  std::size_t num_workers() const noexcept { return K; }
+  double delay(std::size_t k, std::size_t i, std::size_t j) const noexcept {
     double x = 0;
-    for (pindex l = i; l < j; ++l) x += T(l, k);
+    for (std::size_t l = i; l < j; ++l) x += T(l, k);
     return x;
   }
-  double period(pindex k, pindex i, pindex j) const noexcept {
+  double period(std::size_t k, std::size_t i, std::size_t j) const noexcept {
     if (i == j) return no_skip[static_cast<std::size_t>(k)] ? inf : 0.0;
     if (k == forbidden_worker && i == forbidden_first) return inf;
     return a[i] / rate[static_cast<std::size_t>(k)] + delay(k, i, j) + a[j] / rate[static_cast<std::size_t>(k + 1)];
   }
-  double hop(pindex p, pindex q, pindex c) const noexcept {
+  double hop(std::size_t p, std::size_t q, std::size_t c) const noexcept {
     if (p == q) return 0.0;
-    const pindex from = p == endpoint ? 0 : p + 1, to = q == endpoint ? K : q;  // links crossed: from..to
+    const std::size_t from = p == endpoint ? 0 : p + 1, to = q == endpoint ? K : q;  // links crossed: from..to
     double t = 0;
     if (to >= from)
-      for (pindex x = from; x <= to; ++x) t += a[c] / rate[static_cast<std::size_t>(x)];
+      for (std::size_t x = from; x <= to; ++x) t += a[c] / rate[static_cast<std::size_t>(x)];
     return t;
   }
   double fixed_period() const noexcept { return a[0] / rate[0]; }
@@ -167,16 +166,16 @@ TEST_CASE("custom chain_oracle with forbidden skips and stages: DPs == brute for
   int forbidden_mattered = 0;
   for (int rep = 0; rep < 2000; ++rep) {
     custom_oracle o;
-    o.L = 1 + static_cast<pindex>(g() % 9);
-    o.K = 1 + static_cast<pindex>(g() % 4);
+    o.L = 1 + static_cast<std::size_t>(g() % 9);
+    o.K = 1 + static_cast<std::size_t>(g() % 4);
     o.T.resize(o.L, o.K);
-    for (pindex l = 0; l < o.L; ++l)
-      for (pindex k = 0; k < o.K; ++k) o.T(l, k) = idn::test::log_uniform(g, 1e-4, 1e-1);
+    for (std::size_t l = 0; l < o.L; ++l)
+      for (std::size_t k = 0; k < o.K; ++k) o.T(l, k) = idn::test::log_uniform(g, 1e-4, 1e-1);
     o.a.resize(o.L + 1);
     for (auto& v : o.a) v = idn::test::log_uniform(g, 1e2, 1e6);
-    for (pindex k = 0; k <= o.K; ++k) o.rate.push_back(idn::test::log_uniform(g, 1e6, 1e9));
-    for (pindex k = 0; k < o.K; ++k) o.no_skip.push_back(g() % 3 == 0);
-    if (g() % 2) o.forbidden_worker = static_cast<pindex>(g() % o.K), o.forbidden_first = static_cast<pindex>(g() % o.L);
+    for (std::size_t k = 0; k <= o.K; ++k) o.rate.push_back(idn::test::log_uniform(g, 1e6, 1e9));
+    for (std::size_t k = 0; k < o.K; ++k) o.no_skip.push_back(g() % 3 == 0);
+    if (g() % 2) o.forbidden_worker = static_cast<std::size_t>(g() % o.K), o.forbidden_first = static_cast<std::size_t>(g() % o.L);
     solve_options s{g() % 3 != 0 || o.L < o.K};
     CAPTURE(rep);
     const partition_result a = min_bottleneck(o, s), b = brute_min_bottleneck(o, s);
@@ -216,8 +215,8 @@ TEST_CASE("make_chain_problem takes std::vector, std::array and C arrays as well
   const chain_problem from_c_array = make_chain_problem(net, devs, c_links, links[1]);
   REQUIRE(from_vector.num_workers() == 2);
   REQUIRE(from_vector.num_layers() == ref.num_layers());
-  for (pindex k = 0; k < 2; ++k)
-    for (pindex c = 0; c <= ref.num_layers(); ++c) {
+  for (std::size_t k = 0; k < 2; ++k)
+    for (std::size_t c = 0; c <= ref.num_layers(); ++c) {
       CHECK(from_vector.period(k, 0, c) == ref.period(k, 0, c));
       CHECK(from_c_array.up(k, c) == ref.up(k, c));
       CHECK(from_c_array.down(k, c) == ref.down(k, c));

@@ -77,8 +77,8 @@ TEST_CASE("house format: serve and partition name module, function, field with i
       {"partition::evaluate", "cuts[1]",
        [&] {
          const auto p = part::make_chain_problem(prof, Eigen::MatrixXd::Ones(2, 1), Eigen::VectorXd::Constant(1, INFINITY), span, span, links[0]);
-         const std::vector<part::index> cuts{0, 1};
-         (void)part::evaluate(p, std::span<const part::index>(cuts));
+         const std::vector<std::size_t> cuts{0, 1};
+         (void)part::evaluate(p, std::span<const std::size_t>(cuts));
        }},
   };
   int matched = 0;

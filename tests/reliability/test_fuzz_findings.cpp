@@ -140,20 +140,20 @@ TEST_CASE("finding 4: partition time sums that overflow are rejected, NaN from a
                                                       std::span<const idn::hw::affine_link>(links), links[0]);
   const pt::partition_result r = pt::min_bottleneck(ok);
   REQUIRE(r.status == pt::solve_status::optimal);
-  CHECK(r.cuts == std::vector<pt::index>{0, 2, 3});
+  CHECK(r.cuts == std::vector<std::size_t>{0, 2, 3});
   CHECK(r.bottleneck_s == 2);
   CHECK(std::isfinite(r.latency_s));
   // A user oracle that breaks its contract with a NaN gets an error, not "optimal".
   struct nan_oracle {
-    pt::index num_layers() const noexcept { return 2; }
-    pt::index num_workers() const noexcept { return 1; }
-    double period(pt::index, pt::index, pt::index) const noexcept { return std::numeric_limits<double>::quiet_NaN(); }
-    double delay(pt::index, pt::index, pt::index) const noexcept { return 1; }
-    double hop(pt::index, pt::index, pt::index) const noexcept { return 0; }
+    std::size_t num_layers() const noexcept { return 2; }
+    std::size_t num_workers() const noexcept { return 1; }
+    double period(std::size_t, std::size_t, std::size_t) const noexcept { return std::numeric_limits<double>::quiet_NaN(); }
+    double delay(std::size_t, std::size_t, std::size_t) const noexcept { return 1; }
+    double hop(std::size_t, std::size_t, std::size_t) const noexcept { return 0; }
     double fixed_period() const noexcept { return 0; }
   };
-  const std::vector<pt::index> cuts{0, 2};
-  CHECK(message_of([&] { (void)pt::evaluate(nan_oracle{}, std::span<const pt::index>(cuts)); }).find("NaN") != std::string::npos);
+  const std::vector<std::size_t> cuts{0, 2};
+  CHECK(message_of([&] { (void)pt::evaluate(nan_oracle{}, std::span<const std::size_t>(cuts)); }).find("NaN") != std::string::npos);
 }
 
 TEST_CASE("findings 5 and 6: sizing work is bounded and no float-to-integer cast overflows") {

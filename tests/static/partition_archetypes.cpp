@@ -9,11 +9,11 @@ using part::chain_oracle;
 
 /// O1-O5 and nothing else (no options(): the endpoint is source and sink).
 struct minimal_oracle {
-  part::index num_layers() const noexcept { return 1; }
-  part::index num_workers() const noexcept { return 1; }
-  double period(part::index, part::index, part::index) const noexcept { return 1; }
-  double delay(part::index, part::index, part::index) const noexcept { return 1; }
-  double hop(part::index, part::index, part::index) const noexcept { return 0; }
+  std::size_t num_layers() const noexcept { return 1; }
+  std::size_t num_workers() const noexcept { return 1; }
+  double period(std::size_t, std::size_t, std::size_t) const noexcept { return 1; }
+  double delay(std::size_t, std::size_t, std::size_t) const noexcept { return 1; }
+  double hop(std::size_t, std::size_t, std::size_t) const noexcept { return 0; }
   double fixed_period() const noexcept { return 0; }
 };
 static_assert(chain_oracle<minimal_oracle>);
@@ -21,21 +21,21 @@ static_assert(chain_oracle<part::chain_problem>);
 static_assert(chain_oracle<part::pure_sum_oracle>);
 
 struct throwing_period : minimal_oracle {  // O6: queries are noexcept
-  double period(part::index, part::index, part::index) const { return 1; }
+  double period(std::size_t, std::size_t, std::size_t) const { return 1; }
 };
 static_assert(!chain_oracle<throwing_period>);
 
 struct float_delay : minimal_oracle {  // O3: exactly double
-  float delay(part::index, part::index, part::index) const noexcept { return 1; }
+  float delay(std::size_t, std::size_t, std::size_t) const noexcept { return 1; }
 };
 static_assert(!chain_oracle<float_delay>);
 
 struct no_fixed_period {  // O5 missing
-  part::index num_layers() const noexcept { return 1; }
-  part::index num_workers() const noexcept { return 1; }
-  double period(part::index, part::index, part::index) const noexcept { return 1; }
-  double delay(part::index, part::index, part::index) const noexcept { return 1; }
-  double hop(part::index, part::index, part::index) const noexcept { return 0; }
+  std::size_t num_layers() const noexcept { return 1; }
+  std::size_t num_workers() const noexcept { return 1; }
+  double period(std::size_t, std::size_t, std::size_t) const noexcept { return 1; }
+  double delay(std::size_t, std::size_t, std::size_t) const noexcept { return 1; }
+  double hop(std::size_t, std::size_t, std::size_t) const noexcept { return 0; }
 };
 static_assert(!chain_oracle<no_fixed_period>);
 }  // namespace
@@ -47,6 +47,6 @@ part::partition_result solve_minimal_lexicographic() { return part::min_bottlene
 part::partition_result solve_minimal_equal_split() { return part::equal_split(minimal_oracle{}); }
 part::partition_result solve_minimal_brute_force() { return part::brute_min_bottleneck_then_latency(minimal_oracle{}); }
 part::partition_result evaluate_minimal() {
-  const part::index cuts[] = {0, 1};
+  const std::size_t cuts[] = {0, 1};
   return part::evaluate(minimal_oracle{}, cuts);
 }

@@ -102,7 +102,7 @@ inline paper_scenario make_paper_scenario(paper_topology topo, const dnn::profil
   const partition::partition_result cut = partition::min_bottleneck(chain_over(ref_nodes), partition::solve_options{L < 4});
   std::vector<std::ptrdiff_t> cuts{0};
   for (std::size_t k = 1; k < cut.cuts.size(); ++k)
-    if (cut.cuts[k] != cuts.back()) cuts.push_back(cut.cuts[k]);
+    if (static_cast<std::ptrdiff_t>(cut.cuts[k]) != cuts.back()) cuts.push_back(static_cast<std::ptrdiff_t>(cut.cuts[k]));
   if (cuts.back() != L) cuts = {0, L};
   s.models.push_back({model.name(), prof, T, cuts});
   s.num_classes = 2;

@@ -107,7 +107,7 @@ inline std::vector<std::ptrdiff_t> offline_cuts(const partition::chain_problem& 
   if (r.status != partition::solve_status::optimal) reject("mdi::offline_cuts", "reference", "infeasible", "min_bottleneck must find a partition");
   std::vector<std::ptrdiff_t> cuts{0};
   for (std::size_t k = 1; k < r.cuts.size(); ++k)
-    if (r.cuts[k] != cuts.back()) cuts.push_back(r.cuts[k]);
+    if (static_cast<std::ptrdiff_t>(r.cuts[k]) != cuts.back()) cuts.push_back(static_cast<std::ptrdiff_t>(r.cuts[k]));
   return cuts;
 }
 

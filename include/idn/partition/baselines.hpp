@@ -15,21 +15,21 @@ namespace idn::partition {
 /// Layer counts differing by at most one, the extra layers to the first workers. O(K).
 template <chain_oracle O>
 partition_result equal_split(const O& o) {
-  const index K = o.num_workers(), L = o.num_layers();
+  const std::size_t K = o.num_workers(), L = o.num_layers();
   if (K < 1 || L < 1) idn::reject("partition::equal_split", "num_layers", static_cast<double>(L), "must be >= 1 with >= 1 worker");
-  std::vector<index> cuts{0};
-  for (index k = 0; k < K; ++k) cuts.push_back(cuts.back() + L / K + (k < L % K ? 1 : 0));
-  return evaluate(o, std::span<const index>(cuts));
+  std::vector<std::size_t> cuts{0};
+  for (std::size_t k = 0; k < K; ++k) cuts.push_back(cuts.back() + L / K + (k < L % K ? 1 : 0));
+  return evaluate(o, std::span<const std::size_t>(cuts));
 }
 
 /// The whole chain on one worker (the others skipped). O(K).
 template <chain_oracle O>
-partition_result local_only(const O& o, index worker) {
-  const index K = o.num_workers(), L = o.num_layers();
-  if (worker < 0 || worker >= K) idn::reject("partition::local_only", "worker", static_cast<double>(worker), concat("must lie in [0, ", K, ")"));
-  std::vector<index> cuts(static_cast<std::size_t>(K + 1));
-  for (index k = 0; k <= K; ++k) cuts[static_cast<std::size_t>(k)] = k <= worker ? 0 : L;
-  return evaluate(o, std::span<const index>(cuts));
+partition_result local_only(const O& o, std::size_t worker) {
+  const std::size_t K = o.num_workers(), L = o.num_layers();
+  if (worker >= K) idn::reject("partition::local_only", "worker", static_cast<double>(worker), concat("must lie in [0, ", K, ")"));
+  std::vector<std::size_t> cuts(static_cast<std::size_t>(K + 1));
+  for (std::size_t k = 0; k <= K; ++k) cuts[static_cast<std::size_t>(k)] = k <= worker ? 0 : L;
+  return evaluate(o, std::span<const std::size_t>(cuts));
 }
 
 /// The fluid split: stage time T* equal on every active worker, C_k = F_k(T* − τ_k), inactive
@@ -84,33 +84,33 @@ struct proportional_options {
 /// fluid shares, then b_k = argmin_{j ≥ b_{k−1}} |W(0, j) − Σ_{k'<k} C_k'| (ties to the earlier
 /// cut). O(K·L).
 inline partition_result proportional_split(const chain_problem& p, proportional_options opt = {}) {
-  const index K = p.num_workers(), L = p.num_layers();
+  const std::size_t K = p.num_workers(), L = p.num_layers();
   const Eigen::VectorXd& f = p.profile().flop;
   const double total = f.sum();
   std::vector<double> F(static_cast<std::size_t>(K)), tau(static_cast<std::size_t>(K), 0.0);
-  for (index k = 0; k < K; ++k) {
+  for (std::size_t k = 0; k < K; ++k) {
     const double t = p.time().col(k).sum();
     F[static_cast<std::size_t>(k)] = t > 0 && total > 0 ? total / t : 1e300;  // a worker that takes no time is "infinitely" fast
     if (opt.comm_aware && L > 1) {
       double c = 0;
-      for (index j = 1; j < L; ++j) c += p.down(k, j) + p.up(k, j);
+      for (std::size_t j = 1; j < L; ++j) c += p.down(k, j) + p.up(k, j);
       tau[static_cast<std::size_t>(k)] = c / static_cast<double>(L - 1);
     }
   }
   const fluid_allocation a = waterfill(F, tau, total);
   std::vector<double> W(static_cast<std::size_t>(L + 1), 0.0);
-  for (index l = 0; l < L; ++l) W[static_cast<std::size_t>(l + 1)] = W[static_cast<std::size_t>(l)] + f[l];
-  std::vector<index> cuts{0};
+  for (std::size_t l = 0; l < L; ++l) W[static_cast<std::size_t>(l + 1)] = W[static_cast<std::size_t>(l)] + f[l];
+  std::vector<std::size_t> cuts{0};
   double target = 0;
-  for (index k = 0; k + 1 < K; ++k) {
+  for (std::size_t k = 0; k + 1 < K; ++k) {
     target += a.flop_share[k];
-    index best = cuts.back();
-    for (index j = cuts.back(); j <= L; ++j)
+    std::size_t best = cuts.back();
+    for (std::size_t j = cuts.back(); j <= L; ++j)
       if (std::abs(W[static_cast<std::size_t>(j)] - target) < std::abs(W[static_cast<std::size_t>(best)] - target)) best = j;
     cuts.push_back(best);
   }
   cuts.push_back(L);
-  return evaluate(p, std::span<const index>(cuts));
+  return evaluate(p, std::span<const std::size_t>(cuts));
 }
 
 }  // namespace idn::partition

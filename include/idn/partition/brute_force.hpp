@@ -12,7 +12,7 @@ namespace idn::partition {
 
 namespace detail {
 /// C(L + K − 1, K − 1) (allow_empty) or C(L − 1, K − 1), saturating at 2^62.
-inline std::uint64_t count_cut_vectors(index L, index K, bool allow_empty) {
+inline std::uint64_t count_cut_vectors(std::size_t L, std::size_t K, bool allow_empty) {
   const std::uint64_t n = static_cast<std::uint64_t>(allow_empty ? L + K - 1 : L - 1), r = static_cast<std::uint64_t>(K - 1);
   if (!allow_empty && L < K) return 0;
   std::uint64_t c = 1;
@@ -28,25 +28,25 @@ inline std::uint64_t count_cut_vectors(index L, index K, bool allow_empty) {
 /// increasing without empty stages) in lexicographic order. Throws beyond 10^7 vectors.
 template <chain_oracle O, class F>
 void for_each_cut_vector(const O& o, bool allow_empty, F&& f) {
-  const index K = o.num_workers(), L = o.num_layers();
+  const std::size_t K = o.num_workers(), L = o.num_layers();
   const std::uint64_t n = detail::count_cut_vectors(L, K, allow_empty);
   if (n > 10000000) idn::reject("partition::brute_force", "cut vectors", static_cast<double>(n), "brute force supports <= 1e7");
-  std::vector<index> b(static_cast<std::size_t>(K + 1), 0);
+  std::vector<std::size_t> b(static_cast<std::size_t>(K + 1), 0);
   b[static_cast<std::size_t>(K)] = L;
-  const index step = allow_empty ? 0 : 1;
+  const std::size_t step = allow_empty ? 0 : 1;
   // Recursive enumeration of b_1..b_{K-1}.
-  auto rec = [&](auto&& self, index k) -> void {
+  auto rec = [&](auto&& self, std::size_t k) -> void {
     if (k == K) {
-      if (L - b[static_cast<std::size_t>(K - 1)] >= step) f(std::span<const index>(b));
+      if (L - b[static_cast<std::size_t>(K - 1)] >= step) f(std::span<const std::size_t>(b));
       return;
     }
-    for (index v = b[static_cast<std::size_t>(k - 1)] + step; v <= L - step * (K - k); ++v) {
+    for (std::size_t v = b[static_cast<std::size_t>(k - 1)] + step; v <= L - step * (K - k); ++v) {
       b[static_cast<std::size_t>(k)] = v;
       self(self, k + 1);
     }
   };
   if (K == 1) {
-    if (L >= step) f(std::span<const index>(b));
+    if (L >= step) f(std::span<const std::size_t>(b));
     return;
   }
   rec(rec, 1);
@@ -58,7 +58,7 @@ template <chain_oracle O, class Key>
 partition_result brute_best(const O& o, bool allow_empty, Key&& key) {
   partition_result best;
   double best_key = inf;
-  for_each_cut_vector(o, allow_empty, [&](std::span<const index> cuts) {
+  for_each_cut_vector(o, allow_empty, [&](std::span<const std::size_t> cuts) {
     partition_result r = evaluate(o, cuts);
     if (r.status != solve_status::optimal) return;
     const double k = key(r);

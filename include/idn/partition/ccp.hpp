@@ -15,7 +15,7 @@ namespace idn::partition {
 
 /// Cuts of an optimal partition and the bottleneck as an exact ratio flop/speed (and in seconds).
 struct ccp_result {
-  std::vector<index> cuts;
+  std::vector<std::size_t> cuts;
   std::uint64_t bottleneck_flop = 0, bottleneck_speed = 1;
   double bottleneck_s = 0;
 };
@@ -27,15 +27,15 @@ __extension__ typedef unsigned __int128 u128;
 struct ccp_data {
   std::vector<std::uint64_t> W;  // L + 1 prefix sums
   std::vector<std::uint64_t> s;  // K speeds
-  index L = 0, K = 0;
-  std::uint64_t sum(index i, index j) const noexcept { return W[static_cast<std::size_t>(j)] - W[static_cast<std::size_t>(i)]; }
+  std::size_t L = 0, K = 0;
+  std::uint64_t sum(std::size_t i, std::size_t j) const noexcept { return W[static_cast<std::size_t>(j)] - W[static_cast<std::size_t>(i)]; }
 };
 inline ccp_data make_ccp_data(const char* where, std::span<const double> flop, std::span<const double> speed) {
   constexpr double max_int = 9007199254740992.0;  // 2^53
   if (flop.empty()) idn::reject(where, "num_layers", 0, "must be >= 1");
   if (speed.empty()) idn::reject(where, "num_workers", 0, "must be >= 1");
   ccp_data d;
-  d.L = static_cast<index>(flop.size()), d.K = static_cast<index>(speed.size());
+  d.L = static_cast<std::size_t>(flop.size()), d.K = static_cast<std::size_t>(speed.size());
   d.W.assign(flop.size() + 1, 0);
   for (std::size_t l = 0; l < flop.size(); ++l) {
     const double f = flop[l];
@@ -67,15 +67,15 @@ struct probe_out {
 };
 /// fits(W, k): does a stage of W FLOP fit worker k under the bound?
 template <class Fits>
-probe_out probe(const ccp_data& d, index first_worker, index start, Fits&& fits, std::vector<index>* cuts) {
+probe_out probe(const ccp_data& d, std::size_t first_worker, std::size_t start, Fits&& fits, std::vector<std::size_t>* cuts) {
   probe_out r;
-  index at = start;
-  for (index k = first_worker; k < d.K; ++k) {
+  std::size_t at = start;
+  for (std::size_t k = first_worker; k < d.K; ++k) {
     if (cuts) cuts->push_back(at);
     // Largest end in [at, L] with fits(W(at, end), k): binary search (W is non-decreasing).
-    index lo = at, hi = d.L;
+    std::size_t lo = at, hi = d.L;
     while (lo < hi) {
-      const index mid = lo + (hi - lo + 1) / 2;
+      const std::size_t mid = lo + (hi - lo + 1) / 2;
       if (fits(d.sum(at, mid), k)) lo = mid;
       else hi = mid - 1;
     }
@@ -91,13 +91,13 @@ probe_out probe(const ccp_data& d, index first_worker, index start, Fits&& fits,
   r.feasible = at == d.L;
   return r;
 }
-inline probe_out probe_exact(const ccp_data& d, index first_worker, index start, ratio B, std::vector<index>* cuts = nullptr) {
-  return probe(d, first_worker, start, [&](std::uint64_t w, index k) {
+inline probe_out probe_exact(const ccp_data& d, std::size_t first_worker, std::size_t start, ratio B, std::vector<std::size_t>* cuts = nullptr) {
+  return probe(d, first_worker, start, [&](std::uint64_t w, std::size_t k) {
     return static_cast<u128>(w) * B.den <= static_cast<u128>(B.num) * d.s[static_cast<std::size_t>(k)];
   }, cuts);
 }
 inline probe_out probe_approx(const ccp_data& d, long double B) {
-  return probe(d, 0, 0, [&](std::uint64_t w, index k) {
+  return probe(d, 0, 0, [&](std::uint64_t w, std::size_t k) {
     return static_cast<long double>(w) <= B * static_cast<long double>(d.s[static_cast<std::size_t>(k)]);
   }, nullptr);
 }
@@ -116,8 +116,8 @@ inline ccp_result finish(const ccp_data& d, ratio best) {
 inline ccp_result ccp_nicol(std::span<const double> flop, std::span<const double> speed_flops) {
   const detail::ccp_data d = detail::make_ccp_data("partition::ccp_nicol", flop, speed_flops);
   detail::ratio best{~std::uint64_t{0}, 1};
-  index start = 0;
-  for (index k = 0; k < d.K; ++k) {
+  std::size_t start = 0;
+  for (std::size_t k = 0; k < d.K; ++k) {
     const std::uint64_t sk = d.s[static_cast<std::size_t>(k)];
     if (k == d.K - 1) {
       const detail::ratio c{d.sum(start, d.L), sk};
@@ -125,9 +125,9 @@ inline ccp_result ccp_nicol(std::span<const double> flop, std::span<const double
       break;
     }
     // Smallest end in [start, L] such that bound W(start, end)/σ_k is feasible from worker k.
-    index lo = start, hi = d.L;
+    std::size_t lo = start, hi = d.L;
     while (lo < hi) {
-      const index mid = lo + (hi - lo) / 2;
+      const std::size_t mid = lo + (hi - lo) / 2;
       if (detail::probe_exact(d, k, start, {d.sum(start, mid), sk}).feasible) hi = mid;
       else lo = mid + 1;
     }
@@ -173,13 +173,13 @@ inline ccp_result ccp_probe_bisect(std::span<const double> flop, std::span<const
 class pure_sum_oracle {
 public:
   pure_sum_oracle(std::span<const double> flop, std::span<const double> speed_flops) : d_(detail::make_ccp_data("partition::pure_sum_oracle", flop, speed_flops)) {}
-  index num_layers() const noexcept { return d_.L; }
-  index num_workers() const noexcept { return d_.K; }
-  double period(index k, index i, index j) const noexcept { return delay(k, i, j); }
-  double delay(index k, index i, index j) const noexcept {
+  std::size_t num_layers() const noexcept { return d_.L; }
+  std::size_t num_workers() const noexcept { return d_.K; }
+  double period(std::size_t k, std::size_t i, std::size_t j) const noexcept { return delay(k, i, j); }
+  double delay(std::size_t k, std::size_t i, std::size_t j) const noexcept {
     return static_cast<double>(d_.sum(i, j)) / static_cast<double>(d_.s[static_cast<std::size_t>(k)]);
   }
-  double hop(index, index, index) const noexcept { return 0.0; }
+  double hop(std::size_t, std::size_t, std::size_t) const noexcept { return 0.0; }
   double fixed_period() const noexcept { return 0.0; }
 
 private:

@@ -26,9 +26,8 @@
 
 namespace idn::partition {
 
-using index = std::ptrdiff_t;
-/// The data source and result sink, as an argument of hop().
-inline constexpr index endpoint = -1;
+/// The data source and result sink, as an argument of hop() (never a worker position).
+inline constexpr std::size_t endpoint = static_cast<std::size_t>(-1);
 inline constexpr double inf = std::numeric_limits<double>::infinity();
 
 /// serialized: one runtime thread (period = recv + compute + send); overlapped: radios and
@@ -89,9 +88,9 @@ struct chain_options {
 ///      make O(K·L²) of them. An optional options() returning chain_options decides who is
 ///      source and sink (default: the endpoint, and the output returns to it).
 template <class O>
-concept chain_oracle = requires(const O& o, index k, index i, index j) {
-  { o.num_layers() } noexcept -> std::same_as<index>;     // O1
-  { o.num_workers() } noexcept -> std::same_as<index>;    // O1
+concept chain_oracle = requires(const O& o, std::size_t k, std::size_t i, std::size_t j) {
+  { o.num_layers() } noexcept -> std::same_as<std::size_t>;     // O1
+  { o.num_workers() } noexcept -> std::same_as<std::size_t>;    // O1
   { o.period(k, i, j) } noexcept -> std::same_as<double>;  // O2
   { o.delay(k, i, j) } noexcept -> std::same_as<double>;   // O3
   { o.hop(k, k, i) } noexcept -> std::same_as<double>;     // O4
@@ -102,25 +101,25 @@ concept chain_oracle = requires(const O& o, index k, index i, index j) {
 /// compute by prefix sums, the activation term of memory by a sparse table, transfers tabulated.
 class chain_problem {
 public:
-  index num_layers() const noexcept { return L_; }
-  index num_workers() const noexcept { return K_; }
+  std::size_t num_layers() const noexcept { return L_; }
+  std::size_t num_workers() const noexcept { return K_; }
   const chain_options& options() const noexcept { return opt_; }
   const chain_profile& profile() const noexcept { return prof_; }
   const Eigen::MatrixXd& time() const noexcept { return T_; }
   const Eigen::VectorXd& memory_capacity() const noexcept { return M_; }
 
   /// X_k(i, j) = Σ_{l∈[i,j)} T(l, k) (prefix sums; 0 for i == j).
-  double delay(index k, index i, index j) const noexcept { return i == j ? 0.0 : P_(j, k) - P_(i, k); }
+  double delay(std::size_t k, std::size_t i, std::size_t j) const noexcept { return i == j ? 0.0 : P_(j, k) - P_(i, k); }
   /// m_k(i, j) = Σ w + max_{i≤l<j}(a_l + a_{l+1}); 0 for an empty stage.
-  double memory(index, index i, index j) const noexcept {
+  double memory(std::size_t, std::size_t i, std::size_t j) const noexcept {
     if (i >= j) return 0.0;
     return (W_[j] - W_[i]) + range_max(i, j);
   }
   /// r_k(i): 0 if i = 0, k = 0 under input_local; else d_k(a_i).
-  double recv(index k, index i) const noexcept { return (i == 0 && k == 0 && opt_.input_local) ? 0.0 : D_(k, i); }
+  double recv(std::size_t k, std::size_t i) const noexcept { return (i == 0 && k == 0 && opt_.input_local) ? 0.0 : D_(k, i); }
   /// s_k(j): 0 if j = L without return_output, and (an idn correction of the spec's formula) 0
   /// if j = L on worker 0 under input_local, which is the sink itself; else u_k(a_j).
-  double send(index k, index j) const noexcept {
+  double send(std::size_t k, std::size_t j) const noexcept {
     return (j == L_ && (!opt_.return_output || (opt_.input_local && k == 0))) ? 0.0 : U_(k, j);
   }
   /// π_k(i, j) (§2): +inf if the stage does not fit; empty stages cost 0 except worker 0 under
@@ -128,7 +127,7 @@ public:
   /// its receipt of the result d_0(a_L) belongs to worker 0's radio (added to its period when
   /// another worker runs the last stage, i.e. j < L) instead of an unconditional π_e term; a
   /// plan that stays on worker 0 then pays no transfer at all.
-  double period(index k, index i, index j) const noexcept {
+  double period(std::size_t k, std::size_t i, std::size_t j) const noexcept {
     const double back = (k == 0 && opt_.input_local && opt_.return_output && j < L_) ? D_(0, L_) : 0.0;
     if (i == j) {
       if (!(k == 0 && i == 0 && opt_.input_local)) return 0.0;
@@ -139,7 +138,7 @@ public:
     return opt_.mode == comm_mode::serialized ? r + x + s : std::max({r, x, s});
   }
   /// h(p→q, c) = max(u_p(a_c), d_q(a_c)); 0 when p == q.
-  double hop(index p, index q, index c) const noexcept {
+  double hop(std::size_t p, std::size_t q, std::size_t c) const noexcept {
     if (p == q) return 0.0;
     const double up = p == endpoint ? E_[c] : U_(p, c), down = q == endpoint ? E_[c] : D_(q, c);
     return std::max(up, down);
@@ -151,22 +150,22 @@ public:
     return std::max(E_[0], opt_.return_output ? E_[L_] : 0.0);
   }
   /// Uplink / downlink transfer time of worker k for cut c's activation.
-  double up(index k, index c) const noexcept { return U_(k, c); }
-  double down(index k, index c) const noexcept { return D_(k, c); }
+  double up(std::size_t k, std::size_t c) const noexcept { return U_(k, c); }
+  double down(std::size_t k, std::size_t c) const noexcept { return D_(k, c); }
 
   /// The same problem with workers reordered: new worker k is old worker order[k]. O(K·L).
-  chain_problem permuted(std::span<const index> order) const {
-    if (static_cast<index>(order.size()) != K_)
+  chain_problem permuted(std::span<const std::size_t> order) const {
+    if (static_cast<std::size_t>(order.size()) != K_)
       idn::reject("partition::permuted", "order.size()", static_cast<double>(order.size()), "must equal num_workers");
     std::vector<char> seen(static_cast<std::size_t>(K_), 0);
     for (std::size_t k = 0; k < order.size(); ++k) {
-      if (order[k] < 0 || order[k] >= K_ || seen[static_cast<std::size_t>(order[k])])
+      if (order[k] >= K_ || seen[static_cast<std::size_t>(order[k])])
         idn::reject("partition::permuted", concat("order[", k, "]"), static_cast<double>(order[k]), "must be a permutation of 0..K-1");
       seen[static_cast<std::size_t>(order[k])] = 1;
     }
     chain_problem c = *this;
-    for (index k = 0; k < K_; ++k) {
-      const index o = order[static_cast<std::size_t>(k)];
+    for (std::size_t k = 0; k < K_; ++k) {
+      const std::size_t o = order[static_cast<std::size_t>(k)];
       c.T_.col(k) = T_.col(o), c.P_.col(k) = P_.col(o), c.M_[k] = M_[o], c.U_.row(k) = U_.row(o), c.D_.row(k) = D_.row(o);
     }
     return c;
@@ -181,9 +180,9 @@ public:
       : prof_(std::move(p)), T_(std::move(time)), M_(std::move(memory)), U_(std::move(up)), D_(std::move(down)),
         E_(std::move(endpoint_times)), opt_(o), L_(T_.rows()), K_(T_.cols()) {
     P_.resize(L_ + 1, K_);
-    for (index k = 0; k < K_; ++k) {
+    for (std::size_t k = 0; k < K_; ++k) {
       P_(0, k) = 0;
-      for (index l = 0; l < L_; ++l) {
+      for (std::size_t l = 0; l < L_; ++l) {
         P_(l + 1, k) = P_(l, k) + T_(l, k);
         if (!std::isfinite(P_(l + 1, k)))
           idn::reject("partition::chain_problem", concat("time(", l, ",", k, ")"), T_(l, k), concat("the sum of time(., ", k, ") overflows"));
@@ -191,20 +190,20 @@ public:
     }
     W_.resize(L_ + 1);
     W_[0] = 0;
-    for (index l = 0; l < L_; ++l) {
+    for (std::size_t l = 0; l < L_; ++l) {
       W_[l + 1] = W_[l] + prof_.param_bytes[l];
       if (!std::isfinite(W_[l + 1])) idn::reject("partition::chain_problem", concat("param_bytes[", l, "]"), prof_.param_bytes[l], "the sum of param_bytes overflows");
     }
     check_aggregates();
     // Sparse table of v_l = a_l + a_{l+1}, l ∈ [0, L).
     levels_ = 1;
-    while ((index{1} << levels_) <= L_) ++levels_;
+    while ((std::size_t{1} << levels_) <= L_) ++levels_;
     table_.assign(static_cast<std::size_t>(levels_ * L_), 0.0);
-    for (index l = 0; l < L_; ++l) table_[static_cast<std::size_t>(l)] = prof_.act_bytes[l] + prof_.act_bytes[l + 1];
-    for (index e = 1; e < levels_; ++e)
-      for (index l = 0; l + (index{1} << e) <= L_; ++l)
+    for (std::size_t l = 0; l < L_; ++l) table_[static_cast<std::size_t>(l)] = prof_.act_bytes[l] + prof_.act_bytes[l + 1];
+    for (std::size_t e = 1; e < levels_; ++e)
+      for (std::size_t l = 0; l + (std::size_t{1} << e) <= L_; ++l)
         table_[static_cast<std::size_t>(e * L_ + l)] = std::max(table_[static_cast<std::size_t>((e - 1) * L_ + l)],
-                                                                table_[static_cast<std::size_t>((e - 1) * L_ + l + (index{1} << (e - 1)))]);
+                                                                table_[static_cast<std::size_t>((e - 1) * L_ + l + (std::size_t{1} << (e - 1)))]);
   }
 
 private:
@@ -212,9 +211,9 @@ private:
   /// compute sum over order-preserving layer assignments (an O(L·K) max-plus DP) plus K + 1 hops of
   /// the largest transfer: both bounds must be finite.
   void check_aggregates() const {
-    const double back = L_ >= 0 && K_ > 0 ? D_(0, L_) : 0.0, emax = E_.size() > 0 ? E_.maxCoeff() : 0.0;
+    const double back = K_ > 0 ? D_(0, L_) : 0.0, emax = E_.size() > 0 ? E_.maxCoeff() : 0.0;
     double hop_max = emax;
-    for (index k = 0; k < K_; ++k) {
+    for (std::size_t k = 0; k < K_; ++k) {
       const double umax = U_.row(k).maxCoeff(), dmax = D_.row(k).maxCoeff();
       const double period_bound = dmax + back + P_(L_, k) + umax;
       if (!std::isfinite(period_bound))
@@ -223,9 +222,9 @@ private:
     }
     // best[k]: the largest Σ T over layers 0..l assigned to non-decreasing workers ending at k.
     std::vector<double> best(static_cast<std::size_t>(K_), 0.0);
-    for (index l = 0; l < L_; ++l) {
+    for (std::size_t l = 0; l < L_; ++l) {
       double prefix = 0;
-      for (index k = 0; k < K_; ++k) {
+      for (std::size_t k = 0; k < K_; ++k) {
         prefix = std::max(prefix, best[static_cast<std::size_t>(k)]);
         best[static_cast<std::size_t>(k)] = prefix + T_(l, k);
       }
@@ -242,10 +241,10 @@ private:
     }
   }
 
-  double range_max(index i, index j) const noexcept {  // max v_l over [i, j), i < j
-    index e = 0;
-    while ((index{2} << e) <= j - i) ++e;
-    return std::max(table_[static_cast<std::size_t>(e * L_ + i)], table_[static_cast<std::size_t>(e * L_ + j - (index{1} << e))]);
+  double range_max(std::size_t i, std::size_t j) const noexcept {  // max v_l over [i, j), i < j
+    std::size_t e = 0;
+    while ((std::size_t{2} << e) <= j - i) ++e;
+    return std::max(table_[static_cast<std::size_t>(e * L_ + i)], table_[static_cast<std::size_t>(e * L_ + j - (std::size_t{1} << e))]);
   }
 
   chain_profile prof_;
@@ -255,7 +254,7 @@ private:
   Eigen::VectorXd E_, W_;                 // endpoint transfer per cut; parameter-byte prefix sums
   std::vector<double> table_;             // sparse table, levels_ × L
   chain_options opt_;
-  index L_ = 0, K_ = 0, levels_ = 0;
+  std::size_t L_ = 0, K_ = 0, levels_ = 0;
 };
 static_assert(chain_oracle<chain_problem>);
 
@@ -264,28 +263,28 @@ static_assert(chain_oracle<chain_problem>);
 /// <name>.flop[3] = -1: must be finite and >= 0"), e.g. "models[2].profile". Throws
 /// invalid_input. O(L), no allocation unless it throws.
 inline void validate_profile(const chain_profile& p, std::string_view name = "profile", std::string_view where = "partition::validate_profile") {
-  const index L = p.flop.size();
+  const std::size_t L = p.flop.size();
   if (L == 0) reject(where, concat(name, ".flop.size()"), 0, "must be >= 1 (one entry per layer)");
-  if (p.param_bytes.size() != L) reject(where, concat(name, ".param_bytes.size()"), p.param_bytes.size(), concat("must equal flop.size() = ", L));
-  if (p.act_bytes.size() != L + 1) reject(where, concat(name, ".act_bytes.size()"), p.act_bytes.size(), concat("must be flop.size() + 1 = ", L + 1));
-  for (index l = 0; l < L; ++l) {
+  if (static_cast<std::size_t>(p.param_bytes.size()) != L) reject(where, concat(name, ".param_bytes.size()"), p.param_bytes.size(), concat("must equal flop.size() = ", L));
+  if (static_cast<std::size_t>(p.act_bytes.size()) != L + 1) reject(where, concat(name, ".act_bytes.size()"), p.act_bytes.size(), concat("must be flop.size() + 1 = ", L + 1));
+  for (std::size_t l = 0; l < L; ++l) {
     check::finite_nonnegative_at(where, p.flop[l], name, ".flop[", l, "]");
     check::finite_nonnegative_at(where, p.param_bytes[l], name, ".param_bytes[", l, "]");
   }
-  for (index c = 0; c <= L; ++c) check::finite_nonnegative_at(where, p.act_bytes[c], name, ".act_bytes[", c, "]");
+  for (std::size_t c = 0; c <= L; ++c) check::finite_nonnegative_at(where, p.act_bytes[c], name, ".act_bytes[", c, "]");
 }
 
 namespace detail {
-inline void check_profile(const chain_profile& p, index L) {
-  if (p.flop.size() != L) idn::reject("partition::make_chain_problem", "flop.size()", static_cast<double>(p.flop.size()), concat("must be num_layers = ", L));
+inline void check_profile(const chain_profile& p, std::size_t L) {
+  if (static_cast<std::size_t>(p.flop.size()) != L) idn::reject("partition::make_chain_problem", "flop.size()", static_cast<double>(p.flop.size()), concat("must be num_layers = ", L));
   validate_profile(p, "profile", "partition::make_chain_problem");
 }
-/// link.transfer_time(bytes), checked; `who`[k] names the link (k < 0: no index) only on failure.
+/// link.transfer_time(bytes), checked; `who`[k] names the link (k == endpoint: no index) only on failure.
 template <hw::link_model Lk>
-double transfer(const Lk& link, double bytes, const char* who, index k, index c) {
+double transfer(const Lk& link, double bytes, const char* who, std::size_t k, std::size_t c) {
   const double t = link.transfer_time(bytes);
   if (!std::isfinite(t) || t < 0)
-    idn::reject("partition::make_chain_problem", k < 0 ? concat(who, ".transfer_time(act_bytes[", c, "] = ", bytes, ")") : concat(who, "[", k, "].transfer_time(act_bytes[", c, "] = ", bytes, ")"),
+    idn::reject("partition::make_chain_problem", k == endpoint ? concat(who, ".transfer_time(act_bytes[", c, "] = ", bytes, ")") : concat(who, "[", k, "].transfer_time(act_bytes[", c, "] = ", bytes, ")"),
          t, "must be finite and >= 0");
   return t;
 }
@@ -301,25 +300,25 @@ chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::V
                                  const Down& down_links, const E& endpoint_link, chain_options o = {}) {
   const std::span<const std::ranges::range_value_t<Up>> uplink(std::ranges::data(up_links), std::ranges::size(up_links));
   const std::span<const std::ranges::range_value_t<Down>> downlink(std::ranges::data(down_links), std::ranges::size(down_links));
-  const index L = time.rows(), K = time.cols();
+  const std::size_t L = time.rows(), K = time.cols();
   if (K == 0) idn::reject("partition::make_chain_problem", "num_workers", 0, "must be >= 1");
   detail::check_profile(p, L);
-  for (index k = 0; k < K; ++k)
-    for (index l = 0; l < L; ++l) check::finite_nonnegative_at("partition::make_chain_problem", time(l, k), "time(", l, ",", k, ")");
-  if (memory_bytes.size() != K) idn::reject("partition::make_chain_problem", "memory_bytes.size()", static_cast<double>(memory_bytes.size()), "must be num_workers");
-  for (index k = 0; k < K; ++k)
+  for (std::size_t k = 0; k < K; ++k)
+    for (std::size_t l = 0; l < L; ++l) check::finite_nonnegative_at("partition::make_chain_problem", time(l, k), "time(", l, ",", k, ")");
+  if (static_cast<std::size_t>(memory_bytes.size()) != K) idn::reject("partition::make_chain_problem", "memory_bytes.size()", static_cast<double>(memory_bytes.size()), "must be num_workers");
+  for (std::size_t k = 0; k < K; ++k)
     if (std::isnan(memory_bytes[k]) || memory_bytes[k] < 0) idn::reject("partition::make_chain_problem", concat("memory_bytes[", k, "]"), memory_bytes[k], "must be >= 0 (may be +inf)");
-  if (static_cast<index>(uplink.size()) != K) idn::reject("partition::make_chain_problem", "uplink.size()", static_cast<double>(uplink.size()), "must be num_workers");
-  if (static_cast<index>(downlink.size()) != K) idn::reject("partition::make_chain_problem", "downlink.size()", static_cast<double>(downlink.size()), "must be num_workers");
+  if (static_cast<std::size_t>(uplink.size()) != K) idn::reject("partition::make_chain_problem", "uplink.size()", static_cast<double>(uplink.size()), "must be num_workers");
+  if (static_cast<std::size_t>(downlink.size()) != K) idn::reject("partition::make_chain_problem", "downlink.size()", static_cast<double>(downlink.size()), "must be num_workers");
   Eigen::MatrixXd up(K, L + 1), down(K, L + 1);
   Eigen::VectorXd e(L + 1);
-  for (index c = 0; c <= L; ++c) {
+  for (std::size_t c = 0; c <= L; ++c) {
     const double a = p.act_bytes[c];
-    for (index k = 0; k < K; ++k) {
+    for (std::size_t k = 0; k < K; ++k) {
       up(k, c) = detail::transfer(uplink[static_cast<std::size_t>(k)], a, "uplink", k, c);
       down(k, c) = detail::transfer(downlink[static_cast<std::size_t>(k)], a, "downlink", k, c);
     }
-    e[c] = detail::transfer(endpoint_link, a, "endpoint_link", -1, c);
+    e[c] = detail::transfer(endpoint_link, a, "endpoint_link", endpoint, c);
   }
   return chain_problem(std::move(p), std::move(time), std::move(memory_bytes), std::move(up), std::move(down), std::move(e), o);
 }
@@ -349,7 +348,7 @@ constexpr const char* to_string(solve_status s) noexcept {
 /// One stage: worker, layers [first, last) (first == last: skipped), replicas, and its terms
 /// (recv/send/memory are 0 for oracles other than chain_problem).
 struct stage_info {
-  index worker, first, last;
+  std::size_t worker, first, last;
   int replicas = 1;
   double compute_s = 0, recv_s = 0, send_s = 0, period_s = 0, memory_bytes = 0;
 };
@@ -358,31 +357,31 @@ struct stage_info {
 /// (+inf, +inf, 0 if infeasible).
 struct partition_result {
   solve_status status = solve_status::infeasible;
-  std::vector<index> cuts;
+  std::vector<std::size_t> cuts;
   std::vector<stage_info> stages;
   double bottleneck_s = inf, latency_s = inf, throughput_per_s = 0;
 };
 
 namespace detail {
 template <chain_oracle O>
-void check_cuts(const char* where, const O& o, std::span<const index> cuts) {
-  const index K = o.num_workers(), L = o.num_layers();
-  if (static_cast<index>(cuts.size()) != K + 1) idn::reject(where, "cuts.size()", static_cast<double>(cuts.size()), concat("must be num_workers+1 = ", K + 1));
+void check_cuts(const char* where, const O& o, std::span<const std::size_t> cuts) {
+  const std::size_t K = o.num_workers(), L = o.num_layers();
+  if (static_cast<std::size_t>(cuts.size()) != K + 1) idn::reject(where, "cuts.size()", static_cast<double>(cuts.size()), concat("must be num_workers+1 = ", K + 1));
   if (cuts.front() != 0) idn::reject(where, "cuts[0]", static_cast<double>(cuts.front()), "must be 0");
   if (cuts.back() != L) idn::reject(where, concat("cuts[", K, "]"), static_cast<double>(cuts.back()), concat("must be num_layers = ", L));
-  for (index k = 1; k <= K; ++k)
+  for (std::size_t k = 1; k <= K; ++k)
     if (cuts[static_cast<std::size_t>(k)] < cuts[static_cast<std::size_t>(k - 1)])
       idn::reject(where, concat("cuts[", k, "]"), static_cast<double>(cuts[static_cast<std::size_t>(k)]), "must be >= the previous cut");
 }
 
 /// Λ(b): compute of non-empty stages plus the entry, inter-stage and return hops.
 template <chain_oracle O>
-double latency_of(const O& o, std::span<const index> cuts, bool input_local, bool return_output) noexcept {
-  const index K = o.num_workers(), L = o.num_layers();
-  index at = input_local ? 0 : endpoint;  // where cut `c` currently lives
+double latency_of(const O& o, std::span<const std::size_t> cuts, bool input_local, bool return_output) noexcept {
+  const std::size_t K = o.num_workers(), L = o.num_layers();
+  std::size_t at = input_local ? 0 : endpoint;  // where cut `c` currently lives
   double lat = 0;
-  for (index k = 0; k < K; ++k) {
-    const index i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
+  for (std::size_t k = 0; k < K; ++k) {
+    const std::size_t i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
     if (i == j) continue;
     lat += o.hop(at, k, i) + o.delay(k, i, j);
     at = k;
@@ -403,15 +402,15 @@ chain_options options_of(const O& o) noexcept {
 /// latency hops follow the oracle's options() if it has them (else the endpoint is source and
 /// sink, and the output returns). O(K).
 template <chain_oracle O>
-partition_result evaluate(const O& o, std::span<const index> cuts) {
+partition_result evaluate(const O& o, std::span<const std::size_t> cuts) {
   detail::check_cuts("partition::evaluate", o, cuts);
-  const index K = o.num_workers();
+  const std::size_t K = o.num_workers();
   partition_result r;
   r.cuts.assign(cuts.begin(), cuts.end());
   double P = o.fixed_period();
   if (std::isnan(P)) idn::reject("partition::evaluate", "oracle fixed_period()", P, "must not be NaN (chain_oracle contract)");
-  for (index k = 0; k < K; ++k) {
-    const index i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
+  for (std::size_t k = 0; k < K; ++k) {
+    const std::size_t i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
     stage_info s{k, i, j};
     s.period_s = o.period(k, i, j);
     s.compute_s = o.delay(k, i, j);

@@ -48,34 +48,34 @@ inline bool better(const partition_result& a, const partition_result& b, objecti
   return false;
 }
 /// The plan for `order` on p, stages relabelled with original worker ids.
-inline partition_result relabel(partition_result r, const std::vector<index>& order) {
+inline partition_result relabel(partition_result r, const std::vector<std::size_t>& order) {
   for (stage_info& s : r.stages) s.worker = order[static_cast<std::size_t>(s.worker)];
   return r;
 }
 
 /// Bottleneck subset DP: returns OPT and fills order (all K workers) and cuts.
-inline double subset_bottleneck(const chain_problem& p, bool allow_empty, std::vector<index>& order, std::vector<index>& cuts) {
-  const index K = p.num_workers(), L = p.num_layers(), stride = L + 1;
+inline double subset_bottleneck(const chain_problem& p, bool allow_empty, std::vector<std::size_t>& order, std::vector<std::size_t>& cuts) {
+  const std::size_t K = p.num_workers(), L = p.num_layers(), stride = L + 1;
   const bool fix0 = p.options().input_local;
   const std::size_t full = (std::size_t{1} << K) - 1;
   std::vector<double> D((full + 1) * static_cast<std::size_t>(stride), inf);
-  std::vector<index> ak(D.size(), -1), ai(D.size(), -1);
-  auto at = [&](std::size_t S, index j) { return S * static_cast<std::size_t>(stride) + static_cast<std::size_t>(j); };
+  std::vector<std::size_t> ak(D.size(), -1), ai(D.size(), -1);
+  auto at = [&](std::size_t S, std::size_t j) { return S * static_cast<std::size_t>(stride) + static_cast<std::size_t>(j); };
   if (fix0) {
-    for (index j = allow_empty ? 0 : 1; j <= L; ++j) D[at(1, j)] = p.period(0, 0, j), ak[at(1, j)] = 0, ai[at(1, j)] = 0;
+    for (std::size_t j = allow_empty ? 0 : 1; j <= L; ++j) D[at(1, j)] = p.period(0, 0, j), ak[at(1, j)] = 0, ai[at(1, j)] = 0;
   } else {
     D[at(0, 0)] = 0;
   }
   for (std::size_t S = 1; S <= full; ++S) {
     if (fix0 && !(S & 1)) continue;
     if (fix0 && S == 1) continue;
-    for (index j = 0; j <= L; ++j) {
+    for (std::size_t j = 0; j <= L; ++j) {
       double best = inf;
-      for (index k = fix0 ? 1 : 0; k < K; ++k) {
+      for (std::size_t k = fix0 ? 1 : 0; k < K; ++k) {
         const std::size_t bit = std::size_t{1} << k;
         if (!(S & bit)) continue;
         const std::size_t prev = S ^ bit;
-        for (index i = 0; i <= (allow_empty ? j : j - 1); ++i) {
+        for (std::size_t i = 0; i + (allow_empty ? 0 : 1) <= j; ++i) {
           const double d = D[at(prev, i)];
           if (!(d < best)) continue;
           const double v = std::max(d, p.period(k, i, j));
@@ -88,11 +88,11 @@ inline double subset_bottleneck(const chain_problem& p, bool allow_empty, std::v
   const double opt = std::max(p.fixed_period(), D[at(full, L)]);
   order.clear(), cuts.clear();
   if (!(opt < inf)) return inf;
-  std::vector<index> rev_workers, rev_cuts{L};
+  std::vector<std::size_t> rev_workers, rev_cuts{L};
   std::size_t S = full;
-  index j = L;
+  std::size_t j = L;
   while (S != 0) {
-    const index k = ak[at(S, j)], i = ai[at(S, j)];
+    const std::size_t k = ak[at(S, j)], i = ai[at(S, j)];
     rev_workers.push_back(k), rev_cuts.push_back(i);
     S ^= std::size_t{1} << k, j = i;
   }
@@ -103,25 +103,25 @@ inline double subset_bottleneck(const chain_problem& p, bool allow_empty, std::v
 
 /// Latency subset DP under a bound B on every period: states (S used, last non-empty worker k,
 /// cut j). Workers outside S at the end are skipped at cut L. Fills order and cuts.
-inline double subset_latency(const chain_problem& p, double B, bool allow_empty, std::vector<index>& order, std::vector<index>& cuts) {
-  const index K = p.num_workers(), L = p.num_layers(), stride = L + 1;
+inline double subset_latency(const chain_problem& p, double B, bool allow_empty, std::vector<std::size_t>& order, std::vector<std::size_t>& cuts) {
+  const std::size_t K = p.num_workers(), L = p.num_layers(), stride = L + 1;
   const chain_options& o = p.options();
   const bool fix0 = o.input_local;
-  const index src = fix0 ? 0 : endpoint, sink = fix0 ? 0 : endpoint;
+  const std::size_t src = fix0 ? 0 : endpoint, sink = fix0 ? 0 : endpoint;
   auto ok = [B](double x) { return x <= B && x < inf; };
   order.clear(), cuts.clear();
   if (!ok(p.fixed_period())) return inf;
   const std::size_t full = (std::size_t{1} << K) - 1, n = (full + 1) * static_cast<std::size_t>(K * stride);
-  struct back { std::size_t S; index k, i; };  // predecessor state and the stage's first cut
+  struct back { std::size_t S; std::size_t k, i; };  // predecessor state and the stage's first cut
   std::vector<double> V(n, inf);
-  std::vector<back> prev(n, back{0, -1, -1});
-  auto at = [&](std::size_t S, index k, index j) { return (S * static_cast<std::size_t>(K) + static_cast<std::size_t>(k)) * static_cast<std::size_t>(stride) + static_cast<std::size_t>(j); };
-  constexpr index none = -1;
+  constexpr std::size_t none = static_cast<std::size_t>(-1);
+  std::vector<back> prev(n, back{0, none, none});
+  auto at = [&](std::size_t S, std::size_t k, std::size_t j) { return (S * static_cast<std::size_t>(K) + static_cast<std::size_t>(k)) * static_cast<std::size_t>(stride) + static_cast<std::size_t>(j); };
   // Initial stages [0, j) on worker q (under input_local: worker 0, or worker 0 skipped then q).
-  for (index q = 0; q < K; ++q) {
+  for (std::size_t q = 0; q < K; ++q) {
     if (fix0 && q != 0 && !(allow_empty && ok(p.period(0, 0, 0)))) continue;
     const std::size_t S = fix0 && q != 0 ? (std::size_t{1} | (std::size_t{1} << q)) : (std::size_t{1} << q);
-    for (index j = 1; j <= L; ++j) {
+    for (std::size_t j = 1; j <= L; ++j) {
       if (!ok(p.period(q, 0, j))) continue;
       const double v = p.hop(src, q, 0) + p.delay(q, 0, j);
       if (v < V[at(S, q, j)]) V[at(S, q, j)] = v, prev[at(S, q, j)] = {0, none, 0};
@@ -129,16 +129,16 @@ inline double subset_latency(const chain_problem& p, double B, bool allow_empty,
   }
   // Transitions in increasing |S| (subsets enumerate upward: S' ⊃ S means S' > S).
   for (std::size_t S = 1; S <= full; ++S)
-    for (index k = 0; k < K; ++k) {
+    for (std::size_t k = 0; k < K; ++k) {
       if (!(S & (std::size_t{1} << k))) continue;
-      for (index i = 1; i < L; ++i) {
+      for (std::size_t i = 1; i < L; ++i) {
         const double v0 = V[at(S, k, i)];
         if (!(v0 < inf)) continue;
-        for (index q = 0; q < K; ++q) {
+        for (std::size_t q = 0; q < K; ++q) {
           const std::size_t bit = std::size_t{1} << q;
           if (S & bit) continue;
           const double h = v0 + p.hop(k, q, i);
-          for (index j = i + 1; j <= L; ++j) {
+          for (std::size_t j = i + 1; j <= L; ++j) {
             if (!ok(p.period(q, i, j))) continue;
             const double v = h + p.delay(q, i, j);
             if (v < V[at(S | bit, q, j)]) V[at(S | bit, q, j)] = v, prev[at(S | bit, q, j)] = {S, k, i};
@@ -148,16 +148,16 @@ inline double subset_latency(const chain_problem& p, double B, bool allow_empty,
     }
   double best = inf;
   std::size_t bS = 0;
-  index bk = -1;
+  std::size_t bk = -1;
   for (std::size_t S = 1; S <= full; ++S) {
     if (S != full) {  // the unused workers are skipped at L: allowed?
       if (!allow_empty) continue;
       bool skips = true;
-      for (index q = 0; q < K && skips; ++q)
+      for (std::size_t q = 0; q < K && skips; ++q)
         if (!(S & (std::size_t{1} << q))) skips = ok(p.period(q, L, L));
       if (!skips) continue;
     }
-    for (index k = 0; k < K; ++k) {
+    for (std::size_t k = 0; k < K; ++k) {
       const double v = V[at(S, k, L)];
       if (!(v < inf)) continue;
       const double total = v + (o.return_output ? p.hop(k, sink, L) : 0.0);
@@ -166,9 +166,9 @@ inline double subset_latency(const chain_problem& p, double B, bool allow_empty,
   }
   if (!(best < inf)) return inf;
   // Backtrack the non-empty stages, then append the unused workers (skipped at L).
-  std::vector<index> workers, firsts;
+  std::vector<std::size_t> workers, firsts;
   std::size_t S = bS;
-  index k = bk, j = L;
+  std::size_t k = bk, j = L;
   std::size_t used = 0;
   while (true) {
     const back b = prev[at(S, k, j)];
@@ -183,7 +183,7 @@ inline double subset_latency(const chain_problem& p, double B, bool allow_empty,
     workers.insert(workers.begin(), 0), firsts.insert(firsts.begin(), 0);
     used |= 1;
   }
-  for (index q = 0; q < K; ++q)
+  for (std::size_t q = 0; q < K; ++q)
     if (!(used & (std::size_t{1} << q))) workers.push_back(q), firsts.push_back(L);
   order = workers;
   cuts = firsts;
@@ -195,15 +195,15 @@ inline double subset_latency(const chain_problem& p, double B, bool allow_empty,
 /// Best worker order and cuts for the objective. stages[k].worker holds the original worker id;
 /// cuts refer to positions in the chosen order. exhaustive: K ≤ 8; subset_dp: K ≤ 12.
 inline partition_result search_order(const chain_problem& p, order_options opt = {}) {
-  const index K = p.num_workers(), L = p.num_layers();
+  const std::size_t K = p.num_workers(), L = p.num_layers();
   if (opt.method == order_method::exhaustive && K > 8) idn::reject("partition::search_order", "num_workers", static_cast<double>(K), "exhaustive supports <= 8");
   if (opt.method == order_method::subset_dp && K > 12) idn::reject("partition::search_order", "num_workers", static_cast<double>(K), "subset_dp supports <= 12");
   if (!opt.allow_empty && L < K) idn::reject("partition::search_order", "num_layers", static_cast<double>(L), concat("must be >= num_workers = ", K, " when allow_empty = false"));
-  std::vector<index> order(static_cast<std::size_t>(K));
-  std::iota(order.begin(), order.end(), index{0});
+  std::vector<std::size_t> order(static_cast<std::size_t>(K));
+  std::iota(order.begin(), order.end(), std::size_t{0});
   if (opt.method == order_method::exhaustive) {
     partition_result best;
-    std::vector<index> best_order;
+    std::vector<std::size_t> best_order;
     const auto first = order.begin() + (p.options().input_local ? 1 : 0);
     do {
       partition_result r = detail::solve_fixed(p.permuted(order), opt.obj, opt.allow_empty);
@@ -211,23 +211,23 @@ inline partition_result search_order(const chain_problem& p, order_options opt =
     } while (std::next_permutation(first, order.end()));
     return best.status == solve_status::optimal ? detail::relabel(std::move(best), best_order) : best;
   }
-  std::vector<index> cuts;
+  std::vector<std::size_t> cuts;
   double B = inf;
   if (opt.obj != objective::latency) {
     B = detail::subset_bottleneck(p, opt.allow_empty, order, cuts);
     if (!(B < inf)) return {};
-    if (opt.obj == objective::bottleneck) return detail::relabel(evaluate(p.permuted(order), std::span<const index>(cuts)), order);
+    if (opt.obj == objective::bottleneck) return detail::relabel(evaluate(p.permuted(order), std::span<const std::size_t>(cuts)), order);
   }
   if (!(detail::subset_latency(p, B, opt.allow_empty, order, cuts) < inf)) return {};
-  return detail::relabel(evaluate(p.permuted(order), std::span<const index>(cuts)), order);
+  return detail::relabel(evaluate(p.permuted(order), std::span<const std::size_t>(cuts)), order);
 }
 
 /// Brute force over permutations × cut vectors (tests; worker 0 first under input_local).
 inline partition_result brute_search_order(const chain_problem& p, objective obj, bool allow_empty = true) {
-  std::vector<index> order(static_cast<std::size_t>(p.num_workers()));
-  std::iota(order.begin(), order.end(), index{0});
+  std::vector<std::size_t> order(static_cast<std::size_t>(p.num_workers()));
+  std::iota(order.begin(), order.end(), std::size_t{0});
   partition_result best;
-  std::vector<index> best_order;
+  std::vector<std::size_t> best_order;
   const solve_options s{allow_empty};
   do {
     const chain_problem q = p.permuted(order);

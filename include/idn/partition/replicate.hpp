@@ -11,13 +11,13 @@ namespace idn::partition {
 
 namespace detail {
 /// Evaluates a replicated plan on a one-worker problem: stage s = [cuts[s], cuts[s+1]) × reps[s].
-inline partition_result evaluate_replicated(const chain_problem& p, const std::vector<index>& cuts, const std::vector<int>& reps) {
+inline partition_result evaluate_replicated(const chain_problem& p, const std::vector<std::size_t>& cuts, const std::vector<int>& reps) {
   partition_result r;
   r.cuts = cuts;
   double P = p.fixed_period(), lat = 0;
   const chain_options& o = p.options();
   for (std::size_t s = 0; s + 1 < cuts.size(); ++s) {
-    const index i = cuts[s], j = cuts[s + 1];
+    const std::size_t i = cuts[s], j = cuts[s + 1];
     stage_info st{0, i, j, reps[s]};
     st.compute_s = p.delay(0, i, j), st.memory_bytes = p.memory(0, i, j);
     st.recv_s = p.recv(0, i), st.send_s = p.send(0, j);
@@ -49,26 +49,26 @@ inline partition_result evaluate_replicated(const chain_problem& p, const std::v
 /// The result's stages carry `replicas`; cuts has one entry per stage boundary.
 /// The largest max_workers × num_layers that min_bottleneck_replicated accepts (about 10⁸ DP
 /// steps, well under a second).
-inline constexpr index max_replicated_work = 20'000;
+inline constexpr std::size_t max_replicated_work = 20'000;
 
-inline partition_result min_bottleneck_replicated(const chain_problem& one_worker, index max_workers) {
+inline partition_result min_bottleneck_replicated(const chain_problem& one_worker, std::size_t max_workers) {
   if (one_worker.num_workers() != 1) idn::reject("partition::min_bottleneck_replicated", "num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
   if (max_workers < 1) idn::reject("partition::min_bottleneck_replicated", "max_workers", static_cast<double>(max_workers), "must be >= 1");
   // The DP takes O(M²·L²/4) steps and O(M·L) memory: refuse up front what would not finish.
   if (max_workers > max_replicated_work / one_worker.num_layers())
     idn::reject("partition::min_bottleneck_replicated", "max_workers", static_cast<double>(max_workers),
                  concat("max_workers * num_layers must be <= ", max_replicated_work, " (the DP is O(M^2 L^2))").c_str());
-  const index L = one_worker.num_layers(), M = max_workers, stride = L + 1;
+  const std::size_t L = one_worker.num_layers(), M = max_workers, stride = L + 1;
   std::vector<double> A(static_cast<std::size_t>((M + 1) * stride), inf);
-  std::vector<index> arg_i(A.size(), -1), arg_r(A.size(), 0);
-  for (index m = 0; m <= M; ++m) A[static_cast<std::size_t>(m * stride)] = 0;
-  for (index m = 1; m <= M; ++m)
-    for (index j = 1; j <= L; ++j) {
+  std::vector<std::size_t> arg_i(A.size(), -1), arg_r(A.size(), 0);
+  for (std::size_t m = 0; m <= M; ++m) A[static_cast<std::size_t>(m * stride)] = 0;
+  for (std::size_t m = 1; m <= M; ++m)
+    for (std::size_t j = 1; j <= L; ++j) {
       double best = inf;
-      for (index i = 0; i < j; ++i) {
+      for (std::size_t i = 0; i < j; ++i) {
         const double pi = one_worker.period(0, i, j);
         if (!(pi < inf)) continue;
-        for (index r = 1; r <= m; ++r) {
+        for (std::size_t r = 1; r <= m; ++r) {
           const double v = std::max(A[static_cast<std::size_t>((m - r) * stride + i)], pi / static_cast<double>(r));
           if (v < best) best = v, arg_i[static_cast<std::size_t>(m * stride + j)] = i, arg_r[static_cast<std::size_t>(m * stride + j)] = r;
         }
@@ -76,10 +76,10 @@ inline partition_result min_bottleneck_replicated(const chain_problem& one_worke
       A[static_cast<std::size_t>(m * stride + j)] = best;
     }
   if (!(A[static_cast<std::size_t>(M * stride + L)] < inf)) return {};
-  std::vector<index> cuts{L};
+  std::vector<std::size_t> cuts{L};
   std::vector<int> reps;
-  for (index m = M, j = L; j > 0;) {
-    const index i = arg_i[static_cast<std::size_t>(m * stride + j)], r = arg_r[static_cast<std::size_t>(m * stride + j)];
+  for (std::size_t m = M, j = L; j > 0;) {
+    const std::size_t i = arg_i[static_cast<std::size_t>(m * stride + j)], r = arg_r[static_cast<std::size_t>(m * stride + j)];
     cuts.push_back(i), reps.push_back(static_cast<int>(r));
     m -= r, j = i;
   }
@@ -89,20 +89,20 @@ inline partition_result min_bottleneck_replicated(const chain_problem& one_worke
 }
 
 /// Brute force over cut compositions × replica counts with Σr ≤ M (tests; small L and M).
-inline partition_result brute_replicated(const chain_problem& one_worker, index max_workers) {
+inline partition_result brute_replicated(const chain_problem& one_worker, std::size_t max_workers) {
   if (one_worker.num_workers() != 1) idn::reject("partition::brute_replicated", "num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
-  const index L = one_worker.num_layers();
+  const std::size_t L = one_worker.num_layers();
   partition_result best;
-  std::vector<index> cuts{0};
+  std::vector<std::size_t> cuts{0};
   std::vector<int> reps;
-  auto rec = [&](auto&& self, index at, index left) -> void {
+  auto rec = [&](auto&& self, std::size_t at, std::size_t left) -> void {
     if (at == L) {
       partition_result r = detail::evaluate_replicated(one_worker, cuts, reps);
       if (r.status == solve_status::optimal && r.bottleneck_s < best.bottleneck_s) best = std::move(r);
       return;
     }
-    for (index j = at + 1; j <= L; ++j)
-      for (index r = 1; r <= left; ++r) {
+    for (std::size_t j = at + 1; j <= L; ++j)
+      for (std::size_t r = 1; r <= left; ++r) {
         cuts.push_back(j), reps.push_back(static_cast<int>(r));
         self(self, j, left - r);
         cuts.pop_back(), reps.pop_back();

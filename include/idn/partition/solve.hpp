@@ -19,25 +19,25 @@ struct solve_options {
 /// Scratch arrays of the DPs; reserve(K, L) once and pass it to every solve to avoid allocation.
 class partition_workspace {
 public:
-  void reserve(index K, index L) {
+  void reserve(std::size_t K, std::size_t L) {
     const auto n = static_cast<std::size_t>((K + 1) * (L + 1));
     if (S.size() < n) S.resize(n), E.resize(n), Lam.resize(n), argE.resize(n), argLam.resize(n);
     if (cuts.capacity() < static_cast<std::size_t>(K + 1)) cuts.reserve(static_cast<std::size_t>(K + 1));
   }
   std::vector<double> S, E, Lam;
-  std::vector<index> argE, argLam, cuts;
+  std::vector<std::size_t> argE, argLam, cuts;
 };
 
 namespace detail {
 template <chain_oracle O>
 void check_solve(const char* where, const O& o, const solve_options& s) {
-  const index K = o.num_workers(), L = o.num_layers();
+  const std::size_t K = o.num_workers(), L = o.num_layers();
   if (L < 1) idn::reject(where, "num_layers", static_cast<double>(L), "must be >= 1");
   if (K < 1) idn::reject(where, "num_workers", static_cast<double>(K), "must be >= 1");
   if (!s.allow_empty && L < K)
     idn::reject(where, "num_layers", static_cast<double>(L), concat("must be >= num_workers = ", K, " when allow_empty = false"));
 }
-inline partition_workspace& workspace_for(partition_workspace* ws, partition_workspace& local, index K, index L) {
+inline partition_workspace& workspace_for(partition_workspace* ws, partition_workspace& local, std::size_t K, std::size_t L) {
   partition_workspace& w = ws ? *ws : local;
   w.reserve(K, L);
   return w;
@@ -47,14 +47,14 @@ inline partition_workspace& workspace_for(partition_workspace* ws, partition_wor
 /// (w reserved).
 template <chain_oracle O>
 double bottleneck_dp(const O& o, bool allow_empty, partition_workspace& w) noexcept {
-  const index K = o.num_workers(), L = o.num_layers(), stride = L + 1;
+  const std::size_t K = o.num_workers(), L = o.num_layers(), stride = L + 1;
   double* S = w.S.data();
-  for (index i = 0; i <= L; ++i) S[K * stride + i] = i == L ? o.fixed_period() : inf;
-  for (index k = K - 1; k >= 0; --k) {
-    const index i_end = k == 0 ? 0 : L;  // worker 0 always starts at cut 0
-    for (index i = 0; i <= i_end; ++i) {
+  for (std::size_t i = 0; i <= L; ++i) S[K * stride + i] = i == L ? o.fixed_period() : inf;
+  for (std::size_t k = K; k-- > 0;) {
+    const std::size_t i_end = k == 0 ? 0 : L;  // worker 0 always starts at cut 0
+    for (std::size_t i = 0; i <= i_end; ++i) {
       double best = inf;
-      for (index j = allow_empty ? i : i + 1; j <= L; ++j) {
+      for (std::size_t j = allow_empty ? i : i + 1; j <= L; ++j) {
         const double next = S[(k + 1) * stride + j];
         if (!(next < best)) continue;  // cannot improve: max(π, next) ≥ next ≥ best
         const double v = std::max(o.period(k, i, j), next);
@@ -67,9 +67,9 @@ double bottleneck_dp(const O& o, bool allow_empty, partition_workspace& w) noexc
   w.cuts.clear();
   if (!(opt < inf)) return opt;
   w.cuts.push_back(0);
-  index i = 0;
-  for (index k = 0; k < K; ++k) {
-    for (index j = allow_empty ? i : i + 1; j <= L; ++j)
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < K; ++k) {
+    for (std::size_t j = allow_empty ? i : i + 1; j <= L; ++j)
       if (std::max(o.period(k, i, j), S[(k + 1) * stride + j]) <= opt) {
         i = j;
         break;
@@ -83,21 +83,21 @@ double bottleneck_dp(const O& o, bool allow_empty, partition_workspace& w) noexc
 /// Returns the optimal Λ (inf if none) and the cuts in w.cuts. noexcept, no allocation.
 template <chain_oracle O>
 double latency_dp(const O& o, double B, bool allow_empty, partition_workspace& w) noexcept {
-  const index K = o.num_workers(), L = o.num_layers(), stride = L + 1;
+  const std::size_t K = o.num_workers(), L = o.num_layers(), stride = L + 1;
   const chain_options opt = options_of(o);
-  const index src = opt.input_local ? 0 : endpoint, sink = opt.input_local ? 0 : endpoint;
+  const std::size_t src = opt.input_local ? 0 : endpoint, sink = opt.input_local ? 0 : endpoint;
   auto ok = [B](double x) { return x <= B && x < inf; };
   w.cuts.clear();
   if (!ok(o.fixed_period())) return inf;
   double *E = w.E.data(), *Lam = w.Lam.data();
-  index *argE = w.argE.data(), *argLam = w.argLam.data();
-  constexpr index from_source = -2;
-  for (index c = 0; c <= L; ++c) {
+  std::size_t *argE = w.argE.data(), *argLam = w.argLam.data();
+  constexpr std::size_t none = static_cast<std::size_t>(-1), from_source = static_cast<std::size_t>(-2);
+  for (std::size_t c = 0; c <= L; ++c) {
     // Λ(k, c): a stage [i, c) on worker k after arriving with cut i.
-    for (index k = 0; k < K; ++k) {
+    for (std::size_t k = 0; k < K; ++k) {
       double best = inf;
-      index arg = -1;
-      for (index i = 0; i < c; ++i) {
+      std::size_t arg = none;
+      for (std::size_t i = 0; i < c; ++i) {
         const double e = E[k * stride + i];
         if (!(e < best)) continue;
         if (!ok(o.period(k, i, c))) continue;
@@ -108,16 +108,16 @@ double latency_dp(const O& o, double B, bool allow_empty, partition_workspace& w
     }
     if (c == L) break;
     // E(k, c): cut c arrives at worker k, from the source (c = 0) or from the stage ending at c.
-    for (index k = 0; k < K; ++k) {
+    for (std::size_t k = 0; k < K; ++k) {
       double best = inf;
-      index arg = -1;
+      std::size_t arg = none;
       if (c == 0) {
         bool skips = true;  // workers before k are skipped at cut 0
-        for (index q = 0; q < k && skips; ++q) skips = ok(o.period(q, 0, 0));
+        for (std::size_t q = 0; q < k && skips; ++q) skips = ok(o.period(q, 0, 0));
         if (skips && (allow_empty || k == 0)) best = o.hop(src, k, 0), arg = from_source;
       } else {
         bool skips = true;  // workers strictly between p and k, grown as p decreases
-        for (index p = k - 1; p >= 0 && skips; --p) {
+        for (std::size_t p = k; p-- > 0 && skips;) {
           if (allow_empty || p == k - 1) {
             const double l = Lam[p * stride + c];
             if (l < inf) {
@@ -134,9 +134,9 @@ double latency_dp(const O& o, double B, bool allow_empty, partition_workspace& w
   }
   // Finish at worker k with the return hop; workers after k are skipped at cut L.
   double best = inf;
-  index last = -1;
+  std::size_t last = none;
   bool skips = true;
-  for (index k = K - 1; k >= 0 && skips; --k) {
+  for (std::size_t k = K; k-- > 0 && skips;) {
     if (allow_empty || k == K - 1) {
       const double l = Lam[k * stride + L];
       if (l < inf) {
@@ -147,23 +147,23 @@ double latency_dp(const O& o, double B, bool allow_empty, partition_workspace& w
     if (!allow_empty) break;
     skips = ok(o.period(k, L, L));
   }
-  if (last < 0) return inf;
+  if (last == none) return inf;
   // Backtrack: stage [i, j) on worker k, arriving from argE.
-  w.cuts.assign(static_cast<std::size_t>(K + 1), -1);
-  index k = last, j = L;
+  w.cuts.assign(K + 1, none);
+  std::size_t k = last, j = L;
   while (true) {
-    const index i = argLam[k * stride + j];
+    const std::size_t i = argLam[k * stride + j];
     w.cuts[static_cast<std::size_t>(k)] = i;  // provisional: first layer of worker k's stage
-    const index p = argE[k * stride + i];
+    const std::size_t p = argE[k * stride + i];
     if (p == from_source) break;
     k = p, j = i;
   }
-  // Workers without a stage (still -1) are skipped at the first layer of the next stage (or L).
-  std::vector<index>& cuts = w.cuts;
-  index next = L;
+  // Workers without a stage (still none) are skipped at the first layer of the next stage (or L).
+  std::vector<std::size_t>& cuts = w.cuts;
+  std::size_t next = L;
   cuts[static_cast<std::size_t>(K)] = L;
-  for (index q = K - 1; q >= 0; --q) {
-    if (cuts[static_cast<std::size_t>(q)] >= 0) next = cuts[static_cast<std::size_t>(q)];
+  for (std::size_t q = K; q-- > 0;) {
+    if (cuts[q] != none) next = cuts[q];
     else cuts[static_cast<std::size_t>(q)] = next;
   }
   return best;
@@ -179,7 +179,7 @@ partition_result min_bottleneck(const O& o, solve_options s = {}, partition_work
   partition_workspace& w = detail::workspace_for(ws, local, o.num_workers(), o.num_layers());
   const double opt = detail::bottleneck_dp(o, s.allow_empty, w);
   if (!(opt < inf)) return {};
-  return evaluate(o, std::span<const index>(w.cuts));
+  return evaluate(o, std::span<const std::size_t>(w.cuts));
 }
 
 /// Minimum latency Λ(b) among cut vectors whose stages and skipped workers have period ≤ B
@@ -192,7 +192,7 @@ partition_result min_latency_bounded(const O& o, double max_bottleneck_s, solve_
   partition_workspace& w = detail::workspace_for(ws, local, o.num_workers(), o.num_layers());
   const double lat = detail::latency_dp(o, max_bottleneck_s, s.allow_empty, w);
   if (!(lat < inf)) return {};
-  return evaluate(o, std::span<const index>(w.cuts));
+  return evaluate(o, std::span<const std::size_t>(w.cuts));
 }
 
 /// Minimum single-request latency over all feasible cut vectors. O(K·L² + K²·L).

@@ -43,33 +43,32 @@ inline void check_options(const char* where, const placement_options& o) {
 /// The chain as a partition::chain_oracle, O(1) per query from tables built once.
 class placement_oracle {
 public:
-  using index = partition::index;
   placement_oracle(const chain& c, const placement_options& o) : c_(c), o_(o), N_(c.seconds.rows()), K_(c.seconds.cols()) {
     T_.setZero(N_ + 1, K_), masked_.setZero(N_ + 1, K_), W_.setZero(N_ + 1);
-    for (index k = 0; k < K_; ++k)
-      for (index e = 0; e < N_; ++e) {
+    for (std::size_t k = 0; k < K_; ++k)
+      for (std::size_t e = 0; e < N_; ++e) {
         const double t = c.seconds(e, k);
         T_(e + 1, k) = T_(e, k) + (std::isfinite(t) ? t : 0.0);
         masked_(e + 1, k) = masked_(e, k) + (std::isfinite(t) ? 0 : 1);
       }
-    for (index e = 0; e < N_; ++e) W_[e + 1] = W_[e] + c.weight_bytes[e];
+    for (std::size_t e = 0; e < N_; ++e) W_[e + 1] = W_[e] + c.weight_bytes[e];
     maxws_.assign(static_cast<std::size_t>((N_ + 1) * (N_ + 1)), 0.0);
-    for (index i = 0; i < N_; ++i) {
+    for (std::size_t i = 0; i < N_; ++i) {
       double m = 0;
-      for (index j = i + 1; j <= N_; ++j) m = std::max(m, c.workspace_bytes[j - 1]), maxws_[static_cast<std::size_t>(i * (N_ + 1) + j)] = m;
+      for (std::size_t j = i + 1; j <= N_; ++j) m = std::max(m, c.workspace_bytes[j - 1]), maxws_[static_cast<std::size_t>(i * (N_ + 1) + j)] = m;
     }
     PU_.setZero(K_, N_ + 1);  // PU(l, c) = Σ_{l' < l} x_{l'}(a_c)
-    for (index l = 1; l < K_; ++l) PU_.row(l) = PU_.row(l - 1) + c.up_seconds.row(l - 1);
+    for (std::size_t l = 1; l < K_; ++l) PU_.row(l) = PU_.row(l - 1) + c.up_seconds.row(l - 1);
     PD_.setZero(K_);
     downmax_.setZero(K_);  // max_{l < k} σ'_l(a_N)
-    for (index l = 1; l < K_; ++l) PD_[l] = PD_[l - 1] + c.down_seconds(l - 1, N_), downmax_[l] = std::max(downmax_[l - 1], c.down_serial(l - 1, N_));
+    for (std::size_t l = 1; l < K_; ++l) PD_[l] = PD_[l - 1] + c.down_seconds(l - 1, N_), downmax_[l] = std::max(downmax_[l - 1], c.down_serial(l - 1, N_));
   }
-  index num_layers() const noexcept { return N_; }
-  index num_workers() const noexcept { return K_; }
+  std::size_t num_layers() const noexcept { return N_; }
+  std::size_t num_workers() const noexcept { return K_; }
   partition::chain_options options() const noexcept { return {partition::comm_mode::serialized, false, true}; }
   /// C_k over elements [i, j): overhead plus element times (0 for an empty range).
-  double delay(index k, index i, index j) const noexcept { return i == j ? 0.0 : c_.overhead[k] + T_(j, k) - T_(i, k); }
-  double period(index k, index i, index j) const noexcept {
+  double delay(std::size_t k, std::size_t i, std::size_t j) const noexcept { return i == j ? 0.0 : c_.overhead[k] + T_(j, k) - T_(i, k); }
+  double period(std::size_t k, std::size_t i, std::size_t j) const noexcept {
     if (i == j) return i == N_ || k + 1 >= K_ ? 0.0 : c_.up_serial(k, i);  // a relay (or unused trailing tier)
     if (masked_(j, k) - masked_(i, k) > 0) return partition::inf;
     if ((W_[j] - W_[i]) + maxws_[static_cast<std::size_t>(i * (N_ + 1) + j)] > c_.capacity[k]) return partition::inf;
@@ -78,10 +77,10 @@ public:
     if (j == N_ && o_.return_result) v = std::max(v, downmax_[k]);
     return v;
   }
-  double hop(index p, index q, index cut) const noexcept {
+  double hop(std::size_t p, std::size_t q, std::size_t cut) const noexcept {
     if (p == q) return 0.0;
     if (q == partition::endpoint) return o_.return_result ? PD_[p] : 0.0;
-    const index from = p == partition::endpoint ? 0 : p;
+    const std::size_t from = p == partition::endpoint ? 0 : p;
     return q > from ? PU_(q, cut) - PU_(from, cut) : 0.0;
   }
   double fixed_period() const noexcept { return 0.0; }
@@ -89,7 +88,7 @@ public:
 private:
   const chain& c_;
   placement_options o_;
-  index N_, K_;
+  std::size_t N_, K_;
   Eigen::MatrixXd T_, masked_, PU_;
   Eigen::VectorXd W_, PD_, downmax_;
   std::vector<double> maxws_;

@@ -65,8 +65,9 @@ inline std::vector<piece> fixed_plan(const scenario& s, const topology& t, polic
       m.profile, std::move(T), Eigen::VectorXd::Constant(K, INFINITY), std::span<const hw::affine_link>(links),
       std::span<const hw::affine_link>(links), links[0], partition::chain_options{partition::comm_mode::serialized, true, true});
   // The cut rule of proportional_split, kept even when the plan is infeasible.
-  std::vector<std::ptrdiff_t> cuts = partition::proportional_split(p).cuts;
-  if (cuts.empty()) cuts = partition::equal_split(p).cuts;
+  std::vector<std::size_t> split = partition::proportional_split(p).cuts;
+  if (split.empty()) split = partition::equal_split(p).cuts;
+  const std::vector<std::ptrdiff_t> cuts(split.begin(), split.end());
   std::vector<piece> plan;
   for (std::ptrdiff_t k = 0; k < K && !cuts.empty(); ++k)
     if (cuts[static_cast<std::size_t>(k)] < cuts[static_cast<std::size_t>(k + 1)])
