@@ -18,7 +18,6 @@
 
 namespace {
 using namespace idn::path;
-using pindex = idn::path::index;
 using reward_t = product_reward<power_utility, normalized_gain>;
 const reward_t reward{{2}, {}};
 const interpolation_estimator estimator{};
@@ -29,17 +28,17 @@ search_options options(search_method m) {
   o.method = m;
   return o;
 }
-block_graph instance(pindex M, pindex B, pindex S, std::uint64_t seed) {
+block_graph instance(std::size_t M, std::size_t B, std::size_t S, std::uint64_t seed) {
   idn::rng g(seed);
   random_graph_params p;
   p.models = M, p.blocks = B, p.servers = S, p.fanout = 3, p.depth_matched = true;
   graph_spec spec = random_graph_spec(g, p);
-  for (pindex m = 1; m < M; ++m) spec.heads.push_back({m, B, 0, head_kind::extra, 1e6, 100, std::nullopt, 0.01});
+  for (std::size_t m = 1; m < M; ++m) spec.heads.push_back({m, B, 0, head_kind::extra, 1e6, 100, std::nullopt, 0.01});
   return block_graph(std::move(spec));
 }
 /// The 16 instances of one size, built once.
-const std::vector<block_graph>& instances(pindex M, pindex B, pindex S) {
-  static std::map<std::array<pindex, 3>, std::unique_ptr<std::vector<block_graph>>> cache;
+const std::vector<block_graph>& instances(std::size_t M, std::size_t B, std::size_t S) {
+  static std::map<std::array<std::size_t, 3>, std::unique_ptr<std::vector<block_graph>>> cache;
   auto& slot = cache[{M, B, S}];
   if (!slot) {
     slot = std::make_unique<std::vector<block_graph>>();
@@ -48,7 +47,7 @@ const std::vector<block_graph>& instances(pindex M, pindex B, pindex S) {
   return *slot;
 }
 
-void best_bm(benchmark::State& st, search_method m, pindex M, pindex B, pindex S) {
+void best_bm(benchmark::State& st, search_method m, std::size_t M, std::size_t B, std::size_t S) {
   const auto& gs = instances(M, B, S);
   const search_options o = options(m);
   double total = 0;
@@ -72,7 +71,7 @@ void best_bm(benchmark::State& st, search_method m, pindex M, pindex B, pindex S
 }
 
 /// label setting, branch and bound and brute force on the same 16 instances, timed in one process.
-void speedup_bm(benchmark::State& st, pindex M, pindex B, pindex S) {
+void speedup_bm(benchmark::State& st, std::size_t M, std::size_t B, std::size_t S) {
   const auto& gs = instances(M, B, S);
   search_workspace ws;
   auto time = [&](search_method m) {
@@ -141,14 +140,14 @@ void k_best_bm(benchmark::State& st, std::size_t k) {
   search_workspace ws;
   for (auto _ : st) benchmark::DoNotOptimize(k_best(g, 0, k, estimator, reward, options(search_method::automatic), ws).size());
 }
-void pareto_bm(benchmark::State& st, pindex M, pindex B, pindex S) {
+void pareto_bm(benchmark::State& st, std::size_t M, std::size_t B, std::size_t S) {
   const block_graph& g = instances(M, B, S)[0];
   pareto_options o;
   o.rules = options(search_method::automatic).rules;
   search_workspace ws;
   for (auto _ : st) benchmark::DoNotOptimize(pareto_front(g, 0, estimator, o, ws).size());
 }
-void joint_bm(benchmark::State& st, pindex services) {
+void joint_bm(benchmark::State& st, std::size_t services) {
   idn::rng g(11);
   random_graph_params p;
   p.models = services, p.blocks = 8, p.servers = 4, p.services = services, p.fanout = 2, p.depth_matched = true, p.extra_head_prob = 1.5;
@@ -178,17 +177,17 @@ int main(int argc, char** argv) {
   const std::pair<search_method, const char*> methods[] = {
       {search_method::label_setting, "label_setting"}, {search_method::branch_and_bound, "branch_and_bound"}, {search_method::brute_force, "brute_force"}};
   for (const auto& [m, name] : methods)
-    for (const pindex M : {2, 5, 10})
-      for (const pindex B : {8, 32, 64})
-        for (const pindex S : {2, 4, 8})
+    for (const std::size_t M : {2, 5, 10})
+      for (const std::size_t B : {8, 32, 64})
+        for (const std::size_t S : {2, 4, 8})
           benchmark::RegisterBenchmark(idn::concat("BM_path_best/", name, "/", M, "/", B, "/", S).c_str(),
                                        [m = m, M, B, S](benchmark::State& st) { best_bm(st, m, M, B, S); })
               ->Unit(benchmark::kMicrosecond);
-  for (const auto& [M, B, S] : std::vector<std::array<pindex, 3>>{{2, 8, 2}, {5, 32, 4}, {10, 64, 8}})
+  for (const auto& [M, B, S] : std::vector<std::array<std::size_t, 3>>{{2, 8, 2}, {5, 32, 4}, {10, 64, 8}})
     benchmark::RegisterBenchmark(idn::concat("BM_path_best/automatic/", M, "/", B, "/", S).c_str(),
                                  [M = M, B = B, S = S](benchmark::State& st) { best_bm(st, search_method::automatic, M, B, S); })
         ->Unit(benchmark::kMicrosecond);
-  for (const auto& [M, B, S] : std::vector<std::array<pindex, 3>>{{2, 8, 2}, {5, 32, 4}, {10, 64, 8}})
+  for (const auto& [M, B, S] : std::vector<std::array<std::size_t, 3>>{{2, 8, 2}, {5, 32, 4}, {10, 64, 8}})
     benchmark::RegisterBenchmark(idn::concat("BM_path_speedup/", M, "/", B, "/", S).c_str(), [M = M, B = B, S = S](benchmark::State& st) { speedup_bm(st, M, B, S); })
         ->Unit(benchmark::kMillisecond)
         ->Iterations(1);
@@ -197,8 +196,8 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_path_split/maximize_lp", split_bm, 2)->Unit(benchmark::kMicrosecond);
   for (const std::size_t k : {std::size_t{1}, std::size_t{10}, std::size_t{100}})
     benchmark::RegisterBenchmark(idn::concat("BM_path_k_best/", k).c_str(), k_best_bm, k)->Unit(benchmark::kMicrosecond);
-  benchmark::RegisterBenchmark("BM_path_pareto/5/32/4", pareto_bm, pindex{5}, pindex{32}, pindex{4})->Unit(benchmark::kMicrosecond);
-  for (const pindex n : {2, 4, 8}) benchmark::RegisterBenchmark(idn::concat("BM_path_joint/", n).c_str(), joint_bm, n)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_path_pareto/5/32/4", pareto_bm, std::size_t{5}, std::size_t{32}, std::size_t{4})->Unit(benchmark::kMicrosecond);
+  for (const std::size_t n : {2, 4, 8}) benchmark::RegisterBenchmark(idn::concat("BM_path_joint/", n).c_str(), joint_bm, n)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_path_evaluate/max_throughput", evaluate_bm, split_policy::max_throughput);
   benchmark::RegisterBenchmark("BM_path_evaluate/reward_optimal", evaluate_bm, split_policy::reward_optimal);
   return idn::bench::run(argc, argv,

@@ -128,9 +128,9 @@ int main(int argc, char** argv) {
     const interpolation_estimator est;
     path_rules rules;
     rules.switch_budget = 2, rules.extra_heads = true, rules.early_exits = false;
-    for (pindex l = 0; l < 2; ++l) {
+    for (std::size_t l = 0; l < 2; ++l) {
       const service_spec& sv = g.spec().services[static_cast<std::size_t>(l)];
-      const pindex home = g.server_of(sv.model);
+      const std::size_t home = g.server_of(sv.model);
       capacity_options cap;
       cap.rho_bar = s.rho;
       const double th0 = standalone_throughput(g, l, cap), A_l = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy;
@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
     jo.rules = rules, jo.capacity.rho_bar = s.rho;
     const joint_result joint = joint_assign(g, est, jo);
     double th0_sum = 0;
-    for (pindex l = 0; l < 2; ++l) th0_sum += standalone_throughput(g, l, jo.capacity);
+    for (std::size_t l = 0; l < 2; ++l) th0_sum += standalone_throughput(g, l, jo.capacity);
     std::printf("\nJoint assignment of both services (column generation, %zu iterations%s): %.1f req/s in total vs %.1f without coordination\n",
                 joint.iterations, joint.converged ? ", converged" : ", NOT converged", joint.throughput, th0_sum);
     for (const joint_flow& f : joint.flows)

@@ -18,7 +18,6 @@
 
 namespace code_example {
 using namespace idn::path;
-using pindex = idn::path::index;
 
 /// Boundary tensor shapes (C, H, W) after each block (torchvision layouts at 224×224).
 struct shape {
@@ -67,17 +66,17 @@ inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const 
   g.models = {a.model, b.model};
   g.heads = {a.head, b.head};
   const std::vector<const std::vector<shape>*> shapes{&alex_shapes, &mob_shapes};
-  for (pindex m = 0; m < 2; ++m) {
-    const pindex B = static_cast<pindex>(g.models[static_cast<std::size_t>(m)].blocks.size()), other_task = 1 - m;
+  for (std::size_t m = 0; m < 2; ++m) {
+    const std::size_t B = static_cast<std::size_t>(g.models[static_cast<std::size_t>(m)].blocks.size()), other_task = 1 - m;
     const auto& sh = *shapes[static_cast<std::size_t>(m)];
     // Extra heads for the other task on the last two boundaries (pooled linear classifier).
-    for (pindex k = B - 1; k <= B; ++k)
+    for (std::size_t k = B - 1; k <= B; ++k)
       g.heads.push_back({m, k, other_task, head_kind::extra, 2 * sh[static_cast<std::size_t>(k)].c * s.classes, 4 * s.classes, std::nullopt, s.head_penalty});
     // Early exits for the Edgent baseline (not used by CoDE: rules.early_exits = false): measured
     // accuracies if given, else linear in depth from chance to A_m (an assumption, printed).
     const std::vector<double>& exits = m == 0 ? s.exits_a : s.exits_b;
     if (!exits.empty() && exits.size() != static_cast<std::size_t>(B - 1)) throw idn::invalid_input("code_example::build: one early-exit accuracy per block but the last");
-    for (pindex k = 1; k < B; ++k) {
+    for (std::size_t k = 1; k < B; ++k) {
       const double chance = 1 / s.classes;
       const double acc = exits.empty() ? chance + (g.models[static_cast<std::size_t>(m)].accuracy - chance) * static_cast<double>(k) / static_cast<double>(B)
                                        : exits[static_cast<std::size_t>(k - 1)];
@@ -91,12 +90,12 @@ inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const 
   auto connect = [&](const connection_spec& c) { skipped += dag.add(c) ? 0 : 1; };
   // Each boundary to the other model's nearest spatial size (ties: nearest depth).
   const block_graph tmp(graph_spec{g.servers, g.links, g.models, g.heads, {}, {{"A", 0, 1}, {"B", 1, 1}}});
-  for (pindex i = 0; i < 2; ++i) {
-    const pindex j = 1 - i, Bi = static_cast<pindex>(g.models[static_cast<std::size_t>(i)].blocks.size()), Bj = static_cast<pindex>(g.models[static_cast<std::size_t>(j)].blocks.size());
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::size_t j = 1 - i, Bi = static_cast<std::size_t>(g.models[static_cast<std::size_t>(i)].blocks.size()), Bj = static_cast<std::size_t>(g.models[static_cast<std::size_t>(j)].blocks.size());
     const auto &si = *shapes[static_cast<std::size_t>(i)], &sj = *shapes[static_cast<std::size_t>(j)];
-    for (pindex k = 1; k <= Bi; ++k) {
-      pindex best = 1;
-      for (pindex q = 1; q < Bj; ++q) {
+    for (std::size_t k = 1; k <= Bi; ++k) {
+      std::size_t best = 1;
+      for (std::size_t q = 1; q < Bj; ++q) {
         const double d = std::abs(sj[static_cast<std::size_t>(q)].h - si[static_cast<std::size_t>(k)].h), db = std::abs(sj[static_cast<std::size_t>(best)].h - si[static_cast<std::size_t>(k)].h);
         const double dd = std::abs(tmp.depth(j, q) - tmp.depth(i, k)), ddb = std::abs(tmp.depth(j, best) - tmp.depth(i, k));
         if (d < db || (d == db && dd < ddb)) best = q;
@@ -105,16 +104,16 @@ inline graph_spec build(const settings& s, const idn::dnn::profile& alex, const 
     }
   }
   // Skip-returns: from every boundary of the other model into the requester's last two boundaries.
-  for (pindex r = 0; r < 2; ++r) {
-    const pindex o = 1 - r, Br = static_cast<pindex>(g.models[static_cast<std::size_t>(r)].blocks.size()), Bo = static_cast<pindex>(g.models[static_cast<std::size_t>(o)].blocks.size());
+  for (std::size_t r = 0; r < 2; ++r) {
+    const std::size_t o = 1 - r, Br = static_cast<std::size_t>(g.models[static_cast<std::size_t>(r)].blocks.size()), Bo = static_cast<std::size_t>(g.models[static_cast<std::size_t>(o)].blocks.size());
     const auto &sr = *shapes[static_cast<std::size_t>(r)], &so = *shapes[static_cast<std::size_t>(o)];
-    for (pindex k = 1; k <= Bo; ++k)
-      for (pindex t = Br - 2; t <= Br - 1; ++t)
+    for (std::size_t k = 1; k <= Bo; ++k)
+      for (std::size_t t = Br - 2; t <= Br - 1; ++t)
         connect({o, k, r, t, adapter_flops(so[static_cast<std::size_t>(k)], sr[static_cast<std::size_t>(t)]), adapter_site::destination, s.penalty});
   }
   if (skipped > 0) std::printf("(%zu of %zu candidate connections skipped: each would close a cycle with earlier ones)\n", skipped, skipped + g.connections.size());
   // Demands: λ_A = load_a and λ_B = load_b times each server's stand-alone capacity ρ̄μ/W.
-  for (pindex m = 0; m < 2; ++m) {
+  for (std::size_t m = 0; m < 2; ++m) {
     const double W = tmp.model_flops(m), cap = s.rho * g.servers[static_cast<std::size_t>(m)].capacity_flops / W;
     g.services.push_back({m == 0 ? "A (" + s.name_a + ")" : "B (" + s.name_b + ")", m, (m == 0 ? s.load_a : s.load_b) * cap});
   }

@@ -30,12 +30,12 @@ struct scenario {
   graph_spec spec;
   double eta_achieved;
 };
-scenario make(const idn::dnn::profile& alex, const idn::dnn::profile& mob, pindex req, double eta, double penalty, double rho, double lambda_factor,
+scenario make(const idn::dnn::profile& alex, const idn::dnn::profile& mob, std::size_t req, double eta, double penalty, double rho, double lambda_factor,
               bool lambda_from_utilization) {
   settings s;
   s.penalty = penalty, s.head_penalty = penalty, s.rho = rho;
   graph_spec g = build(s, alex, mob);
-  const pindex host = 1 - req;
+  const std::size_t host = 1 - req;
   const block_graph tmp(g);
   const double W = tmp.model_flops(req), mu = g.servers[static_cast<std::size_t>(req)].capacity_flops;
   const double R_home = rho * mu, mu_h = g.servers[static_cast<std::size_t>(host)].capacity_flops;
@@ -80,14 +80,14 @@ int main(int argc, char** argv) {
     double v2_gain = -1, balanced_local = 1, heavy_delay = 1;
     std::printf("%-9s %-10s %5s %5s %-16s %-15s %6s %8s %8s %8s %8s %-14s %6s  %s\n", "scenario", "requester", "eta", "pi", "method", "policy", "param",
                 "Th %", "A pp", "local %", "delay %", "binding", "x_p/Th", "path");
-    for (const pindex req : {pindex{0}, pindex{1}})
+    for (const std::size_t req : {std::size_t{0}, std::size_t{1}})
       for (const double eta : etas)
         for (const double pi : pis)
           for (const int mode : {0, 1, 2}) {  // 0: v2, 1: v1 balanced, 2: v1 heavy
             const scenario sc = make(alex, mob, req, eta, pi, mode == 0 ? 0.9 : 1.0, mode == 0 ? 3.0 : (mode == 1 ? 0.5 : 0.9), mode != 0);
             const block_graph g(sc.spec);
             const double W = g.service_flops(req), A_l = g.spec().models[static_cast<std::size_t>(req)].accuracy;
-            const pindex home = g.server_of(req);
+            const std::size_t home = g.server_of(req);
             evaluation_options eo;
             eo.capacity.rho_bar = mode == 0 ? 0.9 : 1.0;
             const path p0 = original_path(g, req);

@@ -53,7 +53,7 @@ struct loop_result {
 };
 
 /// Runs the loop; train(p, predicted) returns the measured accuracy of path p.
-loop_result predict_then_train(const block_graph& g, pindex service, const search_options& o, measured_table<>& table,
+loop_result predict_then_train(const block_graph& g, std::size_t service, const search_options& o, measured_table<>& table,
                                const std::function<double(const path&, double)>& train) {
   std::printf("%4s  %-58s %9s %9s %10s %10s %9s\n", "iter", "trained path", "pred A %", "meas A %", "trusted", "bound", "trainings");
   std::vector<path> trained;
@@ -91,14 +91,14 @@ loop_result predict_then_train(const block_graph& g, pindex service, const searc
 }
 
 /// The measured scenario with service `l` loaded at 1.5x its server's capacity and the other at 0.3x.
-graph_spec measured_graph(const measured_models& m, pindex l) {
+graph_spec measured_graph(const measured_models& m, std::size_t l) {
   measured_models c = m;
   c.s.load_a = l == 0 ? 1.5 : 0.3, c.s.load_b = l == 0 ? 0.3 : 1.5;
   return c.build();
 }
 
 /// Every candidate path (at least one adapter) of the service, in enumeration order.
-std::vector<path> candidates(const block_graph& g, pindex l, const path_rules& rules) {
+std::vector<path> candidates(const block_graph& g, std::size_t l, const path_rules& rules) {
   std::vector<path> out;
   enumerate_paths(g, l, rules, [&](const path& p) {
     if (!p.joins.empty()) out.push_back(p);
@@ -112,13 +112,13 @@ void list_paths(const measured_models& m, const settings& s, const std::filesyst
          "model:begin:end, joins from_model:from_boundary:to_model:to_boundary, head model:boundary:task:kind\n"
          "service,path,segments,joins,head\n";
   std::size_t n = 0;
-  for (const pindex l : {pindex{0}, pindex{1}}) {
+  for (const std::size_t l : {std::size_t{0}, std::size_t{1}}) {
     const block_graph g(measured_graph(m, l));
-    auto name = [&](pindex model) { return g.spec().models[static_cast<std::size_t>(model)].name; };
+    auto name = [&](std::size_t model) { return g.spec().models[static_cast<std::size_t>(model)].name; };
     for (const path& p : candidates(g, l, loop_options(s).rules)) {
       std::string segs, joins;
       for (const segment& x : p.segments) segs += idn::concat(segs.empty() ? "" : ";", name(x.model), ":", x.begin, ":", x.end);
-      for (const pindex c : p.joins) {
+      for (const std::size_t c : p.joins) {
         const connection_spec& cs = g.spec().connections[static_cast<std::size_t>(c)];
         joins += idn::concat(joins.empty() ? "" : ";", name(cs.from_model), ":", cs.from_boundary, ":", name(cs.to_model), ":", cs.to_boundary);
       }
@@ -132,7 +132,7 @@ void list_paths(const measured_models& m, const settings& s, const std::filesyst
 }
 
 /// The loop on measured accuracies for service l, and what it found against the baselines.
-void run_measured(const measured_models& m, const settings& s, const std::map<std::pair<int, std::string>, double>& measured, pindex l) {
+void run_measured(const measured_models& m, const settings& s, const std::map<std::pair<int, std::string>, double>& measured, std::size_t l) {
   const block_graph g(measured_graph(m, l));
   const search_options o = loop_options(s);
   auto lookup = [&](const path& p) {
@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
   try {
     settings s;
     s.load_a = 0.3, s.load_b = 1.5;  // MobileNetV2 overloaded: it borrows the Nano's spare capacity
-    std::optional<pindex> service;
+    std::optional<std::size_t> service;
     std::uint64_t seed = 1;
     std::optional<std::filesystem::path> data;
     bool list = false;
@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) throw idn::invalid_input(idn::concat(a, " needs a value"));
         return argv[++i];
       };
-      if (a == "--service") service = static_cast<pindex>(std::stod(next()));
+      if (a == "--service") service = static_cast<std::size_t>(std::stod(next()));
       else if (a == "--load-a") s.load_a = std::stod(next());
       else if (a == "--load-b") s.load_b = std::stod(next());
       else if (a == "--seed") seed = static_cast<std::uint64_t>(std::stod(next()));
@@ -215,10 +215,10 @@ int main(int argc, char** argv) {
       std::printf("measured CoDE scenario (%s): models %s (task A) and %s (task B) trained on scikit-learn's digits; accuracies measured on held-out "
                   "images with trained adapters; Jetson Nano / Xavier NX rooflines and a 100 Mbit/s link modelled\n",
                   data->c_str(), m.s.name_a.c_str(), m.s.name_b.c_str());
-      for (const pindex l : service ? std::vector<pindex>{*service} : std::vector<pindex>{0, 1}) run_measured(m, s, measured, l);
+      for (const std::size_t l : service ? std::vector<std::size_t>{*service} : std::vector<std::size_t>{0, 1}) run_measured(m, s, measured, l);
       return 0;
     }
-    const pindex l = service.value_or(1);
+    const std::size_t l = service.value_or(1);
     const idn::dnn::profile alex = idn::dnn::alexnet(), mob = idn::dnn::mobilenet_v2();
     const block_graph g(build(s, alex, mob));
     measured_table<> table;

@@ -21,11 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   idn::fuzz::input in(data, size);
   idn::rng g(in.u64());
   pa::random_graph_params p;
-  p.models = static_cast<pa::index>(in.size(1, 3));
-  p.blocks = static_cast<pa::index>(in.size(1, 4));
-  p.servers = static_cast<pa::index>(in.size(1, 3));
+  p.models = static_cast<std::size_t>(in.size(1, 3));
+  p.blocks = static_cast<std::size_t>(in.size(1, 4));
+  p.servers = static_cast<std::size_t>(in.size(1, 3));
   p.services = 1;
-  p.fanout = static_cast<pa::index>(in.size(0, 3));
+  p.fanout = static_cast<std::size_t>(in.size(0, 3));
   p.extra_head_prob = in.byte() / 128.0;
   p.early_exit_prob = in.byte() / 512.0;
   pa::graph_spec spec = pa::random_graph_spec(g, p);
@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const pa::block_graph bg(spec);
     const pa::interpolation_estimator est;
     pa::search_options o;
-    o.rules.switch_budget = static_cast<pa::index>(in.size(0, 3));
+    o.rules.switch_budget = static_cast<std::size_t>(in.size(0, 3));
     o.rules.extra_heads = in.flag();
     o.rules.early_exits = in.flag();
     o.eval.policy = static_cast<pa::split_policy>(in.byte() % 2);  // max_throughput, reward_optimal

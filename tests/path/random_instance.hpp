@@ -14,18 +14,18 @@ struct instance {
 /// switch budget 0-3, depth slack 0, 0.1 or 0.999.
 inline instance random_instance(idn::rng& g) {
   random_graph_params p;
-  p.models = 1 + static_cast<index>(idn::uniform01(g) * 4);
-  p.blocks = 1 + static_cast<index>(idn::uniform01(g) * 6);
-  p.servers = 1 + static_cast<index>(idn::uniform01(g) * 3);
-  p.services = 1 + static_cast<index>(idn::uniform01(g) * std::min<double>(2, static_cast<double>(p.models)));
-  p.fanout = static_cast<index>(idn::uniform01(g) * 4);
+  p.models = 1 + static_cast<std::size_t>(idn::uniform01(g) * 4);
+  p.blocks = 1 + static_cast<std::size_t>(idn::uniform01(g) * 6);
+  p.servers = 1 + static_cast<std::size_t>(idn::uniform01(g) * 3);
+  p.services = 1 + static_cast<std::size_t>(idn::uniform01(g) * std::min<double>(2, static_cast<double>(p.models)));
+  p.fanout = static_cast<std::size_t>(idn::uniform01(g) * 4);
   p.depth_matched = idn::uniform01(g) < 0.3;
   p.extra_head_prob = 2 * idn::uniform01(g);
   p.early_exit_prob = 0.3 * idn::uniform01(g);
   p.skip_prob = 0.3;
   p.tie_prob = 0.3;
   instance in{random_graph_spec(g, p), {}};
-  in.rules.switch_budget = static_cast<index>(idn::uniform01(g) * 4);
+  in.rules.switch_budget = static_cast<std::size_t>(idn::uniform01(g) * 4);
   const double eps[] = {0, 0.1, 0.999};
   in.rules.depth_slack = eps[static_cast<int>(idn::uniform01(g) * 3)];
   in.rules.extra_heads = idn::uniform01(g) < 0.8;

@@ -11,7 +11,6 @@
 #include "random_instance.hpp"
 
 using namespace idn::path;
-using pindex = idn::path::index;
 using idn::path::test::random_instance;
 
 namespace {
@@ -41,7 +40,7 @@ TEST_CASE("completion bounds and the accuracy bound with the rest weight hold fo
     const block_graph bg(in.spec);
     const interpolation_estimator& est = trial % 2 ? depth : work;
     detail::completion_bounds cb;
-    cb.build(bg, 0, in.rules, [&](pindex m, pindex k) { return est.block_weight(bg, m, k); });
+    cb.build(bg, 0, in.rules, [&](std::size_t m, std::size_t k) { return est.block_weight(bg, m, k); });
     enumerate_paths(bg, 0, in.rules, [&](const path& p) {
       const double A = est.estimate(bg, p);
       // The full path's load, then every prefix (after each move) against it.
@@ -54,11 +53,11 @@ TEST_CASE("completion bounds and the accuracy bound with the rest weight hold fo
       }
       double total_weight = 0;
       for (const segment& s : p.segments)
-        for (pindex k = s.begin + 1; k <= s.end; ++k) total_weight += est.block_weight(bg, s.model, k);
+        for (std::size_t k = s.begin + 1; k <= s.end; ++k) total_weight += est.block_weight(bg, s.model, k);
       frame_load pre(bg);
       auto s = est.start(bg, 0);
       double weight = 0;
-      auto check_prefix = [&](pindex v, pindex left) {
+      auto check_prefix = [&](std::size_t v, std::size_t left) {
         ++prefixes;
         CAPTURE(trial);
         REQUIRE(cb.reachable(v, left));
@@ -77,14 +76,14 @@ TEST_CASE("completion bounds and the accuracy bound with the rest weight hold fo
       };
       for (std::size_t i = 0; i < p.segments.size(); ++i) {
         const segment& sg = p.segments[i];
-        const pindex left = in.rules.switch_budget - static_cast<pindex>(i);
+        const std::size_t left = in.rules.switch_budget - static_cast<std::size_t>(i);
         if (i > 0) {
           const segment& a = p.segments[i - 1];
           detail::step_join(bg, pre.L(), pre.b(), pre.n(), p.joins[i - 1], a.model, a.end, a.server, sg.model, sg.begin, sg.server);
           s = est.add_join(bg, s, p.joins[i - 1]);
         }
         check_prefix(bg.node(sg.model, sg.begin), left);
-        for (pindex k = sg.begin + 1; k <= sg.end; ++k) {
+        for (std::size_t k = sg.begin + 1; k <= sg.end; ++k) {
           detail::step_block(bg, pre.L(), sg.server, sg.model, k);
           s = est.add_block(bg, s, sg.model, k);
           weight += est.block_weight(bg, sg.model, k);

@@ -12,7 +12,6 @@
 #include "idn/path.hpp"
 
 using namespace idn::path;
-using pindex = idn::path::index;
 
 TEST_CASE("joint_assign equals the LP over all enumerated columns; one service: >= the best single path") {
   idn::rng g(91);
@@ -25,11 +24,11 @@ TEST_CASE("joint_assign equals the LP over all enumerated columns; one service: 
 #endif
   for (int t = 0; t < instances; ++t) {
     random_graph_params p;
-    p.models = 2 + static_cast<pindex>(idn::uniform01(g) * 3);
-    p.blocks = 1 + static_cast<pindex>(idn::uniform01(g) * 4);
-    p.servers = 1 + static_cast<pindex>(idn::uniform01(g) * 3);
-    p.services = std::min<pindex>(p.models, 2 + static_cast<pindex>(idn::uniform01(g) * 2));
-    p.fanout = 1 + static_cast<pindex>(idn::uniform01(g) * 2);
+    p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 3);
+    p.blocks = 1 + static_cast<std::size_t>(idn::uniform01(g) * 4);
+    p.servers = 1 + static_cast<std::size_t>(idn::uniform01(g) * 3);
+    p.services = std::min<std::size_t>(p.models, 2 + static_cast<std::size_t>(idn::uniform01(g) * 2));
+    p.fanout = 1 + static_cast<std::size_t>(idn::uniform01(g) * 2);
     p.extra_head_prob = 1.5;
     const block_graph bg(random_graph_spec(g, p));
     joint_options o;
@@ -41,16 +40,16 @@ TEST_CASE("joint_assign equals the LP over all enumerated columns; one service: 
     REQUIRE(r.converged);
     converged += r.converged;
     // The full LP over every admissible column of every service.
-    const pindex S = bg.num_servers(), E = bg.num_links(), Lc = p.services;
+    const std::size_t S = bg.num_servers(), E = bg.num_links(), Lc = p.services;
     const bool floors = !o.min_avg_accuracy.empty();
     const Eigen::Index m = S + E + Lc + (floors ? Lc : 0);
     std::vector<Eigen::VectorXd> cols;
-    for (pindex l = 0; l < Lc; ++l)
+    for (std::size_t l = 0; l < Lc; ++l)
       enumerate_paths(bg, l, o.rules, [&](const path& q) {
         const path_load L = compute_load(bg, q);
         Eigen::VectorXd a = Eigen::VectorXd::Zero(m);
-        for (pindex s = 0; s < S; ++s) a[s] = L.server_flops[s];
-        for (pindex e = 0; e < E; ++e) a[S + e] = 8 * L.link_bytes[e];
+        for (std::size_t s = 0; s < S; ++s) a[s] = L.server_flops[s];
+        for (std::size_t e = 0; e < E; ++e) a[S + e] = 8 * L.link_bytes[e];
         a[S + E + l] = 1;
         if (floors) a[S + E + Lc + l] = 0.55 - est.estimate(bg, q);
         cols.push_back(a);
@@ -58,9 +57,9 @@ TEST_CASE("joint_assign equals the LP over all enumerated columns; one service: 
     Eigen::MatrixXd A(m, static_cast<Eigen::Index>(cols.size()));
     for (std::size_t j = 0; j < cols.size(); ++j) A.col(static_cast<Eigen::Index>(j)) = cols[j];
     Eigen::VectorXd b = Eigen::VectorXd::Zero(m);
-    for (pindex s = 0; s < S; ++s) b[s] = 0.9 * bg.spec().servers[static_cast<std::size_t>(s)].capacity_flops - bg.spec().servers[static_cast<std::size_t>(s)].background_flops;
-    for (pindex e = 0; e < E; ++e) b[S + e] = bg.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
-    for (pindex l = 0; l < Lc; ++l) b[S + E + l] = bg.spec().services[static_cast<std::size_t>(l)].arrival_rate;
+    for (std::size_t s = 0; s < S; ++s) b[s] = 0.9 * bg.spec().servers[static_cast<std::size_t>(s)].capacity_flops - bg.spec().servers[static_cast<std::size_t>(s)].background_flops;
+    for (std::size_t e = 0; e < E; ++e) b[S + e] = bg.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
+    for (std::size_t l = 0; l < Lc; ++l) b[S + E + l] = bg.spec().services[static_cast<std::size_t>(l)].arrival_rate;
     const lp_result full = maximize_lp(A, b, Eigen::VectorXd::Ones(A.cols()));
     REQUIRE(full.status == lp_status::optimal);
     CHECK(r.throughput == idn::test::rel(full.objective).epsilon(1e-7));

@@ -15,7 +15,6 @@
 #include "idn/sim/stats.hpp"
 
 using namespace idn::path;
-using pindex = idn::path::index;
 
 namespace {
 /// One service on server 0 with W = 1e9 FLOP, a remote server 1, a duplex link; the path load is
@@ -161,7 +160,7 @@ TEST_CASE("interpolation_estimator: finish = estimate bitwise, dominance is soun
   idn::rng g(74);
   for (int trial = 0; trial < 300; ++trial) {
     random_graph_params p;
-    p.models = 2 + static_cast<pindex>(idn::uniform01(g) * 3), p.blocks = 2 + static_cast<pindex>(idn::uniform01(g) * 5), p.fanout = 2;
+    p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 3), p.blocks = 2 + static_cast<std::size_t>(idn::uniform01(g) * 5), p.fanout = 2;
     p.extra_head_prob = 1.5;
     const block_graph bg(random_graph_spec(g, p));
     interpolation_estimator est;
@@ -178,7 +177,7 @@ TEST_CASE("interpolation_estimator: finish = estimate bitwise, dominance is soun
       auto s = est.start(bg, 0);
       for (std::size_t i = 0; i < q.segments.size(); ++i) {
         if (i > 0) s = est.add_join(bg, s, q.joins[i - 1]);
-        for (pindex k = q.segments[i].begin + 1; k <= q.segments[i].end; ++k) {
+        for (std::size_t k = q.segments[i].begin + 1; k <= q.segments[i].end; ++k) {
           CHECK(est.bound(bg, s, 0) >= a - 1e-15);
           s = est.add_block(bg, s, q.segments[i].model, k);
         }
@@ -210,7 +209,7 @@ TEST_CASE("interpolation_estimator: finish = estimate bitwise, dominance is soun
   std::vector<path> all;
   enumerate_paths(bg, 0, rules, [&](const path& q) { all.push_back(q); });
   interpolation_estimator lo, hi;
-  for (pindex m = 0; m < bg.num_models(); ++m) lo.anchors.push_back(bg.spec().models[static_cast<std::size_t>(m)].accuracy * 0.9);
+  for (std::size_t m = 0; m < bg.num_models(); ++m) lo.anchors.push_back(bg.spec().models[static_cast<std::size_t>(m)].accuracy * 0.9);
   hi.anchors = lo.anchors;
   hi.anchors[1] += 0.05;
   for (const path& q : all) CHECK(hi.estimate(bg, q) >= lo.estimate(bg, q));
@@ -296,7 +295,7 @@ TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 1
   const interpolation_estimator est;
   for (int trial = 0; trial < 300; ++trial) {
     random_graph_params p;
-    p.models = 2 + static_cast<pindex>(idn::uniform01(g) * 2), p.servers = 2, p.fanout = 2, p.extra_head_prob = 1.5, p.services = 2;
+    p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 2), p.servers = 2, p.fanout = 2, p.extra_head_prob = 1.5, p.services = 2;
     const block_graph bg(random_graph_spec(g, p));
     std::vector<path> all;
     enumerate_paths(bg, 0, {}, [&](const path& q) { all.push_back(q); });
@@ -336,10 +335,10 @@ TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 1
         const operating_point op = sc.point(L, a, x0, xp);
         Eigen::VectorXd u = ps_delay(bg, 0, L, x0, xp).utilization;
         bool ok = op.stable;
-        const pindex home = bg.server_of(bg.spec().services[0].model);
-        for (pindex srv = 0; srv < bg.num_servers() && ok; ++srv)
+        const std::size_t home = bg.server_of(bg.spec().services[0].model);
+        for (std::size_t srv = 0; srv < bg.num_servers() && ok; ++srv)
           if (srv == home || L.server_flops[srv] > 0) ok = u[srv] <= 0.9 * (1 + 1e-12);
-        for (pindex e = 0; e < bg.num_links() && ok; ++e) ok = 8 * L.link_bytes[e] * xp <= bg.spec().links[static_cast<std::size_t>(e)].bandwidth_bps * (1 + 1e-12);
+        for (std::size_t e = 0; e < bg.num_links() && ok; ++e) ok = 8 * L.link_bytes[e] * xp <= bg.spec().links[static_cast<std::size_t>(e)].bandwidth_bps * (1 + 1e-12);
         if (ok && o.capacity.min_avg_accuracy) ok = op.avg_accuracy >= *o.capacity.min_avg_accuracy - 1e-12;
         if (ok) grid = std::max(grid, r(op));
       }
@@ -355,7 +354,7 @@ TEST_CASE("monotonicity: a lighter, more accurate path scores at least as high (
   int compared = 0;
   for (int trial = 0; trial < 2000; ++trial) {
     random_graph_params p;
-    p.models = 2 + static_cast<pindex>(idn::uniform01(g) * 2), p.servers = 1 + static_cast<pindex>(idn::uniform01(g) * 3), p.fanout = 2, p.extra_head_prob = 1.5;
+    p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 2), p.servers = 1 + static_cast<std::size_t>(idn::uniform01(g) * 3), p.fanout = 2, p.extra_head_prob = 1.5;
     const block_graph bg(random_graph_spec(g, p));
     std::vector<path> all;
     enumerate_paths(bg, 0, {}, [&](const path& q) { all.push_back(q); });
@@ -440,8 +439,9 @@ TEST_CASE("validation: reward and option checks name the field and value") {
   bad.anchors = {0.5, 0.5};
   CHECK_THROWS_WITH_AS(best_path(ok, 0, bad, weighted_cost_v1{}, {}), doctest::Contains("anchors.size() = 2"), idn::invalid_input);
   search_options so;
-  so.rules.switch_budget = -1;
-  CHECK_THROWS_WITH_AS(best_path(ok, 0, interpolation_estimator{}, weighted_cost_v1{}, so), doctest::Contains("rules.switch_budget = -1"), idn::invalid_input);
+  so.rules.switch_budget = max_switch_budget + 1;
+  CHECK_THROWS_WITH_AS(best_path(ok, 0, interpolation_estimator{}, weighted_cost_v1{}, so), doctest::Contains("rules.switch_budget = 65: must be <= max_switch_budget = 64"),
+                       idn::invalid_input);
   so = {};
   so.rules.depth_slack = 1;
   CHECK_THROWS_WITH_AS(count_paths(ok, 0, so.rules), doctest::Contains("rules.depth_slack = 1"), idn::invalid_input);

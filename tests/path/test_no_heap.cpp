@@ -9,7 +9,6 @@
 #include "idn/path.hpp"
 
 using namespace idn::path;
-using pindex = idn::path::index;
 
 TEST_CASE("best_path with a reused workspace allocates nothing beyond its result") {
   idn::rng g(81);

@@ -12,7 +12,6 @@
 #include "random_instance.hpp"
 
 using namespace idn::path;
-using pindex = idn::path::index;
 using idn::path::test::instance;
 using idn::path::test::random_instance;
 

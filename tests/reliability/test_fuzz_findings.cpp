@@ -340,7 +340,7 @@ TEST_CASE("new 9: CoDE blocks of subnormal FLOP (infinite throughput) are reject
   CHECK(message_of([&] { idn::path::block_graph bg(spec); }).find("smallest block FLOP") != std::string::npos);
   spec.models[0].blocks[0].flops = 1e3;  // small but ordinary: accepted
   const idn::path::block_graph ok(spec);
-  CHECK(ok.num_models() == static_cast<idn::path::index>(spec.models.size()));
+  CHECK(ok.num_models() == static_cast<std::size_t>(spec.models.size()));
 }
 
 TEST_CASE("new 10: an empty NPY matrix with a huge extent loads at once") {

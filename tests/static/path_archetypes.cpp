@@ -6,7 +6,6 @@
 
 namespace {
 using namespace idn::path;
-using pindex = idn::path::index;  // POSIX index() collides under using-directives
 
 /// accuracy_estimator: estimate(g, p) only (searches then use accuracy bound 1).
 struct minimal_estimator {
@@ -19,7 +18,7 @@ static_assert(!decomposable_accuracy_estimator<minimal_estimator>);
 /// bounded_accuracy_estimator: adds upper_bound(g, prefix, node).
 struct minimal_bounded_estimator {
   double estimate(const block_graph&, const path&) const { return 0.5; }
-  double upper_bound(const block_graph&, const path&, pindex) const { return 1; }
+  double upper_bound(const block_graph&, const path&, std::size_t) const { return 1; }
 };
 static_assert(bounded_accuracy_estimator<minimal_bounded_estimator>);
 
@@ -29,12 +28,12 @@ struct minimal_decomposable_estimator {
     double blocks = 0;
   };
   double estimate(const block_graph&, const path&) const { return 0.5; }
-  state start(const block_graph&, pindex) const { return {}; }
-  state add_block(const block_graph&, const state& s, pindex, pindex) const { return {s.blocks + 1}; }
-  state add_join(const block_graph&, const state& s, pindex) const { return s; }
-  double finish(const block_graph&, const state&, pindex) const { return 0.5; }
+  state start(const block_graph&, std::size_t) const { return {}; }
+  state add_block(const block_graph&, const state& s, std::size_t, std::size_t) const { return {s.blocks + 1}; }
+  state add_join(const block_graph&, const state& s, std::size_t) const { return s; }
+  double finish(const block_graph&, const state&, std::size_t) const { return 0.5; }
   bool dominates(const block_graph&, const state&, const state&) const { return true; }
-  double bound(const block_graph&, const state&, pindex) const { return 0.5; }
+  double bound(const block_graph&, const state&, std::size_t) const { return 0.5; }
 };
 static_assert(decomposable_accuracy_estimator<minimal_decomposable_estimator>);
 
@@ -43,12 +42,12 @@ struct state_not_trivial {  // near miss: the state owns memory
     std::vector<double> v;
   };
   double estimate(const block_graph&, const path&) const { return 0.5; }
-  state start(const block_graph&, pindex) const { return {}; }
-  state add_block(const block_graph&, const state& s, pindex, pindex) const { return s; }
-  state add_join(const block_graph&, const state& s, pindex) const { return s; }
-  double finish(const block_graph&, const state&, pindex) const { return 0.5; }
+  state start(const block_graph&, std::size_t) const { return {}; }
+  state add_block(const block_graph&, const state& s, std::size_t, std::size_t) const { return s; }
+  state add_join(const block_graph&, const state& s, std::size_t) const { return s; }
+  double finish(const block_graph&, const state&, std::size_t) const { return 0.5; }
   bool dominates(const block_graph&, const state&, const state&) const { return true; }
-  double bound(const block_graph&, const state&, pindex) const { return 0.5; }
+  double bound(const block_graph&, const state&, std::size_t) const { return 0.5; }
 };
 static_assert(!decomposable_accuracy_estimator<state_not_trivial>);
 

@@ -24,13 +24,13 @@ concept accuracy_estimator = std::copy_constructible<E> && requires(const E& e, 
 };
 /// upper_bound(g, prefix, node) ≥ Â of every completion of the prefix (which ends at node).
 template <class E>
-concept bounded_accuracy_estimator = accuracy_estimator<E> && requires(const E& e, const block_graph& g, const path& prefix, index node) {
+concept bounded_accuracy_estimator = accuracy_estimator<E> && requires(const E& e, const block_graph& g, const path& prefix, std::size_t node) {
   { e.upper_bound(g, prefix, node) } -> std::convertible_to<double>;
 };
 /// Incremental form used by label setting; finish() is bitwise equal to estimate().
 template <class E>
 concept decomposable_accuracy_estimator = accuracy_estimator<E> && std::is_trivially_copyable_v<typename E::state> &&
-  requires(const E& e, const block_graph& g, const typename E::state& s, index i, index k) {
+  requires(const E& e, const block_graph& g, const typename E::state& s, std::size_t i, std::size_t k) {
     { e.start(g, i) } -> std::same_as<typename E::state>;
     { e.add_block(g, s, i, k) } -> std::same_as<typename E::state>;
     { e.add_join(g, s, i) } -> std::same_as<typename E::state>;
@@ -44,7 +44,7 @@ concept decomposable_accuracy_estimator = accuracy_estimator<E> && std::is_trivi
 /// s that adds at most w block weight (w = +inf: bound(g, s, ·)).
 template <class E>
 concept rest_bounded_accuracy_estimator = decomposable_accuracy_estimator<E> &&
-  requires(const E& e, const block_graph& g, const typename E::state& s, index m, index k, double w) {
+  requires(const E& e, const block_graph& g, const typename E::state& s, std::size_t m, std::size_t k, double w) {
     { e.block_weight(g, m, k) } -> std::convertible_to<double>;
     { e.bound_with_rest(g, s, w) } -> std::convertible_to<double>;
   };
@@ -63,23 +63,23 @@ struct interpolation_estimator {
     double least_join_penalty = 0, least_head_penalty = 0;  ///< over the graph, fixed at start()
   };
 
-  double anchor(const block_graph& g, index m) const noexcept {
+  double anchor(const block_graph& g, std::size_t m) const noexcept {
     return anchors.empty() ? g.spec().models[static_cast<std::size_t>(m)].accuracy : anchors[static_cast<std::size_t>(m)];
   }
   /// Throws if anchors are malformed for g.
   void check(const block_graph& g) const {
-    if (!anchors.empty() && static_cast<index>(anchors.size()) != g.num_models())
+    if (!anchors.empty() && static_cast<std::size_t>(anchors.size()) != g.num_models())
       detail::fail("interpolation_estimator", "anchors.size() = ", anchors.size(), ": must equal the number of models ", g.num_models());
     for (std::size_t m = 0; m < anchors.size(); ++m)
       if (!detail::unit_interval(anchors[m])) detail::fail("interpolation_estimator", "anchors[", m, "] = ", anchors[m], ": must lie in [0,1]");
   }
   /// O(M + H + C): the anchor range, the least penalties, and the best a path that never
   /// switches can reach (a head of the service's model: its fixed accuracy, or the anchor).
-  state start(const block_graph& g, index service) const noexcept {
+  state start(const block_graph& g, std::size_t service) const noexcept {
     state s;
     s.alpha_min = 1, s.alpha_max = 0;
-    for (index m = 0; m < g.num_models(); ++m) s.alpha_min = std::min(s.alpha_min, anchor(g, m)), s.alpha_max = std::max(s.alpha_max, anchor(g, m));
-    const index model = g.spec().services[static_cast<std::size_t>(service)].model;
+    for (std::size_t m = 0; m < g.num_models(); ++m) s.alpha_min = std::min(s.alpha_min, anchor(g, m)), s.alpha_max = std::max(s.alpha_max, anchor(g, m));
+    const std::size_t model = g.spec().services[static_cast<std::size_t>(service)].model;
     s.least_join_penalty = 1, s.least_head_penalty = 1, s.native_head = 0;
     for (const connection_spec& c : g.spec().connections) s.least_join_penalty = std::min(s.least_join_penalty, c.accuracy_penalty);
     for (const head_spec& h : g.spec().heads) {
@@ -89,10 +89,10 @@ struct interpolation_estimator {
     return s;
   }
   /// ω of block k of model m: its FLOPs (weight::work) or 1/B_m (weight::depth).
-  double block_weight(const block_graph& g, index m, index k) const noexcept {
+  double block_weight(const block_graph& g, std::size_t m, std::size_t k) const noexcept {
     return w == weight::work ? g.block_flops(m, k) : 1.0 / static_cast<double>(g.blocks(m));
   }
-  state add_block(const block_graph& g, const state& s, index m, index k) const noexcept {
+  state add_block(const block_graph& g, const state& s, std::size_t m, std::size_t k) const noexcept {
     state r = s;
     const double om = block_weight(g, m, k);
     // idn::mul_add: the incremental state of the label-setting search and estimate() then agree
@@ -100,12 +100,12 @@ struct interpolation_estimator {
     r.num = idn::mul_add(om, anchor(g, m), r.num), r.den += om;
     return r;
   }
-  state add_join(const block_graph& g, const state& s, index join) const noexcept {
+  state add_join(const block_graph& g, const state& s, std::size_t join) const noexcept {
     state r = s;
     if (join != handoff) r.penalty += g.spec().connections[static_cast<std::size_t>(join)].accuracy_penalty, r.native = false;
     return r;
   }
-  double finish(const block_graph& g, const state& s, index h) const noexcept {
+  double finish(const block_graph& g, const state& s, std::size_t h) const noexcept {
     const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
     if (s.native && hd.accuracy) return *hd.accuracy;
     const double a = (s.den > 0 ? s.num / s.den : 0.0) - s.penalty - hd.accuracy_penalty;
@@ -121,7 +121,7 @@ struct interpolation_estimator {
     return true;
   }
   /// ≥ finish of every completion: the ratio can rise at most to α_max.
-  double bound(const block_graph& g, const state& s, index /*node*/) const noexcept {
+  double bound(const block_graph& g, const state& s, std::size_t /*node*/) const noexcept {
     return bound_with_rest(g, s, std::numeric_limits<double>::infinity());
   }
   /// ≥ finish of every completion adding at most `rest` block weight: the ratio Σωα/Σω is a
@@ -140,12 +140,12 @@ struct interpolation_estimator {
     state s = start(g, p.service);
     for (std::size_t i = 0; i < p.segments.size(); ++i) {
       if (i > 0) s = add_join(g, s, p.joins[i - 1]);
-      for (index k = p.segments[i].begin + 1; k <= p.segments[i].end; ++k) s = add_block(g, s, p.segments[i].model, k);
+      for (std::size_t k = p.segments[i].begin + 1; k <= p.segments[i].end; ++k) s = add_block(g, s, p.segments[i].model, k);
     }
     return s;
   }
   double estimate(const block_graph& g, const path& p) const { return finish(g, state_of(g, p), p.head); }
-  double upper_bound(const block_graph& g, const path& prefix, index node) const { return bound(g, state_of(g, prefix), node); }
+  double upper_bound(const block_graph& g, const path& prefix, std::size_t node) const { return bound(g, state_of(g, prefix), node); }
 };
 static_assert(decomposable_accuracy_estimator<interpolation_estimator>);
 static_assert(bounded_accuracy_estimator<interpolation_estimator>);
@@ -154,7 +154,7 @@ static_assert(bounded_accuracy_estimator<interpolation_estimator>);
 template <accuracy_estimator Fallback = interpolation_estimator>
 struct measured_table {
   Fallback fallback{};
-  std::map<std::vector<index>, double> measured;
+  std::map<std::vector<std::size_t>, double> measured;
 
   void add(const block_graph& g, const path& p, double accuracy) {
     detail::validate_structure(g, p, {}, true);
@@ -168,7 +168,7 @@ struct measured_table {
     const auto it = measured.find(key_of(p));
     return it != measured.end() ? it->second : static_cast<double>(fallback.estimate(g, p));
   }
-  double upper_bound(const block_graph& g, const path& prefix, index node) const
+  double upper_bound(const block_graph& g, const path& prefix, std::size_t node) const
     requires bounded_accuracy_estimator<Fallback>
   {
     double m = fallback.upper_bound(g, prefix, node);

@@ -16,17 +16,17 @@ struct early_exit_options {
 };
 
 template <accuracy_estimator E, reward_function R>
-path_evaluation original_only(const block_graph& g, index service, const E& est, const R& reward, const evaluation_options& o) {
+path_evaluation original_only(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o) {
   return evaluate(g, original_path(g, service), est, reward, o);
 }
 
 namespace detail {
-/// s* = argmax_{s ≠ σ_l} R_s among servers linked both ways with σ_l; −1 if none.
-inline index fastest_host(const block_graph& g, index service, const capacity_options& c) {
-  const index home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
-  index best = -1;
+/// s* = argmax_{s ≠ σ_l} R_s among servers linked both ways with σ_l; npos if none.
+inline std::size_t fastest_host(const block_graph& g, std::size_t service, const capacity_options& c) {
+  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+  std::size_t best = npos;
   double r = -1;
-  for (index s = 0; s < g.num_servers(); ++s) {
+  for (std::size_t s = 0; s < g.num_servers(); ++s) {
     if (s == home || !g.link(home, s) || !g.link(s, home)) continue;
     const double x = g.residual_flops(s, service, c.rho_bar);
     if (x > r) r = x, best = s;
@@ -39,13 +39,13 @@ inline index fastest_host(const block_graph& g, index service, const capacity_op
 /// host_model: the best path (under `rules`) with an empty g_0 and every later segment on s*;
 /// score −inf (feasible = false, p = p_0) if there is none.
 template <accuracy_estimator E, reward_function R>
-path_evaluation full_offload(const block_graph& g, index service, const E& est, const R& reward, const evaluation_options& o,
+path_evaluation full_offload(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o,
                              offload_mode mode = offload_mode::mirror_model, const path_rules& rules = {}) {
   detail::service_at(g, service, "full_offload");
   detail::check_capacity(o.capacity, "full_offload");
-  const index host = detail::fastest_host(g, service, o.capacity);
-  if (host < 0) detail::fail("full_offload", "service = ", service, ": no other server linked both ways with the home server");
-  const index m = g.spec().services[static_cast<std::size_t>(service)].model, home = g.server_of(m);
+  const std::size_t host = detail::fastest_host(g, service, o.capacity);
+  if (host == npos) detail::fail("full_offload", "service = ", service, ": no other server linked both ways with the home server");
+  const std::size_t m = g.spec().services[static_cast<std::size_t>(service)].model, home = g.server_of(m);
   if (mode == offload_mode::mirror_model) {
     const path p{service, {{m, 0, 0, home}, {m, 0, g.blocks(m), host}}, {handoff}, g.original_head(m)};
     return evaluate(g, p, est, reward, o);
@@ -76,19 +76,19 @@ path_evaluation full_offload(const block_graph& g, index service, const E& est, 
 /// is within the bound; pick max a_h, then min latency, then min k, then min s. O(H_l·B_l·S).
 /// Throws if no candidate meets the bound.
 template <accuracy_estimator E, reward_function R>
-path_evaluation edgent_baseline(const block_graph& g, index service, const E& est, const R& reward, const evaluation_options& o,
+path_evaluation edgent_baseline(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o,
                                 const early_exit_options& x) {
   detail::service_at(g, service, "edgent_baseline");
   if (!(x.latency_bound_s > 0) || !std::isfinite(x.latency_bound_s)) detail::fail("edgent_baseline", "latency_bound_s = ", x.latency_bound_s, ": must be finite and > 0");
-  const index m = g.spec().services[static_cast<std::size_t>(service)].model, home = g.server_of(m);
+  const std::size_t m = g.spec().services[static_cast<std::size_t>(service)].model, home = g.server_of(m);
   std::optional<path> best;
   double ba = -1, bl = 0;
   path_load L;
-  for (index h = 0; h < static_cast<index>(g.spec().heads.size()); ++h) {
+  for (std::size_t h = 0; h < static_cast<std::size_t>(g.spec().heads.size()); ++h) {
     const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
     if (hd.model != m || !hd.accuracy || hd.task != g.spec().models[static_cast<std::size_t>(m)].task) continue;
-    for (index k = 0; k <= hd.boundary; ++k)
-      for (index s = 0; s < g.num_servers(); ++s) {
+    for (std::size_t k = 0; k <= hd.boundary; ++k)
+      for (std::size_t s = 0; s < g.num_servers(); ++s) {
         path p;
         if (k == hd.boundary) {
           if (s != home) continue;  // all local: one candidate

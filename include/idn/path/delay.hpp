@@ -20,22 +20,22 @@ struct delay_result {
 
 namespace detail {
 /// u_s for the split (x0, xp); writes into u (size S). noexcept, no allocation once sized.
-inline void utilizations(const block_graph& g, index service, const path_load& L, double x0, double xp, double* u) noexcept {
-  const index home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+inline void utilizations(const block_graph& g, std::size_t service, const path_load& L, double x0, double xp, double* u) noexcept {
+  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
   const double W = g.service_flops(service);
-  for (index s = 0; s < g.num_servers(); ++s) {
+  for (std::size_t s = 0; s < g.num_servers(); ++s) {
     const server_spec& sv = g.spec().servers[static_cast<std::size_t>(s)];
     u[s] = (sv.background_flops + g.other_load(s, service) + (s == home ? x0 * W : 0.0) + xp * L.server_flops[s]) / sv.capacity_flops;
   }
 }
 /// D̄, D_0, D_p from the utilizations u.
-inline delay_result delays_from(const block_graph& g, index service, const path_load& L, double x0, double xp, const double* u) noexcept {
+inline delay_result delays_from(const block_graph& g, std::size_t service, const path_load& L, double x0, double xp, const double* u) noexcept {
   delay_result r;
-  const index home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
   const double W = g.service_flops(service), inf = std::numeric_limits<double>::infinity();
   // Only servers this split uses decide stability (spec correction: with "any u_s >= 1", one
   // overloaded service would make every other service's delay infinite).
-  for (index s = 0; s < g.num_servers(); ++s)
+  for (std::size_t s = 0; s < g.num_servers(); ++s)
     if (((s == home && x0 > 0) || (xp > 0 && L.server_flops[s] > 0)) && !(u[s] < 1)) r.stable = false;
   if (!r.stable) {
     r.mean_delay_s = r.original_delay_s = r.path_delay_s = inf;
@@ -44,7 +44,7 @@ inline delay_result delays_from(const block_graph& g, index service, const path_
   const double mu_h = g.spec().servers[static_cast<std::size_t>(home)].capacity_flops;
   r.original_delay_s = (W / mu_h) / (1 - u[home]);
   r.path_delay_s = L.transfer_s;
-  for (index s = 0; s < g.num_servers(); ++s)
+  for (std::size_t s = 0; s < g.num_servers(); ++s)
     if (L.server_flops[s] > 0) r.path_delay_s += (L.server_flops[s] / g.spec().servers[static_cast<std::size_t>(s)].capacity_flops) / (1 - u[s]);
   const double T = x0 + xp;
   r.mean_delay_s = T > 0 ? (x0 * r.original_delay_s + xp * r.path_delay_s) / T : r.original_delay_s;
@@ -53,11 +53,11 @@ inline delay_result delays_from(const block_graph& g, index service, const path_
 }  // namespace detail
 
 /// Mean delays and utilizations when x_original req/s take the original model and x_path the path.
-inline delay_result ps_delay(const block_graph& g, index service, const path_load& L, double x_original, double x_path) {
+inline delay_result ps_delay(const block_graph& g, std::size_t service, const path_load& L, double x_original, double x_path) {
   detail::service_at(g, service, "ps_delay");
   if (!detail::finite_nonneg(x_original)) detail::fail("ps_delay", "x_original = ", x_original, ": must be finite and >= 0");
   if (!detail::finite_nonneg(x_path)) detail::fail("ps_delay", "x_path = ", x_path, ": must be finite and >= 0");
-  if (L.server_flops.size() != g.num_servers() || L.link_bytes.size() != g.num_links())
+  if (static_cast<std::size_t>(L.server_flops.size()) != g.num_servers() || static_cast<std::size_t>(L.link_bytes.size()) != g.num_links())
     detail::fail("ps_delay", "load.server_flops.size() = ", L.server_flops.size(), ": must match the graph (", g.num_servers(), " servers)");
   Eigen::VectorXd u(g.num_servers());
   detail::utilizations(g, service, L, x_original, x_path, u.data());

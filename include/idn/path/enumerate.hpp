@@ -21,7 +21,7 @@ inline constexpr std::uint64_t brute_force_limit = 100'000'000;
 /// connection (ascending). Returns the number of paths. O(P·B̄).
 template <class F>
   requires std::invocable<F&, const path&>
-std::uint64_t enumerate_paths(const block_graph& g, index service, const path_rules& rules, F&& visit);
+std::uint64_t enumerate_paths(const block_graph& g, std::size_t service, const path_rules& rules, F&& visit);
 
 namespace detail {
 /// The DFS behind enumerate_paths, branch and bound and k_best. Hooks: on_extend(kind, id, p)
@@ -30,7 +30,7 @@ template <class Ext, class Leave, class Head>
 class path_dfs {
 public:
   /// buffer: the path built in place (its capacity is reused across queries).
-  path_dfs(const block_graph& g, index service, const path_rules& rules, Ext ext, Leave leave, Head head, path& buffer)
+  path_dfs(const block_graph& g, std::size_t service, const path_rules& rules, Ext ext, Leave leave, Head head, path& buffer)
       : g_(g), rules_(rules), ext_(ext), leave_(leave), head_(head), p_(buffer) {
     const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
     task_ = g.spec().models[static_cast<std::size_t>(sv.model)].task;
@@ -42,11 +42,11 @@ public:
   const path& current() const noexcept { return p_; }
 
 private:
-  void visit(bool g0, index blocks) {
+  void visit(bool g0, std::size_t blocks) {
     segment& s = p_.segments.back();
-    const index m = s.model, k = s.end, v = g_.node(m, k);
+    const std::size_t m = s.model, k = s.end, v = g_.node(m, k);
     if (blocks > 0)
-      for (index h : g_.heads_at(v))
+      for (std::size_t h : g_.heads_at(v))
         if (head_allowed(g_, h, task_, rules_)) {
           p_.head = h;
           head_(p_);
@@ -58,8 +58,8 @@ private:
       --p_.segments.back().end;
     }
     const segment cur = p_.segments.back();
-    if (static_cast<index>(p_.joins.size()) < rules_.switch_budget && (cur.end > cur.begin || g0))
-      for (index c : g_.connections_from(v)) {
+    if (static_cast<std::size_t>(p_.joins.size()) < rules_.switch_budget && (cur.end > cur.begin || g0))
+      for (std::size_t c : g_.connections_from(v)) {
         if (!depth_ok(g_, c, rules_)) continue;
         const connection_spec& cn = g_.spec().connections[static_cast<std::size_t>(c)];
         p_.joins.push_back(c);
@@ -76,19 +76,19 @@ private:
   Ext ext_;
   Leave leave_;
   Head head_;
-  index task_ = 0;
+  std::size_t task_ = 0;
   path& p_;
 };
 template <class Ext, class Leave, class Head>
-path_dfs(const block_graph&, index, const path_rules&, Ext, Leave, Head, path&) -> path_dfs<Ext, Leave, Head>;
+path_dfs(const block_graph&, std::size_t, const path_rules&, Ext, Leave, Head, path&) -> path_dfs<Ext, Leave, Head>;
 }  // namespace detail
 
 namespace detail {
 template <class F>
-std::uint64_t enumerate_into(const block_graph& g, index service, const path_rules& rules, F&& visit, path& buffer) {
+std::uint64_t enumerate_into(const block_graph& g, std::size_t service, const path_rules& rules, F&& visit, path& buffer) {
   std::uint64_t count = 0;
   path_dfs dfs(
-      g, service, rules, [](int, index, const path&) { return true; }, [] {},
+      g, service, rules, [](int, std::size_t, const path&) { return true; }, [] {},
       [&](const path& p) {
         ++count;
         visit(p);
@@ -101,7 +101,7 @@ std::uint64_t enumerate_into(const block_graph& g, index service, const path_rul
 
 template <class F>
   requires std::invocable<F&, const path&>
-std::uint64_t enumerate_paths(const block_graph& g, index service, const path_rules& rules, F&& visit) {
+std::uint64_t enumerate_paths(const block_graph& g, std::size_t service, const path_rules& rules, F&& visit) {
   detail::service_at(g, service, "enumerate_paths");
   detail::check_rules(rules, "enumerate_paths");
   path buffer;
@@ -111,9 +111,9 @@ std::uint64_t enumerate_paths(const block_graph& g, index service, const path_ru
 /// The number of admissible paths, by a DP over (node, switches, may switch, has a block);
 /// saturates at 2^64 − 1. O((V + C)·r).
 namespace detail {
-inline std::uint64_t count_into(const block_graph& g, index service, const path_rules& rules, std::vector<std::uint64_t>& memo);
+inline std::uint64_t count_into(const block_graph& g, std::size_t service, const path_rules& rules, std::vector<std::uint64_t>& memo);
 }
-inline std::uint64_t count_paths(const block_graph& g, index service, const path_rules& rules) {
+inline std::uint64_t count_paths(const block_graph& g, std::size_t service, const path_rules& rules) {
   detail::service_at(g, service, "count_paths");
   detail::check_rules(rules, "count_paths");
   std::vector<std::uint64_t> memo;
@@ -121,24 +121,24 @@ inline std::uint64_t count_paths(const block_graph& g, index service, const path
 }
 namespace detail {
 /// count_paths with a reusable memo.
-inline std::uint64_t count_into(const block_graph& g, index service, const path_rules& rules, std::vector<std::uint64_t>& memo) {
+inline std::uint64_t count_into(const block_graph& g, std::size_t service, const path_rules& rules, std::vector<std::uint64_t>& memo) {
   const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
-  const index task = g.spec().models[static_cast<std::size_t>(sv.model)].task, r = rules.switch_budget;
+  const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task, r = rules.switch_budget;
   const auto V = static_cast<std::size_t>(g.num_nodes());
   constexpr std::uint64_t sat = std::numeric_limits<std::uint64_t>::max();
   auto add = [](std::uint64_t a, std::uint64_t b) { return a > sat - b ? sat : a + b; };
   // memo[(v·(r+1) + sw)·4 + can·2 + has]
   memo.assign(V * static_cast<std::size_t>(r + 1) * 4, sat);
-  auto rec = [&](auto&& self, index v, index sw, bool can, bool has) -> std::uint64_t {
+  auto rec = [&](auto&& self, std::size_t v, std::size_t sw, bool can, bool has) -> std::uint64_t {
     std::uint64_t& slot = memo[(static_cast<std::size_t>(v) * static_cast<std::size_t>(r + 1) + static_cast<std::size_t>(sw)) * 4 + (can ? 2 : 0) + (has ? 1 : 0)];
     if (slot != sat) return slot;
     std::uint64_t n = 0;
     if (has)
-      for (index h : g.heads_at(v)) n = add(n, detail::head_allowed(g, h, task, rules) ? 1 : 0);
-    const index m = g.node_model(v), k = g.node_boundary(v);
+      for (std::size_t h : g.heads_at(v)) n = add(n, detail::head_allowed(g, h, task, rules) ? 1 : 0);
+    const std::size_t m = g.node_model(v), k = g.node_boundary(v);
     if (k < g.blocks(m)) n = add(n, self(self, v + 1, sw, true, true));
     if (sw < r && can)
-      for (index c : g.connections_from(v)) {
+      for (std::size_t c : g.connections_from(v)) {
         if (!detail::depth_ok(g, c, rules)) continue;
         const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(c)];
         n = add(n, self(self, g.node(cn.to_model, cn.to_boundary), sw + 1, false, has));

@@ -65,7 +65,7 @@ template <reward_function R>
 class scorer {
 public:
   /// scratch: a buffer reused across queries (a search workspace's); null = own buffer.
-  scorer(const block_graph& g, index service, const R& reward, const evaluation_options& o, const char* fn, std::vector<double>* scratch = nullptr)
+  scorer(const block_graph& g, std::size_t service, const R& reward, const evaluation_options& o, const char* fn, std::vector<double>* scratch = nullptr)
       : g_(g), service_(service), reward_(reward), o_(o), u_(scratch ? *scratch : own_) {
     service_at(g, service, fn);
     check_capacity(o.capacity, fn);
@@ -213,7 +213,7 @@ private:
       else if (a > c) lo = 1, hi = 0;
     };
     const double rho = cap_.rho_bar;
-    for (index s = 0; s < g_.num_servers(); ++s) {
+    for (std::size_t s = 0; s < g_.num_servers(); ++s) {
       const server_spec& sv = g_.spec().servers[static_cast<std::size_t>(s)];
       const double base = sv.background_flops + g_.other_load(s, service_) + (s == home_ ? lam * W_ : 0.0);
       const double slope = L.server_flops[s] - (s == home_ ? W_ : 0.0);
@@ -221,7 +221,7 @@ private:
       // u_s ≤ ρ̄ and u_s < 1 (strict: a full server is unstable).
       clip(base, slope, std::min(rho, 1 - 1e-12) * sv.capacity_flops);
     }
-    for (index e = 0; e < g_.num_links(); ++e) {
+    for (std::size_t e = 0; e < g_.num_links(); ++e) {
       const double bw = g_.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
       if (L.link_bytes[e] > 0 && std::isfinite(bw)) clip(0, 8 * L.link_bytes[e], cap_.link_rho_bar * bw);
     }
@@ -262,7 +262,7 @@ private:
   double value_all(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp, true))); }
 
   const block_graph& g_;
-  index service_, home_ = 0;
+  std::size_t service_, home_ = 0;
   R reward_;
   evaluation_options o_;
   capacity_options cap_;

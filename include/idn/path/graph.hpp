@@ -22,15 +22,18 @@
 
 namespace idn::path {
 
-using index = std::ptrdiff_t;
-inline constexpr index handoff = -1;  ///< a join without adapter (mirroring baselines only)
+/// "No position": what a lookup returns when there is none (a missing link, a model without a
+/// service, a result without a binding constraint).
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+/// A join without adapter (mirroring baselines only), in place of a connection position.
+inline constexpr std::size_t handoff = npos;
 
 struct server_spec {
   std::string name;
   double capacity_flops = 0, background_flops = 0;  ///< μ_s, ℓ_s (FLOP/s)
 };
 struct link_spec {
-  index from = 0, to = 0;
+  std::size_t from = 0, to = 0;
   double bandwidth_bps = 0, latency_s = 0;  ///< directed; +inf bandwidth allowed
 };
 struct block_spec {
@@ -38,7 +41,7 @@ struct block_spec {
 };
 struct model_spec {
   std::string name;
-  index server = 0, task = 0;
+  std::size_t server = 0, task = 0;
   double input_bytes = 0;  ///< d_{m,0}
   std::vector<block_spec> blocks;
   double accuracy = 0;  ///< A_m, stand-alone
@@ -46,21 +49,21 @@ struct model_spec {
 enum class head_kind : std::uint8_t { original, extra, early_exit };
 enum class adapter_site : std::uint8_t { destination, source };
 struct head_spec {
-  index model = 0, boundary = 0, task = 0;
+  std::size_t model = 0, boundary = 0, task = 0;
   head_kind kind = head_kind::original;
   double flops = 0, output_bytes = 0;
   std::optional<double> accuracy;  ///< a_h: required for early exits, forbidden for extra heads
   double accuracy_penalty = 0;     ///< π_h
 };
 struct connection_spec {
-  index from_model = 0, from_boundary = 0, to_model = 0, to_boundary = 0;
+  std::size_t from_model = 0, from_boundary = 0, to_model = 0, to_boundary = 0;
   double adapter_flops = 0;
   adapter_site site = adapter_site::destination;
   double accuracy_penalty = 0;  ///< π_c
 };
 struct service_spec {
   std::string name;
-  index model = 0;
+  std::size_t model = 0;
   double arrival_rate = 0;  ///< λ_l (req/s)
 };
 struct graph_spec {
@@ -82,7 +85,7 @@ inline bool unit_interval(double x) noexcept { return x >= 0 && x <= 1; }
 }  // namespace detail
 
 /// Adds links a→b and b→a with the same bandwidth (bit/s) and latency (s).
-inline void add_duplex_link(graph_spec& g, index a, index b, double bandwidth_bps, double latency_s) {
+inline void add_duplex_link(graph_spec& g, std::size_t a, std::size_t b, double bandwidth_bps, double latency_s) {
   g.links.push_back({a, b, bandwidth_bps, latency_s});
   g.links.push_back({b, a, bandwidth_bps, latency_s});
 }
@@ -100,7 +103,7 @@ server_spec server_from_device(std::string name, const D& d, const Net& referenc
 
 /// τ = transfer_time(0); BW = 8·2^20/(transfer_time(2^20) − τ) (bit/s; +inf if no size cost).
 template <hw::link_model Lk>
-link_spec link_from_model(index from, index to, const Lk& link) {
+link_spec link_from_model(std::size_t from, std::size_t to, const Lk& link) {
   const double tau = link.transfer_time(0.0), mib = link.transfer_time(1048576.0);
   if (!detail::finite_nonneg(tau) || !(mib >= tau) || !std::isfinite(mib))
     detail::fail("link_from_model", "transfer_time(2^20) = ", mib, " with transfer_time(0) = ", tau, ": must be finite and >= transfer_time(0) >= 0");
@@ -118,7 +121,7 @@ struct model_and_head {
 /// output of its last layer; the head's result is the network's last output. The head's `model`
 /// is left 0: set it to the model's index in the graph_spec.
 template <dnn::layer_chain Net>
-model_and_head model_from_chain(std::string name, const Net& net, std::span<const std::size_t> cut_after, index server, index task, double accuracy) {
+model_and_head model_from_chain(std::string name, const Net& net, std::span<const std::size_t> cut_after, std::size_t server, std::size_t task, double accuracy) {
   const std::size_t L = net.num_layers();
   if (cut_after.empty()) detail::fail("model_from_chain", "cut_after.size() = 0: must be >= 1");
   model_and_head r;
@@ -135,7 +138,7 @@ model_and_head model_from_chain(std::string name, const Net& net, std::span<cons
     r.model.blocks.push_back(b);
     first = last + 1;
   }
-  r.head.boundary = static_cast<index>(cut_after.size()), r.head.task = task, r.head.kind = head_kind::original;
+  r.head.boundary = static_cast<std::size_t>(cut_after.size()), r.head.task = task, r.head.kind = head_kind::original;
   r.head.accuracy = accuracy;
   for (std::size_t l = first; l < L; ++l) r.head.flops += net.layer(l).flop;
   r.head.output_bytes = net.layer(L - 1).output_bytes;
@@ -154,7 +157,7 @@ public:
     for (const connection_spec& c : g.connections) out_[id(c.from_model, c.from_boundary)].push_back(id(c.to_model, c.to_boundary));
   }
   /// Would a connection from (i, k) to (j, k') close a cycle?
-  bool closes_cycle(index i, index k, index j, index kp) { return reaches(id(j, kp), id(i, k)); }
+  bool closes_cycle(std::size_t i, std::size_t k, std::size_t j, std::size_t kp) { return reaches(id(j, kp), id(i, k)); }
   /// Appends c and returns true, or returns false when c would close a cycle.
   bool add(const connection_spec& c) {
     if (closes_cycle(c.from_model, c.from_boundary, c.to_model, c.to_boundary)) return false;
@@ -164,7 +167,7 @@ public:
   }
 
 private:
-  std::size_t id(index m, index k) const { return offset_[static_cast<std::size_t>(m)] + static_cast<std::size_t>(k); }
+  std::size_t id(std::size_t m, std::size_t k) const { return offset_[static_cast<std::size_t>(m)] + static_cast<std::size_t>(k); }
   bool reaches(std::size_t from, std::size_t to) {
     seen_.assign(V_, 0);
     stack_.assign(1, from);
@@ -203,69 +206,69 @@ public:
     load_without_.assign(g_.services.size(), std::vector<double>(g_.servers.size(), 0.0));
     for (std::size_t l = 0; l < g_.services.size(); ++l)
       for (std::size_t o = 0; o < g_.services.size(); ++o)
-        if (o != l) load_without_[l][static_cast<std::size_t>(server_of(g_.services[o].model))] += g_.services[o].arrival_rate * service_flops(static_cast<index>(o));
+        if (o != l) load_without_[l][static_cast<std::size_t>(server_of(g_.services[o].model))] += g_.services[o].arrival_rate * service_flops(static_cast<std::size_t>(o));
   }
 
   const graph_spec& spec() const noexcept { return g_; }
-  index num_servers() const noexcept { return static_cast<index>(g_.servers.size()); }
-  index num_models() const noexcept { return static_cast<index>(g_.models.size()); }
-  index num_links() const noexcept { return static_cast<index>(g_.links.size()); }
-  index num_nodes() const noexcept { return static_cast<index>(node_model_.size()); }
-  index blocks(index m) const noexcept { return static_cast<index>(g_.models[static_cast<std::size_t>(m)].blocks.size()); }
-  index node(index m, index k) const noexcept { return offset_[static_cast<std::size_t>(m)] + k; }
-  index node_model(index v) const noexcept { return node_model_[static_cast<std::size_t>(v)]; }
-  index node_boundary(index v) const noexcept { return v - offset_[static_cast<std::size_t>(node_model(v))]; }
-  index server_of(index m) const noexcept { return g_.models[static_cast<std::size_t>(m)].server; }
+  std::size_t num_servers() const noexcept { return static_cast<std::size_t>(g_.servers.size()); }
+  std::size_t num_models() const noexcept { return static_cast<std::size_t>(g_.models.size()); }
+  std::size_t num_links() const noexcept { return static_cast<std::size_t>(g_.links.size()); }
+  std::size_t num_nodes() const noexcept { return static_cast<std::size_t>(node_model_.size()); }
+  std::size_t blocks(std::size_t m) const noexcept { return static_cast<std::size_t>(g_.models[static_cast<std::size_t>(m)].blocks.size()); }
+  std::size_t node(std::size_t m, std::size_t k) const noexcept { return offset_[static_cast<std::size_t>(m)] + k; }
+  std::size_t node_model(std::size_t v) const noexcept { return node_model_[static_cast<std::size_t>(v)]; }
+  std::size_t node_boundary(std::size_t v) const noexcept { return v - offset_[static_cast<std::size_t>(node_model(v))]; }
+  std::size_t server_of(std::size_t m) const noexcept { return g_.models[static_cast<std::size_t>(m)].server; }
   /// w_{m,k} for k ∈ [1, B_m].
-  double block_flops(index m, index k) const noexcept { return g_.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(k - 1)].flops; }
+  double block_flops(std::size_t m, std::size_t k) const noexcept { return g_.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(k - 1)].flops; }
   /// d_{m,k}: the tensor at boundary k (k = 0: the input).
-  double boundary_bytes(index m, index k) const noexcept {
+  double boundary_bytes(std::size_t m, std::size_t k) const noexcept {
     const model_spec& md = g_.models[static_cast<std::size_t>(m)];
     return k == 0 ? md.input_bytes : md.blocks[static_cast<std::size_t>(k - 1)].output_bytes;
   }
-  double prefix_flops(index m, index k) const noexcept { return prefix_[static_cast<std::size_t>(node(m, k))]; }
-  double depth(index m, index k) const noexcept { return prefix_flops(m, k) / prefix_flops(m, blocks(m)); }
+  double prefix_flops(std::size_t m, std::size_t k) const noexcept { return prefix_[static_cast<std::size_t>(node(m, k))]; }
+  double depth(std::size_t m, std::size_t k) const noexcept { return prefix_flops(m, k) / prefix_flops(m, blocks(m)); }
   /// W_m: all blocks plus the original head.
-  double model_flops(index m) const noexcept {
+  double model_flops(std::size_t m) const noexcept {
     return prefix_flops(m, blocks(m)) + g_.heads[static_cast<std::size_t>(original_head(m))].flops;
   }
-  index original_head(index m) const noexcept { return original_head_[static_cast<std::size_t>(m)]; }
-  std::optional<index> link(index from, index to) const noexcept {
-    const index e = link_table_[static_cast<std::size_t>(from * num_servers() + to)];
-    return e < 0 ? std::nullopt : std::optional<index>(e);
+  std::size_t original_head(std::size_t m) const noexcept { return original_head_[static_cast<std::size_t>(m)]; }
+  std::optional<std::size_t> link(std::size_t from, std::size_t to) const noexcept {
+    const std::size_t e = link_table_[static_cast<std::size_t>(from * num_servers() + to)];
+    return e == npos ? std::nullopt : std::optional<std::size_t>(e);
   }
   /// Link id, or −1 when from == to or no link exists (callers validated the latter).
-  index link_or_none(index from, index to) const noexcept { return link_table_[static_cast<std::size_t>(from * num_servers() + to)]; }
-  std::span<const index> topological_order() const noexcept { return order_; }
-  std::span<const index> connections_from(index v) const noexcept {
+  std::size_t link_or_none(std::size_t from, std::size_t to) const noexcept { return link_table_[static_cast<std::size_t>(from * num_servers() + to)]; }
+  std::span<const std::size_t> topological_order() const noexcept { return order_; }
+  std::span<const std::size_t> connections_from(std::size_t v) const noexcept {
     const auto b = static_cast<std::size_t>(conn_start_[static_cast<std::size_t>(v)]), e = static_cast<std::size_t>(conn_start_[static_cast<std::size_t>(v) + 1]);
-    return std::span<const index>(conn_list_).subspan(b, e - b);
+    return std::span<const std::size_t>(conn_list_).subspan(b, e - b);
   }
-  std::span<const index> heads_at(index v) const noexcept {
+  std::span<const std::size_t> heads_at(std::size_t v) const noexcept {
     const auto b = static_cast<std::size_t>(head_start_[static_cast<std::size_t>(v)]), e = static_cast<std::size_t>(head_start_[static_cast<std::size_t>(v) + 1]);
-    return std::span<const index>(head_list_).subspan(b, e - b);
+    return std::span<const std::size_t>(head_list_).subspan(b, e - b);
   }
   /// The service of model m, or −1.
-  index service_of_model(index m) const noexcept { return service_of_model_[static_cast<std::size_t>(m)]; }
+  std::size_t service_of_model(std::size_t m) const noexcept { return service_of_model_[static_cast<std::size_t>(m)]; }
   /// W_l of service l.
-  double service_flops(index l) const noexcept { return model_flops(g_.services[static_cast<std::size_t>(l)].model); }
+  double service_flops(std::size_t l) const noexcept { return model_flops(g_.services[static_cast<std::size_t>(l)].model); }
   /// R_s = max(0, ρ̄μ_s − ℓ_s − Σ_{l'≠l, σ_l' = s} λ_l' W_l').
   /// O(1): the other services' load is the per-server total minus service l's own share.
-  double residual_flops(index s, index service, double rho_bar) const noexcept {
+  double residual_flops(std::size_t s, std::size_t service, double rho_bar) const noexcept {
     const server_spec& sv = g_.servers[static_cast<std::size_t>(s)];
     const double r = rho_bar * sv.capacity_flops - sv.background_flops - other_load(s, service);
     return r > 0 ? r : 0;
   }
   /// Σ_{l'≠l, σ_l' = s} λ_l' W_l' (FLOP/s), summed in service order without l. O(1).
-  double other_load(index s, index service) const noexcept {
+  double other_load(std::size_t s, std::size_t service) const noexcept {
     const auto& v = load_without_[static_cast<std::size_t>(service)];
     return v[static_cast<std::size_t>(s)];
   }
 
 private:
-  index S() const noexcept { return num_servers(); }
-  void check_server(const char* field, std::size_t i, index s) const {
-    if (s < 0 || s >= S()) detail::fail("block_graph", field, "[", i, "] = ", s, ": unknown server (", S(), " servers)");
+  std::size_t S() const noexcept { return num_servers(); }
+  void check_server(const char* field, std::size_t i, std::size_t s) const {
+    if (s >= S()) detail::fail("block_graph", field, "[", i, "] = ", s, ": unknown server (", S(), " servers)");
   }
   void validate_servers_links() {
     if (g_.servers.empty()) detail::fail("block_graph", "servers.size() = 0: must be >= 1");
@@ -276,17 +279,17 @@ private:
       if (!detail::finite_nonneg(v.background_flops) || v.background_flops >= v.capacity_flops)
         detail::fail("block_graph", "servers[", s, "].background_flops = ", v.background_flops, ": must be >= 0 and < capacity_flops = ", v.capacity_flops);
     }
-    link_table_.assign(static_cast<std::size_t>(S() * S()), -1);
+    link_table_.assign(static_cast<std::size_t>(S() * S()), npos);
     for (std::size_t e = 0; e < g_.links.size(); ++e) {
       const link_spec& l = g_.links[e];
-      if (l.from < 0 || l.from >= S()) detail::fail("block_graph", "links[", e, "].from = ", l.from, ": unknown server (", S(), " servers)");
-      if (l.to < 0 || l.to >= S()) detail::fail("block_graph", "links[", e, "].to = ", l.to, ": unknown server (", S(), " servers)");
+      if (l.from >= S()) detail::fail("block_graph", "links[", e, "].from = ", l.from, ": unknown server (", S(), " servers)");
+      if (l.to >= S()) detail::fail("block_graph", "links[", e, "].to = ", l.to, ": unknown server (", S(), " servers)");
       if (l.from == l.to) detail::fail("block_graph", "links[", e, "].to = ", l.to, ": self-loop");
       if (!(l.bandwidth_bps > 0)) detail::fail("block_graph", "links[", e, "].bandwidth_bps = ", l.bandwidth_bps, ": must be > 0 (+inf allowed)");
       if (!detail::finite_nonneg(l.latency_s)) detail::fail("block_graph", "links[", e, "].latency_s = ", l.latency_s, ": must be finite and >= 0");
-      index& slot = link_table_[static_cast<std::size_t>(l.from * S() + l.to)];
-      if (slot >= 0) detail::fail("block_graph", "links[", e, "]: duplicate of links[", slot, "] (", l.from, " -> ", l.to, ")");
-      slot = static_cast<index>(e);
+      std::size_t& slot = link_table_[static_cast<std::size_t>(l.from * S() + l.to)];
+      if (slot != npos) detail::fail("block_graph", "links[", e, "]: duplicate of links[", slot, "] (", l.from, " -> ", l.to, ")");
+      slot = static_cast<std::size_t>(e);
     }
   }
   void validate_models() {
@@ -294,7 +297,6 @@ private:
     for (std::size_t m = 0; m < g_.models.size(); ++m) {
       const model_spec& md = g_.models[m];
       check_server("models", m, md.server);
-      if (md.task < 0) detail::fail("block_graph", "models[", m, "].task = ", md.task, ": must be >= 0");
       if (md.blocks.empty()) detail::fail("block_graph", "models[", m, "].blocks.size() = 0: must be >= 1");
       if (!detail::finite_nonneg(md.input_bytes)) detail::fail("block_graph", "models[", m, "].input_bytes = ", md.input_bytes, ": must be finite and >= 0");
       if (!detail::unit_interval(md.accuracy)) detail::fail("block_graph", "models[", m, "].accuracy = ", md.accuracy, ": must lie in [0,1]");
@@ -307,27 +309,26 @@ private:
     }
   }
   void build_nodes() {
-    index n = 0;
+    std::size_t n = 0;
     for (std::size_t m = 0; m < g_.models.size(); ++m) {
       offset_.push_back(n);
       double sum = 0;
-      for (index k = 0; k <= static_cast<index>(g_.models[m].blocks.size()); ++k) {
+      for (std::size_t k = 0; k <= static_cast<std::size_t>(g_.models[m].blocks.size()); ++k) {
         if (k > 0) sum += g_.models[m].blocks[static_cast<std::size_t>(k - 1)].flops;
-        node_model_.push_back(static_cast<index>(m)), prefix_.push_back(sum);
+        node_model_.push_back(static_cast<std::size_t>(m)), prefix_.push_back(sum);
       }
-      n += static_cast<index>(g_.models[m].blocks.size()) + 1;
+      n += static_cast<std::size_t>(g_.models[m].blocks.size()) + 1;
     }
   }
   void validate_heads() {
-    original_head_.assign(g_.models.size(), -1);
-    std::vector<std::vector<index>> at(static_cast<std::size_t>(num_nodes()));
+    original_head_.assign(g_.models.size(), npos);
+    std::vector<std::vector<std::size_t>> at(static_cast<std::size_t>(num_nodes()));
     for (std::size_t h = 0; h < g_.heads.size(); ++h) {
       const head_spec& hd = g_.heads[h];
-      if (hd.model < 0 || hd.model >= num_models()) detail::fail("block_graph", "heads[", h, "].model = ", hd.model, ": unknown model (", num_models(), " models)");
+      if (hd.model >= num_models()) detail::fail("block_graph", "heads[", h, "].model = ", hd.model, ": unknown model (", num_models(), " models)");
       const model_spec& md = g_.models[static_cast<std::size_t>(hd.model)];
-      const auto B = static_cast<index>(md.blocks.size());
+      const auto B = static_cast<std::size_t>(md.blocks.size());
       if (hd.boundary < 1 || hd.boundary > B) detail::fail("block_graph", "heads[", h, "].boundary = ", hd.boundary, ": must lie in [1,", B, "]");
-      if (hd.task < 0) detail::fail("block_graph", "heads[", h, "].task = ", hd.task, ": must be >= 0");
       if (!detail::finite_nonneg(hd.flops)) detail::fail("block_graph", "heads[", h, "].flops = ", hd.flops, ": must be finite and >= 0");
       if (!detail::finite_nonneg(hd.output_bytes)) detail::fail("block_graph", "heads[", h, "].output_bytes = ", hd.output_bytes, ": must be finite and >= 0");
       if (!detail::unit_interval(hd.accuracy_penalty)) detail::fail("block_graph", "heads[", h, "].accuracy_penalty = ", hd.accuracy_penalty, ": must lie in [0,1]");
@@ -336,11 +337,11 @@ private:
         case head_kind::original:
           if (hd.boundary != B || hd.task != md.task)
             detail::fail("block_graph", "heads[", h, "]: misplaced original head of models[", hd.model, "] ('", md.name, "'): must sit at boundary ", B, " with task ", md.task);
-          if (original_head_[static_cast<std::size_t>(hd.model)] >= 0)
+          if (original_head_[static_cast<std::size_t>(hd.model)] != npos)
             detail::fail("block_graph", "heads[", h, "]: duplicate original head of models[", hd.model, "] ('", md.name, "')");
           if (hd.accuracy && *hd.accuracy != md.accuracy)
             detail::fail("block_graph", "heads[", h, "].accuracy = ", *hd.accuracy, ": an original head's accuracy must equal models[", hd.model, "].accuracy = ", md.accuracy);
-          original_head_[static_cast<std::size_t>(hd.model)] = static_cast<index>(h);
+          original_head_[static_cast<std::size_t>(hd.model)] = static_cast<std::size_t>(h);
           break;
         case head_kind::extra:
           if (hd.accuracy) detail::fail("block_graph", "heads[", h, "].accuracy = ", *hd.accuracy, ": must be empty for kind=extra; use measured_table");
@@ -350,31 +351,31 @@ private:
           if (hd.task != md.task) detail::fail("block_graph", "heads[", h, "].task = ", hd.task, ": an early exit must keep its model's task ", md.task);
           break;
       }
-      at[static_cast<std::size_t>(node(hd.model, hd.boundary))].push_back(static_cast<index>(h));
+      at[static_cast<std::size_t>(node(hd.model, hd.boundary))].push_back(static_cast<std::size_t>(h));
     }
     for (std::size_t m = 0; m < g_.models.size(); ++m)
-      if (original_head_[m] < 0)
+      if (original_head_[m] == npos)
         detail::fail("block_graph", "models[", m, "] ('", g_.models[m].name, "'): missing original head (boundary ", g_.models[m].blocks.size(), ", task ", g_.models[m].task, ")");
     to_csr(at, head_start_, head_list_);
   }
   void validate_connections() {
-    std::vector<std::vector<index>> from(static_cast<std::size_t>(num_nodes()));
+    std::vector<std::vector<std::size_t>> from(static_cast<std::size_t>(num_nodes()));
     for (std::size_t c = 0; c < g_.connections.size(); ++c) {
       const connection_spec& cn = g_.connections[c];
-      if (cn.from_model < 0 || cn.from_model >= num_models()) detail::fail("block_graph", "connections[", c, "].from_model = ", cn.from_model, ": unknown model (", num_models(), " models)");
-      if (cn.to_model < 0 || cn.to_model >= num_models()) detail::fail("block_graph", "connections[", c, "].to_model = ", cn.to_model, ": unknown model (", num_models(), " models)");
-      if (cn.from_boundary < 0 || cn.from_boundary > blocks(cn.from_model))
+      if (cn.from_model >= num_models()) detail::fail("block_graph", "connections[", c, "].from_model = ", cn.from_model, ": unknown model (", num_models(), " models)");
+      if (cn.to_model >= num_models()) detail::fail("block_graph", "connections[", c, "].to_model = ", cn.to_model, ": unknown model (", num_models(), " models)");
+      if (cn.from_boundary > blocks(cn.from_model))
         detail::fail("block_graph", "connections[", c, "].from_boundary = ", cn.from_boundary, ": must lie in [0,", blocks(cn.from_model), "]");
       // The landing boundary feeds block to_boundary + 1, which must exist.
-      if (cn.to_boundary < 0 || cn.to_boundary >= blocks(cn.to_model))
+      if (cn.to_boundary >= blocks(cn.to_model))
         detail::fail("block_graph", "connections[", c, "].to_boundary = ", cn.to_boundary, ": must lie in [0,", blocks(cn.to_model) - 1, "] (it feeds block to_boundary + 1)");
       if (cn.from_model == cn.to_model && cn.to_boundary <= cn.from_boundary)
         detail::fail("block_graph", "connections[", c, "].to_boundary = ", cn.to_boundary, ": must be > from_boundary = ", cn.from_boundary, " within models[", cn.from_model, "]");
       if (!detail::finite_nonneg(cn.adapter_flops)) detail::fail("block_graph", "connections[", c, "].adapter_flops = ", cn.adapter_flops, ": must be finite and >= 0");
       if (!detail::unit_interval(cn.accuracy_penalty)) detail::fail("block_graph", "connections[", c, "].accuracy_penalty = ", cn.accuracy_penalty, ": must lie in [0,1]");
-      const index a = server_of(cn.from_model), b = server_of(cn.to_model);
-      if (a != b && link_or_none(a, b) < 0) detail::fail("block_graph", "connections[", c, "]: no link from server ", a, " to server ", b);
-      from[static_cast<std::size_t>(node(cn.from_model, cn.from_boundary))].push_back(static_cast<index>(c));
+      const std::size_t a = server_of(cn.from_model), b = server_of(cn.to_model);
+      if (a != b && link_or_none(a, b) == npos) detail::fail("block_graph", "connections[", c, "]: no link from server ", a, " to server ", b);
+      from[static_cast<std::size_t>(node(cn.from_model, cn.from_boundary))].push_back(static_cast<std::size_t>(c));
     }
     to_csr(from, conn_start_, conn_list_);
   }
@@ -413,19 +414,19 @@ private:
   }
   void validate_services() {
     if (g_.services.empty()) detail::fail("block_graph", "services.size() = 0: must be >= 1");
-    service_of_model_.assign(g_.models.size(), -1);
+    service_of_model_.assign(g_.models.size(), npos);
     for (std::size_t l = 0; l < g_.services.size(); ++l) {
       const service_spec& sv = g_.services[l];
-      if (sv.model < 0 || sv.model >= num_models()) detail::fail("block_graph", "services[", l, "].model = ", sv.model, ": unknown model (", num_models(), " models)");
-      if (service_of_model_[static_cast<std::size_t>(sv.model)] >= 0)
+      if (sv.model >= num_models()) detail::fail("block_graph", "services[", l, "].model = ", sv.model, ": unknown model (", num_models(), " models)");
+      if (service_of_model_[static_cast<std::size_t>(sv.model)] != npos)
         detail::fail("block_graph", "services[", l, "].model = ", sv.model, ": already used by services[", service_of_model_[static_cast<std::size_t>(sv.model)], "]");
       if (!(sv.arrival_rate > 0) || !std::isfinite(sv.arrival_rate)) detail::fail("block_graph", "services[", l, "].arrival_rate = ", sv.arrival_rate, ": must be finite and > 0");
-      service_of_model_[static_cast<std::size_t>(sv.model)] = static_cast<index>(l);
+      service_of_model_[static_cast<std::size_t>(sv.model)] = static_cast<std::size_t>(l);
       // Every head whose task is the service's, on another server, must be able to return results.
-      const index home = server_of(sv.model), task = g_.models[static_cast<std::size_t>(sv.model)].task;
+      const std::size_t home = server_of(sv.model), task = g_.models[static_cast<std::size_t>(sv.model)].task;
       for (std::size_t h = 0; h < g_.heads.size(); ++h) {
-        const index s = server_of(g_.heads[h].model);
-        if (g_.heads[h].task == task && s != home && link_or_none(s, home) < 0)
+        const std::size_t s = server_of(g_.heads[h].model);
+        if (g_.heads[h].task == task && s != home && link_or_none(s, home) == npos)
           detail::fail("block_graph", "heads[", h, "]: no link from server ", s, " to server ", home, " to return task ", task, " results");
       }
     }
@@ -433,47 +434,47 @@ private:
   /// Kahn over block edges and connections; on a cycle, report one found by DFS.
   void build_order() {
     const auto V = static_cast<std::size_t>(num_nodes());
-    std::vector<index> indeg(V, 0);
-    auto succ = [&](index v, auto&& f) {
-      const index m = node_model(v), k = node_boundary(v);
-      if (k < blocks(m)) f(v + 1, index{-1});
-      for (index c : connections_from(v)) {
+    std::vector<std::size_t> indeg(V, 0);
+    auto succ = [&](std::size_t v, auto&& f) {
+      const std::size_t m = node_model(v), k = node_boundary(v);
+      if (k < blocks(m)) f(v + 1, npos);
+      for (std::size_t c : connections_from(v)) {
         const connection_spec& cn = g_.connections[static_cast<std::size_t>(c)];
         f(node(cn.to_model, cn.to_boundary), c);
       }
     };
-    for (std::size_t v = 0; v < V; ++v) succ(static_cast<index>(v), [&](index w, index) { ++indeg[static_cast<std::size_t>(w)]; });
-    std::vector<index> ready;
+    for (std::size_t v = 0; v < V; ++v) succ(static_cast<std::size_t>(v), [&](std::size_t w, std::size_t) { ++indeg[static_cast<std::size_t>(w)]; });
+    std::vector<std::size_t> ready;
     for (std::size_t v = V; v-- > 0;)
-      if (indeg[v] == 0) ready.push_back(static_cast<index>(v));
+      if (indeg[v] == 0) ready.push_back(static_cast<std::size_t>(v));
     while (!ready.empty()) {
-      const index v = ready.back();
+      const std::size_t v = ready.back();
       ready.pop_back();
       order_.push_back(v);
-      succ(v, [&](index w, index) {
+      succ(v, [&](std::size_t w, std::size_t) {
         if (--indeg[static_cast<std::size_t>(w)] == 0) ready.push_back(w);
       });
     }
     if (order_.size() == V) return;
     // A DFS restricted to the remaining nodes finds a cycle.
     std::vector<int> color(V, 0);
-    std::vector<std::pair<index, index>> stack;  // (node, connection that led here or −1)
+    std::vector<std::pair<std::size_t, std::size_t>> stack;  // (node, connection that led here or −1)
     std::string cycle;
-    auto name = [&](index v) { return concat("models[", node_model(v), "]@", node_boundary(v)); };
-    std::vector<index> parent(V, -1), via(V, -1);
+    auto name = [&](std::size_t v) { return concat("models[", node_model(v), "]@", node_boundary(v)); };
+    std::vector<std::size_t> parent(V, npos), via(V, npos);
     for (std::size_t s = 0; s < V && cycle.empty(); ++s) {
       if (indeg[s] == 0 || color[s]) continue;
-      std::vector<index> st{static_cast<index>(s)};
+      std::vector<std::size_t> st{static_cast<std::size_t>(s)};
       while (!st.empty() && cycle.empty()) {
-        const index v = st.back();
+        const std::size_t v = st.back();
         if (color[static_cast<std::size_t>(v)] == 0) {
           color[static_cast<std::size_t>(v)] = 1;
-          succ(v, [&](index w, index c) {
+          succ(v, [&](std::size_t w, std::size_t c) {
             if (!cycle.empty() || indeg[static_cast<std::size_t>(w)] == 0) return;
             if (color[static_cast<std::size_t>(w)] == 1) {  // back edge v -> w closes a cycle
-              std::vector<index> chain;                     // v, parent(v), ..., w
-              for (index u = v; u != w; u = parent[static_cast<std::size_t>(u)]) chain.push_back(u);
-              auto arrow = [&](index how) { return how < 0 ? std::string(" -> ") : concat(" -c", how, "-> "); };
+              std::vector<std::size_t> chain;                     // v, parent(v), ..., w
+              for (std::size_t u = v; u != w; u = parent[static_cast<std::size_t>(u)]) chain.push_back(u);
+              auto arrow = [&](std::size_t how) { return how == npos ? std::string(" -> ") : concat(" -c", how, "-> "); };
               cycle = name(w);
               for (std::size_t i = chain.size(); i-- > 0;) cycle += arrow(via[static_cast<std::size_t>(chain[i])]) + name(chain[i]);
               cycle += arrow(c) + name(w);
@@ -490,14 +491,14 @@ private:
     }
     detail::fail("block_graph", "connections: cycle ", cycle);
   }
-  static void to_csr(const std::vector<std::vector<index>>& lists, std::vector<index>& start, std::vector<index>& flat) {
+  static void to_csr(const std::vector<std::vector<std::size_t>>& lists, std::vector<std::size_t>& start, std::vector<std::size_t>& flat) {
     start.assign(lists.size() + 1, 0);
-    for (std::size_t v = 0; v < lists.size(); ++v) start[v + 1] = start[v] + static_cast<index>(lists[v].size());
+    for (std::size_t v = 0; v < lists.size(); ++v) start[v + 1] = start[v] + static_cast<std::size_t>(lists[v].size());
     for (const auto& l : lists) flat.insert(flat.end(), l.begin(), l.end());
   }
 
   graph_spec g_;
-  std::vector<index> offset_, node_model_, original_head_, link_table_, conn_start_, conn_list_, head_start_, head_list_, order_, service_of_model_;
+  std::vector<std::size_t> offset_, node_model_, original_head_, link_table_, conn_start_, conn_list_, head_start_, head_list_, order_, service_of_model_;
   std::vector<double> prefix_;
   std::vector<std::vector<double>> load_without_;
 };

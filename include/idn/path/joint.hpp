@@ -27,7 +27,7 @@ struct joint_options {
   double tolerance = 1e-9;
 };
 struct joint_flow {
-  index service = 0;
+  std::size_t service = 0;
   path p;
   double rate = 0, path_accuracy = 0;
 };
@@ -45,47 +45,47 @@ joint_result joint_assign(const block_graph& g, const E& est, const joint_option
   detail::check_rules(o.rules, fn);
   detail::check_capacity(o.capacity, fn);
   if constexpr (requires { est.check(g); }) est.check(g);
-  const auto Lc = static_cast<index>(g.spec().services.size());
-  if (!o.min_avg_accuracy.empty() && static_cast<index>(o.min_avg_accuracy.size()) != Lc)
+  const auto Lc = static_cast<std::size_t>(g.spec().services.size());
+  if (!o.min_avg_accuracy.empty() && static_cast<std::size_t>(o.min_avg_accuracy.size()) != Lc)
     detail::fail(fn, "min_avg_accuracy.size() = ", o.min_avg_accuracy.size(), ": must be 0 or the number of services ", Lc);
   for (std::size_t l = 0; l < o.min_avg_accuracy.size(); ++l)
     if (!detail::unit_interval(o.min_avg_accuracy[l])) detail::fail(fn, "min_avg_accuracy[", l, "] = ", o.min_avg_accuracy[l], ": must lie in [0,1]");
   if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) detail::fail(fn, "tolerance = ", o.tolerance, ": must be finite and >= 0");
-  const index S = g.num_servers(), E_ = g.num_links();
+  const std::size_t S = g.num_servers(), E_ = g.num_links();
   const bool floors = !o.min_avg_accuracy.empty();
   // Row layout: servers, finite links, demands, floors.
-  std::vector<index> link_rows;
-  for (index e = 0; e < E_; ++e)
+  std::vector<std::size_t> link_rows;
+  for (std::size_t e = 0; e < E_; ++e)
     if (std::isfinite(g.spec().links[static_cast<std::size_t>(e)].bandwidth_bps)) link_rows.push_back(e);
   const Eigen::Index m = S + static_cast<Eigen::Index>(link_rows.size()) + Lc + (floors ? Lc : 0);
   Eigen::VectorXd b(m);
-  for (index s = 0; s < S; ++s) {
+  for (std::size_t s = 0; s < S; ++s) {
     const server_spec& sv = g.spec().servers[static_cast<std::size_t>(s)];
     b[s] = std::max(0.0, o.capacity.rho_bar * sv.capacity_flops - sv.background_flops);
   }
   for (std::size_t i = 0; i < link_rows.size(); ++i)
     b[S + static_cast<Eigen::Index>(i)] = o.capacity.link_rho_bar * g.spec().links[static_cast<std::size_t>(link_rows[i])].bandwidth_bps;
   const Eigen::Index dem = S + static_cast<Eigen::Index>(link_rows.size()), flo = dem + Lc;
-  for (index l = 0; l < Lc; ++l) {
+  for (std::size_t l = 0; l < Lc; ++l) {
     b[dem + l] = g.spec().services[static_cast<std::size_t>(l)].arrival_rate;
     if (floors) b[flo + l] = 0;
   }
   struct column {
-    index service;
+    std::size_t service;
     path p;
     double accuracy;
     Eigen::VectorXd a;
   };
   std::vector<column> cols;
-  auto make_column = [&](index l, const path& p, const path_load& L, double acc) {
+  auto make_column = [&](std::size_t l, const path& p, const path_load& L, double acc) {
     column c{l, p, acc, Eigen::VectorXd::Zero(m)};
-    for (index s = 0; s < S; ++s) c.a[s] = L.server_flops[s];
+    for (std::size_t s = 0; s < S; ++s) c.a[s] = L.server_flops[s];
     for (std::size_t i = 0; i < link_rows.size(); ++i) c.a[S + static_cast<Eigen::Index>(i)] = 8 * L.link_bytes[link_rows[i]];
     c.a[dem + l] = 1;
     if (floors) c.a[flo + l] = o.min_avg_accuracy[static_cast<std::size_t>(l)] - acc;
     return c;
   };
-  for (index l = 0; l < Lc; ++l) {
+  for (std::size_t l = 0; l < Lc; ++l) {
     const path p0 = original_path(g, l);
     cols.push_back(make_column(l, p0, compute_load(g, p0), detail::checked_accuracy(g, p0, static_cast<double>(est.estimate(g, p0)), fn)));
   }
@@ -100,14 +100,14 @@ joint_result joint_assign(const block_graph& g, const E& est, const joint_option
     if (lp.status != lp_status::optimal || res.iterations >= o.max_iterations) break;
     // Pricing: the best reduced profit per service, over all its admissible paths.
     bool added = false;
-    for (index l = 0; l < Lc; ++l) {
+    for (std::size_t l = 0; l < Lc; ++l) {
       double best = o.tolerance;
       std::optional<column> arg;
       enumerate_paths(g, l, o.rules, [&](const path& p) {
         compute_load_unchecked(g, p, L);
         const double acc = detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), fn);
         double reduced = 1 - lp.duals[dem + l];
-        for (index s = 0; s < S; ++s) reduced -= lp.duals[s] * L.server_flops[s];
+        for (std::size_t s = 0; s < S; ++s) reduced -= lp.duals[s] * L.server_flops[s];
         for (std::size_t i = 0; i < link_rows.size(); ++i) reduced -= lp.duals[S + static_cast<Eigen::Index>(i)] * 8 * L.link_bytes[link_rows[i]];
         if (floors) reduced -= lp.duals[flo + l] * (o.min_avg_accuracy[static_cast<std::size_t>(l)] - acc);
         if (reduced > best) best = reduced, arg = make_column(l, p, L, acc);

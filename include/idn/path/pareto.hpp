@@ -28,7 +28,7 @@ struct pareto_point {
 /// split), one path per point (the first in canonical order), Th ascending. Enumerates every path
 /// (at most 1e8) and sweeps in O(P log P).
 template <accuracy_estimator E>
-std::vector<pareto_point> pareto_front(const block_graph& g, index service, const E& est, const pareto_options& o, search_workspace& ws) {
+std::vector<pareto_point> pareto_front(const block_graph& g, std::size_t service, const E& est, const pareto_options& o, search_workspace& ws) {
   detail::service_at(g, service, "pareto_front");
   detail::check_rules(o.rules, "pareto_front");
   detail::check_capacity(o.capacity, "pareto_front");
@@ -69,7 +69,7 @@ std::vector<pareto_point> pareto_front(const block_graph& g, index service, cons
 
 /// pareto_front with a fresh workspace (allocates its buffers).
 template <accuracy_estimator E>
-std::vector<pareto_point> pareto_front(const block_graph& g, index service, const E& est, const pareto_options& o) {
+std::vector<pareto_point> pareto_front(const block_graph& g, std::size_t service, const E& est, const pareto_options& o) {
   search_workspace ws;
   return pareto_front(g, service, est, o, ws);
 }

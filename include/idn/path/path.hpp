@@ -17,16 +17,19 @@
 namespace idn::path {
 
 struct segment {
-  index model = 0, begin = 0, end = 0, server = 0;  ///< blocks begin+1..end of model, on server
+  std::size_t model = 0, begin = 0, end = 0, server = 0;  ///< blocks begin+1..end of model, on server
 };
 struct path {
-  index service = 0;
+  std::size_t service = 0;
   std::vector<segment> segments;
-  std::vector<index> joins;  ///< connection id, or handoff
-  index head = 0;
+  std::vector<std::size_t> joins;  ///< connection id, or handoff
+  std::size_t head = 0;
 };
+/// The largest switch budget a search accepts: the searches keep per-(node, switches left) tables,
+/// so the budget bounds their memory (CoDE's paths use 1-3 joins).
+inline constexpr std::size_t max_switch_budget = 64;
 struct path_rules {
-  index switch_budget = 2;   ///< r: joins allowed
+  std::size_t switch_budget = 2;   ///< r: joins allowed, ≤ max_switch_budget
   double depth_slack = 0;    ///< ε: a connection needs δ(j,k') ≥ δ(i,k) − ε
   bool extra_heads = true, early_exits = false, mirroring = false;
 };
@@ -34,21 +37,21 @@ struct path_rules {
 struct path_load {
   Eigen::VectorXd server_flops, link_bytes, link_transfers;
   double transfer_s = 0;
-  index switches = 0;
+  std::size_t switches = 0;
 };
 
 namespace detail {
-inline const service_spec& service_at(const block_graph& g, index l, const char* fn) {
-  if (l < 0 || l >= static_cast<index>(g.spec().services.size()))
+inline const service_spec& service_at(const block_graph& g, std::size_t l, const char* fn) {
+  if (l >= g.spec().services.size())
     fail(fn, "service = ", l, ": unknown service (", g.spec().services.size(), " services)");
   return g.spec().services[static_cast<std::size_t>(l)];
 }
 inline void check_rules(const path_rules& r, const char* fn) {
-  if (r.switch_budget < 0) fail(fn, "rules.switch_budget = ", r.switch_budget, ": must be >= 0");
+  if (r.switch_budget > max_switch_budget) fail(fn, "rules.switch_budget = ", r.switch_budget, ": must be <= max_switch_budget = ", max_switch_budget);
   if (!(r.depth_slack >= 0 && r.depth_slack < 1)) fail(fn, "rules.depth_slack = ", r.depth_slack, ": must lie in [0,1)");
 }
 /// May a path of task `task` end on head h under the rules?
-inline bool head_allowed(const block_graph& g, index h, index task, const path_rules& r) noexcept {
+inline bool head_allowed(const block_graph& g, std::size_t h, std::size_t task, const path_rules& r) noexcept {
   const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
   if (hd.task != task) return false;
   switch (hd.kind) {
@@ -59,21 +62,21 @@ inline bool head_allowed(const block_graph& g, index h, index task, const path_r
   return false;
 }
 /// Does connection c respect the depth rule?
-inline bool depth_ok(const block_graph& g, index c, const path_rules& r) noexcept {
+inline bool depth_ok(const block_graph& g, std::size_t c, const path_rules& r) noexcept {
   const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(c)];
   return g.depth(cn.to_model, cn.to_boundary) >= g.depth(cn.from_model, cn.from_boundary) - r.depth_slack;
 }
 
 // Path-order steps on raw arrays (L: S entries, b and n: E entries).
-inline void step_block(const block_graph& g, double* L, index server, index m, index k) noexcept { L[server] += g.block_flops(m, k); }
+inline void step_block(const block_graph& g, double* L, std::size_t server, std::size_t m, std::size_t k) noexcept { L[server] += g.block_flops(m, k); }
 /// A transfer of `bytes` from server a to b (nothing when a == b).
-inline void step_transfer(const block_graph& g, double* b, double* n, index from, index to, double bytes) noexcept {
+inline void step_transfer(const block_graph& g, double* b, double* n, std::size_t from, std::size_t to, double bytes) noexcept {
   if (from == to) return;
-  const index e = g.link_or_none(from, to);
+  const std::size_t e = g.link_or_none(from, to);
   b[e] += bytes, n[e] += 1;
 }
 /// Join from segment (model i ending at k on server a) into (model j beginning at k' on server c).
-inline void step_join(const block_graph& g, double* L, double* b, double* n, index join, index i, index k, index a, index j, index kp, index c) noexcept {
+inline void step_join(const block_graph& g, double* L, double* b, double* n, std::size_t join, std::size_t i, std::size_t k, std::size_t a, std::size_t j, std::size_t kp, std::size_t c) noexcept {
   if (join == handoff) return step_transfer(g, b, n, a, c, g.boundary_bytes(i, k));
   const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(join)];
   if (cn.site == adapter_site::destination) {
@@ -85,7 +88,7 @@ inline void step_join(const block_graph& g, double* L, double* b, double* n, ind
   }
 }
 /// Head h on `server`, result back to the service's home.
-inline void step_head(const block_graph& g, double* L, double* b, double* n, index h, index server, index home) noexcept {
+inline void step_head(const block_graph& g, double* L, double* b, double* n, std::size_t h, std::size_t server, std::size_t home) noexcept {
   const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
   L[server] += hd.flops;
   step_transfer(g, b, n, server, home, hd.output_bytes);
@@ -93,20 +96,21 @@ inline void step_head(const block_graph& g, double* L, double* b, double* n, ind
 /// X = Σ_e 8·b_e/BW_e + n_e·τ_e, in link order.
 inline double transfer_seconds(const block_graph& g, const double* b, const double* n) noexcept {
   double x = 0;
-  for (index e = 0; e < g.num_links(); ++e) {
+  for (std::size_t e = 0; e < g.num_links(); ++e) {
     const link_spec& l = g.spec().links[static_cast<std::size_t>(e)];
     if (n[e] > 0) x += 8 * b[e] / l.bandwidth_bps + n[e] * l.latency_s;
   }
   return x;
 }
 inline void size_load(const block_graph& g, path_load& out) {
-  if (out.server_flops.size() != g.num_servers()) out.server_flops.resize(g.num_servers());
-  if (out.link_bytes.size() != g.num_links()) out.link_bytes.resize(g.num_links()), out.link_transfers.resize(g.num_links());
+  if (static_cast<std::size_t>(out.server_flops.size()) != g.num_servers()) out.server_flops.resize(static_cast<Eigen::Index>(g.num_servers()));
+  if (static_cast<std::size_t>(out.link_bytes.size()) != g.num_links())
+    out.link_bytes.resize(static_cast<Eigen::Index>(g.num_links())), out.link_transfers.resize(static_cast<Eigen::Index>(g.num_links()));
 }
 }  // namespace detail
 
 /// p_0: all of m_l on σ_l, then the original head.
-inline path original_path(const block_graph& g, index service) {
+inline path original_path(const block_graph& g, std::size_t service) {
   const service_spec& sv = detail::service_at(g, service, "original_path");
   return {service, {{sv.model, 0, g.blocks(sv.model), g.server_of(sv.model)}}, {}, g.original_head(sv.model)};
 }
@@ -118,24 +122,24 @@ inline void validate_structure(const block_graph& g, const path& p, const path_r
   const char* fn = "validate_path";
   path_rules rules = given;
   if (structure_only) {
-    rules.switch_budget = std::numeric_limits<index>::max(), rules.early_exits = true, rules.extra_heads = true, rules.mirroring = true;
+    rules.switch_budget = max_switch_budget, rules.early_exits = true, rules.extra_heads = true, rules.mirroring = true;
   }
   detail::check_rules(rules, fn);
   const service_spec& sv = detail::service_at(g, p.service, fn);
   const auto& segs = p.segments;
   if (segs.empty()) detail::fail(fn, "segments.size() = 0: must be >= 1");
   if (p.joins.size() + 1 != segs.size()) detail::fail(fn, "joins.size() = ", p.joins.size(), ": must be segments.size() - 1 = ", segs.size() - 1);
-  if (static_cast<index>(p.joins.size()) > rules.switch_budget)
+  if (!structure_only && p.joins.size() > rules.switch_budget)
     detail::fail(fn, "joins.size() = ", p.joins.size(), ": exceeds rules.switch_budget = ", rules.switch_budget);
   if (segs[0].model != sv.model || segs[0].begin != 0)
     detail::fail(fn, "segments[0] = (model ", segs[0].model, ", begin ", segs[0].begin, "): must start at (", sv.model, ", 0)");
-  index total = 0;
+  std::size_t total = 0;
   for (std::size_t i = 0; i < segs.size(); ++i) {
     const segment& s = segs[i];
-    if (s.model < 0 || s.model >= g.num_models()) detail::fail(fn, "segments[", i, "].model = ", s.model, ": unknown model");
-    if (s.begin < 0 || s.begin > s.end || s.end > g.blocks(s.model))
+    if (s.model >= g.num_models()) detail::fail(fn, "segments[", i, "].model = ", s.model, ": unknown model");
+    if (s.begin > s.end || s.end > g.blocks(s.model))
       detail::fail(fn, "segments[", i, "] = [", s.begin, "..", s.end, "]: must satisfy 0 <= begin <= end <= ", g.blocks(s.model));
-    if (s.server < 0 || s.server >= g.num_servers()) detail::fail(fn, "segments[", i, "].server = ", s.server, ": unknown server");
+    if (s.server >= g.num_servers()) detail::fail(fn, "segments[", i, "].server = ", s.server, ": unknown server");
     if (s.server != g.server_of(s.model) && !rules.mirroring)
       detail::fail(fn, "segments[", i, "].server = ", s.server, ": foreign server for models[", s.model, "] (owner ", g.server_of(s.model), ") while mirroring is off");
     if (i > 0 && i + 1 < segs.size() && s.begin == s.end) detail::fail(fn, "segments[", i, "]: empty middle segment");
@@ -144,12 +148,12 @@ inline void validate_structure(const block_graph& g, const path& p, const path_r
   if (total == 0) detail::fail(fn, "segments: no blocks: a path runs at least one block");
   for (std::size_t i = 0; i < p.joins.size(); ++i) {
     const segment &a = segs[i], &b = segs[i + 1];
-    const index j = p.joins[i];
+    const std::size_t j = p.joins[i];
     if (j == handoff) {
       if (!rules.mirroring) detail::fail(fn, "joins[", i, "] = handoff: allowed only with rules.mirroring");
       if (b.model != a.model || b.begin != a.end) detail::fail(fn, "segments[", i + 1, "].begin = ", b.begin, ": a handoff continues models[", a.model, "] at ", a.end);
     } else {
-      if (j < 0 || j >= static_cast<index>(g.spec().connections.size())) detail::fail(fn, "joins[", i, "] = ", j, ": unknown connection");
+      if (j >= g.spec().connections.size()) detail::fail(fn, "joins[", i, "] = ", j, ": unknown connection");
       const connection_spec& c = g.spec().connections[static_cast<std::size_t>(j)];
       if (c.from_model != a.model || c.from_boundary != a.end)
         detail::fail(fn, "segments[", i, "].end = ", a.end, ": must equal connections[", j, "].from_boundary = ", c.from_boundary, " of models[", c.from_model, "]");
@@ -161,14 +165,14 @@ inline void validate_structure(const block_graph& g, const path& p, const path_r
     if (a.server != b.server && !g.link(a.server, b.server)) detail::fail(fn, "joins[", i, "]: no link from server ", a.server, " to server ", b.server);
   }
   const segment& last = segs.back();
-  if (p.head < 0 || p.head >= static_cast<index>(g.spec().heads.size())) detail::fail(fn, "head = ", p.head, ": unknown head");
+  if (p.head >= g.spec().heads.size()) detail::fail(fn, "head = ", p.head, ": unknown head");
   const head_spec& h = g.spec().heads[static_cast<std::size_t>(p.head)];
   if (h.model != last.model || h.boundary != last.end)
     detail::fail(fn, "head = ", p.head, ": sits at models[", h.model, "]@", h.boundary, ", the path ends at models[", last.model, "]@", last.end);
-  const index task = g.spec().models[static_cast<std::size_t>(sv.model)].task;
+  const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task;
   if (!detail::head_allowed(g, p.head, task, rules))
     detail::fail(fn, "head = ", p.head, ": not an admissible head for task ", task, " under the rules");
-  const index home = g.server_of(sv.model);
+  const std::size_t home = g.server_of(sv.model);
   if (last.server != home && !g.link(last.server, home)) detail::fail(fn, "head = ", p.head, ": no link from server ", last.server, " to server ", home);
 }
 }  // namespace detail
@@ -187,12 +191,12 @@ inline void compute_load_unchecked(const block_graph& g, const path& p, path_loa
       const segment& a = p.segments[i - 1];
       detail::step_join(g, L, b, n, p.joins[i - 1], a.model, a.end, a.server, s.model, s.begin, s.server);
     }
-    for (index k = s.begin + 1; k <= s.end; ++k) detail::step_block(g, L, s.server, s.model, k);
+    for (std::size_t k = s.begin + 1; k <= s.end; ++k) detail::step_block(g, L, s.server, s.model, k);
   }
-  const index home = g.server_of(g.spec().services[static_cast<std::size_t>(p.service)].model);
+  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(p.service)].model);
   detail::step_head(g, L, b, n, p.head, p.segments.back().server, home);
   out.transfer_s = detail::transfer_seconds(g, b, n);
-  out.switches = static_cast<index>(p.joins.size());
+  out.switches = static_cast<std::size_t>(p.joins.size());
 }
 
 /// Validates the structure (any switch count, head kind, depth change or server) and computes the load.
@@ -206,7 +210,7 @@ inline path_load compute_load(const block_graph& g, const path& p) {
 /// Σ_s L[s]/μ_s + X_p (no queueing).
 inline double unloaded_latency_s(const block_graph& g, const path_load& L) noexcept {
   double t = L.transfer_s;
-  for (index s = 0; s < g.num_servers(); ++s) t += L.server_flops[s] / g.spec().servers[static_cast<std::size_t>(s)].capacity_flops;
+  for (std::size_t s = 0; s < g.num_servers(); ++s) t += L.server_flops[s] / g.spec().servers[static_cast<std::size_t>(s)].capacity_flops;
   return t;
 }
 
@@ -223,8 +227,8 @@ inline std::string to_string(const block_graph& g, const path& p) {
 }
 
 /// Canonical encoding: service, then (model, begin, end, server) per segment, the joins, the head.
-inline std::vector<index> key_of(const path& p) {
-  std::vector<index> k{p.service, static_cast<index>(p.segments.size())};
+inline std::vector<std::size_t> key_of(const path& p) {
+  std::vector<std::size_t> k{p.service, static_cast<std::size_t>(p.segments.size())};
   for (const segment& s : p.segments) k.insert(k.end(), {s.model, s.begin, s.end, s.server});
   k.insert(k.end(), p.joins.begin(), p.joins.end());
   k.push_back(p.head);
@@ -235,14 +239,14 @@ inline std::vector<index> key_of(const path& p) {
 /// first, then one more block, then connections by id), lexicographically.
 inline bool canonical_less(const path& a, const path& b) noexcept {
   // Moves: (0, h) head, (1, 0) block, (2, c) connection or (2, −1) handoff.
-  auto move = [](const path& p, std::size_t seg, index step) -> std::pair<int, index> {
+  auto move = [](const path& p, std::size_t seg, std::size_t step) -> std::pair<int, std::size_t> {
     const segment& s = p.segments[seg];
     if (step < s.end - s.begin) return {1, 0};
     if (seg + 1 < p.segments.size()) return {2, p.joins[seg]};
     return {0, p.head};
   };
   std::size_t sa = 0, sb = 0;
-  index ka = 0, kb = 0;
+  std::size_t ka = 0, kb = 0;
   if (a.service != b.service) return a.service < b.service;
   while (true) {
     const auto ma = move(a, sa, ka), mb = move(b, sb, kb);

@@ -14,31 +14,31 @@
 namespace idn::path {
 
 struct random_graph_params {
-  index models = 3, blocks = 6, servers = 2, services = 1, fanout = 2;  ///< fanout: connections per boundary
+  std::size_t models = 3, blocks = 6, servers = 2, services = 1, fanout = 2;  ///< fanout: connections per boundary
   bool depth_matched = false;  ///< connections land on the depth-nearest boundary ±1
   double extra_head_prob = 0.5, early_exit_prob = 0, skip_prob = 0.1, tie_prob = 0.1;
 };
 
 template <std::uniform_random_bit_generator G>
 graph_spec random_graph_spec(G& rng, const random_graph_params& p) {
-  if (p.models < 1 || p.blocks < 1 || p.servers < 1 || p.services < 1 || p.services > p.models || p.fanout < 0)
+  if (p.models < 1 || p.blocks < 1 || p.servers < 1 || p.services < 1 || p.services > p.models)
     detail::fail("random_graph_spec", "params = (models ", p.models, ", blocks ", p.blocks, ", servers ", p.servers, ", services ", p.services,
-                 ", fanout ", p.fanout, "): need >= 1 each, services <= models, fanout >= 0");
+                 ", fanout ", p.fanout, "): need >= 1 each, services <= models");
   auto u = [&] { return uniform01(rng); };
-  auto pick = [&](index n) { return std::min(n - 1, static_cast<index>(u() * static_cast<double>(n))); };
+  auto pick = [&](std::size_t n) { return std::min(n - 1, static_cast<std::size_t>(u() * static_cast<double>(n))); };
   graph_spec g;
-  for (index s = 0; s < p.servers; ++s) {
+  for (std::size_t s = 0; s < p.servers; ++s) {
     const double cap = 1e9 * (1 + 9 * u());
     g.servers.push_back({concat("s", s), cap, cap * 0.3 * u()});
   }
-  for (index a = 0; a < p.servers; ++a)
-    for (index b = a + 1; b < p.servers; ++b) add_duplex_link(g, a, b, 1e7 * std::pow(100.0, u()), 5e-3 * u());
-  for (index m = 0; m < p.models; ++m) {
+  for (std::size_t a = 0; a < p.servers; ++a)
+    for (std::size_t b = a + 1; b < p.servers; ++b) add_duplex_link(g, a, b, 1e7 * std::pow(100.0, u()), 5e-3 * u());
+  for (std::size_t m = 0; m < p.models; ++m) {
     model_spec md;
     md.name = concat("m", m), md.server = m % p.servers, md.task = m, md.input_bytes = 1e4 * (1 + 99 * u());
     md.accuracy = 0.5 + 0.45 * u();
     if (m > 0 && u() < p.tie_prob) md.accuracy = g.models[0].accuracy;
-    for (index k = 0; k < p.blocks; ++k) {
+    for (std::size_t k = 0; k < p.blocks; ++k) {
       block_spec b{1e7 * (1 + 99 * u()), 1e3 * (1 + 999 * u())};
       if (k > 0 && u() < p.tie_prob) b = md.blocks.back();
       md.blocks.push_back(b);
@@ -49,11 +49,11 @@ graph_spec random_graph_spec(G& rng, const random_graph_params& p) {
     h.accuracy = md.accuracy;
     g.heads.push_back(h);
   }
-  for (index m = 0; m < p.models; ++m) {
-    for (index k = 1; k <= p.blocks; ++k) {
+  for (std::size_t m = 0; m < p.models; ++m) {
+    for (std::size_t k = 1; k <= p.blocks; ++k) {
       // Extra heads serve a random service's task on a foreign trunk; early exits serve their own.
       if (u() < p.extra_head_prob / static_cast<double>(p.blocks)) {
-        const index task = pick(p.services);
+        const std::size_t task = pick(p.services);
         if (task != m) {
           head_spec h;
           h.model = m, h.boundary = k, h.task = task, h.kind = head_kind::extra, h.flops = 1e6 * (1 + 9 * u()), h.output_bytes = 100 * (1 + 9 * u());
@@ -71,24 +71,24 @@ graph_spec random_graph_spec(G& rng, const random_graph_params& p) {
   }
   // Connections, skipping any that would close a cycle.
   acyclic_connections dag(g);
-  auto depth = [&](index m, index k) {
+  auto depth = [&](std::size_t m, std::size_t k) {
     double a = 0, t = 0;
-    for (index q = 0; q < p.blocks; ++q) t += g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops, a += q < k ? g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops : 0;
+    for (std::size_t q = 0; q < p.blocks; ++q) t += g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops, a += q < k ? g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops : 0;
     return a / t;
   };
-  for (index m = 0; m < p.models; ++m)
-    for (index k = 0; k <= p.blocks; ++k) {
-      std::vector<std::pair<index, index>> targets;
-      for (index f = 0; f < p.fanout && p.models > 1; ++f) {
-        index j = pick(p.models - 1);
+  for (std::size_t m = 0; m < p.models; ++m)
+    for (std::size_t k = 0; k <= p.blocks; ++k) {
+      std::vector<std::pair<std::size_t, std::size_t>> targets;
+      for (std::size_t f = 0; f < p.fanout && p.models > 1; ++f) {
+        std::size_t j = pick(p.models - 1);
         if (j >= m) ++j;
-        index kp;
+        std::size_t kp;
         if (p.depth_matched) {
           const double d = depth(m, k);
-          index nearest = 0;
-          for (index q = 0; q < p.blocks; ++q)
+          std::size_t nearest = 0;
+          for (std::size_t q = 0; q < p.blocks; ++q)
             if (std::abs(depth(j, q) - d) < std::abs(depth(j, nearest) - d)) nearest = q;
-          kp = std::clamp<index>(nearest + pick(3) - 1, 0, p.blocks - 1);
+          kp = std::clamp<std::size_t>(nearest + pick(3) - 1, 0, p.blocks - 1);
         } else {
           kp = pick(p.blocks);
         }
@@ -106,7 +106,7 @@ graph_spec random_graph_spec(G& rng, const random_graph_params& p) {
         dag.add(c);
       }
     }
-  for (index l = 0; l < p.services; ++l) {
+  for (std::size_t l = 0; l < p.services; ++l) {
     const model_spec& md = g.models[static_cast<std::size_t>(l)];
     double W = g.heads[static_cast<std::size_t>(l)].flops;
     for (const block_spec& b : md.blocks) W += b.flops;

@@ -30,7 +30,7 @@
 namespace idn::path {
 
 namespace detail {
-inline void check_search(const block_graph& g, index service, const search_options& o, const char* fn) {
+inline void check_search(const block_graph& g, std::size_t service, const search_options& o, const char* fn) {
   service_at(g, service, fn);
   check_rules(o.rules, fn);
   if (o.max_labels == 0) fail(fn, "max_labels = 0: must be >= 1");
@@ -40,7 +40,7 @@ inline void check_search(const block_graph& g, index service, const search_optio
 /// The best admissible path of the service (score desc, then canonical order for brute force and
 /// branch and bound), with p_0's evaluation for reference.
 template <accuracy_estimator E, reward_function R>
-search_result best_path(const block_graph& g, index service, const E& est, const R& reward, const search_options& o, search_workspace& ws) {
+search_result best_path(const block_graph& g, std::size_t service, const E& est, const R& reward, const search_options& o, search_workspace& ws) {
   detail::check_search(g, service, o, "best_path");
   if constexpr (requires { est.check(g); }) est.check(g);
   detail::search_buffers& w = detail::buffers_of(ws);
@@ -102,7 +102,7 @@ search_result best_path(const block_graph& g, index service, const E& est, const
 
 /// The k best paths, score descending, then canonical order (branch and bound, or brute force).
 template <accuracy_estimator E, reward_function R>
-std::vector<path_evaluation> k_best(const block_graph& g, index service, std::size_t k, const E& est, const R& reward, const search_options& o,
+std::vector<path_evaluation> k_best(const block_graph& g, std::size_t service, std::size_t k, const E& est, const R& reward, const search_options& o,
                                     search_workspace& ws) {
   detail::check_search(g, service, o, "k_best");
   if (k == 0) detail::fail("k_best", "k = 0: must be >= 1");
@@ -128,14 +128,14 @@ std::vector<path_evaluation> k_best(const block_graph& g, index service, std::si
 
 /// best_path with a fresh workspace (allocates its buffers).
 template <accuracy_estimator E, reward_function R>
-search_result best_path(const block_graph& g, index service, const E& est, const R& reward, const search_options& o) {
+search_result best_path(const block_graph& g, std::size_t service, const E& est, const R& reward, const search_options& o) {
   search_workspace ws;
   return best_path(g, service, est, reward, o, ws);
 }
 
 /// k_best with a fresh workspace (allocates its buffers).
 template <accuracy_estimator E, reward_function R>
-std::vector<path_evaluation> k_best(const block_graph& g, index service, std::size_t k, const E& est, const R& reward, const search_options& o) {
+std::vector<path_evaluation> k_best(const block_graph& g, std::size_t service, std::size_t k, const E& est, const R& reward, const search_options& o) {
   search_workspace ws;
   return k_best(g, service, k, est, reward, o, ws);
 }

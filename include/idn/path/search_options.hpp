@@ -45,8 +45,9 @@ class search_workspace;
 namespace detail {
 /// One label of label setting (detail/label_setting.hpp).
 struct label_meta {
-  index node, parent, move, switches;  ///< move: −2 a run of blocks, −3 start, else connection id
-  index run;                           ///< blocks in the run (move −2)
+  std::size_t node, parent, switches;
+  std::ptrdiff_t move;  ///< a signed code: −2 a run of blocks, −3 start, else the connection's position
+  std::size_t run;      ///< blocks in the run (move −2)
   double total;                        ///< Σ of the label's loads and bytes: a cheap dominance prefilter
   bool can_switch, has_block, alive;
   double est[10];  ///< estimator state bytes (trivially copyable, ≤ 80 bytes)
@@ -61,7 +62,7 @@ struct search_buffers {
   std::vector<double> utilization;  ///< the scorer's per-server scratch
   std::vector<std::uint64_t> memo;  ///< count_paths
   path dfs, best;                   ///< the DFS path and the incumbent
-  std::vector<index> moves;         ///< label-setting reconstruction
+  std::vector<std::ptrdiff_t> moves;  ///< label-setting reconstruction (codes as label_meta::move, or −3 − run)
   std::vector<std::array<double, 10>> est_stack;  ///< branch and bound: estimator state per depth
   completion_bounds completion;     ///< per (node, switches left): the least load still to come
 };

@@ -38,7 +38,7 @@ inline const char* to_string(limit l) noexcept {
 struct split {
   double x_original = 0, x_path = 0, throughput = 0, avg_accuracy = 0;
   limit binding = limit::none;
-  index binding_index = -1;
+  std::size_t binding_index = npos;
   bool closed_form = false;
 };
 
@@ -52,7 +52,7 @@ inline void check_capacity(const capacity_options& o, const char* fn) {
 struct half_plane {
   double a0, ap, rhs;
   limit tag;
-  index which;
+  std::size_t which;
 };
 struct split_problem {
   double W, A_l, A_p, lambda;
@@ -60,23 +60,23 @@ struct split_problem {
   int count = 0;
   double remote_cap = std::numeric_limits<double>::infinity();  ///< min over remote servers and links of R/coef
   limit remote_tag = limit::none;
-  index remote_index = -1;
+  std::size_t remote_index = npos;
   double L_home = 0, R_home = 0;
 };
 /// min over remote servers (R_s/L_s) and links (R_e/8b_e) with positive load; +inf if none.
 struct remote_limit {
   double cap = std::numeric_limits<double>::infinity();
   limit tag = limit::none;
-  index which = -1;
+  std::size_t which = npos;
 };
-inline remote_limit remote_capacity(const block_graph& g, index service, index home, const path_load& L, const capacity_options& o) noexcept {
+inline remote_limit remote_capacity(const block_graph& g, std::size_t service, std::size_t home, const path_load& L, const capacity_options& o) noexcept {
   remote_limit r;
-  for (index s = 0; s < g.num_servers(); ++s) {
+  for (std::size_t s = 0; s < g.num_servers(); ++s) {
     if (s == home || !(L.server_flops[s] > 0)) continue;
     const double cap = g.residual_flops(s, service, o.rho_bar) / L.server_flops[s];
     if (cap < r.cap) r = {cap, limit::remote_server, s};
   }
-  for (index e = 0; e < g.num_links(); ++e) {
+  for (std::size_t e = 0; e < g.num_links(); ++e) {
     const double bw = g.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
     if (!(L.link_bytes[e] > 0) || std::isinf(bw)) continue;
     const double cap = o.link_rho_bar * bw / (8 * L.link_bytes[e]);
@@ -84,9 +84,9 @@ inline remote_limit remote_capacity(const block_graph& g, index service, index h
   }
   return r;
 }
-inline split_problem make_split_problem(const block_graph& g, index service, const path_load& L, double A_p, const capacity_options& o) noexcept {
+inline split_problem make_split_problem(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o) noexcept {
   const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
-  const index home = g.server_of(sv.model);
+  const std::size_t home = g.server_of(sv.model);
   split_problem P;
   P.W = g.service_flops(service), P.A_l = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, P.A_p = A_p, P.lambda = sv.arrival_rate;
   P.L_home = L.server_flops[home], P.R_home = g.residual_flops(home, service, o.rho_bar);
@@ -94,13 +94,13 @@ inline split_problem make_split_problem(const block_graph& g, index service, con
   const remote_limit rl = remote_capacity(g, service, home, L, o);
   P.remote_cap = rl.cap, P.remote_tag = rl.tag, P.remote_index = rl.which;
   if (std::isfinite(P.remote_cap)) P.h[P.count++] = {0, 1, P.remote_cap, P.remote_tag, P.remote_index};
-  P.h[P.count++] = {1, 1, P.lambda, limit::demand, -1};
+  P.h[P.count++] = {1, 1, P.lambda, limit::demand, npos};
   if (o.min_avg_accuracy) {
     const double a = *o.min_avg_accuracy;
-    P.h[P.count++] = {-(P.A_l - a), -(P.A_p - a), 0, limit::accuracy_floor, -1};
+    P.h[P.count++] = {-(P.A_l - a), -(P.A_p - a), 0, limit::accuracy_floor, npos};
   }
-  P.h[P.count++] = {-1, 0, 0, limit::none, -1};
-  P.h[P.count++] = {0, -1, 0, limit::none, -1};
+  P.h[P.count++] = {-1, 0, 0, limit::none, npos};
+  P.h[P.count++] = {0, -1, 0, limit::none, npos};
   return P;
 }
 /// The split (x0, xp) with its throughput and request-weighted accuracy (A_l when nothing is served).
@@ -169,7 +169,7 @@ inline split solve_split_vertices(const split_problem& P) noexcept {
 }  // namespace detail
 
 /// Th_0 = min(λ_l, R_{σ_l}/W_l).
-inline double standalone_throughput(const block_graph& g, index service, const capacity_options& o) {
+inline double standalone_throughput(const block_graph& g, std::size_t service, const capacity_options& o) {
   detail::service_at(g, service, "standalone_throughput");
   detail::check_capacity(o, "standalone_throughput");
   const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
@@ -187,15 +187,15 @@ struct local_remote_split {
   double x0, xp;
   remote_limit binding;
 };
-inline local_remote_split split_without_demand(const block_graph& g, index service, const path_load& L, const capacity_options& o) noexcept {
-  const index home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+inline local_remote_split split_without_demand(const block_graph& g, std::size_t service, const path_load& L, const capacity_options& o) noexcept {
+  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
   const double W = g.service_flops(service), Lh = L.server_flops[home], Rh = g.residual_flops(home, service, o.rho_bar);
   remote_limit rl = remote_capacity(g, service, home, L, o);
   if (Lh > 0 && Rh / Lh <= rl.cap) rl = {Rh / Lh, limit::local_server, home};
   const double xp = Lh < W ? rl.cap : 0.0;  // +inf only when Lh = 0 and nothing remote is loaded
   return {(Rh - (Lh > 0 ? Lh * xp : 0.0)) / W, xp, rl};
 }
-inline split max_throughput_split_unchecked(const block_graph& g, index service, const path_load& L, double A_p, const capacity_options& o,
+inline split max_throughput_split_unchecked(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o,
                                             bool allow_closed_form) noexcept {
   if (allow_closed_form && !o.min_avg_accuracy) {
     // Closed form: x_p* = c_p if L_p[σ_l] < W_l (else 0), x_0* = (R_σ − L_p[σ]x_p*)/W, valid when
@@ -218,14 +218,14 @@ inline split max_throughput_split_unchecked(const block_graph& g, index service,
 
 /// The max-throughput split of service l between its original model and a path with load L and
 /// predicted accuracy Â_p (closed form if valid, else exact LP). O(S + E).
-inline split max_throughput_split(const block_graph& g, index service, const path_load& L, double path_accuracy, const capacity_options& o) {
+inline split max_throughput_split(const block_graph& g, std::size_t service, const path_load& L, double path_accuracy, const capacity_options& o) {
   detail::service_at(g, service, "max_throughput_split");
   detail::check_capacity(o, "max_throughput_split");
   if (!detail::unit_interval(path_accuracy)) detail::fail("max_throughput_split", "path_accuracy = ", path_accuracy, ": must lie in [0,1]");
   return detail::max_throughput_split_unchecked(g, service, L, path_accuracy, o, true);
 }
 /// The same split, always by the exact 2-variable LP (the oracle of the closed form).
-inline split max_throughput_split_lp(const block_graph& g, index service, const path_load& L, double path_accuracy, const capacity_options& o) {
+inline split max_throughput_split_lp(const block_graph& g, std::size_t service, const path_load& L, double path_accuracy, const capacity_options& o) {
   detail::service_at(g, service, "max_throughput_split_lp");
   detail::check_capacity(o, "max_throughput_split_lp");
   if (!detail::unit_interval(path_accuracy)) detail::fail("max_throughput_split_lp", "path_accuracy = ", path_accuracy, ": must lie in [0,1]");

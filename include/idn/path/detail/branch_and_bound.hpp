@@ -52,7 +52,7 @@ bool bound_below(scorer<R>& sc, split_policy policy, const path_load& L, double 
 /// incumbent0: a score known to be achievable (p_0), used for pruning only. Returns the best
 /// score (−inf if none, or if no path scores above −inf).
 template <accuracy_estimator E, reward_function R>
-double branch_and_bound(const block_graph& g, index service, std::size_t k, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
+double branch_and_bound(const block_graph& g, std::size_t service, std::size_t k, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
                         search_stats& st, search_buffers& ws, std::vector<ranked>& top, bool single = false, bool bounds_built = false) {
   if (single) k = 1;
   load_stack ls(g, ws.stack);
@@ -74,7 +74,7 @@ double branch_and_bound(const block_graph& g, index service, std::size_t k, cons
     if (ws.est_stack.empty()) ws.est_stack.resize(1);
     std::memcpy(ws.est_stack[0].data(), &s0, sizeof s0);
   }
-  auto ext = [&](int kind, index, const path& p) {
+  auto ext = [&](int kind, std::size_t, const path& p) {
     ls.apply(kind, p);
     const segment& s = p.segments.back();
     if constexpr (incremental) {
@@ -84,7 +84,7 @@ double branch_and_bound(const block_graph& g, index service, std::size_t k, cons
       std::memcpy(ws.est_stack[depth + 1].data(), &child, sizeof child);
     }
     ++depth;
-    const index v = g.node(s.model, s.end), left = o.rules.switch_budget - static_cast<index>(p.joins.size());
+    const std::size_t v = g.node(s.model, s.end), left = o.rules.switch_budget - static_cast<std::size_t>(p.joins.size());
     if (!ws.completion.reachable(v, left)) {
       ++st.pruned_by_bound;
       return false;
@@ -133,13 +133,13 @@ double branch_and_bound(const block_graph& g, index service, std::size_t k, cons
 /// incumbent0 or 0, or after 24 runs, one plain run finishes. Else one plain run. Returns what
 /// branch_and_bound returns.
 template <accuracy_estimator E, reward_function R>
-double branch_and_bound_falling(const block_graph& g, index service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
+double branch_and_bound_falling(const block_graph& g, std::size_t service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
                                 search_stats& st, search_buffers& ws, double fall = 0.75) {
   std::vector<ranked> unused;
   build_completion(ws.completion, est, g, service, o.rules);
   if constexpr (scorer<R>::has_quick_bound) {
     if (bound_policy(o.eval.policy) == split_policy::reward_optimal) {
-      const index root = g.node(g.spec().services[static_cast<std::size_t>(service)].model, 0), budget = o.rules.switch_budget;
+      const std::size_t root = g.node(g.spec().services[static_cast<std::size_t>(service)].model, 0), budget = o.rules.switch_budget;
       if (ws.completion.reachable(root, budget)) {
         path_load& L = ws.scratch;
         size_load(g, L);

@@ -26,22 +26,22 @@ public:
   /// ω(m, k) (an accuracy estimator's), also the most weight a completion adds (rest_weight).
   /// O((N·(r + 1))·(H̄ + C̄ + 1)·(S + 2E)) time and memory N·(r + 1)·(S + 2E) doubles, reused.
   template <class Weight = std::nullptr_t>
-  void build(const block_graph& g, index service, const path_rules& rules, Weight weight = nullptr) {
+  void build(const block_graph& g, std::size_t service, const path_rules& rules, Weight weight = nullptr) {
     constexpr bool weighted = !std::is_null_pointer_v<Weight>;
     S_ = static_cast<std::size_t>(g.num_servers()), E_ = static_cast<std::size_t>(g.num_links());
     width_ = S_ + 2 * E_, R1_ = static_cast<std::size_t>(rules.switch_budget) + 1;
     const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
-    const index task = g.spec().models[static_cast<std::size_t>(sv.model)].task, home = g.server_of(sv.model);
+    const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task, home = g.server_of(sv.model);
     lb_.assign(static_cast<std::size_t>(g.num_nodes()) * R1_ * width_, std::numeric_limits<double>::infinity());
     rest_.assign(weighted ? static_cast<std::size_t>(g.num_nodes()) * R1_ : 0, -std::numeric_limits<double>::infinity());
     step_.assign(width_, 0.0);
     const auto order = g.topological_order();
     for (std::size_t t = order.size(); t-- > 0;) {
-      const index v = order[t], m = g.node_model(v), k = g.node_boundary(v), server = g.server_of(m);
+      const std::size_t v = order[t], m = g.node_model(v), k = g.node_boundary(v), server = g.server_of(m);
       for (std::size_t rl = 0; rl < R1_; ++rl) {
         double* out = slot(v, rl);
         double most = -std::numeric_limits<double>::infinity();  // rest weight, if weighted
-        for (index h : g.heads_at(v)) {
+        for (std::size_t h : g.heads_at(v)) {
           if (!head_allowed(g, h, task, rules)) continue;
           clear_step();
           step_head(g, step_.data(), step_.data() + S_, step_.data() + S_ + E_, h, server, home);
@@ -55,10 +55,10 @@ public:
           if constexpr (weighted) most = std::max(most, static_cast<double>(weight(m, k + 1)) + rest_[rest_slot(v + 1, rl)]);
         }
         if (rl > 0)
-          for (index c : g.connections_from(v)) {
+          for (std::size_t c : g.connections_from(v)) {
             if (!depth_ok(g, c, rules)) continue;
             const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(c)];
-            const index to = g.node(cn.to_model, cn.to_boundary);
+            const std::size_t to = g.node(cn.to_model, cn.to_boundary);
             clear_step();
             step_join(g, step_.data(), step_.data() + S_, step_.data() + S_ + E_, c, m, k, server, cn.to_model, cn.to_boundary, g.server_of(cn.to_model));
             take_min(out, slot(to, rl - 1));
@@ -69,18 +69,18 @@ public:
     }
   }
   /// The bound at node v with `switches_left` switches still allowed (≤ the budget).
-  const double* at(index v, index switches_left) const noexcept {
+  const double* at(std::size_t v, std::size_t switches_left) const noexcept {
     return lb_.data() + (static_cast<std::size_t>(v) * R1_ + static_cast<std::size_t>(switches_left)) * width_;
   }
   /// The most block weight a completion from v still adds (−inf where none exists); requires
   /// build() with a weight.
-  double rest_weight(index v, index switches_left) const noexcept { return rest_[rest_slot(v, static_cast<std::size_t>(switches_left))]; }
+  double rest_weight(std::size_t v, std::size_t switches_left) const noexcept { return rest_[rest_slot(v, static_cast<std::size_t>(switches_left))]; }
   /// Some completion exists (the entry is finite).
-  bool reachable(index v, index switches_left) const noexcept { return at(v, switches_left)[0] != std::numeric_limits<double>::infinity(); }
+  bool reachable(std::size_t v, std::size_t switches_left) const noexcept { return at(v, switches_left)[0] != std::numeric_limits<double>::infinity(); }
 
 private:
-  double* slot(index v, std::size_t rl) noexcept { return lb_.data() + (static_cast<std::size_t>(v) * R1_ + rl) * width_; }
-  std::size_t rest_slot(index v, std::size_t rl) const noexcept { return static_cast<std::size_t>(v) * R1_ + rl; }
+  double* slot(std::size_t v, std::size_t rl) noexcept { return lb_.data() + (static_cast<std::size_t>(v) * R1_ + rl) * width_; }
+  std::size_t rest_slot(std::size_t v, std::size_t rl) const noexcept { return static_cast<std::size_t>(v) * R1_ + rl; }
   void clear_step() noexcept { std::fill(step_.begin(), step_.end(), 0.0); }
   /// out = min(out, step + rest) component-wise; rest = nullptr means a completed path; an
   /// unreachable rest (+inf) leaves out unchanged.

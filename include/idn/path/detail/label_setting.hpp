@@ -23,7 +23,7 @@ public:
   using state = typename E::state;
   static_assert(sizeof(state) <= sizeof(label_meta::est), "estimator state larger than the workspace slot");
 
-  label_setting_search(const block_graph& g, index service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
+  label_setting_search(const block_graph& g, std::size_t service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
                        search_stats& st, search_buffers& ws)
       : g_(g), service_(service), est_(est), sc_(sc), o_(o), st_(st), ws_(ws), S_(g.num_servers()), E_(g.num_links()),
         width_(static_cast<std::size_t>(S_ + 2 * E_)), sv_(g.spec().services[static_cast<std::size_t>(service)]),
@@ -42,10 +42,10 @@ public:
     const std::size_t root = new_label(no_parent, g_.node(sv_.model, 0), -3, 0, true, false, est_.start(g_, service_));
     ws_.at_node[static_cast<std::size_t>(ws_.meta[root].node)].push_back(root);
     ++st_.labels_created;
-    for (const index v : g_.topological_order())
+    for (const std::size_t v : g_.topological_order())
       if (!settle(v)) return false;
     best_score = best_score_;
-    if (best_head_ < 0) best_path = original_path(g_, service_);  // as brute force reports it
+    if (best_head_ == npos) best_path = original_path(g_, service_);  // as brute force reports it
     else reconstruct(best_path);
     return true;
   }
@@ -61,13 +61,13 @@ private:
     ws_.event.assign(static_cast<std::size_t>(g_.num_nodes()) * R1_, 0);
     const auto topo = g_.topological_order();
     for (std::size_t t = topo.size(); t-- > 0;) {
-      const index v = topo[t], m = g_.node_model(v), k = g_.node_boundary(v);
+      const std::size_t v = topo[t], m = g_.node_model(v), k = g_.node_boundary(v);
       bool head = false;
-      for (index h : g_.heads_at(v)) head = head || head_allowed(g_, h, task_, o_.rules);
-      for (index rl = 0; rl <= r_; ++rl) {
+      for (std::size_t h : g_.heads_at(v)) head = head || head_allowed(g_, h, task_, o_.rules);
+      for (std::size_t rl = 0; rl <= r_; ++rl) {
         bool conn = false;
         if (rl > 0)
-          for (index c : g_.connections_from(v)) {
+          for (std::size_t c : g_.connections_from(v)) {
             if (!depth_ok(g_, c, o_.rules)) continue;
             const connection_spec& cn = g_.spec().connections[static_cast<std::size_t>(c)];
             conn = conn || ws_.reach[slot(g_.node(cn.to_model, cn.to_boundary), rl - 1)];
@@ -78,12 +78,12 @@ private:
       }
     }
   }
-  std::size_t slot(index v, index switches_left) const noexcept {
+  std::size_t slot(std::size_t v, std::size_t switches_left) const noexcept {
     return static_cast<std::size_t>(v) * R1_ + static_cast<std::size_t>(switches_left);
   }
   /// By switches used so far.
-  bool event_at(index v, index sw) const noexcept { return ws_.event[slot(v, r_ - sw)] != 0; }
-  bool reach_at(index v, index sw) const noexcept { return ws_.reach[slot(v, r_ - sw)] != 0; }
+  bool event_at(std::size_t v, std::size_t sw) const noexcept { return ws_.event[slot(v, r_ - sw)] != 0; }
+  bool reach_at(std::size_t v, std::size_t sw) const noexcept { return ws_.reach[slot(v, r_ - sw)] != 0; }
   state state_of(std::size_t id) const noexcept {
     state s;
     std::memcpy(&s, ws_.meta[id].est, sizeof(state));
@@ -92,14 +92,14 @@ private:
   const double* frame(std::size_t id) const noexcept { return ws_.arena.data() + id * width_; }
 
   /// ws.scratch = the loads of label id, plus head head_id when ≥ 0.
-  void load_of(std::size_t id, index head_id) {
+  void load_of(std::size_t id, std::size_t head_id) {
     path_load& L = ws_.scratch;
     const double* f = frame(id);
     std::copy(f, f + S_, L.server_flops.data());
     std::copy(f + S_, f + S_ + E_, L.link_bytes.data());
     std::copy(f + S_ + E_, f + S_ + 2 * E_, L.link_transfers.data());
-    if (head_id >= 0) {
-      const index m = g_.node_model(ws_.meta[id].node);
+    if (head_id != npos) {
+      const std::size_t m = g_.node_model(ws_.meta[id].node);
       step_head(g_, L.server_flops.data(), L.link_bytes.data(), L.link_transfers.data(), head_id, g_.server_of(m), home_);
     }
     L.transfer_s = transfer_seconds(g_, L.link_bytes.data(), L.link_transfers.data());
@@ -122,9 +122,9 @@ private:
   /// After a join: the prefix's score under the bounding policy, at its loads plus the least
   /// load any completion adds and at the estimator's bound, is below the incumbent.
   bool bound_prunes(std::size_t id) {
-    const index v = ws_.meta[id].node, left = r_ - ws_.meta[id].switches;
+    const std::size_t v = ws_.meta[id].node, left = r_ - ws_.meta[id].switches;
     path_load& L = ws_.scratch;
-    load_of(id, -1);
+    load_of(id, npos);
     add_frame(L, ws_.completion.at(v, left), static_cast<std::size_t>(S_), static_cast<std::size_t>(E_));
     L.transfer_s = transfer_seconds(g_, L.link_bytes.data(), L.link_transfers.data());
     double abound = 0;
@@ -172,10 +172,10 @@ private:
   }
 
   /// Appends a label with its parent's frame (zeros for the root). Returns its id.
-  std::size_t new_label(std::size_t parent, index node, index move, index switches, bool can, bool has, const state& s) {
+  std::size_t new_label(std::size_t parent, std::size_t node, std::ptrdiff_t move, std::size_t switches, bool can, bool has, const state& s) {
     const std::size_t id = ws_.meta.size();
     label_meta m{};
-    m.node = node, m.parent = static_cast<index>(parent), m.move = move, m.switches = switches, m.can_switch = can, m.has_block = has, m.alive = true;
+    m.node = node, m.parent = static_cast<std::size_t>(parent), m.move = move, m.switches = switches, m.can_switch = can, m.has_block = has, m.alive = true;
     std::memcpy(m.est, &s, sizeof(state));
     ws_.meta.push_back(m);
     ws_.arena.resize(ws_.arena.size() + width_);
@@ -187,8 +187,8 @@ private:
 
   /// Every live label at node v: score its heads, run through blocks, take each useful switch.
   /// Returns false past the label cap.
-  bool settle(index v) {
-    const index m = g_.node_model(v), k = g_.node_boundary(v);
+  bool settle(std::size_t v) {
+    const std::size_t m = g_.node_model(v), k = g_.node_boundary(v);
     auto& list = ws_.at_node[static_cast<std::size_t>(v)];
     for (std::size_t li = 0; li < list.size(); ++li) {
       const std::size_t id = list[li];
@@ -201,8 +201,8 @@ private:
     return true;
   }
 
-  void score_heads(std::size_t id, index v, const state& s) {
-    for (index h : g_.heads_at(v)) {
+  void score_heads(std::size_t id, std::size_t v, const state& s) {
+    for (std::size_t h : g_.heads_at(v)) {
       if (!head_allowed(g_, h, task_, o_.rules)) continue;
       load_of(id, h);
       const double a = std::clamp(static_cast<double>(est_.finish(g_, s, h)), 0.0, 1.0);
@@ -215,12 +215,12 @@ private:
 
   /// Runs through blocks to the next node where something can happen (a head, or a switch that
   /// can still reach a head); a run that meets none is a dead end and is dropped.
-  bool run_blocks(std::size_t id, index v, const state& s) {
-    const index m = g_.node_model(v), k = g_.node_boundary(v), server = g_.server_of(m), sw = ws_.meta[id].switches;
+  bool run_blocks(std::size_t id, std::size_t v, const state& s) {
+    const std::size_t m = g_.node_model(v), k = g_.node_boundary(v), server = g_.server_of(m), sw = ws_.meta[id].switches;
     state s2 = s;
     const std::size_t c = new_label(id, v, -2, sw, true, true, s);
     double* f = ws_.arena.data() + c * width_;
-    index kk = k;
+    std::size_t kk = k;
     do {
       ++kk;
       step_block(g_, f, server, m, kk);
@@ -235,16 +235,16 @@ private:
     return insert(c);
   }
 
-  bool take_switches(std::size_t id, index v, const state& s) {
-    const index sw = ws_.meta[id].switches;
+  bool take_switches(std::size_t id, std::size_t v, const state& s) {
+    const std::size_t sw = ws_.meta[id].switches;
     if (sw >= o_.rules.switch_budget || !ws_.meta[id].can_switch) return true;
-    const index m = g_.node_model(v), k = g_.node_boundary(v), server = g_.server_of(m);
-    for (index cid : g_.connections_from(v)) {
+    const std::size_t m = g_.node_model(v), k = g_.node_boundary(v), server = g_.server_of(m);
+    for (std::size_t cid : g_.connections_from(v)) {
       if (!depth_ok(g_, cid, o_.rules)) continue;
       const connection_spec& cn = g_.spec().connections[static_cast<std::size_t>(cid)];
       if (!reach_at(g_.node(cn.to_model, cn.to_boundary), sw + 1)) continue;
       const state s2 = est_.add_join(g_, s, cid);
-      const std::size_t c = new_label(id, g_.node(cn.to_model, cn.to_boundary), cid, sw + 1, false, ws_.meta[id].has_block, s2);
+      const std::size_t c = new_label(id, g_.node(cn.to_model, cn.to_boundary), static_cast<std::ptrdiff_t>(cid), sw + 1, false, ws_.meta[id].has_block, s2);
       double* f = ws_.arena.data() + c * width_;
       step_join(g_, f, f + S_, f + S_ + E_, cid, m, k, server, cn.to_model, cn.to_boundary, g_.server_of(cn.to_model));
       if (!insert(c)) return false;
@@ -254,47 +254,47 @@ private:
 
   /// The best path from the best label's parent chain (into buffers that keep their capacity).
   void reconstruct(path& best_path) {
-    std::vector<index>& moves = ws_.moves;
+    std::vector<std::ptrdiff_t>& moves = ws_.moves;
     moves.clear();
     for (std::size_t id = best_label_; ws_.meta[id].move != -3; id = static_cast<std::size_t>(ws_.meta[id].parent))
-      moves.push_back(ws_.meta[id].move == -2 ? -3 - ws_.meta[id].run : ws_.meta[id].move);
+      moves.push_back(ws_.meta[id].move == -2 ? -3 - static_cast<std::ptrdiff_t>(ws_.meta[id].run) : ws_.meta[id].move);
     best_path.service = service_, best_path.head = best_head_;
     best_path.segments.assign(1, segment{sv_.model, 0, 0, g_.server_of(sv_.model)});
     best_path.joins.clear();
     for (std::size_t i = moves.size(); i-- > 0;) {
       if (moves[i] < -3) {
-        best_path.segments.back().end += -moves[i] - 3;
+        best_path.segments.back().end += static_cast<std::size_t>(-moves[i] - 3);
       } else {
         const connection_spec& cn = g_.spec().connections[static_cast<std::size_t>(moves[i])];
-        best_path.joins.push_back(moves[i]);
+        best_path.joins.push_back(static_cast<std::size_t>(moves[i]));
         best_path.segments.push_back({cn.to_model, cn.to_boundary, cn.to_boundary, g_.server_of(cn.to_model)});
       }
     }
   }
 
   const block_graph& g_;
-  index service_;
+  std::size_t service_;
   const E& est_;
   scorer<R>& sc_;
   const search_options& o_;
   search_stats& st_;
   search_buffers& ws_;
-  index S_, E_;
+  std::size_t S_, E_;
   std::size_t width_;
   const service_spec& sv_;
-  index task_, home_, r_;
+  std::size_t task_, home_, r_;
   std::size_t R1_;
   double incumbent_;
   split sp_;
   double best_score_ = -std::numeric_limits<double>::infinity();
   std::size_t best_label_ = 0;
-  index best_head_ = -1;
+  std::size_t best_head_ = npos;
 };
 
 /// Exact label setting (reward_optimal or serve_all; decomposable estimator). Returns false if
 /// max_labels was exceeded (the caller falls back); else sets best_score / best_path.
 template <decomposable_accuracy_estimator E, reward_function R>
-bool label_setting(const block_graph& g, index service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
+bool label_setting(const block_graph& g, std::size_t service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
                    search_stats& st, search_buffers& ws, double& best_score, path& best_path) {
   return label_setting_search<E, R>(g, service, est, sc, o, incumbent0, st, ws).run(best_score, best_path);
 }

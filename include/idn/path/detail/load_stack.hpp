@@ -57,7 +57,7 @@ struct load_stack {
       step_head(g, L.server_flops.data(), L.link_bytes.data(), L.link_transfers.data(), p.head, p.segments.back().server,
                 g.server_of(g.spec().services[static_cast<std::size_t>(p.service)].model));
     L.transfer_s = transfer_seconds(g, L.link_bytes.data(), L.link_transfers.data());
-    L.switches = static_cast<index>(p.joins.size());
+    L.switches = static_cast<std::size_t>(p.joins.size());
   }
 };
 

@@ -13,16 +13,16 @@ namespace idn::path::detail {
 
 /// Builds the completion bounds, with the estimator's block weight when it has one.
 template <class E>
-void build_completion(completion_bounds& cb, const E& est, const block_graph& g, index service, const path_rules& rules) {
-  if constexpr (rest_bounded_accuracy_estimator<E>) cb.build(g, service, rules, [&](index m, index k) { return est.block_weight(g, m, k); });
+void build_completion(completion_bounds& cb, const E& est, const block_graph& g, std::size_t service, const path_rules& rules) {
+  if constexpr (rest_bounded_accuracy_estimator<E>) cb.build(g, service, rules, [&](std::size_t m, std::size_t k) { return est.block_weight(g, m, k); });
   else cb.build(g, service, rules);
 }
 
 /// ≥ Â of every completion of the prefix ending at node with `left` switches left; `state` holds
 /// the prefix's estimator state (decomposable estimators; else unused).
 template <class E>
-double accuracy_bound(const E& est, const block_graph& g, const path& prefix, const std::array<double, 10>& state, index node,
-                      const completion_bounds& cb, index left) {
+double accuracy_bound(const E& est, const block_graph& g, const path& prefix, const std::array<double, 10>& state, std::size_t node,
+                      const completion_bounds& cb, std::size_t left) {
   if constexpr (rest_bounded_accuracy_estimator<E>) {
     return std::min(1.0, static_cast<double>(est.bound_with_rest(g, load_state<typename E::state>(state), cb.rest_weight(node, left))));
   } else if constexpr (decomposable_accuracy_estimator<E>) {
