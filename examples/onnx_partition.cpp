@@ -93,7 +93,7 @@ void measured_loop(const std::string& model_path, const idn::dnn::graph_profile&
   std::size_t last = 0;
   for (std::size_t l = 0; l < chain.num_layers(); ++l)
     if (chain.layer(l).unit < k) local_s += layer_s[l], last = l;
-  std::printf("plan (%s): ", idn::partition::to_string(r.status));
+  std::printf("plan (%s): ", idn::to_string(r.status));
   if (k == 0) std::printf("everything on the T4 (ships the %.0f kB input)\n", chain.input_bytes() / 1e3);
   else if (k >= chain.num_units()) std::printf("everything on this machine\n");
   else std::printf("this machine runs up to '%s' (%zu of %zu units), ships %.0f kB to the T4\n", chain.layer(last).name.c_str(), k, chain.num_units(),
@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
       const auto problem = idn::partition::make_chain_problem(*p, workers, links, links[0], o);
       const auto r = idn::partition::min_latency(problem);
       std::printf("%-20s latency-optimal %.1f ms (%s):", p == &all ? "every position" : "single-tensor cuts", 1e3 * r.latency_s,
-                  idn::partition::to_string(r.status));
+                  idn::to_string(r.status));
       // cuts[1] = the first unit on the T4; the bytes crossing are those after the Pi's last layer.
       const auto k = r.cuts.size() > 1 ? static_cast<std::size_t>(r.cuts[1]) : p->num_units();
       std::size_t last = 0;

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
               const char* bind = to_string(mt.binding);
               std::printf("%-9s %-10s %5.2f %5.2f %-16s %-15s %6s %+8.1f %+8.2f %+8.1f %+8.1f %-14s %6.2f  %s%s\n", names[mode],
                           g.spec().models[static_cast<std::size_t>(req)].name.c_str(), sc.eta_achieved, pi, method, policy, param.c_str(), m.gain_pct, m.acc_pp,
-                          m.local_pct, m.delay_pct, bind, m.share, to_string(g, e.p).c_str(), e.feasible ? "" : "  (infeasible)");
+                          m.local_pct, m.delay_pct, bind, m.share, to_string(g, e.p).c_str(), idn::has_answer(e.status) ? "" : "  (infeasible)");
               csv << names[mode] << ',' << g.spec().models[static_cast<std::size_t>(req)].name << ',' << eta << ',' << sc.eta_achieved << ',' << pi << ',' << method << ','
                   << policy << ',' << param << ',' << m.gain_pct << ',' << m.acc_pp << ',' << m.acc_rel << ',' << m.local_pct << ',' << m.delay_pct << ',' << bind << ','
                   << m.share << ',' << m.Ap << ',' << m.drop << ',' << m.total_work << ",\"" << to_string(g, e.p) << "\"\n";
@@ -143,11 +143,11 @@ int main(int argc, char** argv) {
                 if (mode == 1 && wacc == 0) continue;  // (0, 0, 0) is not a cost
                 const path_evaluation e = best_path(g, req, est, r, so).best;
                 const row_metrics m = report("code", "serve_all", idn::concat("wA=", wacc), e);
-                if (mode == 1 && counts && e.feasible && m.local_pct <= -60 && -m.acc_pp <= 3 && m.delay_pct <= 1e-6) balanced_ok = true;
-                if (mode == 1 && counts && e.feasible && -m.acc_pp <= 3 && m.local_pct < balanced_local * 100 - 1e-12)
+                if (mode == 1 && counts && idn::has_answer(e.status) && m.local_pct <= -60 && -m.acc_pp <= 3 && m.delay_pct <= 1e-6) balanced_ok = true;
+                if (mode == 1 && counts && idn::has_answer(e.status) && -m.acc_pp <= 3 && m.local_pct < balanced_local * 100 - 1e-12)
                   balanced_local = m.local_pct / 100, balanced_best = idn::concat(g.spec().models[static_cast<std::size_t>(req)].name, " eta ", std::round(100 * sc.eta_achieved) / 100, " pi ", pi, " wA ", wacc);
-                if (mode == 2 && counts && e.feasible && m.delay_pct <= -20 && -m.acc_pp <= 5) heavy_ok = true;
-                if (mode == 2 && counts && e.feasible && -m.acc_pp <= 5 && m.delay_pct < heavy_delay * 100)
+                if (mode == 2 && counts && idn::has_answer(e.status) && m.delay_pct <= -20 && -m.acc_pp <= 5) heavy_ok = true;
+                if (mode == 2 && counts && idn::has_answer(e.status) && -m.acc_pp <= 5 && m.delay_pct < heavy_delay * 100)
                   heavy_delay = m.delay_pct / 100, heavy_best = idn::concat(g.spec().models[static_cast<std::size_t>(req)].name, " eta ", std::round(100 * sc.eta_achieved) / 100, " pi ", pi, " wA ", wacc);
               }
             }

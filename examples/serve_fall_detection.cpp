@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       const std::uint64_t sq = sqrt_staffing(lambda, mu, 0.1);
       double p99s = NAN, p99p = NAN;
       std::string status = "ok";
-      if (z.status == sizing_status::ok) {
+      if (z.status == idn::solve_status::optimal) {
         const std::vector<double> replicas(z.replicas, svc_ms * 1e-3);
         const lb_report sticky = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_stream), random_choice{});
         p99s = sticky.unstable ? INFINITY : 1e3 * sticky.p99;
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
           p99p = one.unstable ? INFINITY : 1e3 * one.p99;
         }
       } else {
-        status = z.status == sizing_status::slo_below_service_time ? "no finite c meets the SLO" : "exceeds max replicas";
+        status = z.limit == sizing_limit::slo_below_service_time ? "no finite c meets the SLO" : "exceeds max replicas";
       }
       std::printf("%-7s %7u %7u %8.1f %8.0f %8.3f %6llu %6llu %6llu %12.2f %12.2f  %s\n", host, devices, clients, svc_ms, lambda, lambda / mu,
                   static_cast<unsigned long long>(zm.replicas), static_cast<unsigned long long>(z.replicas), static_cast<unsigned long long>(sq), p99s, p99p,

@@ -111,14 +111,14 @@ int main(int argc, char** argv) {
       o.throughput = lambda;
       const placement best = place(ch, o);
       std::printf("\nthroughput target %.0f req/s (utilization <= %.2f)\n", lambda, o.max_utilization);
-      std::printf("  %-14s %-8s latency %8.2f ms  max util %6.3f   %s\n", "optimal", best.feasible ? "ok" : "INFEAS", 1e3 * best.latency,
+      std::printf("  %-14s %-8s latency %8.2f ms  max util %6.3f   %s\n", "optimal", idn::has_answer(best.status) ? "ok" : "INFEAS", 1e3 * best.latency,
                   best.max_utilization, describe(best, cont, ch).c_str());
-      csv << lambda << ",optimal," << best.feasible << ',' << best.latency << ',' << best.max_utilization << ",\"" << describe(best, cont, ch) << "\"\n";
+      csv << lambda << ",optimal," << idn::has_answer(best.status) << ',' << best.latency << ',' << best.max_utilization << ",\"" << describe(best, cont, ch) << "\"\n";
       for (std::size_t k = 0; k < cont.tiers.size(); ++k) {
         const placement one = only_tier(ch, cont.tiers.size(), k, o);
-        std::printf("  %-14s %-8s latency %8.2f ms  max util %6.3f\n", idn::concat("only tier ", k).c_str(), one.feasible ? "ok" : "INFEAS",
+        std::printf("  %-14s %-8s latency %8.2f ms  max util %6.3f\n", idn::concat("only tier ", k).c_str(), idn::has_answer(one.status) ? "ok" : "INFEAS",
                     1e3 * one.latency, one.max_utilization);
-        csv << lambda << ",only_tier_" << k << ',' << one.feasible << ',' << one.latency << ',' << one.max_utilization << ",\"\"\n";
+        csv << lambda << ",only_tier_" << k << ',' << idn::has_answer(one.status) << ',' << one.latency << ',' << one.max_utilization << ",\"\"\n";
       }
     }
 
@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
           tandem_sizing z = size_for_mean(rate, service, std::max(0.0, cand.latency - compute), slo_ms * 1e-3, 100'000);
           std::uint64_t total = 0;
           for (auto r : z.replicas) total += r;
-          if (z.feasible) {  // the links must carry the rate too: re-evaluate with the sized replicas
+          if (idn::has_answer(z.status)) {  // the links must carry the rate too: re-evaluate with the sized replicas
             continuum sized = m.c;
             std::size_t used = 0, from = 0;
             for (std::size_t k = 0; k < K; ++k) {
@@ -176,10 +176,10 @@ int main(int argc, char** argv) {
             }
             placement_options o;
             o.throughput = rate, o.max_utilization = 1;
-            z.feasible = evaluate(build_chain(from_camera, sized, true), cand.ends, cand.last_tier, o).feasible;
+            if (!idn::has_answer(evaluate(build_chain(from_camera, sized, true), cand.ends, cand.last_tier, o).status)) z.status = idn::solve_status::infeasible;
           }
-          const bool better = z.feasible && (!found || total < best_total || (total == best_total && z.mean_latency < best_z.mean_latency));
-          if (better || (!found && !best_p)) best_z = z, best_p = &cand, best_total = total, found = found || z.feasible;
+          const bool better = idn::has_answer(z.status) && (!found || total < best_total || (total == best_total && z.mean_latency < best_z.mean_latency));
+          if (better || (!found && !best_p)) best_z = z, best_p = &cand, best_total = total, found = found || idn::has_answer(z.status);
         }
         std::string reps;
         for (auto r : best_z.replicas) reps = idn::concat(reps, reps.empty() ? "" : "+", r);

@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
     const slo target{slo_ms * 1e-3, 0.99, false};
     const sizing g = min_replicas(rate, dist, target), m = min_replicas(rate, 1 / dist.mean(), target);
     std::printf("\nplanner (M/G/c, measured service times): %s", to_string(g.status));
-    if (g.status == sizing_status::ok) {
+    if (g.status == idn::solve_status::optimal) {
       const lb_report lo = run(static_cast<std::uint32_t>(g.replicas), least_outstanding{});
       std::printf(", %llu replicas, modelled p99 miss %.3f %%; simulated p99 with least-outstanding %.1f ms: %s\n",
                   static_cast<unsigned long long>(g.replicas), 100 * g.achieved, 1e3 * lo.p99,
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
     std::printf("planner (M/M/c, exponential service): %s", to_string(m.status));
-    if (m.status == sizing_status::ok) std::printf(", %llu replicas", static_cast<unsigned long long>(m.replicas));
+    if (m.status == idn::solve_status::optimal) std::printf(", %llu replicas", static_cast<unsigned long long>(m.replicas));
     std::printf("\n");
     // InferLine-style: the cheapest (max batch, replicas) by the simulation estimator.
     const auto batched = read_batch_service_times(std::filesystem::path(batched_path));
@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
     for (const batch_plan_row& r : plan.considered)
       std::printf("%6u %9llu %9.1f ms %11.2f %7s\n", r.config.max_batch, static_cast<unsigned long long>(r.config.replicas), 1e3 * r.estimate.quantile_latency,
                   r.estimate.mean_batch, r.meets ? "yes" : "no");
-    if (plan.status != sizing_status::ok) {
+    if (plan.status != idn::solve_status::optimal) {
       std::printf("InferLine-style plan: %s\n", to_string(plan.status));
       return 0;
     }

@@ -45,11 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const sv::slo s{in.real(), in.real(), in.flag()};
     const std::uint64_t cap = in.flag() ? in.count() : in.size(1, 64);
     const sv::sizing z = sv::min_replicas(lambda, mu, s, cap);
-    if (z.status == sv::sizing_status::exceeds_max_replicas && !(lambda / mu < static_cast<double>(z.replicas)))
+    if (z.limit == sv::sizing_limit::exceeds_max_replicas && !(lambda / mu < static_cast<double>(z.replicas)))
       IDN_FUZZ_ASSERT(z.achieved == (s.on_mean ? INFINITY : 1.0));
     else
       IDN_FUZZ_ASSERT(std::isfinite(z.achieved) && z.achieved >= 0);
-    if (z.status == sv::sizing_status::ok) IDN_FUZZ_ASSERT(z.replicas >= 1 && z.utilization < 1);
+    if (z.status == idn::solve_status::optimal) IDN_FUZZ_ASSERT(z.replicas >= 1 && z.utilization < 1);
   });
   const double alpha = in.real();
   idn::fuzz::expect_clean([&] { IDN_FUZZ_ASSERT(sv::sqrt_staffing(lambda, mu, alpha) >= 1); });
@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint64_t max_total = in.flag() ? in.count() : 1000;
     const sv::tandem_sizing z = sv::size_for_mean(lambda, service, fixed, target, max_total);
     IDN_FUZZ_ASSERT(z.replicas.size() == service.size());
-    if (z.feasible) IDN_FUZZ_ASSERT(std::isfinite(z.mean_latency));
+    if (idn::has_answer(z.status)) IDN_FUZZ_ASSERT(std::isfinite(z.mean_latency));
   });
   // Placement on a decoded chain (sizes sometimes inconsistent on purpose).
   sv::chain ch;
@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const sv::placement p = sv::place(ch, po);
     if (p.ends.empty()) return;
     IDN_FUZZ_ASSERT(std::isfinite(p.latency));
-    if (!p.feasible) return;
+    if (!idn::has_answer(p.status)) return;
     // Brute force: the best feasible latency over every (last tier, ends) is not below place()'s.
     const auto n = static_cast<std::size_t>(N), kk = static_cast<std::size_t>(K);
     std::vector<std::size_t> ends(kk);
@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto rec = [&](auto&& self, std::size_t k, std::size_t last, std::size_t from) -> void {
       if (k == kk) {
         const sv::placement e = sv::evaluate(ch, ends, last, po);
-        if (e.feasible) best = std::min(best, e.latency);
+        if (idn::has_answer(e.status)) best = std::min(best, e.latency);
         return;
       }
       if (k >= last) {
@@ -140,11 +140,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const sv::slo s{in.real(), in.real(), in.flag()};
     const std::uint64_t cap = in.flag() ? in.count() : in.size(1, 64);
     const sv::sizing z = sv::min_replicas(lambda, dist, s, cap);
-    if (z.status == sv::sizing_status::exceeds_max_replicas && !(lambda * dist.mean() < static_cast<double>(z.replicas)))
+    if (z.limit == sv::sizing_limit::exceeds_max_replicas && !(lambda * dist.mean() < static_cast<double>(z.replicas)))
       IDN_FUZZ_ASSERT(z.achieved == (s.on_mean ? INFINITY : 1.0));
     else
       IDN_FUZZ_ASSERT(std::isfinite(z.achieved) && z.achieved >= 0);
-    if (z.status == sv::sizing_status::ok) IDN_FUZZ_ASSERT(z.replicas >= 1 && z.utilization < 1);
+    if (z.status == idn::solve_status::optimal) IDN_FUZZ_ASSERT(z.replicas >= 1 && z.utilization < 1);
   });
   return 0;
 }

@@ -59,7 +59,7 @@ TEST_CASE("split: closed form = exact 2-variable LP = maximize_lp (throughput) o
     rhs << R0, R1, Re, Re, lambda, 0;
     if (o.min_avg_accuracy) A(5, 0) = -(0.8 - *o.min_avg_accuracy), A(5, 1) = -(Ap - *o.min_avg_accuracy);
     const lp_result lp = maximize_lp(A, rhs, Eigen::Vector2d(1, 1));
-    REQUIRE(lp.status == lp_status::optimal);
+    REQUIRE(lp.status == solve_status::optimal);
     CHECK(lp.objective == idn::test::rel(b.throughput).epsilon(1e-9));
     // KKT: duals >= 0, Aᵀy >= c, complementary slackness.
     CHECK((lp.duals.array() >= -1e-12).all());
@@ -104,24 +104,24 @@ TEST_CASE("maximize_lp equals the best feasible basis by enumeration (2,000 LPs)
         if (cols[static_cast<std::size_t>(k)] < n) obj += c[cols[static_cast<std::size_t>(k)]] * xb[k];
       best = std::max(best, obj);
     }
-    if (r.status == lp_status::optimal) {
+    if (r.status == solve_status::optimal) {
       CHECK(r.objective == idn::test::rel(best).epsilon(1e-9).scale(1));
       CHECK(((A * r.x).array() <= b.array() + 1e-9).all());
     } else {
-      CHECK(r.status == lp_status::unbounded);
+      CHECK(r.status == solve_status::unbounded);
       // Unbounded: some column with c_j > 0 and A_j <= 0 exists or a ray; at least check the best vertex is finite.
       bool ray = false;
       for (int j = 0; j < n; ++j) ray = ray || (c[j] > 0 && (A.col(j).array() <= 0).all());
-      if (ray) CHECK(r.status == lp_status::unbounded);
+      if (ray) CHECK(r.status == solve_status::unbounded);
     }
   }
   // Beale (1955): cycles under the textbook largest-coefficient rule; Bland's rule terminates.
   Eigen::MatrixXd A(3, 4);
   A << 0.25, -60, -0.04, 9, 0.5, -90, -0.02, 3, 0, 0, 1, 0;
   const lp_result r = maximize_lp(A, Eigen::Vector3d(0, 0, 1), Eigen::Vector4d(0.75, -150, 0.02, -6));
-  CHECK(r.status == lp_status::optimal);
+  CHECK(r.status == solve_status::optimal);
   CHECK(r.objective == idn::test::rel(0.05).epsilon(1e-12));
-  CHECK(maximize_lp(Eigen::MatrixXd::Zero(1, 1), Eigen::VectorXd::Ones(1), Eigen::VectorXd::Ones(1)).status == lp_status::unbounded);
+  CHECK(maximize_lp(Eigen::MatrixXd::Zero(1, 1), Eigen::VectorXd::Ones(1), Eigen::VectorXd::Ones(1)).status == solve_status::unbounded);
 }
 
 TEST_CASE("ps_delay: one server = M/M/1 (PS and FIFO share the mean), checked against a Lindley simulation") {

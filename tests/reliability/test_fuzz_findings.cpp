@@ -160,22 +160,22 @@ TEST_CASE("findings 5 and 6: sizing work is bounded and no float-to-integer cast
   using namespace idn::serve;
   const auto start = std::chrono::steady_clock::now();
   const sizing s = min_replicas(1e15, 1, slo{10, 0.99}, 10);
-  CHECK(s.status == sizing_status::exceeds_max_replicas);
+  CHECK(s.limit == sizing_limit::exceeds_max_replicas);
   CHECK(s.replicas == 10);
   CHECK(s.achieved == 1.0);  // unstable at the cap: P(T > d) = 1
   CHECK(min_replicas(1e15, 1, slo{10, 0.99, true}, 10).achieved == INFINITY);
   CHECK(erlang_b(std::numeric_limits<std::uint64_t>::max(), 1.0) == 0.0);  // underflows, then stops
   CHECK(erlang_b(std::numeric_limits<std::uint64_t>::max(), 1000.0) == 0.0);
   // λ/μ ≥ 2^64: a status or a clear error, never UB.
-  CHECK(min_replicas(1e30, 1, slo{10, 0.99}).status == sizing_status::exceeds_max_replicas);
-  CHECK(min_replicas(1e30, 1, slo{10, 0.99}, std::numeric_limits<std::uint64_t>::max()).status == sizing_status::exceeds_max_replicas);
+  CHECK(min_replicas(1e30, 1, slo{10, 0.99}).limit == sizing_limit::exceeds_max_replicas);
+  CHECK(min_replicas(1e30, 1, slo{10, 0.99}, std::numeric_limits<std::uint64_t>::max()).limit == sizing_limit::exceeds_max_replicas);
   CHECK(message_of([] { (void)min_replicas(1e18, 1, slo{10, 0.99}, std::numeric_limits<std::uint64_t>::max()); }).find("max_offered_load") != std::string::npos);
   CHECK(message_of([] { (void)sqrt_staffing(1e30, 1, 0.2); }).find("max_offered_load") != std::string::npos);
   const std::vector<double> service{1.0, 2.0};
   CHECK(message_of([&] { (void)size_for_mean(1e30, service, 0, 10); }).find("mean_service[0]") != std::string::npos);
   CHECK(message_of([] { (void)erlang_b(std::numeric_limits<std::uint64_t>::max(), 1e15); }).find("max_offered_load") != std::string::npos);
   // At the documented limit the work is still bounded (here: one call, 10^7 Erlangs).
-  CHECK(min_replicas(max_offered_load, 1, slo{10, 0.99}, std::numeric_limits<std::uint64_t>::max()).status == sizing_status::ok);
+  CHECK(min_replicas(max_offered_load, 1, slo{10, 0.99}, std::numeric_limits<std::uint64_t>::max()).status == idn::solve_status::optimal);
   MESSAGE("bounded sizing calls took ", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), " s");
 }
 
@@ -191,7 +191,7 @@ TEST_CASE("finding 7: place() validates a hand-made chain with inconsistent size
   c.up_seconds = c.down_seconds = c.up_serial = c.down_serial = Eigen::MatrixXd(0, 2);
   CHECK(message_of([&] { (void)place(c); }).find("replicas.size()") != std::string::npos);
   c.replicas = Eigen::VectorXd::Ones(1);
-  CHECK(place(c).feasible);
+  CHECK(idn::has_answer(place(c).status));
   c.seconds(0, 0) = std::numeric_limits<double>::quiet_NaN();
   CHECK(message_of([&] { (void)place(c); }).find("seconds(0,0)") != std::string::npos);
 }
@@ -329,7 +329,7 @@ TEST_CASE("new 8: min_replicas on the mean rejects a service rate whose mean res
   using namespace idn::serve;
   // 1/mu = 1e308 s: the mean response at the first stable replica count exceeds DBL_MAX.
   CHECK(message_of([] { (void)min_replicas(0.5e-308, 1e-308, slo{1.7e308, 0.5, true}, 8); }).find("mean response time") != std::string::npos);
-  CHECK(min_replicas(0.5, 1.0, slo{10, 0.5, true}, 8).status == sizing_status::ok);
+  CHECK(min_replicas(0.5, 1.0, slo{10, 0.5, true}, 8).status == idn::solve_status::optimal);
 }
 
 TEST_CASE("new 9: CoDE blocks of subnormal FLOP (infinite throughput) are rejected") {

@@ -150,9 +150,9 @@ TEST_CASE("plan_batched_stage equals exhaustive search over (B, replicas) with t
       }
     CAPTURE(trial);
     if (best == INFINITY) {
-      CHECK(plan.status != sizing_status::ok);
+      CHECK(plan.status != idn::solve_status::optimal);
     } else {
-      REQUIRE(plan.status == sizing_status::ok);
+      REQUIRE(plan.status == idn::solve_status::optimal);
       CHECK(plan.cost == best);
       CHECK(plan.config.max_batch == best_b);
     }
@@ -178,6 +178,6 @@ TEST_CASE("batch planner: bad input is named") {
   CHECK_THROWS_WITH_AS(plan_batched_stage(10, p, slo{0, 0.99, false}), doctest::Contains("slo.latency = 0"), invalid_input);
   CHECK_THROWS_WITH_AS(plan_batched_stage(10, p, slo{1, 1.0, false}), doctest::Contains("slo.quantile = 1"), invalid_input);
   // An SLO below every batch time: no replica count helps.
-  CHECK(plan_batched_stage(10, p, slo{0.005, 0.99, false}).status == sizing_status::slo_below_service_time);
-  CHECK(plan_batched_stage(1000, p, slo{0.05, 0.99, false}, {.max_replicas = 2}).status == sizing_status::exceeds_max_replicas);
+  CHECK(plan_batched_stage(10, p, slo{0.005, 0.99, false}).limit == sizing_limit::slo_below_service_time);
+  CHECK(plan_batched_stage(1000, p, slo{0.05, 0.99, false}, {.max_replicas = 2}).limit == sizing_limit::exceeds_max_replicas);
 }

@@ -92,9 +92,9 @@ TEST_CASE("min_replicas for general service: the 15.65 ms stage with a p99 <= 50
   // one time in 25 even with unlimited replicas. A deterministic one never does.
   const double s = 0.01565, lambda = 400;  // a = 6.26 Erlangs
   const serve::slo p99{0.050, 0.99, false};
-  CHECK(serve::min_replicas(lambda, 1 / s, p99).status == serve::sizing_status::slo_below_service_time);
+  CHECK(serve::min_replicas(lambda, 1 / s, p99).limit == serve::sizing_limit::slo_below_service_time);
   const serve::sizing r = serve::min_replicas(lambda, serve::service_distribution::deterministic(s), p99);
-  REQUIRE(r.status == serve::sizing_status::ok);
+  REQUIRE(r.status == idn::solve_status::optimal);
   CHECK(r.replicas >= 7);
   const std::vector<double> det{s};
   // Simulated at c*: the SLO holds (with 5 % slack for the model's error); at c* − 1 it does not.
@@ -111,11 +111,11 @@ TEST_CASE("min_replicas for general service: the 15.65 ms stage with a p99 <= 50
       const serve::sizing g = serve::min_replicas(lam, dist, serve::slo{d, 0.99, false});
       CAPTURE(slo_factor);
       CAPTURE(load);
-      if (g.status == serve::sizing_status::slo_below_service_time) {
+      if (g.limit == serve::sizing_limit::slo_below_service_time) {
         CHECK(dist.tail(d) >= 0.01);
         continue;
       }
-      REQUIRE(g.status == serve::sizing_status::ok);
+      REQUIRE(g.status == idn::solve_status::optimal);
       CHECK(simulated_quantile(lam, r18, static_cast<std::uint32_t>(g.replicas), 0.99, 200'000, 7) <= d * 1.05);
       if (static_cast<double>(g.replicas - 1) > load)
         CHECK(simulated_quantile(lam, r18, static_cast<std::uint32_t>(g.replicas - 1), 0.99, 200'000, 8) > d * 0.95);
@@ -144,13 +144,13 @@ TEST_CASE("general min_replicas (galloping search) equals a linear scan of the m
         }
     CAPTURE(trial);
     if (dist.tail(s.latency) >= 1 - s.quantile) {
-      CHECK(z.status == serve::sizing_status::slo_below_service_time);
+      CHECK(z.limit == serve::sizing_limit::slo_below_service_time);
       ++refused;
     } else if (want == 0) {
-      CHECK(z.status == serve::sizing_status::exceeds_max_replicas);
+      CHECK(z.limit == serve::sizing_limit::exceeds_max_replicas);
       ++capped;
     } else {
-      REQUIRE(z.status == serve::sizing_status::ok);
+      REQUIRE(z.status == idn::solve_status::optimal);
       CHECK(z.replicas == want);
       CHECK(z.achieved == doctest::Approx(serve::general_response_tail(lambda, dist, want, s.latency)).epsilon(1e-9));
       ++ok;
@@ -174,7 +174,7 @@ TEST_CASE("general sizing: bad input is named; the limits are the M/M/c and serv
   CHECK(serve::general_response_tail(0, det, 1, 1.0) == 0);
   // c = 1, deterministic: the mean wait is Pollaczek–Khinchine's ρ/(2μ(1 − ρ)), exactly.
   const serve::sizing m = serve::min_replicas(0.5, det, serve::slo{1.0 + 0.5 / (2 * 0.5) + 1e-12, 0.5, true}, 1);
-  CHECK(m.status == serve::sizing_status::ok);
+  CHECK(m.status == idn::solve_status::optimal);
   CHECK(m.achieved == doctest::Approx(1.5).epsilon(1e-12));
   // M/D/1: the decay rate is Cramér–Lundberg's root of λ(e^θ − 1) = θ (Newton here, independently).
   double theta = 2;
@@ -183,8 +183,8 @@ TEST_CASE("general sizing: bad input is named; the limits are the M/M/c and serv
   // c servers with service S behave, for the decay rate, as one server with S/c.
   CHECK(serve::detail::decay_rate(det, 2.0, 4) == doctest::Approx(serve::detail::decay_rate(serve::service_distribution::deterministic(0.25), 2.0, 1)).epsilon(1e-10));
   // SLO below the service time whatever the replicas.
-  CHECK(serve::min_replicas(1, det, serve::slo{0.9, 0.99, false}).status == serve::sizing_status::slo_below_service_time);
-  CHECK(serve::min_replicas(100, det, serve::slo{2, 0.99, false}, 10).status == serve::sizing_status::exceeds_max_replicas);
+  CHECK(serve::min_replicas(1, det, serve::slo{0.9, 0.99, false}).limit == serve::sizing_limit::slo_below_service_time);
+  CHECK(serve::min_replicas(100, det, serve::slo{2, 0.99, false}, 10).limit == serve::sizing_limit::exceeds_max_replicas);
   // Service times near DBL_MAX (fuzz finding 24): a quantile just above the service time is
   // finite, one beyond the largest double is an error, never +inf.
   const auto huge = serve::service_distribution::deterministic(1e308);

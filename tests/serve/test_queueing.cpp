@@ -217,11 +217,11 @@ TEST_CASE("min_replicas at large loads: minimal against the recurrence, 300 rand
     const sizing r = min_replicas(lambda, mu, s);
     CAPTURE(rep);
     CAPTURE(a);
-    if (r.status == sizing_status::slo_below_service_time) {
+    if (r.limit == sizing_limit::slo_below_service_time) {
       REQUIRE((s.on_mean ? 1 / mu >= s.latency : std::exp(-mu * s.latency) >= 1 - s.quantile));
       continue;
     }
-    REQUIRE(r.status == sizing_status::ok);
+    REQUIRE(r.status == idn::solve_status::optimal);
     auto meets = [&](std::uint64_t c) {
       if (!(lambda / mu < static_cast<double>(c))) return false;
       const double v = value(lambda / mu, mu, c, s);
@@ -232,7 +232,7 @@ TEST_CASE("min_replicas at large loads: minimal against the recurrence, 300 rand
     CHECK(r.achieved == doctest::Approx(value(lambda / mu, mu, r.replicas, s)).epsilon(1e-10));
     // A cap below c* reports exceeds_max_replicas with the value at the cap.
     const sizing capped = min_replicas(lambda, mu, s, r.replicas - 1);
-    REQUIRE(capped.status == sizing_status::exceeds_max_replicas);
+    REQUIRE(capped.limit == sizing_limit::exceeds_max_replicas);
     if (static_cast<double>(r.replicas - 1) > lambda / mu) CHECK(capped.achieved == doctest::Approx(value(lambda / mu, mu, r.replicas - 1, s)).epsilon(1e-10));
     else CHECK(capped.achieved == (s.on_mean ? INFINITY : 1.0));  // an unstable cap: the documented value
   }
@@ -248,11 +248,11 @@ TEST_CASE("min_replicas: minimal, monotone, exact infeasibility boundary, cap") 
     const slo s{d, q, on_mean};
     const sizing r = min_replicas(lambda, mu, s);
     CAPTURE(rep);
-    if (r.status == sizing_status::slo_below_service_time) {
+    if (r.limit == sizing_limit::slo_below_service_time) {
       REQUIRE((on_mean ? 1 / mu >= d : std::exp(-mu * d) >= 1 - q));
       continue;
     }
-    REQUIRE(r.status == sizing_status::ok);
+    REQUIRE(r.status == idn::solve_status::optimal);
     auto meets = [&](std::uint64_t c) {
       if (!(lambda / mu < static_cast<double>(c))) return false;
       return on_mean ? mmc(lambda, mu, c).mean_response <= d : mmc_response_tail(lambda, mu, c, d) <= 1 - q;
@@ -265,19 +265,19 @@ TEST_CASE("min_replicas: minimal, monotone, exact infeasibility boundary, cap") 
     REQUIRE(looser.replicas <= r.replicas);
     if (!on_mean && q < 0.99) {
       const sizing stricter = min_replicas(lambda, mu, {d, q + 0.009, false});
-      REQUIRE((stricter.status == sizing_status::slo_below_service_time || stricter.replicas >= r.replicas));
+      REQUIRE((stricter.limit == sizing_limit::slo_below_service_time || stricter.replicas >= r.replicas));
     }
     if (r.replicas > 1) {
       const sizing capped = min_replicas(lambda, mu, s, r.replicas - 1);
-      REQUIRE(capped.status == sizing_status::exceeds_max_replicas);
+      REQUIRE(capped.limit == sizing_limit::exceeds_max_replicas);
     }
   }
   for (const double q : {0.9, 0.99, 0.999}) {
     const double mu = 3, d0 = -std::log(1 - q) / mu;
-    CHECK(min_replicas(10, mu, {d0 * (1 - 1e-9), q}).status == sizing_status::slo_below_service_time);
-    CHECK(min_replicas(10, mu, {d0 * (1 + 1e-9), q}).status != sizing_status::slo_below_service_time);
+    CHECK(min_replicas(10, mu, {d0 * (1 - 1e-9), q}).limit == sizing_limit::slo_below_service_time);
+    CHECK(min_replicas(10, mu, {d0 * (1 + 1e-9), q}).limit != sizing_limit::slo_below_service_time);
   }
-  CHECK(min_replicas(10, 2, {0.5, 0.9, true}).status == sizing_status::slo_below_service_time);
+  CHECK(min_replicas(10, 2, {0.5, 0.9, true}).limit == sizing_limit::slo_below_service_time);
   CHECK_THROWS_WITH_AS(min_replicas(1, 1, {0, 0.9}), doctest::Contains("slo.latency = 0"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(min_replicas(1, 1, {1, 1.0}), doctest::Contains("slo.quantile = 1"), idn::invalid_input);
 }
@@ -338,8 +338,8 @@ TEST_CASE("Allen-Cunneen is Pollaczek-Khinchine for c = 1; size_for_mean == brut
     rec(rec, 0, 0);
     const tandem_sizing r = size_for_mean(lambda, s, fixed, slo_v, 40);
     CAPTURE(rep);
-    REQUIRE(r.feasible == (best != 0));
-    if (!r.feasible) continue;
+    REQUIRE(idn::has_answer(r.status) == (best != 0));
+    if (!idn::has_answer(r.status)) continue;
     std::uint64_t total = 0;
     for (auto x : r.replicas) total += x;
     REQUIRE(total == best);
@@ -347,10 +347,10 @@ TEST_CASE("Allen-Cunneen is Pollaczek-Khinchine for c = 1; size_for_mean == brut
   }
 }
 
-TEST_CASE("to_string(sizing_status) names every enumerator") {
-  using idn::serve::sizing_status;
-  static_assert(std::string_view(to_string(sizing_status::ok)) == "ok");
-  CHECK(std::string_view(to_string(sizing_status::slo_below_service_time)) == "slo_below_service_time");
-  CHECK(std::string_view(to_string(sizing_status::exceeds_max_replicas)) == "exceeds_max_replicas");
-  CHECK(std::string_view(to_string(static_cast<sizing_status>(99))) == "unknown");
+TEST_CASE("to_string(sizing_limit) names every enumerator") {
+  using idn::serve::sizing_limit;
+  static_assert(std::string_view(to_string(sizing_limit::none)) == "none");
+  CHECK(std::string_view(to_string(sizing_limit::slo_below_service_time)) == "slo_below_service_time");
+  CHECK(std::string_view(to_string(sizing_limit::exceeds_max_replicas)) == "exceeds_max_replicas");
+  CHECK(std::string_view(to_string(static_cast<sizing_limit>(99))) == "unknown");
 }

@@ -22,6 +22,7 @@
 #include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 #include "idn/dnn/profile.hpp"
+#include "idn/core/solve_status.hpp"
 #include "idn/hw/concepts.hpp"
 
 namespace idn::partition {
@@ -335,15 +336,8 @@ chain_problem make_chain_problem(const Net& net, const Devices& devices, const L
   return make_chain_problem(make_profile(net), time_matrix(net, dev), std::move(mem), links, links, endpoint_link, o);
 }
 
-enum class solve_status { optimal, infeasible };
-/// The enumerator's name ("optimal", "infeasible").
-constexpr const char* to_string(solve_status s) noexcept {
-  switch (s) {
-    case solve_status::optimal: return "optimal";
-    case solve_status::infeasible: return "infeasible";
-  }
-  return "unknown";
-}
+/// The solvers report `optimal` or `infeasible` (core/solve_status.hpp).
+using idn::solve_status;
 
 /// One stage: worker, layers [first, last) (first == last: skipped), replicas, and its terms
 /// (recv/send/memory are 0 for oracles other than chain_problem).

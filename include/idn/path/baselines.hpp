@@ -65,7 +65,7 @@ path_evaluation full_offload(const block_graph& g, std::size_t service, const E&
   });
   if (!arg) {
     path_evaluation r = evaluate(g, original_path(g, service), est, reward, o);
-    r.score = -std::numeric_limits<double>::infinity(), r.feasible = false;
+    r.score = -std::numeric_limits<double>::infinity(), r.status = solve_status::infeasible;
     return r;
   }
   return evaluate(g, *arg, est, reward, o);

@@ -24,12 +24,15 @@
 #include <optional>
 #include <vector>
 
+#include "idn/core/solve_status.hpp"
 #include "idn/path/accuracy.hpp"
 #include "idn/path/delay.hpp"
 #include "idn/path/reward.hpp"
 #include "idn/path/throughput.hpp"
 
 namespace idn::path {
+
+using idn::solve_status;
 
 enum class split_policy : std::uint8_t { max_throughput, reward_optimal, serve_all };
 
@@ -48,7 +51,7 @@ struct path_evaluation {
   split flows;
   operating_point point;
   double score = 0;
-  bool feasible = true;
+  solve_status status = solve_status::feasible;  ///< infeasible: score −inf (no split serves the constraints)
 };
 
 namespace detail {
@@ -289,7 +292,7 @@ path_evaluation evaluate(const block_graph& g, const path& p, const E& est, cons
   r.measured = detail::is_measured_path(est, p);
   r.score = sc.score(r.load, r.path_accuracy, o.policy, r.flows);
   r.point = sc.point(r.load, r.path_accuracy, r.flows.x_original, r.flows.x_path);
-  r.feasible = r.score > -std::numeric_limits<double>::infinity();
+  r.status = r.score > -std::numeric_limits<double>::infinity() ? solve_status::feasible : solve_status::infeasible;
   return r;
 }
 

@@ -97,7 +97,7 @@ joint_result joint_assign(const block_graph& g, const E& est, const joint_option
     for (std::size_t j = 0; j < cols.size(); ++j) A.col(static_cast<Eigen::Index>(j)) = cols[j].a;
     lp = maximize_lp(A, b, Eigen::VectorXd::Ones(static_cast<Eigen::Index>(cols.size())));
     ++res.iterations;
-    if (lp.status != lp_status::optimal || res.iterations >= o.max_iterations) break;
+    if (lp.status != solve_status::optimal || res.iterations >= o.max_iterations) break;
     // Pricing: the best reduced profit per service, over all its admissible paths.
     bool added = false;
     for (std::size_t l = 0; l < Lc; ++l) {
@@ -119,7 +119,7 @@ joint_result joint_assign(const block_graph& g, const E& est, const joint_option
       break;
     }
   }
-  res.throughput = lp.status == lp_status::optimal ? lp.objective : std::numeric_limits<double>::quiet_NaN();
+  res.throughput = lp.status == solve_status::optimal ? lp.objective : std::numeric_limits<double>::quiet_NaN();
   res.server_duals = lp.duals.head(S);
   res.link_duals = Eigen::VectorXd::Zero(E_);
   for (std::size_t i = 0; i < link_rows.size(); ++i) res.link_duals[link_rows[i]] = lp.duals[S + static_cast<Eigen::Index>(i)];

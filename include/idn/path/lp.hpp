@@ -9,22 +9,16 @@
 #include <cstddef>
 #include <limits>
 
+#include "idn/core/solve_status.hpp"
 #include "idn/path/graph.hpp"
 
 namespace idn::path {
 
-enum class lp_status : std::uint8_t { optimal, unbounded, pivot_limit };
-/// The enumerator's name ("optimal", "unbounded", "pivot_limit").
-constexpr const char* to_string(lp_status s) noexcept {
-  switch (s) {
-    case lp_status::optimal: return "optimal";
-    case lp_status::unbounded: return "unbounded";
-    case lp_status::pivot_limit: return "pivot_limit";
-  }
-  return "unknown";
-}
+using idn::solve_status;
+
+/// status: optimal, unbounded (objective +inf) or iteration_limit (max_pivots reached).
 struct lp_result {
-  lp_status status = lp_status::optimal;
+  solve_status status = solve_status::optimal;
   double objective = 0;
   Eigen::VectorXd x, duals;  ///< primal (n), row duals (m, ≥ 0)
   std::size_t pivots = 0;
@@ -63,7 +57,7 @@ inline lp_result maximize_lp(const Eigen::MatrixXd& A, const Eigen::VectorXd& b,
       }
     if (enter < 0) break;
     if (r.pivots == max_pivots) {
-      r.status = lp_status::pivot_limit;
+      r.status = solve_status::iteration_limit;
       break;
     }
     double best = std::numeric_limits<double>::infinity();
@@ -73,7 +67,7 @@ inline lp_result maximize_lp(const Eigen::MatrixXd& A, const Eigen::VectorXd& b,
     for (Eigen::Index i = 0; i < m; ++i)
       if (T(i, enter) > 1e-12 && T(i, cols - 1) / T(i, enter) <= best + 1e-12 * std::max(1.0, best) && (leave < 0 || basis[i] < basis[leave])) leave = i;
     if (leave < 0) {
-      r.status = lp_status::unbounded;
+      r.status = solve_status::unbounded;
       break;
     }
     T.row(leave) /= T(leave, enter);
@@ -86,7 +80,7 @@ inline lp_result maximize_lp(const Eigen::MatrixXd& A, const Eigen::VectorXd& b,
   for (Eigen::Index i = 0; i < m; ++i)
     if (basis[i] < n) r.x[basis[i]] = std::max(0.0, T(i, cols - 1));
   r.duals = T.row(m).segment(n, m).transpose();
-  r.objective = r.status == lp_status::unbounded ? std::numeric_limits<double>::infinity() : c.dot(r.x);
+  r.objective = r.status == solve_status::unbounded ? std::numeric_limits<double>::infinity() : c.dot(r.x);
   return r;
 }
 

@@ -183,8 +183,9 @@ struct batch_plan_row {
   bool meets = false;
 };
 struct batch_plan {
-  sizing_status status = sizing_status::exceeds_max_replicas;
-  stage_config config;  ///< the plan (valid if status == ok)
+  solve_status status = solve_status::infeasible;  ///< optimal: the cheapest (batch, replicas) whose simulated estimate meets the SLO
+  sizing_limit limit = sizing_limit::exceeds_max_replicas;
+  stage_config config;  ///< the plan (valid if status == optimal)
   double cost = 0;
   stage_estimate estimate;
   std::vector<batch_plan_row> considered;  ///< every simulated configuration, in search order
@@ -215,18 +216,18 @@ inline batch_plan plan_batched_stage(double rate, const batch_latency_profile& p
     const double per_replica = B / profile.mean_at(slot);
     std::uint64_t c = static_cast<std::uint64_t>(std::floor(rate / per_replica)) + 1;
     for (; c <= o.max_replicas; ++c) {
-      if (plan.status == sizing_status::ok && static_cast<double>(c) * o.cost_per_replica >= plan.cost) break;  // cannot beat the plan
+      if (plan.status == idn::solve_status::optimal && static_cast<double>(c) * o.cost_per_replica >= plan.cost) break;  // cannot beat the plan
       const stage_config cfg{B, c};
       const stage_estimate e = simulate_batched_stage(rate, profile, cfg, target.on_mean ? 0.5 : target.quantile, o.items, o.seed);
       const bool meets = (target.on_mean ? e.mean_latency : e.quantile_latency) <= target.latency;
       plan.considered.push_back({cfg, e, meets});
       if (meets) {
-        plan.status = sizing_status::ok, plan.config = cfg, plan.cost = static_cast<double>(c) * o.cost_per_replica, plan.estimate = e;
+        plan.status = solve_status::optimal, plan.limit = sizing_limit::none, plan.config = cfg, plan.cost = static_cast<double>(c) * o.cost_per_replica, plan.estimate = e;
         break;
       }
     }
   }
-  if (!any_fast_enough) plan.status = sizing_status::slo_below_service_time;
+  if (!any_fast_enough) plan.limit = sizing_limit::slo_below_service_time;
   return plan;
 }
 

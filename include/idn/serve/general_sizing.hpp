@@ -168,9 +168,9 @@ inline sizing min_replicas(double lambda, const service_distribution& s, const s
   if (max_replicas == 0) idn::reject("serve::min_replicas", "max_replicas", 0, "must be >= 1");
   const double d = o.latency, a = lambda / mu, target = 1 - o.quantile;
   const double floor_value = o.on_mean ? s.mean() : s.tail(d);  // what infinitely many replicas achieve
-  if (o.on_mean ? floor_value >= d : floor_value >= target) return {sizing_status::slo_below_service_time, 0, 0, floor_value};
+  if (o.on_mean ? floor_value >= d : floor_value >= target) return {idn::solve_status::infeasible, sizing_limit::slo_below_service_time, 0, 0, floor_value};
   const double cap = static_cast<double>(max_replicas);
-  if (!(a < cap)) return {sizing_status::exceeds_max_replicas, max_replicas, a / cap, o.on_mean ? INFINITY : 1.0};
+  if (!(a < cap)) return {idn::solve_status::infeasible, sizing_limit::exceeds_max_replicas, max_replicas, a / cap, o.on_mean ? INFINITY : 1.0};
   detail::check_rates("serve::min_replicas", lambda, mu, 1);
   // The modelled value at c replicas given B = Erlang B(c, a).
   auto evaluate = [&](std::uint64_t c, double B) {
@@ -191,7 +191,7 @@ inline sizing min_replicas(double lambda, const service_distribution& s, const s
     if (c == next || c == max_replicas) {
       achieved = evaluate(c, B);
       if (meets(achieved)) break;
-      if (c == max_replicas) return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), achieved};
+      if (c == max_replicas) return {idn::solve_status::infeasible, sizing_limit::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), achieved};
       last_bad = c;
       next = max_replicas - c > gap ? c + gap : max_replicas;
       gap = gap > max_replicas ? gap : 2 * gap;
@@ -206,7 +206,7 @@ inline sizing min_replicas(double lambda, const service_distribution& s, const s
     if (meets(v)) hi = mid, achieved = v;
     else lo = mid;
   }
-  return {sizing_status::ok, hi, a / static_cast<double>(hi), achieved};
+  return {idn::solve_status::optimal, sizing_limit::none, hi, a / static_cast<double>(hi), achieved};
 }
 
 }  // namespace idn::serve

@@ -11,11 +11,14 @@
 #include <span>
 #include <vector>
 
+#include "idn/core/solve_status.hpp"
 #include "idn/partition/chain.hpp"
 #include "idn/partition/solve.hpp"
 #include "idn/serve/pipeline.hpp"
 
 namespace idn::serve {
+
+using idn::solve_status;
 
 /// throughput: the target λ (requests/s; 0 = latency only); max_utilization: ρ_max ∈ (0, 1].
 struct placement_options {
@@ -27,7 +30,10 @@ struct placement_options {
 /// A placement: tier k runs elements [ends[k−1], ends[k]) (ends[−1] = 0); last_tier holds the
 /// result. tier_seconds = C_k; utilization: K tiers, then K−1 uplinks, then K−1 downlinks.
 struct placement {
-  bool feasible = false;
+  /// place: optimal (the minimum-latency placement that meets the throughput target) or
+  /// infeasible (none meets it: the fields describe the min–max-utilization placement, or ends is
+  /// empty and latency +inf); evaluate: feasible or infeasible (core/solve_status.hpp).
+  solve_status status = solve_status::infeasible;
   double latency = 0, max_utilization = 0;
   std::size_t last_tier = 0;
   std::vector<std::size_t> ends;
@@ -150,12 +156,12 @@ inline placement evaluate(const chain& c, std::span<const std::size_t> ends, std
   }
   p.latency = lat;
   p.max_utilization = umax;
-  p.feasible = ok;
+  p.status = ok ? solve_status::feasible : solve_status::infeasible;
   return p;
 }
 
-/// The exact minimum-latency placement meeting the throughput target (feasible = true), else the
-/// min–max-utilization placement (feasible = false), else ends empty and infinite latency.
+/// The exact minimum-latency placement meeting the throughput target (status optimal), else the
+/// min–max-utilization placement (status infeasible), else ends empty and infinite latency.
 /// Validates the chain first (a hand-made chain with inconsistent sizes is invalid_input).
 /// O(K·N² + K²·N).
 inline placement place(const chain& c, const placement_options& o = {}) {
@@ -178,7 +184,9 @@ inline placement place(const chain& c, const placement_options& o = {}) {
     ends[k] = static_cast<std::size_t>(r.cuts[k + 1]);
     if (r.cuts[k] < r.cuts[k + 1]) last = k;
   }
-  return evaluate(c, ends, last, o);
+  placement p = evaluate(c, ends, last, o);
+  if (p.status == solve_status::feasible) p.status = solve_status::optimal;  // the bounded DP's optimum
+  return p;
 }
 
 }  // namespace idn::serve

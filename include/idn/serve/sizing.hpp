@@ -10,9 +10,12 @@
 #include <span>
 #include <vector>
 
+#include "idn/core/solve_status.hpp"
 #include "idn/serve/queueing.hpp"
 
 namespace idn::serve {
+
+using idn::solve_status;
 
 /// P(T > latency) ≤ 1 − quantile, or E[T] ≤ latency when on_mean.
 struct slo {
@@ -20,13 +23,15 @@ struct slo {
   double quantile = 0.99;
   bool on_mean = false;
 };
-enum class sizing_status : std::uint8_t { ok, slo_below_service_time, exceeds_max_replicas };
-/// The enumerator's name ("ok", "slo_below_service_time", "exceeds_max_replicas").
-constexpr const char* to_string(sizing_status s) noexcept {
+/// Why a sizing is infeasible: no replica count meets the SLO (it is below the service time
+/// itself), or the count that meets it exceeds max_replicas. none when the sizing is optimal.
+enum class sizing_limit : std::uint8_t { none, slo_below_service_time, exceeds_max_replicas };
+/// The enumerator's name ("none", "slo_below_service_time", "exceeds_max_replicas").
+constexpr const char* to_string(sizing_limit s) noexcept {
   switch (s) {
-    case sizing_status::ok: return "ok";
-    case sizing_status::slo_below_service_time: return "slo_below_service_time";
-    case sizing_status::exceeds_max_replicas: return "exceeds_max_replicas";
+    case sizing_limit::none: return "none";
+    case sizing_limit::slo_below_service_time: return "slo_below_service_time";
+    case sizing_limit::exceeds_max_replicas: return "exceeds_max_replicas";
   }
   return "unknown";
 }
@@ -34,8 +39,10 @@ constexpr const char* to_string(sizing_status s) noexcept {
 /// cap itself is unstable (a ≥ max_replicas) the queue grows without bound: achieved is then 1
 /// (percentile form) or +inf (mean form), the one documented non-finite value, and utilization
 /// is a/c > 1.
+/// status: optimal (replicas = c*, the fewest that meet the SLO) or infeasible (limit says why).
 struct sizing {
-  sizing_status status;
+  solve_status status;
+  sizing_limit limit;
   std::uint64_t replicas;
   double utilization, achieved;
 };
@@ -56,10 +63,10 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
   const double d = s.latency, a = lambda / mu, target = 1 - s.quantile, u = mu * d;  // u: the SLO in service times
   if (!std::isfinite(u)) idn::reject("serve::min_replicas", "slo.latency * mu", u, "must be finite (the SLO in mean service times)");
   const bool impossible = s.on_mean ? 1 / mu >= d : std::exp(-u) >= target;
-  if (impossible) return {sizing_status::slo_below_service_time, 0, 0, s.on_mean ? 1 / mu : std::exp(-u)};
+  if (impossible) return {idn::solve_status::infeasible, sizing_limit::slo_below_service_time, 0, 0, s.on_mean ? 1 / mu : std::exp(-u)};
   const double cap = static_cast<double>(max_replicas);
   if (!(a < cap))  // even the cap is unstable: no call to the O(a) recurrence, no cast of a
-    return {sizing_status::exceeds_max_replicas, max_replicas, a / cap, s.on_mean ? INFINITY : 1.0};
+    return {idn::solve_status::infeasible, sizing_limit::exceeds_max_replicas, max_replicas, a / cap, s.on_mean ? INFINITY : 1.0};
   detail::check_rates("serve::min_replicas", lambda, mu, 1);  // now the offered-load limit that bounds the work below
   std::uint64_t c = static_cast<std::uint64_t>(std::floor(a)) + 1;  // a < cap ≤ 2^64: exact
   // Mean form: E[T] = (C/(c − a) + 1)/μ ≤ (1/(c − a) + 1)/μ falls with c, so it is finite for
@@ -94,14 +101,14 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
     } else {
       lo = guess;
       for (std::uint64_t step = 1;; step *= 2) {  // gallop up, the cap always checked
-        if (lo >= max_replicas) return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), v};
+        if (lo >= max_replicas) return {idn::solve_status::infeasible, sizing_limit::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), v};
         const std::uint64_t probe = max_replicas - lo > step ? lo + step : max_replicas;
         const double pv = value(probe);
         if (meets(pv)) {
           hi = probe, hi_value = pv;
           break;
         }
-        if (probe == max_replicas) return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), pv};
+        if (probe == max_replicas) return {idn::solve_status::infeasible, sizing_limit::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), pv};
         lo = probe;
       }
     }
@@ -111,7 +118,7 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
       if (meets(mv)) hi = mid, hi_value = mv;
       else lo = mid;
     }
-    return {sizing_status::ok, hi, a / static_cast<double>(hi), hi_value};
+    return {idn::solve_status::optimal, sizing_limit::none, hi, a / static_cast<double>(hi), hi_value};
   }
   double B = erlang_b(c, a);
   double achieved = 0;
@@ -119,13 +126,13 @@ inline sizing min_replicas(double lambda, double mu, const slo& s, std::uint64_t
     achieved = value_at(c, B);
     if (meets(achieved)) {
       if (c > max_replicas) break;
-      return {sizing_status::ok, c, a / static_cast<double>(c), achieved};
+      return {idn::solve_status::optimal, sizing_limit::none, c, a / static_cast<double>(c), achieved};
     }
     if (c >= max_replicas) break;
     ++c;
     B = a * B / (static_cast<double>(c) + a * B);
   }
-  return {sizing_status::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), achieved};
+  return {idn::solve_status::infeasible, sizing_limit::exceeds_max_replicas, max_replicas, a / static_cast<double>(max_replicas), achieved};
 }
 
 /// β solving α = [1 + βΦ(β)/φ(β)]^{−1} (Halfin–Whitt), 0 < α < 1, by bisection on [0, 10].
@@ -156,7 +163,7 @@ inline std::uint64_t sqrt_staffing(double lambda, double mu, double alpha) {
 /// Replicas per tier and the resulting Σ E[T_k] + fixed latency; infeasible if no allocation
 /// within max_total meets the SLO.
 struct tandem_sizing {
-  bool feasible;
+  solve_status status;  ///< optimal, or infeasible when no allocation within max_total meets the SLO
   std::vector<std::uint64_t> replicas;
   double mean_latency;
 };
@@ -211,7 +218,7 @@ inline tandem_sizing size_for_mean(double lambda, std::span<const double> mean_s
     if (count >= max_total || heap.empty() || !(heap.top().first > 0)) {
       std::vector<std::uint64_t> r;
       for (const tier_state& x : t) r.push_back(x.c);
-      return {false, r, total};
+      return {solve_status::infeasible, r, total};
     }
     const std::size_t k = heap.top().second;
     heap.pop();
@@ -223,7 +230,7 @@ inline tandem_sizing size_for_mean(double lambda, std::span<const double> mean_s
   }
   std::vector<std::uint64_t> r;
   for (const tier_state& x : t) r.push_back(x.c);
-  return {true, r, total};
+  return {solve_status::optimal, r, total};
 }
 
 }  // namespace idn::serve
