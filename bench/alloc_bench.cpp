@@ -70,8 +70,8 @@ void BM_stream_pass(benchmark::State& st, std::size_t n) {
 struct idn_fixture {
   instance in;
   std::vector<batch> batches;
-  idn_fixture(const synthetic_params& sp, std::size_t slots) : in(synthetic_tiered(sp).compile({0.05, 1.0})) {
-    zipf_params z;
+  idn_fixture(const synthetic_options& sp, std::size_t slots) : in(synthetic_tiered(sp).compile({0.05, 1.0})) {
+    zipf_options z;
     z.sample = false;
     z.requests_per_slot = 10.0 * static_cast<double>(in.num_types());
     const trace tr = zipf_trace(in, slots, z);
@@ -81,7 +81,7 @@ struct idn_fixture {
 /// The 1,000-node IDN (90,000 types, 900k options), 16 batches.
 struct synthetic_fixture {
   static idn_fixture& get() {
-    static idn_fixture f(synthetic_params{}, 16);
+    static idn_fixture f(synthetic_options{}, 16);
     return f;
   }
 };
@@ -89,7 +89,7 @@ struct synthetic_fixture {
 /// option arrays, far beyond any last-level cache), two batches; built once (≈ 5 s, 640 MB).
 struct dram_fixture {
   static idn_fixture& get() {
-    synthetic_params sp;
+    synthetic_options sp;
     sp.fanout = {9, 10, 100};
     static idn_fixture f(sp, 2);
     return f;
@@ -178,12 +178,12 @@ void BM_alloc_myopic_greedy_step(benchmark::State& st) {
 /// 500 slots of a sliding Zipf trace on a smaller synthetic IDN (27 access nodes, 5 tasks).
 enum class churn_mode { fresh, reuse, refresh10, bernoulli_fresh };
 void BM_alloc_churn(benchmark::State& st, churn_mode mode) {
-  synthetic_params sp;
+  synthetic_options sp;
   sp.fanout = {3, 3, 3};
   sp.access_uplinks = 2;
   sp.tasks = 5;
   const instance in = synthetic_tiered(sp).compile({0.05, 1.0});
-  zipf_params z;
+  zipf_options z;
   z.requests_per_slot = 2000;
   z.change = drift::slide;
   z.period = 50;

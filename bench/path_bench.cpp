@@ -30,7 +30,7 @@ search_options options(search_method m) {
 }
 block_graph instance(std::size_t M, std::size_t B, std::size_t S, std::uint64_t seed) {
   idn::rng g(seed);
-  random_graph_params p;
+  random_graph_options p;
   p.models = M, p.blocks = B, p.servers = S, p.fanout = 3, p.depth_matched = true;
   graph_spec spec = random_graph_spec(g, p);
   for (std::size_t m = 1; m < M; ++m) spec.heads.push_back({m, B, 0, head_kind::extra, 1e6, 100, std::nullopt, 0.01});
@@ -149,7 +149,7 @@ void pareto_bm(benchmark::State& st, std::size_t M, std::size_t B, std::size_t S
 }
 void joint_bm(benchmark::State& st, std::size_t services) {
   idn::rng g(11);
-  random_graph_params p;
+  random_graph_options p;
   p.models = services, p.blocks = 8, p.servers = 4, p.services = services, p.fanout = 2, p.depth_matched = true, p.extra_head_prob = 1.5;
   graph_spec spec = random_graph_spec(g, p);
   for (auto& sv : spec.services) sv.arrival_rate *= 5;  // overloaded: the original models alone cannot serve the demand

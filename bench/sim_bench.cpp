@@ -36,7 +36,7 @@ void BM_sim_mm1_station(benchmark::State& st, double rho) {
   sim::simulator s;
   idn::rng svc(2);
   std::uint64_t id = 0;
-  sim::station q(s, sim::station_config{}, [&](const sim::job&) { return exp1(svc); }, [](const sim::job&, double) {});
+  sim::station q(s, sim::station_options{}, [&](const sim::job&) { return exp1(svc); }, [](const sim::job&, double) {});
   sim::poisson_source src(s, rho, idn::rng(3), [&](std::uint64_t) { q.arrive(sim::job{id++, 0, s.now()}); });
   s.run_until(1000);  // warm-up
   for (auto _ : st) s.step();

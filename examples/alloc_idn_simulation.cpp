@@ -153,14 +153,14 @@ network build_network(const options& o) {
   const model_table t = make_models(o.load_price);
   const std::size_t per_task = t.names.size();
   if (o.scenario == "tiered") {
-    tiered_params p;
+    tiered_options p;
     p.seed = o.seed;
     p.tiers = {{"cloud", 1, 0, 0, 1}, {"regional", 2, 256 * mib, 0.030, 1}, {"edge", 3, 64 * mib, 0.010, 1}, {"access", 4, 16 * mib, 0.010, 1}};
     p.catalog = make_catalog(t, o.tasks);
     p.option = [t, per_task](std::size_t tier, model_id m) -> std::optional<option_data> { return t.by_tier[tier][m % per_task]; };
     return tiered_network(p);
   }
-  backbone_params p;
+  backbone_options p;
   p.topology = o.scenario == "abilene" ? abilene() : geant2010();
   p.repository_site = o.scenario == "abilene" ? 1 : 4;  // Chicago; Germany (Frankfurt)
   p.site_budget_bytes = 256 * mib;
@@ -181,7 +181,7 @@ bool generated_trace(const options& o) {
 /// warm-up + scored slots of request counts for one seed.
 trace build_trace(const options& o, const instance& in, std::uint64_t seed) {
   if (generated_trace(o)) {
-    zipf_params z;
+    zipf_options z;
     z.exponent = o.skew;
     z.requests_per_slot = o.volume;
     z.node_exponent = o.node_skew;

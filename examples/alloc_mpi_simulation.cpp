@@ -27,7 +27,7 @@
 
 namespace {
 struct args {
-  idn::alloc::synthetic_params net;
+  idn::alloc::synthetic_options net;
   std::size_t slots = 20;
   std::uint64_t seed = 1;
   bool check = false;

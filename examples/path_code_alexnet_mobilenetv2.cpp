@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
                   << 100 * (pt.throughput / th0 - 1) << ',' << local << ',' << remote << ',' << bytes << ',' << to_string(pt.flows.binding) << '\n';
       }
       std::printf("Choices:\n  %-34s %-15s %-58s %9s %7s %9s %6s\n", "reward", "policy", "path", "Th req/s", "A_av %", "delay ms", "local");
-      auto show = [&](const std::string& name, const char* policy, const path_evaluation& e) {
+      auto show = [&](const std::string& name, const char* policy, const evaluation_result& e) {
         std::printf("  %-34s %-15s %-58s %9.1f %7.2f %9.2f %6.2f%s\n", name.c_str(), policy, to_string(g, e.p).c_str(), e.point.throughput, 100 * e.point.avg_accuracy,
                     1e3 * e.point.mean_delay_s, e.point.local_work_share, idn::has_answer(e.status) ? "" : "  (infeasible: no split serves all demand)");
         choice_csv << '"' << sv.name << "\",\"" << name << "\"," << policy << ",\"" << to_string(g, e.p) << "\"," << e.point.throughput << ',' << e.point.avg_accuracy

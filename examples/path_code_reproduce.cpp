@@ -97,14 +97,14 @@ int main(int argc, char** argv) {
             const double lam = g.spec().services[static_cast<std::size_t>(req)].arrival_rate;
             const double ref_rate = mode == 0 ? th0 : lam;
             const delay_result d0 = ps_delay(g, req, L0, ref_rate, 0);
-            auto metrics = [&](const path_evaluation& e) {
+            auto metrics = [&](const evaluation_result& e) {
               const double T = e.point.throughput, local = e.flows.x_original * W + e.flows.x_path * e.load.server_flops[home];
               return row_metrics{100 * (T / th0 - 1), 100 * (e.point.avg_accuracy - A_l), (e.point.avg_accuracy - A_l) / A_l, 100 * (local / (ref_rate * W) - 1),
                                  100 * (e.point.mean_delay_s / d0.mean_delay_s - 1), T > 0 ? e.flows.x_path / T : 0, e.path_accuracy, A_l - e.path_accuracy,
                                  e.load.server_flops.sum() / W};
             };
             const char* names[] = {"v2", "v1-bal", "v1-heavy"};
-            auto report = [&](const char* method, const char* policy, const std::string& param, const path_evaluation& e) {
+            auto report = [&](const char* method, const char* policy, const std::string& param, const evaluation_result& e) {
               const row_metrics m = metrics(e);
               const split mt = max_throughput_split(g, req, e.load, e.path_accuracy, eo.capacity);
               const char* bind = to_string(mt.binding);
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
             const bool counts = sc.eta_achieved <= 1 + 1e-9 && pi >= 0.01;
             if (mode == 0) {
               const product_reward<power_utility, normalized_gain> r2{{2}, {}};
-              const path_evaluation edgent = edgent_baseline(g, req, est, r2, eo, {unloaded_latency_s(g, L0)});
+              const evaluation_result edgent = edgent_baseline(g, req, est, r2, eo, {unloaded_latency_s(g, L0)});
               const row_metrics me = report("edgent", "reward_optimal", "k=2", edgent);
               report("full offload", "mirror", "k=2", full_offload(g, req, est, r2, eo, offload_mode::mirror_model));
               report("full offload", "host model", "k=2", full_offload(g, req, est, r2, eo, offload_mode::host_model, rules));
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
                 for (const double kappa : {1.0, 2.0, 4.0, 8.0}) {
                   so.eval.policy = pol;
                   const product_reward<power_utility, normalized_gain> r{{kappa}, {}};
-                  const path_evaluation e = best_path(g, req, est, r, so).best;
+                  const evaluation_result e = best_path(g, req, est, r, so).best;
                   const row_metrics m = report("code", pol == split_policy::reward_optimal ? "reward_optimal" : "max_throughput", idn::concat("k=", kappa), e);
                   const bool dominates = m.gain_pct >= me.gain_pct - 1e-9 && m.acc_pp >= me.acc_pp - 1e-9;
                   if (counts && m.gain_pct >= 30 && -m.acc_pp <= 3 && dominates) v2_ok = true;
@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
               for (const double wacc : {0.0, 1.0, 5.0, 20.0}) {
                 const weighted_cost_v1 r = mode == 1 ? weighted_cost_v1{0, wacc, 1} : weighted_cost_v1{1, wacc, 0};
                 if (mode == 1 && wacc == 0) continue;  // (0, 0, 0) is not a cost
-                const path_evaluation e = best_path(g, req, est, r, so).best;
+                const evaluation_result e = best_path(g, req, est, r, so).best;
                 const row_metrics m = report("code", "serve_all", idn::concat("wA=", wacc), e);
                 if (mode == 1 && counts && idn::has_answer(e.status) && m.local_pct <= -60 && -m.acc_pp <= 3 && m.delay_pct <= 1e-6) balanced_ok = true;
                 if (mode == 1 && counts && idn::has_answer(e.status) && -m.acc_pp <= 3 && m.local_pct < balanced_local * 100 - 1e-12)

@@ -48,7 +48,7 @@ search_options loop_options(const settings& s) {
 
 /// The loop's outcome: the trusted path it stops on and how many paths it trained.
 struct loop_result {
-  path_evaluation best;
+  evaluation_result best;
   std::size_t trainings = 0;
 };
 
@@ -60,16 +60,16 @@ loop_result predict_then_train(const block_graph& g, std::size_t service, const 
   for (int iter = 1; iter <= 200; ++iter) {
     const auto ranked = k_best(g, service, 8, table, reward, o);
     // Trusted: measured paths, native paths (no adapter to train) and p_0.
-    path_evaluation trusted = original_only(g, service, table, reward, o.eval);
+    evaluation_result trusted = original_only(g, service, table, reward, o.eval);
     for (const path& p : trained) {
-      const path_evaluation e = evaluate(g, p, table, reward, o.eval);
+      const evaluation_result e = evaluate(g, p, table, reward, o.eval);
       if (e.score > trusted.score) trusted = e;
     }
     for (const auto& e : ranked)
       if (e.p.joins.empty() && e.score > trusted.score) trusted = e;
     // The bound: the best untrained prediction. If none is in the top k, every untrained path
     // scores at most the k-th, which is at most the trusted best once the loop has run.
-    const path_evaluation* candidate = nullptr;
+    const evaluation_result* candidate = nullptr;
     for (const auto& e : ranked)
       if (!e.measured && !e.p.joins.empty()) {
         candidate = &e;
@@ -154,15 +154,15 @@ void run_measured(const measured_models& m, const settings& s, const std::map<st
     predicted.push_back(interpolation_estimator{}.estimate(g, p)), truth.push_back(lookup(p));
     everything.add(g, p, truth.back());
   }
-  const path_evaluation exhaustive = best_path(g, l, everything, reward, o).best;
+  const evaluation_result exhaustive = best_path(g, l, everything, reward, o).best;
   const double rho = example_stats::spearman(predicted, truth);
   double worst_optimism = 0;
   for (std::size_t i = 0; i < all.size(); ++i) worst_optimism = std::min(worst_optimism, predicted[i] - truth[i]);
   // Throughput and accuracy against no coordination (p_0 alone) and Edgent.
   const double th0 = standalone_throughput(g, l, o.eval.capacity);
-  const path_evaluation loop_eval = evaluate(g, r.best.p, everything, reward, o.eval);
-  const path_evaluation edgent = edgent_baseline(g, l, everything, reward, o.eval, {unloaded_latency_s(g, compute_load(g, original_path(g, l)))});
-  auto row = [&](const char* what, const path_evaluation& e) {
+  const evaluation_result loop_eval = evaluate(g, r.best.p, everything, reward, o.eval);
+  const evaluation_result edgent = edgent_baseline(g, l, everything, reward, o.eval, {unloaded_latency_s(g, compute_load(g, original_path(g, l)))});
+  auto row = [&](const char* what, const evaluation_result& e) {
     std::printf("  %-22s throughput %+7.1f %%  average accuracy %+6.2f pp  path %s (A_p %.2f %%)\n", what, 100 * (e.point.throughput / th0 - 1),
                 100 * (e.point.avg_accuracy - A_l), to_string(g, e.p).c_str(), 100 * e.path_accuracy);
   };

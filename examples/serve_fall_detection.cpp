@@ -50,13 +50,13 @@ int main(int argc, char** argv) {
       std::string status = "ok";
       if (z.status == idn::solve_status::optimal) {
         const std::vector<double> replicas(z.replicas, svc_ms * 1e-3);
-        const lb_report sticky = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_stream), random_choice{});
+        const lb_result sticky = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_stream), random_choice{});
         p99s = sticky.unstable ? INFINITY : 1e3 * sticky.p99;
         if (z.replicas >= 2) {
-          const lb_report p2c = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_request), power_of_d(2));
+          const lb_result p2c = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_request), power_of_d(2));
           p99p = p2c.unstable ? INFINITY : 1e3 * p2c.p99;
         } else {
-          const lb_report one = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_request), random_choice{});
+          const lb_result one = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_request), random_choice{});
           p99p = one.unstable ? INFINITY : 1e3 * one.p99;
         }
       } else {

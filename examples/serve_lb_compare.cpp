@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     std::ofstream csv(out / "lb_compare.csv");
     csv << "policy,load,mean_s,p99_s,throughput,unstable\n";
     std::printf("%-22s %5s %10s %10s %10s\n", "policy", "load", "mean ms", "p99 ms", "req/s");
-    auto row = [&](const std::string& name, double load, const lb_report& r) {
+    auto row = [&](const std::string& name, double load, const lb_result& r) {
       std::printf("%-22s %5.2f %10.3f %10.3f %10.1f%s\n", name.c_str(), load, 1e3 * r.mean, 1e3 * r.p99, r.throughput, r.unstable ? "  UNSTABLE" : "");
       csv << name << ',' << load << ',' << r.mean << ',' << r.p99 << ',' << r.throughput << ',' << r.unstable << '\n';
     };

@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
       }
       for (const double rate : {5.0, 20.0, 100.0, 150.0, 500.0}) {
         bool found = false;
-        tandem_sizing best_z{false, {}, INFINITY};
+        tandem_sizing best_z{idn::solve_status::infeasible, {}, INFINITY};
         const placement* best_p = nullptr;
         std::uint64_t best_total = 0;
         for (const placement& cand : candidates) {

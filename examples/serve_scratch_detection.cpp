@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
             w.clients = clients, w.batch = batch, w.scans = scans;
             const affine_batch_latency t{f, p};
             const auto lor = [](std::uint32_t) { return least_outstanding{}; };
-            const scan_report one = simulate_scans(w, 1, t, least_outstanding{}, link, 1);
+            const scan_result one = simulate_scans(w, 1, t, least_outstanding{}, link, 1);
             const auto keep = min_replicas_for_scans(w, t, lor, link, 1);
             const auto dl = min_replicas_for_scans(w, t, lor, link, 1, {deadline, 64});
             auto count = [](std::uint32_t c) { return c == 0 ? std::string(">64") : std::to_string(c); };

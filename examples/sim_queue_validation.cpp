@@ -32,7 +32,7 @@ std::vector<std::vector<double>> simulate(const std::vector<double>& lambda, std
   std::vector<std::vector<double>> out(lambda.size());
   idn::rng svc(seed + 99);
   std::uint64_t departed = 0, id = 0;
-  sim::station st(s, sim::station_config{servers, static_cast<std::uint32_t>(lambda.size()), d},
+  sim::station st(s, sim::station_options{servers, static_cast<std::uint32_t>(lambda.size()), d},
                   [&](const sim::job&) { return service(svc); },
                   [&](const sim::job& j, double r) {
                     if (++departed > jobs / 10) out[j.cls].push_back(r);
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
       sim::simulator s;
       idn::rng g(1);
       sim::sample_stats t;
-      sim::station st(s, sim::station_config{}, [&](const sim::job&) { return exp_draw(g, 1 / mu); },
+      sim::station st(s, sim::station_options{}, [&](const sim::job&) { return exp_draw(g, 1 / mu); },
                       [&](const sim::job&, double r) { t.add(r); });
       sim::trace_source src(s, std::span<const double>(times.data(), static_cast<std::size_t>(times.size())),
                             [&](std::uint64_t k) { st.arrive(sim::job{k, 0, s.now()}); });

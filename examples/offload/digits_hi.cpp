@@ -192,16 +192,16 @@ int main(int argc, char** argv) {
           for (std::size_t i = idx.size(); i > 1; --i) std::swap(idx[i - 1], idx[g() % i]);
           for (const std::size_t i : idx) stream.push_back({test[i].msp_T, !test[i].y, !test[i].z, test[i].local == test[i].remote});
         }
-        eval_params e{b};
+        eval_options e{b};
         e.comparator_bins = 256;
         hil_f<256> f;
         throw_if_error(f.configure({b, 0, n_stream}));
-        const eval_report a = evaluate(f, std::span<const stream_sample>(stream), e, g);
+        const eval_result a = evaluate(f, std::span<const stream_sample>(stream), e, g);
         hil_n<256> h;
-        hil_n_params hp{b};
+        hil_n_options hp{b};
         hp.horizon = n_stream;
         throw_if_error(h.configure(hp));
-        const eval_report c = evaluate(h, std::span<const stream_sample>(stream), e, g);
+        const eval_result c = evaluate(h, std::span<const stream_sample>(stream), e, g);
         const double k = 1.0 / static_cast<double>(seeds);
         mf = {mf.cost + k * a.avg_expected_cost, mf.accuracy + k * a.accuracy, mf.offload + k * a.offload_fraction};
         mn = {mn.cost + k * c.avg_expected_cost, mn.accuracy + k * c.accuracy, mn.offload + k * c.offload_fraction};

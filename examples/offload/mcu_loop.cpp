@@ -20,7 +20,7 @@ int main() {
   char msg[96];
   format(learner.configure({1.5f, 0.1f, 0.01f}), msg);
   std::printf("bad configure -> \"%s\"\n", msg);
-  hil_n_params p{0.2f};
+  hil_n_options p{0.2f};
   p.horizon = 20000;
   if (!learner.configure(p)) return 1;
   idn::rng g(2024);

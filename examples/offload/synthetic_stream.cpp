@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
         hil_f<bins, double> f;
         throw_if_error(f.configure({beta, 0, n}));
         hil_n<bins, 32, double> h;
-        hil_n_params p{beta};
+        hil_n_options p{beta};
         p.horizon = n;
         throw_if_error(h.configure(p));
         idn::rng g1(100 + s), g2(100 + s);
@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
           hil_f<bins, double> f;
           throw_if_error(f.configure({beta, 0, nk}));
           hil_n<bins, 32, double> h;
-          hil_n_params p{beta};
+          hil_n_options p{beta};
           p.horizon = nk;
           throw_if_error(h.configure(p));
           idn::rng g1(500 + s), g2(500 + s);

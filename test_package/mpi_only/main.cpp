@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  idn::alloc::synthetic_params p;
+  idn::alloc::synthetic_options p;
   p.fanout = {2, 2, 2};
   p.tasks = 2;
   const idn::alloc::instance in = idn::alloc::synthetic_tiered(p).compile();

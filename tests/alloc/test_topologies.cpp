@@ -56,7 +56,7 @@ TEST_CASE("backbone_network: every type rides a shortest-latency path to the rep
   for (const backbone& topo : {abilene(), geant2010()}) {
     const auto d = all_pairs(topo);
     for (std::size_t repo = 0; repo < topo.sites.size(); repo += 3) {
-      backbone_params p;
+      backbone_options p;
       p.topology = topo;
       p.repository_site = repo;
       p.site_budget_bytes = 10;
@@ -87,7 +87,7 @@ TEST_CASE("backbone_network: every type rides a shortest-latency path to the rep
       }
     }
   }
-  backbone_params bad;
+  backbone_options bad;
   bad.topology = abilene();
   bad.repository_site = 11;
   bad.option = [](std::size_t, model_id) -> std::optional<option_data> { return std::nullopt; };

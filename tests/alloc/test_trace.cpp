@@ -28,7 +28,7 @@ instance many_types(idn::rng& g) {
 TEST_CASE("zipf_trace: sampled frequencies within 5 sigma of p; p is Zipf over a permutation") {
   idn::rng g(901);
   const instance in = many_types(g);
-  zipf_params z;
+  zipf_options z;
   z.exponent = 1.1;
   z.requests_per_slot = 100000;
   z.seed = 5;
@@ -53,7 +53,7 @@ TEST_CASE("zipf_trace: slide and reshuffle change ranks exactly at multiples of 
   idn::rng g(902);
   const instance in = many_types(g);
   for (drift d : {drift::slide, drift::reshuffle}) {
-    zipf_params z;
+    zipf_options z;
     z.sample = false;
     z.change = d;
     z.period = 7;
@@ -69,7 +69,7 @@ TEST_CASE("zipf_trace: slide and reshuffle change ranks exactly at multiples of 
     z.seed = 4;
     if (d == drift::reshuffle) REQUIRE(zipf_trace(in, 50, z) != tr);
   }
-  zipf_params bad;
+  zipf_options bad;
   CHECK_THROWS_WITH_AS(zipf_trace(in, 0, bad), doctest::Contains("slots = 0"), idn::invalid_input);
   bad.exponent = -1;
   CHECK_THROWS_WITH_AS(zipf_trace(in, 5, bad), doctest::Contains("exponent = -1"), idn::invalid_input);
@@ -81,7 +81,7 @@ TEST_CASE("zipf_trace: slide and reshuffle change ranks exactly at multiples of 
 TEST_CASE("zipf_trace: alternate takes turns between exactly two rankings; node_exponent weights ingress nodes as stated") {
   idn::rng g(903);
   const instance in = many_types(g);
-  zipf_params z;
+  zipf_options z;
   z.requests_per_slot = 1000;
   z.sample = false;
   z.change = drift::alternate;
@@ -102,7 +102,7 @@ TEST_CASE("zipf_trace: alternate takes turns between exactly two rankings; node_
   for (std::size_t k = 0; k < a.size(); ++k) CHECK(a[k] == doctest::Approx(b[k]).epsilon(1e-12));
   // node_exponent: with a flat popularity (exponent 0) each ingress node's share is
   // n_v w_v / Σ_u n_u w_u, with w = rank^-e over some ranking; the set of weights is known.
-  zipf_params f;
+  zipf_options f;
   f.exponent = 0;
   f.node_exponent = 1.5;
   f.sample = false;
@@ -131,7 +131,7 @@ TEST_CASE("zipf_trace: alternate takes turns between exactly two rankings; node_
 TEST_CASE("traces round-trip through idn::io (.npy float64 and int64, .csv) into to_trace bit-exactly") {
   idn::rng g(903);
   const instance in = many_types(g);
-  zipf_params z;
+  zipf_options z;
   z.requests_per_slot = 500;
   z.change = drift::reshuffle;
   z.period = 3;

@@ -20,7 +20,7 @@ bool same(double a, double b) { return a == b || std::abs(a - b) <= 1e-9 * std::
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   idn::fuzz::input in(data, size);
   idn::rng g(in.u64());
-  pa::random_graph_params p;
+  pa::random_graph_options p;
   p.models = static_cast<std::size_t>(in.size(1, 3));
   p.blocks = static_cast<std::size_t>(in.size(1, 4));
   p.servers = static_cast<std::size_t>(in.size(1, 3));

@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::uint64_t arrived = 0, departed = 0;
     std::vector<double> service(8);
     for (auto& s : service) s = in.byte() % 4 == 0 ? in.real() : in.positive() * 1e-3;
-    sm::station_config cfg;
+    sm::station_options cfg;
     cfg.servers = static_cast<std::uint32_t>(in.size(1, 4));
     cfg.classes = static_cast<std::uint32_t>(in.size(1, 3));
     cfg.disc = in.flag() ? sm::discipline::preemptive_resume : sm::discipline::non_preemptive;

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  idn::alloc::synthetic_params p;
+  idn::alloc::synthetic_options p;
   p.fanout = {3, 3, 3};
   p.tasks = 3;
   const idn::alloc::instance in = idn::alloc::synthetic_tiered(p).compile();

@@ -26,8 +26,8 @@ TEST_CASE("evaluate: a threshold rule's metrics equal direct counting; baselines
   for (const bool kappa : {false, true}) {
     const float beta = 0.25f;
     threshold_rule rule{0.6f};
-    eval_params e{beta, kappa};
-    const eval_report r = evaluate(rule, std::span<const stream_sample>(s), e, g);
+    eval_options e{beta, kappa};
+    const eval_result r = evaluate(rule, std::span<const stream_sample>(s), e, g);
     REQUIRE(r.st);
     double cost = 0, correct = 0, off = 0, err = 0, zerr = 0, oracle = 0, oracle_right = 0;
     for (const auto& x : s) {
@@ -54,19 +54,19 @@ TEST_CASE("evaluate: a threshold rule's metrics equal direct counting; baselines
   // A learner gets feedback per its model; the grid comparator bounds regret from the grid.
   hil_f<256> f;
   REQUIRE(f.configure({0.25f, 0, s.size()}));
-  eval_params e{0.25f};
+  eval_options e{0.25f};
   e.comparator_bins = 256;
   e.feedback_delay = 10;
-  const eval_report r = evaluate(f, std::span<const stream_sample>(s), e, g);
+  const eval_result r = evaluate(f, std::span<const stream_sample>(s), e, g);
   REQUIRE(r.st);
   CHECK(f.feedbacks() == s.size());
   CHECK(r.regret <= hil_f_bound(s.size(), grid_log_inv_lambda(256), f.eta()) + 10);  // delay 10 costs at most 10
   hil_n<256> h;
   REQUIRE(h.configure({0.25f, 0, 0, s.size()}));
-  const eval_report rn = evaluate(h, std::span<const stream_sample>(s), e, g);
+  const eval_result rn = evaluate(h, std::span<const stream_sample>(s), e, g);
   CHECK(rn.st);
   CHECK(h.pending() == 0);  // all offload feedback delivered
-  eval_params bad{1.5f};
+  eval_options bad{1.5f};
   CHECK(evaluate(f, std::span<const stream_sample>(s), bad, g).st.code == errc::out_of_range);
   bad = {0.2f};
   bad.comparator_bins = 3;

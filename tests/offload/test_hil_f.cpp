@@ -29,7 +29,7 @@ void lockstep(std::size_t n, int seeds, double q_tol, std::size_t max_ambiguous_
       const auto stream = make_stream(fam, n, 1000 + 17 * static_cast<std::uint64_t>(seed) + static_cast<std::uint64_t>(fam));
       hil_f<Bins, Real> tree;
       naive_hil_f ref;
-      const hil_f_params p{beta, 0, n};
+      const hil_f_options p{beta, 0, n};
       REQUIRE(tree.configure(p));
       REQUIRE(ref.configure_grid(Bins, p));
       REQUIRE(tree.eta() == ref.eta());

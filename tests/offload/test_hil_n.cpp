@@ -29,7 +29,7 @@ void lockstep(std::size_t n, int seeds, double q_tol, std::size_t max_ambiguous_
       const auto stream = make_stream(fam, n, 2000 + 31 * static_cast<std::uint64_t>(seed) + static_cast<std::uint64_t>(fam));
       hil_n<Bins, 32, Real> tree;
       naive_hil_n ref;
-      hil_n_params p{beta};
+      hil_n_options p{beta};
       p.horizon = n;
       p.estimator = est;
       REQUIRE(tree.configure(p));
@@ -84,7 +84,7 @@ TEST_CASE("hil_n<Bins, 32, float> == naive_hil_n within 2e-5") {
 }
 
 TEST_CASE("hil_n: feedback permuted within the ring gives the in-order weights; eviction, stale tickets, cancel") {
-  hil_n_params p{0.3f, 0.2f, 0.05f};
+  hil_n_options p{0.3f, 0.2f, 0.05f};
   hil_n<64, 32, double> a, b;
   REQUIRE(a.configure(p));
   REQUIRE(b.configure(p));
@@ -145,7 +145,7 @@ TEST_CASE("hil_n: validation, auto parameters need a horizon, theory values, two
   CHECK(h.configure({0.3f, -0.1f, 0.1f}).code == errc::out_of_range);
   CHECK(h.configure({0.3f, 0.1f, std::nanf("")}).code == errc::not_finite);
   CHECK(h.configure({std::nanf(""), 0.1f, 0.1f}).code == errc::not_finite);
-  hil_n_params p{0.25f};
+  hil_n_options p{0.25f};
   p.horizon = 100000;
   REQUIRE(h.configure(p));
   const hil_n_tuning t = hil_n_theory(100000, 0.25f, grid_log_inv_lambda(64));
@@ -183,7 +183,7 @@ TEST_CASE("hil_n expected regret (30-seed mean) <= hil_n_bound at the theory par
           if (j < 256) Lj += double(beta) * cnt[j] - err[j];
         }
         double mean_regret = 0;
-        hil_n_params p{beta};
+        hil_n_options p{beta};
         p.horizon = n;
         p.estimator = est;
         for (std::size_t s = 0; s < seeds; ++s) {

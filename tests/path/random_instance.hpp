@@ -13,7 +13,7 @@ struct instance {
 /// 1-4 models of 1-6 blocks on 1-3 servers, fanout 0-3, skips, ties, extra heads and early exits,
 /// switch budget 0-3, depth slack 0, 0.1 or 0.999.
 inline instance random_instance(idn::rng& g) {
-  random_graph_params p;
+  random_graph_options p;
   p.models = 1 + static_cast<std::size_t>(idn::uniform01(g) * 4);
   p.blocks = 1 + static_cast<std::size_t>(idn::uniform01(g) * 6);
   p.servers = 1 + static_cast<std::size_t>(idn::uniform01(g) * 3);

@@ -23,7 +23,7 @@ TEST_CASE("joint_assign equals the LP over all enumerated columns; one service: 
   const int instances = 500;
 #endif
   for (int t = 0; t < instances; ++t) {
-    random_graph_params p;
+    random_graph_options p;
     p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 3);
     p.blocks = 1 + static_cast<std::size_t>(idn::uniform01(g) * 4);
     p.servers = 1 + static_cast<std::size_t>(idn::uniform01(g) * 3);
@@ -70,7 +70,7 @@ TEST_CASE("joint_assign equals the LP over all enumerated columns; one service: 
   CHECK(converged == instances);
   // One service: at least the best single path's max-throughput split.
   for (int t = 0; t < 100; ++t) {
-    random_graph_params p;
+    random_graph_options p;
     p.models = 3, p.blocks = 4, p.servers = 2, p.services = 1, p.fanout = 2, p.extra_head_prob = 1.5;
     const block_graph bg(random_graph_spec(g, p));
     joint_options o;

@@ -159,7 +159,7 @@ TEST_CASE("ps_delay: one server = M/M/1 (PS and FIFO share the mean), checked ag
 TEST_CASE("interpolation_estimator: finish = estimate bitwise, dominance is sound on random suffixes, bounds hold, monotone") {
   idn::rng g(74);
   for (int trial = 0; trial < 300; ++trial) {
-    random_graph_params p;
+    random_graph_options p;
     p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 3), p.blocks = 2 + static_cast<std::size_t>(idn::uniform01(g) * 5), p.fanout = 2;
     p.extra_head_prob = 1.5;
     const block_graph bg(random_graph_spec(g, p));
@@ -294,7 +294,7 @@ TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 1
   idn::rng g(77);
   const interpolation_estimator est;
   for (int trial = 0; trial < 300; ++trial) {
-    random_graph_params p;
+    random_graph_options p;
     p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 2), p.servers = 2, p.fanout = 2, p.extra_head_prob = 1.5, p.services = 2;
     const block_graph bg(random_graph_spec(g, p));
     std::vector<path> all;
@@ -353,7 +353,7 @@ TEST_CASE("monotonicity: a lighter, more accurate path scores at least as high (
   const interpolation_estimator est;
   int compared = 0;
   for (int trial = 0; trial < 2000; ++trial) {
-    random_graph_params p;
+    random_graph_options p;
     p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 2), p.servers = 1 + static_cast<std::size_t>(idn::uniform01(g) * 3), p.fanout = 2, p.extra_head_prob = 1.5;
     const block_graph bg(random_graph_spec(g, p));
     std::vector<path> all;
@@ -393,7 +393,7 @@ TEST_CASE("monotonicity: a lighter, more accurate path scores at least as high (
   {
     const block_graph bg(spec);
     const path mirror{0, {{0, 0, 0, 0}, {0, 0, 2, 1}}, {handoff}, 0};
-    const path_evaluation m = full_offload(bg, 0, est, r, o, offload_mode::mirror_model), e = evaluate(bg, mirror, est, r, o);
+    const evaluation_result m = full_offload(bg, 0, est, r, o, offload_mode::mirror_model), e = evaluate(bg, mirror, est, r, o);
     CHECK(key_of(m.p) == key_of(mirror));
     CHECK(m.score == e.score);
     const search_result best = best_path(bg, 0, est, r, {});
@@ -410,7 +410,7 @@ TEST_CASE("monotonicity: a lighter, more accurate path scores at least as high (
   spec.heads.push_back({0, 1, 0, head_kind::early_exit, 1e5, 10, 0.5, 0});
   const block_graph bg(spec);
   const double bound = 0.6;  // excludes the all-local original (1 s) and the split after block 1
-  const path_evaluation ed = edgent_baseline(bg, 0, est, r, o, {bound});
+  const evaluation_result ed = edgent_baseline(bg, 0, est, r, o, {bound});
   double best_acc = -1, best_lat = 0;
   for (const path& q : {path{0, {{0, 0, 1, 0}}, {}, 3}, path{0, {{0, 0, 2, 0}}, {}, 0}, path{0, {{0, 0, 0, 0}, {0, 0, 1, 1}}, {handoff}, 3},
                         path{0, {{0, 0, 1, 0}, {0, 1, 2, 1}}, {handoff}, 0}, path{0, {{0, 0, 0, 0}, {0, 0, 2, 1}}, {handoff}, 0}}) {

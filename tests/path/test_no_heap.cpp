@@ -12,7 +12,7 @@ using namespace idn::path;
 
 TEST_CASE("best_path with a reused workspace allocates nothing beyond its result") {
   idn::rng g(81);
-  random_graph_params p;
+  random_graph_options p;
   p.models = 4, p.blocks = 8, p.servers = 3, p.fanout = 2, p.extra_head_prob = 1.5;
   const block_graph bg(random_graph_spec(g, p));
   const interpolation_estimator est;
@@ -25,7 +25,7 @@ TEST_CASE("best_path with a reused workspace allocates nothing beyond its result
     const search_result first = best_path(bg, 0, est, reward, o, ws);
     // The result's own allocations: evaluating p_0 and the best path once each.
     const std::size_t a0 = idn::test::allocations();
-    const path_evaluation e0 = evaluate(bg, first.original.p, est, reward, o.eval), e1 = evaluate(bg, first.best.p, est, reward, o.eval);
+    const evaluation_result e0 = evaluate(bg, first.original.p, est, reward, o.eval), e1 = evaluate(bg, first.best.p, est, reward, o.eval);
     const std::size_t result_cost = idn::test::allocations() - a0;
     const std::size_t before = idn::test::allocations();
     const search_result second = best_path(bg, 0, est, reward, o, ws);

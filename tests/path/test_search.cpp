@@ -174,7 +174,7 @@ TEST_CASE("count_paths equals the enumeration; determinism; r = 0 without extra 
     o.rules.switch_budget = 0, o.rules.extra_heads = false, o.rules.early_exits = false;
     const search_result z = best_path(bg, 0, est, reward, o);
     CHECK(key_of(z.best.p) == key_of(original_path(bg, 0)));
-    const path_evaluation orig = original_only(bg, 0, est, reward, o.eval);
+    const evaluation_result orig = original_only(bg, 0, est, reward, o.eval);
     CHECK(z.best.score == orig.score);
     CHECK(orig.flows.x_path == 0);
     CHECK(orig.point.throughput == idn::test::rel(standalone_throughput(bg, 0, o.eval.capacity)).epsilon(1e-12));

@@ -301,7 +301,7 @@ TEST_CASE("new 4, 6: alloc slot sums and subnormal option sizes are rejected") {
 
 TEST_CASE("new 5: CoDE graphs whose FLOP x arrival rate overflows are rejected") {
   idn::rng g(5);
-  idn::path::random_graph_params p;
+  idn::path::random_graph_options p;
   idn::path::graph_spec spec = idn::path::random_graph_spec(g, p);
   spec.models[0].blocks[0].flops = 1.7976931348623157e308;
   spec.services[0].arrival_rate = 7.11921;  // the fuzzer's instance: DBL_MAX FLOP at 7 requests/s
@@ -334,7 +334,7 @@ TEST_CASE("new 8: min_replicas on the mean rejects a service rate whose mean res
 
 TEST_CASE("new 9: CoDE blocks of subnormal FLOP (infinite throughput) are rejected") {
   idn::rng g(9);
-  idn::path::random_graph_params p;
+  idn::path::random_graph_options p;
   idn::path::graph_spec spec = idn::path::random_graph_spec(g, p);
   spec.models[0].blocks[0].flops = 4.9406564584124654e-324;
   CHECK(message_of([&] { idn::path::block_graph bg(spec); }).find("smallest block FLOP") != std::string::npos);

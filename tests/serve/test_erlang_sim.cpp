@@ -32,7 +32,7 @@ TEST_CASE("Erlang C and the M/M/c response (mean, P(wait), p99) against an idn::
       std::vector<double> service_of(jobs + 10, 0), response, waited;
       response.reserve(jobs), waited.reserve(jobs);
       std::uint64_t departed = 0, id = 0;
-      sim::station st(s, sim::station_config{c, 1, sim::discipline::non_preemptive},
+      sim::station st(s, sim::station_options{c, 1, sim::discipline::non_preemptive},
                       [&](const sim::job& j) { return service_of[j.id] = standard_exponential(svc) / mu; },
                       [&](const sim::job& j, double r) {
                         if (++departed > jobs / 10) response.push_back(r), waited.push_back(r - service_of[j.id] > 1e-6 ? 1.0 : 0.0);  // r carries rounding of order 1e-16·now

@@ -34,7 +34,7 @@ double simulated_quantile(double lambda, const std::vector<double>& samples, std
   std::vector<double> response;
   response.reserve(jobs);
   std::uint64_t departed = 0, id = 0;
-  sim::station st(s, sim::station_config{c, 1, sim::discipline::non_preemptive},
+  sim::station st(s, sim::station_options{c, 1, sim::discipline::non_preemptive},
                   [&](const sim::job&) { return samples[idn::uniform_index(samples.size(), svc)]; },
                   [&](const sim::job&, double r) {
                     if (++departed > jobs / 10) response.push_back(r);

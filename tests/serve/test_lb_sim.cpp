@@ -30,7 +30,7 @@ lb_scenario identical(std::size_t n, double rho, std::uint64_t seed) {
 
 TEST_CASE("lb harness: random over identical replicas is n independent M/M/1 queues at lambda/n") {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-    const lb_report r = simulate_balancer(identical(4, 0.7, seed), random_choice{});
+    const lb_result r = simulate_balancer(identical(4, 0.7, seed), random_choice{});
     CAPTURE(seed);
     CHECK(r.mean == idn::test::rel(1 / (1 - 0.7)).epsilon(0.05));
     CHECK_FALSE(r.unstable);
@@ -40,12 +40,12 @@ TEST_CASE("lb harness: random over identical replicas is n independent M/M/1 que
 
 TEST_CASE("lb harness: P2C beats random in mean and p99 (n = 16); T_2(0.9) within 5% at n = 100; JSQ between pooled and random") {
   for (const double rho : {0.8, 0.9, 0.95}) {
-    const lb_report rnd = simulate_balancer(identical(16, rho, 7), random_choice{});
-    const lb_report p2c = simulate_balancer(identical(16, rho, 7), power_of_d(2));
+    const lb_result rnd = simulate_balancer(identical(16, rho, 7), random_choice{});
+    const lb_result p2c = simulate_balancer(identical(16, rho, 7), power_of_d(2));
     CAPTURE(rho);
     CHECK(p2c.mean < rnd.mean);
     CHECK(p2c.p99 < rnd.p99);
-    const lb_report jsq = simulate_balancer(identical(16, rho, 7), join_shortest_queue{});
+    const lb_result jsq = simulate_balancer(identical(16, rho, 7), join_shortest_queue{});
     const double pooled = mmc(rho * 16, 1.0, 16).mean_response;
     CHECK(jsq.mean >= pooled * 0.97);
     CHECK(jsq.mean <= rnd.mean);
@@ -54,7 +54,7 @@ TEST_CASE("lb harness: P2C beats random in mean and p99 (n = 16); T_2(0.9) withi
   for (int i = 1; i < 40; ++i) T2 += std::pow(0.9, std::pow(2.0, i) - 2);
   lb_scenario big = identical(100, 0.9, 3);
   big.requests = base_requests * 5, big.warmup = base_requests;
-  const lb_report p = simulate_balancer(big, power_of_d(2));
+  const lb_result p = simulate_balancer(big, power_of_d(2));
   CHECK(p.mean == idn::test::rel(T2).epsilon(0.05));
 }
 
@@ -68,7 +68,7 @@ TEST_CASE("lb harness: heterogeneous speeds {1,1,2,4}: RR unstable once lambda/n
   CHECK_FALSE(simulate_balancer(s, least_outstanding{}).unstable);
   CHECK_FALSE(simulate_balancer(s, join_shortest_queue{}).unstable);
   const std::vector<double> speeds{1, 1, 2, 4};
-  const lb_report sw = simulate_balancer(s, smooth_weighted_round_robin(weights_from_speeds(speeds)));
+  const lb_result sw = simulate_balancer(s, smooth_weighted_round_robin(weights_from_speeds(speeds)));
   CHECK_FALSE(sw.unstable);
   // Little's law for the servers: utilization_i = share_i · λ · E[S_i] (± 2 %).
   for (Eigen::Index i = 0; i < 4; ++i)
@@ -80,7 +80,7 @@ TEST_CASE("lb harness: Little's law per replica, L_i = X_i W_i (± 2 %), for eve
   s.mean_service = {0.01, 0.01, 0.005, 0.0025};
   s.requests = base_requests, s.warmup = base_requests / 10;
   s.arrival_rate = 0.85 * 800;
-  auto little = [&](const lb_report& r) {
+  auto little = [&](const lb_result& r) {
     CHECK_FALSE(r.unstable);
     for (Eigen::Index i = 0; i < 4; ++i) {
       CAPTURE(i);
@@ -101,7 +101,7 @@ TEST_CASE("lb harness: one sticky stream keeps exactly one replica busy; more st
   lb_scenario s = identical(8, 0.1, 5);
   s.granularity = routing::per_stream;
   s.streams = 1;
-  lb_report r = simulate_balancer(s, random_choice{});
+  lb_result r = simulate_balancer(s, random_choice{});
   int busy = 0;
   for (Eigen::Index i = 0; i < 8; ++i) busy += r.utilization[i] > 0;
   CHECK(busy == 1);
@@ -113,7 +113,7 @@ TEST_CASE("lb harness: one sticky stream keeps exactly one replica busy; more st
   // A periodic fleet of devices over streams, with two dispatchers.
   lb_scenario f = identical(4, 0.5, 6);
   f.arrivals = arrival_law::periodic_fleet, f.devices = 40, f.streams = 4, f.dispatchers = 2;
-  const lb_report fr = simulate_balancer(f, power_of_d(2));
+  const lb_result fr = simulate_balancer(f, power_of_d(2));
   CHECK_FALSE(fr.unstable);
   CHECK(fr.throughput == idn::test::rel(2.0).epsilon(0.05));
 }
@@ -157,16 +157,16 @@ TEST_CASE("lb harness: the empirical law with one sample is the deterministic la
   s.arrival_rate = 2.4;
   s.requests = 60'000, s.warmup = 6'000;
   s.law = service_law::deterministic;
-  const lb_report d = simulate_balancer(s, least_outstanding{});
+  const lb_result d = simulate_balancer(s, least_outstanding{});
   s.law = service_law::empirical;
   s.service_shape = {7.0};  // normalised to mean 1
-  const lb_report e = simulate_balancer(s, least_outstanding{});
+  const lb_result e = simulate_balancer(s, least_outstanding{});
   CHECK(e.mean == d.mean);
   CHECK(e.p99 == d.p99);
   CHECK(e.throughput == d.throughput);
   // {0.5, 1.5} (×3 scaled, normalised): the mean service stays 1, so utilization is λ/n = 0.8.
   s.service_shape = {1.5, 4.5};
-  const lb_report t = simulate_balancer(s, random_choice{});
+  const lb_result t = simulate_balancer(s, random_choice{});
   CHECK(t.utilization.mean() == doctest::Approx(0.8).epsilon(0.02));
   s.service_shape = {1.0, -1.0};
   CHECK_THROWS_WITH_AS(simulate_balancer(s, random_choice{}), doctest::Contains("service_shape[1] = -1"), idn::invalid_input);

@@ -63,7 +63,7 @@ TEST_CASE("simulate_scans equals the flow-shop recursion for fixed-size scans un
     const affine_batch_latency t{idn::uniform01(g) * 0.05, 1e-3 + idn::uniform01(g) * 0.02};
     w.period = 0.5 + idn::uniform01(g) * 30;  // both kept_up outcomes occur
     const std::uint32_t c = 1 + static_cast<std::uint32_t>(idn::uniform01(g) * 6);
-    const scan_report r = simulate_scans(w, c, t, round_robin{}, idn::hw::affine_link(lat, rate), 7);
+    const scan_result r = simulate_scans(w, c, t, round_robin{}, idn::hw::affine_link(lat, rate), 7);
     const oracle_result o = flow_shop(w, c, t, lat, 8 / rate);
     CAPTURE(trial);
     REQUIRE(r.images == std::uint64_t{w.min_images} * w.clients * w.scans);
@@ -80,7 +80,7 @@ TEST_CASE("simulate_scans: U{min..max} scan sizes, kept_up, min_replicas_for_sca
   w.clients = 4, w.scans = 15;
   const idn::hw::affine_link link(0.5e-3, 1e10);
   const affine_batch_latency gpu{0.030, 0.300};  // a slow GPU: 330 ms per single image
-  const scan_report one = simulate_scans(w, 1, gpu, least_outstanding{}, link, 11);
+  const scan_result one = simulate_scans(w, 1, gpu, least_outstanding{}, link, 11);
   // 60 scans of mean 175 images: the count is within 4 SE of the uniform mean (sd 72.3 per scan).
   CHECK(static_cast<double>(one.images) / 60 == idn::test::rel(175).epsilon(4 * 72.3 / std::sqrt(60.0) / 175));
   CHECK_FALSE(one.kept_up);  // 4 scans × 175 images × 0.33 s = 231 s of work per 180 s
@@ -90,7 +90,7 @@ TEST_CASE("simulate_scans: U{min..max} scan sizes, kept_up, min_replicas_for_sca
   CHECK(rep.max_makespan <= w.period);
   CHECK_FALSE(simulate_scans(w, c - 1, gpu, least_outstanding{}, link, 11).kept_up);
   // Same seed, same run; SWRR works through the factory.
-  const scan_report again = simulate_scans(w, c, gpu, least_outstanding{}, link, 11);
+  const scan_result again = simulate_scans(w, c, gpu, least_outstanding{}, link, 11);
   CHECK(again.mean_image_latency == rep.mean_image_latency);
   CHECK(again.events == rep.events);
   const auto sw = min_replicas_for_scans(
@@ -114,17 +114,17 @@ TEST_CASE("simulate_scans (R4): with a fixed part in t(b), bigger batches raise 
   const affine_batch_latency gpu{0.100, 0.010};
   // Heavy load (one replica): batching shortens the makespan.
   w.batch = 1;
-  const scan_report b1 = simulate_scans(w, 1, gpu, round_robin{}, link, 3);
+  const scan_result b1 = simulate_scans(w, 1, gpu, round_robin{}, link, 3);
   w.batch = 16;
-  const scan_report b16 = simulate_scans(w, 1, gpu, round_robin{}, link, 3);
+  const scan_result b16 = simulate_scans(w, 1, gpu, round_robin{}, link, 3);
   CHECK(b16.mean_makespan < b1.mean_makespan / 3);
   // Light load (a replica per request, no serialization): every image of B = 1 finishes in
   // L + t(1) and every image of B = 16 in L + t(size of its request).
   const idn::hw::affine_link instant(0.5e-3, INFINITY);
   w.batch = 1;
-  const scan_report l1 = simulate_scans(w, 300, gpu, round_robin{}, instant, 3);
+  const scan_result l1 = simulate_scans(w, 300, gpu, round_robin{}, instant, 3);
   w.batch = 16;
-  const scan_report l16 = simulate_scans(w, 300, gpu, round_robin{}, instant, 3);
+  const scan_result l16 = simulate_scans(w, 300, gpu, round_robin{}, instant, 3);
   CHECK(l16.mean_image_latency > l1.mean_image_latency);
   CHECK(l1.mean_image_latency == idn::test::rel(0.5e-3 + gpu(1)).epsilon(1e-12));
   CHECK(l16.max_makespan == idn::test::rel(0.5e-3 + gpu(16)).epsilon(1e-12));

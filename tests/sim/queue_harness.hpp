@@ -62,7 +62,7 @@ inline queue_result run_queue(std::vector<double> lambda, std::uint32_t servers,
     if (departed > warm) out.response[j.cls].push_back(response);
     if (!drain && departed == jobs) sim.stop();
   };
-  station st(sim, station_config{servers, classes, disc, 1024}, svc, on_depart);
+  station st(sim, station_options{servers, classes, disc, 1024}, svc, on_depart);
   std::vector<std::unique_ptr<poisson_source<std::function<void(std::uint64_t)>>>> sources;
   idn::rng seeder(seed);
   for (std::uint32_t k = 0; k < classes; ++k) {

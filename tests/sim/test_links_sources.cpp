@@ -66,20 +66,20 @@ TEST_CASE("sources: periodic times, trace replay and its validation") {
 
 TEST_CASE("station: bad class, bad service time and bad config are named") {
   simulator sim;
-  station st(sim, station_config{1, 2}, [](const job& j) { return j.work; }, [](const job&, double) {});
+  station st(sim, station_options{1, 2}, [](const job& j) { return j.work; }, [](const job&, double) {});
   CHECK_THROWS_WITH_AS(st.arrive(job{7, 2}), "idn::sim::station::arrive: job 7 cls = 2 >= classes = 2", idn::invalid_input);
   CHECK_THROWS_WITH_AS(st.arrive(job{9, 0, 0, -1}), "idn::sim::station: service time of job 9 = -1: must be finite and >= 0",
                        idn::invalid_input);
   auto svc = [](const job&) { return 1.0; };
   auto dep = [](const job&, double) {};
-  CHECK_THROWS_AS((station<decltype(svc), decltype(dep)>(sim, station_config{0, 1}, svc, dep)), idn::invalid_input);
-  CHECK_THROWS_AS((station<decltype(svc), decltype(dep)>(sim, station_config{1, 0}, svc, dep)), idn::invalid_input);
+  CHECK_THROWS_AS((station<decltype(svc), decltype(dep)>(sim, station_options{0, 1}, svc, dep)), idn::invalid_input);
+  CHECK_THROWS_AS((station<decltype(svc), decltype(dep)>(sim, station_options{1, 0}, svc, dep)), idn::invalid_input);
 }
 
 TEST_CASE("station: preemptive-resume evicts the largest class, latest started, and resumes it") {
   simulator sim;
   std::vector<std::pair<std::uint64_t, double>> done;
-  station st(sim, station_config{2, 3, discipline::preemptive_resume}, [](const job& j) { return j.work; },
+  station st(sim, station_options{2, 3, discipline::preemptive_resume}, [](const job& j) { return j.work; },
              [&](const job& j, double) { done.push_back({j.id, sim.now()}); });
   st.arrive(job{1, 2, 0, 10});                          // server A: class 2, [0, ...)
   sim.schedule_at(1, [&] { st.arrive(job{2, 2, 1, 10}); });  // server B: class 2, started later
@@ -96,7 +96,7 @@ TEST_CASE("determinism: the same seed gives the same trace hash, another seed do
     simulator sim;
     std::uint64_t h = 1469598103934665603ULL;
     idn::rng svc_rng(seed + 1);
-    station st(sim, station_config{2, 2, discipline::preemptive_resume},
+    station st(sim, station_options{2, 2, discipline::preemptive_resume},
                [&](const job&) { return idn::standard_exponential(svc_rng); },
                [&](const job& j, double r) {
                  std::uint64_t bits;
@@ -161,7 +161,7 @@ TEST_CASE("station: oldest_created serves, per class, the job created first (bru
     std::vector<std::pair<std::uint64_t, double>> got;
     std::vector<std::tuple<std::uint64_t, double, double>> seen;  // (job in service, start, end) just after each arrival
     auto svc = [&](const job& j) { return jobs[j.id].service; };
-    station st(sim, station_config{1, classes, discipline::non_preemptive, 4, queue_order::oldest_created}, svc,
+    station st(sim, station_options{1, classes, discipline::non_preemptive, 4, queue_order::oldest_created}, svc,
                [&](const job& j, double) { got.push_back({j.id, sim.now()}); });
     for (std::size_t i = 0; i < n; ++i)
       sim.schedule_at(jobs[i].arrival, [&, i] {

@@ -16,7 +16,7 @@ TEST_CASE("sim: zero heap allocations over 1e6 M/M/1 events after warm-up") {
   idn::rng svc(3);
   double sum = 0;
   std::uint64_t id = 0;
-  station st(sim, station_config{1, 1}, [&](const job&) { return idn::standard_exponential(svc); },
+  station st(sim, station_options{1, 1}, [&](const job&) { return idn::standard_exponential(svc); },
              [&](const job&, double r) { sum += r; });
   poisson_source src(sim, 0.9, idn::rng(4), [&](std::uint64_t) { st.arrive(job{id++, 0, sim.now()}); });
   sim.run_until(200'000);  // warm-up: queues and pools reach their high-water mark

@@ -64,12 +64,12 @@ static_assert(offload_policy<token_bucket<quantile_cap<minimal_policy>>, idn::rn
 }  // namespace
 
 // evaluate() and the wrappers instantiate with the archetype only.
-idn::offload::eval_report evaluate_minimal(std::span<const idn::offload::stream_sample> s, const idn::offload::eval_params& e,
+idn::offload::eval_result evaluate_minimal(std::span<const idn::offload::stream_sample> s, const idn::offload::eval_options& e,
                                            idn::rng& g) {
   minimal_policy p;
   return evaluate(p, s, e, g);
 }
-idn::offload::eval_report evaluate_wrapped(std::span<const idn::offload::stream_sample> s, const idn::offload::eval_params& e,
+idn::offload::eval_result evaluate_wrapped(std::span<const idn::offload::stream_sample> s, const idn::offload::eval_options& e,
                                            idn::rng& g) {
   idn::offload::primal_dual<minimal_cost_aware_policy> p;
   return evaluate(p, s, e, g);

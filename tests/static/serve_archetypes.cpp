@@ -29,4 +29,4 @@ static_assert(!idn::serve::load_balancer<throwing_pick>);
 }  // namespace
 
 // The harness instantiates with the archetype only.
-idn::serve::lb_report run_minimal(const idn::serve::lb_scenario& s) { return idn::serve::simulate_balancer(s, minimal_balancer{}); }
+idn::serve::lb_result run_minimal(const idn::serve::lb_scenario& s) { return idn::serve::simulate_balancer(s, minimal_balancer{}); }

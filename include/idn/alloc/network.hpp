@@ -35,7 +35,7 @@ struct option_data {
 };
 
 /// α (s per unit of inaccuracy) and ν (network latency factor; 2 charges the response path).
-struct cost_params {
+struct cost_options {
   double alpha_s = 0.0;
   double network_factor = 1.0;
 };
@@ -133,7 +133,7 @@ public:
   std::size_t num_tasks() const noexcept { return tasks_.size(); }
   std::size_t num_types() const noexcept { return types_.size(); }
 
-  [[nodiscard]] instance compile(const cost_params& p = {}) const;
+  [[nodiscard]] instance compile(const cost_options& p = {}) const;
 
 private:
   friend class instance;
@@ -208,7 +208,7 @@ public:
   double model_accuracy(model_id m) const { return model_accuracy_.at(m); }
   /// Σ_j∈J_v s_j.
   double node_total_size(node_id v) const { return node_total_.at(v); }
-  const cost_params& costs() const noexcept { return params_; }
+  const cost_options& costs() const noexcept { return params_; }
   /// Identifies this compiled instance (batches are bound to it).
   std::uint64_t uid() const noexcept { return uid_; }
 
@@ -216,7 +216,7 @@ private:
   friend class network;
   instance() = default;
 
-  cost_params params_;
+  cost_options params_;
   std::uint64_t uid_ = 0;
   std::vector<std::uint32_t> node_begin_;
   std::vector<node_id> var_node_;
@@ -238,7 +238,7 @@ private:
 };
 
 /// O(Σ_ρ c_ρ log c_ρ) with c_ρ candidates per type. Throws on §5 compile-time conditions.
-inline instance network::compile(const cost_params& p) const {
+inline instance network::compile(const cost_options& p) const {
   if (!std::isfinite(p.alpha_s) || p.alpha_s < 0)
     detail::fail("network::compile", concat("alpha_s = ", p.alpha_s, ": must be finite and >= 0"));
   if (!std::isfinite(p.network_factor) || p.network_factor < 0)

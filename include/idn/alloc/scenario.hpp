@@ -30,7 +30,7 @@ struct tier {
   std::size_t uplinks = 1;       ///< parents per node (used at the leaf tier)
 };
 
-struct tiered_params {
+struct tiered_options {
   std::vector<tier> tiers;  ///< root first
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> catalog;  ///< task → (model, accuracy)
   /// Option data of model m (ids in catalog order) on a node of tier k; nullopt: cannot host.
@@ -40,7 +40,7 @@ struct tiered_params {
 
 /// Builds the tiered network. The root pins every model with option(0, m)'s delay. Options that
 /// do not fit their node's budget are skipped. O(nodes × models + types).
-inline network tiered_network(const tiered_params& p) {
+inline network tiered_network(const tiered_options& p) {
   if (p.tiers.empty()) detail::fail("tiered_network", "tiers is empty");
   if (!p.option) detail::fail("tiered_network", "option function is empty");
   network net;
@@ -119,7 +119,7 @@ option_data option_from_profile(const Net& net, const D& device, double slot_s) 
   return {params + act, delay, delay > 0 ? std::floor(slot_s / delay) : INFINITY};
 }
 
-struct synthetic_params {
+struct synthetic_options {
   std::array<std::size_t, 3> fanout{9, 10, 10};  ///< regional per root, edge per regional, access per edge
   std::size_t access_uplinks = 4;
   std::size_t tasks = 25;
@@ -132,9 +132,9 @@ struct synthetic_params {
 ///   size 0.25 GiB · 2^q, accuracy 0.60 + 0.30·q/(models_per_task−1);
 ///   tiers cloud/regional/edge/access: budget ∞(pins)/16/4/1 GiB, links 20/10/5 ms,
 ///   inference delay (1 + q)·{2, 4, 8, 16} ms, capacity {∞, 400, 200, 100}/(1 + q) per slot.
-inline network synthetic_tiered(const synthetic_params& sp = {}) {
+inline network synthetic_tiered(const synthetic_options& sp = {}) {
   constexpr double gib = 1024.0 * 1024.0 * 1024.0;
-  tiered_params p;
+  tiered_options p;
   p.seed = sp.seed;
   p.tiers = {{"cloud", 1, 0, 0, 1},
              {"regional", sp.fanout[0], 16 * gib, 0.020, 1},

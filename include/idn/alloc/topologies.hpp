@@ -77,7 +77,7 @@ inline double great_circle_m(const backbone_site& a, const backbone_site& b) noe
   return 2 * radius * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-struct backbone_params {
+struct backbone_options {
   backbone topology;
   std::size_t repository_site = 0;  ///< the site that pins every model (the cloud)
   double site_budget_bytes = 0;     ///< each other site hosts an edge server with this budget
@@ -95,7 +95,7 @@ struct backbone_params {
 /// nodes per site. One request type per access node and task, routed access → site → the
 /// shortest-latency backbone path to the repository (Dijkstra; ties to the smaller site index).
 /// Options that do not fit their node's budget are skipped. O(sites·links·log + types·path).
-inline network backbone_network(const backbone_params& p) {
+inline network backbone_network(const backbone_options& p) {
   const auto& topo = p.topology;
   const std::size_t S = topo.sites.size();
   if (S == 0) detail::fail("backbone_network", "topology has no sites");

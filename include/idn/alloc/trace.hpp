@@ -24,7 +24,7 @@ using trace = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 enum class drift { none, slide, reshuffle, alternate };
 enum class zipf_key { type, task };  ///< rank types, or tasks (mass split evenly over the task's types)
 
-struct zipf_params {
+struct zipf_options {
   double exponent = 1.2;
   double requests_per_slot = 1000;
   zipf_key key = zipf_key::type;
@@ -91,7 +91,7 @@ void shuffle(std::vector<std::size_t>& v, G& g) {
 /// Zipf popularity p ∝ rank^-exponent over a seeded permutation of types (or tasks), times the
 /// ingress node's rate weight, with optional drift every `period` slots; counts are multinomial
 /// (sample) or expected. O(slots · (types + requests_per_slot)).
-inline trace zipf_trace(const instance& in, std::size_t slots, const zipf_params& z) {
+inline trace zipf_trace(const instance& in, std::size_t slots, const zipf_options& z) {
   if (slots == 0) detail::fail("zipf_trace", "slots = 0: must be >= 1");
   if (!std::isfinite(z.exponent) || z.exponent < 0) detail::fail("zipf_trace", concat("exponent = ", z.exponent, ": must be finite and >= 0"));
   if (z.period == 0) detail::fail("zipf_trace", "period = 0: must be >= 1");

@@ -52,7 +52,7 @@ double model_time(const D& d, const N& n, std::size_t first = 0, std::size_t las
   return t;
 }
 
-struct memory_report {
+struct memory_fit_result {
   double weights = 0;          ///< Σ P_i (bytes)
   double peak_activation = 0;  ///< max W_i (bytes)
   double capacity = 0;         ///< memory_bytes()
@@ -63,9 +63,9 @@ struct memory_report {
 /// Whether layers [first, last) fit: Σ P + max W ≤ capacity, or with separate weight storage,
 /// Σ P ≤ weight_storage and max W ≤ capacity. O(last − first).
 template <compute_device D, dnn::layer_chain N>
-memory_report memory_fit(const D& d, const N& n, std::size_t first = 0, std::size_t last = SIZE_MAX) {
+memory_fit_result memory_fit(const D& d, const N& n, std::size_t first = 0, std::size_t last = SIZE_MAX) {
   const std::size_t end = detail::checked_range(n, first, last);
-  memory_report r;
+  memory_fit_result r;
   r.capacity = checked_memory_bytes(d);
   const double ws = weight_storage_of(d);
   if (std::isnan(ws) || ws < 0)

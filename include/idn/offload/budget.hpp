@@ -16,15 +16,15 @@
 
 namespace idn::offload {
 
-struct token_bucket_params {
+struct token_bucket_options {
   float rho;          ///< long-run offload rate, (0, 1]
   float burst = 1.f;  ///< bucket size B ≥ 1
 };
-struct quantile_cap_params {
+struct quantile_cap_options {
   float rho, gamma;  ///< target rate (0, 1]; step (0, 1]
   float theta0 = 1.f;
 };
-struct primal_dual_params {
+struct primal_dual_options {
   float beta, rho, gamma;  ///< base offload cost [0, 1]; target rate (0, 1]; dual step (0, 1]
   float mu_max = 1.f;
 };
@@ -59,7 +59,7 @@ public:
   token_bucket() = default;
   explicit token_bucket(const Policy& inner) noexcept(std::is_nothrow_copy_constructible_v<Policy>) : inner_(inner) {}
 
-  [[nodiscard]] status configure(const token_bucket_params& p) noexcept {
+  [[nodiscard]] status configure(const token_bucket_options& p) noexcept {
     configured_ = false;
     if (status s = detail::check_rate(p.rho); !s) return s;
     if (!detail::finite(p.burst)) return detail::fail(errc::not_finite, "burst", p.burst, "not finite");
@@ -110,7 +110,7 @@ public:
   quantile_cap() = default;
   explicit quantile_cap(const Policy& inner) noexcept(std::is_nothrow_copy_constructible_v<Policy>) : inner_(inner) {}
 
-  [[nodiscard]] status configure(const quantile_cap_params& p) noexcept {
+  [[nodiscard]] status configure(const quantile_cap_options& p) noexcept {
     configured_ = false;
     if (status s = detail::check_rate(p.rho); !s) return s;
     if (status s = detail::check_gamma(p.gamma); !s) return s;
@@ -151,7 +151,7 @@ public:
   primal_dual() = default;
   explicit primal_dual(const Policy& inner) noexcept(std::is_nothrow_copy_constructible_v<Policy>) : inner_(inner) {}
 
-  [[nodiscard]] status configure(const primal_dual_params& p) noexcept {
+  [[nodiscard]] status configure(const primal_dual_options& p) noexcept {
     configured_ = false;
     if (status s = detail::check_unit("beta", p.beta); !s) return s;
     if (status s = detail::check_rate(p.rho); !s) return s;

@@ -27,7 +27,7 @@ struct stream_sample {
 /// Where the learner's Y comes from: ground truth (Y = !local_correct) or the remote label (Y = !agree).
 enum class feedback_source : std::uint8_t { ground_truth, remote_label };
 
-struct eval_params {
+struct eval_options {
   float beta;
   bool charge_remote_errors = false;  ///< κ
   feedback_source source = feedback_source::ground_truth;
@@ -39,7 +39,7 @@ struct baseline {
 };
 /// avg_cost: realised Σℓ_t/n; avg_expected_cost: Σ[r_t(β + κZ_t) + (1 − r_t)Y_t]/n; regret (a
 /// total, not an average): n·avg_expected_cost − n·best_fixed.expected_cost.
-struct eval_report {
+struct eval_result {
   status st;
   std::size_t n = 0;
   double avg_cost = 0, avg_expected_cost = 0, accuracy = 0, offload_fraction = 0, regret = 0;
@@ -53,8 +53,8 @@ struct eval_report {
 /// optimum.
 template <class Policy, std::uniform_random_bit_generator G>
   requires offload_policy<Policy, G>
-eval_report evaluate(Policy& p, std::span<const stream_sample> s, const eval_params& e, G& g) {
-  eval_report r;
+eval_result evaluate(Policy& p, std::span<const stream_sample> s, const eval_options& e, G& g) {
+  eval_result r;
   if (status st = detail::check_unit("beta", e.beta); !st) return r.st = st, r;
   if (s.empty()) return r.st = detail::fail(errc::empty, "stream.size", 0, "must not be empty"), r;
   if (e.comparator_bins != 0 && (e.comparator_bins < 2 || e.comparator_bins > 65536 || (e.comparator_bins & (e.comparator_bins - 1)) != 0))

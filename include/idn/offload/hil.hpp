@@ -59,7 +59,7 @@ inline hil_n_tuning hil_n_theory(std::uint64_t n, float beta, double log_inv_lam
 
 /// HIL-F parameters. eta = 0: √(8L/horizon), or the anytime doubling schedule if horizon = 0.
 /// rebuild_period = 0: max(4096, 8·Bins).
-struct hil_f_params {
+struct hil_f_options {
   float beta;
   float eta = 0;
   std::uint64_t horizon = 0;
@@ -69,7 +69,7 @@ struct hil_f_params {
 enum class hil_n_estimator : std::uint8_t { inverse_propensity, exploration_only };
 
 /// HIL-N parameters. epsilon/eta = 0: the theory values for `horizon` (required then).
-struct hil_n_params {
+struct hil_n_options {
   float beta;
   float epsilon = 0, eta = 0;
   std::uint64_t horizon = 0;
@@ -191,7 +191,7 @@ public:
 
   /// Validates p; uniform prior; zeroes every counter. On failure the learner is unconfigured
   /// (decide offloads, feedback is ignored).
-  [[nodiscard]] status configure(const hil_f_params& p) noexcept {
+  [[nodiscard]] status configure(const hil_f_options& p) noexcept {
     if (status s = this->configure_common(p.beta, p.eta, p.rebuild_period); !s) return s;
     anytime_ = p.eta == 0.f && p.horizon == 0;
     epoch_ = 0;
@@ -299,7 +299,7 @@ public:
   constexpr hil_n() noexcept = default;
 
   /// Validates p (auto ε/η need horizon > 0); uniform prior; zeroes counters and the ring.
-  [[nodiscard]] status configure(const hil_n_params& p) noexcept {
+  [[nodiscard]] status configure(const hil_n_options& p) noexcept {
     this->configured_ = false;
     if (status s = detail::check_range("epsilon", p.epsilon, 0, 1, "must lie in [0, 1] (0 = auto)"); !s) return s;
     if ((p.epsilon == 0.f || p.eta == 0.f) && p.horizon == 0)

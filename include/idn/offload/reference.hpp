@@ -38,7 +38,7 @@ inline double grid_accept_probability(const std::vector<double>& loss, float eta
 class naive_hil_f {
 public:
   /// Same experts, η rule and anytime schedule as hil_f<bins>.
-  status configure_grid(std::size_t bins, const hil_f_params& p) {
+  status configure_grid(std::size_t bins, const hil_f_options& p) {
     if (bins < 2 || bins > 65536 || (bins & (bins - 1)) != 0) return detail::fail(errc::out_of_range, "bins", static_cast<double>(bins), "must be a power of two in [2, 65536]");
     if (status s = common(p, grid_log_inv_lambda(bins)); !s) return s;
     bins_ = bins;
@@ -47,7 +47,7 @@ public:
   }
   /// Paper form: boundaries at observed scores, prior mass = interval length. η as for the grid
   /// with L = ln(bins_for_eta + 1) unless p.eta is given (anytime mode is not offered here).
-  status configure_intervals(const hil_f_params& p, std::size_t bins_for_eta = 256) {
+  status configure_intervals(const hil_f_options& p, std::size_t bins_for_eta = 256) {
     if (status s = common(p, grid_log_inv_lambda(bins_for_eta)); !s) return s;
     bins_ = 0;
     anytime_ = false;
@@ -136,7 +136,7 @@ public:
   float eta() const { return eta_; }
 
 private:
-  status common(const hil_f_params& p, double L) {
+  status common(const hil_f_options& p, double L) {
     if (status s = detail::check_unit("beta", p.beta); !s) return s;
     if (status s = detail::check_eta(p.eta); !s) return s;
     beta_ = p.beta;
@@ -162,7 +162,7 @@ private:
 class naive_hil_n {
 public:
   /// Same experts, ε/η rules and ticket ring semantics as hil_n<bins, pending>.
-  status configure_grid(std::size_t bins, const hil_n_params& p, std::size_t pending) {
+  status configure_grid(std::size_t bins, const hil_n_options& p, std::size_t pending) {
     if (bins < 2 || bins > 65536 || (bins & (bins - 1)) != 0) return detail::fail(errc::out_of_range, "bins", static_cast<double>(bins), "must be a power of two in [2, 65536]");
     if (pending == 0 || pending > 4096 || (pending & (pending - 1)) != 0) return detail::fail(errc::out_of_range, "pending", static_cast<double>(pending), "must be a power of two <= 4096");
     if (status s = detail::check_unit("beta", p.beta); !s) return s;

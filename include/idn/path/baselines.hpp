@@ -16,7 +16,7 @@ struct early_exit_options {
 };
 
 template <accuracy_estimator E, reward_function R>
-path_evaluation original_only(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o) {
+evaluation_result original_only(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o) {
   return evaluate(g, original_path(g, service), est, reward, o);
 }
 
@@ -39,7 +39,7 @@ inline std::size_t fastest_host(const block_graph& g, std::size_t service, const
 /// host_model: the best path (under `rules`) with an empty g_0 and every later segment on s*;
 /// score −inf (feasible = false, p = p_0) if there is none.
 template <accuracy_estimator E, reward_function R>
-path_evaluation full_offload(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o,
+evaluation_result full_offload(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o,
                              offload_mode mode = offload_mode::mirror_model, const path_rules& rules = {}) {
   detail::service_at(g, service, "full_offload");
   detail::check_capacity(o.capacity, "full_offload");
@@ -64,7 +64,7 @@ path_evaluation full_offload(const block_graph& g, std::size_t service, const E&
     if (s > best) best = s, arg = p;
   });
   if (!arg) {
-    path_evaluation r = evaluate(g, original_path(g, service), est, reward, o);
+    evaluation_result r = evaluate(g, original_path(g, service), est, reward, o);
     r.score = -std::numeric_limits<double>::infinity(), r.status = solve_status::infeasible;
     return r;
   }
@@ -76,7 +76,7 @@ path_evaluation full_offload(const block_graph& g, std::size_t service, const E&
 /// is within the bound; pick max a_h, then min latency, then min k, then min s. O(H_l·B_l·S).
 /// Throws if no candidate meets the bound.
 template <accuracy_estimator E, reward_function R>
-path_evaluation edgent_baseline(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o,
+evaluation_result edgent_baseline(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o,
                                 const early_exit_options& x) {
   detail::service_at(g, service, "edgent_baseline");
   if (!(x.latency_bound_s > 0) || !std::isfinite(x.latency_bound_s)) detail::fail("edgent_baseline", "latency_bound_s = ", x.latency_bound_s, ": must be finite and > 0");

@@ -43,7 +43,7 @@ struct evaluation_options {
   std::optional<double> max_mean_delay_s;   ///< D_max (serve_all only)
 };
 
-struct path_evaluation {
+struct evaluation_result {
   path p;
   path_load load;
   double path_accuracy = 0;
@@ -283,9 +283,9 @@ inline double checked_accuracy(const block_graph& g, const path& p, double a, co
 
 /// Loads, accuracy, split, operating point and score of one path (validated; mirroring allowed).
 template <accuracy_estimator E, reward_function R>
-path_evaluation evaluate(const block_graph& g, const path& p, const E& est, const R& reward, const evaluation_options& o) {
+evaluation_result evaluate(const block_graph& g, const path& p, const E& est, const R& reward, const evaluation_options& o) {
   detail::scorer<R> sc(g, p.service, reward, o, "evaluate");
-  path_evaluation r;
+  evaluation_result r;
   r.p = p;
   r.load = compute_load(g, p);
   r.path_accuracy = detail::checked_accuracy(g, p, static_cast<double>(est.estimate(g, p)), "evaluate");

@@ -13,14 +13,14 @@
 
 namespace idn::path {
 
-struct random_graph_params {
+struct random_graph_options {
   std::size_t models = 3, blocks = 6, servers = 2, services = 1, fanout = 2;  ///< fanout: connections per boundary
   bool depth_matched = false;  ///< connections land on the depth-nearest boundary ±1
   double extra_head_prob = 0.5, early_exit_prob = 0, skip_prob = 0.1, tie_prob = 0.1;
 };
 
 template <std::uniform_random_bit_generator G>
-graph_spec random_graph_spec(G& rng, const random_graph_params& p) {
+graph_spec random_graph_spec(G& rng, const random_graph_options& p) {
   if (p.models < 1 || p.blocks < 1 || p.servers < 1 || p.services < 1 || p.services > p.models)
     detail::fail("random_graph_spec", "params = (models ", p.models, ", blocks ", p.blocks, ", servers ", p.servers, ", services ", p.services,
                  ", fanout ", p.fanout, "): need >= 1 each, services <= models");

@@ -102,7 +102,7 @@ search_result best_path(const block_graph& g, std::size_t service, const E& est,
 
 /// The k best paths, score descending, then canonical order (branch and bound, or brute force).
 template <accuracy_estimator E, reward_function R>
-std::vector<path_evaluation> k_best(const block_graph& g, std::size_t service, std::size_t k, const E& est, const R& reward, const search_options& o,
+std::vector<evaluation_result> k_best(const block_graph& g, std::size_t service, std::size_t k, const E& est, const R& reward, const search_options& o,
                                     search_workspace& ws) {
   detail::check_search(g, service, o, "k_best");
   if (k == 0) detail::fail("k_best", "k = 0: must be >= 1");
@@ -121,7 +121,7 @@ std::vector<path_evaluation> k_best(const block_graph& g, std::size_t service, s
   } else {
     detail::branch_and_bound(g, service, k, est, sc, o, -std::numeric_limits<double>::infinity(), st, w, top);
   }
-  std::vector<path_evaluation> out;
+  std::vector<evaluation_result> out;
   for (const auto& r : top) out.push_back(evaluate(g, r.p, est, reward, o.eval));
   return out;
 }
@@ -135,7 +135,7 @@ search_result best_path(const block_graph& g, std::size_t service, const E& est,
 
 /// k_best with a fresh workspace (allocates its buffers).
 template <accuracy_estimator E, reward_function R>
-std::vector<path_evaluation> k_best(const block_graph& g, std::size_t service, std::size_t k, const E& est, const R& reward, const search_options& o) {
+std::vector<evaluation_result> k_best(const block_graph& g, std::size_t service, std::size_t k, const E& est, const R& reward, const search_options& o) {
   search_workspace ws;
   return k_best(g, service, k, est, reward, o, ws);
 }

@@ -36,7 +36,7 @@ struct search_stats {
 
 /// The outcome of best_path: the best path's evaluation, p_0's for reference, and the counters.
 struct search_result {
-  path_evaluation best, original;
+  evaluation_result best, original;
   search_stats stats;
 };
 

@@ -43,7 +43,7 @@ struct lb_scenario {
   std::uint32_t max_queue = 100'000;
 };
 
-struct lb_report {
+struct lb_result {
   double mean = 0, p50 = 0, p99 = 0, p999 = 0, throughput = 0;
   Eigen::VectorXd utilization, share;
   /// Per replica over the whole run (warm-up included), for Little's law L_i = X_i·W_i:
@@ -99,7 +99,7 @@ public:
     for (double m : s.mean_service) fastest = std::max(fastest, 1 / m);
     for (auto& st : state_)
       for (std::size_t i = 0; i < n_; ++i) st[i].weight = (1 / s.mean_service[i]) / fastest;
-    const sim::station_config cfg{1, 1, sim::discipline::non_preemptive, 64};
+    const sim::station_options cfg{1, 1, sim::discipline::non_preemptive, 64};
     for (std::size_t i = 0; i < n_; ++i) replicas_.emplace_back(sim_, cfg, on_start{this, i}, on_finish{this, i});
     routed_.assign(n_, 0);
     area_.assign(n_, 0), changed_.assign(n_, 0), sojourn_.assign(n_, 0), in_system_.assign(n_, 0), completed_.assign(n_, 0);
@@ -112,7 +112,7 @@ public:
     }
   }
 
-  lb_report run() {
+  lb_result run() {
     if (S_.arrivals == arrival_law::poisson) {
       sim_.schedule_at(exp_gap(), [this] { poisson_arrival(); });
     } else {
@@ -212,8 +212,8 @@ private:
       last_ = sim_.now();
     }
   }
-  lb_report report() {
-    lb_report rep;
+  lb_result report() {
+    lb_result rep;
     rep.events = sim_.processed();
     rep.unstable = unstable_;
     rep.utilization = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_));
@@ -268,7 +268,7 @@ private:
 /// Simulates one policy (copied per dispatcher) on the scenario. A policy exposing
 /// replica_count() must match the replica count.
 template <load_balancer P>
-lb_report simulate_balancer(const lb_scenario& s, const P& policy) {
+lb_result simulate_balancer(const lb_scenario& s, const P& policy) {
   detail::check_lb("serve::simulate_balancer", s);
   detail::check_policy_fits("serve::simulate_balancer", policy, s.mean_service.size());
   detail::lb_runner<P> r(s, policy);
@@ -277,10 +277,10 @@ lb_report simulate_balancer(const lb_scenario& s, const P& policy) {
 
 /// simulate_balancer at each load ρ = λ/Σμ.
 template <load_balancer P>
-std::vector<std::pair<double, lb_report>> load_curve(lb_scenario s, std::span<const double> loads, const P& policy) {
+std::vector<std::pair<double, lb_result>> load_curve(lb_scenario s, std::span<const double> loads, const P& policy) {
   double total_mu = 0;
   for (double m : s.mean_service) total_mu += 1 / m;
-  std::vector<std::pair<double, lb_report>> out;
+  std::vector<std::pair<double, lb_result>> out;
   for (const double rho : loads) {
     s.arrival_rate = rho * total_mu;
     out.emplace_back(rho, simulate_balancer(s, policy));

@@ -37,7 +37,7 @@ struct scan_workload {
 /// of a scan is sent at the scan's start). The makespan runs from a scan's start to its last
 /// completion; kept_up: every makespan ≤ period (each scan ends before that client's next one).
 /// utilization: mean busy fraction of the replicas over the run.
-struct scan_report {
+struct scan_result {
   double mean_image_latency = 0, p99_image_latency = 0, mean_makespan = 0, max_makespan = 0, utilization = 0;
   bool kept_up = false;
   std::uint64_t images = 0, requests = 0, events = 0;
@@ -68,11 +68,11 @@ public:
     if (!(prop >= 0) || !std::isfinite(prop) || !(full >= prop) || !std::isfinite(full))
       throw invalid_input(concat("idn::serve::simulate_scans: link.transfer_time(", w.image_bytes * w.batch, ") = ", full, " with transfer_time(0) = ", prop,
                                  ": must be finite and >= transfer_time(0) >= 0"));
-    const sim::station_config cfg{1, 1, sim::discipline::non_preemptive, 64};
+    const sim::station_options cfg{1, 1, sim::discipline::non_preemptive, 64};
     for (std::uint32_t i = 0; i < replicas; ++i) replicas_.push_back(std::make_unique<replica>(sim_, cfg, on_start{this}, on_finish{this, i}));
   }
 
-  scan_report run() {
+  scan_result run() {
     const std::uint32_t total = W_.clients * W_.scans;
     scans_.resize(total);
     for (std::uint32_t c = 0; c < W_.clients; ++c)
@@ -131,8 +131,8 @@ private:
     ++requests_;
     if (--s.remaining == 0) s.end = sim_.now();
   }
-  scan_report report() {
-    scan_report rep;
+  scan_result report() {
+    scan_result rep;
     rep.events = sim_.processed();
     rep.requests = requests_;
     rep.kept_up = true;
@@ -178,7 +178,7 @@ private:
 /// seconds for a batch of that many images, checked finite and > 0 for 1..batch. Deterministic
 /// for a seed. O(R log R) for R = clients·scans·⌈max_images/batch⌉ requests.
 template <class F, load_balancer P>
-scan_report simulate_scans(const scan_workload& w, std::uint32_t replicas, F batch_latency, const P& policy, const hw::any_link& link,
+scan_result simulate_scans(const scan_workload& w, std::uint32_t replicas, F batch_latency, const P& policy, const hw::any_link& link,
                            std::uint64_t seed) {
   detail::check_scans("serve::simulate_scans", w, replicas);
   detail::check_policy_fits("serve::simulate_scans", policy, replicas);
@@ -205,12 +205,12 @@ struct scan_sizing_options {
 /// request). At most max_replicas simulations.
 template <class F, class MakePolicy>
   requires load_balancer<std::invoke_result_t<MakePolicy&, std::uint32_t>>
-std::pair<std::uint32_t, scan_report> min_replicas_for_scans(const scan_workload& w, F batch_latency, MakePolicy make_policy,
+std::pair<std::uint32_t, scan_result> min_replicas_for_scans(const scan_workload& w, F batch_latency, MakePolicy make_policy,
                                                              const hw::any_link& link, std::uint64_t seed, const scan_sizing_options& o = {}) {
   if (o.max_replicas == 0) idn::reject("serve::min_replicas_for_scans", "max_replicas", 0, "must be >= 1");
   if (!(o.deadline >= 0) || !std::isfinite(o.deadline)) idn::reject("serve::min_replicas_for_scans", "deadline", o.deadline, "must be finite and >= 0 (0: the period)");
   const double deadline = o.deadline > 0 ? o.deadline : w.period;
-  scan_report last;
+  scan_result last;
   for (std::uint32_t c = 1; c <= o.max_replicas; ++c) {
     last = simulate_scans(w, c, batch_latency, make_policy(c), link, seed);
     if (last.max_makespan <= deadline) return {c, last};

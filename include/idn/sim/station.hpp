@@ -35,7 +35,7 @@ enum class discipline : std::uint8_t { non_preemptive, preemptive_resume };
 enum class queue_order : std::uint8_t { fifo, oldest_created };
 
 /// The shape of a station.
-struct station_config {
+struct station_options {
   std::uint32_t servers = 1, classes = 1;  ///< c ≥ 1 servers, K ≥ 1 priority classes
   discipline disc = discipline::non_preemptive;
   std::size_t capacity_hint = 1024;  ///< expected queue length, pre-sized per class
@@ -56,10 +56,10 @@ template <class ServiceFn, class DepartFn>
 class station {
 public:
   /// A station on `sim` (which must outlive it). Throws invalid_input for 0 servers or classes.
-  station(simulator& sim, station_config cfg, ServiceFn service, DepartFn depart)
+  station(simulator& sim, station_options cfg, ServiceFn service, DepartFn depart)
       : sim_(sim), cfg_(cfg), service_(std::move(service)), depart_(std::move(depart)), busy_tw_(sim.now(), 0) {
-    if (cfg_.servers == 0) throw invalid_input("idn::sim::station: station_config.servers = 0: must be >= 1");
-    if (cfg_.classes == 0) throw invalid_input("idn::sim::station: station_config.classes = 0: must be >= 1");
+    if (cfg_.servers == 0) throw invalid_input("idn::sim::station: station_options.servers = 0: must be >= 1");
+    if (cfg_.classes == 0) throw invalid_input("idn::sim::station: station_options.classes = 0: must be >= 1");
     servers_.resize(cfg_.servers);
     idle_.reserve(cfg_.servers);
     for (std::uint32_t s = cfg_.servers; s-- > 0;) idle_.push_back(s);
@@ -133,7 +133,7 @@ public:
   /// Restarts the busy-server average at now() (after a warm-up).
   void reset_statistics() { busy_tw_.reset(sim_.now()); }
   /// The shape the station was built with.
-  const station_config& config() const noexcept { return cfg_; }
+  const station_options& config() const noexcept { return cfg_; }
 
 private:
   struct waiting {
@@ -218,7 +218,7 @@ private:
   }
 
   simulator& sim_;
-  station_config cfg_;
+  station_options cfg_;
   ServiceFn service_;
   DepartFn depart_;
   std::vector<server> servers_;

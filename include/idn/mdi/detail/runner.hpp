@@ -30,7 +30,7 @@ public:
   mdi_runner(const scenario& s, const policy_options& p, std::uint64_t seed)
       : S_(s), P_(p), N_(static_cast<std::ptrdiff_t>(s.nodes.size())), C_(s.num_classes), topo_(s) {
     for (std::ptrdiff_t n = 0; n < N_; ++n) flops_.push_back(advertised_flops(n));
-    const sim::station_config cfg{1, by_class() ? static_cast<std::uint32_t>(C_) : 1u, sim::discipline::non_preemptive, 8,
+    const sim::station_options cfg{1, by_class() ? static_cast<std::uint32_t>(C_) : 1u, sim::discipline::non_preemptive, 8,
                                   by_class() ? sim::queue_order::oldest_created : sim::queue_order::fifo};
     const std::size_t stations = static_cast<std::size_t>(N_) + topo_.num_transfer_stations();
     for (std::size_t si = 0; si < stations; ++si) stations_.push_back(std::make_unique<station>(sim_, cfg, on_start{this, si}, on_finish{this, si}));
