@@ -54,14 +54,14 @@ void bm_min_bottleneck(benchmark::State& st, std::size_t L, std::size_t K) {
   partition_workspace ws;
   ws.reserve(K, L);
   counting_oracle o{&p};
-  for (auto _ : st) benchmark::DoNotOptimize(min_bottleneck(o, {}, &ws).bottleneck_s);
+  for (auto _ : st) benchmark::DoNotOptimize(min_bottleneck(o, {}, ws).bottleneck_s);
   st.counters["oracle_calls"] = static_cast<double>(o.calls) / static_cast<double>(st.iterations());
 }
 void bm_min_latency(benchmark::State& st, std::size_t L, std::size_t K) {
   const chain_problem p = make_problem(L, K, 2);
   partition_workspace ws;
   ws.reserve(K, L);
-  for (auto _ : st) benchmark::DoNotOptimize(min_latency(p, {}, &ws).latency_s);
+  for (auto _ : st) benchmark::DoNotOptimize(min_latency(p, {}, ws).latency_s);
 }
 void bm_search_order(benchmark::State& st, std::size_t K) {
   const chain_problem p = make_problem(50, K, 3);
@@ -92,7 +92,7 @@ void bm_dp_pure_sum(benchmark::State& st, std::size_t L, std::size_t K) {
   const pure_sum_oracle o(f, s);
   partition_workspace ws;
   ws.reserve(K, L);
-  for (auto _ : st) benchmark::DoNotOptimize(min_bottleneck(o, {}, &ws).bottleneck_s);
+  for (auto _ : st) benchmark::DoNotOptimize(min_bottleneck(o, {}, ws).bottleneck_s);
 }
 constexpr std::size_t no_size = static_cast<std::size_t>(-1);
 std::string name(const char* base, std::size_t a, std::size_t b = no_size) {

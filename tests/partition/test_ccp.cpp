@@ -50,7 +50,7 @@ TEST_CASE("CCP: nicol == probe_bisect == DP on pure sums, bitwise; exact ratio; 
   for (int rep = 0; rep < n; ++rep) {
     const ccp_instance c = random_ccp(g, 300, 32);
     const ccp_result a = ccp_nicol(c.flop, c.speed), b = ccp_probe_bisect(c.flop, c.speed);
-    const partition_result dp = min_bottleneck(pure_sum_oracle(c.flop, c.speed), {}, &ws);
+    const partition_result dp = min_bottleneck(pure_sum_oracle(c.flop, c.speed), {}, ws);
     CAPTURE(rep);
     REQUIRE(dp.status == solve_status::optimal);
     REQUIRE(a.bottleneck_s == dp.bottleneck_s);

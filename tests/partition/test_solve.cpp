@@ -39,7 +39,7 @@ TEST_CASE("min_bottleneck == brute force (5000 instances): status, bitwise bottl
   partition_workspace ws;
   for (int rep = 0; rep < instances; ++rep) {
     const auto inst = idn::test::make_random_chain(g);
-    const partition_result dp = min_bottleneck(inst.problem, inst.solve, &ws), bf = brute_min_bottleneck(inst.problem, inst.solve);
+    const partition_result dp = min_bottleneck(inst.problem, inst.solve, ws), bf = brute_min_bottleneck(inst.problem, inst.solve);
     CAPTURE(rep);
     REQUIRE(dp.status == bf.status);
     infeasible += dp.status == solve_status::infeasible;
@@ -65,13 +65,13 @@ TEST_CASE("min_latency, min_latency_bounded, min_bottleneck_then_latency == brut
     const auto inst = idn::test::make_random_chain(g);
     const chain_problem& p = inst.problem;
     CAPTURE(rep);
-    const partition_result a = min_latency(p, inst.solve, &ws), b = brute_min_latency(p, inst.solve);
+    const partition_result a = min_latency(p, inst.solve, ws), b = brute_min_latency(p, inst.solve);
     REQUIRE(a.status == b.status);
     if (a.status == solve_status::infeasible) continue;
     REQUIRE(idn::test::relatively_equal(a.latency_s, b.latency_s));
     same_fields(a, evaluate(p, std::span<const std::size_t>(a.cuts)));  // the cuts achieve the reported value
     // Lexicographic.
-    const partition_result c = min_bottleneck_then_latency(p, inst.solve, &ws), d = brute_min_bottleneck_then_latency(p, inst.solve);
+    const partition_result c = min_bottleneck_then_latency(p, inst.solve, ws), d = brute_min_bottleneck_then_latency(p, inst.solve);
     REQUIRE(c.status == solve_status::optimal);
     REQUIRE(c.bottleneck_s == d.bottleneck_s);
     REQUIRE(idn::test::relatively_equal(c.latency_s, d.latency_s));
@@ -79,7 +79,7 @@ TEST_CASE("min_latency, min_latency_bounded, min_bottleneck_then_latency == brut
     const double opt = d.bottleneck_s;
     const double Bs[] = {opt, opt * (1 - 1e-12), a.bottleneck_s, 2 * opt * idn::uniform01(g)};
     for (const double B : Bs) {
-      const partition_result e = min_latency_bounded(p, B, inst.solve, &ws), f = brute_min_latency_bounded(p, B, inst.solve);
+      const partition_result e = min_latency_bounded(p, B, inst.solve, ws), f = brute_min_latency_bounded(p, B, inst.solve);
       CAPTURE(B);
       REQUIRE(e.status == f.status);
       bounded_infeasible += e.status == solve_status::infeasible;

@@ -16,17 +16,38 @@ struct solve_options {
   bool allow_empty = true;
 };
 
-/// Scratch arrays of the DPs; reserve(K, L) once and pass it to every solve to avoid allocation.
-class partition_workspace {
-public:
-  void reserve(std::size_t K, std::size_t L) {
-    const auto n = static_cast<std::size_t>((K + 1) * (L + 1));
-    if (S.size() < n) S.resize(n), E.resize(n), Lam.resize(n), argE.resize(n), argLam.resize(n);
-    if (cuts.capacity() < static_cast<std::size_t>(K + 1)) cuts.reserve(static_cast<std::size_t>(K + 1));
-  }
+namespace detail {
+/// The DPs' scratch arrays (the storage of partition_workspace).
+struct dp_buffers {
   std::vector<double> S, E, Lam;
   std::vector<std::size_t> argE, argLam, cuts;
+  void reserve(std::size_t K, std::size_t L) {
+    const std::size_t n = (K + 1) * (L + 1);
+    if (S.size() < n) S.resize(n), E.resize(n), Lam.resize(n), argE.resize(n), argLam.resize(n);
+    if (cuts.capacity() < K + 1) cuts.reserve(K + 1);
+  }
 };
+struct workspace_access;
+}  // namespace detail
+
+/// Reusable scratch of the solvers: pass one to every solve (by reference) so that, once it has
+/// seen the largest K and L, solving allocates nothing but the result. Not thread-safe: one
+/// workspace per thread.
+class partition_workspace {
+public:
+  /// Sizes the buffers for K workers and L layers now (the solvers also grow them on demand).
+  void reserve(std::size_t K, std::size_t L) { b_.reserve(K, L); }
+
+private:
+  friend struct detail::workspace_access;
+  detail::dp_buffers b_;
+};
+
+namespace detail {
+struct workspace_access {
+  static dp_buffers& of(partition_workspace& w) noexcept { return w.b_; }
+};
+}  // namespace detail
 
 namespace detail {
 template <chain_oracle O>
@@ -37,8 +58,8 @@ void check_solve(const char* where, const O& o, const solve_options& s) {
   if (!s.allow_empty && L < K)
     idn::reject(where, "num_layers", static_cast<double>(L), concat("must be >= num_workers = ", K, " when allow_empty = false"));
 }
-inline partition_workspace& workspace_for(partition_workspace* ws, partition_workspace& local, std::size_t K, std::size_t L) {
-  partition_workspace& w = ws ? *ws : local;
+inline dp_buffers& buffers_for(partition_workspace& ws, std::size_t K, std::size_t L) {
+  dp_buffers& w = workspace_access::of(ws);
   w.reserve(K, L);
   return w;
 }
@@ -46,7 +67,7 @@ inline partition_workspace& workspace_for(partition_workspace* ws, partition_wor
 /// The bottleneck DP: fills S and returns OPT = S(0, 0); cuts into w.cuts. noexcept, no allocation
 /// (w reserved).
 template <chain_oracle O>
-double bottleneck_dp(const O& o, bool allow_empty, partition_workspace& w) noexcept {
+double bottleneck_dp(const O& o, bool allow_empty, dp_buffers& w) noexcept {
   const std::size_t K = o.num_workers(), L = o.num_layers(), stride = L + 1;
   double* S = w.S.data();
   for (std::size_t i = 0; i <= L; ++i) S[K * stride + i] = i == L ? o.fixed_period() : inf;
@@ -82,7 +103,7 @@ double bottleneck_dp(const O& o, bool allow_empty, partition_workspace& w) noexc
 /// The latency DP over stages with period ≤ B (and < inf), skipped workers with π(i,i) ≤ B.
 /// Returns the optimal Λ (inf if none) and the cuts in w.cuts. noexcept, no allocation.
 template <chain_oracle O>
-double latency_dp(const O& o, double B, bool allow_empty, partition_workspace& w) noexcept {
+double latency_dp(const O& o, double B, bool allow_empty, dp_buffers& w) noexcept {
   const std::size_t K = o.num_workers(), L = o.num_layers(), stride = L + 1;
   const chain_options opt = options_of(o);
   const std::size_t src = opt.input_local ? 0 : endpoint, sink = opt.input_local ? 0 : endpoint;
@@ -171,42 +192,65 @@ double latency_dp(const O& o, double B, bool allow_empty, partition_workspace& w
 }  // namespace detail
 
 /// Minimum bottleneck P(b) = max(π_e, max_k π_k) over cut vectors (max throughput 1/P): the
-/// backward DP of §4.1, returning the lexicographically smallest optimal cuts. O(K·L²).
+/// backward DP of §4.1, returning the lexicographically smallest optimal cuts. O(K·L²); with a
+/// warm workspace it allocates only the result.
 template <chain_oracle O>
-partition_result min_bottleneck(const O& o, solve_options s = {}, partition_workspace* ws = nullptr) {
+partition_result min_bottleneck(const O& o, solve_options s, partition_workspace& ws) {
   detail::check_solve("partition::min_bottleneck", o, s);
-  partition_workspace local;
-  partition_workspace& w = detail::workspace_for(ws, local, o.num_workers(), o.num_layers());
+  detail::dp_buffers& w = detail::buffers_for(ws, o.num_workers(), o.num_layers());
   const double opt = detail::bottleneck_dp(o, s.allow_empty, w);
   if (!(opt < inf)) return {};
   return evaluate(o, std::span<const std::size_t>(w.cuts));
+}
+/// min_bottleneck with a workspace of its own.
+template <chain_oracle O>
+partition_result min_bottleneck(const O& o, solve_options s = {}) {
+  partition_workspace ws;
+  return min_bottleneck(o, s, ws);
 }
 
 /// Minimum latency Λ(b) among cut vectors whose stages and skipped workers have period ≤ B
 /// and π_e ≤ B (§4.2). B ≥ 0 (may be +inf). O(K·L² + K²·L).
 template <chain_oracle O>
-partition_result min_latency_bounded(const O& o, double max_bottleneck_s, solve_options s = {}, partition_workspace* ws = nullptr) {
+partition_result min_latency_bounded(const O& o, double max_bottleneck_s, solve_options s, partition_workspace& ws) {
   detail::check_solve("partition::min_latency_bounded", o, s);
   if (std::isnan(max_bottleneck_s) || max_bottleneck_s < 0) idn::reject("partition::min_latency_bounded", "max_bottleneck_s", max_bottleneck_s, "must be >= 0 (may be +inf)");
-  partition_workspace local;
-  partition_workspace& w = detail::workspace_for(ws, local, o.num_workers(), o.num_layers());
+  detail::dp_buffers& w = detail::buffers_for(ws, o.num_workers(), o.num_layers());
   const double lat = detail::latency_dp(o, max_bottleneck_s, s.allow_empty, w);
   if (!(lat < inf)) return {};
   return evaluate(o, std::span<const std::size_t>(w.cuts));
 }
+/// min_latency_bounded with a workspace of its own.
+template <chain_oracle O>
+partition_result min_latency_bounded(const O& o, double max_bottleneck_s, solve_options s = {}) {
+  partition_workspace ws;
+  return min_latency_bounded(o, max_bottleneck_s, s, ws);
+}
 
 /// Minimum single-request latency over all feasible cut vectors. O(K·L² + K²·L).
 template <chain_oracle O>
-partition_result min_latency(const O& o, solve_options s = {}, partition_workspace* ws = nullptr) {
+partition_result min_latency(const O& o, solve_options s, partition_workspace& ws) {
   return min_latency_bounded(o, inf, s, ws);
+}
+/// min_latency with a workspace of its own.
+template <chain_oracle O>
+partition_result min_latency(const O& o, solve_options s = {}) {
+  partition_workspace ws;
+  return min_latency(o, s, ws);
 }
 
 /// The lexicographic optimum: minimum bottleneck, then minimum latency at that bottleneck.
 template <chain_oracle O>
-partition_result min_bottleneck_then_latency(const O& o, solve_options s = {}, partition_workspace* ws = nullptr) {
+partition_result min_bottleneck_then_latency(const O& o, solve_options s, partition_workspace& ws) {
   const partition_result b = min_bottleneck(o, s, ws);
   if (b.status != solve_status::optimal) return b;
   return min_latency_bounded(o, b.bottleneck_s, s, ws);
+}
+/// min_bottleneck_then_latency with a workspace of its own.
+template <chain_oracle O>
+partition_result min_bottleneck_then_latency(const O& o, solve_options s = {}) {
+  partition_workspace ws;
+  return min_bottleneck_then_latency(o, s, ws);
 }
 
 }  // namespace idn::partition
