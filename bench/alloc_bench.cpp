@@ -70,7 +70,7 @@ void BM_stream_pass(benchmark::State& st, std::size_t n) {
 struct idn_fixture {
   instance in;
   std::vector<batch> batches;
-  idn_fixture(const synthetic_options& sp, std::size_t slots) : in(synthetic_tiered(sp).compile({0.05, 1.0})) {
+  idn_fixture(const synthetic_options& sp, std::size_t slots) : in(synthetic_tiered(sp).build({0.05, 1.0})) {
     zipf_options z;
     z.sample = false;
     z.requests_per_slot = 10.0 * static_cast<double>(in.num_types());
@@ -182,7 +182,7 @@ void BM_alloc_churn(benchmark::State& st, churn_mode mode) {
   sp.fanout = {3, 3, 3};
   sp.access_uplinks = 2;
   sp.tasks = 5;
-  const instance in = synthetic_tiered(sp).compile({0.05, 1.0});
+  const instance in = synthetic_tiered(sp).build({0.05, 1.0});
   zipf_options z;
   z.requests_per_slot = 2000;
   z.change = drift::slide;

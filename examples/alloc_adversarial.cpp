@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     net.add_option(edge, mb, {1.0, 0.005, INFINITY});
     net.add_request_type(a, {edge, cloud});
     net.add_request_type(b, {edge, cloud});
-    const instance in = net.compile();
+    const instance in = net.build();
     const double R = 100, psi = 1 - std::exp(-1.0);
     std::ofstream csv("alloc_adversarial.csv");
     csv << "period,T,policy,mean_gain_per_slot,opt_static_per_slot,psi_regret_per_slot,regret_bound_per_slot\n";

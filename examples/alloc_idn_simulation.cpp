@@ -320,7 +320,7 @@ int main(int argc, char** argv) {
     const options o = parse(argc, argv);
     const auto start = std::chrono::steady_clock::now();
     const network net = build_network(o);
-    const instance in = net.compile({o.alpha, 1.0});
+    const instance in = net.build({o.alpha, 1.0});
     // A trace file is read and validated once; generated traces differ by seed.
     std::optional<trace> file_trace;
     if (!generated_trace(o)) file_trace = build_trace(o, in, o.seed);

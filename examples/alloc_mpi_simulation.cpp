@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     const args a = parse(argc, argv);
-    const idn::alloc::instance in = idn::alloc::synthetic_tiered(a.net).compile();
+    const idn::alloc::instance in = idn::alloc::synthetic_tiered(a.net).build();
     idn::alloc::infida_options o;
     o.seed = a.seed;
     idn::mpi::rank_agents agents(MPI_COMM_WORLD, in, o, {}, std::chrono::milliseconds(static_cast<long long>(a.timeout_s * 1000)), a.waves);

@@ -24,7 +24,7 @@ int main() {
   net.pin(cloud, model, 0.01);
   net.add_option(edge, model, {5, 0.001, INFINITY});
   net.add_request_type(task, {edge, cloud});
-  const auto inst = net.compile();
+  const auto inst = net.build();
   const auto slot = idn::alloc::make_batch(inst, Eigen::VectorXd::Constant(1, 3.0));
   const double alloc_gain = idn::alloc::gain(inst, Eigen::VectorXd::Ones(1), slot);  // 3 requests x 20 ms saved
   const std::vector<double> flop{4, 4, 4, 4}, speed{1, 1};                           // partition

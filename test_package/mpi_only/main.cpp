@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   idn::alloc::synthetic_options p;
   p.fanout = {2, 2, 2};
   p.tasks = 2;
-  const idn::alloc::instance in = idn::alloc::synthetic_tiered(p).compile();
+  const idn::alloc::instance in = idn::alloc::synthetic_tiered(p).build();
   const idn::alloc::infida_options o;
   idn::mpi::rank_agents agents(MPI_COMM_WORLD, in, o);
   idn::alloc::infida central(in, o);

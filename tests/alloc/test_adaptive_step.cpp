@@ -46,7 +46,7 @@ TEST_CASE("adaptive step: every iterate solves its FTRL problem (KKT, from indep
   int checked = 0;
   while (checked < 200) {
     auto d = idn::test::random_idn(g, 14);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     if (in.num_vars() == 0) continue;
     const mirror_map map = checked % 2 == 0 ? mirror_map::entropic : mirror_map::euclidean;
     infida_options o;
@@ -87,7 +87,7 @@ TEST_CASE("adaptive step: fractional regret <= its data-dependent bound on rando
 #endif
   while (checked < 60) {
     auto d = idn::test::random_idn(g, 12);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     if (in.num_vars() == 0 || in.num_vars() > 12) continue;
     // Adversarial flavour: two request vectors, alternated with period 1 or 2 or drawn at random.
     std::vector<Eigen::VectorXd> modes(2, Eigen::VectorXd(static_cast<Eigen::Index>(in.num_types())));
@@ -119,7 +119,7 @@ TEST_CASE("adaptive step: fractional regret <= its data-dependent bound on rando
 }
 
 TEST_CASE("adaptive step: on the period-1 adversary the regret is positive, <= the bound, and grows as sqrt(T)") {
-  const instance in = idn::test::two_task_edge().compile();
+  const instance in = idn::test::two_task_edge().build();
   for (mirror_map map : {mirror_map::entropic, mirror_map::euclidean}) {
     double log_r[2] = {0, 0}, log_b[2] = {0, 0};
     for (int k = 0; k < 2; ++k) {
@@ -148,7 +148,7 @@ TEST_CASE("adaptive step: on a stationary batch it approaches the static optimum
   int checked = 0;
   while (checked < 30) {
     auto d = idn::test::random_idn(g, 12);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     if (in.num_vars() == 0 || in.num_vars() > 12) continue;
     Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
     for (auto& v : r) v = static_cast<double>(1 + g() % 20);
@@ -182,7 +182,7 @@ TEST_CASE("adaptive step: overflowing cumulative supergradients are reported, an
   net.add_option(edge, m0, {1.0, 0.0, 1.0});
   net.add_option(edge, m1, {1e-10, 0.0, 1.0});  // g = 1e150, (g / s)² = 1e320 overflows
   net.add_request_type(a, {edge, cloud});
-  const instance in = net.compile();
+  const instance in = net.build();
   infida_options o;
   infida policy(in, o);
   Eigen::VectorXd r = Eigen::VectorXd::Constant(1, 1e150);

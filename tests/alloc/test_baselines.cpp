@@ -56,7 +56,7 @@ instance single_node(idn::rng& g) {
     if (g() % 4) n.add_option(edge, m, {1 + static_cast<double>(g() % static_cast<std::uint64_t>(std::min(6.0, budget))), 0.02 * idn::uniform01(g), g() % 3 ? INFINITY : static_cast<double>(g() % 20)});
   }
   for (std::size_t t = 0; t < tasks; ++t) n.add_request_type(static_cast<task_id>(t), {edge, cloud});
-  return n.compile({0.1 * idn::uniform01(g), 1});
+  return n.build({0.1 * idn::uniform01(g), 1});
 }
 }  // namespace
 
@@ -64,7 +64,7 @@ TEST_CASE("brute_force equals an independent recursive enumerator") {
   idn::rng g(801);
   for (int k = 0; k < 300; ++k) {
     auto d = idn::test::random_idn(g, 10);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     const auto slots = random_slots(g, in, 1 + g() % 3);
     const optimum opt = brute_force(in, slots);
     Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()));
@@ -77,7 +77,7 @@ TEST_CASE("brute_force equals an independent recursive enumerator") {
     REQUIRE(check == idn::test::rel(opt.gain).epsilon(1e-12));
   }
   auto d = idn::test::random_idn(g, 14);
-  const instance in = d.net.compile({d.alpha, d.nu});
+  const instance in = d.net.build({d.alpha, d.nu});
   const auto slots = random_slots(g, in, 1);
   if (in.num_vars() > 2) CHECK_THROWS_WITH_AS(brute_force(in, slots, 2), doctest::Contains("> max_vars = 2"), idn::invalid_input);
 }
@@ -103,7 +103,7 @@ TEST_CASE("myopic_greedy at slot t+1 equals greedy_static on batch t; policies k
   idn::rng g(803);
   for (int k = 0; k < 100; ++k) {
     auto d = idn::test::random_idn(g);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     const auto slots = random_slots(g, in, 6);
     myopic_greedy global(in, greedy_scope::global), local(in, greedy_scope::per_node);
     lfu freq(in, 0.8);
@@ -120,16 +120,16 @@ TEST_CASE("myopic_greedy at slot t+1 equals greedy_static on batch t; policies k
       }
     }
   }
-  CHECK_THROWS_AS(lfu(idn::test::random_idn(g).net.compile(), 1.0), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(lfu(idn::test::random_idn(g).net.compile(), NAN), doctest::Contains("decay = nan"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(lfu(idn::test::random_idn(g).net.compile(), -0.5), doctest::Contains("decay = -0.5"), idn::invalid_input);
+  CHECK_THROWS_AS(lfu(idn::test::random_idn(g).net.build(), 1.0), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(lfu(idn::test::random_idn(g).net.build(), NAN), doctest::Contains("decay = nan"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(lfu(idn::test::random_idn(g).net.build(), -0.5), doctest::Contains("decay = -0.5"), idn::invalid_input);
 }
 
 TEST_CASE("relaxation_bound: G* <= upper, lower <= upper, gap <= its regret bound / iterations, and the gap closes") {
   idn::rng g(804);
   for (int k = 0; k < 20; ++k) {
     auto d = idn::test::random_idn(g, 10);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     const auto slots = random_slots(g, in, 2);
     const optimum opt = brute_force(in, slots);
 #ifdef IDN_TEST_LIGHT

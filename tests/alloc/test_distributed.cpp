@@ -27,7 +27,7 @@ TEST_CASE("distributed node agents == centralized infida, bit for bit, every mod
   const std::size_t T = 200;
   for (int k = 0; k < instances; ++k) {
     auto d = idn::test::random_idn(g, 40, 30);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     std::vector<batch> batches;
     for (std::size_t t = 0; t < T; ++t) {
       Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
@@ -74,7 +74,7 @@ TEST_CASE("distributed node agents == centralized infida, bit for bit, every mod
 TEST_CASE("run_slot: agent count and foreign batches are rejected") {
   idn::rng g(1002);
   auto d = idn::test::random_idn(g);
-  const instance in = d.net.compile({d.alpha, d.nu});
+  const instance in = d.net.build({d.alpha, d.nu});
   infida_options o;
   o.step = step_rule::fixed;
   o.eta = 0.1;

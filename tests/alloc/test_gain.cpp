@@ -48,7 +48,7 @@ TEST_CASE("gain oracle: 1000 random IDNs x 20 points equal the naive serving sim
   int nontrivial = 0;
   for (int inst_i = 0; inst_i < 1000; ++inst_i) {
     auto d = idn::test::random_idn(g);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     const auto opt = option_of_var(d, in);
     const Eigen::VectorXd r = random_requests(g, in.num_types());
     const batch b = make_batch(in, r);
@@ -83,7 +83,7 @@ TEST_CASE("supergradient: equals the naive k* formula; concavity incl. kinks; fi
   int fd_checked = 0, kinks = 0;
   for (int trial = 0; trial < 10000; ++trial) {
     auto d = idn::test::random_idn(g);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     if (in.num_vars() == 0) continue;
     const batch b = make_batch(in, random_requests(g, in.num_types()));
     const auto n = static_cast<Eigen::Index>(in.num_vars());
@@ -134,7 +134,7 @@ TEST_CASE("supergradient: equals the naive k* formula; concavity incl. kinks; fi
 TEST_CASE("gain: zero allocation gains nothing; bad points and foreign batches are rejected") {
   idn::rng g(303);
   auto d = idn::test::random_idn(g);
-  const instance in = d.net.compile({d.alpha, d.nu});
+  const instance in = d.net.build({d.alpha, d.nu});
   const batch b = make_batch(in, random_requests(g, in.num_types()));
   Eigen::VectorXd y = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()));
   CHECK(gain(in, y, b) == 0);
@@ -145,7 +145,7 @@ TEST_CASE("gain: zero allocation gains nothing; bad points and foreign batches a
     y[0] = NAN;
     CHECK_THROWS_WITH_AS(gain(in, y, b), doctest::Contains("y[0] = nan"), idn::invalid_input);
   }
-  const instance other = d.net.compile({d.alpha, d.nu});
+  const instance other = d.net.build({d.alpha, d.nu});
   const batch foreign = make_batch(other, random_requests(g, other.num_types()));
   CHECK_THROWS_WITH_AS(gain(in, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars())), foreign),
                        doctest::Contains("another instance"), idn::invalid_input);
@@ -155,7 +155,7 @@ TEST_CASE("slot_scan_unchecked: L(y), g and C(omega) bitwise equal to supergradi
   idn::rng g(909);
   for (int inst_i = 0; inst_i < 1000; ++inst_i) {
     auto d = idn::test::random_idn(g);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     const batch b = make_batch(in, random_requests(g, in.num_types()));
     const auto n = static_cast<Eigen::Index>(in.num_vars());
     for (int p = 0; p < 10; ++p) {

@@ -42,7 +42,7 @@ TEST_CASE("infida: time-averaged fractional gain >= G*_bf - B/T on 50 tiny insta
 #endif
   while (checked < 50) {
     auto d = idn::test::random_idn(g, 12);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     if (in.num_vars() == 0 || in.num_vars() > 16) continue;
     Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
     for (auto& v : r) v = static_cast<double>(1 + g() % 20);
@@ -76,7 +76,7 @@ TEST_CASE("infida: time-averaged fractional gain >= G*_bf - B/T on 50 tiny insta
 TEST_CASE("infida: options validation, determinism by seed, reuse coins give zero churn at a fixed point") {
   idn::rng g(602);
   auto d = idn::test::random_idn(g, 12);
-  const instance in = d.net.compile({d.alpha, d.nu});
+  const instance in = d.net.build({d.alpha, d.nu});
   infida_options o;
   CHECK_NOTHROW(infida(in, o));  // the default (adaptive) needs no step size
   o.eta = 0.1;
@@ -103,7 +103,7 @@ TEST_CASE("infida: options validation, determinism by seed, reuse coins give zer
   }
   CHECK_THROWS_AS(theory_step_size(in, mirror_map::entropic, 0, 1.0), idn::invalid_input);
   CHECK_THROWS_AS(theory_step_size(in, mirror_map::entropic, 10, 0.0), idn::invalid_input);
-  const instance other = d.net.compile({d.alpha, d.nu});
+  const instance other = d.net.build({d.alpha, d.nu});
   CHECK_THROWS_WITH_AS(a.step(make_batch(other, r)), doctest::Contains("another instance"), idn::invalid_input);
 }
 
@@ -117,7 +117,7 @@ TEST_CASE("infida: certified relaxation bound brackets the running average for T
 #endif
   while (checked < instances) {
     auto d = idn::test::random_idn(g, 12);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     if (in.num_vars() == 0 || in.num_vars() > 16) continue;
     Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
     for (auto& v : r) v = static_cast<double>(1 + g() % 20);
@@ -189,7 +189,7 @@ TEST_CASE("infida: rounded gain over 20 seeds >= (1-1/e)(G*_bf - B/T) - 3 SE (be
     int checked = 0;
     while (checked < instances) {
       auto d = idn::test::random_idn(g, 12, 8, unit);
-      const instance in = d.net.compile({d.alpha, d.nu});
+      const instance in = d.net.build({d.alpha, d.nu});
       if (in.num_vars() == 0 || in.num_vars() > 16) continue;
       Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
       for (auto& v : r) v = static_cast<double>(1 + g() % 20);
@@ -208,7 +208,7 @@ TEST_CASE("infida: rounded gain over 20 seeds >= (1-1/e)(G*_bf - B/T) - 3 SE (be
 }
 
 TEST_CASE("infida: fractional regret under period-1 alternation is <= B and grows as sqrt(T) (spec 9.3)") {
-  const instance in = idn::test::two_task_edge().compile();
+  const instance in = idn::test::two_task_edge().build();
   for (mirror_map map : {mirror_map::entropic, mirror_map::euclidean}) {
     double log_r[2] = {0, 0};
     for (int k = 0; k < 2; ++k) {

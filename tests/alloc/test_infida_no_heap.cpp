@@ -12,7 +12,7 @@ TEST_CASE("infida::step: zero heap allocations over 100 steps after the first, e
   idn::rng g(700);
   for (int k = 0; k < 20; ++k) {
     auto d = idn::test::random_idn(g);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
     for (auto& v : r) v = static_cast<double>(g() % 30);
     const batch b = make_batch(in, r);

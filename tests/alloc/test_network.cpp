@@ -31,7 +31,7 @@ network small() {
 }  // namespace
 
 TEST_CASE("compile: costs, sort key, truncation at the fallback, CSR and transpose") {
-  const instance in = small().compile({0.1, 1.0});
+  const instance in = small().build({0.1, 1.0});
   REQUIRE(in.num_vars() == 3);
   REQUIRE(in.num_types() == 1);
   CHECK(in.node_begin()[0] == 0);
@@ -52,7 +52,7 @@ TEST_CASE("compile: costs, sort key, truncation at the fallback, CSR and transpo
   network slow = small();
   const model_id big{1};
   slow.add_option(node_id{0}, big, {5, 1.0, 10});  // access node, 1 s inference: far beyond the cloud pin
-  const instance cut = slow.compile({0.1, 1.0});
+  const instance cut = slow.build({0.1, 1.0});
   CHECK(cut.num_vars() == 4);
   CHECK(cut.num_entries() == 3);
   for (const auto j : cut.entry_var()) CHECK(!(cut.var_node()[j] == 0 && cut.var_model()[j] == big));
@@ -66,7 +66,7 @@ TEST_CASE("compile: random IDNs: sorted lists end before the first pin; transpos
   idn::rng g(310);
   for (int k = 0; k < 500; ++k) {
     auto d = idn::test::random_idn(g);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     const auto tb = in.type_begin();
     for (std::size_t t = 0; t < in.num_types(); ++t) {
       for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
@@ -118,19 +118,19 @@ TEST_CASE("network: every §5 builder condition names the field and value") {
   CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{2}}), doctest::Contains("are not linked"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{7}}), doctest::Contains("unknown node 7"), idn::invalid_input);
   n.add_request_type(t, {node_id{0}, node_id{1}, node_id{2}});
-  CHECK_THROWS_WITH_AS((void)n.compile(), doctest::Contains("pins no model of task 0"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("pins no model of task 0"), idn::invalid_input);
   n.pin(node_id{2}, m, 0.1);
-  CHECK_NOTHROW((void)n.compile());
-  CHECK_THROWS_WITH_AS((void)n.compile({-1, 1}), doctest::Contains("alpha_s = -1"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS((void)n.compile({0, NAN}), doctest::Contains("network_factor = nan"), idn::invalid_input);
+  CHECK_NOTHROW((void)n.build());
+  CHECK_THROWS_WITH_AS((void)n.build({-1, 1}), doctest::Contains("alpha_s = -1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS((void)n.build({0, NAN}), doctest::Contains("network_factor = nan"), idn::invalid_input);
   network big = n;
   big.add_option(node_id{1}, m, {11, 0, 1});  // node 1 has budget 10
-  CHECK_THROWS_WITH_AS((void)big.compile(), doctest::Contains("size_bytes = 11 for (node 1, model 0) exceeds the node's budget 10"),
+  CHECK_THROWS_WITH_AS((void)big.build(), doctest::Contains("size_bytes = 11 for (node 1, model 0) exceeds the node's budget 10"),
                        idn::invalid_input);
 }
 
 TEST_CASE("make_batch: validation, capping, and capacity splits") {
-  const instance in = small().compile({0.1, 1.0});
+  const instance in = small().build({0.1, 1.0});
   CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Zero(2)), doctest::Contains("expected num_types = 1"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, -1)), doctest::Contains("requests[0] = -1"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, NAN)), doctest::Contains("requests[0] = nan"), idn::invalid_input);
@@ -160,7 +160,7 @@ TEST_CASE("make_batch: even and proportional capacity splits share L among the a
   n.pin(cloud, m, 0.01);
   n.add_option(edge, m, {5, 0.001, 12});  // L = 12 shared by the types through the edge
   for (const node_id a : {a0, a1, a2}) n.add_request_type(t, {a, edge, cloud});
-  const instance in = n.compile();
+  const instance in = n.build();
   Eigen::VectorXd r(3);
   r << 30, 10, 0;  // the third type is inactive
   const batch even = make_batch(in, r, std::nullopt, capacity_split::even);
@@ -188,10 +188,10 @@ TEST_CASE("network errors name the node, model and task when they have names") {
   CHECK_THROWS_WITH_AS(n.add_option(edge, m, {-1, 0, 1}), doctest::Contains("for (node 0 'edge-a', model 0 'mobilenet_v2')"),
                        idn::invalid_input);
   n.add_request_type(t, {edge, cloud});
-  CHECK_THROWS_WITH_AS((void)n.compile(), doctest::Contains("the path's last node 1 'cloud' pins no model of task 0 'classify'"),
+  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("the path's last node 1 'cloud' pins no model of task 0 'classify'"),
                        idn::invalid_input);
   n.pin(cloud, m, 0.01);
   n.add_option(edge, m, {11, 0, 1});
-  CHECK_THROWS_WITH_AS((void)n.compile(), doctest::Contains("size_bytes = 11 for (node 0 'edge-a', model 0 'mobilenet_v2') exceeds"),
+  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("size_bytes = 11 for (node 0 'edge-a', model 0 'mobilenet_v2') exceeds"),
                        idn::invalid_input);
 }

@@ -32,7 +32,7 @@ instance with_load_costs(const idn::test::naive_idn& d) {
   }
   for (const auto& p : d.pins) net.pin(node_id{p.v}, model_id{p.m}, p.d);
   for (const auto& [task, path] : d.types) net.add_request_type(task_id{task}, idn::test::node_ids(path));
-  return net.compile({d.alpha, d.nu});
+  return net.build({d.alpha, d.nu});
 }
 
 /// The oracle, from d's own records: Σ (1 + option index) over the (node, model) options that
@@ -112,6 +112,6 @@ TEST_CASE("load_cost_of_transfer: price times transfer plus load time; bad input
   const node_id v = net.add_node(1);
   CHECK_THROWS_WITH_AS(net.add_option(v, m, {1, 0, 1, -2}), doctest::Contains("load_cost = -2"), idn::invalid_input);
   net.pin(v, m, 0);
-  const instance in = net.compile();
+  const instance in = net.build();
   CHECK_THROWS_WITH_AS(reconfiguration_cost(in, Eigen::VectorXd::Zero(2), Eigen::VectorXd::Zero(0)), doctest::Contains("before has 2"), idn::invalid_input);
 }

@@ -127,7 +127,7 @@ TEST_CASE("(1 - 1/e) guarantee: mean G(DepRound(y)) >= (1 - 1/e) L(y) - 3 SE in 
   int checked = 0, nontrivial = 0;
   while (checked < 300) {
     auto d = idn::test::random_idn(g);
-    const instance in = d.net.compile({d.alpha, d.nu});
+    const instance in = d.net.build({d.alpha, d.nu});
     if (in.num_vars() == 0) continue;
     Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
     for (auto& v : r) v = static_cast<double>(g() % 30);

@@ -68,7 +68,7 @@ TEST_CASE("backbone_network: every type rides a shortest-latency path to the rep
         return option_data{size, 0.001 * static_cast<double>(tier + 1), INFINITY, 0};
       };
       const network net = backbone_network(p);
-      const instance in = net.compile();
+      const instance in = net.build();
       const std::size_t S = topo.sites.size();
       REQUIRE(in.num_nodes() == S + 2 * S);
       REQUIRE(in.num_types() == 2 * S * 2);

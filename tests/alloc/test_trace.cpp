@@ -20,7 +20,7 @@ namespace {
 instance many_types(idn::rng& g) {
   for (;;) {
     auto d = idn::test::random_idn(g);
-    if (d.types.size() >= 5) return d.net.compile({d.alpha, d.nu});
+    if (d.types.size() >= 5) return d.net.build({d.alpha, d.nu});
   }
 }
 }  // namespace

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (std::size_t v = in.size(0, V - 1); v < V; ++v) path.push_back(static_cast<al::node_id>(v));
       net.add_request_type(static_cast<al::task_id>(t), path);
     }
-    inst.emplace(net.compile({entry(in), in.flag() ? 1.0 : entry(in)}));
+    inst.emplace(net.build({entry(in), in.flag() ? 1.0 : entry(in)}));
   });
   if (!inst) return 0;
   const al::instance& in_ = *inst;

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   idn::alloc::synthetic_options p;
   p.fanout = {3, 3, 3};
   p.tasks = 3;
-  const idn::alloc::instance in = idn::alloc::synthetic_tiered(p).compile();
+  const idn::alloc::instance in = idn::alloc::synthetic_tiered(p).build();
   const idn::alloc::infida_options o;
 
   // partition_nodes: owners in range, and every rank owns a node (40 nodes, up to 5 ranks; the

@@ -231,7 +231,7 @@ TEST_CASE("finding 11: alloc path costs that overflow are rejected at compile()"
   n.add_option(a, m, {1e6, 0.01, INFINITY});
   n.pin(c, m, 0.1);
   n.add_request_type(task, {a, b, c});
-  CHECK(message_of([&] { (void)n.compile(); }).find("overflows at path[2]") != std::string::npos);
+  CHECK(message_of([&] { (void)n.build(); }).find("overflows at path[2]") != std::string::npos);
 }
 
 TEST_CASE("finding 12: serve formulas return finite numbers or a clear error") {
@@ -292,7 +292,7 @@ TEST_CASE("new 4, 6: alloc slot sums and subnormal option sizes are rejected") {
   n.add_option(a, m, {1e6, 0.01, INFINITY});
   n.pin(a, n.add_model(task, 0.5), 0.1);
   n.add_request_type(task, {a});
-  const idn::alloc::instance in = n.compile({1e306, 1.0});
+  const idn::alloc::instance in = n.build({1e306, 1.0});
   std::vector<idn::alloc::batch> slots;
   for (int t = 0; t < 3; ++t) slots.push_back(idn::alloc::make_batch(in, Eigen::VectorXd::Constant(1, 148.0)));
   CHECK(message_of([&] { (void)idn::alloc::brute_force(in, slots); }).find("repository costs overflows") != std::string::npos);

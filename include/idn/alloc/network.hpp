@@ -1,6 +1,6 @@
 #pragma once
 /// The IDN builder (`network`), the compiled immutable `instance`, and validated `batch`es
-/// (docs/alloc.md). compile() enumerates each request type's candidates, sorts them by
+/// (docs/alloc.md). build() enumerates each request type's candidates, sorts them by
 /// (cost, pins first, hop, model), truncates after the first pin (the fallback), and lays the
 /// result out as CSR arrays with their transpose.
 #include <algorithm>
@@ -133,7 +133,7 @@ public:
   std::size_t num_tasks() const noexcept { return tasks_.size(); }
   std::size_t num_types() const noexcept { return types_.size(); }
 
-  [[nodiscard]] instance compile(const cost_options& p = {}) const;
+  [[nodiscard]] instance build(const cost_options& p = {}) const;
 
 private:
   friend class instance;
@@ -238,11 +238,11 @@ private:
 };
 
 /// O(Σ_ρ c_ρ log c_ρ) with c_ρ candidates per type. Throws on §5 compile-time conditions.
-inline instance network::compile(const cost_options& p) const {
+inline instance network::build(const cost_options& p) const {
   if (!std::isfinite(p.alpha_s) || p.alpha_s < 0)
-    detail::fail("network::compile", concat("alpha_s = ", p.alpha_s, ": must be finite and >= 0"));
+    detail::fail("network::build", concat("alpha_s = ", p.alpha_s, ": must be finite and >= 0"));
   if (!std::isfinite(p.network_factor) || p.network_factor < 0)
-    detail::fail("network::compile", concat("network_factor = ", p.network_factor, ": must be finite and >= 0"));
+    detail::fail("network::build", concat("network_factor = ", p.network_factor, ": must be finite and >= 0"));
   instance in;
   in.params_ = p;
   in.uid_ = detail::next_instance_uid();
@@ -261,7 +261,7 @@ inline instance network::compile(const cost_options& p) const {
   for (std::size_t j = 0; j < n; ++j) {
     const auto& o = options_[order[j]];
     if (o.d.size_bytes > nodes_[o.v].budget)
-      detail::fail("network::compile", concat("size_bytes = ", o.d.size_bytes, " for (", node_label(o.v), ", ", model_label(o.m),
+      detail::fail("network::build", concat("size_bytes = ", o.d.size_bytes, " for (", node_label(o.v), ", ", model_label(o.m),
                                               ") exceeds the node's budget ", nodes_[o.v].budget));
     in.var_node_.push_back(o.v);
     in.var_model_.push_back(o.m);
@@ -271,7 +271,7 @@ inline instance network::compile(const cost_options& p) const {
     in.capacity_[static_cast<Eigen::Index>(j)] = o.d.capacity_per_slot;
     in.node_total_[o.v] += o.d.size_bytes;
     if (!std::isfinite(in.node_total_[o.v]))
-      detail::fail("network::compile", concat("size_bytes = ", o.d.size_bytes, " for (", node_label(o.v), ", ", model_label(o.m),
+      detail::fail("network::build", concat("size_bytes = ", o.d.size_bytes, " for (", node_label(o.v), ", ", model_label(o.m),
                                               "): the sum of option sizes at the node overflows"));
     ++in.node_begin_[o.v + 1];
     var_of[key_vm(o.v, o.m)] = static_cast<var_id>(j);
@@ -307,7 +307,7 @@ inline instance network::compile(const cost_options& p) const {
         const double w = links_.at(key(ty.path[h - 1], ty.path[h]));
         prefix += p.network_factor * w;
         if (!std::isfinite(prefix))  // aggregate rule: path costs must be finite (docs/reliability.md)
-          detail::fail("network::compile", concat("type ", t, ": link (", node_label(ty.path[h - 1]), ", ", node_label(ty.path[h]), ") latency_s = ", w,
+          detail::fail("network::build", concat("type ", t, ": link (", node_label(ty.path[h - 1]), ", ", node_label(ty.path[h]), ") latency_s = ", w,
                                                   ": network_factor times the path's latency sum overflows at path[", h, "]"));
       }
       const node_id v = ty.path[h];
@@ -317,14 +317,14 @@ inline instance network::compile(const cost_options& p) const {
         const double lat = prefix + delay;
         const double cost = lat + p.alpha_s * (1 - models_[m].accuracy);
         if (!std::isfinite(cost))
-          detail::fail("network::compile", concat("type ", t, ": the cost of ", model_label(m), " at path[", h, "] = ", node_label(v), " is ", cost,
+          detail::fail("network::build", concat("type ", t, ": the cost of ", model_label(m), " at path[", h, "] = ", node_label(v), " is ", cost,
                                                   " (path latency + inference delay + alpha_s (1 - accuracy)): must be finite"));
         cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : var_id{0}});
         if (h + 1 == ty.path.size() && !var) last_pins = true;
       }
     }
     if (!last_pins)
-      detail::fail("network::compile", concat("type ", t, ": the path's last ", node_label(ty.path.back()), " pins no model of ", label("task", ty.task, tasks_[ty.task])));
+      detail::fail("network::build", concat("type ", t, ": the path's last ", node_label(ty.path.back()), " pins no model of ", label("task", ty.task, tasks_[ty.task])));
     std::sort(cands.begin(), cands.end(), [](const cand& a, const cand& b) {
       if (a.cost != b.cost) return a.cost < b.cost;
       if (a.pinned != b.pinned) return a.pinned;
