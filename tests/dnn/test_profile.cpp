@@ -38,10 +38,10 @@ TEST_CASE("profile: defaults are filled") {
 TEST_CASE("profile: bad input names field, index and value") {
   auto s = two_layers();
   s.layers[1].name = "a";
-  CHECK(message_of(s) == "profile 'm': layers[1].name 'a' duplicates layers[0]");
+  CHECK(message_of(s) == "idn::dnn::profile: profile 'm': layers[1].name 'a' duplicates layers[0]");
   s = two_layers();
   s.layers[1].flop = -1;
-  CHECK(message_of(s) == "profile 'm': layers[1].flop = -1: must be finite and >= 0");
+  CHECK(message_of(s) == "idn::dnn::profile: profile 'm': layers[1].flop = -1: must be finite and >= 0");
   s = two_layers();
   s.layers[0].param_bytes = NAN;
   CHECK(message_of(s).find("layers[0].param_bytes = nan") != std::string::npos);
@@ -56,7 +56,7 @@ TEST_CASE("profile: bad input names field, index and value") {
   CHECK(message_of(s).find("batch = 0") != std::string::npos);
   s = two_layers();
   s.name.clear();
-  CHECK(message_of(s) == "profile.name is empty");
+  CHECK(message_of(s) == "idn::dnn::profile: profile.name is empty");
   s = two_layers();
   s.layers.clear();
   CHECK(message_of(s).find("layers is empty") != std::string::npos);

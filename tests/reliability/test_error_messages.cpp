@@ -13,6 +13,9 @@
 #include <doctest/doctest.h>
 
 #include "idn/alloc/network.hpp"
+#include "idn/dnn/profile.hpp"
+#include "idn/hw/calibrate.hpp"
+#include "idn/hw/presets.hpp"
 #include "idn/hw/link.hpp"
 #include "idn/partition.hpp"
 #include "idn/serve.hpp"
@@ -94,11 +97,19 @@ TEST_CASE("house format: serve and partition name module, function, field with i
   CHECK(matched == static_cast<int>(cases.size()));
 }
 
-TEST_CASE("house format: alloc and path messages start with idn::<module>::<function>: ") {
-  const std::regex prefix(R"(^idn::(alloc|path)::[a-z_:]+: .+$)");
+TEST_CASE("house format: alloc, path, hw and dnn messages start with idn::<module>::<function>: ") {
+  const std::regex prefix(R"(^idn::(alloc|path|hw|dnn)::[a-z_:]+: .+$)");
   idn::alloc::network n;
-  const std::string m = message_of([&] { (void)n.add_node(-1); });
-  CAPTURE(m);
-  CHECK(std::regex_match(m, prefix));
-  CHECK(m.find("idn::alloc::network::add_node: ") == 0);
+  const std::vector<std::pair<std::string, std::function<void()>>> cases{
+      {"idn::alloc::network::add_node: ", [&] { (void)n.add_node(-1); }},
+      {"idn::hw::calibrate_roofline: ",
+       [] { (void)idn::hw::calibrate_roofline(idn::hw::jetson_nano().params, std::vector<idn::hw::calibration_sample>(2)); }},
+      {"idn::dnn::profile: ", [] { idn::dnn::profile p(idn::dnn::profile_spec{}); }},
+  };
+  for (const auto& [start, call] : cases) {
+    const std::string m = message_of(call);
+    CAPTURE(m);
+    CHECK(std::regex_match(m, prefix));
+    CHECK(m.find(start) == 0);
+  }
 }

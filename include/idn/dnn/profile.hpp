@@ -50,13 +50,13 @@ public:
 
 private:
   void validate_and_fill() {
-    if (spec_.name.empty()) throw invalid_input("profile.name is empty");
+    if (spec_.name.empty()) throw invalid_input("idn::dnn::profile: profile.name is empty");
     if (spec_.name.find_first_of("\r\n") != std::string::npos)
-      throw invalid_input("profile.name '" + spec_.name + "': must be one line (no CR or LF)");
+      throw invalid_input("idn::dnn::profile: profile.name '" + spec_.name + "': must be one line (no CR or LF)");
     if (spec_.layers.empty())
-      throw invalid_input("profile '" + spec_.name + "': layers is empty");
-    if (spec_.batch == 0) throw invalid_input("profile '" + spec_.name + "': batch = 0: must be >= 1");
-    const std::string where = "profile '" + spec_.name + "': ";
+      throw invalid_input("idn::dnn::profile: profile '" + spec_.name + "': layers is empty");
+    if (spec_.batch == 0) throw invalid_input("idn::dnn::profile: profile '" + spec_.name + "': batch = 0: must be >= 1");
+    const std::string where = "idn::dnn::profile: profile '" + spec_.name + "': ";
     check::finite_nonnegative(where + "input_bytes", spec_.input_bytes);
     std::unordered_map<std::string_view, std::size_t> seen;
     seen.reserve(spec_.layers.size());

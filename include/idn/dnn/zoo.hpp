@@ -33,7 +33,7 @@ class cnn_builder {
 public:
   cnn_builder(std::string name, std::uint32_t c, std::uint32_t h, std::uint32_t w, const zoo_options& o)
       : c_(c), h_(h), w_(w), b_(bytes_per_element(o.prec)), batch_(o.batch) {
-    if (o.batch == 0) throw invalid_input("zoo_options.batch = 0: must be >= 1");
+    if (o.batch == 0) throw invalid_input("idn::dnn::zoo: zoo_options.batch = 0: must be >= 1");
     spec_.name = std::move(name);
     spec_.prec = o.prec;
     spec_.batch = o.batch;
@@ -266,7 +266,7 @@ enum class lm_head : std::uint8_t { last_token, all_tokens };
 inline profile gpt2_small(std::uint32_t tokens = 128, lm_head head = lm_head::last_token, const zoo_options& o = {}) {
   if (tokens < 1 || tokens > 1024)
     throw invalid_input(concat("idn::dnn::gpt2_small: tokens = ", tokens, ": must lie in [1, 1024]"));
-  if (o.batch == 0) throw invalid_input("zoo_options.batch = 0: must be >= 1");
+  if (o.batch == 0) throw invalid_input("idn::dnn::gpt2_small: zoo_options.batch = 0: must be >= 1");
   constexpr double d = 768, V = 50257, ctx = 1024, heads = 12;
   const double n = tokens, B = o.batch, b = bytes_per_element(o.prec);
   const double act = n * d * b * B;  // one n×d activation

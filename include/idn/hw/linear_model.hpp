@@ -35,7 +35,7 @@ public:
   static linear_layer_model fit(std::span<const layer_sample> samples, regression_form form = regression_form::linear,
                                 double memory_bytes = INFINITY) {
     if (samples.size() < 5)
-      throw invalid_input(concat("linear_layer_model::fit: samples.size() = ", samples.size()) +
+      throw invalid_input(concat("idn::hw::linear_layer_model::fit: samples.size() = ", samples.size()) +
                           ": need at least 5");
     check::positive_or_inf("linear_layer_model::fit: memory_bytes", memory_bytes);
     for (std::size_t s = 0; s < samples.size(); ++s) {
@@ -70,7 +70,7 @@ public:
     // more than double's range can be inf or NaN; such a fit is rejected, not returned.
     auto finite_fit = [](Eigen::VectorXd c, const char* which) {
       if (!c.allFinite())
-        throw invalid_input(std::string("linear_layer_model::fit: the ") + which +
+        throw invalid_input(std::string("idn::hw::linear_layer_model::fit: the ") + which +
                             " coefficients are not finite: the samples' features span more than double precision");
       return c;
     };

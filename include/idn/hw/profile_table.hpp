@@ -41,7 +41,7 @@ public:
         by_index_(std::move(table.by_index)) {
     for (std::size_t i = 0; i < by_name_.size(); ++i) {
       const std::string f = concat("latency_table.by_name[", i) + "]";
-      if (by_name_[i].first.empty()) throw invalid_input(f + ".first (name) is empty");
+      if (by_name_[i].first.empty()) throw invalid_input("idn::hw::profile_table_device: " + f + ".first (name) is empty");
       check::finite_nonnegative(f + " '" + by_name_[i].first + "' seconds", by_name_[i].second);
     }
     for (std::size_t i = 0; i < by_index_.size(); ++i)
@@ -51,10 +51,10 @@ public:
     std::stable_sort(by_index_.begin(), by_index_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 1; i < by_name_.size(); ++i)
       if (by_name_[i].first == by_name_[i - 1].first)
-        throw invalid_input("latency_table.by_name: duplicate entry '" + by_name_[i].first + "'");
+        throw invalid_input("idn::hw::profile_table_device: latency_table.by_name: duplicate entry '" + by_name_[i].first + "'");
     for (std::size_t i = 1; i < by_index_.size(); ++i)
       if (by_index_[i].first == by_index_[i - 1].first)
-        throw invalid_input(concat("latency_table.by_index: duplicate entry for layer ", by_index_[i].first));
+        throw invalid_input(concat("idn::hw::profile_table_device: latency_table.by_index: duplicate entry for layer ", by_index_[i].first));
     kappa_.fill(1.0);
     if (reference != nullptr) compute_kappa(*reference);
   }
@@ -101,7 +101,7 @@ private:
   }
   void compute_kappa(const dnn::profile& ref) {
     if (ref.prec() != prec_)
-      throw invalid_input("profile_table_device: reference profile '" + ref.name() + "' is at " +
+      throw invalid_input("idn::hw::profile_table_device: profile_table_device: reference profile '" + ref.name() + "' is at " +
                           std::string(dnn::to_string(ref.prec())) + ", table measured_at is " +
                           std::string(dnn::to_string(prec_)));
     std::array<std::vector<double>, dnn::layer_kind_count> ratios;
@@ -119,7 +119,7 @@ private:
       double med = r[mid];
       if (r.size() % 2 == 0) med = 0.5 * (med + *std::max_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(mid)));
       if (!std::isfinite(med))  // a measured time over a subnormal fallback time (aggregate rule)
-        throw invalid_input(concat("profile_table_device: correction for kind ", k) + concat(" = ", med) +
+        throw invalid_input(concat("idn::hw::profile_table_device: profile_table_device: correction for kind ", k) + concat(" = ", med) +
                             ": measured / fallback latency overflows (the fallback's times are too small)");
       kappa_[k] = med;
     }
