@@ -145,7 +145,7 @@ TEST_CASE("calibration: bad input") {
   only_c.fit_layer_overhead = only_c.fit_memory = false;
   CHECK_NOTHROW(calibrate_roofline(p, ss, only_c));
   ss[1].seconds = -1;
-  CHECK_THROWS_WITH_AS(calibrate_roofline(p, ss, only_c), "samples[1].seconds = -1: must be finite and > 0",
+  CHECK_THROWS_WITH_AS(calibrate_roofline(p, ss, only_c), "idn::hw::calibrate_roofline: samples[1].seconds = -1: must be finite and > 0",
                        idn::invalid_input);
   ss[1].seconds = 1;
   ss[1].layers.clear();

@@ -109,7 +109,7 @@ TEST_CASE("regression: bad input") {
                        idn::invalid_input);
   s.assign(5, layer_sample{idn::dnn::layer{}, 1.0});
   s[3].seconds = 0;
-  CHECK_THROWS_WITH_AS(linear_layer_model::fit(s), "samples[3].seconds = 0: must be finite and > 0", idn::invalid_input);
+  CHECK_THROWS_WITH_AS(linear_layer_model::fit(s), "idn::hw::linear_layer_model::fit: samples[3].seconds = 0: must be finite and > 0", idn::invalid_input);
   s[3].seconds = 1;
   s[2].layer.flop = -5;
   CHECK_THROWS_AS(linear_layer_model::fit(s), idn::invalid_input);

@@ -96,7 +96,7 @@ TEST_CASE("roofline: invalid parameters are named") {
   CHECK(msg(ok).empty());
   auto p = ok;
   p.peak_flops[2] = 0;
-  CHECK(msg(p) == "device 'b': peak_flops[int8] = 0: must be finite and > 0");
+  CHECK(msg(p) == "idn::hw::roofline_device: device 'b': peak_flops[int8] = 0: must be finite and > 0");
   p = ok; p.memory_bandwidth = -1;
   CHECK(msg(p).find("memory_bandwidth = -1") != std::string::npos);
   p = ok; p.compute_efficiency = 1.5;

@@ -37,7 +37,7 @@ struct house_case {
 };
 }  // namespace
 
-TEST_CASE("house format: serve and partition name module, function, field with index, value and requirement") {
+TEST_CASE("house format: serve, partition and hw::affine_link name module, function, field with index, value and requirement") {
   namespace serve = idn::serve;
   namespace part = idn::partition;
   const std::regex house(R"(^idn::([a-z_]+)::([a-z_]+): (.+) = ([^:]+): (.+)$)");
@@ -62,6 +62,8 @@ TEST_CASE("house format: serve and partition name module, function, field with i
          s.mean_service = {1, 0};
          (void)serve::simulate_balancer(s, serve::random_choice{});
        }},
+      {"hw::affine_link", "rate", [] { idn::hw::affine_link l(0, -1); }},
+      {"hw::affine_link", "latency", [] { idn::hw::affine_link l(NAN, 1e9); }},
       {"partition::make_chain_problem", "time(1,0)",
        [&] {
          Eigen::MatrixXd T = Eigen::MatrixXd::Ones(2, 1);

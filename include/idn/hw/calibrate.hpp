@@ -88,9 +88,9 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
   std::vector<detail::layer_terms> terms;
   std::vector<std::size_t> first(samples.size() + 1, 0);
   for (std::size_t s = 0; s < samples.size(); ++s) {
-    const std::string f = concat("samples[", s) + "]";
+    const std::string f = concat("idn::hw::calibrate_roofline: samples[", s) + "]";
     check::finite_positive(f + ".seconds", samples[s].seconds);
-    if (samples[s].layers.empty()) throw invalid_input("idn::hw::calibrate_roofline: " + f + ".layers is empty");
+    if (samples[s].layers.empty()) throw invalid_input(f + ".layers is empty");
     double sample_c = 0, sample_m = 0;
     for (std::size_t i = 0; i < samples[s].layers.size(); ++i) {
       const auto& l = samples[s].layers[i];
@@ -103,7 +103,7 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
       terms.push_back({l.flop / start.peak_flops[static_cast<std::size_t>(l.prec)], bytes / start.memory_bandwidth});
       sample_c += terms.back().c, sample_m += terms.back().m;
       if (!std::isfinite(sample_c + sample_m))  // aggregate rule (docs/reliability.md)
-        throw invalid_input("idn::hw::calibrate_roofline: " + lf + ": the sample's compute or memory time at the start's peaks overflows");
+        throw invalid_input(lf + ": the sample's compute or memory time at the start's peaks overflows");
     }
     first[s + 1] = terms.size();
   }

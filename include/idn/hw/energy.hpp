@@ -32,7 +32,7 @@ double checked_active_power(const D& d) {
 /// Joules for `seconds` of compute. Throws when active power is unknown (0 W) or seconds < 0.
 template <powered_device D>
 double compute_energy(const D& d, double seconds, energy_basis basis = energy_basis::whole_board) {
-  check::finite_nonnegative("compute_energy: seconds", seconds);
+  check::finite_nonnegative("idn::hw::compute_energy: seconds", seconds);
   const double pa = detail::checked_active_power(d);
   return (basis == energy_basis::whole_board ? pa : pa - d.idle_power()) * seconds;
 }
@@ -40,9 +40,9 @@ double compute_energy(const D& d, double seconds, energy_basis basis = energy_ba
 /// Joules to send `bytes`: E_tx = P_tx · σ(S), σ(S) = x(S) − x(0) (latency is not transmitting).
 template <powered_link L>
 double transmit_energy(const L& l, double bytes) {
-  check::finite_nonnegative("transmit_energy: bytes", bytes);
+  check::finite_nonnegative("idn::hw::transmit_energy: bytes", bytes);
   const double p = l.transmit_power();
-  check::finite_nonnegative("transmit_energy: transmit_power()", p);
+  check::finite_nonnegative("idn::hw::transmit_energy: transmit_power()", p);
   return p * (checked_transfer_time(l, bytes) - checked_transfer_time(l, 0.0));
 }
 
@@ -53,7 +53,7 @@ template <powered_device D, powered_link L, dnn::layer_chain N>
 double split_request_energy(const D& d, const L& link, const N& n, std::size_t local_layers, double wait_seconds) {
   if (local_layers > n.num_layers())
     throw invalid_input(concat("idn::hw::split_request_energy: local_layers = ", local_layers) + concat(" > ", n.num_layers()) + " layers");
-  check::finite_nonnegative("split_request_energy: wait_seconds", wait_seconds);
+  check::finite_nonnegative("idn::hw::split_request_energy: wait_seconds", wait_seconds);
   const double pa = detail::checked_active_power(d);
   double e = 0;
   for (std::size_t i = 0; i < local_layers; ++i) e += pa * checked_latency(d, n.layer(i));

@@ -37,9 +37,9 @@ public:
     if (samples.size() < 5)
       throw invalid_input(concat("idn::hw::linear_layer_model::fit: samples.size() = ", samples.size()) +
                           ": need at least 5");
-    check::positive_or_inf("linear_layer_model::fit: memory_bytes", memory_bytes);
+    check::positive_or_inf("idn::hw::linear_layer_model::fit: memory_bytes", memory_bytes);
     for (std::size_t s = 0; s < samples.size(); ++s) {
-      const std::string f = concat("samples[", s) + "]";
+      const std::string f = concat("idn::hw::linear_layer_model::fit: samples[", s) + "]";
       check::finite_positive(f + ".seconds", samples[s].seconds);
       const auto& l = samples[s].layer;
       check::finite_nonnegative(f + ".layer.flop", l.flop);

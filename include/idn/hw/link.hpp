@@ -20,12 +20,12 @@ public:
   /// check it (clause C5).
   affine_link(double latency_s, double rate_bit_per_s, double transmit_power_w = 0)
       : latency_(latency_s), rate_(rate_bit_per_s), power_(transmit_power_w) {
-    check::finite_nonnegative("affine_link.latency", latency_);
-    check::positive_or_inf("affine_link.rate", rate_);
-    check::finite_nonnegative("affine_link.transmit_power", power_);
+    check::finite_nonnegative("idn::hw::affine_link: latency", latency_);
+    check::positive_or_inf("idn::hw::affine_link: rate", rate_);
+    check::finite_nonnegative("idn::hw::affine_link: transmit_power", power_);
     inv_rate_bytes_ = 8.0 / rate_;
     if (!std::isfinite(inv_rate_bytes_))  // a subnormal rate: 0 bytes would take 0·inf = NaN seconds
-      check::fail("affine_link.rate", rate_, "is too small: 8/rate (seconds per byte) overflows");
+      check::fail("idn::hw::affine_link: rate", rate_, "is too small: 8/rate (seconds per byte) overflows");
   }
   /// latency + bytes·(8/rate) by idn::mul_add: the same bits whether the call is inlined,
   /// constant-folded or made through any_link, with or without FMA contraction.

@@ -40,12 +40,12 @@ public:
       : prec_(table.measured_at), fallback_(std::move(fallback)), by_name_(std::move(table.by_name)),
         by_index_(std::move(table.by_index)) {
     for (std::size_t i = 0; i < by_name_.size(); ++i) {
-      const std::string f = concat("latency_table.by_name[", i) + "]";
-      if (by_name_[i].first.empty()) throw invalid_input("idn::hw::profile_table_device: " + f + ".first (name) is empty");
+      const std::string f = concat("idn::hw::profile_table_device: latency_table.by_name[", i) + "]";
+      if (by_name_[i].first.empty()) throw invalid_input(f + ".first (name) is empty");
       check::finite_nonnegative(f + " '" + by_name_[i].first + "' seconds", by_name_[i].second);
     }
     for (std::size_t i = 0; i < by_index_.size(); ++i)
-      check::finite_nonnegative(concat("latency_table.by_index[", i) + concat("] (layer ", by_index_[i].first) + ") seconds",
+      check::finite_nonnegative(concat("idn::hw::profile_table_device: latency_table.by_index[", i) + concat("] (layer ", by_index_[i].first) + ") seconds",
                                 by_index_[i].second);
     std::stable_sort(by_name_.begin(), by_name_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::stable_sort(by_index_.begin(), by_index_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

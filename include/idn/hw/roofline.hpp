@@ -32,7 +32,7 @@ struct roofline_params {
 
 /// Throws invalid_input for any §5 violation, naming the preset and field.
 inline void validate(const roofline_params& p) {
-  const std::string who = "device '" + p.name + "': ";
+  const std::string who = "idn::hw::roofline_device: device '" + p.name + "': ";
   for (std::size_t i = 0; i < 3; ++i) {
     const double v = p.peak_flops[i];
     if (!std::isfinite(v) || v <= 0)

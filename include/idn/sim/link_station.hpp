@@ -34,7 +34,7 @@ public:
 
   /// Sends `bytes` (finite, >= 0) now.
   void send(const job& j, double bytes) {
-    check::finite_nonnegative("link_station::send: bytes", bytes);
+    check::finite_nonnegative("idn::sim::link_station::send: bytes", bytes);
     const double x = hw::checked_transfer_time(link_, bytes);
     if (sharing_ == link_sharing::independent) {
       deliver_after(flight{j, sim_.now()}, x);

@@ -27,10 +27,10 @@ public:
   poisson_source(simulator& sim, double rate, G g, OnArrival on_arrival, double start = 0,
                  double stop = INFINITY)
       : sim_(sim), rate_(rate), g_(std::move(g)), f_(std::move(on_arrival)), stop_(stop) {
-    check::finite_positive("poisson_source.rate", rate);
-    check::finite("poisson_source.start", start);
-    if (start < sim.now()) check::fail("poisson_source.start", start, concat("must be >= now = ", sim.now()));
-    if (std::isnan(stop)) check::fail("poisson_source.stop", stop, "must not be NaN");
+    check::finite_positive("idn::sim::poisson_source: rate", rate);
+    check::finite("idn::sim::poisson_source: start", start);
+    if (start < sim.now()) check::fail("idn::sim::poisson_source: start", start, concat("must be >= now = ", sim.now()));
+    if (std::isnan(stop)) check::fail("idn::sim::poisson_source: stop", stop, "must not be NaN");
     schedule_from(start);
   }
   poisson_source(const poisson_source&) = delete;
@@ -64,12 +64,12 @@ public:
   /// Arrivals at phase + j·period (period finite, > 0; phase ≥ now) while before stop.
   periodic_source(simulator& sim, double period, double phase, OnArrival on_arrival, double stop = INFINITY)
       : sim_(sim), period_(period), phase_(phase), f_(std::move(on_arrival)), stop_(stop) {
-    check::finite_positive("periodic_source.period", period);
-    check::finite("periodic_source.phase", phase);
+    check::finite_positive("idn::sim::periodic_source: period", period);
+    check::finite("idn::sim::periodic_source: phase", phase);
     if (!(phase + period > phase))  // aggregate rule: else every arrival happens at `phase`, forever
-      check::fail("periodic_source.period", period, concat("must exceed half an ulp of phase = ", phase, " (phase + period == phase)"));
-    if (phase < sim.now()) check::fail("periodic_source.phase", phase, concat("must be >= now = ", sim.now()));
-    if (std::isnan(stop)) check::fail("periodic_source.stop", stop, "must not be NaN");
+      check::fail("idn::sim::periodic_source: period", period, concat("must exceed half an ulp of phase = ", phase, " (phase + period == phase)"));
+    if (phase < sim.now()) check::fail("idn::sim::periodic_source: phase", phase, concat("must be >= now = ", sim.now()));
+    if (std::isnan(stop)) check::fail("idn::sim::periodic_source: stop", stop, "must not be NaN");
     schedule();
   }
   periodic_source(const periodic_source&) = delete;
@@ -99,7 +99,7 @@ public:
   trace_source(simulator& sim, std::span<const double> times, OnArrival on_arrival)
       : sim_(sim), times_(times.begin(), times.end()), f_(std::move(on_arrival)) {
     for (std::size_t i = 0; i < times_.size(); ++i) {
-      if (!std::isfinite(times_[i])) check::fail(concat("times[", i) + "]", times_[i], "must be finite");
+      if (!std::isfinite(times_[i])) check::fail(concat("idn::sim::trace_source: times[", i) + "]", times_[i], "must be finite");
       if (i > 0 && times_[i] < times_[i - 1])
         throw invalid_input(concat("idn::sim::trace_source: times[", i) + concat("] = ", times_[i]) + concat(" < times[", i - 1) + concat("] = ", times_[i - 1]));
     }
