@@ -12,6 +12,7 @@
 
 #include <doctest/doctest.h>
 
+#include "error_of.hpp"
 #include "idn/alloc/network.hpp"
 #include "idn/dnn/profile.hpp"
 #include "idn/hw/calibrate.hpp"
@@ -21,14 +22,7 @@
 #include "idn/serve.hpp"
 
 namespace {
-std::string message_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const idn::invalid_input& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
+using idn::test::error_of;  // "" when nothing is thrown, which no regex below accepts
 
 struct house_case {
   const char* where;  // expected "<module>::<function>"
@@ -88,7 +82,7 @@ TEST_CASE("house format: serve, partition and hw::affine_link name module, funct
   };
   int matched = 0;
   for (const house_case& c : cases) {
-    const std::string m = message_of(c.call);
+    const std::string m = error_of(c.call);
     CAPTURE(m);
     std::smatch g;
     REQUIRE(std::regex_match(m, g, house));
@@ -109,7 +103,7 @@ TEST_CASE("house format: alloc, path, hw and dnn messages start with idn::<modul
       {"idn::dnn::profile: ", [] { idn::dnn::profile p(idn::dnn::profile_spec{}); }},
   };
   for (const auto& [start, call] : cases) {
-    const std::string m = message_of(call);
+    const std::string m = error_of(call);
     CAPTURE(m);
     CHECK(std::regex_match(m, prefix));
     CHECK(m.find(start) == 0);
