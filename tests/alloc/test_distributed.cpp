@@ -81,5 +81,5 @@ TEST_CASE("run_slot: agent count and foreign batches are rejected") {
   std::vector<node_agent> agents;
   for (node_id v{0}; v + 1 < in.num_nodes(); ++v) agents.emplace_back(in, v, o);
   const batch b = make_batch(in, Eigen::VectorXd::Ones(static_cast<Eigen::Index>(in.num_types())));
-  CHECK_THROWS_WITH_AS(run_slot(agents, in, b), doctest::Contains("expected num_nodes"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(run_slot(agents, in, b), doctest::Contains("idn::alloc::run_slot: agents.size() = 5: must equal num_nodes = 6"), idn::invalid_input);
 }

@@ -80,7 +80,7 @@ TEST_CASE("infida: options validation, determinism by seed, reuse coins give zer
   infida_options o;
   CHECK_NOTHROW(infida(in, o));  // the default (adaptive) needs no step size
   o.eta = 0.1;
-  CHECK_THROWS_WITH_AS(infida(in, o), doctest::Contains("eta = 0.1 is set but step = adaptive ignores it"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(infida(in, o), doctest::Contains("idn::alloc::infida: eta = 0.1: must be 0 with step = adaptive, which ignores it (set step = step_rule::fixed to use it)"), idn::invalid_input);
   o.eta = 0;
   o.adaptive_scale = -1;
   CHECK_THROWS_WITH_AS(infida(in, o), doctest::Contains("adaptive_scale = -1"), idn::invalid_input);

@@ -87,58 +87,58 @@ TEST_CASE("compile: random IDNs: sorted lists end before the first pin; transpos
 TEST_CASE("network: every §5 builder condition names the field and value") {
   network n;
   const task_id t = n.add_task("t");
-  CHECK_THROWS_WITH_AS(n.add_model(task_id{7}, 0.5), doctest::Contains("unknown task 7"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_model(t, 1.5), doctest::Contains("accuracy = 1.5"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_model(t, NAN), doctest::Contains("accuracy = nan"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_model(task_id{7}, 0.5), doctest::Contains("idn::alloc::network::add_model: task = 7: must be < the number of tasks = 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_model(t, 1.5), doctest::Contains("idn::alloc::network::add_model: accuracy of model 0 = 1.5: must lie in [0, 1]"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_model(t, NAN), doctest::Contains("idn::alloc::network::add_model: accuracy of model 0 = nan: must lie in [0, 1]"), idn::invalid_input);
   const model_id m = n.add_model(t, 0.5);
-  CHECK_THROWS_WITH_AS(n.add_node(-1), doctest::Contains("budget_bytes = -1"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_node(INFINITY), doctest::Contains("budget_bytes = inf"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_node(-1), doctest::Contains("idn::alloc::network::add_node: budget_bytes of node 0 = -1: must be finite and >= 0"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_node(INFINITY), doctest::Contains("idn::alloc::network::add_node: budget_bytes of node 0 = inf: must be finite and >= 0"), idn::invalid_input);
   n.add_node(10);
   n.add_node(10);
   n.add_node(0);
-  CHECK_THROWS_WITH_AS(n.add_link(node_id{0}, node_id{9}, 1), doctest::Contains("unknown node 9"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_link(node_id{0}, node_id{9}, 1), doctest::Contains("idn::alloc::network::add_link: v = 9: must be < the number of nodes = 3"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_link(node_id{1}, node_id{1}, 1), doctest::Contains("u == v = 1"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_link(node_id{0}, node_id{1}, -0.5), doctest::Contains("latency_s = -0.5"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_link(node_id{0}, node_id{1}, -0.5), doctest::Contains("idn::alloc::network::add_link: latency_s of link (node 0, node 1) = -0.5: must be finite and >= 0"), idn::invalid_input);
   n.add_link(node_id{0}, node_id{1}, 0.01);
-  CHECK_THROWS_WITH_AS(n.add_link(node_id{1}, node_id{0}, 0.01), doctest::Contains("duplicate link (node 1, node 0)"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_link(node_id{1}, node_id{0}, 0.01), doctest::Contains("idn::alloc::network::add_link: (u, v) = (node 1, node 0): already linked"), idn::invalid_input);
   n.add_link(node_id{1}, node_id{2}, 0.01);
-  CHECK_THROWS_WITH_AS(n.add_option(node_id{5}, m, {1, 0, 1}), doctest::Contains("unknown node 5"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, model_id{4}, {1, 0, 1}), doctest::Contains("unknown model 4"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {-1, 0, 1}), "idn::alloc::network::add_option: size_bytes = -1 for (node 0, model 0): must be finite and > 0",
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{5}, m, {1, 0, 1}), doctest::Contains("idn::alloc::network::add_option: v = 5: must be < the number of nodes = 3"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, model_id{4}, {1, 0, 1}), doctest::Contains("idn::alloc::network::add_option: m = 4: must be < the number of models = 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {-1, 0, 1}), "idn::alloc::network::add_option: option (node 0, model 0).size_bytes = -1: must be finite and > 0",
                        idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {1, -2, 1}), doctest::Contains("inference_delay_s = -2"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {1, 0, NAN}), doctest::Contains("capacity_per_slot = nan"), idn::invalid_input);
   n.add_option(node_id{0}, m, {1, 0, INFINITY});
-  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {1, 0, 1}), doctest::Contains("duplicate (node 0, model 0)"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.pin(node_id{0}, m, 0.1), doctest::Contains("duplicate (node 0, model 0)"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.pin(node_id{2}, m, -1), doctest::Contains("inference_delay_s = -1"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(task_id{3}, {node_id{0}}), doctest::Contains("unknown task 3"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(t, {}), doctest::Contains("is empty"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{1}, node_id{0}}), doctest::Contains("path[2] = node 0 repeats path[0]"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{2}}), doctest::Contains("are not linked"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{7}}), doctest::Contains("unknown node 7"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_option(node_id{0}, m, {1, 0, 1}), doctest::Contains("idn::alloc::network::add_option: (v, m) = (node 0, model 0): already an option or a pin"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.pin(node_id{0}, m, 0.1), doctest::Contains("idn::alloc::network::pin: (v, m) = (node 0, model 0): already an option or a pin"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.pin(node_id{2}, m, -1), doctest::Contains("idn::alloc::network::pin: inference_delay_s of pin (node 2, model 0) = -1: must be finite and >= 0"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(task_id{3}, {node_id{0}}), doctest::Contains("idn::alloc::network::add_request_type: task = 3: must be < the number of tasks = 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {}), doctest::Contains("idn::alloc::network::add_request_type: path.size() of type 0 = 0: must be >= 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{1}, node_id{0}}), doctest::Contains("idn::alloc::network::add_request_type: path[2] = node 0: repeats path[0]"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{2}}), doctest::Contains("idn::alloc::network::add_request_type: (path[0], path[1]) = (node 0, node 2): must be linked (add_link)"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_request_type(t, {node_id{0}, node_id{7}}), doctest::Contains("idn::alloc::network::add_request_type: path[1] = 7: must be < the number of nodes = 3"), idn::invalid_input);
   n.add_request_type(t, {node_id{0}, node_id{1}, node_id{2}});
-  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("pins no model of task 0"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("idn::alloc::network::build: path.back() of type 0 = node 2: must pin a model of task 0 't'"), idn::invalid_input);
   n.pin(node_id{2}, m, 0.1);
   CHECK_NOTHROW((void)n.build());
   CHECK_THROWS_WITH_AS((void)n.build({-1, 1}), doctest::Contains("alpha_s = -1"), idn::invalid_input);
   CHECK_THROWS_WITH_AS((void)n.build({0, NAN}), doctest::Contains("network_factor = nan"), idn::invalid_input);
   network big = n;
   big.add_option(node_id{1}, m, {11, 0, 1});  // node 1 has budget 10
-  CHECK_THROWS_WITH_AS((void)big.build(), doctest::Contains("size_bytes = 11 for (node 1, model 0) exceeds the node's budget 10"),
+  CHECK_THROWS_WITH_AS((void)big.build(), doctest::Contains("idn::alloc::network::build: option (node 1, model 0).size_bytes = 11: must be <= the node's budget_bytes = 10"),
                        idn::invalid_input);
 }
 
 TEST_CASE("make_batch: validation, capping, and capacity splits") {
   const instance in = small().build({0.1, 1.0});
-  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Zero(2)), doctest::Contains("expected num_types = 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Zero(2)), doctest::Contains("idn::alloc::make_batch: requests.size() = 2: must equal num_types = 1"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, -1)), doctest::Contains("requests[0] = -1"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, NAN)), doctest::Contains("requests[0] = nan"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, 5), Eigen::VectorXd::Zero(2)),
-                       doctest::Contains("expected num_entries = 3"), idn::invalid_input);
+                       doctest::Contains("idn::alloc::make_batch: capacity.size() = 2: must equal num_entries = 3"), idn::invalid_input);
   Eigen::VectorXd l(3);
   l << 1, 4, 3;  // entry 1 is (edge, small) with L = 3
-  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, 5), l), doctest::Contains("capacity[1] = 4 for (type 0, entry 1)"),
+  CHECK_THROWS_WITH_AS(make_batch(in, Eigen::VectorXd::Constant(1, 5), l), doctest::Contains("idn::alloc::make_batch: capacity[1] (type 0, entry 1) = 4: must lie in [0, L = 3]"),
                        idn::invalid_input);
   l << 1, 2, 3;
   const batch b = make_batch(in, Eigen::VectorXd::Constant(1, 2.5), l);
@@ -180,18 +180,18 @@ TEST_CASE("network errors name the node, model and task when they have names") {
   const auto t = n.add_task("classify");
   const auto m = n.add_model(t, 0.7, "mobilenet_v2");
   const auto edge = n.add_node(10, "edge-a"), cloud = n.add_node(0, "cloud");
-  CHECK_THROWS_WITH_AS(n.add_node(-1, "bad"), doctest::Contains("budget_bytes = -1 for node 2 'bad'"), idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_model(t, 2, "resnet"), doctest::Contains("accuracy = 2 for model 1 'resnet'"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_node(-1, "bad"), doctest::Contains("idn::alloc::network::add_node: budget_bytes of node 2 'bad' = -1: must be finite and >= 0"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(n.add_model(t, 2, "resnet"), doctest::Contains("idn::alloc::network::add_model: accuracy of model 1 'resnet' = 2: must lie in [0, 1]"), idn::invalid_input);
   n.add_link(edge, cloud, 0.02);
-  CHECK_THROWS_WITH_AS(n.add_link(cloud, edge, 0.02), doctest::Contains("duplicate link (node 1 'cloud', node 0 'edge-a')"),
+  CHECK_THROWS_WITH_AS(n.add_link(cloud, edge, 0.02), doctest::Contains("idn::alloc::network::add_link: (u, v) = (node 1 'cloud', node 0 'edge-a'): already linked"),
                        idn::invalid_input);
-  CHECK_THROWS_WITH_AS(n.add_option(edge, m, {-1, 0, 1}), doctest::Contains("for (node 0 'edge-a', model 0 'mobilenet_v2')"),
+  CHECK_THROWS_WITH_AS(n.add_option(edge, m, {-1, 0, 1}), doctest::Contains("idn::alloc::network::add_option: option (node 0 'edge-a', model 0 'mobilenet_v2').size_bytes = -1: must be finite and > 0"),
                        idn::invalid_input);
   n.add_request_type(t, {edge, cloud});
-  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("the path's last node 1 'cloud' pins no model of task 0 'classify'"),
+  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("idn::alloc::network::build: path.back() of type 0 = node 1 'cloud': must pin a model of task 0 'classify'"),
                        idn::invalid_input);
   n.pin(cloud, m, 0.01);
   n.add_option(edge, m, {11, 0, 1});
-  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("size_bytes = 11 for (node 0 'edge-a', model 0 'mobilenet_v2') exceeds"),
+  CHECK_THROWS_WITH_AS((void)n.build(), doctest::Contains("idn::alloc::network::build: option (node 0 'edge-a', model 0 'mobilenet_v2').size_bytes = 11: must be <= the node's budget_bytes = 10"),
                        idn::invalid_input);
 }

@@ -113,5 +113,5 @@ TEST_CASE("load_cost_of_transfer: price times transfer plus load time; bad input
   CHECK_THROWS_WITH_AS(net.add_option(v, m, {1, 0, 1, -2}), doctest::Contains("load_cost = -2"), idn::invalid_input);
   net.pin(v, m, 0);
   const instance in = net.build();
-  CHECK_THROWS_WITH_AS(reconfiguration_cost(in, Eigen::VectorXd::Zero(2), Eigen::VectorXd::Zero(0)), doctest::Contains("before has 2"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(reconfiguration_cost(in, Eigen::VectorXd::Zero(2), Eigen::VectorXd::Zero(0)), doctest::Contains("idn::alloc::reconfiguration_cost: before.size() = 2: must equal num_vars = 0"), idn::invalid_input);
 }

@@ -97,19 +97,19 @@ TEST_CASE("dep_round: every merge conserves s_i x_i + s_j x_j") {
 TEST_CASE("dep_round: bad input") {
   Eigen::VectorXd s = Eigen::VectorXd::Ones(3), y = Eigen::VectorXd::Constant(3, 0.5), x(3), coins = Eigen::VectorXd::Zero(4);
   idn::rng g(1);
-  CHECK_THROWS_WITH_AS(dep_round(s, 1.0, y, x, last_fractional::round_down, g), doctest::Contains("exceeds b = 1"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(dep_round(s, 1.0, y, x, last_fractional::round_down, g), doctest::Contains("idn::alloc::dep_round: sum of s*y = 1.5: must be <= b = 1 (tolerance 1e-9 relative)"), idn::invalid_input);
   y[1] = 1.5;
   CHECK_THROWS_WITH_AS(dep_round(s, 3.0, y, x, last_fractional::round_down, g), doctest::Contains("y[1] = 1.5"), idn::invalid_input);
   y[1] = 0.5;
   coins[3] = 1.0;
   CHECK_THROWS_WITH_AS(dep_round(s, 3.0, y, coins, x, last_fractional::round_down), doctest::Contains("coins[3] = 1"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(dep_round(s, 3.0, y, Eigen::VectorXd::Zero(3), x, last_fractional::round_down),
-                       doctest::Contains("expected n + 1 = 4"), idn::invalid_input);
+                       doctest::Contains("idn::alloc::dep_round: coins.size() = 3: must equal n + 1 = 4"), idn::invalid_input);
   s[0] = -1;
   CHECK_THROWS_WITH_AS(dep_round(s, 3.0, y, x, last_fractional::round_down, g), doctest::Contains("s[0] = -1"), idn::invalid_input);
   s = Eigen::VectorXd::Constant(3, 1e308);
   y.setZero();
-  CHECK_THROWS_WITH_AS(dep_round(s, 1.0, y, x, last_fractional::round_down, g), doctest::Contains("sum of s overflows (inf)"),
+  CHECK_THROWS_WITH_AS(dep_round(s, 1.0, y, x, last_fractional::round_down, g), doctest::Contains("idn::alloc::dep_round: sum of s = inf: must be finite"),
                        idn::invalid_input);
 }
 
@@ -205,5 +205,5 @@ TEST_CASE("largest_first: equals repeated argmax selection (O(n^2) oracle), feas
   largest_first(s, 6, y, x);
   CHECK(x == y);
   Eigen::VectorXd short_x(2);
-  CHECK_THROWS_WITH_AS(largest_first(s, 6, y, short_x), doctest::Contains("largest_first: size mismatch"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(largest_first(s, 6, y, short_x), doctest::Contains("idn::alloc::largest_first: (s, y, x) sizes = (3, 3, 2): must be equal"), idn::invalid_input);
 }

@@ -97,5 +97,5 @@ TEST_CASE("backbone_network: every type rides a shortest-latency path to the rep
   CHECK_THROWS_WITH_AS(backbone_network(bad), doctest::Contains("links[14] = (0, 40)"), idn::invalid_input);
   bad.topology.links.pop_back();
   bad.topology.sites.push_back({"island", 0, 0});
-  CHECK_THROWS_WITH_AS(backbone_network(bad), doctest::Contains("'island' cannot reach"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(backbone_network(bad), doctest::Contains("idn::alloc::backbone_network: topology.sites[11] = island: cannot reach the repository site"), idn::invalid_input);
 }

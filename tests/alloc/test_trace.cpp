@@ -154,7 +154,7 @@ TEST_CASE("traces round-trip through idn::io (.npy float64 and int64, .csv) into
     std::filesystem::remove(path);
   }
   Eigen::MatrixXd wrong = Eigen::MatrixXd::Zero(2, tr.cols() + 1);
-  CHECK_THROWS_WITH_AS(to_trace(in, wrong), doctest::Contains("columns, expected num_types"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(to_trace(in, wrong), doctest::Contains("idn::alloc::to_trace: counts.cols() = 7: must equal num_types = 6"), idn::invalid_input);
   Eigen::MatrixXd neg = Eigen::MatrixXd::Zero(2, tr.cols());
   neg(1, 0) = -1;
   CHECK_THROWS_WITH_AS(to_trace(in, neg), doctest::Contains("counts(slot 1, type 0) = -1"), idn::invalid_input);

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
 
   // Bad owner maps (collective constructor: every rank throws the same error before any MPI call
   // after the size check, so no rank is left waiting).
-  check(idn::test::error_of([&] { idn::mpi::rank_agents a(MPI_COMM_WORLD, in, o, std::vector<int>(3, 0)); }).find("owner has 3 entries") != std::string::npos,
+  check(idn::test::error_of([&] { idn::mpi::rank_agents a(MPI_COMM_WORLD, in, o, std::vector<int>(3, 0)); }).find("idn::mpi::rank_agents: owner.size() = 3: must equal num_nodes = ") != std::string::npos,
         "rank_agents: owner size named");
   std::vector<int> bad(in.num_nodes(), 0);
   bad[5] = size;
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   idn::mpi::rank_agents agents(MPI_COMM_WORLD, in, o);
   for (idn::alloc::node_id v{0}; v < in.num_nodes(); ++v)
     if (agents.owner()[v] != rank) {
-      check(idn::test::error_of([&] { agents.agent(v); }).find("is not owned by rank") != std::string::npos, "agent(v): foreign node refused");
+      check(idn::test::error_of([&] { agents.agent(v); }).find(": must be a node owned by this rank ") != std::string::npos, "agent(v): foreign node refused");
       break;
     }
   int total = 0;

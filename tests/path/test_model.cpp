@@ -243,9 +243,9 @@ TEST_CASE("measured_table overrides only measured paths; validation messages nam
   bad([](graph_spec& g) { g.servers[0].capacity_flops = NAN; }, "servers[0].capacity_flops = nan");
   bad([](graph_spec& g) { g.servers.clear(); }, "servers.size() = 0");
   bad([](graph_spec& g) { g.models[0].accuracy = NAN; }, "models[0].accuracy = nan: must lie in [0,1]");
-  bad([](graph_spec& g) { g.heads.clear(); }, "models[0] ('m'): missing original head (boundary 2, task 0)");
+  bad([](graph_spec& g) { g.heads.clear(); }, "idn::path::block_graph: original heads of models[0] ('m') = 0: must be 1 (kind=original at boundary 2 with task 0)");
   bad([](graph_spec& g) { g.heads.push_back({0, 1, 0, head_kind::extra, 0, 0, 0.7, 0}); }, "heads[1].accuracy = 0.7: must be empty for kind=extra; use measured_table");
-  bad([](graph_spec& g) { g.heads.push_back({0, 1, 0, head_kind::early_exit, 0, 0, std::nullopt, 0}); }, "heads[1].accuracy: missing");
+  bad([](graph_spec& g) { g.heads.push_back({0, 1, 0, head_kind::early_exit, 0, 0, std::nullopt, 0}); }, "idn::path::block_graph: heads[1].accuracy = empty: required for kind=early_exit");
   bad([](graph_spec& g) { g.connections.push_back({0, 1, 0, 0, 0, adapter_site::destination, 0}); }, "connections[0].to_boundary = 0: must be > from_boundary = 1 within models[0]");
   bad([](graph_spec& g) { g.connections.push_back({0, 0, 3, 0, 0, adapter_site::destination, 0}); }, "connections[0].to_model = 3: unknown model");
   bad([](graph_spec& g) { g.connections.push_back({0, 0, 0, 1, -1, adapter_site::destination, 0}); }, "connections[0].adapter_flops = -1");
@@ -258,7 +258,7 @@ TEST_CASE("measured_table overrides only measured paths; validation messages nam
         g.connections.push_back({0, 1, 1, 0, 0, adapter_site::destination, 0});
         g.connections.push_back({1, 2, 0, 0, 0, adapter_site::destination, 0});
       },
-      "connections: cycle models[0]@0 -> models[0]@1 -c0-> models[1]@0 -> models[1]@1 -> models[1]@2 -c1-> models[0]@0");
+      "idn::path::block_graph: connections = models[0]@0 -> models[0]@1 -c0-> models[1]@0 -> models[1]@1 -> models[1]@2 -c1-> models[0]@0: must not form a cycle");
   bad(
       [](graph_spec& g) {
         g.links.pop_back();  // no 1 -> 0
@@ -266,12 +266,12 @@ TEST_CASE("measured_table overrides only measured paths; validation messages nam
         g.heads.push_back({1, 1, 1, head_kind::original, 0, 0, 0.7, 0});
         g.heads.push_back({1, 1, 0, head_kind::extra, 0, 0, std::nullopt, 0});
       },
-      "heads[2]: no link from server 1 to server 0 to return task 0 results");
+      "idn::path::block_graph: heads[2] (server) = 1: needs a link to server 0, the home of task 0, to return results");
   // Paths and options.
   const block_graph ok(two_servers(1e9, 1e9, 1, 1e9));
   path p = original_path(ok, 0);
   p.segments[0].end = 3;
-  CHECK_THROWS_WITH_AS(validate_path(ok, p, {}), doctest::Contains("segments[0] = [0..3]"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(validate_path(ok, p, {}), doctest::Contains("idn::path::validate_path: segments[0] [begin, end) = [0, 3): must satisfy 0 <= begin <= end <= 2"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(original_path(ok, 4), doctest::Contains("service = 4: unknown service"), idn::invalid_input);
   capacity_options c;
   c.rho_bar = 1.5;
@@ -285,7 +285,7 @@ TEST_CASE("measured_table overrides only measured paths; validation messages nam
     double estimate(const block_graph&, const path&) const { return 1.3; }
   };
   CHECK_THROWS_WITH_AS(evaluate(ok, original_path(ok, 0), wild{}, product_reward<power_utility, log_throughput>{}, {}),
-                       doctest::Contains("estimator returned 1.3 for m[0..2] > h0: must be in [0,1]"), idn::invalid_input);
+                       doctest::Contains("idn::path::evaluate: estimator(m[0..2] > h0) = 1.3: must lie in [0,1]"), idn::invalid_input);
   CHECK_THROWS_WITH_AS(k_best(ok, 0, 0, interpolation_estimator{}, product_reward<power_utility, log_throughput>{}, {}), doctest::Contains("k = 0"),
                        idn::invalid_input);
 }

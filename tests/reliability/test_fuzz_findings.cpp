@@ -295,8 +295,8 @@ TEST_CASE("new 4, 6: alloc slot sums and subnormal option sizes are rejected") {
   const idn::alloc::instance in = n.build({1e306, 1.0});
   std::vector<idn::alloc::batch> slots;
   for (int t = 0; t < 3; ++t) slots.push_back(idn::alloc::make_batch(in, Eigen::VectorXd::Constant(1, 148.0)));
-  CHECK(message_of([&] { (void)idn::alloc::brute_force(in, slots); }).find("repository costs overflows") != std::string::npos);
-  CHECK(message_of([&] { (void)idn::alloc::greedy_static(in, slots); }).find("repository costs overflows") != std::string::npos);
+  CHECK(message_of([&] { (void)idn::alloc::brute_force(in, slots); }).find("must be finite (the sum over the slots overflows)") != std::string::npos);
+  CHECK(message_of([&] { (void)idn::alloc::greedy_static(in, slots); }).find("must be finite (the sum over the slots overflows)") != std::string::npos);
 }
 
 TEST_CASE("new 5: CoDE graphs whose FLOP x arrival rate overflows are rejected") {

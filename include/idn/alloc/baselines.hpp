@@ -29,10 +29,10 @@ namespace detail {
 inline void check_slots(const char* where, const instance& in, std::span<const batch> slots) {
   double total = 0;
   for (std::size_t t = 0; t < slots.size(); ++t) {
-    if (slots[t].instance_uid() != in.uid()) fail(where, concat("slots[", t, "] was made by another instance"));
+    if (slots[t].instance_uid() != in.uid()) fail(where, concat("slots[", t, "].instance_uid()"), slots[t].instance_uid(), concat("must be in.uid() = ", in.uid(), " (the batch was made by another instance)"));
     total += repository_cost(in, slots[t]);
     if (!std::isfinite(total))
-      fail(where, concat("slots[", t, "]: the sum of the slots' repository costs overflows (", total, ")"));
+      fail(where, concat("repository cost of slots[0..", t, "]"), total, "must be finite (the sum over the slots overflows)");
   }
 }
 /// Σ_t L_t(y) over slots.
@@ -106,9 +106,9 @@ class static_policy {
 public:
   static_policy(const instance& in, Eigen::VectorXd x) : in_(in), x_(std::move(x)) {
     if (static_cast<std::size_t>(x_.size()) != in.num_vars())
-      detail::fail("static_policy", concat("x has ", x_.size(), " entries, expected num_vars = ", in.num_vars()));
+      detail::fail("static_policy", "x.size()", x_.size(), concat("must equal num_vars = ", in.num_vars()));
     for (Eigen::Index j = 0; j < x_.size(); ++j)
-      if (x_[j] != 0 && x_[j] != 1) detail::fail("static_policy", concat("x[", j, "] = ", x_[j], ": must be 0 or 1"));
+      if (x_[j] != 0 && x_[j] != 1) detail::fail("static_policy", concat("x[", j, "]"), x_[j], "must be 0 or 1");
   }
   slot_metrics step(const batch& b) { return detail::fixed_metrics(in_, x_, b); }
   const Eigen::VectorXd& allocation() const noexcept { return x_; }
@@ -195,7 +195,7 @@ class lfu {
 public:
   explicit lfu(const instance& in, double decay = 0.9)
       : in_(in), decay_(decay), x_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()))) {
-    if (!(decay >= 0 && decay < 1)) detail::fail("lfu", concat("decay = ", decay, ": must lie in [0, 1)"));
+    if (!(decay >= 0 && decay < 1)) detail::fail("lfu", "decay", decay, "must lie in [0, 1)");
     for (std::size_t t = 0; t < in.num_types(); ++t) tasks_ = std::max<std::size_t>(tasks_, in.type_task(static_cast<type_id>(t)) + 1);
     freq_.assign(in.num_nodes() * tasks_, 0.0);
     // Each variable's task, through the types that list it (a variable no type lists never serves).
@@ -256,7 +256,7 @@ struct optimum {
 /// The static optimum of F(x) = Σ_t G(x; slots[t]) by enumerating feasible subsets per node and
 /// their product. Rejects num_vars > max_vars. O(points · |slots| · E).
 inline optimum brute_force(const instance& in, std::span<const batch> slots, std::size_t max_vars = 24) {
-  if (in.num_vars() > max_vars) detail::fail("brute_force", concat("num_vars = ", in.num_vars(), " > max_vars = ", max_vars));
+  if (in.num_vars() > max_vars) detail::fail("brute_force", "in.num_vars()", in.num_vars(), concat("must be <= max_vars = ", max_vars));
   detail::check_slots("brute_force", in, slots);
   const auto nb = in.node_begin();
   std::vector<std::vector<std::uint32_t>> feasible(in.num_nodes());
@@ -298,7 +298,7 @@ struct relaxation_bound_result {
 /// linear maximisation is a per-node fractional knapsack). By concavity `upper` is certified
 /// whatever the iterates; the adaptive rule only makes the bracket close fast.
 inline relaxation_bound_result relaxation_bound(const instance& in, std::span<const batch> slots, std::size_t iterations = 10000) {
-  if (iterations == 0) detail::fail("relaxation_bound", "iterations = 0: must be >= 1");
+  if (iterations == 0) detail::fail("relaxation_bound", "iterations", 0, "must be >= 1");
   detail::check_slots("relaxation_bound", in, slots);
   const infida_options o;  // entropic, adaptive
   const auto n = static_cast<Eigen::Index>(in.num_vars());

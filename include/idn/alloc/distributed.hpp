@@ -91,7 +91,7 @@ public:
       types_.back().last = static_cast<std::uint32_t>(entry_.size());
     }
     for (const type_id t : closing) {  // the closing node keeps ρ's cost list
-      if (in.type_path(t).back() != v) detail::fail("node_agent", concat("closing type ", t, " does not end at node ", v));
+      if (in.type_path(t).back() != v) detail::fail("node_agent", concat("path of closing type ", t, ".back()"), in.type_path(t).back(), concat("must be this agent's node ", v));
       const auto c0 = static_cast<std::uint32_t>(costs_.size());
       for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) costs_.push_back(in.entry_cost()[e]);
       costs_.push_back(in.fallback_cost()[t]);
@@ -112,7 +112,7 @@ public:
     const range r = find(types_, m.type);
     if (r.first == r.last) return;
     if (!local_capacity.empty() && local_capacity.size() != r.last - r.first)
-      detail::fail("node_agent::relay", concat("local_capacity has ", local_capacity.size(), " values, expected ", r.last - r.first));
+      detail::fail("node_agent::relay", "local_capacity.size()", local_capacity.size(), concat("must equal ", r.last - r.first));
     for (std::uint32_t k = r.first; k < r.last; ++k) {
       entry& en = entry_[k];
       en.cap = local_capacity.empty() ? std::min(en.max_cap, m.requests) : local_capacity[k - r.first];
@@ -144,12 +144,12 @@ public:
   /// them exactly as the centralized gain does.
   closure close(forward_message& m) const {
     const range r = find(closing_, m.type);
-    if (r.first == r.last) detail::fail("node_agent::close", concat("type ", m.type, " does not end at node ", v_));
+    if (r.first == r.last) detail::fail("node_agent::close", "m.type", m.type, concat("must be a type whose path ends at this agent's node ", v_));
     std::vector<option_report>& reps = m.reports;
     std::sort(reps.begin(), reps.end(), [](const option_report& a, const option_report& b) { return a.rank < b.rank; });
     const double* cost = costs_.data() + r.first;
     const std::uint32_t K = r.last - r.first - 1;  // entries before the fallback
-    if (reps.size() != K) detail::fail("node_agent::close", concat("type ", m.type, ": ", reps.size(), " reports for ", K, " entries"));
+    if (reps.size() != K) detail::fail("node_agent::close", concat("m.reports.size() (type ", m.type, ")"), reps.size(), concat("must equal the type's entries before the fallback = ", K));
     closure c{{m.type, cost[K]}, 0, 0};
     auto scan = [&](bool fractional, double& cstar) {
       double s = 0, value = 0;
@@ -238,8 +238,8 @@ struct distributed_slot {
 inline distributed_slot run_slot(std::span<node_agent> agents, const instance& in, const batch& b,
                                  std::span<const type_id> order = {}) {
   if (agents.size() != in.num_nodes())
-    detail::fail("run_slot", concat("agents has ", agents.size(), " agents, expected num_nodes = ", in.num_nodes()));
-  if (b.instance_uid() != in.uid()) detail::fail("run_slot", "batch was made by another instance");
+    detail::fail("run_slot", "agents.size()", agents.size(), concat("must equal num_nodes = ", in.num_nodes()));
+  if (b.instance_uid() != in.uid()) detail::fail("run_slot", "b.instance_uid()", b.instance_uid(), concat("must be in.uid() = ", in.uid(), " (the batch was made by another instance)"));
   distributed_slot out;
   out.metrics.repository_cost = repository_cost(in, b);
   auto process = [&](type_id t) {

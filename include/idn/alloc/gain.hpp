@@ -18,11 +18,11 @@ namespace idn::alloc {
 
 namespace detail {
 inline void check_point(const char* where, const instance& in, const Eigen::Ref<const Eigen::VectorXd>& y, const batch& b) {
-  if (b.instance_uid() != in.uid()) fail(where, "batch was made by another instance");
+  if (b.instance_uid() != in.uid()) fail(where, "b.instance_uid()", b.instance_uid(), concat("must be in.uid() = ", in.uid(), " (the batch was made by another instance)"));
   if (static_cast<std::size_t>(y.size()) != in.num_vars())
-    fail(where, concat("y has ", y.size(), " entries, expected num_vars = ", in.num_vars()));
+    fail(where, "y.size()", y.size(), concat("must equal num_vars = ", in.num_vars()));
   for (Eigen::Index j = 0; j < y.size(); ++j)
-    if (!std::isfinite(y[j])) fail(where, concat("y[", j, "] = ", y[j], ": must be finite"));
+    if (!std::isfinite(y[j])) fail(where, concat("y[", j, "]"), y[j], "must be finite");
 }
 
 /// One type's scan: calls on_entry(e) for entries k ≤ k* (k* = first k with S_k ≥ r), returns

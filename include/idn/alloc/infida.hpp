@@ -63,9 +63,9 @@ struct step_size_info {
 
 /// The theory step size for horizon T and a bound r̄ on requests per type and slot (§2). O(E + n).
 inline step_size_info theory_step_size(const instance& in, mirror_map map, std::size_t horizon, double max_requests_per_type) {
-  if (horizon == 0) detail::fail("theory_step_size", "horizon = 0: must be >= 1");
+  if (horizon == 0) detail::fail("theory_step_size", "horizon", 0, "must be >= 1");
   if (!std::isfinite(max_requests_per_type) || max_requests_per_type <= 0)
-    detail::fail("theory_step_size", concat("max_requests_per_type = ", max_requests_per_type, ": must be finite and > 0"));
+    detail::fail("theory_step_size", "max_requests_per_type", max_requests_per_type, "must be finite and > 0");
   const std::size_t n = in.num_vars();
   std::vector<double> gbar(n, 0.0);
   const auto tb = in.type_begin();
@@ -177,16 +177,16 @@ public:
       pending_sq_ = sq;
     }
     if (o_.step == step_rule::fixed && !std::isfinite(o_.eta * gmax))
-      fail(where, concat("eta = ", o_.eta, " times the largest supergradient entry ", gmax, " overflows: the step size is too large for this batch"));
+      fail(where, "eta", o_.eta, concat("too large for this batch: eta times the largest supergradient entry ", gmax, " overflows"));
     if (!std::isfinite(sum_sq_ + pending_sq_))
-      fail(where, concat("the running sum of squared supergradient norms overflows (largest entry ", gmax, ")"));
+      fail(where, "sum of squared supergradient norms", sum_sq_ + pending_sq_, concat("must be finite (largest entry this slot ", gmax, ")"));
     // θ_j ≥ 0 and g_j ≥ 0, so max_j θ_j(/s_j) + max_j g_j(/s_j) bounds every new cumulative value.
     const double scaled_gmax = o_.map == mirror_map::entropic ? gs_max : gmax;
     if (o_.step == step_rule::adaptive && !std::isfinite(theta_max_ + scaled_gmax))
       for (std::uint32_t k = 0; k < n_; ++k)
         if (!std::isfinite(o_.map == mirror_map::entropic ? (theta_[k] + g[k]) * inv_s_[k] : theta_[k] + g[k]))
-          fail(where, concat("the cumulative supergradient of local variable ", k, o_.map == mirror_map::entropic ? " divided by its size" : "",
-                             " overflows"));
+          fail(where, concat(o_.map == mirror_map::entropic ? "cumulative supergradient / size of local variable " : "cumulative supergradient of local variable ", k),
+               theta_[k] + g[k], "must stay finite");
   }
 
   /// y ← the next iterate of the node's rule after observing g; tmp is scratch of n_v doubles.
@@ -299,7 +299,7 @@ private:
   static void check_finite(const Eigen::Map<Eigen::VectorXd>& h) {
     for (Eigen::Index k = 0; k < h.size(); ++k)
       if (!std::isfinite(h[k]))
-        fail("infida::step", concat("the step's point for local variable ", k, " is ", h[k], ": the step size times the supergradient overflows"));
+        fail("infida::step", concat("step point of local variable ", k), h[k], "must be finite (the step size times the supergradient overflows)");
   }
   /// h ← max(exp(h − max h), 1e-300): positive, largest entry 1.
   static void exp_normalised(Eigen::Map<Eigen::VectorXd>& h) noexcept {
@@ -336,12 +336,12 @@ inline void count_churn(const double* s, const double* c, const double* x, const
 
 inline void check_options(const infida_options& o) {
   if (o.step == step_rule::fixed && (!std::isfinite(o.eta) || o.eta <= 0))
-    fail("infida", concat("eta = ", o.eta, ": must be finite and > 0 with step = fixed"));
+    fail("infida", "eta", o.eta, "must be finite and > 0 with step = fixed");
   if (o.step == step_rule::adaptive && o.eta != 0)
-    fail("infida", concat("eta = ", o.eta, " is set but step = adaptive ignores it: set step = step_rule::fixed, or leave eta = 0"));
+    fail("infida", "eta", o.eta, "must be 0 with step = adaptive, which ignores it (set step = step_rule::fixed to use it)");
   if (o.step == step_rule::adaptive && (!std::isfinite(o.adaptive_scale) || o.adaptive_scale <= 0))
-    fail("infida", concat("adaptive_scale = ", o.adaptive_scale, ": must be finite and > 0"));
-  if (o.rounding.refresh_period == 0) fail("infida", "rounding.refresh_period = 0: must be >= 1");
+    fail("infida", "adaptive_scale", o.adaptive_scale, "must be finite and > 0");
+  if (o.rounding.refresh_period == 0) fail("infida", "rounding.refresh_period", 0, "must be >= 1");
 }
 
 }  // namespace detail
@@ -370,7 +370,7 @@ public:
   /// Metrics of (y^t, x^t) on `b`, then y^{t+1} and (every P-th slot) x^{t+1}. Throws only if
   /// `b` belongs to another instance or the step overflows (then nothing changes); allocation-free.
   slot_metrics step(const batch& b) {
-    if (b.instance_uid() != in_.uid()) detail::fail("infida::step", "batch was made by another instance");
+    if (b.instance_uid() != in_.uid()) detail::fail("infida::step", "b.instance_uid()", b.instance_uid(), concat("must be in.uid() = ", in_.uid(), " (the batch was made by another instance)"));
     slot_metrics m;
     // One pass over the option lists for L(y), g, G(x) and C(ω): y and x are this policy's own
     // finite iterates, so nothing is re-validated (L, g and C bitwise equal to supergradient and

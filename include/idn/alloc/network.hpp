@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,8 +44,10 @@ struct cost_options {
 class instance;
 
 namespace detail {
-[[noreturn]] inline void fail(const char* where, const std::string& what) {
-  throw invalid_input(concat("idn::alloc::", where, ": ", what));
+/// Throws the house message "idn::alloc::<function>: <field> = <value>: <requirement>".
+template <class Value>
+[[noreturn]] void fail(std::string_view function, std::string_view field, const Value& value, std::string_view requirement) {
+  reject(concat("alloc::", function), field, value, requirement);
 }
 inline std::uint64_t next_instance_uid() noexcept {
   static std::atomic<std::uint64_t> counter{0};
@@ -61,68 +64,69 @@ public:
     return static_cast<task_id>(tasks_.size() - 1);
   }
   model_id add_model(task_id task, double accuracy, std::string name = {}) {
-    if (task >= tasks_.size()) detail::fail("network::add_model", concat("unknown task ", task));
+    if (task >= tasks_.size()) detail::fail("network::add_model", "task", task, concat("must be < the number of tasks = ", tasks_.size()));
     if (!(accuracy >= 0 && accuracy <= 1))
-      detail::fail("network::add_model", concat("accuracy = ", accuracy, " for ", label("model", models_.size(), name), ": must lie in [0, 1]"));
+      detail::fail("network::add_model", concat("accuracy of ", label("model", models_.size(), name)), accuracy, "must lie in [0, 1]");
     models_.push_back({task, accuracy, std::move(name)});
     return static_cast<model_id>(models_.size() - 1);
   }
   node_id add_node(double budget_bytes, std::string name = {}) {
     if (!std::isfinite(budget_bytes) || budget_bytes < 0)
-      detail::fail("network::add_node", concat("budget_bytes = ", budget_bytes, " for ", label("node", nodes_.size(), name), ": must be finite and >= 0"));
+      detail::fail("network::add_node", concat("budget_bytes of ", label("node", nodes_.size(), name)), budget_bytes, "must be finite and >= 0");
     nodes_.push_back({budget_bytes, std::move(name)});
     return static_cast<node_id>(nodes_.size() - 1);
   }
   void add_link(node_id u, node_id v, double latency_s) {
-    check_node("network::add_link", u);
-    check_node("network::add_link", v);
-    if (u == v) detail::fail("network::add_link", concat("u == v = ", u, ": self-links are not allowed"));
+    check_node("network::add_link", "u", u);
+    check_node("network::add_link", "v", v);
+    if (u == v) detail::fail("network::add_link", "u == v", u, "self-links are not allowed");
     if (!std::isfinite(latency_s) || latency_s < 0)
-      detail::fail("network::add_link", concat("latency_s = ", latency_s, " for link (", node_label(u), ", ", node_label(v), "): must be finite and >= 0"));
+      detail::fail("network::add_link", concat("latency_s of link (", node_label(u), ", ", node_label(v), ")"), latency_s, "must be finite and >= 0");
     if (!links_.emplace(key(u, v), latency_s).second)
-      detail::fail("network::add_link", concat("duplicate link (", node_label(u), ", ", node_label(v), ")"));
+      detail::fail("network::add_link", "(u, v)", concat("(", node_label(u), ", ", node_label(v), ")"), "already linked");
   }
   void add_option(node_id v, model_id m, const option_data& d) {
-    check_node("network::add_option", v);
-    check_model("network::add_option", m);
-    const auto where = concat(" for (", node_label(v), ", ", model_label(m), ")");
+    check_node("network::add_option", "v", v);
+    check_model("network::add_option", "m", m);
+    auto field = [&](const char* name) { return concat("option (", node_label(v), ", ", model_label(m), ").", name); };
     if (!std::isfinite(d.size_bytes) || d.size_bytes <= 0)
-      detail::fail("network::add_option", concat("size_bytes = ", d.size_bytes, where, ": must be finite and > 0"));
+      detail::fail("network::add_option", field("size_bytes"), d.size_bytes, "must be finite and > 0");
     if (!std::isfinite(1 / d.size_bytes))  // projections and rounding divide by it (aggregate rule)
-      detail::fail("network::add_option", concat("size_bytes = ", d.size_bytes, where, ": too small, 1/size_bytes overflows"));
+      detail::fail("network::add_option", field("size_bytes"), d.size_bytes, "too small: 1/size_bytes overflows");
     if (!std::isfinite(d.inference_delay_s) || d.inference_delay_s < 0)
-      detail::fail("network::add_option", concat("inference_delay_s = ", d.inference_delay_s, where, ": must be finite and >= 0"));
+      detail::fail("network::add_option", field("inference_delay_s"), d.inference_delay_s, "must be finite and >= 0");
     if (std::isnan(d.capacity_per_slot) || d.capacity_per_slot < 0)
-      detail::fail("network::add_option", concat("capacity_per_slot = ", d.capacity_per_slot, where, ": must be >= 0 (may be +inf)"));
+      detail::fail("network::add_option", field("capacity_per_slot"), d.capacity_per_slot, "must be >= 0 (may be +inf)");
     if (!std::isfinite(d.load_cost) || d.load_cost < 0)
-      detail::fail("network::add_option", concat("load_cost = ", d.load_cost, where, ": must be finite and >= 0"));
+      detail::fail("network::add_option", field("load_cost"), d.load_cost, "must be finite and >= 0");
     if (hosted_.count(key_vm(v, m)))
-      detail::fail("network::add_option", concat("duplicate (", node_label(v), ", ", model_label(m), "): already an option or a pin"));
+      detail::fail("network::add_option", "(v, m)", concat("(", node_label(v), ", ", model_label(m), ")"), "already an option or a pin");
     hosted_[key_vm(v, m)] = false;
     options_.push_back({v, m, d});
   }
   void pin(node_id v, model_id m, double inference_delay_s) {
-    check_node("network::pin", v);
-    check_model("network::pin", m);
+    check_node("network::pin", "v", v);
+    check_model("network::pin", "m", m);
     if (!std::isfinite(inference_delay_s) || inference_delay_s < 0)
-      detail::fail("network::pin", concat("inference_delay_s = ", inference_delay_s, " for (", node_label(v), ", ", model_label(m),
-                                          "): must be finite and >= 0"));
+      detail::fail("network::pin", concat("inference_delay_s of pin (", node_label(v), ", ", model_label(m), ")"), inference_delay_s,
+                   "must be finite and >= 0");
     if (hosted_.count(key_vm(v, m)))
-      detail::fail("network::pin", concat("duplicate (", node_label(v), ", ", model_label(m), "): already an option or a pin"));
+      detail::fail("network::pin", "(v, m)", concat("(", node_label(v), ", ", model_label(m), ")"), "already an option or a pin");
     hosted_[key_vm(v, m)] = true;
     pins_.push_back({v, m, inference_delay_s});
   }
   type_id add_request_type(task_id task, std::vector<node_id> path) {
-    if (task >= tasks_.size()) detail::fail("network::add_request_type", concat("unknown task ", task));
-    if (path.empty()) detail::fail("network::add_request_type", concat("path of type ", types_.size(), " is empty"));
+    if (task >= tasks_.size()) detail::fail("network::add_request_type", "task", task, concat("must be < the number of tasks = ", tasks_.size()));
+    if (path.empty()) detail::fail("network::add_request_type", concat("path.size() of type ", types_.size()), 0, "must be >= 1");
     for (std::size_t h = 0; h < path.size(); ++h) {
-      check_node("network::add_request_type", path[h]);
+      if (path[h] >= nodes_.size())
+        detail::fail("network::add_request_type", concat("path[", h, "]"), path[h], concat("must be < the number of nodes = ", nodes_.size()));
       for (std::size_t g = 0; g < h; ++g)
         if (path[g] == path[h])
-          detail::fail("network::add_request_type", concat("path[", h, "] = ", node_label(path[h]), " repeats path[", g, "]"));
+          detail::fail("network::add_request_type", concat("path[", h, "]"), node_label(path[h]), concat("repeats path[", g, "]"));
       if (h > 0 && !links_.count(key(path[h - 1], path[h])))
-        detail::fail("network::add_request_type",
-                     concat("path[", h - 1, "] = ", node_label(path[h - 1]), " and path[", h, "] = ", node_label(path[h]), " are not linked"));
+        detail::fail("network::add_request_type", concat("(path[", h - 1, "], path[", h, "])"), concat("(", node_label(path[h - 1]), ", ", node_label(path[h]), ")"),
+                     "must be linked (add_link)");
     }
     types_.push_back({task, std::move(path)});
     return static_cast<type_id>(types_.size() - 1);
@@ -153,11 +157,11 @@ private:
   }
   std::string node_label(node_id v) const { return v < nodes_.size() ? label("node", v, nodes_[v].name) : concat("node ", v); }
   std::string model_label(model_id m) const { return m < models_.size() ? label("model", m, models_[m].name) : concat("model ", m); }
-  void check_node(const char* where, node_id v) const {
-    if (v >= nodes_.size()) detail::fail(where, concat("unknown node ", v, " (", nodes_.size(), " nodes)"));
+  void check_node(const char* where, const char* field, node_id v) const {
+    if (v >= nodes_.size()) detail::fail(where, field, v, concat("must be < the number of nodes = ", nodes_.size()));
   }
-  void check_model(const char* where, model_id m) const {
-    if (m >= models_.size()) detail::fail(where, concat("unknown model ", m, " (", models_.size(), " models)"));
+  void check_model(const char* where, const char* field, model_id m) const {
+    if (m >= models_.size()) detail::fail(where, field, m, concat("must be < the number of models = ", models_.size()));
   }
 
   std::vector<std::string> tasks_;
@@ -240,9 +244,9 @@ private:
 /// O(Σ_ρ c_ρ log c_ρ) with c_ρ candidates per type. Throws on §5 compile-time conditions.
 inline instance network::build(const cost_options& p) const {
   if (!std::isfinite(p.alpha_s) || p.alpha_s < 0)
-    detail::fail("network::build", concat("alpha_s = ", p.alpha_s, ": must be finite and >= 0"));
+    detail::fail("network::build", "alpha_s", p.alpha_s, "must be finite and >= 0");
   if (!std::isfinite(p.network_factor) || p.network_factor < 0)
-    detail::fail("network::build", concat("network_factor = ", p.network_factor, ": must be finite and >= 0"));
+    detail::fail("network::build", "network_factor", p.network_factor, "must be finite and >= 0");
   instance in;
   in.params_ = p;
   in.uid_ = detail::next_instance_uid();
@@ -261,8 +265,8 @@ inline instance network::build(const cost_options& p) const {
   for (std::size_t j = 0; j < n; ++j) {
     const auto& o = options_[order[j]];
     if (o.d.size_bytes > nodes_[o.v].budget)
-      detail::fail("network::build", concat("size_bytes = ", o.d.size_bytes, " for (", node_label(o.v), ", ", model_label(o.m),
-                                              ") exceeds the node's budget ", nodes_[o.v].budget));
+      detail::fail("network::build", concat("option (", node_label(o.v), ", ", model_label(o.m), ").size_bytes"), o.d.size_bytes,
+                   concat("must be <= the node's budget_bytes = ", nodes_[o.v].budget));
     in.var_node_.push_back(o.v);
     in.var_model_.push_back(o.m);
     in.var_delay_.push_back(o.d.inference_delay_s);
@@ -271,8 +275,8 @@ inline instance network::build(const cost_options& p) const {
     in.capacity_[static_cast<Eigen::Index>(j)] = o.d.capacity_per_slot;
     in.node_total_[o.v] += o.d.size_bytes;
     if (!std::isfinite(in.node_total_[o.v]))
-      detail::fail("network::build", concat("size_bytes = ", o.d.size_bytes, " for (", node_label(o.v), ", ", model_label(o.m),
-                                              "): the sum of option sizes at the node overflows"));
+      detail::fail("network::build", concat("option (", node_label(o.v), ", ", model_label(o.m), ").size_bytes"), o.d.size_bytes,
+                   "the sum of option sizes at the node overflows");
     ++in.node_begin_[o.v + 1];
     var_of[key_vm(o.v, o.m)] = static_cast<var_id>(j);
   }
@@ -307,8 +311,7 @@ inline instance network::build(const cost_options& p) const {
         const double w = links_.at(key(ty.path[h - 1], ty.path[h]));
         prefix += p.network_factor * w;
         if (!std::isfinite(prefix))  // aggregate rule: path costs must be finite (docs/reliability.md)
-          detail::fail("network::build", concat("type ", t, ": link (", node_label(ty.path[h - 1]), ", ", node_label(ty.path[h]), ") latency_s = ", w,
-                                                  ": network_factor times the path's latency sum overflows at path[", h, "]"));
+          detail::fail("network::build", concat("latency_s of link (", node_label(ty.path[h - 1]), ", ", node_label(ty.path[h]), ") on the path of type ", t), w, concat("network_factor times the path's latency sum overflows at path[", h, "]"));
       }
       const node_id v = ty.path[h];
       for (const auto& [m, var] : hosted_at[v]) {
@@ -317,14 +320,15 @@ inline instance network::build(const cost_options& p) const {
         const double lat = prefix + delay;
         const double cost = lat + p.alpha_s * (1 - models_[m].accuracy);
         if (!std::isfinite(cost))
-          detail::fail("network::build", concat("type ", t, ": the cost of ", model_label(m), " at path[", h, "] = ", node_label(v), " is ", cost,
-                                                  " (path latency + inference delay + alpha_s (1 - accuracy)): must be finite"));
+          detail::fail("network::build", concat("cost of ", model_label(m), " at path[", h, "] (", node_label(v), ") of type ", t), cost,
+                       "must be finite (path latency + inference delay + alpha_s (1 - accuracy))");
         cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : var_id{0}});
         if (h + 1 == ty.path.size() && !var) last_pins = true;
       }
     }
     if (!last_pins)
-      detail::fail("network::build", concat("type ", t, ": the path's last ", node_label(ty.path.back()), " pins no model of ", label("task", ty.task, tasks_[ty.task])));
+      detail::fail("network::build", concat("path.back() of type ", t), node_label(ty.path.back()),
+                   concat("must pin a model of ", label("task", ty.task, tasks_[ty.task])));
     std::sort(cands.begin(), cands.end(), [](const cand& a, const cand& b) {
       if (a.cost != b.cost) return a.cost < b.cost;
       if (a.pinned != b.pinned) return a.pinned;
@@ -377,18 +381,17 @@ private:
 inline batch make_batch(const instance& in, Eigen::VectorXd requests, std::optional<Eigen::VectorXd> capacity = {},
                         capacity_split split = capacity_split::none) {
   if (static_cast<std::size_t>(requests.size()) != in.num_types())
-    detail::fail("make_batch", concat("requests has ", requests.size(), " entries, expected num_types = ", in.num_types()));
+    detail::fail("make_batch", "requests.size()", requests.size(), concat("must equal num_types = ", in.num_types()));
   // Aggregate rule (docs/reliability.md): C(ω) = Σ r_ρ C_ρK bounds every gain, supergradient
   // entry and serving cost this batch can produce, so it must be finite (Σ r then is too).
   double total_requests = 0, repository = 0;
   for (Eigen::Index t = 0; t < requests.size(); ++t) {
     if (!std::isfinite(requests[t]) || requests[t] < 0)
-      detail::fail("make_batch", concat("requests[", t, "] = ", requests[t], ": must be finite and >= 0"));
+      detail::fail("make_batch", concat("requests[", t, "]"), requests[t], "must be finite and >= 0");
     total_requests += requests[t];
     repository += requests[t] * in.fallback_cost()[static_cast<std::size_t>(t)];
     if (!std::isfinite(total_requests) || !std::isfinite(repository))
-      detail::fail("make_batch", concat("requests[", t, "] = ", requests[t],
-                                        ": the sum of requests times their fallback costs (the repository cost) overflows"));
+      detail::fail("make_batch", concat("requests[", t, "]"), requests[t], "the sum of requests times their fallback costs (the repository cost) overflows");
   }
   const auto tb = in.type_begin();
   const auto ev = in.entry_var();
@@ -396,13 +399,12 @@ inline batch make_batch(const instance& in, Eigen::VectorXd requests, std::optio
   Eigen::VectorXd l(static_cast<Eigen::Index>(E));
   if (capacity) {
     if (static_cast<std::size_t>(capacity->size()) != E)
-      detail::fail("make_batch", concat("capacity has ", capacity->size(), " entries, expected num_entries = ", E));
+      detail::fail("make_batch", "capacity.size()", capacity->size(), concat("must equal num_entries = ", E));
     for (std::size_t t = 0; t < in.num_types(); ++t)
       for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) {
         const double c = (*capacity)[e], L = in.capacity()[ev[e]];
         if (std::isnan(c) || c < 0 || c > L)
-          detail::fail("make_batch", concat("capacity[", e, "] = ", c, " for (type ", t, ", entry ", e - tb[t],
-                                            "): must lie in [0, L = ", L, "]"));
+          detail::fail("make_batch", concat("capacity[", e, "] (type ", t, ", entry ", e - tb[t], ")"), c, concat("must lie in [0, L = ", L, "]"));
         l[e] = c;
       }
   } else {

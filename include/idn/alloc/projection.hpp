@@ -64,16 +64,16 @@ struct projection_kernels {
 
   static double validate(const char* where, const cref& s, double b, const cref& yhat, Eigen::Index ysize, bool entropic) {
     if (s.size() != yhat.size() || ysize != s.size())
-      detail::fail(where, concat("size mismatch: s has ", s.size(), ", yhat ", yhat.size(), ", y ", ysize));
-    if (!std::isfinite(b) || b < 0) detail::fail(where, concat("b = ", b, ": must be finite and >= 0"));
+      detail::fail(where, "(s, yhat, y) sizes", concat("(", s.size(), ", ", yhat.size(), ", ", ysize, ")"), "must be equal");
+    if (!std::isfinite(b) || b < 0) detail::fail(where, "b", b, "must be finite and >= 0");
     double total = 0;
     for (Eigen::Index j = 0; j < s.size(); ++j) {
-      if (!std::isfinite(s[j]) || s[j] <= 0) detail::fail(where, concat("s[", j, "] = ", s[j], ": must be finite and > 0"));
-      if (!std::isfinite(yhat[j])) detail::fail(where, concat("yhat[", j, "] = ", yhat[j], ": must be finite"));
-      if (entropic && yhat[j] <= 0) detail::fail(where, concat("yhat[", j, "] = ", yhat[j], ": must be > 0 (entropic)"));
+      if (!std::isfinite(s[j]) || s[j] <= 0) detail::fail(where, concat("s[", j, "]"), s[j], "must be finite and > 0");
+      if (!std::isfinite(yhat[j])) detail::fail(where, concat("yhat[", j, "]"), yhat[j], "must be finite");
+      if (entropic && yhat[j] <= 0) detail::fail(where, concat("yhat[", j, "]"), yhat[j], "must be > 0 (entropic)");
       total += s[j];
     }
-    if (!std::isfinite(total)) detail::fail(where, concat("sum of s overflows (", total, ")"));
+    if (!std::isfinite(total)) detail::fail(where, "sum of s", total, "must be finite");
     return total;
   }
 

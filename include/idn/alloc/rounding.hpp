@@ -42,18 +42,18 @@ inline bool snap(double& v) noexcept {
 inline void check_rounding_input(const Eigen::Ref<const Eigen::VectorXd>& s, double b, const Eigen::Ref<const Eigen::VectorXd>& y,
                                  Eigen::Index xsize, const char* where = "dep_round") {
   if (s.size() != y.size() || xsize != s.size())
-    fail(where, concat("size mismatch: s has ", s.size(), ", y ", y.size(), ", x ", xsize));
-  if (!std::isfinite(b) || b < 0) fail(where, concat("b = ", b, ": must be finite and >= 0"));
+    fail(where, "(s, y, x) sizes", concat("(", s.size(), ", ", y.size(), ", ", xsize, ")"), "must be equal");
+  if (!std::isfinite(b) || b < 0) fail(where, "b", b, "must be finite and >= 0");
   double used = 0, total = 0;
   for (Eigen::Index j = 0; j < s.size(); ++j) {
-    if (!std::isfinite(s[j]) || s[j] <= 0) fail(where, concat("s[", j, "] = ", s[j], ": must be finite and > 0"));
-    if (!(y[j] >= 0 && y[j] <= 1)) fail(where, concat("y[", j, "] = ", y[j], ": must lie in [0, 1]"));
+    if (!std::isfinite(s[j]) || s[j] <= 0) fail(where, concat("s[", j, "]"), s[j], "must be finite and > 0");
+    if (!(y[j] >= 0 && y[j] <= 1)) fail(where, concat("y[", j, "]"), y[j], "must lie in [0, 1]");
     used += s[j] * y[j];
     total += s[j];
   }
-  if (!std::isfinite(total)) fail(where, concat("sum of s overflows (", total, ")"));
+  if (!std::isfinite(total)) fail(where, "sum of s", total, "must be finite");
   if (used > b * (1 + 1e-9) + 1e-300)
-    fail(where, concat("sum s*y = ", used, " exceeds b = ", b, " (tolerance 1e-9 relative)"));
+    fail(where, "sum of s*y", used, concat("must be <= b = ", b, " (tolerance 1e-9 relative)"));
 }
 
 /// The kernel: x starts as a copy of y. coin(j) returns the uniform deciding the merge of j
@@ -148,9 +148,9 @@ inline rounding_result dep_round(const Eigen::Ref<const Eigen::VectorXd>& s, dou
                                  Eigen::Ref<Eigen::VectorXd> x, last_fractional mode) {
   detail::check_rounding_input(s, b, y, x.size());
   if (coins.size() != s.size() + 1)
-    detail::fail("dep_round", concat("coins has ", coins.size(), " entries, expected n + 1 = ", s.size() + 1));
+    detail::fail("dep_round", "coins.size()", coins.size(), concat("must equal n + 1 = ", s.size() + 1));
   for (Eigen::Index j = 0; j < coins.size(); ++j)
-    if (!(coins[j] >= 0 && coins[j] < 1)) detail::fail("dep_round", concat("coins[", j, "] = ", coins[j], ": must lie in [0, 1)"));
+    if (!(coins[j] >= 0 && coins[j] < 1)) detail::fail("dep_round", concat("coins[", j, "]"), coins[j], "must lie in [0, 1)");
   return detail::dep_round_kernel(s.data(), b, y.data(), x.data(), static_cast<std::size_t>(s.size()), mode,
                                   [&](std::size_t j) { return coins[static_cast<Eigen::Index>(j)]; },
                                   [](std::size_t, std::size_t) {});

@@ -41,8 +41,8 @@ struct tiered_options {
 /// Builds the tiered network. The root pins every model with option(0, m)'s delay. Options that
 /// do not fit their node's budget are skipped. O(nodes × models + types).
 inline network tiered_network(const tiered_options& p) {
-  if (p.tiers.empty()) detail::fail("tiered_network", "tiers is empty");
-  if (!p.option) detail::fail("tiered_network", "option function is empty");
+  if (p.tiers.empty()) detail::fail("tiered_network", "tiers.size()", 0, "must be >= 1");
+  if (!p.option) detail::fail("tiered_network", "option", "empty", "must be a callable");
   network net;
   std::vector<model_id> models;
   std::vector<task_id> model_task;
@@ -58,7 +58,7 @@ inline network tiered_network(const tiered_options& p) {
   std::vector<std::vector<node_id>> parents;  // per node: parents in the tier above
   for (std::size_t k = 0; k < p.tiers.size(); ++k) {
     const tier& tr = p.tiers[k];
-    if (tr.fanout == 0) detail::fail("tiered_network", concat("tiers[", k, "].fanout = 0: must be >= 1"));
+    if (tr.fanout == 0) detail::fail("tiered_network", concat("tiers[", k, "].fanout"), 0, "must be >= 1");
     const std::size_t count = k == 0 ? 1 : levels[k - 1].size() * tr.fanout;
     for (std::size_t i = 0; i < count; ++i) {
       const node_id v = net.add_node(tr.budget_bytes, concat(tr.name, i));

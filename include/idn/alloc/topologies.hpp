@@ -98,11 +98,11 @@ struct backbone_options {
 inline network backbone_network(const backbone_options& p) {
   const auto& topo = p.topology;
   const std::size_t S = topo.sites.size();
-  if (S == 0) detail::fail("backbone_network", "topology has no sites");
-  if (p.repository_site >= S) detail::fail("backbone_network", concat("repository_site = ", p.repository_site, ": the topology has ", S, " sites"));
-  if (!p.option) detail::fail("backbone_network", "option function is empty");
+  if (S == 0) detail::fail("backbone_network", "topology.sites.size()", 0, "must be >= 1");
+  if (p.repository_site >= S) detail::fail("backbone_network", "repository_site", p.repository_site, concat("must be < the number of sites = ", S));
+  if (!p.option) detail::fail("backbone_network", "option", "empty", "must be a callable");
   if (!(p.metres_per_s > 0) || !std::isfinite(p.metres_per_s))
-    detail::fail("backbone_network", concat("metres_per_s = ", p.metres_per_s, ": must be finite and > 0"));
+    detail::fail("backbone_network", "metres_per_s", p.metres_per_s, "must be finite and > 0");
   network net;
   std::vector<model_id> models;
   for (const auto& [task_name, list] : p.catalog) {
@@ -113,7 +113,7 @@ inline network backbone_network(const backbone_options& p) {
   std::vector<std::vector<std::pair<std::uint32_t, double>>> adj(S);
   for (std::size_t k = 0; k < topo.links.size(); ++k) {
     const auto [a, b] = topo.links[k];
-    if (a >= S || b >= S) detail::fail("backbone_network", concat("links[", k, "] = (", a, ", ", b, "): the topology has ", S, " sites"));
+    if (a >= S || b >= S) detail::fail("backbone_network", concat("topology.links[", k, "]"), concat("(", a, ", ", b, ")"), concat("sites must be < the number of sites = ", S));
     const double w = great_circle_m(topo.sites[a], topo.sites[b]) / p.metres_per_s;
     net.add_link(node_id{a}, node_id{b}, w);
     adj[a].push_back({b, w});
@@ -141,7 +141,7 @@ inline network backbone_network(const backbone_options& p) {
     }
   }
   for (std::size_t i = 0; i < S; ++i)
-    if (!std::isfinite(dist[i])) detail::fail("backbone_network", concat("site ", i, " '", topo.sites[i].name, "' cannot reach the repository site"));
+    if (!std::isfinite(dist[i])) detail::fail("backbone_network", concat("topology.sites[", i, "]"), topo.sites[i].name, "cannot reach the repository site");
   for (std::size_t m = 0; m < models.size(); ++m) {
     const auto o = p.option(0, static_cast<model_id>(m));
     net.pin(static_cast<node_id>(p.repository_site), models[m], o ? o->inference_delay_s : 0.0);

@@ -92,13 +92,13 @@ void shuffle(std::vector<std::size_t>& v, G& g) {
 /// ingress node's rate weight, with optional drift every `period` slots; counts are multinomial
 /// (sample) or expected. O(slots · (types + requests_per_slot)).
 inline trace zipf_trace(const instance& in, std::size_t slots, const zipf_options& z) {
-  if (slots == 0) detail::fail("zipf_trace", "slots = 0: must be >= 1");
-  if (!std::isfinite(z.exponent) || z.exponent < 0) detail::fail("zipf_trace", concat("exponent = ", z.exponent, ": must be finite and >= 0"));
-  if (z.period == 0) detail::fail("zipf_trace", "period = 0: must be >= 1");
+  if (slots == 0) detail::fail("zipf_trace", "slots", 0, "must be >= 1");
+  if (!std::isfinite(z.exponent) || z.exponent < 0) detail::fail("zipf_trace", "exponent", z.exponent, "must be finite and >= 0");
+  if (z.period == 0) detail::fail("zipf_trace", "period", 0, "must be >= 1");
   if (!std::isfinite(z.node_exponent) || z.node_exponent < 0)
-    detail::fail("zipf_trace", concat("node_exponent = ", z.node_exponent, ": must be finite and >= 0"));
+    detail::fail("zipf_trace", "node_exponent", z.node_exponent, "must be finite and >= 0");
   if (!std::isfinite(z.requests_per_slot) || z.requests_per_slot < 0)
-    detail::fail("zipf_trace", concat("requests_per_slot = ", z.requests_per_slot, ": must be finite and >= 0"));
+    detail::fail("zipf_trace", "requests_per_slot", z.requests_per_slot, "must be finite and >= 0");
   const std::size_t types = in.num_types();
   std::size_t tasks = 0;
   for (std::size_t t = 0; t < types; ++t) tasks = std::max<std::size_t>(tasks, in.type_task(static_cast<type_id>(t)) + 1);
@@ -154,17 +154,17 @@ inline trace zipf_trace(const instance& in, std::size_t slots, const zipf_option
 /// Validates a T × num_types count array (e.g. read with idn::io) into a trace.
 inline trace to_trace(const instance& in, const Eigen::Ref<const Eigen::MatrixXd>& counts) {
   if (static_cast<std::size_t>(counts.cols()) != in.num_types())
-    detail::fail("to_trace", concat("counts has ", counts.cols(), " columns, expected num_types = ", in.num_types()));
+    detail::fail("to_trace", "counts.cols()", counts.cols(), concat("must equal num_types = ", in.num_types()));
   for (Eigen::Index t = 0; t < counts.rows(); ++t)
     for (Eigen::Index ty = 0; ty < counts.cols(); ++ty)
       if (!std::isfinite(counts(t, ty)) || counts(t, ty) < 0)
-        detail::fail("to_trace", concat("counts(slot ", t, ", type ", ty, ") = ", counts(t, ty), ": must be finite and >= 0"));
+        detail::fail("to_trace", concat("counts(slot ", t, ", type ", ty, ")"), counts(t, ty), "must be finite and >= 0");
   return counts;
 }
 
 /// The batch of slot t of a trace.
 inline batch make_batch(const instance& in, const trace& tr, std::size_t t, capacity_split split = capacity_split::none) {
-  if (t >= static_cast<std::size_t>(tr.rows())) detail::fail("make_batch", concat("slot ", t, " >= trace length ", tr.rows()));
+  if (t >= static_cast<std::size_t>(tr.rows())) detail::fail("make_batch", "t", t, concat("must be < the trace length ", tr.rows()));
   return make_batch(in, Eigen::VectorXd(tr.row(static_cast<Eigen::Index>(t)).transpose()), std::nullopt, split);
 }
 

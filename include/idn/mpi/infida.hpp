@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "idn/alloc/distributed.hpp"
+#include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 
 namespace idn::mpi {
@@ -49,7 +50,7 @@ public:
 /// that order is a depth-first walk of the tree, so blocks are subtrees and only paths that
 /// leave a subtree cross ranks. O(E + N log N).
 inline std::vector<int> partition_nodes(const alloc::instance& in, int ranks) {
-  if (ranks < 1) alloc::detail::fail("mpi::partition_nodes", concat("ranks = ", ranks, ": must be >= 1"));
+  if (ranks < 1) reject("mpi::partition_nodes", "ranks", ranks, "must be >= 1");
   const std::size_t N = in.num_nodes();
   std::vector<std::size_t> first(N, in.num_types());
   for (std::size_t t = 0; t < in.num_types(); ++t)
@@ -108,10 +109,10 @@ public:
     MPI_Comm_size(comm, &size_);
     owner_ = owner.empty() ? partition_nodes(in, size_) : std::move(owner);
     if (owner_.size() != in.num_nodes())
-      alloc::detail::fail("mpi::rank_agents", concat("owner has ", owner_.size(), " entries, expected num_nodes = ", in.num_nodes()));
+      reject("mpi::rank_agents", "owner.size()", owner_.size(), concat("must equal num_nodes = ", in.num_nodes()));
     for (std::size_t v = 0; v < owner_.size(); ++v)
       if (owner_[v] < 0 || owner_[v] >= size_)
-        alloc::detail::fail("mpi::rank_agents", concat("owner[", v, "] = ", owner_[v], ": must lie in [0, ", size_, ")"));
+        reject("mpi::rank_agents", concat("owner[", v, "]"), owner_[v], concat("must lie in [0, ", size_, ") (the communicator size)"));
     slot_of_.assign(in.num_nodes(), -1);
     const auto closing = alloc::node_agent::closing_types(in);
     for (alloc::node_id v{0}; v < in.num_nodes(); ++v)
@@ -127,7 +128,7 @@ public:
   /// The agent of node v, which this rank must own.
   const alloc::node_agent& agent(alloc::node_id v) const {
     if (v >= slot_of_.size() || slot_of_[v] < 0)
-      alloc::detail::fail("mpi::rank_agents::agent", concat("node ", v, " is not owned by rank ", rank_));
+      reject("mpi::rank_agents::agent", "v", v, concat("must be a node owned by this rank ", rank_));
     return agents_[static_cast<std::size_t>(slot_of_[v])];
   }
 
@@ -135,7 +136,7 @@ public:
   slot_report run_slot(const alloc::batch& b) {
     const auto t0 = std::chrono::steady_clock::now();
     waited_ = 0;
-    if (b.instance_uid() != in_.uid()) alloc::detail::fail("mpi::rank_agents::run_slot", "batch was made by another instance");
+    if (b.instance_uid() != in_.uid()) reject("mpi::rank_agents::run_slot", "b.instance_uid()", b.instance_uid(), concat("must be in.uid() = ", in_.uid(), " (the batch was made by another instance)"));
     slot_report rep;
     closures_.clear();
     forward_.clear(), backward_.clear();

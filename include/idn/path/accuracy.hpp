@@ -69,9 +69,9 @@ struct interpolation_estimator {
   /// Throws if anchors are malformed for g.
   void check(const block_graph& g) const {
     if (!anchors.empty() && static_cast<std::size_t>(anchors.size()) != g.num_models())
-      detail::fail("interpolation_estimator", "anchors.size() = ", anchors.size(), ": must equal the number of models ", g.num_models());
+      detail::fail("interpolation_estimator", "anchors.size()", anchors.size(), concat("must equal the number of models ", g.num_models()));
     for (std::size_t m = 0; m < anchors.size(); ++m)
-      if (!detail::unit_interval(anchors[m])) detail::fail("interpolation_estimator", "anchors[", m, "] = ", anchors[m], ": must lie in [0,1]");
+      if (!detail::unit_interval(anchors[m])) detail::fail("interpolation_estimator", concat("anchors[", m, "]"), anchors[m], "must lie in [0,1]");
   }
   /// O(M + H + C): the anchor range, the least penalties, and the best a path that never
   /// switches can reach (a head of the service's model: its fixed accuracy, or the anchor).
@@ -158,10 +158,10 @@ struct measured_table {
 
   void add(const block_graph& g, const path& p, double accuracy) {
     detail::validate_structure(g, p, {}, true);
-    if (!detail::unit_interval(accuracy)) detail::fail("measured_table::add", "accuracy = ", accuracy, ": must lie in [0,1]");
+    if (!detail::unit_interval(accuracy)) detail::fail("measured_table::add", "accuracy", accuracy, "must lie in [0,1]");
     const auto [it, fresh] = measured.emplace(key_of(p), accuracy);
     if (!fresh && it->second != accuracy)
-      detail::fail("measured_table::add", "accuracy = ", accuracy, ": conflicts with the recorded ", it->second, " for ", to_string(g, p));
+      detail::fail("measured_table::add", "accuracy", accuracy, concat("conflicts with the recorded ", it->second, " for ", to_string(g, p)));
   }
   bool is_measured(const path& p) const { return measured.count(key_of(p)) > 0; }
   double estimate(const block_graph& g, const path& p) const {

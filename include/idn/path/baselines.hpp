@@ -44,7 +44,7 @@ evaluation_result full_offload(const block_graph& g, std::size_t service, const 
   detail::service_at(g, service, "full_offload");
   detail::check_capacity(o.capacity, "full_offload");
   const std::size_t host = detail::fastest_host(g, service, o.capacity);
-  if (host == npos) detail::fail("full_offload", "service = ", service, ": no other server linked both ways with the home server");
+  if (host == npos) detail::fail("full_offload", "service", service, "no other server linked both ways with the home server");
   const std::size_t m = g.spec().services[static_cast<std::size_t>(service)].model, home = g.server_of(m);
   if (mode == offload_mode::mirror_model) {
     const path p{service, {{m, 0, 0, home}, {m, 0, g.blocks(m), host}}, {handoff}, g.original_head(m)};
@@ -79,7 +79,7 @@ template <accuracy_estimator E, reward_function R>
 evaluation_result edgent_baseline(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o,
                                 const early_exit_options& x) {
   detail::service_at(g, service, "edgent_baseline");
-  if (!(x.latency_bound_s > 0) || !std::isfinite(x.latency_bound_s)) detail::fail("edgent_baseline", "latency_bound_s = ", x.latency_bound_s, ": must be finite and > 0");
+  if (!(x.latency_bound_s > 0) || !std::isfinite(x.latency_bound_s)) detail::fail("edgent_baseline", "latency_bound_s", x.latency_bound_s, "must be finite and > 0");
   const std::size_t m = g.spec().services[static_cast<std::size_t>(service)].model, home = g.server_of(m);
   std::optional<path> best;
   double ba = -1, bl = 0;
@@ -103,7 +103,7 @@ evaluation_result edgent_baseline(const block_graph& g, std::size_t service, con
         if (*hd.accuracy > ba || (*hd.accuracy == ba && lat < bl)) ba = *hd.accuracy, bl = lat, best = p;
       }
   }
-  if (!best) detail::fail("edgent_baseline", "latency_bound_s = ", x.latency_bound_s, ": no split point and exit meets it");
+  if (!best) detail::fail("edgent_baseline", "latency_bound_s", x.latency_bound_s, "no split point and exit meets it");
   return evaluate(g, *best, est, reward, o);
 }
 

@@ -55,10 +55,10 @@ inline delay_result delays_from(const block_graph& g, std::size_t service, const
 /// Mean delays and utilizations when x_original req/s take the original model and x_path the path.
 inline delay_result ps_delay(const block_graph& g, std::size_t service, const path_load& L, double x_original, double x_path) {
   detail::service_at(g, service, "ps_delay");
-  if (!detail::finite_nonneg(x_original)) detail::fail("ps_delay", "x_original = ", x_original, ": must be finite and >= 0");
-  if (!detail::finite_nonneg(x_path)) detail::fail("ps_delay", "x_path = ", x_path, ": must be finite and >= 0");
+  if (!detail::finite_nonneg(x_original)) detail::fail("ps_delay", "x_original", x_original, "must be finite and >= 0");
+  if (!detail::finite_nonneg(x_path)) detail::fail("ps_delay", "x_path", x_path, "must be finite and >= 0");
   if (static_cast<std::size_t>(L.server_flops.size()) != g.num_servers() || static_cast<std::size_t>(L.link_bytes.size()) != g.num_links())
-    detail::fail("ps_delay", "load.server_flops.size() = ", L.server_flops.size(), ": must match the graph (", g.num_servers(), " servers)");
+    detail::fail("ps_delay", "load.server_flops.size()", L.server_flops.size(), concat("must match the graph (", g.num_servers(), " servers)"));
   Eigen::VectorXd u(g.num_servers());
   detail::utilizations(g, service, L, x_original, x_path, u.data());
   delay_result r = detail::delays_from(g, service, L, x_original, x_path, u.data());

@@ -74,9 +74,9 @@ public:
     check_capacity(o.capacity, fn);
     check_reward(reward, fn);
     if (o.reference_delay_s && (!(*o.reference_delay_s > 0) || !std::isfinite(*o.reference_delay_s)))
-      fail(fn, "reference_delay_s = ", *o.reference_delay_s, ": must be finite and > 0");
+      fail(fn, "reference_delay_s", *o.reference_delay_s, "must be finite and > 0");
     if (o.max_mean_delay_s && (!(*o.max_mean_delay_s > 0) || !std::isfinite(*o.max_mean_delay_s)))
-      fail(fn, "max_mean_delay_s = ", *o.max_mean_delay_s, ": must be finite and > 0");
+      fail(fn, "max_mean_delay_s", *o.max_mean_delay_s, "must be finite and > 0");
     const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
     home_ = g.server_of(sv.model), W_ = g.service_flops(service), A_l_ = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy;
     lambda_ = sv.arrival_rate;
@@ -276,7 +276,7 @@ private:
 
 /// Checks an estimator's value, naming the path.
 inline double checked_accuracy(const block_graph& g, const path& p, double a, const char* fn) {
-  if (!unit_interval(a)) fail(fn, "estimator returned ", a, " for ", to_string(g, p), ": must be in [0,1]");
+  if (!unit_interval(a)) fail(fn, concat("estimator(", to_string(g, p), ")"), a, "must lie in [0,1]");
   return a;
 }
 }  // namespace detail

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -76,9 +77,10 @@ struct graph_spec {
 };
 
 namespace detail {
-template <class... A>
-[[noreturn]] void fail(const char* function, const A&... what) {
-  throw invalid_input(concat("idn::path::", function, ": ", what...));
+/// Throws the house message "idn::path::<function>: <field> = <value>: <requirement>".
+template <class Value>
+[[noreturn]] void fail(std::string_view function, std::string_view field, const Value& value, std::string_view requirement) {
+  reject(concat("path::", function), field, value, requirement);
 }
 inline bool finite_nonneg(double x) noexcept { return std::isfinite(x) && x >= 0; }
 inline bool unit_interval(double x) noexcept { return x >= 0 && x <= 1; }
@@ -97,7 +99,7 @@ server_spec server_from_device(std::string name, const D& d, const Net& referenc
   double flop = 0, seconds = 0;
   for (std::size_t l = 0; l < reference.num_layers(); ++l) flop += reference.layer(l).flop, seconds += d.latency(reference.layer(l));
   if (!(seconds > 0) || !std::isfinite(seconds) || !(flop > 0))
-    detail::fail("server_from_device", "reference time = ", seconds, " s for ", flop, " FLOP: must be finite and > 0");
+    detail::fail("server_from_device", concat("d.latency(reference) (", flop, " FLOP)"), seconds, "must be finite and > 0, with flop > 0");
   return {std::move(name), flop / seconds, background_flops};
 }
 
@@ -106,7 +108,7 @@ template <hw::link_model Lk>
 link_spec link_from_model(std::size_t from, std::size_t to, const Lk& link) {
   const double tau = link.transfer_time(0.0), mib = link.transfer_time(1048576.0);
   if (!detail::finite_nonneg(tau) || !(mib >= tau) || !std::isfinite(mib))
-    detail::fail("link_from_model", "transfer_time(2^20) = ", mib, " with transfer_time(0) = ", tau, ": must be finite and >= transfer_time(0) >= 0");
+    detail::fail("link_from_model", "link.transfer_time(2^20)", mib, concat("must be finite and >= transfer_time(0) = ", tau, " >= 0"));
   const double bw = mib > tau ? 8.0 * 1048576.0 / (mib - tau) : std::numeric_limits<double>::infinity();
   return {from, to, bw, tau};
 }
@@ -123,7 +125,7 @@ struct model_and_head {
 template <dnn::layer_chain Net>
 model_and_head model_from_chain(std::string name, const Net& net, std::span<const std::size_t> cut_after, std::size_t server, std::size_t task, double accuracy) {
   const std::size_t L = net.num_layers();
-  if (cut_after.empty()) detail::fail("model_from_chain", "cut_after.size() = 0: must be >= 1");
+  if (cut_after.empty()) detail::fail("model_from_chain", "cut_after.size()", 0, "must be >= 1");
   model_and_head r;
   r.model.name = std::move(name), r.model.server = server, r.model.task = task, r.model.accuracy = accuracy;
   r.model.input_bytes = net.input_bytes();
@@ -131,7 +133,7 @@ model_and_head model_from_chain(std::string name, const Net& net, std::span<cons
   for (std::size_t q = 0; q < cut_after.size(); ++q) {
     const std::size_t last = cut_after[q];
     if (last + 1 >= L || (q > 0 && last <= cut_after[q - 1]))
-      detail::fail("model_from_chain", "cut_after[", q, "] = ", last, ": must increase and leave at least one head layer (", L, " layers)");
+      detail::fail("model_from_chain", concat("cut_after[", q, "]"), last, concat("must increase and leave at least one head layer (", L, " layers)"));
     block_spec b;
     for (std::size_t l = first; l <= last; ++l) b.flops += net.layer(l).flop;
     b.output_bytes = net.layer(last).output_bytes;
@@ -268,43 +270,43 @@ public:
 private:
   std::size_t S() const noexcept { return num_servers(); }
   void check_server(const char* field, std::size_t i, std::size_t s) const {
-    if (s >= S()) detail::fail("block_graph", field, "[", i, "] = ", s, ": unknown server (", S(), " servers)");
+    if (s >= S()) detail::fail("block_graph", concat(field, "[", i, "]"), s, concat("unknown server (", S(), " servers)"));
   }
   void validate_servers_links() {
-    if (g_.servers.empty()) detail::fail("block_graph", "servers.size() = 0: must be >= 1");
+    if (g_.servers.empty()) detail::fail("block_graph", "servers.size()", 0, "must be >= 1");
     for (std::size_t s = 0; s < g_.servers.size(); ++s) {
       const server_spec& v = g_.servers[s];
       if (!(v.capacity_flops > 0) || !std::isfinite(v.capacity_flops))
-        detail::fail("block_graph", "servers[", s, "].capacity_flops = ", v.capacity_flops, ": must be finite and > 0");
+        detail::fail("block_graph", concat("servers[", s, "].capacity_flops"), v.capacity_flops, "must be finite and > 0");
       if (!detail::finite_nonneg(v.background_flops) || v.background_flops >= v.capacity_flops)
-        detail::fail("block_graph", "servers[", s, "].background_flops = ", v.background_flops, ": must be >= 0 and < capacity_flops = ", v.capacity_flops);
+        detail::fail("block_graph", concat("servers[", s, "].background_flops"), v.background_flops, concat("must be >= 0 and < capacity_flops = ", v.capacity_flops));
     }
     link_table_.assign(static_cast<std::size_t>(S() * S()), npos);
     for (std::size_t e = 0; e < g_.links.size(); ++e) {
       const link_spec& l = g_.links[e];
-      if (l.from >= S()) detail::fail("block_graph", "links[", e, "].from = ", l.from, ": unknown server (", S(), " servers)");
-      if (l.to >= S()) detail::fail("block_graph", "links[", e, "].to = ", l.to, ": unknown server (", S(), " servers)");
-      if (l.from == l.to) detail::fail("block_graph", "links[", e, "].to = ", l.to, ": self-loop");
-      if (!(l.bandwidth_bps > 0)) detail::fail("block_graph", "links[", e, "].bandwidth_bps = ", l.bandwidth_bps, ": must be > 0 (+inf allowed)");
-      if (!detail::finite_nonneg(l.latency_s)) detail::fail("block_graph", "links[", e, "].latency_s = ", l.latency_s, ": must be finite and >= 0");
+      if (l.from >= S()) detail::fail("block_graph", concat("links[", e, "].from"), l.from, concat("unknown server (", S(), " servers)"));
+      if (l.to >= S()) detail::fail("block_graph", concat("links[", e, "].to"), l.to, concat("unknown server (", S(), " servers)"));
+      if (l.from == l.to) detail::fail("block_graph", concat("links[", e, "].to"), l.to, "self-loop");
+      if (!(l.bandwidth_bps > 0)) detail::fail("block_graph", concat("links[", e, "].bandwidth_bps"), l.bandwidth_bps, "must be > 0 (+inf allowed)");
+      if (!detail::finite_nonneg(l.latency_s)) detail::fail("block_graph", concat("links[", e, "].latency_s"), l.latency_s, "must be finite and >= 0");
       std::size_t& slot = link_table_[static_cast<std::size_t>(l.from * S() + l.to)];
-      if (slot != npos) detail::fail("block_graph", "links[", e, "]: duplicate of links[", slot, "] (", l.from, " -> ", l.to, ")");
+      if (slot != npos) detail::fail("block_graph", concat("links[", e, "]"), concat(l.from, " -> ", l.to), concat("duplicates links[", slot, "]"));
       slot = static_cast<std::size_t>(e);
     }
   }
   void validate_models() {
-    if (g_.models.empty()) detail::fail("block_graph", "models.size() = 0: must be >= 1");
+    if (g_.models.empty()) detail::fail("block_graph", "models.size()", 0, "must be >= 1");
     for (std::size_t m = 0; m < g_.models.size(); ++m) {
       const model_spec& md = g_.models[m];
       check_server("models", m, md.server);
-      if (md.blocks.empty()) detail::fail("block_graph", "models[", m, "].blocks.size() = 0: must be >= 1");
-      if (!detail::finite_nonneg(md.input_bytes)) detail::fail("block_graph", "models[", m, "].input_bytes = ", md.input_bytes, ": must be finite and >= 0");
-      if (!detail::unit_interval(md.accuracy)) detail::fail("block_graph", "models[", m, "].accuracy = ", md.accuracy, ": must lie in [0,1]");
+      if (md.blocks.empty()) detail::fail("block_graph", concat("models[", m, "].blocks.size()"), 0, "must be >= 1");
+      if (!detail::finite_nonneg(md.input_bytes)) detail::fail("block_graph", concat("models[", m, "].input_bytes"), md.input_bytes, "must be finite and >= 0");
+      if (!detail::unit_interval(md.accuracy)) detail::fail("block_graph", concat("models[", m, "].accuracy"), md.accuracy, "must lie in [0,1]");
       for (std::size_t k = 0; k < md.blocks.size(); ++k) {
         if (!(md.blocks[k].flops > 0) || !std::isfinite(md.blocks[k].flops))
-          detail::fail("block_graph", "models[", m, "].blocks[", k, "].flops = ", md.blocks[k].flops, ": must be finite and > 0");
+          detail::fail("block_graph", concat("models[", m, "].blocks[", k, "].flops"), md.blocks[k].flops, "must be finite and > 0");
         if (!detail::finite_nonneg(md.blocks[k].output_bytes))
-          detail::fail("block_graph", "models[", m, "].blocks[", k, "].output_bytes = ", md.blocks[k].output_bytes, ": must be finite and >= 0");
+          detail::fail("block_graph", concat("models[", m, "].blocks[", k, "].output_bytes"), md.blocks[k].output_bytes, "must be finite and >= 0");
       }
     }
   }
@@ -325,56 +327,59 @@ private:
     std::vector<std::vector<std::size_t>> at(static_cast<std::size_t>(num_nodes()));
     for (std::size_t h = 0; h < g_.heads.size(); ++h) {
       const head_spec& hd = g_.heads[h];
-      if (hd.model >= num_models()) detail::fail("block_graph", "heads[", h, "].model = ", hd.model, ": unknown model (", num_models(), " models)");
+      if (hd.model >= num_models()) detail::fail("block_graph", concat("heads[", h, "].model"), hd.model, concat("unknown model (", num_models(), " models)"));
       const model_spec& md = g_.models[static_cast<std::size_t>(hd.model)];
       const auto B = static_cast<std::size_t>(md.blocks.size());
-      if (hd.boundary < 1 || hd.boundary > B) detail::fail("block_graph", "heads[", h, "].boundary = ", hd.boundary, ": must lie in [1,", B, "]");
-      if (!detail::finite_nonneg(hd.flops)) detail::fail("block_graph", "heads[", h, "].flops = ", hd.flops, ": must be finite and >= 0");
-      if (!detail::finite_nonneg(hd.output_bytes)) detail::fail("block_graph", "heads[", h, "].output_bytes = ", hd.output_bytes, ": must be finite and >= 0");
-      if (!detail::unit_interval(hd.accuracy_penalty)) detail::fail("block_graph", "heads[", h, "].accuracy_penalty = ", hd.accuracy_penalty, ": must lie in [0,1]");
-      if (hd.accuracy && !detail::unit_interval(*hd.accuracy)) detail::fail("block_graph", "heads[", h, "].accuracy = ", *hd.accuracy, ": must lie in [0,1]");
+      if (hd.boundary < 1 || hd.boundary > B) detail::fail("block_graph", concat("heads[", h, "].boundary"), hd.boundary, concat("must lie in [1,", B, "]"));
+      if (!detail::finite_nonneg(hd.flops)) detail::fail("block_graph", concat("heads[", h, "].flops"), hd.flops, "must be finite and >= 0");
+      if (!detail::finite_nonneg(hd.output_bytes)) detail::fail("block_graph", concat("heads[", h, "].output_bytes"), hd.output_bytes, "must be finite and >= 0");
+      if (!detail::unit_interval(hd.accuracy_penalty)) detail::fail("block_graph", concat("heads[", h, "].accuracy_penalty"), hd.accuracy_penalty, "must lie in [0,1]");
+      if (hd.accuracy && !detail::unit_interval(*hd.accuracy)) detail::fail("block_graph", concat("heads[", h, "].accuracy"), *hd.accuracy, "must lie in [0,1]");
       switch (hd.kind) {
         case head_kind::original:
           if (hd.boundary != B || hd.task != md.task)
-            detail::fail("block_graph", "heads[", h, "]: misplaced original head of models[", hd.model, "] ('", md.name, "'): must sit at boundary ", B, " with task ", md.task);
+            detail::fail("block_graph", concat("heads[", h, "] (boundary, task)"), concat("(", hd.boundary, ", ", hd.task, ")"),
+                         concat("the original head of models[", hd.model, "] ('", md.name, "') must sit at boundary ", B, " with task ", md.task));
           if (original_head_[static_cast<std::size_t>(hd.model)] != npos)
-            detail::fail("block_graph", "heads[", h, "]: duplicate original head of models[", hd.model, "] ('", md.name, "')");
+            detail::fail("block_graph", concat("heads[", h, "].model"), hd.model,
+                         concat("already has its original head heads[", original_head_[static_cast<std::size_t>(hd.model)], "] ('", md.name, "')"));
           if (hd.accuracy && *hd.accuracy != md.accuracy)
-            detail::fail("block_graph", "heads[", h, "].accuracy = ", *hd.accuracy, ": an original head's accuracy must equal models[", hd.model, "].accuracy = ", md.accuracy);
+            detail::fail("block_graph", concat("heads[", h, "].accuracy"), *hd.accuracy, concat("an original head's accuracy must equal models[", hd.model, "].accuracy = ", md.accuracy));
           original_head_[static_cast<std::size_t>(hd.model)] = static_cast<std::size_t>(h);
           break;
         case head_kind::extra:
-          if (hd.accuracy) detail::fail("block_graph", "heads[", h, "].accuracy = ", *hd.accuracy, ": must be empty for kind=extra; use measured_table");
+          if (hd.accuracy) detail::fail("block_graph", concat("heads[", h, "].accuracy"), *hd.accuracy, "must be empty for kind=extra; use measured_table");
           break;
         case head_kind::early_exit:
-          if (!hd.accuracy) detail::fail("block_graph", "heads[", h, "].accuracy: missing: required for kind=early_exit");
-          if (hd.task != md.task) detail::fail("block_graph", "heads[", h, "].task = ", hd.task, ": an early exit must keep its model's task ", md.task);
+          if (!hd.accuracy) detail::fail("block_graph", concat("heads[", h, "].accuracy"), "empty", "required for kind=early_exit");
+          if (hd.task != md.task) detail::fail("block_graph", concat("heads[", h, "].task"), hd.task, concat("an early exit must keep its model's task ", md.task));
           break;
       }
       at[static_cast<std::size_t>(node(hd.model, hd.boundary))].push_back(static_cast<std::size_t>(h));
     }
     for (std::size_t m = 0; m < g_.models.size(); ++m)
       if (original_head_[m] == npos)
-        detail::fail("block_graph", "models[", m, "] ('", g_.models[m].name, "'): missing original head (boundary ", g_.models[m].blocks.size(), ", task ", g_.models[m].task, ")");
+        detail::fail("block_graph", concat("original heads of models[", m, "] ('", g_.models[m].name, "')"), 0,
+                     concat("must be 1 (kind=original at boundary ", g_.models[m].blocks.size(), " with task ", g_.models[m].task, ")"));
     to_csr(at, head_start_, head_list_);
   }
   void validate_connections() {
     std::vector<std::vector<std::size_t>> from(static_cast<std::size_t>(num_nodes()));
     for (std::size_t c = 0; c < g_.connections.size(); ++c) {
       const connection_spec& cn = g_.connections[c];
-      if (cn.from_model >= num_models()) detail::fail("block_graph", "connections[", c, "].from_model = ", cn.from_model, ": unknown model (", num_models(), " models)");
-      if (cn.to_model >= num_models()) detail::fail("block_graph", "connections[", c, "].to_model = ", cn.to_model, ": unknown model (", num_models(), " models)");
+      if (cn.from_model >= num_models()) detail::fail("block_graph", concat("connections[", c, "].from_model"), cn.from_model, concat("unknown model (", num_models(), " models)"));
+      if (cn.to_model >= num_models()) detail::fail("block_graph", concat("connections[", c, "].to_model"), cn.to_model, concat("unknown model (", num_models(), " models)"));
       if (cn.from_boundary > blocks(cn.from_model))
-        detail::fail("block_graph", "connections[", c, "].from_boundary = ", cn.from_boundary, ": must lie in [0,", blocks(cn.from_model), "]");
+        detail::fail("block_graph", concat("connections[", c, "].from_boundary"), cn.from_boundary, concat("must lie in [0,", blocks(cn.from_model), "]"));
       // The landing boundary feeds block to_boundary + 1, which must exist.
       if (cn.to_boundary >= blocks(cn.to_model))
-        detail::fail("block_graph", "connections[", c, "].to_boundary = ", cn.to_boundary, ": must lie in [0,", blocks(cn.to_model) - 1, "] (it feeds block to_boundary + 1)");
+        detail::fail("block_graph", concat("connections[", c, "].to_boundary"), cn.to_boundary, concat("must lie in [0,", blocks(cn.to_model) - 1, "] (it feeds block to_boundary + 1)"));
       if (cn.from_model == cn.to_model && cn.to_boundary <= cn.from_boundary)
-        detail::fail("block_graph", "connections[", c, "].to_boundary = ", cn.to_boundary, ": must be > from_boundary = ", cn.from_boundary, " within models[", cn.from_model, "]");
-      if (!detail::finite_nonneg(cn.adapter_flops)) detail::fail("block_graph", "connections[", c, "].adapter_flops = ", cn.adapter_flops, ": must be finite and >= 0");
-      if (!detail::unit_interval(cn.accuracy_penalty)) detail::fail("block_graph", "connections[", c, "].accuracy_penalty = ", cn.accuracy_penalty, ": must lie in [0,1]");
+        detail::fail("block_graph", concat("connections[", c, "].to_boundary"), cn.to_boundary, concat("must be > from_boundary = ", cn.from_boundary, " within models[", cn.from_model, "]"));
+      if (!detail::finite_nonneg(cn.adapter_flops)) detail::fail("block_graph", concat("connections[", c, "].adapter_flops"), cn.adapter_flops, "must be finite and >= 0");
+      if (!detail::unit_interval(cn.accuracy_penalty)) detail::fail("block_graph", concat("connections[", c, "].accuracy_penalty"), cn.accuracy_penalty, "must lie in [0,1]");
       const std::size_t a = server_of(cn.from_model), b = server_of(cn.to_model);
-      if (a != b && link_or_none(a, b) == npos) detail::fail("block_graph", "connections[", c, "]: no link from server ", a, " to server ", b);
+      if (a != b && link_or_none(a, b) == npos) detail::fail("block_graph", concat("connections[", c, "] (servers)"), concat(a, " -> ", b), "needs a link between the servers");
       from[static_cast<std::size_t>(node(cn.from_model, cn.from_boundary))].push_back(static_cast<std::size_t>(c));
     }
     to_csr(from, conn_start_, conn_list_);
@@ -399,7 +404,7 @@ private:
     for (const link_spec& l : g_.links) bandwidth = std::min(bandwidth, l.bandwidth_bps);
     const double bits = 8 * bytes;
     auto need = [](const char* what, double v) {
-      if (!std::isfinite(v)) detail::fail("block_graph", what, " = ", v, ": must be finite (the FLOP, byte or rate sums are too large for double precision)");
+      if (!std::isfinite(v)) detail::fail("block_graph", concat(what), v, "must be finite (the FLOP, byte or rate sums are too large for double precision)");
     };
     need("the sum of all block, head and adapter FLOP", flops);
     need("8 x the sum of all input and output bytes", bits);
@@ -413,21 +418,21 @@ private:
     if (std::isfinite(bandwidth)) need("sum of bits / the smallest link bandwidth", bits / bandwidth);
   }
   void validate_services() {
-    if (g_.services.empty()) detail::fail("block_graph", "services.size() = 0: must be >= 1");
+    if (g_.services.empty()) detail::fail("block_graph", "services.size()", 0, "must be >= 1");
     service_of_model_.assign(g_.models.size(), npos);
     for (std::size_t l = 0; l < g_.services.size(); ++l) {
       const service_spec& sv = g_.services[l];
-      if (sv.model >= num_models()) detail::fail("block_graph", "services[", l, "].model = ", sv.model, ": unknown model (", num_models(), " models)");
+      if (sv.model >= num_models()) detail::fail("block_graph", concat("services[", l, "].model"), sv.model, concat("unknown model (", num_models(), " models)"));
       if (service_of_model_[static_cast<std::size_t>(sv.model)] != npos)
-        detail::fail("block_graph", "services[", l, "].model = ", sv.model, ": already used by services[", service_of_model_[static_cast<std::size_t>(sv.model)], "]");
-      if (!(sv.arrival_rate > 0) || !std::isfinite(sv.arrival_rate)) detail::fail("block_graph", "services[", l, "].arrival_rate = ", sv.arrival_rate, ": must be finite and > 0");
+        detail::fail("block_graph", concat("services[", l, "].model"), sv.model, concat("already used by services[", service_of_model_[static_cast<std::size_t>(sv.model)], "]"));
+      if (!(sv.arrival_rate > 0) || !std::isfinite(sv.arrival_rate)) detail::fail("block_graph", concat("services[", l, "].arrival_rate"), sv.arrival_rate, "must be finite and > 0");
       service_of_model_[static_cast<std::size_t>(sv.model)] = static_cast<std::size_t>(l);
       // Every head whose task is the service's, on another server, must be able to return results.
       const std::size_t home = server_of(sv.model), task = g_.models[static_cast<std::size_t>(sv.model)].task;
       for (std::size_t h = 0; h < g_.heads.size(); ++h) {
         const std::size_t s = server_of(g_.heads[h].model);
         if (g_.heads[h].task == task && s != home && link_or_none(s, home) == npos)
-          detail::fail("block_graph", "heads[", h, "]: no link from server ", s, " to server ", home, " to return task ", task, " results");
+          detail::fail("block_graph", concat("heads[", h, "] (server)"), s, concat("needs a link to server ", home, ", the home of task ", task, ", to return results"));
       }
     }
   }
@@ -489,7 +494,7 @@ private:
         }
       }
     }
-    detail::fail("block_graph", "connections: cycle ", cycle);
+    detail::fail("block_graph", "connections", cycle, "must not form a cycle");
   }
   static void to_csr(const std::vector<std::vector<std::size_t>>& lists, std::vector<std::size_t>& start, std::vector<std::size_t>& flat) {
     start.assign(lists.size() + 1, 0);

@@ -47,10 +47,10 @@ joint_result joint_assign(const block_graph& g, const E& est, const joint_option
   if constexpr (requires { est.check(g); }) est.check(g);
   const auto Lc = static_cast<std::size_t>(g.spec().services.size());
   if (!o.min_avg_accuracy.empty() && static_cast<std::size_t>(o.min_avg_accuracy.size()) != Lc)
-    detail::fail(fn, "min_avg_accuracy.size() = ", o.min_avg_accuracy.size(), ": must be 0 or the number of services ", Lc);
+    detail::fail(fn, "min_avg_accuracy.size()", o.min_avg_accuracy.size(), concat("must be 0 or the number of services ", Lc));
   for (std::size_t l = 0; l < o.min_avg_accuracy.size(); ++l)
-    if (!detail::unit_interval(o.min_avg_accuracy[l])) detail::fail(fn, "min_avg_accuracy[", l, "] = ", o.min_avg_accuracy[l], ": must lie in [0,1]");
-  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) detail::fail(fn, "tolerance = ", o.tolerance, ": must be finite and >= 0");
+    if (!detail::unit_interval(o.min_avg_accuracy[l])) detail::fail(fn, concat("min_avg_accuracy[", l, "]"), o.min_avg_accuracy[l], "must lie in [0,1]");
+  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) detail::fail(fn, "tolerance", o.tolerance, "must be finite and >= 0");
   const std::size_t S = g.num_servers(), E_ = g.num_links();
   const bool floors = !o.min_avg_accuracy.empty();
   // Row layout: servers, finite links, demands, floors.

@@ -26,15 +26,15 @@ struct lp_result {
 
 inline lp_result maximize_lp(const Eigen::MatrixXd& A, const Eigen::VectorXd& b, const Eigen::VectorXd& c, std::size_t max_pivots = 100000) {
   const Eigen::Index m = A.rows(), n = A.cols();
-  if (b.size() != m) detail::fail("maximize_lp", "b.size() = ", b.size(), ": must equal A.rows() = ", m);
-  if (c.size() != n) detail::fail("maximize_lp", "c.size() = ", c.size(), ": must equal A.cols() = ", n);
+  if (b.size() != m) detail::fail("maximize_lp", "b.size()", b.size(), concat("must equal A.rows() = ", m));
+  if (c.size() != n) detail::fail("maximize_lp", "c.size()", c.size(), concat("must equal A.cols() = ", n));
   for (Eigen::Index i = 0; i < m; ++i)
-    if (!(b[i] >= 0) || !std::isfinite(b[i])) detail::fail("maximize_lp", "b[", i, "] = ", b[i], ": must be finite and >= 0");
+    if (!(b[i] >= 0) || !std::isfinite(b[i])) detail::fail("maximize_lp", concat("b[", i, "]"), b[i], "must be finite and >= 0");
   for (Eigen::Index i = 0; i < m; ++i)
     for (Eigen::Index j = 0; j < n; ++j)
-      if (!std::isfinite(A(i, j))) detail::fail("maximize_lp", "A(", i, ",", j, ") = ", A(i, j), ": must be finite");
+      if (!std::isfinite(A(i, j))) detail::fail("maximize_lp", concat("A(", i, ",", j, ")"), A(i, j), "must be finite");
   for (Eigen::Index j = 0; j < n; ++j)
-    if (!std::isfinite(c[j])) detail::fail("maximize_lp", "c[", j, "] = ", c[j], ": must be finite");
+    if (!std::isfinite(c[j])) detail::fail("maximize_lp", concat("c[", j, "]"), c[j], "must be finite");
   // Tableau rows 0..m−1: [A | I | b]; row m: reduced costs [−c | 0 | z].
   const Eigen::Index cols = n + m + 1;
   Eigen::MatrixXd T = Eigen::MatrixXd::Zero(m + 1, cols);

@@ -34,7 +34,7 @@ std::vector<pareto_point> pareto_front(const block_graph& g, std::size_t service
   detail::check_capacity(o.capacity, "pareto_front");
   if constexpr (requires { est.check(g); }) est.check(g);
   const std::uint64_t n = count_paths(g, service, o.rules);
-  if (n > detail::brute_force_limit) detail::fail("pareto_front", "count_paths = ", static_cast<double>(n), ": enumeration is limited to 1e8 paths");
+  if (n > detail::brute_force_limit) detail::fail("pareto_front", "count_paths", static_cast<double>(n), "enumeration is limited to 1e8 paths");
   detail::search_buffers& w = detail::buffers_of(ws);
   struct cand {
     double a, t;

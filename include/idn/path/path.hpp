@@ -43,12 +43,12 @@ struct path_load {
 namespace detail {
 inline const service_spec& service_at(const block_graph& g, std::size_t l, const char* fn) {
   if (l >= g.spec().services.size())
-    fail(fn, "service = ", l, ": unknown service (", g.spec().services.size(), " services)");
+    fail(fn, "service", l, concat("unknown service (", g.spec().services.size(), " services)"));
   return g.spec().services[static_cast<std::size_t>(l)];
 }
 inline void check_rules(const path_rules& r, const char* fn) {
-  if (r.switch_budget > max_switch_budget) fail(fn, "rules.switch_budget = ", r.switch_budget, ": must be <= max_switch_budget = ", max_switch_budget);
-  if (!(r.depth_slack >= 0 && r.depth_slack < 1)) fail(fn, "rules.depth_slack = ", r.depth_slack, ": must lie in [0,1)");
+  if (r.switch_budget > max_switch_budget) fail(fn, "rules.switch_budget", r.switch_budget, concat("must be <= max_switch_budget = ", max_switch_budget));
+  if (!(r.depth_slack >= 0 && r.depth_slack < 1)) fail(fn, "rules.depth_slack", r.depth_slack, "must lie in [0,1)");
 }
 /// May a path of task `task` end on head h under the rules?
 inline bool head_allowed(const block_graph& g, std::size_t h, std::size_t task, const path_rules& r) noexcept {
@@ -127,53 +127,55 @@ inline void validate_structure(const block_graph& g, const path& p, const path_r
   detail::check_rules(rules, fn);
   const service_spec& sv = detail::service_at(g, p.service, fn);
   const auto& segs = p.segments;
-  if (segs.empty()) detail::fail(fn, "segments.size() = 0: must be >= 1");
-  if (p.joins.size() + 1 != segs.size()) detail::fail(fn, "joins.size() = ", p.joins.size(), ": must be segments.size() - 1 = ", segs.size() - 1);
+  if (segs.empty()) detail::fail(fn, "segments.size()", 0, "must be >= 1");
+  if (p.joins.size() + 1 != segs.size()) detail::fail(fn, "joins.size()", p.joins.size(), concat("must be segments.size() - 1 = ", segs.size() - 1));
   if (!structure_only && p.joins.size() > rules.switch_budget)
-    detail::fail(fn, "joins.size() = ", p.joins.size(), ": exceeds rules.switch_budget = ", rules.switch_budget);
+    detail::fail(fn, "joins.size()", p.joins.size(), concat("exceeds rules.switch_budget = ", rules.switch_budget));
   if (segs[0].model != sv.model || segs[0].begin != 0)
-    detail::fail(fn, "segments[0] = (model ", segs[0].model, ", begin ", segs[0].begin, "): must start at (", sv.model, ", 0)");
+    detail::fail(fn, "segments[0] (model, begin)", concat("(", segs[0].model, ", ", segs[0].begin, ")"), concat("must be (", sv.model, ", 0), the service's model at block 0"));
   std::size_t total = 0;
   for (std::size_t i = 0; i < segs.size(); ++i) {
     const segment& s = segs[i];
-    if (s.model >= g.num_models()) detail::fail(fn, "segments[", i, "].model = ", s.model, ": unknown model");
+    if (s.model >= g.num_models()) detail::fail(fn, concat("segments[", i, "].model"), s.model, "unknown model");
     if (s.begin > s.end || s.end > g.blocks(s.model))
-      detail::fail(fn, "segments[", i, "] = [", s.begin, "..", s.end, "]: must satisfy 0 <= begin <= end <= ", g.blocks(s.model));
-    if (s.server >= g.num_servers()) detail::fail(fn, "segments[", i, "].server = ", s.server, ": unknown server");
+      detail::fail(fn, concat("segments[", i, "] [begin, end)"), concat("[", s.begin, ", ", s.end, ")"), concat("must satisfy 0 <= begin <= end <= ", g.blocks(s.model)));
+    if (s.server >= g.num_servers()) detail::fail(fn, concat("segments[", i, "].server"), s.server, "unknown server");
     if (s.server != g.server_of(s.model) && !rules.mirroring)
-      detail::fail(fn, "segments[", i, "].server = ", s.server, ": foreign server for models[", s.model, "] (owner ", g.server_of(s.model), ") while mirroring is off");
-    if (i > 0 && i + 1 < segs.size() && s.begin == s.end) detail::fail(fn, "segments[", i, "]: empty middle segment");
+      detail::fail(fn, concat("segments[", i, "].server"), s.server, concat("foreign server for models[", s.model, "] (owner ", g.server_of(s.model), ") while mirroring is off"));
+    if (i > 0 && i + 1 < segs.size() && s.begin == s.end) detail::fail(fn, concat("segments[", i, "] [begin, end)"), concat("[", s.begin, ", ", s.end, ")"), "a middle segment must not be empty");
     total += s.end - s.begin;
   }
-  if (total == 0) detail::fail(fn, "segments: no blocks: a path runs at least one block");
+  if (total == 0) detail::fail(fn, "blocks over all segments", 0, "must be >= 1");
   for (std::size_t i = 0; i < p.joins.size(); ++i) {
     const segment &a = segs[i], &b = segs[i + 1];
     const std::size_t j = p.joins[i];
     if (j == handoff) {
-      if (!rules.mirroring) detail::fail(fn, "joins[", i, "] = handoff: allowed only with rules.mirroring");
-      if (b.model != a.model || b.begin != a.end) detail::fail(fn, "segments[", i + 1, "].begin = ", b.begin, ": a handoff continues models[", a.model, "] at ", a.end);
+      if (!rules.mirroring) detail::fail(fn, concat("joins[", i, "]"), "handoff", "allowed only with rules.mirroring");
+      if (b.model != a.model || b.begin != a.end) detail::fail(fn, concat("segments[", i + 1, "].begin"), b.begin, concat("a handoff continues models[", a.model, "] at ", a.end));
     } else {
-      if (j >= g.spec().connections.size()) detail::fail(fn, "joins[", i, "] = ", j, ": unknown connection");
+      if (j >= g.spec().connections.size()) detail::fail(fn, concat("joins[", i, "]"), j, "unknown connection");
       const connection_spec& c = g.spec().connections[static_cast<std::size_t>(j)];
       if (c.from_model != a.model || c.from_boundary != a.end)
-        detail::fail(fn, "segments[", i, "].end = ", a.end, ": must equal connections[", j, "].from_boundary = ", c.from_boundary, " of models[", c.from_model, "]");
+        detail::fail(fn, concat("segments[", i, "].end"), a.end, concat("must equal connections[", j, "].from_boundary = ", c.from_boundary, " of models[", c.from_model, "]"));
       if (c.to_model != b.model || c.to_boundary != b.begin)
-        detail::fail(fn, "segments[", i + 1, "].begin = ", b.begin, ": must equal connections[", j, "].to_boundary = ", c.to_boundary, " of models[", c.to_model, "]");
+        detail::fail(fn, concat("segments[", i + 1, "].begin"), b.begin, concat("must equal connections[", j, "].to_boundary = ", c.to_boundary, " of models[", c.to_model, "]"));
       if (!structure_only && !detail::depth_ok(g, j, rules))
-        detail::fail(fn, "joins[", i, "] = connections[", j, "]: depth ", g.depth(c.to_model, c.to_boundary), " < ", g.depth(c.from_model, c.from_boundary), " - ", rules.depth_slack);
+        detail::fail(fn, concat("joins[", i, "]"), j,
+                     concat("connections[", j, "] goes back in depth: ", g.depth(c.to_model, c.to_boundary), " < ", g.depth(c.from_model, c.from_boundary), " - rules.depth_slack (",
+                            rules.depth_slack, ")"));
     }
-    if (a.server != b.server && !g.link(a.server, b.server)) detail::fail(fn, "joins[", i, "]: no link from server ", a.server, " to server ", b.server);
+    if (a.server != b.server && !g.link(a.server, b.server)) detail::fail(fn, concat("joins[", i, "] (servers)"), concat(a.server, " -> ", b.server), "needs a link between the servers");
   }
   const segment& last = segs.back();
-  if (p.head >= g.spec().heads.size()) detail::fail(fn, "head = ", p.head, ": unknown head");
+  if (p.head >= g.spec().heads.size()) detail::fail(fn, "head", p.head, "unknown head");
   const head_spec& h = g.spec().heads[static_cast<std::size_t>(p.head)];
   if (h.model != last.model || h.boundary != last.end)
-    detail::fail(fn, "head = ", p.head, ": sits at models[", h.model, "]@", h.boundary, ", the path ends at models[", last.model, "]@", last.end);
+    detail::fail(fn, "head", p.head, concat("sits at models[", h.model, "]@", h.boundary, ", the path ends at models[", last.model, "]@", last.end));
   const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task;
   if (!detail::head_allowed(g, p.head, task, rules))
-    detail::fail(fn, "head = ", p.head, ": not an admissible head for task ", task, " under the rules");
+    detail::fail(fn, "head", p.head, concat("not an admissible head for task ", task, " under the rules"));
   const std::size_t home = g.server_of(sv.model);
-  if (last.server != home && !g.link(last.server, home)) detail::fail(fn, "head = ", p.head, ": no link from server ", last.server, " to server ", home);
+  if (last.server != home && !g.link(last.server, home)) detail::fail(fn, "head", p.head, concat("no link from server ", last.server, " to server ", home));
 }
 }  // namespace detail
 

@@ -22,8 +22,8 @@ struct random_graph_options {
 template <std::uniform_random_bit_generator G>
 graph_spec random_graph_spec(G& rng, const random_graph_options& p) {
   if (p.models < 1 || p.blocks < 1 || p.servers < 1 || p.services < 1 || p.services > p.models)
-    detail::fail("random_graph_spec", "params = (models ", p.models, ", blocks ", p.blocks, ", servers ", p.servers, ", services ", p.services,
-                 ", fanout ", p.fanout, "): need >= 1 each, services <= models");
+    detail::fail("random_graph_spec", "options (models, blocks, servers, services)", concat("(", p.models, ", ", p.blocks, ", ", p.servers, ", ", p.services, ")"),
+                 "each must be >= 1, and services <= models");
   auto u = [&] { return uniform01(rng); };
   auto pick = [&](std::size_t n) { return std::min(n - 1, static_cast<std::size_t>(u() * static_cast<double>(n))); };
   graph_spec g;

@@ -51,7 +51,7 @@ struct exp_penalty_utility {
 /// ζ = Th/Th_0 (throws if Th_0 = 0).
 struct normalized_gain {
   double operator()(const operating_point& op) const {
-    if (!(op.standalone_throughput > 0)) detail::fail("normalized_gain", "standalone_throughput = ", op.standalone_throughput, ": must be > 0");
+    if (!(op.standalone_throughput > 0)) detail::fail("normalized_gain", "standalone_throughput", op.standalone_throughput, "must be > 0");
     return op.throughput / op.standalone_throughput;
   }
 };
@@ -114,16 +114,16 @@ template <class R>
 void check_reward(const R& r, const char* fn) {
   if constexpr (requires { r.xi; }) check_reward(r.xi, fn);
   if constexpr (requires { r.kappa; })
-    if (!(r.kappa >= 0) || !std::isfinite(r.kappa)) fail(fn, "kappa = ", r.kappa, ": must be finite and >= 0");
+    if (!(r.kappa >= 0) || !std::isfinite(r.kappa)) fail(fn, "kappa", r.kappa, "must be finite and >= 0");
   if constexpr (requires { r.min_accuracy; })
-    if (!unit_interval(r.min_accuracy)) fail(fn, "min_accuracy = ", r.min_accuracy, ": must lie in [0,1]");
+    if (!unit_interval(r.min_accuracy)) fail(fn, "min_accuracy", r.min_accuracy, "must lie in [0,1]");
   if constexpr (requires { r.beta; }) {
-    if (!(r.beta >= 0) || !std::isfinite(r.beta)) fail(fn, "beta = ", r.beta, ": must be finite and >= 0");
-    if (!unit_interval(r.reference)) fail(fn, "reference = ", r.reference, ": must lie in [0,1]");
+    if (!(r.beta >= 0) || !std::isfinite(r.beta)) fail(fn, "beta", r.beta, "must be finite and >= 0");
+    if (!unit_interval(r.reference)) fail(fn, "reference", r.reference, "must lie in [0,1]");
   }
   if constexpr (requires { r.w_delay; }) {
-    if (!(r.w_delay >= 0 && r.w_accuracy >= 0 && r.w_local >= 0)) fail(fn, "weights = (", r.w_delay, ", ", r.w_accuracy, ", ", r.w_local, "): must be >= 0");
-    if (r.w_delay + r.w_accuracy + r.w_local == 0) fail(fn, "weights = (0, 0, 0): must not all be zero");
+    if (!(r.w_delay >= 0 && r.w_accuracy >= 0 && r.w_local >= 0)) fail(fn, "(w_delay, w_accuracy, w_local)", concat("(", r.w_delay, ", ", r.w_accuracy, ", ", r.w_local, ")"), "each must be >= 0");
+    if (r.w_delay + r.w_accuracy + r.w_local == 0) fail(fn, "(w_delay, w_accuracy, w_local)", "(0, 0, 0)", "must not all be zero");
   }
 }
 }  // namespace detail

@@ -33,7 +33,7 @@ namespace detail {
 inline void check_search(const block_graph& g, std::size_t service, const search_options& o, const char* fn) {
   service_at(g, service, fn);
   check_rules(o.rules, fn);
-  if (o.max_labels == 0) fail(fn, "max_labels = 0: must be >= 1");
+  if (o.max_labels == 0) fail(fn, "max_labels", 0, "must be >= 1");
 }
 }  // namespace detail
 
@@ -66,10 +66,10 @@ search_result best_path(const block_graph& g, std::size_t service, const E& est,
     m = n_paths <= (quick ? 64u : 1'000'000u) ? search_method::brute_force : search_method::branch_and_bound;
   }
   if (m == search_method::label_setting && !(decomposable && o.eval.policy != split_policy::max_throughput))
-    detail::fail("best_path", "search_options.method = label_setting: requires a decomposable estimator and policy reward_optimal or serve_all");
+    detail::fail("best_path", "search_options.method", "label_setting", "requires a decomposable estimator and policy reward_optimal or serve_all");
   res.stats.used = m;
   if (m == search_method::brute_force) {
-    if (n_paths > detail::brute_force_limit) detail::fail("best_path", "count_paths = ", static_cast<double>(n_paths), ": brute_force is limited to 1e8 paths");
+    if (n_paths > detail::brute_force_limit) detail::fail("best_path", "count_paths", static_cast<double>(n_paths), "brute_force is limited to 1e8 paths");
     double bs = -std::numeric_limits<double>::infinity();
     split sp;
     detail::enumerate_into(
@@ -105,7 +105,7 @@ template <accuracy_estimator E, reward_function R>
 std::vector<evaluation_result> k_best(const block_graph& g, std::size_t service, std::size_t k, const E& est, const R& reward, const search_options& o,
                                     search_workspace& ws) {
   detail::check_search(g, service, o, "k_best");
-  if (k == 0) detail::fail("k_best", "k = 0: must be >= 1");
+  if (k == 0) detail::fail("k_best", "k", 0, "must be >= 1");
   if constexpr (requires { est.check(g); }) est.check(g);
   detail::search_buffers& w = detail::buffers_of(ws);
   detail::scorer<R> sc(g, service, reward, o.eval, "k_best");

@@ -44,9 +44,9 @@ struct split {
 
 namespace detail {
 inline void check_capacity(const capacity_options& o, const char* fn) {
-  if (!(o.rho_bar > 0 && o.rho_bar <= 1)) fail(fn, "capacity.rho_bar = ", o.rho_bar, ": must lie in (0,1]");
-  if (!(o.link_rho_bar > 0 && o.link_rho_bar <= 1)) fail(fn, "capacity.link_rho_bar = ", o.link_rho_bar, ": must lie in (0,1]");
-  if (o.min_avg_accuracy && !unit_interval(*o.min_avg_accuracy)) fail(fn, "capacity.min_avg_accuracy = ", *o.min_avg_accuracy, ": must lie in [0,1]");
+  if (!(o.rho_bar > 0 && o.rho_bar <= 1)) fail(fn, "capacity.rho_bar", o.rho_bar, "must lie in (0,1]");
+  if (!(o.link_rho_bar > 0 && o.link_rho_bar <= 1)) fail(fn, "capacity.link_rho_bar", o.link_rho_bar, "must lie in (0,1]");
+  if (o.min_avg_accuracy && !unit_interval(*o.min_avg_accuracy)) fail(fn, "capacity.min_avg_accuracy", *o.min_avg_accuracy, "must lie in [0,1]");
 }
 /// The polygon as half-planes a0·x0 + ap·xp ≤ rhs, tagged with the limit they express.
 struct half_plane {
@@ -221,14 +221,14 @@ inline split max_throughput_split_unchecked(const block_graph& g, std::size_t se
 inline split max_throughput_split(const block_graph& g, std::size_t service, const path_load& L, double path_accuracy, const capacity_options& o) {
   detail::service_at(g, service, "max_throughput_split");
   detail::check_capacity(o, "max_throughput_split");
-  if (!detail::unit_interval(path_accuracy)) detail::fail("max_throughput_split", "path_accuracy = ", path_accuracy, ": must lie in [0,1]");
+  if (!detail::unit_interval(path_accuracy)) detail::fail("max_throughput_split", "path_accuracy", path_accuracy, "must lie in [0,1]");
   return detail::max_throughput_split_unchecked(g, service, L, path_accuracy, o, true);
 }
 /// The same split, always by the exact 2-variable LP (the oracle of the closed form).
 inline split max_throughput_split_lp(const block_graph& g, std::size_t service, const path_load& L, double path_accuracy, const capacity_options& o) {
   detail::service_at(g, service, "max_throughput_split_lp");
   detail::check_capacity(o, "max_throughput_split_lp");
-  if (!detail::unit_interval(path_accuracy)) detail::fail("max_throughput_split_lp", "path_accuracy = ", path_accuracy, ": must lie in [0,1]");
+  if (!detail::unit_interval(path_accuracy)) detail::fail("max_throughput_split_lp", "path_accuracy", path_accuracy, "must lie in [0,1]");
   return detail::max_throughput_split_unchecked(g, service, L, path_accuracy, o, false);
 }
 
