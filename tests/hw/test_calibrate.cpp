@@ -139,7 +139,7 @@ TEST_CASE("calibration: bad input") {
   ss[1].layers.resize(1);
   ss[1].seconds = 1;
   CHECK_THROWS_WITH_AS(calibrate_roofline(p, ss),
-                       "idn::hw::calibrate_roofline: samples.size() = 2: fewer samples than the 3 fitted parameters",
+                       "idn::hw::calibrate_roofline: samples.size() = 2: must be >= the number of fitted parameters = 3",
                        idn::invalid_input);
   calibration_options only_c;
   only_c.fit_layer_overhead = only_c.fit_memory = false;

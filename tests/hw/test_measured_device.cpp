@@ -99,10 +99,10 @@ TEST_CASE("bad board files are named by file, line and column") {
   board_file thin = synthetic_board();
   thin.points.erase(std::remove_if(thin.points.begin(), thin.points.end(), [](const board_point& p) { return p.quantity == board_quantity::depthwise_fp32; }),
                     thin.points.end());
-  CHECK_THROWS_WITH_AS(measured_device{thin}, doctest::Contains("no reliable depthwise_fp32 point at 1 thread"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(measured_device{thin}, doctest::Contains("idn::hw::measured_device: reliable depthwise_fp32 points of board 'synthetic' at 1 thread(s) = 0: must be >= 1"), idn::invalid_input);
   measured_device_options two_threads;
   two_threads.threads = 2;
-  CHECK_THROWS_WITH_AS(measured_device(synthetic_board(), two_threads), doctest::Contains("copy_bandwidth point at 2 thread"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(measured_device(synthetic_board(), two_threads), doctest::Contains("idn::hw::measured_device: reliable copy_bandwidth points of board 'synthetic' at 2 thread(s) = 0: must be >= 1"), idn::invalid_input);
   measured_device_options neg;
   neg.fit.assign(idn::dnn::layer_kind_count, layer_kind_fit{});
   neg.fit[3].memory = -1;

@@ -46,7 +46,7 @@ TEST_CASE("energy: MLPerf Tiny STM32H7A3 ResNet-8 ~ 8.70 mJ per inference") {
   const roofline_device mcu(stm32h7a3().params);
   CHECK(compute_energy(mcu, 1 / 18.44) == idn::test::rel(8.70e-3).epsilon(0.01));
   CHECK_THROWS_WITH_AS(compute_energy(roofline_device(raspberry_pi_4().params), 1.0),
-                       "idn::hw::checked_active_power: device 'raspberry_pi_4': active_power unknown (0 W)", idn::invalid_input);
+                       "idn::hw::checked_active_power: active_power() of device 'raspberry_pi_4' = 0: must be finite and > 0 W (clause C4)", idn::invalid_input);
   auto p = jetson_nano().params;
   p.idle_power = 4;
   CHECK(compute_energy(roofline_device(p), 2.0, energy_basis::incremental) == 12);
@@ -85,6 +85,6 @@ TEST_CASE("estimate: model_time adds the call overhead once; layer_times checks 
     std::string_view name() const noexcept { return "bad"; }
   };
   CHECK_THROWS_WITH_AS(layer_times(bad_device{}, r50),
-                       "idn::hw::checked_latency: bad: latency(layers[0] 'stem/conv1') = -1: must be finite and >= 0 (clause C1)",
+                       "idn::hw::checked_latency: bad.latency(layers[0] 'stem/conv1') = -1: must be finite and >= 0 (clause C1)",
                        idn::invalid_input);
 }

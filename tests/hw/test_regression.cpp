@@ -105,7 +105,7 @@ TEST_CASE("regression: rank-deficient data get the minimum-norm solution (SVD ps
 
 TEST_CASE("regression: bad input") {
   std::vector<layer_sample> s(4);
-  CHECK_THROWS_WITH_AS(linear_layer_model::fit(s), "idn::hw::linear_layer_model::fit: samples.size() = 4: need at least 5",
+  CHECK_THROWS_WITH_AS(linear_layer_model::fit(s), "idn::hw::linear_layer_model::fit: samples.size() = 4: must be >= 5",
                        idn::invalid_input);
   s.assign(5, layer_sample{idn::dnn::layer{}, 1.0});
   s[3].seconds = 0;

@@ -72,7 +72,7 @@ TEST_CASE("profile_table_device: bad entries") {
   t.by_name = {{"a", 1.0}, {"a", 2.0}};
   CHECK_THROWS_AS(profile_table_device(t, fb), idn::invalid_input);
   t.by_name = {{"a", -1.0}};
-  CHECK_THROWS_WITH_AS(profile_table_device(t, fb), "idn::hw::profile_table_device: latency_table.by_name[0] 'a' seconds = -1: must be finite and >= 0",
+  CHECK_THROWS_WITH_AS(profile_table_device(t, fb), "idn::hw::profile_table_device: latency_table.by_name[0].second ('a') = -1: must be finite and >= 0",
                        idn::invalid_input);
   t.by_name = {};
   t.by_index = {{3, 1.0}, {3, 1.0}};

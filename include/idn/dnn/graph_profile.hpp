@@ -168,7 +168,7 @@ inline std::vector<layer> node_layers(const graph_profile& g, precision prec = p
 /// layer is its own unit; a merged layer takes the last node's name and the kind of its
 /// largest-FLOP node. Throws invalid_input if g has no nodes. O(N + tensors).
 inline profile linearize(const graph_profile& g, const linearize_options& o = {}) {
-  if (g.nodes.empty()) throw invalid_input(concat("idn::dnn::linearize: graph '", g.name, "' has no nodes"));
+  if (g.nodes.empty()) reject("dnn::linearize", concat(g.name, ".nodes.size()"), 0, "must be >= 1");
   const std::size_t N = g.nodes.size();
   const std::vector<double> live = live_bytes(g);
   const std::vector<std::uint32_t> owner = layer_of_node(g, o);

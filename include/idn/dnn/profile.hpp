@@ -50,13 +50,12 @@ public:
 
 private:
   void validate_and_fill() {
-    if (spec_.name.empty()) throw invalid_input("idn::dnn::profile: profile.name is empty");
-    if (spec_.name.find_first_of("\r\n") != std::string::npos)
-      throw invalid_input("idn::dnn::profile: profile.name '" + spec_.name + "': must be one line (no CR or LF)");
-    if (spec_.layers.empty())
-      throw invalid_input("idn::dnn::profile: profile '" + spec_.name + "': layers is empty");
-    if (spec_.batch == 0) throw invalid_input("idn::dnn::profile: profile '" + spec_.name + "': batch = 0: must be >= 1");
-    const std::string where = "idn::dnn::profile: profile '" + spec_.name + "': ";
+    // Fields are named after the profile, e.g. "resnet56.layers[3].flop".
+    if (spec_.name.empty()) reject("dnn::profile", "name", "empty", "must name the model");
+    if (spec_.name.find_first_of("\r\n") != std::string::npos) reject("dnn::profile", "name", spec_.name, "must be one line (no CR or LF)");
+    if (spec_.layers.empty()) reject("dnn::profile", spec_.name + ".layers.size()", 0, "must be >= 1");
+    if (spec_.batch == 0) reject("dnn::profile", spec_.name + ".batch", 0, "must be >= 1");
+    const std::string where = "idn::dnn::profile: " + spec_.name + ".";
     check::finite_nonnegative(where + "input_bytes", spec_.input_bytes);
     std::unordered_map<std::string_view, std::size_t> seen;
     seen.reserve(spec_.layers.size());
@@ -68,23 +67,23 @@ private:
     for (std::size_t i = 0; i < spec_.layers.size(); ++i) {
       auto& l = spec_.layers[i];
       const std::string field = where + indexed("layers", i);
-      if (l.name.empty()) throw invalid_input(field + ".name is empty");
-      if (l.name.find_first_of("\r\n") != std::string::npos)
-        throw invalid_input(field + ".name '" + l.name + "': must be one line (no CR or LF)");
+      auto layer_field = [&](const char* member) { return concat(spec_.name, ".", indexed("layers", i), member); };
+      if (l.name.empty()) reject("dnn::profile", layer_field(".name"), "empty", "must name the layer");
+      if (l.name.find_first_of("\r\n") != std::string::npos) reject("dnn::profile", layer_field(".name"), l.name, "must be one line (no CR or LF)");
       if (auto [it, fresh] = seen.emplace(l.name, i); !fresh)
-        throw invalid_input(field + ".name '" + l.name + concat("' duplicates ", indexed("layers", it->second)));
+        reject("dnn::profile", layer_field(".name"), l.name, concat("duplicates ", indexed("layers", it->second), ".name"));
       check::finite_nonnegative(field + ".flop", l.flop);
       check::finite_nonnegative(field + ".param_bytes", l.param_bytes);
       check::finite_nonnegative(field + ".input_bytes", l.input_bytes);
       check::finite_nonnegative(field + ".output_bytes", l.output_bytes);
       check::finite_nonnegative(field + ".workspace_bytes", l.workspace_bytes);
       if (static_cast<std::size_t>(l.kind) >= layer_kind_count)
-        throw invalid_input(field + concat(".kind = ", static_cast<int>(l.kind)) + ": unknown kind");
+        reject("dnn::profile", layer_field(".kind"), static_cast<int>(l.kind), concat("must be < layer_kind_count = ", layer_kind_count));
       const std::uint32_t expected_prev = i == 0 ? 0 : spec_.layers[i - 1].unit;
       const bool unit_ok = i == 0 ? l.unit == 0 : (l.unit == expected_prev || l.unit == expected_prev + 1);
       if (!unit_ok)
-        throw invalid_input(field + concat(".unit = ", l.unit) +
-                            concat(": units must be contiguous and start at 0 (previous unit ", expected_prev) + ")");
+        reject("dnn::profile", layer_field(".unit"), l.unit,
+               i == 0 ? std::string("must be 0 (units start at 0)") : concat("must be ", expected_prev, " or ", expected_prev + 1, " (units are contiguous)"));
       if (l.input_bytes == 0) l.input_bytes = prev_out;
       flop_sum.add(field + ".flop", l.flop);
       param_sum.add(field + ".param_bytes", l.param_bytes);

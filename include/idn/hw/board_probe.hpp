@@ -119,8 +119,8 @@ inline point_timing time_point(const std::function<void(std::uint32_t thread, st
 /// same again per extra thread setting). Throws invalid_input for threads = 0 or a spread_limit
 /// that is not > 0.
 inline board_file run_board_probe(const board_probe_options& o = {}) {
-  if (o.threads == 0) throw invalid_input("idn::hw::run_board_probe: threads = 0: must be >= 1");
-  if (!(o.spread_limit > 0)) throw invalid_input(concat("idn::hw::run_board_probe: spread_limit = ", o.spread_limit, ": must be > 0"));
+  if (o.threads == 0) reject("hw::run_board_probe", "threads", 0, "must be >= 1");
+  if (!(o.spread_limit > 0)) reject("hw::run_board_probe", "spread_limit", o.spread_limit, "must be > 0");
   board_file b;
   const double rep = o.quick ? 2e-3 : 10e-3;
   const int reps = o.quick ? 7 : 11;

@@ -82,15 +82,14 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
   const std::array<bool, 3> fit{opt.fit_layer_overhead, opt.fit_compute, opt.fit_memory};
   const int nfit = int(fit[0]) + int(fit[1]) + int(fit[2]);
   if (samples.size() < static_cast<std::size_t>(nfit))
-    throw invalid_input(concat("idn::hw::calibrate_roofline: samples.size() = ", samples.size()) +
-                        concat(": fewer samples than the ", nfit) + " fitted parameters");
+    reject("hw::calibrate_roofline", "samples.size()", samples.size(), concat("must be >= the number of fitted parameters = ", nfit));
   // Per-layer terms, flattened.
   std::vector<detail::layer_terms> terms;
   std::vector<std::size_t> first(samples.size() + 1, 0);
   for (std::size_t s = 0; s < samples.size(); ++s) {
     const std::string f = concat("idn::hw::calibrate_roofline: samples[", s) + "]";
     check::finite_positive(f + ".seconds", samples[s].seconds);
-    if (samples[s].layers.empty()) throw invalid_input(f + ".layers is empty");
+    if (samples[s].layers.empty()) reject("hw::calibrate_roofline", concat("samples[", s, "].layers.size()"), 0, "must be >= 1");
     double sample_c = 0, sample_m = 0;
     for (std::size_t i = 0; i < samples[s].layers.size(); ++i) {
       const auto& l = samples[s].layers[i];
@@ -103,7 +102,8 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
       terms.push_back({l.flop / start.peak_flops[static_cast<std::size_t>(l.prec)], bytes / start.memory_bandwidth});
       sample_c += terms.back().c, sample_m += terms.back().m;
       if (!std::isfinite(sample_c + sample_m))  // aggregate rule (docs/reliability.md)
-        throw invalid_input(lf + ": the sample's compute or memory time at the start's peaks overflows");
+        reject("hw::calibrate_roofline", concat("samples[", s, "] compute + memory time at the start's peaks (through layers[", i, "])"), sample_c + sample_m,
+               "must be finite (the sum overflows)");
     }
     first[s + 1] = terms.size();
   }
@@ -196,8 +196,8 @@ inline calibration_result calibrate_roofline(const roofline_params& start, std::
   // The fitted parameters must form a valid device whose reciprocals are finite.
   if (!std::isfinite(best[0]) || !std::isfinite(best[1]) || !std::isfinite(best[2]) || !(res.params.compute_efficiency > 0) ||
       !(res.params.memory_efficiency > 0) || !std::isfinite(res.rms_relative_error))
-    throw invalid_input(concat("idn::hw::calibrate_roofline: the fit is not finite (t_0 = ", best[0]) + concat(", 1/eta_c = ", best[1]) +
-                        concat(", 1/eta_m = ", best[2]) + "): the samples span more than double precision");
+    reject("hw::calibrate_roofline", "fit (t_0, 1/eta_c, 1/eta_m)", concat("(", best[0], ", ", best[1], ", ", best[2], ")"),
+           "must be finite (the samples must span less than double precision)");
   res.compute_at_bound = fit[1] && best[1] == 1.0;
   res.memory_at_bound = fit[2] && best[2] == 1.0;
   return res;

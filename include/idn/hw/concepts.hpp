@@ -81,8 +81,7 @@ template <compute_device D>
 double checked_latency(const D& d, const dnn::layer& l) {
   const double t = d.latency(l);
   if (!std::isfinite(t) || t < 0)
-    throw invalid_input("idn::hw::checked_latency: " + device_name(d) + concat(": latency(layers[", l.index) + "] '" + l.name +
-                        concat("') = ", t) + ": must be finite and >= 0 (clause C1)");
+    reject("hw::checked_latency", concat(device_name(d), ".latency(layers[", l.index, "] '", l.name, "')"), t, "must be finite and >= 0 (clause C1)");
   return t;
 }
 
@@ -91,8 +90,7 @@ template <link_model L>
 double checked_transfer_time(const L& l, double bytes) {
   const double t = l.transfer_time(bytes);
   if (!std::isfinite(t) || t < 0)
-    throw invalid_input(concat("idn::hw::checked_transfer_time: link: transfer_time(", bytes) + concat(") = ", t) +
-                        ": must be finite and >= 0 (clause C5)");
+    reject("hw::checked_transfer_time", concat("link.transfer_time(", bytes, ")"), t, "must be finite and >= 0 (clause C5)");
   return t;
 }
 
@@ -101,7 +99,7 @@ template <compute_device D>
 double checked_memory_bytes(const D& d) {
   const double m = d.memory_bytes();
   if (std::isnan(m) || m <= 0)
-    throw invalid_input("idn::hw::checked_memory_bytes: " + device_name(d) + concat(": memory_bytes() = ", m) + ": must be > 0 (clause C3)");
+    reject("hw::checked_memory_bytes", concat(device_name(d), ".memory_bytes()"), m, "must be > 0 (clause C3)");
   return m;
 }
 

@@ -21,10 +21,9 @@ template <powered_device D>
 double checked_active_power(const D& d) {
   const double pa = d.active_power(), pi = d.idle_power();
   if (!(pa > 0) || !std::isfinite(pa))
-    throw invalid_input(concat("idn::hw::checked_active_power: device '", device_name(d)) + concat("': active_power unknown (", pa) + " W)");
+    reject("hw::checked_active_power", concat("active_power() of device '", device_name(d), "'"), pa, "must be finite and > 0 W (clause C4)");
   if (!(pi >= 0) || pi > pa)
-    throw invalid_input(concat("idn::hw::checked_active_power: device '", device_name(d)) + concat("': idle_power = ", pi) +
-                        concat(" W: must lie in [0, active_power = ", pa) + "] (clause C4)");
+    reject("hw::checked_active_power", concat("idle_power() of device '", device_name(d), "'"), pi, concat("must lie in [0, active_power = ", pa, "] W (clause C4)"));
   return pa;
 }
 }  // namespace detail
@@ -52,7 +51,7 @@ double transmit_energy(const L& l, double bytes) {
 template <powered_device D, powered_link L, dnn::layer_chain N>
 double split_request_energy(const D& d, const L& link, const N& n, std::size_t local_layers, double wait_seconds) {
   if (local_layers > n.num_layers())
-    throw invalid_input(concat("idn::hw::split_request_energy: local_layers = ", local_layers) + concat(" > ", n.num_layers()) + " layers");
+    reject("hw::split_request_energy", "local_layers", local_layers, concat("must be <= the number of layers = ", n.num_layers()));
   check::finite_nonnegative("idn::hw::split_request_energy: wait_seconds", wait_seconds);
   const double pa = detail::checked_active_power(d);
   double e = 0;

@@ -23,8 +23,7 @@ std::size_t checked_range(const N& n, std::size_t first, std::size_t last) {
   const std::size_t size = n.num_layers();
   const std::size_t end = last == SIZE_MAX ? size : last;
   if (end > size || first > end)
-    throw invalid_input(concat("idn::hw::checked_range: layer range [", first) + concat(", ", end) +
-                        concat(") is not within [0, ", size) + "]");
+    reject("hw::checked_range", "layer range [first, last)", concat("[", first, ", ", end, ")"), concat("must lie within [0, ", size, ")"));
   return end;
 }
 }  // namespace detail
@@ -47,7 +46,7 @@ double model_time(const D& d, const N& n, std::size_t first = 0, std::size_t las
     const double li = checked_latency(d, n.layer(i));
     t += li;
     if (!std::isfinite(t))  // aggregate rule (docs/reliability.md)
-      throw invalid_input("idn::hw::model_time: " + device_name(d) + concat(": latency(layers[", i) + concat("]) = ", li) + ": the model time (their sum) overflows");
+      reject("hw::model_time", concat(device_name(d), ".latency(layers[", i, "])"), li, "too large: the model time (their sum) overflows");
   }
   return t;
 }
@@ -69,14 +68,14 @@ memory_fit_result memory_fit(const D& d, const N& n, std::size_t first = 0, std:
   r.capacity = checked_memory_bytes(d);
   const double ws = weight_storage_of(d);
   if (std::isnan(ws) || ws < 0)
-    throw invalid_input("idn::hw::memory_fit: " + device_name(d) + concat(": weight_storage() = ", ws) + ": must be >= 0");
+    reject("hw::memory_fit", concat(device_name(d), ".weight_storage()"), ws, "must be >= 0");
   for (std::size_t i = first; i < end; ++i) {
     const auto& l = n.layer(i);
     r.weights += l.param_bytes;
     r.peak_activation = std::max(r.peak_activation, l.workspace_bytes);
   }
   if (!std::isfinite(r.weights + r.peak_activation))
-    throw invalid_input(concat("idn::hw::memory_fit: layers [", first) + concat(", ", end) + "): the sum of param_bytes plus the peak workspace overflows");
+    reject("hw::memory_fit", concat("param_bytes of layers [", first, ", ", end, ") plus the peak workspace"), r.weights + r.peak_activation, "must be finite (the sum overflows)");
   r.weight_capacity = ws > 0 ? ws : r.capacity;
   r.fits = ws > 0 ? (r.weights <= ws && r.peak_activation <= r.capacity) : (r.weights + r.peak_activation <= r.capacity);
   return r;

@@ -32,10 +32,10 @@ struct layer_fit_options {
 inline std::vector<layer_kind_fit> fit_layer_kinds(const measured_device& probe, std::span<const dnn::layer> layers,
                                                    std::span<const double> seconds, const layer_fit_options& o = {}) {
   if (layers.size() != seconds.size() || layers.empty())
-    throw invalid_input(concat("idn::hw::fit_layer_kinds: ", layers.size(), " layers and ", seconds.size(), " times: must be equal and > 0"));
+    reject("hw::fit_layer_kinds", "(layers, seconds) sizes", concat("(", layers.size(), ", ", seconds.size(), ")"), "must be equal and > 0");
   for (std::size_t i = 0; i < seconds.size(); ++i)
     if (!(seconds[i] > 0) || !std::isfinite(seconds[i]))
-      throw invalid_input(concat("idn::hw::fit_layer_kinds: seconds[", i, "] = ", seconds[i], ": must be finite and > 0"));
+      reject("hw::fit_layer_kinds", concat("seconds[", i, "]"), seconds[i], "must be finite and > 0");
   auto solve = [&](auto&& take) {
     std::vector<std::size_t> rows;
     for (std::size_t i = 0; i < layers.size(); ++i)
@@ -68,14 +68,14 @@ inline std::vector<layer_kind_fit> fit_layer_kinds(const measured_device& probe,
 /// or a non-finite / non-positive Y_m or P_m, or a negative n_m. O(models).
 inline double fit_dispatch_overhead(std::span<const double> predicted_s, std::span<const double> nodes, std::span<const double> measured_s) {
   if (predicted_s.size() != nodes.size() || nodes.size() != measured_s.size() || nodes.empty())
-    throw invalid_input(concat("idn::hw::fit_dispatch_overhead: ", predicted_s.size(), ", ", nodes.size(), " and ", measured_s.size(),
-                               " entries: must be equal and > 0"));
+    reject("hw::fit_dispatch_overhead", "(predicted_s, nodes, measured_s) sizes", concat("(", predicted_s.size(), ", ", nodes.size(), ", ", measured_s.size(), ")"),
+           "must be equal and > 0");
   double num = 0, den = 0;
   for (std::size_t m = 0; m < nodes.size(); ++m) {
     const double y = measured_s[m], p = predicted_s[m], n = nodes[m];
-    if (!(y > 0) || !std::isfinite(y)) throw invalid_input(concat("idn::hw::fit_dispatch_overhead: measured_s[", m, "] = ", y, ": must be finite and > 0"));
-    if (!(p > 0) || !std::isfinite(p)) throw invalid_input(concat("idn::hw::fit_dispatch_overhead: predicted_s[", m, "] = ", p, ": must be finite and > 0"));
-    if (!(n >= 0) || !std::isfinite(n)) throw invalid_input(concat("idn::hw::fit_dispatch_overhead: nodes[", m, "] = ", n, ": must be finite and >= 0"));
+    if (!(y > 0) || !std::isfinite(y)) reject("hw::fit_dispatch_overhead", concat("measured_s[", m, "]"), y, "must be finite and > 0");
+    if (!(p > 0) || !std::isfinite(p)) reject("hw::fit_dispatch_overhead", concat("predicted_s[", m, "]"), p, "must be finite and > 0");
+    if (!(n >= 0) || !std::isfinite(n)) reject("hw::fit_dispatch_overhead", concat("nodes[", m, "]"), n, "must be finite and >= 0");
     num += (n / y) * (1 - p / y);
     den += (n / y) * (n / y);
   }
@@ -95,7 +95,7 @@ struct runtime_fit {
 inline runtime_fit fit_device_to_runtime(const measured_device& probe, std::span<const model_measurements> runs,
                                                      std::span<const std::vector<dnn::layer>> graph_nodes, const layer_fit_options& o = {}) {
   if (graph_nodes.size() != runs.size())
-    throw invalid_input(concat("idn::hw::fit_device_to_runtime: ", runs.size(), " runs but ", graph_nodes.size(), " graphs"));
+    reject("hw::fit_device_to_runtime", "runs.size()", runs.size(), concat("must equal graph_nodes.size() = ", graph_nodes.size()));
   std::vector<dnn::layer> layers;
   std::vector<double> seconds;
   for (const auto& r : runs) {

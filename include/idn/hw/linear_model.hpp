@@ -35,8 +35,7 @@ public:
   static linear_layer_model fit(std::span<const layer_sample> samples, regression_form form = regression_form::linear,
                                 double memory_bytes = INFINITY) {
     if (samples.size() < 5)
-      throw invalid_input(concat("idn::hw::linear_layer_model::fit: samples.size() = ", samples.size()) +
-                          ": need at least 5");
+      reject("hw::linear_layer_model::fit", "samples.size()", samples.size(), "must be >= 5");
     check::positive_or_inf("idn::hw::linear_layer_model::fit: memory_bytes", memory_bytes);
     for (std::size_t s = 0; s < samples.size(); ++s) {
       const std::string f = concat("idn::hw::linear_layer_model::fit: samples[", s) + "]";
@@ -70,8 +69,7 @@ public:
     // more than double's range can be inf or NaN; such a fit is rejected, not returned.
     auto finite_fit = [](Eigen::VectorXd c, const char* which) {
       if (!c.allFinite())
-        throw invalid_input(std::string("idn::hw::linear_layer_model::fit: the ") + which +
-                            " coefficients are not finite: the samples' features span more than double precision");
+        reject("hw::linear_layer_model::fit", concat("the ", which, " coefficients"), "not finite", "the samples' features must span less than double precision");
       return c;
     };
     m.pooled_ = finite_fit(solve([](const layer_sample&) { return true; }), "pooled");

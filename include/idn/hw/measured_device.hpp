@@ -78,8 +78,8 @@ public:
         }
       }
       if (s.size.empty())
-        throw invalid_input(concat("idn::hw::measured_device: board '", board.name, "' has no reliable ", board_quantity_names[static_cast<std::size_t>(q)],
-                                   " point at ", o_.threads, " thread(s)"));
+        reject("hw::measured_device", concat("reliable ", board_quantity_names[static_cast<std::size_t>(q)], " points of board '", board.name, "' at ", o_.threads, " thread(s)"), 0,
+                 "must be >= 1");
       return s;
     };
     copy_ = need(board_quantity::copy_bandwidth);
@@ -88,15 +88,16 @@ public:
     elementwise_ = need(board_quantity::elementwise_fp32);
     gemm_peak_ = board.peak(board_quantity::gemm_fp32, o_.threads);
     if (!o_.fit.empty() && o_.fit.size() != dnn::layer_kind_count)
-      throw invalid_input(concat("idn::hw::measured_device: options.fit has ", o_.fit.size(), " entries: must be 0 or ", dnn::layer_kind_count));
+      reject("hw::measured_device", "options.fit.size()", o_.fit.size(), concat("must be 0 or ", dnn::layer_kind_count));
     for (std::size_t k = 0; k < o_.fit.size(); ++k) {
       const auto& f = o_.fit[k];
       for (const double v : {f.t0, f.compute, f.memory, f.size_slope})
         if (!(v >= 0) || !std::isfinite(v))
-          throw invalid_input(concat("idn::hw::measured_device: options.fit[", k, "] (", dnn::layer_kind_names[k], ") has a coefficient ", v, ": must be finite and >= 0"));
+          reject("hw::measured_device", concat("a coefficient of options.fit[", k, "] (", dnn::layer_kind_names[k], ")"), v, "must be finite and >= 0");
     }
     if (!(o_.memory_bytes >= 0) || !(o_.call_overhead >= 0) || !std::isfinite(o_.call_overhead))
-      throw invalid_input("idn::hw::measured_device: memory_bytes and call_overhead must be >= 0 (call_overhead finite)");
+      reject("hw::measured_device", "(options.memory_bytes, options.call_overhead)", concat("(", o_.memory_bytes, ", ", o_.call_overhead, ")"),
+           "must be >= 0 (call_overhead finite)");
   }
 
   /// c(l) and m(l) of the header comment. O(points).

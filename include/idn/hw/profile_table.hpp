@@ -40,21 +40,21 @@ public:
       : prec_(table.measured_at), fallback_(std::move(fallback)), by_name_(std::move(table.by_name)),
         by_index_(std::move(table.by_index)) {
     for (std::size_t i = 0; i < by_name_.size(); ++i) {
-      const std::string f = concat("idn::hw::profile_table_device: latency_table.by_name[", i) + "]";
-      if (by_name_[i].first.empty()) throw invalid_input(f + ".first (name) is empty");
-      check::finite_nonnegative(f + " '" + by_name_[i].first + "' seconds", by_name_[i].second);
+      if (by_name_[i].first.empty()) reject("hw::profile_table_device", concat("latency_table.by_name[", i, "].first"), "empty", "must name a layer");
+      if (!std::isfinite(by_name_[i].second) || by_name_[i].second < 0)
+        reject("hw::profile_table_device", concat("latency_table.by_name[", i, "].second ('", by_name_[i].first, "')"), by_name_[i].second, "must be finite and >= 0");
     }
     for (std::size_t i = 0; i < by_index_.size(); ++i)
-      check::finite_nonnegative(concat("idn::hw::profile_table_device: latency_table.by_index[", i) + concat("] (layer ", by_index_[i].first) + ") seconds",
-                                by_index_[i].second);
+      if (!std::isfinite(by_index_[i].second) || by_index_[i].second < 0)
+        reject("hw::profile_table_device", concat("latency_table.by_index[", i, "].second (layer ", by_index_[i].first, ")"), by_index_[i].second, "must be finite and >= 0");
     std::stable_sort(by_name_.begin(), by_name_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::stable_sort(by_index_.begin(), by_index_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 1; i < by_name_.size(); ++i)
       if (by_name_[i].first == by_name_[i - 1].first)
-        throw invalid_input("idn::hw::profile_table_device: latency_table.by_name: duplicate entry '" + by_name_[i].first + "'");
+        reject("hw::profile_table_device", "latency_table.by_name", by_name_[i].first, "names must be unique");
     for (std::size_t i = 1; i < by_index_.size(); ++i)
       if (by_index_[i].first == by_index_[i - 1].first)
-        throw invalid_input(concat("idn::hw::profile_table_device: latency_table.by_index: duplicate entry for layer ", by_index_[i].first));
+        reject("hw::profile_table_device", "latency_table.by_index", by_index_[i].first, "layer indices must be unique");
     kappa_.fill(1.0);
     if (reference != nullptr) compute_kappa(*reference);
   }
@@ -101,9 +101,8 @@ private:
   }
   void compute_kappa(const dnn::profile& ref) {
     if (ref.prec() != prec_)
-      throw invalid_input("idn::hw::profile_table_device: profile_table_device: reference profile '" + ref.name() + "' is at " +
-                          std::string(dnn::to_string(ref.prec())) + ", table measured_at is " +
-                          std::string(dnn::to_string(prec_)));
+      reject("hw::profile_table_device", concat("reference->prec() ('", ref.name(), "')"), dnn::to_string(ref.prec()),
+             concat("must equal latency_table.measured_at = ", dnn::to_string(prec_)));
     std::array<std::vector<double>, dnn::layer_kind_count> ratios;
     for (const auto& l : ref.layers()) {
       const double* m = measured(l);
@@ -119,8 +118,8 @@ private:
       double med = r[mid];
       if (r.size() % 2 == 0) med = 0.5 * (med + *std::max_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(mid)));
       if (!std::isfinite(med))  // a measured time over a subnormal fallback time (aggregate rule)
-        throw invalid_input(concat("idn::hw::profile_table_device: profile_table_device: correction for kind ", k) + concat(" = ", med) +
-                            ": measured / fallback latency overflows (the fallback's times are too small)");
+        reject("hw::profile_table_device", concat("correction for kind ", dnn::layer_kind_names[k]), med,
+               "must be finite (measured / fallback latency overflows: the fallback's times are too small)");
       kappa_[k] = med;
     }
   }
