@@ -24,6 +24,8 @@
 #include "idn/partition.hpp"
 #include "idn/path.hpp"
 #include "idn/serve.hpp"
+#include "idn/sim/simulator.hpp"
+#include "idn/sim/stats.hpp"
 
 namespace {
 using idn::test::error_of;  // "" when nothing is thrown, which no regex below accepts
@@ -47,7 +49,7 @@ idn::alloc::instance tiny_instance() {
   return n.build();
 }
 
-TEST_CASE("house format: serve, partition, alloc, path, hw and dnn name module, function, field with index, value and requirement") {
+TEST_CASE("house format: serve, partition, alloc, path, hw, dnn and sim name module, function, field with index, value and requirement") {
   namespace serve = idn::serve;
   namespace part = idn::partition;
   namespace alloc = idn::alloc;
@@ -161,6 +163,8 @@ TEST_CASE("house format: serve, partition, alloc, path, hw and dnn name module, 
          g.name = "g";
          (void)idn::dnn::linearize(g);
        }},
+      {"sim::simulator::schedule_in", "dt", [] { idn::sim::simulator{}.schedule_in(-1, [] {}); }},
+      {"sim::batch_means", "samples.size()", [] { (void)idn::sim::batch_means(std::vector<double>(3, 1.0), 4); }},
       {"path::ps_delay", "x_original",
        [&] {
          const path::block_graph bg{spec};

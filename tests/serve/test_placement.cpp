@@ -143,7 +143,7 @@ TEST_CASE("build_chain from devices and profiles; split_model never does worse; 
   // Validation.
   pipeline bad = p;
   bad.stages[0].allowed_tiers = 0;
-  CHECK_THROWS_WITH_AS(build_chain(bad, cont), doctest::Contains("stages[0].allowed_tiers = 0x0 selects no tier"), idn::invalid_input);
+  CHECK_THROWS_WITH_AS(build_chain(bad, cont), doctest::Contains("idn::serve::build_chain: stages[0].allowed_tiers = 0: must select at least one of the 3 tiers"), idn::invalid_input);
   bad = p;
   bad.stages[2].flop = -1;
   CHECK_THROWS_WITH_AS(build_chain(bad, cont), doctest::Contains("stages[2].flop = -1"), idn::invalid_input);

@@ -80,7 +80,7 @@ TEST_CASE("simulator: run_until, run_for and stop") {
   CHECK(r.drained);
   CHECK(!r.stopped);
   CHECK(sim.processed() == 11);
-  CHECK_THROWS_WITH_AS(sim.schedule_at(3.2, [] {}), "idn::sim::simulator::schedule_at: t = 3.2 < now = 10 or not finite",
+  CHECK_THROWS_WITH_AS(sim.schedule_at(3.2, [] {}), "idn::sim::simulator::schedule_at: t = 3.2: must be finite and >= now = 10",
                        idn::invalid_input);
   CHECK_THROWS_AS(sim.schedule_at(NAN, [] {}), idn::invalid_input);
   CHECK_THROWS_AS(sim.run_until(4.0), idn::invalid_input);

@@ -56,7 +56,7 @@ TEST_CASE("sources: periodic times, trace replay and its validation") {
   sim.run();
   CHECK(at == times);
   const std::vector<double> bad{8.0, 11.0, 10.5};
-  CHECK_THROWS_WITH_AS(trace_source(sim, bad, [](std::uint64_t) {}), "idn::sim::trace_source: times[2] = 10.5 < times[1] = 11",
+  CHECK_THROWS_WITH_AS(trace_source(sim, bad, [](std::uint64_t) {}), "idn::sim::trace_source: times[2] = 10.5: must be >= times[1] = 11",
                        idn::invalid_input);
   const std::vector<double> past{1.0};
   CHECK_THROWS_AS(trace_source(sim, past, [](std::uint64_t) {}), idn::invalid_input);
@@ -67,7 +67,7 @@ TEST_CASE("sources: periodic times, trace replay and its validation") {
 TEST_CASE("station: bad class, bad service time and bad config are named") {
   simulator sim;
   station st(sim, station_options{1, 2}, [](const job& j) { return j.work; }, [](const job&, double) {});
-  CHECK_THROWS_WITH_AS(st.arrive(job{7, 2}), "idn::sim::station::arrive: job 7 cls = 2 >= classes = 2", idn::invalid_input);
+  CHECK_THROWS_WITH_AS(st.arrive(job{7, 2}), "idn::sim::station::arrive: job 7 cls = 2: must be < classes = 2", idn::invalid_input);
   CHECK_THROWS_WITH_AS(st.arrive(job{9, 0, 0, -1}), "idn::sim::station: service time of job 9 = -1: must be finite and >= 0",
                        idn::invalid_input);
   auto svc = [](const job&) { return 1.0; };

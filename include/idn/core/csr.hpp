@@ -34,10 +34,11 @@ public:
   csr_array(std::vector<std::size_t> offsets, std::vector<T> values)
       : offsets_(std::move(offsets)), values_(std::move(values)) {
     if (offsets_.empty() || offsets_.front() != 0 || offsets_.back() != values_.size())
-      throw invalid_input("csr_array: offsets must start at 0 and end at values.size()");
+      reject("csr_array", "(offsets.front(), offsets.back())", offsets_.empty() ? std::string("empty") : concat("(", offsets_.front(), ", ", offsets_.back(), ")"),
+             concat("must be (0, values.size() = ", values_.size(), ")"));
     for (std::size_t i = 1; i < offsets_.size(); ++i)
       if (offsets_[i] < offsets_[i - 1])
-        throw invalid_input(concat("csr_array: offsets[", i) + "] decreases");
+        reject("csr_array", concat("offsets[", i, "]"), offsets_[i], concat("must be >= offsets[", i - 1, "] = ", offsets_[i - 1]));
   }
 
   std::size_t rows() const noexcept { return offsets_.size() - 1; }

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 #include "idn/io/detail/csv_numeric.hpp"
 #include "idn/io/detail/xtensor_includes.hpp"
 
@@ -29,7 +31,7 @@ inline csv_table load_csv(const std::filesystem::path& path, const csv_options& 
 /// Saves a table; throws invalid_input if the column count does not match the array.
 inline void save_csv(const std::filesystem::path& path, const csv_table& t) {
   if (t.values.shape()[1] != t.columns.size() && t.values.shape()[0] != 0)
-    throw invalid_input(concat("save_csv: ", t.columns.size()) + concat(" column names for ", t.values.shape()[1]) + " columns");
+    reject("io::save_csv", "columns.size()", t.columns.size(), concat("must equal the number of value columns = ", t.values.shape()[1]));
   detail::save_numeric_csv(path, std::span<const std::string>(t.columns), t.values.shape()[0],
                            [&](std::size_t r, std::size_t c) { return t.values(r, c); });
 }

@@ -7,6 +7,8 @@
 
 #include <Eigen/Dense>
 
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 #include "idn/io/detail/csv_numeric.hpp"
 #include "idn/io/detail/npy_format.hpp"
 #include "idn/io/detail/read_file.hpp"
@@ -68,8 +70,7 @@ inline Eigen::MatrixXd load_csv_matrix(const std::filesystem::path& path, const 
 /// Saves a matrix with column names; throws invalid_input on a count mismatch.
 inline void save_csv(const std::filesystem::path& path, std::span<const std::string> columns, const Eigen::MatrixXd& m) {
   if (static_cast<Eigen::Index>(columns.size()) != m.cols())
-    throw invalid_input(concat("save_csv: ", columns.size()) + concat(" column names for ", m.cols()) +
-                        " columns");
+    reject("io::save_csv", "columns.size()", columns.size(), concat("must equal m.cols() = ", m.cols()));
   detail::save_numeric_csv(path, columns, static_cast<std::size_t>(m.rows()),
                            [&](std::size_t r, std::size_t c) { return m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)); });
 }

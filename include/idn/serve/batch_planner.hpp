@@ -37,17 +37,17 @@ public:
   /// Throws invalid_input naming the batch and index of a sample that is not finite and > 0, a
   /// batch size 0, an empty sample list, or an empty profile. O(total samples).
   explicit batch_latency_profile(const std::map<std::uint32_t, std::vector<double>>& by_batch) {
-    if (by_batch.empty()) throw invalid_input("idn::serve::batch_latency_profile: no batch size");
+    if (by_batch.empty()) reject("serve::batch_latency_profile", "by_batch.size()", 0, "must be >= 1");
     for (const auto& [b, samples] : by_batch) {
-      if (b == 0) throw invalid_input("idn::serve::batch_latency_profile: batch size 0: must be >= 1");
-      if (samples.empty()) throw invalid_input(concat("idn::serve::batch_latency_profile: batch ", b, ": no samples"));
+      if (b == 0) reject("serve::batch_latency_profile", "batch size", 0, "must be >= 1");
+      if (samples.empty()) reject("serve::batch_latency_profile", concat("by_batch[", b, "].size()"), 0, "must be >= 1");
       double sum = 0;
       for (std::size_t i = 0; i < samples.size(); ++i) {
         if (!(samples[i] > 0) || !std::isfinite(samples[i]))
-          throw invalid_input(concat("idn::serve::batch_latency_profile: batch ", b, " samples[", i, "] = ", samples[i], ": must be finite and > 0"));
+          reject("serve::batch_latency_profile", concat("by_batch[", b, "][", i, "]"), samples[i], "must be finite and > 0");
         sum += samples[i];
       }
-      if (!std::isfinite(sum)) throw invalid_input(concat("idn::serve::batch_latency_profile: batch ", b, ": the samples' sum overflows"));
+      if (!std::isfinite(sum)) reject("serve::batch_latency_profile", concat("sum of by_batch[", b, "]"), sum, "must be finite (the sum overflows)");
       sizes_.push_back(b), samples_.push_back(samples), means_.push_back(sum / static_cast<double>(samples.size()));
     }
   }
@@ -159,13 +159,12 @@ inline stage_estimate simulate_batched_stage(double rate, const batch_latency_pr
   // silently round.
   const double horizon = static_cast<double>(items) / rate;
   if (!(profile.shortest_mean() >= horizon * 0x1p-52 * 1e6))
-    throw invalid_input(concat("idn::serve::simulate_batched_stage: the mean service time ", profile.shortest_mean(), " s is below 2^-52 * 1e6 of the horizon ",
-                               horizon, " s (items / rate): the samples span too many orders of magnitude for a double-precision clock"));
+    reject("serve::simulate_batched_stage", "profile.shortest_mean()", profile.shortest_mean(),
+           concat("must be >= 2^-52 * 1e6 of the horizon items / rate = ", horizon, " s (else a double-precision clock cannot resolve it)"));
   const std::size_t full = profile.slot(config.max_batch);
   const double capacity = static_cast<double>(config.replicas) * config.max_batch / profile.mean_at(full);
   if (!(rate < capacity))
-    throw invalid_input(concat("idn::serve::simulate_batched_stage: rate = ", rate, ": must be below the capacity ", capacity, " items/s of ", config.replicas,
-                               " replicas at batch ", config.max_batch));
+    reject("serve::simulate_batched_stage", "rate", rate, concat("must be below the capacity ", capacity, " items/s of ", config.replicas, " replicas at batch ", config.max_batch));
   detail::batched_stage_sim run(rate, profile, config.max_batch, config.replicas, items, seed);
   return run.result(q);
 }

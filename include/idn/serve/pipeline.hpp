@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 #include "idn/dnn/profile.hpp"
 #include "idn/hw/any.hpp"
 #include "idn/serve/queueing.hpp"
@@ -123,7 +125,7 @@ inline void validate(const chain& c) {
 
 namespace detail {
 inline double checked_time(double t, const std::string& tier_name, const std::string& element) {
-  if (!(t >= 0) || std::isnan(t)) throw invalid_input(concat("idn::serve::build_chain: tier '", tier_name, "' element '", element, "' time = ", t, ": must be >= 0"));
+  if (!(t >= 0) || std::isnan(t)) reject("serve::build_chain", concat("time of element '", element, "' on tier '", tier_name, "'"), t, "must be >= 0");
   return t;
 }
 }  // namespace detail
@@ -158,7 +160,7 @@ inline chain build_chain(const pipeline& p, const continuum& c, bool split_model
     if (!(st.bytes >= 0) || !std::isfinite(st.bytes)) bad("bytes", st.bytes, "must be finite and >= 0");
     if (!(st.output_bytes >= 0) || !std::isfinite(st.output_bytes)) bad("output_bytes", st.output_bytes, "must be finite and >= 0");
     if (!(st.memory_bytes >= 0) || !std::isfinite(st.memory_bytes)) bad("memory_bytes", st.memory_bytes, "must be finite and >= 0");
-    if ((st.allowed_tiers & all) == 0) throw invalid_input(concat("idn::serve::build_chain: stages[", s, "].allowed_tiers = 0x", std::to_string(st.allowed_tiers & all), " selects no tier"));
+    if ((st.allowed_tiers & all) == 0) reject("serve::build_chain", concat("stages[", s, "].allowed_tiers"), st.allowed_tiers, concat("must select at least one of the ", K, " tiers"));
     if (!st.measured.empty() && st.measured.size() != K) bad("measured.size()", static_cast<double>(st.measured.size()), "must equal tiers.size()");
     for (double m : st.measured)
       if (!(m >= 0) || std::isnan(m)) bad("measured", m, "must be >= 0 (may be +inf)");
@@ -225,7 +227,10 @@ inline chain build_chain(const pipeline& p, const continuum& c, bool split_model
     for (Eigen::Index j = 0; j <= N; ++j) {
       const double u = up.transfer_time(ch.boundary_bytes[j]), d = down.transfer_time(ch.boundary_bytes[j]);
       if (!(u >= 0) || !std::isfinite(u) || !(d >= 0) || !std::isfinite(d))
-        throw invalid_input(concat("idn::serve::build_chain: link ", k, " transfer_time(", ch.boundary_bytes[j], ") = ", std::isfinite(u) && u >= 0 ? d : u, ": must be finite and >= 0"));
+      {
+        const bool up_ok = std::isfinite(u) && u >= 0;
+        reject("serve::build_chain", concat(up_ok ? "downlinks[" : "uplinks[", k, "].transfer_time(", ch.boundary_bytes[j], ")"), up_ok ? d : u, "must be finite and >= 0");
+      }
       const auto kk = static_cast<Eigen::Index>(k);
       ch.up_seconds(kk, j) = u, ch.down_seconds(kk, j) = d;
       ch.up_serial(kk, j) = std::max(0.0, u - u0), ch.down_serial(kk, j) = std::max(0.0, d - d0);

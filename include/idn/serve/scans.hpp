@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
 #include "idn/core/random.hpp"
 #include "idn/hw/any.hpp"
 #include "idn/serve/balancers.hpp"
@@ -66,8 +68,7 @@ public:
     const double prop = link.transfer_time(0);
     const double full = link.transfer_time(w.image_bytes * w.batch);
     if (!(prop >= 0) || !std::isfinite(prop) || !(full >= prop) || !std::isfinite(full))
-      throw invalid_input(concat("idn::serve::simulate_scans: link.transfer_time(", w.image_bytes * w.batch, ") = ", full, " with transfer_time(0) = ", prop,
-                                 ": must be finite and >= transfer_time(0) >= 0"));
+      reject("serve::simulate_scans", concat("link.transfer_time(", w.image_bytes * w.batch, ")"), full, concat("must be finite and >= transfer_time(0) = ", prop, " >= 0"));
     const sim::station_options cfg{1, 1, sim::discipline::non_preemptive, 64};
     for (std::uint32_t i = 0; i < replicas; ++i) replicas_.push_back(std::make_unique<replica>(sim_, cfg, on_start{this}, on_finish{this, i}));
   }

@@ -58,14 +58,13 @@ public:
   /// Schedules `h` at time t (finite, >= now()). O(log n).
   event_id schedule_at(double t, handler h) {
     if (!std::isfinite(t) || t < now_)
-      throw invalid_input(concat("idn::sim::simulator::schedule_at: t = ", t) + concat(" < now = ", now_) +
-                          " or not finite");
+      reject("sim::simulator::schedule_at", "t", t, concat("must be finite and >= now = ", now_));
     return insert(t, std::move(h));
   }
   /// Schedules `h` at now() + dt (dt finite, >= 0). O(log n).
   event_id schedule_in(double dt, handler h) {
     if (!std::isfinite(dt) || dt < 0 || !std::isfinite(now_ + dt))  // aggregate rule: the event time must be finite
-      throw invalid_input(concat("idn::sim::simulator::schedule_in: dt = ", dt) + concat(": must be finite and >= 0 with now + dt finite (now = ", now_) + ")");
+      reject("sim::simulator::schedule_in", "dt", dt, concat("must be finite and >= 0 with now + dt finite (now = ", now_, ")"));
     return insert(now_ + dt, std::move(h));
   }
 
@@ -85,8 +84,7 @@ public:
   /// unless a handler called stop().
   run_result run_until(double t_end) {
     if (!std::isfinite(t_end) || t_end < now_)
-      throw invalid_input(concat("idn::sim::simulator::run_until: t = ", t_end) + concat(" < now = ", now_) +
-                          " or not finite");
+      reject("sim::simulator::run_until", "t", t_end, concat("must be finite and >= now = ", now_));
     run_result r = loop(t_end);
     if (!r.stopped) now_ = t_end;
     r.now = now_;
@@ -95,7 +93,7 @@ public:
   /// run_until(now() + dt).
   run_result run_for(double dt) {
     if (!std::isfinite(dt) || dt < 0)
-      throw invalid_input(concat("idn::sim::simulator::run_for: dt = ", dt) + ": must be finite and >= 0");
+      reject("sim::simulator::run_for", "dt", dt, "must be finite and >= 0");
     return run_until(now_ + dt);
   }
   /// Fires events until none remain or a handler calls stop(); now() is the last event's time.

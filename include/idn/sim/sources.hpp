@@ -101,10 +101,10 @@ public:
     for (std::size_t i = 0; i < times_.size(); ++i) {
       if (!std::isfinite(times_[i])) check::fail(concat("idn::sim::trace_source: times[", i) + "]", times_[i], "must be finite");
       if (i > 0 && times_[i] < times_[i - 1])
-        throw invalid_input(concat("idn::sim::trace_source: times[", i) + concat("] = ", times_[i]) + concat(" < times[", i - 1) + concat("] = ", times_[i - 1]));
+        reject("sim::trace_source", concat("times[", i, "]"), times_[i], concat("must be >= times[", i - 1, "] = ", times_[i - 1]));
     }
     if (!times_.empty() && times_.front() < sim.now())
-      throw invalid_input(concat("idn::sim::trace_source: times[0] = ", times_.front()) + concat(" < now = ", sim.now()));
+      reject("sim::trace_source", "times[0]", times_.front(), concat("must be >= now = ", sim.now()));
     schedule();
   }
   trace_source(const trace_source&) = delete;

@@ -58,8 +58,8 @@ public:
   /// A station on `sim` (which must outlive it). Throws invalid_input for 0 servers or classes.
   station(simulator& sim, station_options cfg, ServiceFn service, DepartFn depart)
       : sim_(sim), cfg_(cfg), service_(std::move(service)), depart_(std::move(depart)), busy_tw_(sim.now(), 0) {
-    if (cfg_.servers == 0) throw invalid_input("idn::sim::station: station_options.servers = 0: must be >= 1");
-    if (cfg_.classes == 0) throw invalid_input("idn::sim::station: station_options.classes = 0: must be >= 1");
+    if (cfg_.servers == 0) reject("sim::station", "station_options.servers", 0, "must be >= 1");
+    if (cfg_.classes == 0) reject("sim::station", "station_options.classes", 0, "must be >= 1");
     servers_.resize(cfg_.servers);
     idle_.reserve(cfg_.servers);
     for (std::uint32_t s = cfg_.servers; s-- > 0;) idle_.push_back(s);
@@ -77,8 +77,7 @@ public:
   /// A job arrives now. Throws if j.cls >= classes or its service time is invalid.
   void arrive(const job& j) {
     if (j.cls >= cfg_.classes)
-      throw invalid_input(concat("idn::sim::station::arrive: job ", j.id) + concat(" cls = ", j.cls) +
-                          concat(" >= classes = ", cfg_.classes));
+      reject("sim::station::arrive", concat("job ", j.id, " cls"), j.cls, concat("must be < classes = ", cfg_.classes));
     if (!idle_.empty()) {
       const std::uint32_t s = idle_.back();
       idle_.pop_back();
@@ -190,8 +189,7 @@ private:
     if (!w.started) {
       const double t = service_(static_cast<const job&>(w.j));
       if (!std::isfinite(t) || t < 0)
-        throw invalid_input(concat("idn::sim::station: service time of job ", w.j.id) + concat(" = ", t) +
-                            ": must be finite and >= 0");
+        reject("sim::station", concat("service time of job ", w.j.id), t, "must be finite and >= 0");
       w.remaining = t;
       w.started = true;
     }

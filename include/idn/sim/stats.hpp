@@ -54,8 +54,8 @@ public:
   /// Nearest-rank quantile x_(⌈q n⌉) for q ∈ (0, 1]; q = 0 gives the minimum. Sorts a cached
   /// copy lazily (O(n log n) after an add, O(1) otherwise). Throws on q ∉ [0,1] or no samples.
   double quantile(double q) const {
-    if (!(q >= 0 && q <= 1)) throw invalid_input(concat("idn::sim::sample_stats::quantile: q = ", q) + ": must lie in [0, 1]");
-    if (n_ == 0) throw invalid_input("idn::sim::sample_stats::quantile: samples.size() = 0: must be >= 1");
+    if (!(q >= 0 && q <= 1)) reject("sim::sample_stats::quantile", "q", q, "must lie in [0, 1]");
+    if (n_ == 0) reject("sim::sample_stats::quantile", "samples.size()", 0, "must be >= 1");
     if (!sorted_valid_) {
       sorted_.assign(samples_.begin(), samples_.end());
       std::sort(sorted_.begin(), sorted_.end());
@@ -87,10 +87,10 @@ public:
   /// The level changes to `level` at time t (t >= the previous change). O(1).
   void set(double t, double level) {
     if (!(t >= last_))
-      throw invalid_input(concat("idn::sim::time_weighted::set: t = ", t) + concat(" < last change ", last_));
+      reject("sim::time_weighted::set", "t", t, concat("must be >= the last change ", last_));
     const double area = area_ + level_ * (t - last_);
     if (!std::isfinite(area))  // aggregate rule (docs/reliability.md): levels × times beyond double's range
-      throw invalid_input(concat("idn::sim::time_weighted::set: t = ", t) + concat(": the area (integral of level dt) overflows, level = ", level_));
+      reject("sim::time_weighted::set", "t", t, concat("the area (integral of level dt) overflows at level ", level_));
     area_ = area;
     last_ = t;
     level_ = level;
@@ -99,11 +99,11 @@ public:
   /// Average over [t0, t_now]; the current level when t_now == t0. Throws if t_now < last change.
   double mean(double t_now) const {
     if (!(t_now >= last_))
-      throw invalid_input(concat("idn::sim::time_weighted::mean: t = ", t_now) + concat(" < last change ", last_));
+      reject("sim::time_weighted::mean", "t_now", t_now, concat("must be >= the last change ", last_));
     if (t_now == t0_) return level_;
     const double area = area_ + level_ * (t_now - last_);
     if (!std::isfinite(area))
-      throw invalid_input(concat("idn::sim::time_weighted::mean: t = ", t_now) + concat(": the area (integral of level dt) overflows, level = ", level_));
+      reject("sim::time_weighted::mean", "t_now", t_now, concat("the area (integral of level dt) overflows at level ", level_));
     return area / (t_now - t0_);
   }
   /// The highest level seen.
@@ -132,10 +132,9 @@ struct batch_means_result {
 /// Batch means: drops the first n mod b samples, averages b consecutive batches, and reports
 /// SE = sd(batch means)/√b. Throws with fewer than 2 batches or fewer samples than batches. O(n).
 inline batch_means_result batch_means(std::span<const double> samples, std::size_t batches = 32) {
-  if (batches < 2) throw invalid_input(concat("idn::sim::batch_means: batches = ", batches) + ": need at least 2");
+  if (batches < 2) reject("sim::batch_means", "batches", batches, "must be >= 2");
   if (samples.size() < batches)
-    throw invalid_input(concat("idn::sim::batch_means: ", samples.size()) + concat(" samples < ", batches) +
-                        " batches");
+    reject("sim::batch_means", "samples.size()", samples.size(), concat("must be >= batches = ", batches));
   const std::size_t size = samples.size() / batches, skip = samples.size() % batches;
   double mean = 0, m2 = 0;
   for (std::size_t b = 0; b < batches; ++b) {
