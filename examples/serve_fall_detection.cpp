@@ -51,13 +51,13 @@ int main(int argc, char** argv) {
       if (z.status == idn::solve_status::optimal) {
         const std::vector<double> replicas(z.replicas, svc_ms * 1e-3);
         const lb_result sticky = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_stream), random_choice{});
-        p99s = sticky.unstable ? INFINITY : 1e3 * sticky.p99;
+        p99s = sticky.status == idn::solve_status::unstable ? INFINITY : 1e3 * sticky.p99;
         if (z.replicas >= 2) {
           const lb_result p2c = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_request), power_of_d(2));
-          p99p = p2c.unstable ? INFINITY : 1e3 * p2c.p99;
+          p99p = p2c.status == idn::solve_status::unstable ? INFINITY : 1e3 * p2c.p99;
         } else {
           const lb_result one = simulate_balancer(fall_detection_scenario(w, replicas, routing::per_request), random_choice{});
-          p99p = one.unstable ? INFINITY : 1e3 * one.p99;
+          p99p = one.status == idn::solve_status::unstable ? INFINITY : 1e3 * one.p99;
         }
       } else {
         status = z.limit == sizing_limit::slo_below_service_time ? "no finite c meets the SLO" : "exceeds max replicas";

@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
     csv << "policy,load,mean_s,p99_s,throughput,unstable\n";
     std::printf("%-22s %5s %10s %10s %10s\n", "policy", "load", "mean ms", "p99 ms", "req/s");
     auto row = [&](const std::string& name, double load, const lb_result& r) {
-      std::printf("%-22s %5.2f %10.3f %10.3f %10.1f%s\n", name.c_str(), load, 1e3 * r.mean, 1e3 * r.p99, r.throughput, r.unstable ? "  UNSTABLE" : "");
-      csv << name << ',' << load << ',' << r.mean << ',' << r.p99 << ',' << r.throughput << ',' << r.unstable << '\n';
+      std::printf("%-22s %5.2f %10.3f %10.3f %10.1f%s\n", name.c_str(), load, 1e3 * r.mean, 1e3 * r.p99, r.throughput, r.status == idn::solve_status::unstable ? "  UNSTABLE" : "");
+      csv << name << ',' << load << ',' << r.mean << ',' << r.p99 << ',' << r.throughput << ',' << (r.status == idn::solve_status::unstable) << '\n';
     };
     for (const double load : {0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95}) {
       lb_scenario s = base;

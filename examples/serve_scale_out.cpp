@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     };
     auto cell = [](const lb_result& r) {
       char buf[32];
-      if (r.unstable) std::snprintf(buf, sizeof buf, "%19s", "unstable");
+      if (r.status == idn::solve_status::unstable) std::snprintf(buf, sizeof buf, "%19s", "unstable");
       else std::snprintf(buf, sizeof buf, "%8.1f /%8.1f ms", r.throughput, 1e3 * r.p99);
       return std::string(buf);
     };
@@ -93,10 +93,10 @@ int main(int argc, char** argv) {
       const lb_result lo = run(static_cast<std::uint32_t>(g.replicas), least_outstanding{});
       std::printf(", %llu replicas, modelled p99 miss %.3f %%; simulated p99 with least-outstanding %.1f ms: %s\n",
                   static_cast<unsigned long long>(g.replicas), 100 * g.achieved, 1e3 * lo.p99,
-                  !lo.unstable && lo.p99 <= target.latency ? "meets the SLO" : "MISSES the SLO");
+                  lo.status != idn::solve_status::unstable && lo.p99 <= target.latency ? "meets the SLO" : "MISSES the SLO");
       if (g.replicas > 1 && static_cast<double>(g.replicas - 1) > rate * dist.mean()) {
         const lb_result fewer = run(static_cast<std::uint32_t>(g.replicas - 1), least_outstanding{});
-        std::printf("  one replica fewer: simulated p99 %.1f ms (%s)\n", 1e3 * fewer.p99, !fewer.unstable && fewer.p99 <= target.latency ? "meets it too" : "misses it");
+        std::printf("  one replica fewer: simulated p99 %.1f ms (%s)\n", 1e3 * fewer.p99, fewer.status != idn::solve_status::unstable && fewer.p99 <= target.latency ? "meets it too" : "misses it");
       }
     } else {
       std::printf("\n");

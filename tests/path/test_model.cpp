@@ -151,7 +151,7 @@ TEST_CASE("ps_delay: one server = M/M/1 (PS and FIFO share the mean), checked ag
     CHECK(std::abs(d.mean_delay_s - mean) <= std::max(4 * se, 0.01 * mean));
     // Overload is reported, not NaN.
     const delay_result over = ps_delay(bg, 0, L, 3 * lambda / u, 0);
-    CHECK_FALSE(over.stable);
+    CHECK(over.status == idn::solve_status::unstable);
     CHECK(std::isinf(over.mean_delay_s));
   }
 }
@@ -334,7 +334,7 @@ TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 1
         const double xp = lam * i / 10000, x0 = lam * (10000 - i) / 10000;
         const operating_point op = sc.point(L, a, x0, xp);
         Eigen::VectorXd u = ps_delay(bg, 0, L, x0, xp).utilization;
-        bool ok = op.stable;
+        bool ok = op.status == idn::solve_status::feasible;
         const std::size_t home = bg.server_of(bg.spec().services[0].model);
         for (std::size_t srv = 0; srv < bg.num_servers() && ok; ++srv)
           if (srv == home || L.server_flops[srv] > 0) ok = u[srv] <= 0.9 * (1 + 1e-12);
@@ -542,7 +542,7 @@ TEST_CASE("ps_delay: two linked servers against a processor-sharing simulation (
     const double W = probe.service_flops(0), lam = u * 2e9 / (0.4 * W + 0.6 * L.server_flops[0]);
     const double x0 = 0.4 * lam, xp = 0.6 * lam;
     const delay_result d = ps_delay(probe, 0, L, x0, xp);
-    REQUIRE(d.stable);
+    REQUIRE(d.status == idn::solve_status::feasible);
     CHECK(d.utilization[0] == idn::test::rel(u).epsilon(1e-12));
     const ps_result sim = simulate_ps(2e9, 2e9, x0, xp, W, L.server_flops[0], L.server_flops[1], L.transfer_s, n, 79);
     CAPTURE(u);

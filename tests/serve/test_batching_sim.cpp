@@ -88,7 +88,7 @@ TEST_CASE("batching: formation wait (B-1)/(2 lambda) within 4 SE; mean latency w
         const double capacity = c * B / t(B), lambda = rho * capacity;
         const std::vector<std::uint32_t> bs{B};
         const batch_row row = batching_table(lambda, c, t, bs).front();
-        REQUIRE(row.stable);
+        REQUIRE(row.status == idn::solve_status::feasible);
         REQUIRE(row.utilization == idn::test::rel(rho));
         const sim_stats s = simulate_batches(lambda, B, c, t(B), seed++);
         CAPTURE(c);

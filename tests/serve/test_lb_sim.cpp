@@ -33,7 +33,7 @@ TEST_CASE("lb harness: random over identical replicas is n independent M/M/1 que
     const lb_result r = simulate_balancer(identical(4, 0.7, seed), random_choice{});
     CAPTURE(seed);
     CHECK(r.mean == idn::test::rel(1 / (1 - 0.7)).epsilon(0.05));
-    CHECK_FALSE(r.unstable);
+    CHECK(r.status == idn::solve_status::feasible);
     for (Eigen::Index i = 0; i < 4; ++i) CHECK(r.utilization[i] == idn::test::rel(0.7).epsilon(0.03 * light));
   }
 }
@@ -63,13 +63,13 @@ TEST_CASE("lb harness: heterogeneous speeds {1,1,2,4}: RR unstable once lambda/n
   s.mean_service = {0.01, 0.01, 0.005, 0.0025};
   s.requests = base_requests, s.warmup = base_requests / 10, s.max_queue = 500;
   s.arrival_rate = 0.6 * 800;  // λ/n = 120 > min μ = 100
-  CHECK(simulate_balancer(s, round_robin{}).unstable);
+  CHECK(simulate_balancer(s, round_robin{}).status == idn::solve_status::unstable);
   s.arrival_rate = 0.9 * 800;
-  CHECK_FALSE(simulate_balancer(s, least_outstanding{}).unstable);
-  CHECK_FALSE(simulate_balancer(s, join_shortest_queue{}).unstable);
+  CHECK(simulate_balancer(s, least_outstanding{}).status == idn::solve_status::feasible);
+  CHECK(simulate_balancer(s, join_shortest_queue{}).status == idn::solve_status::feasible);
   const std::vector<double> speeds{1, 1, 2, 4};
   const lb_result sw = simulate_balancer(s, smooth_weighted_round_robin(weights_from_speeds(speeds)));
-  CHECK_FALSE(sw.unstable);
+  CHECK(sw.status == idn::solve_status::feasible);
   // Little's law for the servers: utilization_i = share_i · λ · E[S_i] (± 2 %).
   for (Eigen::Index i = 0; i < 4; ++i)
     CHECK(sw.utilization[i] == idn::test::rel(sw.share[i] * s.arrival_rate * s.mean_service[static_cast<std::size_t>(i)]).epsilon(0.02 * light));
@@ -81,7 +81,7 @@ TEST_CASE("lb harness: Little's law per replica, L_i = X_i W_i (± 2 %), for eve
   s.requests = base_requests, s.warmup = base_requests / 10;
   s.arrival_rate = 0.85 * 800;
   auto little = [&](const lb_result& r) {
-    CHECK_FALSE(r.unstable);
+    CHECK(r.status == idn::solve_status::feasible);
     for (Eigen::Index i = 0; i < 4; ++i) {
       CAPTURE(i);
       CHECK(r.in_system[i] == idn::test::rel(r.replica_throughput[i] * r.replica_response[i]).epsilon(0.02));
@@ -114,7 +114,7 @@ TEST_CASE("lb harness: one sticky stream keeps exactly one replica busy; more st
   lb_scenario f = identical(4, 0.5, 6);
   f.arrivals = arrival_law::periodic_fleet, f.devices = 40, f.streams = 4, f.dispatchers = 2;
   const lb_result fr = simulate_balancer(f, power_of_d(2));
-  CHECK_FALSE(fr.unstable);
+  CHECK(fr.status == idn::solve_status::feasible);
   CHECK(fr.throughput == idn::test::rel(2.0).epsilon(0.05));
 }
 
@@ -147,7 +147,7 @@ TEST_CASE("load_curve (R1): throughput = min(lambda, c mu) for 1, 2 and 4 identi
     CHECK(curve[2].second.mean > 10 * curve[1].second.mean);
     s.max_queue = 200;
     s.arrival_rate = 1.3 * static_cast<double>(c);
-    CHECK(simulate_balancer(s, power_of_d(c >= 2 ? 2 : 1)).unstable);
+    CHECK(simulate_balancer(s, power_of_d(c >= 2 ? 2 : 1)).status == idn::solve_status::unstable);
   }
 }
 

@@ -8,12 +8,13 @@
 #include <cmath>
 #include <limits>
 
+#include "idn/core/solve_status.hpp"
 #include "idn/path/path.hpp"
 
 namespace idn::path {
 
 struct delay_result {
-  bool stable = true;
+  solve_status status = solve_status::feasible;  ///< unstable when a server this split uses reaches u_s >= 1
   double mean_delay_s = 0, original_delay_s = 0, path_delay_s = 0;  ///< D̄, D_0, D_p (+inf if unstable)
   Eigen::VectorXd utilization;
 };
@@ -36,8 +37,8 @@ inline delay_result delays_from(const block_graph& g, std::size_t service, const
   // Only servers this split uses decide stability (spec correction: with "any u_s >= 1", one
   // overloaded service would make every other service's delay infinite).
   for (std::size_t s = 0; s < g.num_servers(); ++s)
-    if (((s == home && x0 > 0) || (xp > 0 && L.server_flops[s] > 0)) && !(u[s] < 1)) r.stable = false;
-  if (!r.stable) {
+    if (((s == home && x0 > 0) || (xp > 0 && L.server_flops[s] > 0)) && !(u[s] < 1)) r.status = solve_status::unstable;
+  if (r.status == solve_status::unstable) {
     r.mean_delay_s = r.original_delay_s = r.path_delay_s = inf;
     return r;
   }

@@ -104,7 +104,7 @@ public:
     if (with_delay) {
       utilizations(g_, service_, L, x0, xp, u_.data());
       const delay_result d = delays_from(g_, service_, L, x0, xp, u_.data());
-      op.stable = d.stable, op.mean_delay_s = d.mean_delay_s;
+      op.status = d.status, op.mean_delay_s = d.mean_delay_s;
     }
     op.local_work_share = op.throughput > 0 ? (x0 * W_ + xp * L.server_flops[home_]) / (op.throughput * W_) : 1.0;
     return op;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "idn/core/solve_status.hpp"
 #include "idn/path/graph.hpp"
 
 namespace idn::path {
@@ -15,7 +16,7 @@ namespace idn::path {
 struct operating_point {
   double throughput = 0, standalone_throughput = 0, demand = 0, avg_accuracy = 0, original_accuracy = 0, path_share = 0,
          mean_delay_s = 0, reference_delay_s = 0, local_work_share = 0;
-  bool stable = true;
+  solve_status status = solve_status::feasible;  ///< unstable when the split overloads a server it uses
 };
 
 /// Larger is better.
@@ -74,7 +75,7 @@ struct product_reward {
 struct weighted_cost_v1 {
   double w_delay = 1, w_accuracy = 1, w_local = 1;
   double operator()(const operating_point& op) const noexcept {
-    if (!op.stable || !std::isfinite(op.mean_delay_s)) return -std::numeric_limits<double>::infinity();
+    if (op.status != solve_status::feasible || !std::isfinite(op.mean_delay_s)) return -std::numeric_limits<double>::infinity();
     return -(w_delay * op.mean_delay_s / op.reference_delay_s + w_accuracy * (op.original_accuracy - op.avg_accuracy) + w_local * op.local_work_share);
   }
 };

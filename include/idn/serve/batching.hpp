@@ -8,6 +8,9 @@
 #include <span>
 #include <vector>
 
+#include "idn/core/error.hpp"
+#include "idn/core/format.hpp"
+#include "idn/core/solve_status.hpp"
 #include "idn/serve/queueing.hpp"
 
 namespace idn::serve {
@@ -22,11 +25,11 @@ struct batching_options {
   double service_scv = 0;      ///< squared coefficient of variation of t(B) (0: deterministic)
 };
 /// One batch size: t(B), capacity per replica (items/s), utilization, mean item latency (+inf if
-/// unstable), stability.
+/// unstable), and `status`: feasible, or unstable when the batch arrival rate reaches the capacity.
 struct batch_row {
   std::uint32_t batch;
   double batch_seconds, capacity, utilization, mean_latency;
-  bool stable;
+  solve_status status;
 };
 
 /// The batching trade-off table for `replicas` replicas at item rate λ. F: double(uint32_t),
@@ -40,12 +43,12 @@ std::vector<batch_row> batching_table(double item_rate, std::uint64_t replicas, 
   std::vector<batch_row> rows;
   for (std::size_t i = 0; i < batches.size(); ++i) {
     const std::uint32_t B = batches[i];
-    if (B == 0) throw invalid_input(concat("idn::serve::batching_table: batches[", i, "] = 0: must be >= 1"));
+    if (B == 0) idn::reject("serve::batching_table", concat("batches[", i, "]"), 0, "must be >= 1");
     const double t = batch_latency(B);
-    if (!(t > 0) || !std::isfinite(t)) throw invalid_input(concat("idn::serve::batching_table: batch_latency(", B, ") = ", t, ": must be finite and > 0"));
+    if (!(t > 0) || !std::isfinite(t)) idn::reject("serve::batching_table", concat("batch_latency(", B, ")"), t, "must be finite and > 0");
     const double lb = item_rate / B, mu = 1 / t, c = static_cast<double>(replicas);
-    batch_row r{B, t, B / t, lb / (c * mu), INFINITY, lb / mu < c};
-    if (r.stable) {
+    batch_row r{B, t, B / t, lb / (c * mu), INFINITY, lb / mu < c ? solve_status::feasible : solve_status::unstable};
+    if (r.status == solve_status::feasible) {
       const double formation = o.client_formed ? 0.0 : (B - 1) / (2 * item_rate);
       const double ca2 = o.client_formed ? 1.0 : 1.0 / B;
       r.mean_latency = formation + ggc_mean_wait(lb, mu, replicas, ca2, o.service_scv) + t;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "idn/core/random.hpp"
+#include "idn/core/solve_status.hpp"
 #include "idn/serve/balancers.hpp"
 #include "idn/sim/simulator.hpp"
 #include "idn/sim/station.hpp"
@@ -50,7 +51,8 @@ struct lb_result {
   /// time-average number in the replica's system (queue + service), completions per second,
   /// and mean time from joining the replica's queue to finishing service.
   Eigen::VectorXd in_system, replica_throughput, replica_response;
-  bool unstable = false;
+  /// feasible, or unstable when a replica queue passed lb_scenario::max_queue (the run stopped).
+  solve_status status = solve_status::feasible;
   std::uint64_t events = 0;
 };
 
@@ -215,7 +217,7 @@ private:
   lb_result report() {
     lb_result rep;
     rep.events = sim_.processed();
-    rep.unstable = unstable_;
+    rep.status = unstable_ ? solve_status::unstable : solve_status::feasible;
     rep.utilization = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_));
     rep.share = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_));
     rep.in_system = rep.replica_throughput = rep.replica_response = rep.share;
