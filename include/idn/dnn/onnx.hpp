@@ -351,23 +351,14 @@ inline bool has_unknown_shape(const onnx::GraphProto& graph) {
 
 }  // namespace onnx_detail
 
-/// Reads an ONNX model from a stream of its bytes (`file` names it in errors) into a
-/// graph_profile (batch as given by the input shapes). Throws
-/// invalid_input naming the file and the node/tensor and value on: an unreadable, truncated or
-/// corrupt file; a graph that is not a DAG or uses an undefined tensor; an input with a symbolic
-/// dim and no size in options; a shape inference failure; a tensor whose shape stays unknown
-/// where a cost needs it; dims that are negative or whose products overflow; an unknown op type
-/// (unless options.unknown_ops = zero_cost). O(nodes + tensors) after ONNX's own parse and
-/// shape inference.
-inline graph_profile read_onnx(std::istream& bytes, const std::string& file, const onnx_options& opt = {}) {
-  using namespace onnx_detail;
-  onnx::ModelProto model;
-  if (!model.ParseFromIstream(&bytes)) fail(file, "not a valid ONNX protobuf (truncated or corrupt)");
-  if (!model.has_graph()) fail(file, "the model has no graph");
-  onnx::GraphProto& graph = *model.mutable_graph();
-  std::unordered_set<std::string> initializer_names;
-  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
-  // Fix the input dims: from the options, else they must be concrete.
+namespace onnx_detail {
+
+/// Step 1 of read_onnx: fixes every graph input's dims, from options.input_shapes or else from
+/// the file (which must then be concrete), and checks that every name in input_shapes is a
+/// graph input. Drops the file's stored shapes when a size was overridden (they were inferred
+/// for the exported sizes and would contradict the new inference). O(inputs · dims).
+inline void fix_input_shapes(onnx::GraphProto& graph, const std::unordered_set<std::string>& initializer_names, const onnx_options& opt,
+                             const std::string& file) {
   bool overridden = false;
   for (auto& in : *graph.mutable_input()) {
     if (initializer_names.count(in.name())) continue;  // old-style models list weights as inputs
@@ -398,16 +389,17 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       }
     if (!found) fail(file, concat("options.input_shapes names '", name, "', which is not a graph input (inputs: ", names, ")"));
   }
-  // Shapes stored in the file were inferred for the exported input sizes: with other sizes they
-  // would contradict the new inference, so they are dropped and recomputed.
   if (overridden) {
     graph.clear_value_info();
     for (auto& out : *graph.mutable_output())
       if (out.type().has_tensor_type()) out.mutable_type()->mutable_tensor_type()->clear_shape();
   }
-  // Constant nodes become initializers (they are not activations; their values are not
-  // parameters either), then shape inference and shape-arithmetic folding alternate until
-  // nothing more folds (each round removes nodes, so at most node-count rounds).
+}
+
+/// Step 2: Constant nodes become initializers (they are not activations; their values are not
+/// parameters either). Returns their names; adds them to initializer_names. O(nodes).
+inline std::unordered_set<std::string> constants_to_initializers(onnx::ModelProto& model, std::unordered_set<std::string>& initializer_names) {
+  onnx::GraphProto& graph = *model.mutable_graph();
   std::unordered_set<std::string> constant_values;
   // Before IR 4 shape inference types initializers only through graph inputs; the initializers
   // added here are not inputs, so the model is read with IR 4 semantics (nothing else changes).
@@ -426,20 +418,23 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
         break;
       }
   }
-  {  // every input a node reads must be defined somewhere (checked before ONNX sees the graph)
-    std::unordered_set<std::string> defined(initializer_names.begin(), initializer_names.end());
-    defined.reserve(initializer_names.size() + static_cast<std::size_t>(graph.node_size()) * 2);
-    for (const auto& v : graph.input()) defined.insert(v.name());
-    for (const auto& n : graph.node())
-      for (const auto& o : n.output()) defined.insert(o);
-    for (int i = 0; i < graph.node_size(); ++i)
-      for (const auto& in : graph.node(i).input())
-        if (!in.empty() && !defined.count(in))
-          fail(file, concat("node ", i, " '", graph.node(i).name(), "' (", graph.node(i).op_type(), ") reads '", in,
-                            "', which no node, input or initializer defines"));
-  }
-  // Attributes ONNX 1.12's shape inference divides by or allocates from without checking (found
-  // by fuzzing: a zero stride is a SIGFPE inside libonnx): validated here first.
+  return constant_values;
+}
+
+/// Step 3, before ONNX sees the graph: every input a node reads is defined somewhere, and the
+/// attributes ONNX 1.12's shape inference divides by or allocates from without checking are in
+/// range (found by fuzzing: a zero stride is a SIGFPE inside libonnx). O(nodes + attributes).
+inline void check_graph_before_inference(const onnx::GraphProto& graph, const std::unordered_set<std::string>& initializer_names, const std::string& file) {
+  std::unordered_set<std::string> defined(initializer_names.begin(), initializer_names.end());
+  defined.reserve(initializer_names.size() + static_cast<std::size_t>(graph.node_size()) * 2);
+  for (const auto& v : graph.input()) defined.insert(v.name());
+  for (const auto& n : graph.node())
+    for (const auto& o : n.output()) defined.insert(o);
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const auto& in : graph.node(i).input())
+      if (!in.empty() && !defined.count(in))
+        fail(file, concat("node ", i, " '", graph.node(i).name(), "' (", graph.node(i).op_type(), ") reads '", in,
+                          "', which no node, input or initializer defines"));
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto& n = graph.node(i);
     for (const auto& a : n.attribute()) {
@@ -456,6 +451,12 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       for (const auto v : a.ints()) check(v);
     }
   }
+}
+
+/// Step 4: ONNX shape inference (with data propagation) and shape-arithmetic folding alternate
+/// until nothing more folds (each round removes nodes, so at most node-count rounds).
+inline void infer_shapes(onnx::ModelProto& model, const std::string& file) {
+  onnx::GraphProto& graph = *model.mutable_graph();
   for (int round = 0;; ++round) {
     try {
       onnx::ShapeInferenceOptions sio{/*check_type=*/false, /*error_mode=*/1, /*enable_data_propagation=*/true};
@@ -465,8 +466,13 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
     }
     if (round > graph.node_size() || !fold_shape_arithmetic(graph) || !has_unknown_shape(graph)) break;
   }
-  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
-  // Shapes of every named value.
+}
+
+/// Step 5: the shape of every named value (inputs, value_info, outputs, initializers), checked:
+/// no negative dim, element counts whose byte size stays finite. Fills `inits` (initializer by
+/// name). O(values · dims).
+inline std::unordered_map<std::string, shape> collect_shapes(const onnx::GraphProto& graph, const std::string& file,
+                                                             std::unordered_map<std::string, const onnx::TensorProto*>& inits) {
   std::unordered_map<std::string, shape> shapes;
   shapes.reserve(static_cast<std::size_t>(graph.value_info_size() + graph.initializer_size() + graph.input_size() + graph.output_size()));
   auto record = [&](const onnx::ValueInfoProto& v) {
@@ -482,7 +488,6 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
   for (const auto& v : graph.input()) record(v);
   for (const auto& v : graph.value_info()) record(v);
   for (const auto& v : graph.output()) record(v);
-  std::unordered_map<std::string, const onnx::TensorProto*> inits;
   for (const auto& t : graph.initializer()) {
     shape s;
     s.elem = t.data_type();
@@ -495,122 +500,159 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
     shapes[t.name()] = s;
     inits[t.name()] = &t;
   }
+  return shapes;
+}
 
-  graph_profile g;
-  g.name = graph.name();
-  std::unordered_map<std::string, std::uint32_t> tensor_of;
-  g.nodes.reserve(static_cast<std::size_t>(graph.node_size()));
-  g.tensors.reserve(static_cast<std::size_t>(graph.node_size()) * 2 + 8);
-  tensor_of.reserve(static_cast<std::size_t>(graph.node_size()) * 2 + 8);
-  auto tensor_id = [&](const std::string& name) -> std::uint32_t {
-    if (const auto found = tensor_of.find(name); found != tensor_of.end()) return found->second;
-    const auto [it, fresh] = tensor_of.emplace(name, static_cast<std::uint32_t>(g.tensors.size()));
-    if (fresh) {
-      graph_tensor t;
-      t.name = name;
-      const auto s = shapes.find(name);
-      if (s != shapes.end() && s->second.known) {
-        t.bytes = s->second.elements() * element_bytes(s->second.elem);
-        t.dims = s->second.dims;
-      }
-      g.tensors.push_back(std::move(t));
-    }
-    return it->second;
-  };
-  for (const auto& in : graph.input())
-    if (!initializer_names.count(in.name())) g.inputs.push_back(tensor_id(in.name()));
-  // Topological order: the file's, which the ONNX spec requires; verified, with Kahn's algorithm
-  // (stable: ready nodes in file order) as the fallback for files that violate it.
+/// Step 6: a topological order of the nodes: the file's, which the ONNX spec requires, verified
+/// with Kahn's algorithm (stable: ready nodes in file order), which also orders files that
+/// violate it. Throws naming a node on a cycle. O(nodes · log nodes + edges).
+inline std::vector<int> topological_order(const onnx::GraphProto& graph, const std::string& file) {
   const int N = graph.node_size();
   std::unordered_map<std::string, int> producer_of;
   for (int i = 0; i < N; ++i)
     for (const auto& o : graph.node(i).output())
       if (!o.empty()) producer_of[o] = i;
   std::vector<int> order;
-  {
-    std::vector<int> indeg(static_cast<std::size_t>(N), 0);
-    std::vector<std::vector<int>> succ(static_cast<std::size_t>(N));
-    for (int i = 0; i < N; ++i)
-      for (const auto& in : graph.node(i).input()) {
-        if (in.empty()) continue;
-        const auto p = producer_of.find(in);
-        if (p == producer_of.end()) continue;  // an input or initializer (undefined names were rejected above)
-        ++indeg[static_cast<std::size_t>(i)];
-        succ[static_cast<std::size_t>(p->second)].push_back(i);
-      }
-    std::set<int> ready;
-    for (int i = 0; i < N; ++i)
-      if (indeg[static_cast<std::size_t>(i)] == 0) ready.insert(i);
-    while (!ready.empty()) {
-      const int i = *ready.begin();
-      ready.erase(ready.begin());
-      order.push_back(i);
-      for (const int j : succ[static_cast<std::size_t>(i)])
-        if (--indeg[static_cast<std::size_t>(j)] == 0) ready.insert(j);
+  std::vector<int> indeg(static_cast<std::size_t>(N), 0);
+  std::vector<std::vector<int>> succ(static_cast<std::size_t>(N));
+  for (int i = 0; i < N; ++i)
+    for (const auto& in : graph.node(i).input()) {
+      if (in.empty()) continue;
+      const auto p = producer_of.find(in);
+      if (p == producer_of.end()) continue;  // an input or initializer (undefined names were rejected before)
+      ++indeg[static_cast<std::size_t>(i)];
+      succ[static_cast<std::size_t>(p->second)].push_back(i);
     }
-    if (static_cast<int>(order.size()) != N) {
-      for (int i = 0; i < N; ++i)
-        if (indeg[static_cast<std::size_t>(i)] > 0)
-          fail(file, concat("the graph has a cycle through node ", i, " '", graph.node(i).name(), "' (", graph.node(i).op_type(), ")"));
-    }
+  std::set<int> ready;
+  for (int i = 0; i < N; ++i)
+    if (indeg[static_cast<std::size_t>(i)] == 0) ready.insert(i);
+  while (!ready.empty()) {
+    const int i = *ready.begin();
+    ready.erase(ready.begin());
+    order.push_back(i);
+    for (const int j : succ[static_cast<std::size_t>(i)])
+      if (--indeg[static_cast<std::size_t>(j)] == 0) ready.insert(j);
   }
-  std::unordered_set<std::string> counted_weights;
-  std::set<std::string> unknown;
-  std::unordered_map<std::string, std::vector<std::string>> constant_sources;  // folded constant → initializers it derives from
-  auto need = [&](const onnx::NodeProto& n, int slot) -> const shape& {
-    if (slot >= n.input_size() || n.input(slot).empty())
-      fail(file, concat("node '", n.name(), "' (", n.op_type(), ") has ", n.input_size(), " inputs: input ", slot, " is required"));
-    const std::string& name = n.input(slot);
-    const auto s = shapes.find(name);
-    if (s == shapes.end() || !s->second.known)
-      fail(file, concat("node '", n.name(), "' (", n.op_type(), "): the shape of input ", slot, " '", name, "' is unknown after shape inference"));
-    return s->second;
-  };
-  auto need_out = [&](const onnx::NodeProto& n) -> const shape& {
-    if (n.output_size() == 0 || n.output(0).empty()) fail(file, concat("node '", n.name(), "' (", n.op_type(), ") has no output"));
-    const auto s = shapes.find(n.output(0));
-    if (s == shapes.end() || !s->second.known)
-      fail(file, concat("node '", n.name(), "' (", n.op_type(), "): the shape of output '", n.output(0), "' is unknown after shape inference"));
-    return s->second;
-  };
-  for (const int i : order) {
-    const onnx::NodeProto& n = graph.node(i);
+  if (static_cast<int>(order.size()) != N)
+    for (int i = 0; i < N; ++i)
+      if (indeg[static_cast<std::size_t>(i)] > 0)
+        fail(file, concat("the graph has a cycle through node ", i, " '", graph.node(i).name(), "' (", graph.node(i).op_type(), ")"));
+  return order;
+}
+
+/// Step 7, per node: its MACs and FLOPs by op type (writes gn.macs, gn.flops, gn.kind). `need(n,
+/// slot)` and `need_out(n)` return a known input / output shape or throw. An op type without a
+/// rule throws, or with unknown_ops = zero_cost costs 0 and is added to `unknown`. O(dims).
+template <class Need, class NeedOut>
+void cost_node(const onnx::NodeProto& n, int i, graph_node& gn, Need need, NeedOut need_out, const onnx_options& opt, std::set<std::string>& unknown,
+               const std::string& file) {
+  const std::string& op = n.op_type();
+  std::int64_t group = 1, in_channels = 0;
+  if (op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv") {
+    const shape& x = need(n, 0);
+    const shape& w = need(n, op == "QLinearConv" ? 3 : 1);  // QLinearConv: x, x_scale, x_zero_point, w, …
+    const shape& y = need_out(n);
+    group = int_attr(n, "group", 1);
+    in_channels = x.dims.size() > 1 ? x.dims[1] : 0;
+    double kernel = 1;
+    for (std::size_t k = 2; k < w.dims.size(); ++k) kernel *= static_cast<double>(w.dims[k]);
+    if (op != "ConvTranspose") {
+      // W: [M, C/group, k...]; every output element needs C/group × kernel MACs.
+      gn.macs = y.elements() * static_cast<double>(w.dims.size() > 1 ? w.dims[1] : 0) * kernel;
+    } else {
+      // W: [C, M/group, k...]; every input element is spread over M/group × kernel outputs.
+      gn.macs = x.elements() * static_cast<double>(w.dims.size() > 1 ? w.dims[1] : 0) * kernel;
+    }
+    gn.flops = 2 * gn.macs;
+  } else if (op == "Gemm") {
+    const shape& a = need(n, 0);
+    const shape& b = need(n, 1);
+    if (a.dims.size() != 2 || b.dims.size() != 2) fail(file, concat("node '", n.name(), "' (Gemm): inputs must be 2-D"));
+    const bool ta = int_attr(n, "transA", 0) != 0, tb = int_attr(n, "transB", 0) != 0;
+    const double M = static_cast<double>(ta ? a.dims[1] : a.dims[0]), K = static_cast<double>(ta ? a.dims[0] : a.dims[1]);
+    const double Nn = static_cast<double>(tb ? b.dims[0] : b.dims[1]);
+    gn.macs = M * K * Nn;
+    gn.flops = 2 * gn.macs;
+  } else if (op == "MatMul" || op == "MatMulInteger" || op == "QLinearMatMul") {
+    const shape& a = need(n, 0);
+    const shape& y = need_out(n);
+    // numpy semantics: K is A's last dim; every output element is one length-K dot product.
+    const double K = a.dims.empty() ? 1.0 : static_cast<double>(a.dims.back());
+    gn.macs = y.elements() * K;
+    gn.flops = 2 * gn.macs;
+  } else if (op == "MaxPool" || op == "AveragePool" || op == "LpPool") {
+    const shape& y = need_out(n);
+    double kernel = 1;
+    for (const auto k : ints_attr(n, "kernel_shape")) kernel *= static_cast<double>(k);
+    gn.flops = y.elements() * kernel;
+  } else if (op == "GlobalAveragePool" || op == "GlobalMaxPool" || op == "GlobalLpPool" || op.rfind("Reduce", 0) == 0 || op == "ArgMax" ||
+             op == "ArgMin" || op == "TopK") {
+    gn.flops = need(n, 0).elements();
+  } else if (is_per_element(op)) {
+    gn.flops = need_out(n).elements();
+  } else if (is_shape_op(op)) {
+    // moves data only
+  } else {
+    if (opt.unknown_ops == unknown_op_policy::error)
+      fail(file, concat("node ", i, " '", n.name(), "' has op type '", op,
+                        "', which has no cost rule (options.unknown_ops = zero_cost counts it as 0 and lists it)"));
+    unknown.insert(op);
+  }
+  gn.kind = kind_of(op, group, in_channels);
+  if (!std::isfinite(gn.macs) || !std::isfinite(gn.flops)) fail(file, concat("node '", n.name(), "' (", op, "): its MAC or FLOP count overflows"));
+}
+
+/// Step 8: builds the graph_profile node by node (in topological order): tensors by name,
+/// weights counted once at the first real node that reads them, nodes that read only constants
+/// folded away, each node costed by cost_node. O(1) amortized per tensor reference.
+class profile_builder {
+public:
+  profile_builder(const onnx::GraphProto& graph, const std::unordered_map<std::string, shape>& shapes,
+                  const std::unordered_map<std::string, const onnx::TensorProto*>& inits, const std::unordered_set<std::string>& constant_values,
+                  const onnx_options& opt, const std::string& file)
+      : shapes_(shapes), inits_(inits), constant_values_(constant_values), opt_(opt), file_(file) {
+    g.name = graph.name();
+    const auto n = static_cast<std::size_t>(graph.node_size());
+    g.nodes.reserve(n);
+    g.tensors.reserve(n * 2 + 8);
+    tensor_of.reserve(n * 2 + 8);
+  }
+
+  /// The id of the tensor named `name`, created (with its bytes and dims when known) on first use.
+  std::uint32_t tensor_id(const std::string& name) {
+    if (const auto found = tensor_of.find(name); found != tensor_of.end()) return found->second;
+    const auto [it, fresh] = tensor_of.emplace(name, static_cast<std::uint32_t>(g.tensors.size()));
+    if (fresh) {
+      graph_tensor t;
+      t.name = name;
+      const auto s = shapes_.find(name);
+      if (s != shapes_.end() && s->second.known) {
+        t.bytes = s->second.elements() * element_bytes(s->second.elem);
+        t.dims = s->second.dims;
+      }
+      g.tensors.push_back(std::move(t));
+    }
+    return it->second;
+  }
+
+  /// Adds node i (or folds it away when it reads only constants).
+  void add_node(int i, const onnx::NodeProto& n) {
+    // A node that reads only constants (e.g. the Identity an exporter puts on a shared weight)
+    // computes a constant: it is folded away, its outputs are weights (never live), and the
+    // initializers it reads are counted at the first real node that reads its outputs.
+    if (fold_constant(n)) return;
     graph_node gn;
     gn.name = n.name().empty() ? concat(n.op_type(), '_', i) : n.name();
     gn.op_type = n.op_type();
     const auto idx = static_cast<std::uint32_t>(g.nodes.size());
-    // A node that reads only constants (e.g. the Identity an exporter puts on a shared weight)
-    // computes a constant: it is folded away, its outputs are weights (never live), and the
-    // initializers it reads are counted at the first real node that reads its outputs.
-    bool all_constant = n.input_size() > 0;
-    for (const auto& in : n.input())
-      if (!in.empty() && !inits.count(in) && !constant_sources.count(in)) all_constant = false;
-    if (all_constant) {
-      for (const auto& o : n.output()) {
-        auto& src = constant_sources[o];
-        for (const auto& in : n.input()) {
-          if (in.empty()) continue;
-          if (inits.count(in)) src.push_back(in);
-          else if (const auto it = constant_sources.find(in); it != constant_sources.end()) src.insert(src.end(), it->second.begin(), it->second.end());
-        }
-      }
-      continue;
-    }
-    auto count_weight = [&](const std::string& w) {
-      const auto& s = shapes[w];
-      if (is_float(s.elem) && !constant_values.count(w) && counted_weights.insert(w).second) {
-        gn.params += s.elements();
-        gn.param_bytes += s.elements() * element_bytes(s.elem);
-      }
-    };
     for (const auto& in : n.input()) {
       if (in.empty()) continue;
-      if (const auto it = constant_sources.find(in); it != constant_sources.end()) {
-        for (const auto& w : it->second) count_weight(w);
+      if (const auto it = constant_sources_.find(in); it != constant_sources_.end()) {
+        for (const auto& w : it->second) count_weight(gn, w);
         continue;
       }
-      if (inits.count(in)) {
-        count_weight(in);
+      if (inits_.count(in)) {
+        count_weight(gn, in);
         continue;
       }
       const std::uint32_t t = tensor_id(in);
@@ -624,75 +666,107 @@ inline graph_profile read_onnx(std::istream& bytes, const std::string& file, con
       gn.outputs.push_back(t);
       gn.output_bytes += g.tensors[t].bytes;
     }
-    check_shapes_agree(file, n, [&](const std::string& name) -> const shape* {
-      const auto it = shapes.find(name);
-      return it != shapes.end() && it->second.known ? &it->second : nullptr;
+    check_shapes_agree(file_, n, [&](const std::string& name) -> const shape* {
+      const auto it = shapes_.find(name);
+      return it != shapes_.end() && it->second.known ? &it->second : nullptr;
     });
-    const std::string& op = n.op_type();
-    std::int64_t group = 1, in_channels = 0;
-    if (op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv") {
-      const shape& x = need(n, 0);
-      const shape& w = need(n, op == "QLinearConv" ? 3 : 1);  // QLinearConv: x, x_scale, x_zero_point, w, …
-      const shape& y = need_out(n);
-      group = int_attr(n, "group", 1);
-      in_channels = x.dims.size() > 1 ? x.dims[1] : 0;
-      double kernel = 1;
-      for (std::size_t k = 2; k < w.dims.size(); ++k) kernel *= static_cast<double>(w.dims[k]);
-      if (op != "ConvTranspose") {
-        // W: [M, C/group, k...]; every output element needs C/group × kernel MACs.
-        gn.macs = y.elements() * static_cast<double>(w.dims.size() > 1 ? w.dims[1] : 0) * kernel;
-      } else {
-        // W: [C, M/group, k...]; every input element is spread over M/group × kernel outputs.
-        gn.macs = x.elements() * static_cast<double>(w.dims.size() > 1 ? w.dims[1] : 0) * kernel;
-      }
-      gn.flops = 2 * gn.macs;
-    } else if (op == "Gemm") {
-      const shape& a = need(n, 0);
-      const shape& b = need(n, 1);
-      if (a.dims.size() != 2 || b.dims.size() != 2) fail(file, concat("node '", n.name(), "' (Gemm): inputs must be 2-D"));
-      const bool ta = int_attr(n, "transA", 0) != 0, tb = int_attr(n, "transB", 0) != 0;
-      const double M = static_cast<double>(ta ? a.dims[1] : a.dims[0]), K = static_cast<double>(ta ? a.dims[0] : a.dims[1]);
-      const double Nn = static_cast<double>(tb ? b.dims[0] : b.dims[1]);
-      gn.macs = M * K * Nn;
-      gn.flops = 2 * gn.macs;
-    } else if (op == "MatMul" || op == "MatMulInteger" || op == "QLinearMatMul") {
-      const shape& a = need(n, 0);
-      const shape& y = need_out(n);
-      // numpy semantics: K is A's last dim; every output element is one length-K dot product.
-      const double K = a.dims.empty() ? 1.0 : static_cast<double>(a.dims.back());
-      gn.macs = y.elements() * K;
-      gn.flops = 2 * gn.macs;
-    } else if (op == "MaxPool" || op == "AveragePool" || op == "LpPool") {
-      const shape& y = need_out(n);
-      double kernel = 1;
-      for (const auto k : ints_attr(n, "kernel_shape")) kernel *= static_cast<double>(k);
-      gn.flops = y.elements() * kernel;
-    } else if (op == "GlobalAveragePool" || op == "GlobalMaxPool" || op == "GlobalLpPool" || op.rfind("Reduce", 0) == 0 || op == "ArgMax" ||
-               op == "ArgMin" || op == "TopK") {
-      gn.flops = need(n, 0).elements();
-    } else if (is_per_element(op)) {
-      gn.flops = need_out(n).elements();
-    } else if (is_shape_op(op)) {
-      // moves data only
-    } else {
-      if (opt.unknown_ops == unknown_op_policy::error)
-        fail(file, concat("node ", i, " '", n.name(), "' has op type '", op,
-                          "', which has no cost rule (options.unknown_ops = zero_cost counts it as 0 and lists it)"));
-      unknown.insert(op);
-    }
-    gn.kind = kind_of(op, group, in_channels);
-    if (!std::isfinite(gn.macs) || !std::isfinite(gn.flops))
-      fail(file, concat("node '", n.name(), "' (", op, "): its MAC or FLOP count overflows"));
+    cost_node(
+        n, i, gn, [&](const onnx::NodeProto& m, int slot) -> const shape& { return need(m, slot); },
+        [&](const onnx::NodeProto& m) -> const shape& { return need_out(m); }, opt_, unknown, file_);
     g.nodes.push_back(std::move(gn));
   }
-  for (const auto& o : graph.output()) {
-    const auto it = tensor_of.find(o.name());
-    if (it == tensor_of.end()) fail(file, concat("graph output '", o.name(), "' is produced by no node"));
-    g.tensors[it->second].graph_output = true;
-    g.outputs.push_back(it->second);
+
+  graph_profile g;
+  std::unordered_map<std::string, std::uint32_t> tensor_of;
+  std::set<std::string> unknown;  ///< op types costed 0 (unknown_ops = zero_cost)
+
+private:
+  bool fold_constant(const onnx::NodeProto& n) {
+    bool all_constant = n.input_size() > 0;
+    for (const auto& in : n.input())
+      if (!in.empty() && !inits_.count(in) && !constant_sources_.count(in)) all_constant = false;
+    if (!all_constant) return false;
+    for (const auto& o : n.output()) {
+      auto& src = constant_sources_[o];
+      for (const auto& in : n.input()) {
+        if (in.empty()) continue;
+        if (inits_.count(in)) src.push_back(in);
+        else if (const auto it = constant_sources_.find(in); it != constant_sources_.end()) src.insert(src.end(), it->second.begin(), it->second.end());
+      }
+    }
+    return true;
   }
-  g.zero_cost_ops.assign(unknown.begin(), unknown.end());
-  return g;
+  void count_weight(graph_node& gn, const std::string& w) {
+    const shape& s = shapes_.at(w);
+    if (is_float(s.elem) && !constant_values_.count(w) && counted_weights_.insert(w).second) {
+      gn.params += s.elements();
+      gn.param_bytes += s.elements() * element_bytes(s.elem);
+    }
+  }
+  const shape& need(const onnx::NodeProto& n, int slot) const {
+    if (slot >= n.input_size() || n.input(slot).empty())
+      fail(file_, concat("node '", n.name(), "' (", n.op_type(), ") has ", n.input_size(), " inputs: input ", slot, " is required"));
+    const std::string& name = n.input(slot);
+    const auto s = shapes_.find(name);
+    if (s == shapes_.end() || !s->second.known)
+      fail(file_, concat("node '", n.name(), "' (", n.op_type(), "): the shape of input ", slot, " '", name, "' is unknown after shape inference"));
+    return s->second;
+  }
+  const shape& need_out(const onnx::NodeProto& n) const {
+    if (n.output_size() == 0 || n.output(0).empty()) fail(file_, concat("node '", n.name(), "' (", n.op_type(), ") has no output"));
+    const auto s = shapes_.find(n.output(0));
+    if (s == shapes_.end() || !s->second.known)
+      fail(file_, concat("node '", n.name(), "' (", n.op_type(), "): the shape of output '", n.output(0), "' is unknown after shape inference"));
+    return s->second;
+  }
+
+  const std::unordered_map<std::string, shape>& shapes_;
+  const std::unordered_map<std::string, const onnx::TensorProto*>& inits_;
+  const std::unordered_set<std::string>& constant_values_;
+  const onnx_options& opt_;
+  const std::string& file_;
+  std::unordered_set<std::string> counted_weights_;
+  std::unordered_map<std::string, std::vector<std::string>> constant_sources_;  ///< folded constant → initializers it derives from
+};
+
+}  // namespace onnx_detail
+
+/// Reads an ONNX model from a stream of its bytes (`file` names it in errors) into a
+/// graph_profile (batch as given by the input shapes). Throws
+/// invalid_input naming the file and the node/tensor and value on: an unreadable, truncated or
+/// corrupt file; a graph that is not a DAG or uses an undefined tensor; an input with a symbolic
+/// dim and no size in options; a shape inference failure; a tensor whose shape stays unknown
+/// where a cost needs it; dims that are negative or whose products overflow; an unknown op type
+/// (unless options.unknown_ops = zero_cost). O(nodes + tensors) after ONNX's own parse and
+/// shape inference. Errors read "idn::dnn::read_onnx: <file>: <what>", like the other file readers.
+inline graph_profile read_onnx(std::istream& bytes, const std::string& file, const onnx_options& opt = {}) {
+  using namespace onnx_detail;
+  onnx::ModelProto model;
+  if (!model.ParseFromIstream(&bytes)) fail(file, "not a valid ONNX protobuf (truncated or corrupt)");
+  if (!model.has_graph()) fail(file, "the model has no graph");
+  onnx::GraphProto& graph = *model.mutable_graph();
+  std::unordered_set<std::string> initializer_names;
+  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+  fix_input_shapes(graph, initializer_names, opt, file);
+  const std::unordered_set<std::string> constant_values = constants_to_initializers(model, initializer_names);
+  check_graph_before_inference(graph, initializer_names, file);
+  infer_shapes(model, file);
+  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+  std::unordered_map<std::string, const onnx::TensorProto*> inits;
+  const std::unordered_map<std::string, shape> shapes = collect_shapes(graph, file, inits);
+
+  profile_builder b(graph, shapes, inits, constant_values, opt, file);
+  for (const auto& in : graph.input())
+    if (!initializer_names.count(in.name())) b.g.inputs.push_back(b.tensor_id(in.name()));
+  for (const int i : topological_order(graph, file)) b.add_node(i, graph.node(i));
+  for (const auto& o : graph.output()) {
+    const auto it = b.tensor_of.find(o.name());
+    if (it == b.tensor_of.end()) fail(file, concat("graph output '", o.name(), "' is produced by no node"));
+    b.g.tensors[it->second].graph_output = true;
+    b.g.outputs.push_back(it->second);
+  }
+  b.g.zero_cost_ops.assign(b.unknown.begin(), b.unknown.end());
+  return std::move(b.g);
 }
 
 /// Reads the ONNX model file at `path` (see the stream overload).
