@@ -294,6 +294,8 @@ struct projection_kernels {
   /// so its classification is accepted only if every clipped coordinate still satisfies its KKT
   /// condition at the final τ and every free one lies clear of 0 and 1 (by 1e-9·max(1, |ŷ|));
   /// otherwise, and when no coordinate stays free, the randomized selection runs.
+  /// long: one hot kernel (issue 17 budgets it in streaming passes); its rounds and its KKT
+  /// acceptance test share the running sums and the classification, kept in one body.
   static projection_result euclidean_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
     const auto n = static_cast<std::size_t>(s.size());
     if (total <= b) { y.setOnes(); return {0, n, true}; }

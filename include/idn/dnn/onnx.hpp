@@ -237,6 +237,71 @@ inline std::optional<int_tensor> read_ints(const onnx::TensorProto& t, std::size
   return r;
 }
 
+/// One node of shape arithmetic evaluated on known integer inputs (`in(k)`: input k's value or
+/// null; `static_shape`: known static shapes by name), or nullopt when it cannot be folded.
+/// Covers Constant, Shape, Add/Sub/Mul/Div, Gather, Unsqueeze/Squeeze/Cast/Identity and Concat
+/// along axis 0. O(elements).
+template <class In>
+std::optional<int_tensor> fold_int_node(const onnx::NodeProto& n, In in, const std::unordered_map<std::string, std::vector<std::int64_t>>& static_shape) {
+  const std::string& op = n.op_type();
+  std::optional<int_tensor> out;
+  if (op == "Constant") {
+    for (const auto& a : n.attribute())
+      if (a.name() == "value") out = read_ints(a.t());
+  } else if (op == "Shape" && n.input_size() == 1) {
+    const auto it = static_shape.find(n.input(0));
+    if (it != static_shape.end() && int_attr(n, "start", 0) == 0 && int_attr(n, "end", INT64_MAX) == INT64_MAX)
+      out = int_tensor{{static_cast<std::int64_t>(it->second.size())}, it->second};
+  } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+    const int_tensor *a = in(0), *b = in(1);
+    if (a && b && (a->values.size() == b->values.size() || a->values.size() == 1 || b->values.size() == 1)) {
+      int_tensor r;
+      r.dims = a->values.size() >= b->values.size() ? a->dims : b->dims;
+      const std::size_t m = std::max(a->values.size(), b->values.size());
+      bool ok = true;
+      for (std::size_t k = 0; k < m && ok; ++k) {
+        const std::int64_t x = a->values[a->values.size() == 1 ? 0 : k], y = b->values[b->values.size() == 1 ? 0 : k];
+        if (op == "Div" && y == 0) ok = false;
+        else r.values.push_back(op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y);
+      }
+      if (ok) out = std::move(r);
+    }
+  } else if (op == "Gather") {
+    const int_tensor *d = in(0), *ix = in(1);
+    if (d && ix && d->dims.size() == 1 && int_attr(n, "axis", 0) == 0) {
+      int_tensor r;
+      r.dims = ix->dims;
+      const auto len = static_cast<std::int64_t>(d->values.size());
+      bool ok = true;
+      for (auto k : ix->values) {
+        if (k < 0) k += len;
+        if (k < 0 || k >= len) { ok = false; break; }
+        r.values.push_back(d->values[static_cast<std::size_t>(k)]);
+      }
+      if (ok) out = std::move(r);
+    }
+  } else if (op == "Unsqueeze" || op == "Squeeze" || op == "Cast" || op == "Identity") {
+    const int_tensor* a = in(0);
+    if (a && (op != "Cast" || int_attr(n, "to", 0) == onnx::TensorProto::INT64 || int_attr(n, "to", 0) == onnx::TensorProto::INT32)) {
+      int_tensor r = *a;
+      if (op == "Unsqueeze" || op == "Squeeze") r.dims = {static_cast<std::int64_t>(r.values.size())};  // scalars ↔ 1-D
+      if (op == "Squeeze" && r.values.size() == 1) r.dims.clear();
+      out = std::move(r);
+    }
+  } else if (op == "Concat" && int_attr(n, "axis", 0) == 0) {
+    int_tensor r;
+    bool ok = n.input_size() > 0;
+    for (int k = 0; k < n.input_size() && ok; ++k) {
+      const int_tensor* a = in(k);
+      ok = a && a->dims.size() <= 1;
+      if (ok) r.values.insert(r.values.end(), a->values.begin(), a->values.end());
+    }
+    r.dims = {static_cast<std::int64_t>(r.values.size())};
+    if (ok) out = std::move(r);
+  }
+  return out;
+}
+
 /// Shape arithmetic the exporters emit (Shape → Gather → Div → Mul → Slice, …) that ONNX 1.12's
 /// data propagation does not follow (it lacks Div, for one): evaluates integer nodes whose inputs
 /// are all known, replaces them by int64 initializers, and returns whether anything changed.
@@ -256,67 +321,12 @@ inline bool fold_shape_arithmetic(onnx::GraphProto& graph) {
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto& n = graph.node(i);
     if (n.output_size() != 1) continue;
-    const std::string& op = n.op_type();
-    std::optional<int_tensor> out;
     auto in = [&](int k) -> const int_tensor* {
       if (k >= n.input_size() || n.input(k).empty()) return nullptr;
       const auto it = known.find(n.input(k));
       return it == known.end() ? nullptr : &it->second;
     };
-    if (op == "Constant") {
-      for (const auto& a : n.attribute())
-        if (a.name() == "value") out = read_ints(a.t());
-    } else if (op == "Shape" && n.input_size() == 1) {
-      const auto it = static_shape.find(n.input(0));
-      if (it != static_shape.end() && int_attr(n, "start", 0) == 0 && int_attr(n, "end", INT64_MAX) == INT64_MAX)
-        out = int_tensor{{static_cast<std::int64_t>(it->second.size())}, it->second};
-    } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
-      const int_tensor *a = in(0), *b = in(1);
-      if (a && b && (a->values.size() == b->values.size() || a->values.size() == 1 || b->values.size() == 1)) {
-        int_tensor r;
-        r.dims = a->values.size() >= b->values.size() ? a->dims : b->dims;
-        const std::size_t m = std::max(a->values.size(), b->values.size());
-        bool ok = true;
-        for (std::size_t k = 0; k < m && ok; ++k) {
-          const std::int64_t x = a->values[a->values.size() == 1 ? 0 : k], y = b->values[b->values.size() == 1 ? 0 : k];
-          if (op == "Div" && y == 0) ok = false;
-          else r.values.push_back(op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y);
-        }
-        if (ok) out = std::move(r);
-      }
-    } else if (op == "Gather") {
-      const int_tensor *d = in(0), *ix = in(1);
-      if (d && ix && d->dims.size() == 1 && int_attr(n, "axis", 0) == 0) {
-        int_tensor r;
-        r.dims = ix->dims;
-        const auto len = static_cast<std::int64_t>(d->values.size());
-        bool ok = true;
-        for (auto k : ix->values) {
-          if (k < 0) k += len;
-          if (k < 0 || k >= len) { ok = false; break; }
-          r.values.push_back(d->values[static_cast<std::size_t>(k)]);
-        }
-        if (ok) out = std::move(r);
-      }
-    } else if (op == "Unsqueeze" || op == "Squeeze" || op == "Cast" || op == "Identity") {
-      const int_tensor* a = in(0);
-      if (a && (op != "Cast" || int_attr(n, "to", 0) == onnx::TensorProto::INT64 || int_attr(n, "to", 0) == onnx::TensorProto::INT32)) {
-        int_tensor r = *a;
-        if (op == "Unsqueeze" || op == "Squeeze") r.dims = {static_cast<std::int64_t>(r.values.size())};  // scalars ↔ 1-D
-        if (op == "Squeeze" && r.values.size() == 1) r.dims.clear();
-        out = std::move(r);
-      }
-    } else if (op == "Concat" && int_attr(n, "axis", 0) == 0) {
-      int_tensor r;
-      bool ok = n.input_size() > 0;
-      for (int k = 0; k < n.input_size() && ok; ++k) {
-        const int_tensor* a = in(k);
-        ok = a && a->dims.size() <= 1;
-        if (ok) r.values.insert(r.values.end(), a->values.begin(), a->values.end());
-      }
-      r.dims = {static_cast<std::int64_t>(r.values.size())};
-      if (ok) out = std::move(r);
-    }
+    std::optional<int_tensor> out = fold_int_node(n, in, static_shape);
     if (!out) continue;
     onnx::TensorProto* t = graph.add_initializer();
     t->set_name(n.output(0));

@@ -113,39 +113,34 @@ inline point_timing time_point(const std::function<void(std::uint32_t thread, st
   return {units * static_cast<double>(inner) * threads / med, (q(0.9) - q(0.1)) / med};
 }
 
-}  // namespace detail
-
-/// Runs the probe on this machine. Takes ≈ 60 s by default, ≈ 10 s with options.quick (plus the
-/// same again per extra thread setting). Throws invalid_input for threads = 0 or a spread_limit
-/// that is not > 0.
-inline board_file run_board_probe(const board_probe_options& o = {}) {
-  if (o.threads == 0) reject("hw::run_board_probe", "threads", 0, "must be >= 1");
-  if (!(o.spread_limit > 0)) reject("hw::run_board_probe", "spread_limit", o.spread_limit, "must be > 0");
-  board_file b;
-  const double rep = o.quick ? 2e-3 : 10e-3;
-  const int reps = o.quick ? 7 : 11;
-  auto say = [&](const std::string& s) {
+/// What the probe steps share: the options, the timing budget, the thread counts, and the board
+/// file the points go to.
+struct probe_context {
+  const board_probe_options& o;
+  board_file& b;
+  double rep;
+  int reps;
+  std::vector<std::uint32_t> thread_counts;
+  void say(const std::string& s) const {
     if (o.progress) o.progress(s);
-  };
-  auto add = [&](board_quantity q, double size, std::uint32_t threads, detail::point_timing t) {
+  }
+  void add(board_quantity q, double size, std::uint32_t threads, point_timing t) {
     b.points.push_back({q, size, threads, t.value, t.spread, t.spread <= o.spread_limit});
-  };
-  say("timer resolution");
-  b.points.push_back({board_quantity::timer_resolution, 0, 1, detail::timer_resolution(), 0, true});
+  }
+};
 
-  std::vector<std::uint32_t> thread_counts{1};
-  if (o.threads > 1) thread_counts.push_back(o.threads);
-
+/// Copy and triad bandwidth and fp32 elementwise ReLU over working sets 16 KiB … 256 MiB.
+inline void probe_bandwidth(probe_context& ctx) {
   // Bandwidth: working sets 16 KiB … 256 MiB (quick: 16 KiB … 64 MiB, ×4 steps).
   std::vector<double> sets;
-  for (double ws = 16384; ws <= (o.quick ? 64.0 : 256.0) * 1048576; ws *= o.quick ? 4 : 2) sets.push_back(ws);
-  for (const std::uint32_t T : thread_counts)
+  for (double ws = 16384; ws <= (ctx.o.quick ? 64.0 : 256.0) * 1048576; ws *= ctx.o.quick ? 4 : 2) sets.push_back(ws);
+  for (const std::uint32_t T : ctx.thread_counts)
     for (const double ws : sets) {
       for (const bool triad : {false, true}) {
         const std::size_t arrays = triad ? 3 : 2, n = static_cast<std::size_t>(ws / (8.0 * static_cast<double>(arrays)));
         std::vector<std::vector<double>> a(T, std::vector<double>(n, 1.0)), bb(T, std::vector<double>(n, 2.0)),
             c(T, std::vector<double>(triad ? n : 0, 3.0));
-        say(concat(triad ? "triad" : "copy", " bandwidth, working set ", ws / 1024, " KiB, ", T, T == 1 ? " thread" : " threads"));
+        ctx.say(concat(triad ? "triad" : "copy", " bandwidth, working set ", ws / 1024, " KiB, ", T, T == 1 ? " thread" : " threads"));
         auto work = [&](std::uint32_t t, std::uint64_t inner) {
           double* x = a[t].data();
           const double* y = bb[t].data();
@@ -155,25 +150,28 @@ inline board_file run_board_probe(const board_probe_options& o = {}) {
               for (std::size_t i = 0; i < n; ++i) x[i] = y[i] + 0.5 * z[i];
             else
               for (std::size_t i = 0; i < n; ++i) x[i] = y[i];
-            detail::keep(x[k % n]);
+            keep(x[k % n]);
           }
         };
-        add(triad ? board_quantity::triad_bandwidth : board_quantity::copy_bandwidth, ws, T,
-            detail::time_point(work, static_cast<double>(n * 8 * arrays), T, rep, reps));
+        ctx.add(triad ? board_quantity::triad_bandwidth : board_quantity::copy_bandwidth, ws, T,
+            time_point(work, static_cast<double>(n * 8 * arrays), T, ctx.rep, ctx.reps));
       }
       // Elementwise ReLU over fp32 (read + write): the bandwidth an activation layer sees.
       const std::size_t n = static_cast<std::size_t>(ws / 8.0);
       std::vector<std::vector<float>> x(T, std::vector<float>(n, -1.0f)), y(T, std::vector<float>(n));
-      say(concat("elementwise relu, working set ", ws / 1024, " KiB, ", T, T == 1 ? " thread" : " threads"));
+      ctx.say(concat("elementwise relu, working set ", ws / 1024, " KiB, ", T, T == 1 ? " thread" : " threads"));
       auto relu = [&](std::uint32_t t, std::uint64_t inner) {
         for (std::uint64_t k = 0; k < inner; ++k) {
           for (std::size_t i = 0; i < n; ++i) y[t][i] = std::max(x[t][i], 0.0f);
-          detail::keep(y[t][k % n]);
+          keep(y[t][k % n]);
         }
       };
-      add(board_quantity::elementwise_fp32, ws, T, detail::time_point(relu, static_cast<double>(n * 8), T, rep, reps));
+      ctx.add(board_quantity::elementwise_fp32, ws, T, time_point(relu, static_cast<double>(n * 8), T, ctx.rep, ctx.reps));
     }
+}
 
+/// GEMM fp32 and fp64 at the im2col shapes of real layers.
+inline void probe_gemm(probe_context& ctx) {
   // GEMM C(M×N) = A(M×K)·B(K×N) at the im2col shapes of real layers, spread over three decades
   // of FLOP: a 64³ toy, late and early ResNet-50 convolutions (49×512×128, 3136×64×256,
   // 784×1152×128), a 16×16 attention-sized one (196×256×256) and ViT-B/16's MLP (196×768×3072).
@@ -181,34 +179,37 @@ inline board_file run_board_probe(const board_probe_options& o = {}) {
     int m, k, n;
   };
   std::vector<shape> shapes{{64, 64, 64}, {49, 512, 128}, {196, 256, 256}, {3136, 64, 256}, {784, 1152, 128}, {196, 768, 3072}};
-  if (o.quick) shapes = {{49, 512, 128}, {3136, 64, 256}, {196, 768, 3072}};
-  for (const std::uint32_t T : thread_counts)
+  if (ctx.o.quick) shapes = {{49, 512, 128}, {3136, 64, 256}, {196, 768, 3072}};
+  for (const std::uint32_t T : ctx.thread_counts)
     for (const shape s : shapes) {
       const double flop = 2.0 * s.m * s.k * s.n;
       // One GEMM series per precision; Scalar is float or double.
       auto gemm = [&]<class Scalar>(Scalar, board_quantity q, const char* label) {
         using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
         std::vector<matrix> A(T, matrix::Constant(s.m, s.k, Scalar(0.5))), B(T, matrix::Constant(s.k, s.n, Scalar(0.25))), C(T, matrix(s.m, s.n));
-        say(concat("gemm ", label, ' ', s.m, 'x', s.k, 'x', s.n, ", ", T, T == 1 ? " thread" : " threads"));
+        ctx.say(concat("gemm ", label, ' ', s.m, 'x', s.k, 'x', s.n, ", ", T, T == 1 ? " thread" : " threads"));
         auto work = [&](std::uint32_t t, std::uint64_t inner) {
           for (std::uint64_t k = 0; k < inner; ++k) {
             C[t].noalias() = A[t] * B[t];
-            detail::keep(C[t](0, 0));
+            keep(C[t](0, 0));
           }
         };
-        add(q, flop, T, detail::time_point(work, flop, T, rep, reps));
+        ctx.add(q, flop, T, time_point(work, flop, T, ctx.rep, ctx.reps));
       };
       gemm(0.0f, board_quantity::gemm_fp32, "fp32");
       gemm(0.0, board_quantity::gemm_fp64, "fp64");
     }
+}
 
+/// 3×3 depthwise convolution, fp32, on MobileNetV2 shapes.
+inline void probe_depthwise(probe_context& ctx) {
   // 3×3 depthwise convolution, stride 1, fp32, channel-major, on MobileNetV2 shapes; the input
   // is stored zero-padded, so the inner loop has no branches and vectorizes, as in runtimes.
   struct dw {
     int c, h, w;
   };
-  const std::vector<dw> dws = o.quick ? std::vector<dw>{{144, 56, 56}} : std::vector<dw>{{32, 112, 112}, {144, 56, 56}, {576, 14, 14}, {960, 7, 7}};
-  for (const std::uint32_t T : thread_counts)
+  const std::vector<dw> dws = ctx.o.quick ? std::vector<dw>{{144, 56, 56}} : std::vector<dw>{{32, 112, 112}, {144, 56, 56}, {576, 14, 14}, {960, 7, 7}};
+  for (const std::uint32_t T : ctx.thread_counts)
     for (const dw d : dws) {
       const std::size_t H = static_cast<std::size_t>(d.h), W = static_cast<std::size_t>(d.w), C = static_cast<std::size_t>(d.c);
       const std::size_t padded = (H + 2) * (W + 2), n = H * W * C;
@@ -217,7 +218,7 @@ inline board_file run_board_probe(const board_probe_options& o = {}) {
         for (std::size_t ch = 0; ch < C; ++ch)
           for (std::size_t i = 0; i < H; ++i)
             for (std::size_t j = 0; j < W; ++j) x[ch * padded + (i + 1) * (W + 2) + j + 1] = 1.0f;
-      say(concat("depthwise 3x3 ", d.c, 'x', d.h, 'x', d.w, ", ", T, T == 1 ? " thread" : " threads"));
+      ctx.say(concat("depthwise 3x3 ", d.c, 'x', d.h, 'x', d.w, ", ", T, T == 1 ? " thread" : " threads"));
       auto work = [&](std::uint32_t t, std::uint64_t inner) {
         for (std::uint64_t k = 0; k < inner; ++k) {
           for (std::size_t ch = 0; ch < C; ++ch) {
@@ -232,12 +233,30 @@ inline board_file run_board_probe(const board_probe_options& o = {}) {
                         wk[6] * r2[j] + wk[7] * r2[j + 1] + wk[8] * r2[j + 2];
             }
           }
-          detail::keep(out[t][k % n]);
+          keep(out[t][k % n]);
         }
       };
       const double flop = 2.0 * 9.0 * static_cast<double>(n);
-      add(board_quantity::depthwise_fp32, flop, T, detail::time_point(work, flop, T, rep, reps));
+      ctx.add(board_quantity::depthwise_fp32, flop, T, time_point(work, flop, T, ctx.rep, ctx.reps));
     }
+}
+
+}  // namespace detail
+
+/// Runs the probe on this machine. Takes ≈ 60 s by default, ≈ 10 s with options.quick (plus the
+/// same again per extra thread setting). Throws invalid_input for threads = 0 or a spread_limit
+/// that is not > 0.
+inline board_file run_board_probe(const board_probe_options& o = {}) {
+  if (o.threads == 0) reject("hw::run_board_probe", "threads", 0, "must be >= 1");
+  if (!(o.spread_limit > 0)) reject("hw::run_board_probe", "spread_limit", o.spread_limit, "must be > 0");
+  board_file b;
+  detail::probe_context ctx{o, b, o.quick ? 2e-3 : 10e-3, o.quick ? 7 : 11, {1}};
+  if (o.threads > 1) ctx.thread_counts.push_back(o.threads);
+  ctx.say("timer resolution");
+  b.points.push_back({board_quantity::timer_resolution, 0, 1, detail::timer_resolution(), 0, true});
+  detail::probe_bandwidth(ctx);
+  detail::probe_gemm(ctx);
+  detail::probe_depthwise(ctx);
   return b;
 }
 

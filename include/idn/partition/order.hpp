@@ -103,6 +103,8 @@ inline double subset_bottleneck(const chain_problem& p, bool allow_empty, std::v
 
 /// Latency subset DP under a bound B on every period: states (S used, last non-empty worker k,
 /// cut j). Workers outside S at the end are skipped at cut L. Fills order and cuts.
+/// long: the DP's table layout, its fill and its back-tracking share one index scheme; apart they
+/// would each restate it.
 inline double subset_latency(const chain_problem& p, double B, bool allow_empty, std::vector<std::size_t>& order, std::vector<std::size_t>& cuts) {
   const std::size_t K = p.num_workers(), L = p.num_layers(), stride = L + 1;
   const chain_options& o = p.options();

@@ -102,6 +102,8 @@ double bottleneck_dp(const O& o, bool allow_empty, dp_buffers& w) noexcept {
 
 /// The latency DP over stages with period ≤ B (and < inf), skipped workers with π(i,i) ≤ B.
 /// Returns the optimal Λ (inf if none) and the cuts in w.cuts. noexcept, no allocation.
+/// long: the DP's fill and back-tracking share the workspace's index scheme; apart they would
+/// each restate it, and the fill is the hot loop of every bounded solver.
 template <chain_oracle O>
 double latency_dp(const O& o, double B, bool allow_empty, dp_buffers& w) noexcept {
   const std::size_t K = o.num_workers(), L = o.num_layers(), stride = L + 1;
