@@ -146,6 +146,17 @@ private:
   struct option_rec { node_id v; model_id m; option_data d; };
   struct pin_rec { node_id v; model_id m; double delay; };
   struct type_rec { task_id task; std::vector<node_id> path; };
+  /// What build() knows about every node while it lists each type's candidates: the models
+  /// hosted there (an option's variable, or nullopt for a pin) and the pins' delays.
+  struct hosting {
+    std::vector<std::vector<std::pair<model_id, std::optional<var_id>>>> at;
+    std::map<std::uint64_t, double> pin_delay;
+  };
+  struct candidate { double cost, latency; bool pinned; std::uint32_t hop; model_id m; var_id j; };
+
+  std::vector<std::size_t> build_variables(instance& in) const;
+  void build_type(instance& in, std::size_t t, const hosting& host, const std::vector<std::size_t>& order, std::vector<candidate>& cands,
+                  std::vector<std::vector<std::uint32_t>>& var_lists) const;
 
   static std::uint64_t key(node_id u, node_id v) noexcept {
     return (std::uint64_t{std::min(u, v)} << 32) | std::max(u, v);
@@ -241,27 +252,19 @@ private:
   std::vector<double> model_accuracy_;
 };
 
-/// O(Σ_ρ c_ρ log c_ρ) with c_ρ candidates per type. Throws on §5 compile-time conditions.
-inline instance network::build(const cost_options& p) const {
-  if (!std::isfinite(p.alpha_s) || p.alpha_s < 0)
-    detail::fail("network::build", "alpha_s", p.alpha_s, "must be finite and >= 0");
-  if (!std::isfinite(p.network_factor) || p.network_factor < 0)
-    detail::fail("network::build", "network_factor", p.network_factor, "must be finite and >= 0");
-  instance in;
-  in.params_ = p;
-  in.uid_ = detail::next_instance_uid();
-  const std::size_t V = nodes_.size();
-  // Variables: options grouped by node (stable in insertion order).
-  std::vector<std::size_t> order(options_.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+/// build(), step 1: the variables are the options grouped by node (stable in insertion order),
+/// each checked to fit its node's budget, with per-node totals. Returns the option index of each
+/// variable. O(n log n).
+inline std::vector<std::size_t> network::build_variables(instance& in) const {
+  const std::size_t V = nodes_.size(), n = options_.size();
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return options_[a].v < options_[b].v; });
-  const std::size_t n = options_.size();
   in.size_.resize(static_cast<Eigen::Index>(n));
   in.capacity_.resize(static_cast<Eigen::Index>(n));
   in.budget_.resize(static_cast<Eigen::Index>(V));
   in.node_begin_.assign(V + 1, 0);
   in.node_total_.assign(V, 0.0);
-  std::map<std::uint64_t, var_id> var_of;  // (v,m) -> var
   for (std::size_t j = 0; j < n; ++j) {
     const auto& o = options_[order[j]];
     if (o.d.size_bytes > nodes_[o.v].budget)
@@ -278,78 +281,99 @@ inline instance network::build(const cost_options& p) const {
       detail::fail("network::build", concat("option (", node_label(o.v), ", ", model_label(o.m), ").size_bytes"), o.d.size_bytes,
                    "the sum of option sizes at the node overflows");
     ++in.node_begin_[o.v + 1];
-    var_of[key_vm(o.v, o.m)] = static_cast<var_id>(j);
   }
   for (std::size_t v = 0; v < V; ++v) {
     in.node_begin_[v + 1] += in.node_begin_[v];
     in.budget_[static_cast<Eigen::Index>(v)] = nodes_[v].budget;
   }
-  for (const auto& m : models_) in.model_accuracy_.push_back(m.accuracy);
-  // Per node: its options and pins by task, for candidate enumeration.
-  struct cand { double cost, latency; bool pinned; std::uint32_t hop; model_id m; var_id j; };
-  std::vector<std::vector<std::pair<model_id, std::optional<var_id>>>> hosted_at(V);  // model, var (nullopt = pin)
-  std::map<std::uint64_t, double> pin_delay;
-  for (const auto& o : options_) hosted_at[o.v].push_back({o.m, var_of[key_vm(o.v, o.m)]});
-  for (const auto& pn : pins_) {
-    hosted_at[pn.v].push_back({pn.m, std::nullopt});
-    pin_delay[key_vm(pn.v, pn.m)] = pn.delay;
+  return order;
+}
+
+/// build(), step 2 for type t: every model of its task hosted along its path is a candidate at
+/// cost path latency + inference delay + α(1 − accuracy); candidates sorted by cost (ties: pins
+/// first, then nearer hops, then smaller model ids) become the type's entries up to and
+/// including the first pin, which is the fallback. O(c log c) for c candidates.
+inline void network::build_type(instance& in, std::size_t t, const hosting& host, const std::vector<std::size_t>& order, std::vector<candidate>& cands,
+                                std::vector<std::vector<std::uint32_t>>& var_lists) const {
+  const cost_options& p = in.params_;
+  const auto& ty = types_[t];
+  in.type_task_.push_back(ty.task);
+  in.path_nodes_.insert(in.path_nodes_.end(), ty.path.begin(), ty.path.end());
+  in.path_begin_.push_back(static_cast<std::uint32_t>(in.path_nodes_.size()));
+  cands.clear();
+  double prefix = 0;  // ν Σ_{h'<h} w, summed left to right
+  bool last_pins = false;
+  for (std::size_t h = 0; h < ty.path.size(); ++h) {
+    if (h > 0) {
+      const double w = links_.at(key(ty.path[h - 1], ty.path[h]));
+      prefix += p.network_factor * w;
+      if (!std::isfinite(prefix))  // aggregate rule: path costs must be finite (docs/reliability.md)
+        detail::fail("network::build", concat("latency_s of link (", node_label(ty.path[h - 1]), ", ", node_label(ty.path[h]), ") on the path of type ", t), w,
+                     concat("network_factor times the path's latency sum overflows at path[", h, "]"));
+    }
+    const node_id v = ty.path[h];
+    for (const auto& [m, var] : host.at[v]) {
+      if (models_[m].task != ty.task) continue;
+      const double delay = var ? options_[order[*var]].d.inference_delay_s : host.pin_delay.at(key_vm(v, m));
+      const double lat = prefix + delay;
+      const double cost = lat + p.alpha_s * (1 - models_[m].accuracy);
+      if (!std::isfinite(cost))
+        detail::fail("network::build", concat("cost of ", model_label(m), " at path[", h, "] (", node_label(v), ") of type ", t), cost,
+                     "must be finite (path latency + inference delay + alpha_s (1 - accuracy))");
+      cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : var_id{0}});
+      if (h + 1 == ty.path.size() && !var) last_pins = true;
+    }
   }
-  std::vector<std::vector<std::uint32_t>> var_lists(n);
+  if (!last_pins)
+    detail::fail("network::build", concat("path.back() of type ", t), node_label(ty.path.back()), concat("must pin a model of ", label("task", ty.task, tasks_[ty.task])));
+  std::sort(cands.begin(), cands.end(), [](const candidate& a, const candidate& b) {
+    if (a.cost != b.cost) return a.cost < b.cost;
+    if (a.pinned != b.pinned) return a.pinned;
+    if (a.hop != b.hop) return a.hop < b.hop;
+    return a.m < b.m;
+  });
+  for (const candidate& c : cands) {
+    if (c.pinned) {
+      in.fallback_cost_.push_back(c.cost);
+      in.fallback_latency_.push_back(c.latency);
+      in.fallback_model_.push_back(c.m);
+      break;
+    }
+    var_lists[c.j].push_back(static_cast<std::uint32_t>(in.entry_var_.size()));
+    in.entry_var_.push_back(c.j);
+    in.entry_cost_.push_back(c.cost);
+    in.entry_latency_.push_back(c.latency);
+    in.entry_hop_.push_back(c.hop);
+  }
+  in.type_begin_.push_back(static_cast<std::uint32_t>(in.entry_var_.size()));
+}
+
+/// O(Σ_ρ c_ρ log c_ρ) with c_ρ candidates per type. Throws on §5 compile-time conditions.
+inline instance network::build(const cost_options& p) const {
+  if (!std::isfinite(p.alpha_s) || p.alpha_s < 0)
+    detail::fail("network::build", "alpha_s", p.alpha_s, "must be finite and >= 0");
+  if (!std::isfinite(p.network_factor) || p.network_factor < 0)
+    detail::fail("network::build", "network_factor", p.network_factor, "must be finite and >= 0");
+  instance in;
+  in.params_ = p;
+  in.uid_ = detail::next_instance_uid();
+  const std::vector<std::size_t> order = build_variables(in);
+  for (const auto& m : models_) in.model_accuracy_.push_back(m.accuracy);
+  // Per node: its options and pins, for candidate enumeration.
+  std::map<std::uint64_t, var_id> var_of;  // (v,m) -> var
+  for (std::size_t j = 0; j < order.size(); ++j) var_of[key_vm(options_[order[j]].v, options_[order[j]].m)] = static_cast<var_id>(j);
+  hosting host;
+  host.at.resize(nodes_.size());
+  for (const auto& o : options_) host.at[o.v].push_back({o.m, var_of.at(key_vm(o.v, o.m))});
+  for (const auto& pn : pins_) {
+    host.at[pn.v].push_back({pn.m, std::nullopt});
+    host.pin_delay[key_vm(pn.v, pn.m)] = pn.delay;
+  }
+  std::vector<std::vector<std::uint32_t>> var_lists(options_.size());
   in.type_begin_.push_back(0);
   in.path_begin_.push_back(0);
-  std::vector<cand> cands;
-  for (std::size_t t = 0; t < types_.size(); ++t) {
-    const auto& ty = types_[t];
-    in.type_task_.push_back(ty.task);
-    in.path_nodes_.insert(in.path_nodes_.end(), ty.path.begin(), ty.path.end());
-    in.path_begin_.push_back(static_cast<std::uint32_t>(in.path_nodes_.size()));
-    cands.clear();
-    double prefix = 0;  // ν Σ_{h'<h} w, summed left to right
-    bool last_pins = false;
-    for (std::size_t h = 0; h < ty.path.size(); ++h) {
-      if (h > 0) {
-        const double w = links_.at(key(ty.path[h - 1], ty.path[h]));
-        prefix += p.network_factor * w;
-        if (!std::isfinite(prefix))  // aggregate rule: path costs must be finite (docs/reliability.md)
-          detail::fail("network::build", concat("latency_s of link (", node_label(ty.path[h - 1]), ", ", node_label(ty.path[h]), ") on the path of type ", t), w, concat("network_factor times the path's latency sum overflows at path[", h, "]"));
-      }
-      const node_id v = ty.path[h];
-      for (const auto& [m, var] : hosted_at[v]) {
-        if (models_[m].task != ty.task) continue;
-        const double delay = var ? options_[order[*var]].d.inference_delay_s : pin_delay[key_vm(v, m)];
-        const double lat = prefix + delay;
-        const double cost = lat + p.alpha_s * (1 - models_[m].accuracy);
-        if (!std::isfinite(cost))
-          detail::fail("network::build", concat("cost of ", model_label(m), " at path[", h, "] (", node_label(v), ") of type ", t), cost,
-                       "must be finite (path latency + inference delay + alpha_s (1 - accuracy))");
-        cands.push_back({cost, lat, !var.has_value(), static_cast<std::uint32_t>(h), m, var ? *var : var_id{0}});
-        if (h + 1 == ty.path.size() && !var) last_pins = true;
-      }
-    }
-    if (!last_pins)
-      detail::fail("network::build", concat("path.back() of type ", t), node_label(ty.path.back()),
-                   concat("must pin a model of ", label("task", ty.task, tasks_[ty.task])));
-    std::sort(cands.begin(), cands.end(), [](const cand& a, const cand& b) {
-      if (a.cost != b.cost) return a.cost < b.cost;
-      if (a.pinned != b.pinned) return a.pinned;
-      if (a.hop != b.hop) return a.hop < b.hop;
-      return a.m < b.m;
-    });
-    for (const cand& c : cands) {
-      if (c.pinned) {
-        in.fallback_cost_.push_back(c.cost);
-        in.fallback_latency_.push_back(c.latency);
-        in.fallback_model_.push_back(c.m);
-        break;
-      }
-      var_lists[c.j].push_back(static_cast<std::uint32_t>(in.entry_var_.size()));
-      in.entry_var_.push_back(c.j);
-      in.entry_cost_.push_back(c.cost);
-      in.entry_latency_.push_back(c.latency);
-      in.entry_hop_.push_back(c.hop);
-    }
-    in.type_begin_.push_back(static_cast<std::uint32_t>(in.entry_var_.size()));
-  }
+  std::vector<candidate> cands;
+  for (std::size_t t = 0; t < types_.size(); ++t) build_type(in, t, host, order, cands, var_lists);
   in.var_entry_begin_.push_back(0);
   for (const auto& l : var_lists) {
     in.var_entries_.insert(in.var_entries_.end(), l.begin(), l.end());
