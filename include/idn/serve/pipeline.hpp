@@ -130,84 +130,127 @@ inline double checked_time(double t, const std::string& tier_name, const std::st
 }
 }  // namespace detail
 
-/// Validates and compiles a pipeline on a continuum. split_model: a profile stage becomes one
-/// element per dnn unit (unless it has measured times). O(N·K) device queries, each checked.
-inline chain build_chain(const pipeline& p, const continuum& c, bool split_model = false) {
+namespace detail {
+
+/// One element of a compiled chain: its name, time per tier (+inf where not allowed), output,
+/// weight and workspace bytes.
+struct chain_element {
+  std::string name;
+  std::vector<double> t;
+  double out, weight, workspace;
+};
+
+/// build_chain, step 1: the continuum and the pipeline's scalars. O(K).
+inline void check_continuum(const pipeline& p, const continuum& c) {
   const std::size_t K = c.tiers.size();
   if (p.stages.empty()) idn::reject("serve::build_chain", "stages.size()", 0, "must be >= 1");
   if (K == 0) idn::reject("serve::build_chain", "tiers.size()", 0, "must be >= 1");
-  if (K > 32) idn::reject("serve::build_chain", "tiers.size()", static_cast<double>(K), "must be <= 32 (allowed_tiers is a 32-bit mask)");
-  if (c.uplinks.size() != K - 1) idn::reject("serve::build_chain", "uplinks.size()", static_cast<double>(c.uplinks.size()), "must be tiers.size() - 1");
+  if (K > 32) idn::reject("serve::build_chain", "tiers.size()", K, "must be <= 32 (allowed_tiers is a 32-bit mask)");
+  if (c.uplinks.size() != K - 1) idn::reject("serve::build_chain", "uplinks.size()", c.uplinks.size(), "must be tiers.size() - 1");
   if (!c.downlinks.empty() && c.downlinks.size() != K - 1)
-    idn::reject("serve::build_chain", "downlinks.size()", static_cast<double>(c.downlinks.size()), "must be empty or tiers.size() - 1");
+    idn::reject("serve::build_chain", "downlinks.size()", c.downlinks.size(), "must be empty or tiers.size() - 1");
   if (!(p.request_bytes >= 0) || !std::isfinite(p.request_bytes)) idn::reject("serve::build_chain", "request_bytes", p.request_bytes, "must be finite and >= 0");
   for (std::size_t k = 0; k < K; ++k) {
-    if (c.tiers[k].replicas == 0) throw invalid_input(concat("idn::serve::build_chain: tiers[", k, "].replicas = 0: must be >= 1"));
+    if (c.tiers[k].replicas == 0) idn::reject("serve::build_chain", concat("tiers[", k, "].replicas"), 0, "must be >= 1");
     if (!(c.tiers[k].request_overhead >= 0) || !std::isfinite(c.tiers[k].request_overhead))
-      throw invalid_input(concat("idn::serve::build_chain: tiers[", k, "].request_overhead = ", c.tiers[k].request_overhead, ": must be finite and >= 0"));
+      idn::reject("serve::build_chain", concat("tiers[", k, "].request_overhead"), c.tiers[k].request_overhead, "must be finite and >= 0");
   }
+}
+
+/// build_chain, step 2: stage s, checked, as elements appended to `els`: one per dnn unit when
+/// split_model applies, else one. Times come from measurements, the stage's model or its
+/// flop/bytes, per tier. O(K · layers) device queries.
+inline void append_stage_elements(const stage& st, std::size_t s, const continuum& c, bool split_model, std::vector<chain_element>& els) {
+  const std::size_t K = c.tiers.size();
   const std::uint32_t all = K == 32 ? ~0u : ((1u << K) - 1u);
-  struct element {
-    std::string name;
-    std::vector<double> t;
-    double out, weight, workspace;
-  };
-  std::vector<element> els;
-  for (std::size_t s = 0; s < p.stages.size(); ++s) {
-    const stage& st = p.stages[s];
-    auto bad = [&](const char* field, double v, const char* rule) { throw invalid_input(concat("idn::serve::build_chain: stages[", s, "].", field, " = ", v, ": ", rule)); };
-    if (!(st.flop >= 0) || !std::isfinite(st.flop)) bad("flop", st.flop, "must be finite and >= 0");
-    if (!(st.bytes >= 0) || !std::isfinite(st.bytes)) bad("bytes", st.bytes, "must be finite and >= 0");
-    if (!(st.output_bytes >= 0) || !std::isfinite(st.output_bytes)) bad("output_bytes", st.output_bytes, "must be finite and >= 0");
-    if (!(st.memory_bytes >= 0) || !std::isfinite(st.memory_bytes)) bad("memory_bytes", st.memory_bytes, "must be finite and >= 0");
-    if ((st.allowed_tiers & all) == 0) reject("serve::build_chain", concat("stages[", s, "].allowed_tiers"), st.allowed_tiers, concat("must select at least one of the ", K, " tiers"));
-    if (!st.measured.empty() && st.measured.size() != K) bad("measured.size()", static_cast<double>(st.measured.size()), "must equal tiers.size()");
-    for (double m : st.measured)
-      if (!(m >= 0) || std::isnan(m)) bad("measured", m, "must be >= 0 (may be +inf)");
-    auto allowed = [&](std::size_t k) { return ((st.allowed_tiers >> k) & 1u) != 0; };
-    if (st.model && split_model && st.measured.empty()) {
-      const dnn::profile& m = *st.model;
-      std::size_t first = 0;
-      for (const std::size_t end : dnn::unit_ends(m)) {
-        element e{concat(st.name, "/", dnn::unit_name(m, first)), std::vector<double>(K), m.layer(end - 1).output_bytes, 0, 0};
-        for (std::size_t l = first; l < end; ++l) e.weight += m.layer(l).param_bytes, e.workspace = std::max(e.workspace, m.layer(l).workspace_bytes);
-        for (std::size_t k = 0; k < K; ++k) {
-          double t = 0;
-          for (std::size_t l = first; l < end; ++l) t += detail::checked_time(c.tiers[k].device.latency(m.layer(l)), c.tiers[k].name, e.name);
-          e.t[k] = allowed(k) ? t : INFINITY;
-        }
-        els.push_back(std::move(e));
-        first = end;
+  auto bad = [&](const char* field, double v, const char* rule) { idn::reject("serve::build_chain", concat("stages[", s, "].", field), v, rule); };
+  if (!(st.flop >= 0) || !std::isfinite(st.flop)) bad("flop", st.flop, "must be finite and >= 0");
+  if (!(st.bytes >= 0) || !std::isfinite(st.bytes)) bad("bytes", st.bytes, "must be finite and >= 0");
+  if (!(st.output_bytes >= 0) || !std::isfinite(st.output_bytes)) bad("output_bytes", st.output_bytes, "must be finite and >= 0");
+  if (!(st.memory_bytes >= 0) || !std::isfinite(st.memory_bytes)) bad("memory_bytes", st.memory_bytes, "must be finite and >= 0");
+  if ((st.allowed_tiers & all) == 0) reject("serve::build_chain", concat("stages[", s, "].allowed_tiers"), st.allowed_tiers, concat("must select at least one of the ", K, " tiers"));
+  if (!st.measured.empty() && st.measured.size() != K) bad("measured.size()", static_cast<double>(st.measured.size()), "must equal tiers.size()");
+  for (double m : st.measured)
+    if (!(m >= 0) || std::isnan(m)) bad("measured", m, "must be >= 0 (may be +inf)");
+  auto allowed = [&](std::size_t k) { return ((st.allowed_tiers >> k) & 1u) != 0; };
+  if (st.model && split_model && st.measured.empty()) {
+    const dnn::profile& m = *st.model;
+    std::size_t first = 0;
+    for (const std::size_t end : dnn::unit_ends(m)) {
+      chain_element e{concat(st.name, "/", dnn::unit_name(m, first)), std::vector<double>(K), m.layer(end - 1).output_bytes, 0, 0};
+      for (std::size_t l = first; l < end; ++l) e.weight += m.layer(l).param_bytes, e.workspace = std::max(e.workspace, m.layer(l).workspace_bytes);
+      for (std::size_t k = 0; k < K; ++k) {
+        double t = 0;
+        for (std::size_t l = first; l < end; ++l) t += checked_time(c.tiers[k].device.latency(m.layer(l)), c.tiers[k].name, e.name);
+        e.t[k] = allowed(k) ? t : INFINITY;
       }
-      continue;
+      els.push_back(std::move(e));
+      first = end;
     }
-    element e{st.name, std::vector<double>(K), st.output_bytes, st.memory_bytes, 0};
-    if (st.model) {
-      const dnn::profile& m = *st.model;
-      e.out = m.layer(m.num_layers() - 1).output_bytes;
-      e.weight = 0;
-      for (const auto& l : m.layers()) e.weight += l.param_bytes, e.workspace = std::max(e.workspace, l.workspace_bytes);
-    }
-    for (std::size_t k = 0; k < K; ++k) {
-      double t;
-      if (!st.measured.empty()) {
-        t = st.measured[k];
-      } else if (st.model) {
-        t = 0;
-        for (const auto& l : st.model->layers()) t += detail::checked_time(c.tiers[k].device.latency(l), c.tiers[k].name, e.name);
-      } else {
-        t = detail::checked_time(c.tiers[k].device.work_time(st.flop, st.bytes, dnn::precision::fp32), c.tiers[k].name, e.name);
-      }
-      e.t[k] = allowed(k) ? t : INFINITY;
-    }
-    els.push_back(std::move(e));
+    return;
   }
+  chain_element e{st.name, std::vector<double>(K), st.output_bytes, st.memory_bytes, 0};
+  if (st.model) {
+    const dnn::profile& m = *st.model;
+    e.out = m.layer(m.num_layers() - 1).output_bytes;
+    e.weight = 0;
+    for (const auto& l : m.layers()) e.weight += l.param_bytes, e.workspace = std::max(e.workspace, l.workspace_bytes);
+  }
+  for (std::size_t k = 0; k < K; ++k) {
+    double t;
+    if (!st.measured.empty()) {
+      t = st.measured[k];
+    } else if (st.model) {
+      t = 0;
+      for (const auto& l : st.model->layers()) t += checked_time(c.tiers[k].device.latency(l), c.tiers[k].name, e.name);
+    } else {
+      t = checked_time(c.tiers[k].device.work_time(st.flop, st.bytes, dnn::precision::fp32), c.tiers[k].name, e.name);
+    }
+    e.t[k] = allowed(k) ? t : INFINITY;
+  }
+  els.push_back(std::move(e));
+}
+
+/// build_chain, step 3: transfer times of every boundary over each tier pair's up- and downlink
+/// (total and serialization part), checked finite and >= 0. O(K · N) link queries.
+inline void fill_link_times(chain& ch, const continuum& c) {
+  const auto N = static_cast<Eigen::Index>(ch.elements.size());
+  const std::size_t K = c.tiers.size();
+  const auto KK = static_cast<Eigen::Index>(K);
+  ch.up_seconds.resize(KK > 0 ? KK - 1 : 0, N + 1), ch.down_seconds.resize(ch.up_seconds.rows(), N + 1);
+  ch.up_serial.resize(ch.up_seconds.rows(), N + 1), ch.down_serial.resize(ch.up_seconds.rows(), N + 1);
+  for (std::size_t k = 0; k + 1 < K; ++k) {
+    const hw::any_link& up = c.uplinks[k];
+    const hw::any_link& down = c.downlinks.empty() ? c.uplinks[k] : c.downlinks[k];
+    const double u0 = up.transfer_time(0), d0 = down.transfer_time(0);
+    for (Eigen::Index j = 0; j <= N; ++j) {
+      const double u = up.transfer_time(ch.boundary_bytes[j]), d = down.transfer_time(ch.boundary_bytes[j]);
+      if (!(u >= 0) || !std::isfinite(u) || !(d >= 0) || !std::isfinite(d)) {
+        const bool up_ok = std::isfinite(u) && u >= 0;
+        reject("serve::build_chain", concat(up_ok ? "downlinks[" : "uplinks[", k, "].transfer_time(", ch.boundary_bytes[j], ")"), up_ok ? d : u, "must be finite and >= 0");
+      }
+      const auto kk = static_cast<Eigen::Index>(k);
+      ch.up_seconds(kk, j) = u, ch.down_seconds(kk, j) = d;
+      ch.up_serial(kk, j) = std::max(0.0, u - u0), ch.down_serial(kk, j) = std::max(0.0, d - d0);
+    }
+  }
+}
+
+}  // namespace detail
+
+/// Validates and compiles a pipeline on a continuum. split_model: a profile stage becomes one
+/// element per dnn unit (unless it has measured times). O(N·K) device queries, each checked.
+inline chain build_chain(const pipeline& p, const continuum& c, bool split_model = false) {
+  detail::check_continuum(p, c);
+  std::vector<detail::chain_element> els;
+  for (std::size_t s = 0; s < p.stages.size(); ++s) detail::append_stage_elements(p.stages[s], s, c, split_model, els);
+  const std::size_t K = c.tiers.size();
   const auto N = static_cast<Eigen::Index>(els.size()), KK = static_cast<Eigen::Index>(K);
   chain ch;
   ch.seconds.resize(N, KK), ch.boundary_bytes.resize(N + 1), ch.weight_bytes.resize(N), ch.workspace_bytes.resize(N);
   ch.boundary_bytes[0] = p.request_bytes;
   for (Eigen::Index e = 0; e < N; ++e) {
-    const element& x = els[static_cast<std::size_t>(e)];
+    const detail::chain_element& x = els[static_cast<std::size_t>(e)];
     ch.elements.push_back(x.name);
     for (Eigen::Index k = 0; k < KK; ++k) ch.seconds(e, k) = x.t[static_cast<std::size_t>(k)];
     ch.boundary_bytes[e + 1] = x.out, ch.weight_bytes[e] = x.weight, ch.workspace_bytes[e] = x.workspace;
@@ -218,24 +261,7 @@ inline chain build_chain(const pipeline& p, const continuum& c, bool split_model
     ch.capacity[static_cast<Eigen::Index>(k)] = c.tiers[k].device.memory_bytes();
     ch.replicas[static_cast<Eigen::Index>(k)] = c.tiers[k].replicas;
   }
-  ch.up_seconds.resize(KK > 0 ? KK - 1 : 0, N + 1), ch.down_seconds.resize(ch.up_seconds.rows(), N + 1);
-  ch.up_serial.resize(ch.up_seconds.rows(), N + 1), ch.down_serial.resize(ch.up_seconds.rows(), N + 1);
-  for (std::size_t k = 0; k + 1 < K; ++k) {
-    const hw::any_link& up = c.uplinks[k];
-    const hw::any_link& down = c.downlinks.empty() ? c.uplinks[k] : c.downlinks[k];
-    const double u0 = up.transfer_time(0), d0 = down.transfer_time(0);
-    for (Eigen::Index j = 0; j <= N; ++j) {
-      const double u = up.transfer_time(ch.boundary_bytes[j]), d = down.transfer_time(ch.boundary_bytes[j]);
-      if (!(u >= 0) || !std::isfinite(u) || !(d >= 0) || !std::isfinite(d))
-      {
-        const bool up_ok = std::isfinite(u) && u >= 0;
-        reject("serve::build_chain", concat(up_ok ? "downlinks[" : "uplinks[", k, "].transfer_time(", ch.boundary_bytes[j], ")"), up_ok ? d : u, "must be finite and >= 0");
-      }
-      const auto kk = static_cast<Eigen::Index>(k);
-      ch.up_seconds(kk, j) = u, ch.down_seconds(kk, j) = d;
-      ch.up_serial(kk, j) = std::max(0.0, u - u0), ch.down_serial(kk, j) = std::max(0.0, d - d0);
-    }
-  }
+  detail::fill_link_times(ch, c);
   validate(ch);  // the aggregates (per-tier sums, memory, latency bound)
   return ch;
 }
