@@ -19,14 +19,20 @@ struct random_graph_options {
   double extra_head_prob = 0.5, early_exit_prob = 0, skip_prob = 0.1, tie_prob = 0.1;
 };
 
-template <std::uniform_random_bit_generator G>
-graph_spec random_graph_spec(G& rng, const random_graph_options& p) {
-  if (p.models < 1 || p.blocks < 1 || p.servers < 1 || p.services < 1 || p.services > p.models)
-    detail::fail("random_graph_spec", "options (models, blocks, servers, services)", concat("(", p.models, ", ", p.blocks, ", ", p.servers, ", ", p.services, ")"),
-                 "each must be >= 1, and services <= models");
-  auto u = [&] { return uniform01(rng); };
-  auto pick = [&](std::size_t n) { return std::min(n - 1, static_cast<std::size_t>(u() * static_cast<double>(n))); };
-  graph_spec g;
+namespace detail {
+/// random_graph_spec's draws: u() uniform in [0, 1), pick(n) uniform in {0, …, n−1}. The steps
+/// below draw in a fixed order, so a seed always gives the same graph.
+template <class G>
+struct graph_draws {
+  G& rng;
+  double u() { return uniform01(rng); }
+  std::size_t pick(std::size_t n) { return std::min(n - 1, static_cast<std::size_t>(u() * static_cast<double>(n))); }
+};
+
+/// Servers, full-mesh duplex links, models with their blocks and original heads.
+template <class G>
+void random_servers_and_models(graph_draws<G>& d, const random_graph_options& p, graph_spec& g) {
+  auto u = [&] { return d.u(); };
   for (std::size_t s = 0; s < p.servers; ++s) {
     const double cap = 1e9 * (1 + 9 * u());
     g.servers.push_back({concat("s", s), cap, cap * 0.3 * u()});
@@ -49,6 +55,13 @@ graph_spec random_graph_spec(G& rng, const random_graph_options& p) {
     h.accuracy = md.accuracy;
     g.heads.push_back(h);
   }
+}
+
+/// Extra heads (a random service's task on a foreign trunk) and early exits (their own task).
+template <class G>
+void random_extra_heads(graph_draws<G>& d, const random_graph_options& p, graph_spec& g) {
+  auto u = [&] { return d.u(); };
+  auto pick = [&](std::size_t n) { return d.pick(n); };
   for (std::size_t m = 0; m < p.models; ++m) {
     for (std::size_t k = 1; k <= p.blocks; ++k) {
       // Extra heads serve a random service's task on a foreign trunk; early exits serve their own.
@@ -69,7 +82,14 @@ graph_spec random_graph_spec(G& rng, const random_graph_options& p) {
       }
     }
   }
-  // Connections, skipping any that would close a cycle.
+}
+
+/// Connections between boundaries (fanout per boundary, optionally depth-matched, plus skips
+/// within a model), skipping any that would close a cycle.
+template <class G>
+void random_connections(graph_draws<G>& d, const random_graph_options& p, graph_spec& g) {
+  auto u = [&] { return d.u(); };
+  auto pick = [&](std::size_t n) { return d.pick(n); };
   acyclic_connections dag(g);
   auto depth = [&](std::size_t m, std::size_t k) {
     double a = 0, t = 0;
@@ -106,6 +126,24 @@ graph_spec random_graph_spec(G& rng, const random_graph_options& p) {
         dag.add(c);
       }
     }
+}
+}  // namespace detail
+
+/// A random CoDE graph for tests and benches: `options.models` models of `blocks` blocks on
+/// `servers` servers, extra heads, early exits and connections drawn as the options say, and the
+/// first `services` models as services with a load that keeps their home server stable.
+/// Deterministic for a given rng state. O(models · blocks · fanout).
+template <std::uniform_random_bit_generator G>
+graph_spec random_graph_spec(G& rng, const random_graph_options& p) {
+  if (p.models < 1 || p.blocks < 1 || p.servers < 1 || p.services < 1 || p.services > p.models)
+    detail::fail("random_graph_spec", "options (models, blocks, servers, services)", concat("(", p.models, ", ", p.blocks, ", ", p.servers, ", ", p.services, ")"),
+                 "each must be >= 1, and services <= models");
+  detail::graph_draws<G> d{rng};
+  graph_spec g;
+  detail::random_servers_and_models(d, p, g);
+  detail::random_extra_heads(d, p, g);
+  detail::random_connections(d, p, g);
+  auto u = [&] { return d.u(); };
   for (std::size_t l = 0; l < p.services; ++l) {
     const model_spec& md = g.models[static_cast<std::size_t>(l)];
     double W = g.heads[static_cast<std::size_t>(l)].flops;
