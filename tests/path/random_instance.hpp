@@ -1,5 +1,5 @@
 #pragma once
-// Random block graphs and search rules for the path tests (test_search.cpp, test_bounds.cpp).
+// Random block graphs and search rules for the path tests (test_search.cpp, detail/test_completion_bounds.cpp).
 #include <algorithm>
 
 #include "idn/path.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "idn/path.hpp"
-#include "random_instance.hpp"
+#include "../random_instance.hpp"
 
 using namespace idn::path;
 using idn::path::test::random_instance;
