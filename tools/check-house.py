@@ -138,7 +138,7 @@ def scan(path):
     declarations of one header, by a brace-depth walk over comment-free text."""
     raw = path.read_text(encoding="utf-8").splitlines()
     code = strip_comments_and_strings("\n".join(raw)).splitlines()
-    stack = []  # scopes: ("namespace", name) | ("class", access) | ("function", start) | ("block", None)
+    stack = []  # scopes: ("namespace", name) | ("class", access, reachable) | ("function", start) | ("block", None)
     pending = ""  # text of a declaration that is still open (no { or ; yet)
     pending_line = 0
     results = []
@@ -170,7 +170,7 @@ def scan(path):
                 in_detail = any(s[0] == "namespace" and s[1] and "detail" in s[1] for s in stack)
                 scope = stack[-1] if stack else ("namespace", "")
                 at_decl_scope = scope[0] in ("namespace", "class")
-                public = scope[0] == "namespace" or (scope[0] == "class" and scope[1] == "public")
+                public = scope[0] == "namespace" or (scope[0] == "class" and scope[1] == "public" and scope[2])
                 m_ns = re.match(r"^namespace\s*([\w:]*)", head)
                 m_cls = re.match(r"^(template\s*<.*>\s*)?(struct|class|union)\s+(\w+)", head)
                 m_enum = re.match(r"^enum\s+(class\s+|struct\s+)?(\w+)", head)
@@ -179,7 +179,8 @@ def scan(path):
                 elif m_cls and at_decl_scope and "(" not in head.split(m_cls.group(3))[0]:
                     if public and not in_detail:
                         results.append(("type", m_cls.group(3), start_line + 1, start_line + 1, documented(start_line + 1), in_detail))
-                    stack.append(("class", "private" if m_cls.group(2) == "class" else "public"))
+                    # a type nested in a private section is not public, and neither are its members
+                    stack.append(("class", "private" if m_cls.group(2) == "class" else "public", public))
                 elif m_enum and at_decl_scope:
                     if public and not in_detail:
                         results.append(("type", m_enum.group(2), start_line + 1, start_line + 1, documented(start_line + 1), in_detail))
@@ -194,7 +195,7 @@ def scan(path):
                 pending = ""
             elif ch == "}":
                 if stack:
-                    kind, data = stack.pop()
+                    kind, data = stack.pop()[:2]
                     if kind == "function":
                         start_line, name, is_public, doc = data
                         results.append(("function", name, start_line + 1, ln + 1, doc, not is_public, long_reason(start_line + 1)))
@@ -203,7 +204,7 @@ def scan(path):
                 head = (pending + " " + line[:ch_index]).strip()
                 scope = stack[-1] if stack else ("namespace", "")
                 in_detail = any(s[0] == "namespace" and s[1] and "detail" in s[1] for s in stack)
-                public = scope[0] == "namespace" or (scope[0] == "class" and scope[1] == "public")
+                public = scope[0] == "namespace" or (scope[0] == "class" and scope[1] == "public" and scope[2])
                 m_using = re.match(r"^(template\s*<.*>\s*)?using\s+(\w+)\s*=", head)
                 if m_using and public and not in_detail and scope[0] in ("namespace", "class"):
                     start_line = pending_line if pending.strip() else ln
@@ -212,7 +213,7 @@ def scan(path):
         # access specifiers
         m_acc = re.match(r"^\s*(public|private|protected)\s*:", line)
         if m_acc and stack and stack[-1][0] == "class":
-            stack[-1] = ("class", m_acc.group(1))
+            stack[-1] = ("class", m_acc.group(1), stack[-1][2])
         # carry an unfinished declaration over to the next line
         tail = line.rsplit("{", 1)[-1].rsplit("}", 1)[-1].rsplit(";", 1)[-1]
         if tail.strip() and not tail.strip().startswith(("public:", "private:", "protected:")):

@@ -59,10 +59,12 @@ inline std::uint64_t next_instance_uid() noexcept {
 /// function, field, index and value.
 class network {
 public:
+  /// Adds a task (what requests ask for; models serve one task each). O(1).
   task_id add_task(std::string name) {
     tasks_.push_back(std::move(name));
     return static_cast<task_id>(tasks_.size() - 1);
   }
+  /// Adds a model of `task` with stand-alone accuracy in [0, 1]. O(1).
   model_id add_model(task_id task, double accuracy, std::string name = {}) {
     if (task >= tasks_.size()) detail::fail("network::add_model", "task", task, concat("must be < the number of tasks = ", tasks_.size()));
     if (!(accuracy >= 0 && accuracy <= 1))
@@ -70,12 +72,14 @@ public:
     models_.push_back({task, accuracy, std::move(name)});
     return static_cast<model_id>(models_.size() - 1);
   }
+  /// Adds a node with a model-memory budget of `budget_bytes` (finite, >= 0; 0: a repository that only pins). O(1).
   node_id add_node(double budget_bytes, std::string name = {}) {
     if (!std::isfinite(budget_bytes) || budget_bytes < 0)
       detail::fail("network::add_node", concat("budget_bytes of ", label("node", nodes_.size(), name)), budget_bytes, "must be finite and >= 0");
     nodes_.push_back({budget_bytes, std::move(name)});
     return static_cast<node_id>(nodes_.size() - 1);
   }
+  /// Adds an undirected link u–v of `latency_s` (finite, >= 0; no self-links, no duplicates). O(log links).
   void add_link(node_id u, node_id v, double latency_s) {
     check_node("network::add_link", "u", u);
     check_node("network::add_link", "v", v);
@@ -85,6 +89,7 @@ public:
     if (!links_.emplace(key(u, v), latency_s).second)
       detail::fail("network::add_link", "(u, v)", concat("(", node_label(u), ", ", node_label(v), ")"), "already linked");
   }
+  /// Makes (v, m) an option: a variable the allocation may load on v. O(log options).
   void add_option(node_id v, model_id m, const option_data& d) {
     check_node("network::add_option", "v", v);
     check_model("network::add_option", "m", m);
@@ -104,6 +109,7 @@ public:
     hosted_[key_vm(v, m)] = false;
     options_.push_back({v, m, d});
   }
+  /// Pins m on v: always hosted, never counted against the budget (a repository or a fallback). O(log options).
   void pin(node_id v, model_id m, double inference_delay_s) {
     check_node("network::pin", "v", v);
     check_model("network::pin", "m", m);
@@ -115,6 +121,7 @@ public:
     hosted_[key_vm(v, m)] = true;
     pins_.push_back({v, m, inference_delay_s});
   }
+  /// Adds a request type: requests of `task` entering at path[0] and forwarded along linked, distinct nodes; the last node must pin a model of the task. O(|path|² + |path| log links).
   type_id add_request_type(task_id task, std::vector<node_id> path) {
     if (task >= tasks_.size()) detail::fail("network::add_request_type", "task", task, concat("must be < the number of tasks = ", tasks_.size()));
     if (path.empty()) detail::fail("network::add_request_type", concat("path.size() of type ", types_.size()), 0, "must be >= 1");
@@ -132,11 +139,16 @@ public:
     return static_cast<type_id>(types_.size() - 1);
   }
 
+  /// Nodes added so far.
   std::size_t num_nodes() const noexcept { return nodes_.size(); }
+  /// Models added so far.
   std::size_t num_models() const noexcept { return models_.size(); }
+  /// Tasks added so far.
   std::size_t num_tasks() const noexcept { return tasks_.size(); }
+  /// Request types added so far.
   std::size_t num_types() const noexcept { return types_.size(); }
 
+  /// Checks the cost conditions and compiles the instance (variables by node, every type's cost-sorted entries and fallback).
   [[nodiscard]] instance build(const cost_options& p = {}) const;
 
 private:
@@ -188,41 +200,61 @@ private:
 /// A compiled, validated, immutable IDN. Safe to share between threads.
 class instance {
 public:
+  /// Number of nodes.
   std::size_t num_nodes() const noexcept { return budget_.size(); }
+  /// Number of variables (options) n.
   std::size_t num_vars() const noexcept { return static_cast<std::size_t>(size_.size()); }
+  /// Number of request types.
   std::size_t num_types() const noexcept { return fallback_cost_.size(); }
+  /// Number of entries over all types (fallbacks excluded).
   std::size_t num_entries() const noexcept { return entry_var_.size(); }
   /// Node v owns vars [node_begin[v], node_begin[v+1]).
   std::span<const std::uint32_t> node_begin() const noexcept { return node_begin_; }
+  /// The node of each variable.
   std::span<const node_id> var_node() const noexcept { return var_node_; }
+  /// The model of each variable.
   std::span<const model_id> var_model() const noexcept { return var_model_; }
+  /// s per variable: the option's size in bytes.
   const Eigen::VectorXd& size() const noexcept { return size_; }
+  /// L per variable: requests the option can serve per slot (+inf allowed).
   const Eigen::VectorXd& capacity() const noexcept { return capacity_; }
   /// D per var: the option's inference delay (s).
   std::span<const double> var_delay() const noexcept { return var_delay_; }
   /// Per var: the cost of one load (option_data::load_cost), in the unit of the gain.
   std::span<const double> var_load_cost() const noexcept { return var_load_cost_; }
+  /// b per node: its memory budget in bytes.
   const Eigen::VectorXd& budget() const noexcept { return budget_; }
   /// CSR: type ρ owns entries [type_begin[ρ], type_begin[ρ+1]), cost-sorted, fallback excluded.
   std::span<const std::uint32_t> type_begin() const noexcept { return type_begin_; }
+  /// The variable of each entry.
   std::span<const var_id> entry_var() const noexcept { return entry_var_; }
+  /// C per entry: the cost of serving a request of its type there (s).
   std::span<const double> entry_cost() const noexcept { return entry_cost_; }
+  /// The hop of each entry along its type's path (0: the entry node).
   std::span<const std::uint32_t> entry_hop() const noexcept { return entry_hop_; }
+  /// The cost of each type's fallback (its cheapest pin).
   std::span<const double> fallback_cost() const noexcept { return fallback_cost_; }
+  /// The model of each type's fallback.
   std::span<const model_id> fallback_model() const noexcept { return fallback_model_; }
   /// Transpose: the entries that list var j, in increasing type order.
   std::span<const std::uint32_t> var_entry_begin() const noexcept { return var_entry_begin_; }
+  /// The entries listing each variable, grouped by var_entry_begin.
   std::span<const std::uint32_t> var_entries() const noexcept { return var_entries_; }
   /// Latency part (network + inference) of each entry's cost, and of each fallback (s).
   std::span<const double> entry_latency() const noexcept { return entry_latency_; }
+  /// The latency part of each type's fallback cost (s).
   std::span<const double> fallback_latency() const noexcept { return fallback_latency_; }
+  /// The task of type t.
   task_id type_task(type_id t) const { return type_task_.at(t); }
+  /// The nodes of type t's path, entry node first.
   std::span<const node_id> type_path(type_id t) const {
     return std::span<const node_id>(path_nodes_).subspan(path_begin_.at(t), path_begin_.at(t + 1) - path_begin_.at(t));
   }
+  /// The stand-alone accuracy of model m.
   double model_accuracy(model_id m) const { return model_accuracy_.at(m); }
   /// Σ_j∈J_v s_j.
   double node_total_size(node_id v) const { return node_total_.at(v); }
+  /// The cost options the instance was built with.
   const cost_options& costs() const noexcept { return params_; }
   /// Identifies this compiled instance (batches are bound to it).
   std::uint64_t uid() const noexcept { return uid_; }
@@ -389,8 +421,11 @@ enum class capacity_split { none, even, proportional };
 /// and bound to the instance that made it.
 class batch {
 public:
+  /// r per type: this slot's requests.
   const Eigen::VectorXd& requests() const noexcept { return r_; }
+  /// l̃ per entry: this slot's capacities, capped by the requests.
   const Eigen::VectorXd& capacity() const noexcept { return cap_; }
+  /// The uid of the instance that made this batch.
   std::uint64_t instance_uid() const noexcept { return uid_; }
 
 private:

@@ -18,19 +18,29 @@ public:
   // The self-exclusion comes first and short-circuits: checking compute_device<any_device>
   // (copy_constructible) while any_device's own copy constructor is being chosen would make the
   // constraint depend on itself (clang rejects that; GCC happens to accept it).
+  /// Wraps any compute_device (by value; copies share it). O(1).
   template <class D>
     requires(!std::same_as<std::remove_cvref_t<D>, any_device> && compute_device<D>)
   any_device(D d)  // NOLINT(google-explicit-constructor): a device converts to any_device
       : p_(std::make_shared<const model<D>>(std::move(d))) {}
 
+  /// The held device's latency of layer l (clause C1 of compute_device).
   double latency(const dnn::layer& l) const noexcept { return p_->latency(l); }
+  /// The held device's time for `flop` FLOP moving `bytes` bytes at precision p.
   double work_time(double flop, double bytes, dnn::precision p) const noexcept { return p_->work_time(flop, bytes, p); }
+  /// The held device's memory capacity in bytes (clause C3).
   double memory_bytes() const noexcept { return p_->memory_bytes(); }
+  /// Bytes reserved for weights (0: weights share memory_bytes), see weight_storage_of.
   double weight_storage() const noexcept { return p_->weight_storage(); }
+  /// Fixed seconds per inference call, see call_overhead_of.
   double call_overhead() const noexcept { return p_->call_overhead(); }
+  /// Active power in W (0 when has_power() is false).
   double active_power() const noexcept { return p_->active_power(); }
+  /// Idle power in W (0 when has_power() is false).
   double idle_power() const noexcept { return p_->idle_power(); }
+  /// Whether the held device models power (powered_device).
   bool has_power() const noexcept { return p_->has_power(); }
+  /// The held device's name (device_name).
   std::string_view name() const noexcept { return p_->name(); }
 
 private:
@@ -71,14 +81,19 @@ private:
 /// Holds any link_model. Models powered_link (transmit power 0 when the link has none).
 class any_link {
 public:
+  /// Wraps any link_model under `name` (by value; copies share it). O(1).
   template <class L>
     requires(!std::same_as<std::remove_cvref_t<L>, any_link> && link_model<L>)
   any_link(L l, std::string name = "link")  // NOLINT(google-explicit-constructor)
       : p_(std::make_shared<const model<L>>(std::move(l), std::move(name))) {}
 
+  /// The held link's seconds to move `bytes` bytes (clause C5).
   double transfer_time(double bytes) const noexcept { return p_->transfer_time(bytes); }
+  /// Transmit power in W (0 when has_power() is false).
   double transmit_power() const noexcept { return p_->transmit_power(); }
+  /// Whether the held link models power (powered_link).
   bool has_power() const noexcept { return p_->has_power(); }
+  /// The name given at construction.
   std::string_view name() const noexcept { return p_->name(); }
 
 private:

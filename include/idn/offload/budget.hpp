@@ -16,14 +16,17 @@
 
 namespace idn::offload {
 
+/// Knobs of token_bucket: long-run rate ρ and burst B.
 struct token_bucket_options {
   float rho;          ///< long-run offload rate, (0, 1]
   float burst = 1.f;  ///< bucket size B ≥ 1
 };
+/// Knobs of quantile_cap: target rate ρ, Robbins–Monro step γ, start threshold θ_0.
 struct quantile_cap_options {
   float rho, gamma;  ///< target rate (0, 1]; step (0, 1]
   float theta0 = 1.f;
 };
+/// Knobs of primal_dual: base cost β, target rate ρ, dual step γ and the cap on the price μ.
 struct primal_dual_options {
   float beta, rho, gamma;  ///< base offload cost [0, 1]; target rate (0, 1]; dual step (0, 1]
   float mu_max = 1.f;
@@ -57,8 +60,10 @@ class token_bucket {
 public:
   static constexpr feedback_kind feedback_model = Policy::feedback_model;
   token_bucket() = default;
+  /// Wraps a copy of `inner`; unconfigured, it passes the inner decisions through.
   explicit token_bucket(const Policy& inner) noexcept(std::is_nothrow_copy_constructible_v<Policy>) : inner_(inner) {}
 
+  /// Validates p and resets the bucket to full; on error the wrapper stays unconfigured (pass-through). O(1).
   [[nodiscard]] status configure(const token_bucket_options& p) noexcept {
     configured_ = false;
     if (status s = detail::check_rate(p.rho); !s) return s;
@@ -71,6 +76,7 @@ public:
     configured_ = true;
     return {};
   }
+  /// The inner decision, its offload vetoed when the bucket holds less than one token. O(1).
   template <std::uniform_random_bit_generator G>
     requires offload_policy<Policy, G>
   decision decide(float score, G& g) noexcept {
@@ -87,11 +93,17 @@ public:
     ++vetoes_;
     return detail::veto(inner_, d, true);
   }
+  /// Forwards the feedback to the inner policy.
   void feedback(const decision& d, bool local_wrong) noexcept { inner_.feedback(d, local_wrong); }
+  /// Forwards the cancellation to the inner policy.
   void cancel(const decision& d) noexcept { inner_.cancel(d); }
+  /// The wrapped policy.
   Policy& inner() noexcept { return inner_; }
+  /// The wrapped policy.
   const Policy& inner() const noexcept { return inner_; }
+  /// Offloads kept since configure().
   std::uint64_t offloads() const noexcept { return offloads_; }
+  /// Offloads vetoed since configure().
   std::uint64_t vetoes() const noexcept { return vetoes_; }
 
 private:
@@ -108,8 +120,10 @@ class quantile_cap {
 public:
   static constexpr feedback_kind feedback_model = Policy::feedback_model;
   quantile_cap() = default;
+  /// Wraps a copy of `inner`; unconfigured, it passes the inner decisions through.
   explicit quantile_cap(const Policy& inner) noexcept(std::is_nothrow_copy_constructible_v<Policy>) : inner_(inner) {}
 
+  /// Validates p and sets θ = θ_0; on error the wrapper stays unconfigured (pass-through). O(1).
   [[nodiscard]] status configure(const quantile_cap_options& p) noexcept {
     configured_ = false;
     if (status s = detail::check_rate(p.rho); !s) return s;
@@ -119,6 +133,7 @@ public:
     configured_ = true;
     return {};
   }
+  /// The inner decision, its offload vetoed when the score is not below θ; then θ moves. O(1).
   template <std::uniform_random_bit_generator G>
     requires offload_policy<Policy, G>
   decision decide(float score, G& g) noexcept {
@@ -129,10 +144,15 @@ public:
     theta_ = t < 0.f ? 0.f : (t > 1.f ? 1.f : t);
     return d;
   }
+  /// Forwards the feedback to the inner policy.
   void feedback(const decision& d, bool local_wrong) noexcept { inner_.feedback(d, local_wrong); }
+  /// Forwards the cancellation to the inner policy.
   void cancel(const decision& d) noexcept { inner_.cancel(d); }
+  /// The wrapped policy.
   Policy& inner() noexcept { return inner_; }
+  /// The wrapped policy.
   const Policy& inner() const noexcept { return inner_; }
+  /// The current threshold θ_t.
   float theta() const noexcept { return theta_; }
 
 private:
@@ -149,8 +169,10 @@ class primal_dual {
 public:
   static constexpr feedback_kind feedback_model = Policy::feedback_model;
   primal_dual() = default;
+  /// Wraps a copy of `inner`; unconfigured, it passes the inner decisions through.
   explicit primal_dual(const Policy& inner) noexcept(std::is_nothrow_copy_constructible_v<Policy>) : inner_(inner) {}
 
+  /// Validates p and sets μ = 0; on error the wrapper stays unconfigured (pass-through). O(1).
   [[nodiscard]] status configure(const primal_dual_options& p) noexcept {
     configured_ = false;
     if (status s = detail::check_unit("beta", p.beta); !s) return s;
@@ -162,6 +184,7 @@ public:
     configured_ = true;
     return {};
   }
+  /// The inner policy's decision at cost min(1, β + μ_t); then μ moves. O(1) plus the inner decide.
   template <std::uniform_random_bit_generator G>
     requires offload_policy<Policy, G>
   decision decide(float score, G& g) noexcept {
@@ -174,10 +197,15 @@ public:
     mu_ = m < 0.f ? 0.f : (m > mu_max_ ? mu_max_ : m);
     return d;
   }
+  /// Forwards the feedback to the inner policy.
   void feedback(const decision& d, bool local_wrong) noexcept { inner_.feedback(d, local_wrong); }
+  /// Forwards the cancellation to the inner policy.
   void cancel(const decision& d) noexcept { inner_.cancel(d); }
+  /// The wrapped policy.
   Policy& inner() noexcept { return inner_; }
+  /// The wrapped policy.
   const Policy& inner() const noexcept { return inner_; }
+  /// The current price μ_t.
   float mu() const noexcept { return mu_; }
 
 private:

@@ -29,17 +29,21 @@ inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 /// A join without adapter (mirroring baselines only), in place of a connection position.
 inline constexpr std::size_t handoff = npos;
 
+/// An edge server: capacity μ_s and the background load ℓ_s it already carries (FLOP/s).
 struct server_spec {
   std::string name;
   double capacity_flops = 0, background_flops = 0;  ///< μ_s, ℓ_s (FLOP/s)
 };
+/// A directed link between two servers (add_duplex_link adds both directions).
 struct link_spec {
   std::size_t from = 0, to = 0;
   double bandwidth_bps = 0, latency_s = 0;  ///< directed; +inf bandwidth allowed
 };
+/// One block of a model's trunk: its work and the bytes of its output tensor.
 struct block_spec {
   double flops = 0, output_bytes = 0;  ///< w_{m,k}, d_{m,k}
 };
+/// A model: its trunk of blocks on one server, its task and its stand-alone accuracy.
 struct model_spec {
   std::string name;
   std::size_t server = 0, task = 0;
@@ -47,8 +51,11 @@ struct model_spec {
   std::vector<block_spec> blocks;
   double accuracy = 0;  ///< A_m, stand-alone
 };
+/// original: the model's own final head; extra: another task's head on this trunk; early_exit: an exit of the model's own task before its end.
 enum class head_kind : std::uint8_t { original, extra, early_exit };
+/// Where a connection's adapter runs: on the destination model's server or on the source's.
 enum class adapter_site : std::uint8_t { destination, source };
+/// A head at boundary `boundary` of `model`, serving `task`.
 struct head_spec {
   std::size_t model = 0, boundary = 0, task = 0;
   head_kind kind = head_kind::original;
@@ -56,17 +63,20 @@ struct head_spec {
   std::optional<double> accuracy;  ///< a_h: required for early exits, forbidden for extra heads
   double accuracy_penalty = 0;     ///< π_h
 };
+/// A connection: the output at (from_model, from_boundary) feeds to_model after to_boundary through an adapter.
 struct connection_spec {
   std::size_t from_model = 0, from_boundary = 0, to_model = 0, to_boundary = 0;
   double adapter_flops = 0;
   adapter_site site = adapter_site::destination;
   double accuracy_penalty = 0;  ///< π_c
 };
+/// A service: requests of a model's task arriving at rate λ_l at the model's server.
 struct service_spec {
   std::string name;
   std::size_t model = 0;
   double arrival_rate = 0;  ///< λ_l (req/s)
 };
+/// Everything a block_graph is built from; block_graph validates it.
 struct graph_spec {
   std::vector<server_spec> servers;
   std::vector<link_spec> links;
@@ -113,6 +123,7 @@ link_spec link_from_model(std::size_t from, std::size_t to, const Lk& link) {
   return {from, to, bw, tau};
 }
 
+/// A model and its original head, as model_from_chain builds them.
 struct model_and_head {
   model_spec model;
   head_spec head;
@@ -153,6 +164,7 @@ model_and_head model_from_chain(std::string name, const Net& net, std::span<cons
 /// O(V + C) per add.
 class acyclic_connections {
 public:
+  /// Indexes g's boundaries and its existing connections (which must be acyclic). O(V + C).
   explicit acyclic_connections(graph_spec& g) : g_(g) {
     for (const model_spec& m : g.models) offset_.push_back(V_), V_ += m.blocks.size() + 1, last_.resize(V_, 0), last_.back() = 1;
     out_.resize(V_);
@@ -195,6 +207,7 @@ private:
 /// The validated, immutable block graph. Node (m, k) is boundary k ∈ [0, B_m] of model m.
 class block_graph {
 public:
+  /// Validates spec (every field, index and aggregate; invalid_input names the first bad one) and builds the indexes. O(V + C + H + S²).
   explicit block_graph(graph_spec spec) : g_(std::move(spec)) {
     validate_servers_links();
     validate_models();
@@ -211,15 +224,25 @@ public:
         if (o != l) load_without_[l][static_cast<std::size_t>(server_of(g_.services[o].model))] += g_.services[o].arrival_rate * service_flops(static_cast<std::size_t>(o));
   }
 
+  /// The spec, as given.
   const graph_spec& spec() const noexcept { return g_; }
+  /// Number of servers S.
   std::size_t num_servers() const noexcept { return static_cast<std::size_t>(g_.servers.size()); }
+  /// Number of models.
   std::size_t num_models() const noexcept { return static_cast<std::size_t>(g_.models.size()); }
+  /// Number of directed links.
   std::size_t num_links() const noexcept { return static_cast<std::size_t>(g_.links.size()); }
+  /// Number of nodes (boundaries over all models: Σ_m (B_m + 1)).
   std::size_t num_nodes() const noexcept { return static_cast<std::size_t>(node_model_.size()); }
+  /// B_m, the number of blocks of model m.
   std::size_t blocks(std::size_t m) const noexcept { return static_cast<std::size_t>(g_.models[static_cast<std::size_t>(m)].blocks.size()); }
+  /// The node id of boundary k of model m.
   std::size_t node(std::size_t m, std::size_t k) const noexcept { return offset_[static_cast<std::size_t>(m)] + k; }
+  /// The model of node v.
   std::size_t node_model(std::size_t v) const noexcept { return node_model_[static_cast<std::size_t>(v)]; }
+  /// The boundary of node v within its model.
   std::size_t node_boundary(std::size_t v) const noexcept { return v - offset_[static_cast<std::size_t>(node_model(v))]; }
+  /// The server model m runs on.
   std::size_t server_of(std::size_t m) const noexcept { return g_.models[static_cast<std::size_t>(m)].server; }
   /// w_{m,k} for k ∈ [1, B_m].
   double block_flops(std::size_t m, std::size_t k) const noexcept { return g_.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(k - 1)].flops; }
@@ -228,29 +251,36 @@ public:
     const model_spec& md = g_.models[static_cast<std::size_t>(m)];
     return k == 0 ? md.input_bytes : md.blocks[static_cast<std::size_t>(k - 1)].output_bytes;
   }
+  /// Σ_{q ≤ k} w_{m,q}: the work of model m's first k blocks.
   double prefix_flops(std::size_t m, std::size_t k) const noexcept { return prefix_[static_cast<std::size_t>(node(m, k))]; }
+  /// The depth of boundary k of model m: the share of the trunk's work done before it, in [0, 1].
   double depth(std::size_t m, std::size_t k) const noexcept { return prefix_flops(m, k) / prefix_flops(m, blocks(m)); }
   /// W_m: all blocks plus the original head.
   double model_flops(std::size_t m) const noexcept {
     return prefix_flops(m, blocks(m)) + g_.heads[static_cast<std::size_t>(original_head(m))].flops;
   }
+  /// The index of model m's original head.
   std::size_t original_head(std::size_t m) const noexcept { return original_head_[static_cast<std::size_t>(m)]; }
+  /// The link from → to, or nullopt.
   std::optional<std::size_t> link(std::size_t from, std::size_t to) const noexcept {
     const std::size_t e = link_table_[static_cast<std::size_t>(from * num_servers() + to)];
     return e == npos ? std::nullopt : std::optional<std::size_t>(e);
   }
-  /// Link id, or −1 when from == to or no link exists (callers validated the latter).
+  /// Link id, or npos when from == to or no link exists (callers validated the latter).
   std::size_t link_or_none(std::size_t from, std::size_t to) const noexcept { return link_table_[static_cast<std::size_t>(from * num_servers() + to)]; }
+  /// The nodes in a topological order of block edges and connections.
   std::span<const std::size_t> topological_order() const noexcept { return order_; }
+  /// The connections leaving node v (indices into spec().connections).
   std::span<const std::size_t> connections_from(std::size_t v) const noexcept {
     const auto b = static_cast<std::size_t>(conn_start_[static_cast<std::size_t>(v)]), e = static_cast<std::size_t>(conn_start_[static_cast<std::size_t>(v) + 1]);
     return std::span<const std::size_t>(conn_list_).subspan(b, e - b);
   }
+  /// The heads at node v (indices into spec().heads).
   std::span<const std::size_t> heads_at(std::size_t v) const noexcept {
     const auto b = static_cast<std::size_t>(head_start_[static_cast<std::size_t>(v)]), e = static_cast<std::size_t>(head_start_[static_cast<std::size_t>(v) + 1]);
     return std::span<const std::size_t>(head_list_).subspan(b, e - b);
   }
-  /// The service of model m, or −1.
+  /// The service of model m, or npos.
   std::size_t service_of_model(std::size_t m) const noexcept { return service_of_model_[static_cast<std::size_t>(m)]; }
   /// W_l of service l.
   double service_flops(std::size_t l) const noexcept { return model_flops(g_.services[static_cast<std::size_t>(l)].model); }

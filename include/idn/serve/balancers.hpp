@@ -60,19 +60,23 @@ inline double load_score(const replica_state& r, bool system) noexcept {
 /// Uniformly random replica. O(1).
 class random_choice {
 public:
+  /// The replica for the next request: uniform over s. O(1), one draw.
   template <class G>
   std::size_t pick(std::span<const replica_state> s, G& g) noexcept { return uniform_index(s.size(), g); }
+  /// Stateless: nothing to update when a request completes.
   void on_complete(std::size_t) noexcept {}
 };
 
 /// i_t = t mod n. O(1).
 class round_robin {
 public:
+  /// The replica for the next request: the next in turn (s.size() must not change between calls). O(1), no draw.
   template <class G>
   std::size_t pick(std::span<const replica_state> s, G&) noexcept {
     const std::size_t i = static_cast<std::size_t>(t_++ % s.size());
     return i;
   }
+  /// Stateless per request: nothing to update when a request completes.
   void on_complete(std::size_t) noexcept {}
 
 private:
@@ -82,26 +86,31 @@ private:
 /// argmin (o_i + 1)/w_i over all replicas. O(n).
 class least_outstanding {
 public:
+  /// The replica with the least (outstanding + 1)/weight, uniform among ties. O(n).
   template <class G>
   std::size_t pick(std::span<const replica_state> s, G& g) noexcept {
     return detail::argmin_uniform(s.size(), [&](std::size_t i) { return detail::load_score(s[i], false); }, g);
   }
+  /// Reads outstanding counts from s: nothing to update when a request completes.
   void on_complete(std::size_t) noexcept {}
 };
 
 /// argmin (n_i + 1)/w_i (fresh global queue lengths). O(n).
 class join_shortest_queue {
 public:
+  /// The replica with the least (in_system + 1)/weight, uniform among ties. O(n).
   template <class G>
   std::size_t pick(std::span<const replica_state> s, G& g) noexcept {
     return detail::argmin_uniform(s.size(), [&](std::size_t i) { return detail::load_score(s[i], true); }, g);
   }
+  /// Reads queue lengths from s: nothing to update when a request completes.
   void on_complete(std::size_t) noexcept {}
 };
 
 /// P(i) ∝ w_i by Vose's alias method: O(n) construction, O(1) pick (one draw).
 class weighted_random {
 public:
+  /// Builds the alias table; weights must be finite, >= 0, not all 0 (else invalid_input). O(n).
   explicit weighted_random(std::span<const double> weights) {
     const std::size_t n = weights.size();
     if (n == 0) idn::reject("serve::weighted_random", "weights.size()", 0, "must be >= 1");
@@ -125,7 +134,9 @@ public:
     for (std::size_t i : large) prob_[i] = 1;
     for (std::size_t i : small) prob_[i] = 1;
   }
+  /// The number of replicas the weights were given for.
   std::size_t replica_count() const noexcept { return prob_.size(); }
+  /// The replica for the next request, P(i) = w_i / Σw (s is ignored). O(1), one draw.
   template <class G>
   std::size_t pick(std::span<const replica_state>, G& g) noexcept {
     const double u = uniform01(g) * static_cast<double>(prob_.size());
@@ -133,6 +144,7 @@ public:
     if (i >= prob_.size()) i = prob_.size() - 1;
     return u - static_cast<double>(i) < prob_[i] ? i : alias_[i];
   }
+  /// Stateless per request: nothing to update when a request completes.
   void on_complete(std::size_t) noexcept {}
 
 private:
@@ -144,6 +156,7 @@ private:
 /// is picked and pays Σw. Exactly w_i picks of i in every cycle of Σw picks. O(n).
 class smooth_weighted_round_robin {
 public:
+  /// Takes the integer weights, one per replica, each >= 1 (else invalid_input). O(n).
   explicit smooth_weighted_round_robin(std::vector<std::uint32_t> weights) : w_(std::move(weights)), cur_(w_.size(), 0) {
     if (w_.empty()) idn::reject("serve::smooth_weighted_round_robin", "weights.size()", 0, "must be >= 1");
     for (std::size_t i = 0; i < w_.size(); ++i) {
@@ -151,7 +164,9 @@ public:
       total_ += w_[i];
     }
   }
+  /// The number of replicas the weights were given for.
   std::size_t replica_count() const noexcept { return w_.size(); }
+  /// The replica for the next request by the smooth rule (s is ignored). O(n), no draw.
   template <class G>
   std::size_t pick(std::span<const replica_state>, G&) noexcept {
     std::size_t best = 0;
@@ -162,6 +177,7 @@ public:
     cur_[best] -= static_cast<std::int64_t>(total_);
     return best;
   }
+  /// Stateless per request: nothing to update when a request completes.
   void on_complete(std::size_t) noexcept {}
 
 private:
@@ -175,9 +191,11 @@ private:
 /// generator (idn::rng), one draw and no data-dependent branch (see pick).
 class power_of_d {
 public:
+  /// Power of d choices with d >= 1 (d = 0 is invalid_input); d > n samples all n.
   explicit power_of_d(std::uint32_t d = 2) : d_(d), chosen_(d) {
     if (d == 0) idn::reject("serve::power_of_d", "d", 0, "must be >= 1");
   }
+  /// The replica for the next request: the least loaded of d distinct uniform samples. O(d).
   template <class G>
   std::size_t pick(std::span<const replica_state> s, G& g) noexcept {
     const std::size_t n = s.size(), d = std::min<std::size_t>(d_, n);
@@ -207,7 +225,9 @@ public:
     const std::size_t k = detail::argmin_uniform(m, [&](std::size_t i) { return detail::load_score(s[chosen_[i]], false); }, g);
     return chosen_[k];
   }
+  /// Reads outstanding counts from s: nothing to update when a request completes.
   void on_complete(std::size_t) noexcept {}
+  /// The number of choices d.
   std::uint32_t d() const noexcept { return d_; }
 
 private:
