@@ -66,7 +66,7 @@ TEST_CASE("brute_force equals an independent recursive enumerator") {
     auto d = idn::test::random_idn(g, 10);
     const instance in = d.net.build({d.alpha, d.nu});
     const auto slots = random_slots(g, in, 1 + g() % 3);
-    const optimum opt = brute_force(in, slots);
+    const brute_force_result opt = brute_force(in, slots);
     Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()));
     std::vector<double> used(in.num_nodes(), 0.0);
     double best = 0;
@@ -89,7 +89,7 @@ TEST_CASE("greedy_static >= 1/2 (1 - 1/e) G* on single-node instances; feasible"
   for (int k = 0; k < 500; ++k) {
     const instance in = single_node(g);
     const auto slots = random_slots(g, in, 1 + g() % 3);
-    const optimum opt = brute_force(in, slots);
+    const brute_force_result opt = brute_force(in, slots);
     const greedy_result gr = greedy_static(in, slots);
     REQUIRE(gr.gain >= bound * opt.gain - 1e-9);
     REQUIRE(gr.gain <= opt.gain + 1e-9);
@@ -131,7 +131,7 @@ TEST_CASE("relaxation_bound: G* <= upper, lower <= upper, gap <= its regret boun
     auto d = idn::test::random_idn(g, 10);
     const instance in = d.net.build({d.alpha, d.nu});
     const auto slots = random_slots(g, in, 2);
-    const optimum opt = brute_force(in, slots);
+    const brute_force_result opt = brute_force(in, slots);
 #ifdef IDN_TEST_LIGHT
     const std::vector<std::size_t> its{1000, 10000};
 #else

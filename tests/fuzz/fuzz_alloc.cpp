@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   double best = -1;
   idn::fuzz::expect_clean([&] {
-    const al::optimum o = al::brute_force(in_, slots, 12);
+    const al::brute_force_result o = al::brute_force(in_, slots, 12);
     IDN_FUZZ_ASSERT(std::isfinite(o.gain) && o.gain >= 0);
     best = o.gain;
   });

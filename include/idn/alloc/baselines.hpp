@@ -104,13 +104,16 @@ inline void lazy_greedy(const instance& in, Eigen::VectorXd& x, std::span<const 
 /// A fixed allocation (zeros = repository only). Models allocation_policy.
 class static_policy {
 public:
+  /// Keeps x (0/1 per variable, length num_vars; else invalid_input) in every slot; `in` must outlive the policy.
   static_policy(const instance& in, Eigen::VectorXd x) : in_(in), x_(std::move(x)) {
     if (static_cast<std::size_t>(x_.size()) != in.num_vars())
       detail::fail("static_policy", "x.size()", x_.size(), concat("must equal num_vars = ", in.num_vars()));
     for (Eigen::Index j = 0; j < x_.size(); ++j)
       if (x_[j] != 0 && x_[j] != 1) detail::fail("static_policy", concat("x[", j, "]"), x_[j], "must be 0 or 1");
   }
+  /// This slot's metrics of the fixed allocation. O(E).
   slot_metrics step(const batch& b) { return detail::fixed_metrics(in_, x_, b); }
+  /// The fixed allocation.
   const Eigen::VectorXd& allocation() const noexcept { return x_; }
 
 private:
@@ -118,6 +121,7 @@ private:
   Eigen::VectorXd x_;
 };
 
+/// greedy_static's allocation, its gain, and how many marginal gains it evaluated.
 struct greedy_result {
   Eigen::VectorXd x;
   double gain = 0;
@@ -150,14 +154,17 @@ inline greedy_result greedy_static(const instance& in, std::span<const batch> sl
   return r;
 }
 
+/// myopic_greedy's order: greedy over all variables at once, or each node over its own.
 enum class greedy_scope { global, per_node };
 
 /// Re-solves greedy on the previous slot's batch: x¹ = 0, x^{t+1} = greedy(batch t). per_node:
 /// each node runs greedy over its own variables while the others stay at x^t (Jacobi order).
 class myopic_greedy {
 public:
+  /// Starts from x = 0; `in` must outlive the policy.
   explicit myopic_greedy(const instance& in, greedy_scope scope = greedy_scope::global)
       : in_(in), scope_(scope), x_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()))) {}
+  /// This slot's metrics of the current allocation, then re-solves greedy on b for the next slot.
   slot_metrics step(const batch& b) {
     slot_metrics m = detail::fixed_metrics(in_, x_, b);
     const std::span<const batch> one(&b, 1);
@@ -181,6 +188,7 @@ public:
     detail::account_churn(in_, x_, next, m);
     return m;
   }
+  /// The allocation the next step will be charged for.
   const Eigen::VectorXd& allocation() const noexcept { return x_; }
 
 private:
@@ -193,6 +201,7 @@ private:
 /// tasks by decreasing F, load the fitting option with the smallest D + α(1 − A), one per task.
 class lfu {
 public:
+  /// Starts from x = 0 and F = 0 with decay in [0, 1) (else invalid_input); `in` must outlive the policy.
   explicit lfu(const instance& in, double decay = 0.9)
       : in_(in), decay_(decay), x_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()))) {
     if (!(decay >= 0 && decay < 1)) detail::fail("lfu", "decay", decay, "must lie in [0, 1)");
@@ -204,6 +213,7 @@ public:
     for (std::size_t t = 0; t < in.num_types(); ++t)
       for (std::uint32_t e = tb[t]; e < tb[t + 1]; ++e) var_task_[in.entry_var()[e]] = in.type_task(static_cast<type_id>(t));
   }
+  /// This slot's metrics of the current allocation, then updates F with b and reloads. O(E + V·T log T + n·T) for T tasks.
   slot_metrics step(const batch& b) {
     slot_metrics m = detail::fixed_metrics(in_, x_, b);
     for (auto& f : freq_) f *= decay_;
@@ -236,6 +246,7 @@ public:
     detail::account_churn(in_, x_, next, m);
     return m;
   }
+  /// The allocation the next step will be charged for.
   const Eigen::VectorXd& allocation() const noexcept { return x_; }
 
 private:
@@ -247,7 +258,8 @@ private:
   std::vector<std::size_t> var_task_;
 };
 
-struct optimum {
+/// brute_force's static optimum: the allocation, its total gain, and how many points it enumerated.
+struct brute_force_result {
   Eigen::VectorXd x;
   double gain = 0;
   std::uint64_t points = 0;
@@ -255,7 +267,7 @@ struct optimum {
 
 /// The static optimum of F(x) = Σ_t G(x; slots[t]) by enumerating feasible subsets per node and
 /// their product. Rejects num_vars > max_vars. O(points · |slots| · E).
-inline optimum brute_force(const instance& in, std::span<const batch> slots, std::size_t max_vars = 24) {
+inline brute_force_result brute_force(const instance& in, std::span<const batch> slots, std::size_t max_vars = 24) {
   if (in.num_vars() > max_vars) detail::fail("brute_force", "in.num_vars()", in.num_vars(), concat("must be <= max_vars = ", max_vars));
   detail::check_slots("brute_force", in, slots);
   const auto nb = in.node_begin();
@@ -269,7 +281,7 @@ inline optimum brute_force(const instance& in, std::span<const batch> slots, std
       if (used <= in.budget()[v]) feasible[v].push_back(mask);
     }
   }
-  optimum best;
+  brute_force_result best;
   best.x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()));
   Eigen::VectorXd x = best.x;
   std::vector<std::size_t> odo(in.num_nodes(), 0);
@@ -286,6 +298,7 @@ inline optimum brute_force(const instance& in, std::span<const batch> slots, std
   return best;
 }
 
+/// relaxation_bound's bracket [lower, upper] on the fractional static optimum, with the averaged point y.
 struct relaxation_bound_result {
   Eigen::VectorXd y;
   double lower = 0, upper = 0;

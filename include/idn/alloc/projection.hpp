@@ -21,16 +21,24 @@
 
 namespace idn::alloc {
 
+/// What a projection found: its multiplier, how many coordinates saturated at 1, and whether the
+/// budget was slack (then y = 1).
 struct projection_result {
   double multiplier = 0;  ///< c (entropic) or τ (Euclidean)
   std::size_t saturated = 0;  ///< coordinates at 1
   bool slack = false;     ///< Σ s ≤ b: y = 1
 };
 
+namespace detail {
+struct projection_kernels;
+}
+
 /// Scratch space for the projections; grows only (allocation-free once it has seen the largest n).
 class projection_workspace {
 public:
+  /// Room for n_max coordinates (more are added on demand).
   explicit projection_workspace(std::size_t n_max = 0) { reserve(n_max); }
+  /// Grows the scratch to n coordinates if it is smaller. O(n) when it grows.
   void reserve(std::size_t n) {
     if (undecided_.size() < n) {
       undecided_.resize(n);
@@ -41,12 +49,16 @@ public:
   }
 
 private:
-  friend struct projection_kernels;
+  friend struct detail::projection_kernels;
   std::vector<std::uint32_t> undecided_;
   std::vector<std::uint8_t> state_;  // 0 free, 1 saturated, 2 zero
   std::vector<double> a_, b_;        // entropic: rescaled ŷ; Euclidean: breakpoints t1, t0
 };
 
+namespace detail {
+
+/// The projection kernels behind project_entropic / project_euclidean (and INFIDA's prevalidated
+/// step): validation, the fast fixed-point paths, the randomized selection and the sorted references.
 struct projection_kernels {
   enum : std::uint8_t { free_ = 0, sat_ = 1, zero_ = 2 };
 
@@ -417,27 +429,29 @@ struct projection_kernels {
   }
 };
 
+}  // namespace detail
+
 /// Entropic projection: y_j = min(1, c ŷ_j) with Σ s y = b. ŷ > 0. y may alias ŷ. Expected O(n).
 inline projection_result project_entropic(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
                                           const Eigen::Ref<const Eigen::VectorXd>& yhat, Eigen::Ref<Eigen::VectorXd> y,
                                           projection_workspace& ws) {
-  return projection_kernels::entropic(s, b, yhat, y, ws);
+  return detail::projection_kernels::entropic(s, b, yhat, y, ws);
 }
 /// Euclidean projection: y_j = clip(ŷ_j − τ s_j, 0, 1) with Σ s y = b. y may alias ŷ. Expected O(n).
 inline projection_result project_euclidean(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
                                            const Eigen::Ref<const Eigen::VectorXd>& yhat, Eigen::Ref<Eigen::VectorXd> y,
                                            projection_workspace& ws) {
-  return projection_kernels::euclidean(s, b, yhat, y, ws);
+  return detail::projection_kernels::euclidean(s, b, yhat, y, ws);
 }
 /// Sort-and-scan reference of project_entropic, O(n log n).
 inline projection_result project_entropic_sorted(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
                                                  const Eigen::Ref<const Eigen::VectorXd>& yhat, Eigen::Ref<Eigen::VectorXd> y) {
-  return projection_kernels::entropic_sorted(s, b, yhat, y);
+  return detail::projection_kernels::entropic_sorted(s, b, yhat, y);
 }
 /// Sort-and-scan reference of project_euclidean, O(n log n).
 inline projection_result project_euclidean_sorted(const Eigen::Ref<const Eigen::VectorXd>& s, double b,
                                                   const Eigen::Ref<const Eigen::VectorXd>& yhat, Eigen::Ref<Eigen::VectorXd> y) {
-  return projection_kernels::euclidean_sorted(s, b, yhat, y);
+  return detail::projection_kernels::euclidean_sorted(s, b, yhat, y);
 }
 
 }  // namespace idn::alloc

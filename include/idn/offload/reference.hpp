@@ -35,6 +35,7 @@ inline double grid_accept_probability(const std::vector<double>& loss, float eta
 }
 }  // namespace detail
 
+/// HIL-F by its definition (grid or interval experts, double precision): the oracle hil_f is tested against.
 class naive_hil_f {
 public:
   /// Same experts, η rule and anytime schedule as hil_f<bins>.
@@ -56,6 +57,7 @@ public:
     return {};
   }
 
+  /// Offloads with probability 1 − q(score) (q: the weight of experts accepting the score). O(bins) or O(N_t).
   template <class G>
   decision decide(float score, G& g) {
     const double u = draw01<double>(g);
@@ -76,6 +78,7 @@ public:
     return d;
   }
 
+  /// Full feedback: every expert's cumulative loss is charged for the sample (y: the local answer was wrong).
   void feedback(const decision& d, bool y) {
     if (d.ticket == 0 || d.bad_input) return;
     const double yd = y ? 1.0 : 0.0, beta = d.beta;
@@ -107,6 +110,7 @@ public:
       eta_ = static_cast<float>(std::sqrt(8.0 * L_ / std::ldexp(1.0, static_cast<int>(epoch_))));
     }
   }
+  /// Full feedback needs no ticket: nothing to cancel.
   void cancel(const decision&) {}
 
   /// q(s) = prior-weighted mass of thresholds θ ≤ s.
@@ -132,7 +136,9 @@ public:
   std::size_t experts() const { return bins_ ? bins_ + 1 : mass_.size(); }
   /// q used by the last decide (double precision).
   double last_accept_probability() const { return last_q_; }
+  /// Expert j's cumulative loss (grid mode).
   double cumulative_loss(std::size_t j) const { return loss_[j]; }
+  /// The learning rate η in use.
   float eta() const { return eta_; }
 
 private:
@@ -159,6 +165,7 @@ private:
   bool anytime_ = false;
 };
 
+/// HIL-N by its definition (grid experts, exploration ε, importance-weighted estimates): the oracle hil_n is tested against.
 class naive_hil_n {
 public:
   /// Same experts, ε/η rules and ticket ring semantics as hil_n<bins, pending>.
@@ -181,6 +188,7 @@ public:
     return {};
   }
 
+  /// With probability ε explores (offloads), else offloads with probability 1 − q(score); the decision carries a ticket for the feedback. O(bins).
   template <class G>
   decision decide(float score, G& g) {
     const double coin = draw01<double>(g), u = draw01<double>(g);
@@ -205,6 +213,7 @@ public:
     if (d.bad_input) return;
     apply(d, last_q_ = accept_probability(d.score), d.ticket);
   }
+  /// No-local-feedback update for the decision's ticket: importance-weighted loss estimates (y: the local answer was wrong).
   void feedback(const decision& d, bool y) {
     if (d.ticket == 0) return;
     entry& e = ring_[d.ticket & (ring_.size() - 1)];
@@ -213,18 +222,23 @@ public:
     if (!y) return;
     for (std::size_t j = 0; j <= e.bin && j <= bins_; ++j) loss_[j] += e.weight;
   }
+  /// Drops the pending ticket of d (its feedback will never come).
   void cancel(const decision& d) {
     if (d.ticket == 0) return;
     entry& e = ring_[d.ticket & (ring_.size() - 1)];
     if (e.seq == d.ticket) e.seq = 0;
   }
+  /// q(score): the weight of experts that accept the score locally.
   double accept_probability(float score) const {
     return detail::grid_accept_probability(loss_, eta_, bin_index(detail::clamp01(score)));
   }
+  /// Expert j's cumulative loss estimate.
   double cumulative_estimate(std::size_t j) const { return loss_[j]; }
   /// q used by the last decide/observe (double precision).
   double last_accept_probability() const { return last_q_; }
+  /// The exploration probability ε in use.
   float epsilon() const { return eps_; }
+  /// The learning rate η in use.
   float eta() const { return eta_; }
 
 private:

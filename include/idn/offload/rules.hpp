@@ -25,18 +25,24 @@ constexpr decision fixed(bool offload, float score, bool bad = false) noexcept {
 /// Accepts every sample (the on-device-only baseline).
 struct never_offload {
   static constexpr feedback_kind feedback_model = feedback_kind::none;
+  /// Accepts the sample; a non-finite score is flagged bad_input. O(1).
   template <std::uniform_random_bit_generator G>
   decision decide(float score, G&) noexcept { return detail::fixed(false, score, !detail::finite(score)); }
+  /// A fixed rule learns nothing.
   void feedback(const decision&, bool) noexcept {}
+  /// A fixed rule issues no tickets.
   void cancel(const decision&) noexcept {}
 };
 
 /// Offloads every sample (the full-offload baseline).
 struct always_offload {
   static constexpr feedback_kind feedback_model = feedback_kind::none;
+  /// Offloads the sample; a non-finite score is flagged bad_input. O(1).
   template <std::uniform_random_bit_generator G>
   decision decide(float score, G&) noexcept { return detail::fixed(true, score, !detail::finite(score)); }
+  /// A fixed rule learns nothing.
   void feedback(const decision&, bool) noexcept {}
+  /// A fixed rule issues no tickets.
   void cancel(const decision&) noexcept {}
 };
 
@@ -44,12 +50,15 @@ struct always_offload {
 struct threshold_rule {
   float theta;
   static constexpr feedback_kind feedback_model = feedback_kind::none;
+  /// Offloads iff score < θ. O(1).
   template <std::uniform_random_bit_generator G>
   decision decide(float score, G&) const noexcept {
     if (!detail::finite(score)) return detail::fixed(true, score, true);
     return detail::fixed(score < theta, score);
   }
+  /// A fixed rule learns nothing.
   void feedback(const decision&, bool) noexcept {}
+  /// A fixed rule issues no tickets.
   void cancel(const decision&) noexcept {}
 };
 
@@ -75,6 +84,7 @@ struct bayes_result {
   std::uint32_t k;
   float local_risk;
 };
+/// The Bayes decision described above (bayes_result). O(C²).
 inline bayes_result bayes_offload(std::span<const float> probs, std::span<const float> cost, float beta, float remote_cost) noexcept {
   const std::size_t C = probs.size();
   if (C == 0 || cost.size() != C * C) return {true, 0, std::numeric_limits<float>::infinity()};
@@ -96,6 +106,7 @@ enum class binary_action : std::uint8_t { predict_0, predict_1, offload };
 /// s ≤ lo, else offload; NaN offloads. Built by make_two_threshold.
 struct two_threshold {
   float lo, hi;
+  /// The action for score s. O(1).
   constexpr binary_action operator()(float s) const noexcept {
     if (!detail::finite(s)) return binary_action::offload;
     if (s >= hi) return binary_action::predict_1;

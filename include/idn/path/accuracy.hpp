@@ -49,12 +49,15 @@ concept rest_bounded_accuracy_estimator = decomposable_accuracy_estimator<E> &&
     { e.bound_with_rest(g, s, w) } -> std::convertible_to<double>;
   };
 
+/// How interpolation_estimator weighs a block: by its FLOPs (work) or equally within its model (depth, 1/B_m).
 enum class weight : std::uint8_t { work, depth };
 
+/// Â(p) = (Σ_blocks ω·α_m) / (Σ ω) − Σ penalties of joins and head, clamped to [0, 1]; a path that crosses no connection and ends at a head of known accuracy gets that accuracy. Decomposable and bounded (see the concepts above).
 struct interpolation_estimator {
   weight w = weight::work;
   std::vector<double> anchors;  ///< α_m per model; empty = the models' accuracies A_m
 
+  /// The running sums of a path prefix (what add_block / add_join update and finish reads).
   struct state {
     double num = 0, den = 0, penalty = 0;
     bool native = true;
@@ -63,6 +66,7 @@ struct interpolation_estimator {
     double least_join_penalty = 0, least_head_penalty = 0;  ///< over the graph, fixed at start()
   };
 
+  /// α_m: anchors[m], or model m's accuracy when anchors is empty.
   double anchor(const block_graph& g, std::size_t m) const noexcept {
     return anchors.empty() ? g.spec().models[static_cast<std::size_t>(m)].accuracy : anchors[static_cast<std::size_t>(m)];
   }
@@ -92,6 +96,7 @@ struct interpolation_estimator {
   double block_weight(const block_graph& g, std::size_t m, std::size_t k) const noexcept {
     return w == weight::work ? g.block_flops(m, k) : 1.0 / static_cast<double>(g.blocks(m));
   }
+  /// s extended by block k of model m. O(1).
   state add_block(const block_graph& g, const state& s, std::size_t m, std::size_t k) const noexcept {
     state r = s;
     const double om = block_weight(g, m, k);
@@ -100,11 +105,13 @@ struct interpolation_estimator {
     r.num = idn::mul_add(om, anchor(g, m), r.num), r.den += om;
     return r;
   }
+  /// s extended by a join (a connection's penalty; a handoff adds none). O(1).
   state add_join(const block_graph& g, const state& s, std::size_t join) const noexcept {
     state r = s;
     if (join != handoff) r.penalty += g.spec().connections[static_cast<std::size_t>(join)].accuracy_penalty, r.native = false;
     return r;
   }
+  /// Â of the prefix s ending at head h. O(1).
   double finish(const block_graph& g, const state& s, std::size_t h) const noexcept {
     const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
     if (s.native && hd.accuracy) return *hd.accuracy;
@@ -144,7 +151,9 @@ struct interpolation_estimator {
     }
     return s;
   }
+  /// Â(p). O(blocks of p).
   double estimate(const block_graph& g, const path& p) const { return finish(g, state_of(g, p), p.head); }
+  /// An upper bound on Â of every completion of `prefix` from `node`. O(blocks of the prefix).
   double upper_bound(const block_graph& g, const path& prefix, std::size_t node) const { return bound(g, state_of(g, prefix), node); }
 };
 static_assert(decomposable_accuracy_estimator<interpolation_estimator>);
@@ -156,6 +165,7 @@ struct measured_table {
   Fallback fallback{};
   std::map<std::vector<std::size_t>, double> measured;
 
+  /// Records the measured accuracy of p (in [0, 1]; a different value for the same path is invalid_input). O(log size).
   void add(const block_graph& g, const path& p, double accuracy) {
     detail::validate_structure(g, p, {}, true);
     if (!detail::unit_interval(accuracy)) detail::fail("measured_table::add", "accuracy", accuracy, "must lie in [0,1]");
@@ -163,11 +173,14 @@ struct measured_table {
     if (!fresh && it->second != accuracy)
       detail::fail("measured_table::add", "accuracy", accuracy, concat("conflicts with the recorded ", it->second, " for ", to_string(g, p)));
   }
+  /// Whether p has a measured accuracy.
   bool is_measured(const path& p) const { return measured.count(key_of(p)) > 0; }
+  /// The measured accuracy of p, else the fallback's estimate. O(log size).
   double estimate(const block_graph& g, const path& p) const {
     const auto it = measured.find(key_of(p));
     return it != measured.end() ? it->second : static_cast<double>(fallback.estimate(g, p));
   }
+  /// The fallback's bound, raised to the largest measured accuracy (a measured path may complete the prefix). O(size).
   double upper_bound(const block_graph& g, const path& prefix, std::size_t node) const
     requires bounded_accuracy_estimator<Fallback>
   {
