@@ -29,20 +29,24 @@ struct option_report {
   std::uint32_t rank;
   double capacity, y, x;
 };
+/// What a node forwards along a type's path: the type, its requests, and one report per entry seen so far.
 struct forward_message {
   type_id type;
   double requests;
   std::vector<option_report> reports;
 };
+/// What the closing node sends back along the path: the type and its marginal cost C*_ρ.
 struct backward_message {
   type_id type;
   double marginal_cost;  ///< C*_ρ
 };
+/// The closing node's result for one type: the backward message and the type's gains.
 struct closure {
   backward_message back;
   double fractional_gain, integral_gain;  ///< L_ρ(y), G_ρ(x)
 };
 
+/// One node's INFIDA agent: it owns the node's variables, relays and closes messages, and steps its own y and x; bit-identical to the centralized infida.
 class node_agent {
 public:
   /// The types whose path ends at each node, in increasing type order. O(T).
@@ -101,6 +105,7 @@ public:
     kernel_.round(s_.data(), y_.data(), x_.data());
   }
 
+  /// The node this agent runs.
   node_id node() const noexcept { return v_; }
 
   /// Starts type ρ's forward message at its ingress node.
@@ -199,7 +204,9 @@ public:
     return m;
   }
 
+  /// y of this node's variables.
   std::span<const double> fractional() const noexcept { return y_; }
+  /// x of this node's variables.
   std::span<const double> allocation() const noexcept { return x_; }
 
 private:
@@ -227,6 +234,7 @@ private:
   std::size_t slot_ = 0;
 };
 
+/// One distributed slot: its metrics and the messages (count and bytes) it took.
 struct distributed_slot {
   slot_metrics metrics;
   std::size_t messages = 0;       ///< neighbour messages (forward + backward)

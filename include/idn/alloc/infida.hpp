@@ -26,13 +26,16 @@
 
 namespace idn::alloc {
 
+/// INFIDA's mirror map: entropic (negative entropy, multiplicative steps) or euclidean (projected gradient).
 enum class mirror_map { entropic, euclidean };
+/// Where DepRound's coins come from: fresh draws every slot, or per-node coins drawn once.
 enum class coin_mode { fresh, reuse };  ///< reuse: per-node coins drawn once at construction
 /// dep_round: the paper's weighted DepRound (E[x] = y, (1 − 1/e) guarantee on the rounded gain).
 /// largest_first: deterministic, keeps the largest y_j that fit (no rounding guarantee; on the
 /// flagship it loses far less gain to rounding, docs/alloc-reproduction.md).
 enum class rounding_method { dep_round, largest_first };
 
+/// How INFIDA rounds its fractional allocation to the integral one it serves with.
 struct rounding_options {
   last_fractional last = last_fractional::round_down;
   coin_mode coins = coin_mode::fresh;
@@ -47,6 +50,7 @@ struct rounding_options {
 /// given (theory_step_size gives the horizon-dependent optimum).
 enum class step_rule { adaptive, fixed };
 
+/// INFIDA's knobs: the mirror map, the step rule and its size, rounding, and the seed of its draws.
 struct infida_options {
   mirror_map map = mirror_map::entropic;
   step_rule step = step_rule::adaptive;
@@ -349,6 +353,7 @@ inline void check_options(const infida_options& o) {
 /// The centralized INFIDA policy. Holds a reference to its instance, which must outlive it.
 class infida {
 public:
+  /// Validates o (invalid_input names the field), starts every node at its initial fractional point and rounds it; `in` must outlive the policy.
   infida(const instance& in, const infida_options& o) : in_(in), o_(o) {
     detail::check_options(o);
     const auto n = static_cast<Eigen::Index>(in.num_vars());
@@ -396,9 +401,13 @@ public:
     return m;
   }
 
+  /// y: the current fractional allocation.
   const Eigen::VectorXd& fractional() const noexcept { return y_; }
+  /// x: the integral allocation the next step is charged for.
   const Eigen::VectorXd& allocation() const noexcept { return x_; }
+  /// Slots stepped so far.
   std::size_t slot() const noexcept { return slot_; }
+  /// The options, as validated.
   const infida_options& options() const noexcept { return o_; }
   /// Σ_v of the nodes' data-dependent regret bounds: the fractional gain of the slots so far
   /// trails that of any fixed y ∈ Y by at most this much. O(nodes).

@@ -26,6 +26,7 @@ struct latency_table {
   std::vector<std::pair<std::size_t, double>> by_index;
 };
 
+/// Where profile_table_device's latency of a layer came from.
 enum class lookup_source : std::uint8_t { name, index, fallback };
 
 /// Lookup order for a layer at the table's precision: measured(name), measured(index), then
@@ -59,17 +60,22 @@ public:
     if (reference != nullptr) compute_kappa(*reference);
   }
 
+  /// The measured time if the table has the layer, else κ_kind times the fallback's; other precisions: the fallback's.
   double latency(const dnn::layer& l) const noexcept {
     if (l.prec != prec_) return fallback_.latency(l);
     if (const double* m = measured(l)) return *m;
     const double t = kappa_[static_cast<std::size_t>(l.kind)] * fallback_.latency(l);
     return std::isnan(t) ? INFINITY : t;  // κ = 0 times an overflowed (+inf) fallback: inf, never NaN
   }
+  /// The fallback's work time (tables hold layers, not raw work).
   double work_time(double flop, double bytes, dnn::precision p) const noexcept {
     return fallback_.work_time(flop, bytes, p);
   }
+  /// The fallback's memory capacity.
   double memory_bytes() const noexcept { return fallback_.memory_bytes(); }
+  /// The fallback's weight storage.
   double weight_storage() const noexcept { return weight_storage_of(fallback_); }
+  /// The fallback's call overhead.
   double call_overhead() const noexcept { return call_overhead_of(fallback_); }
 
   /// Where latency(l) comes from.
@@ -81,7 +87,9 @@ public:
   }
   /// κ_k: the multiplier applied to the fallback for unmeasured layers of kind k.
   double correction(dnn::layer_kind k) const noexcept { return kappa_[static_cast<std::size_t>(k)]; }
+  /// The device used for layers the table lacks.
   const Fallback& fallback() const noexcept { return fallback_; }
+  /// The precision the table was measured at.
   dnn::precision measured_at() const noexcept { return prec_; }
 
 private:

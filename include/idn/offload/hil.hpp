@@ -31,10 +31,12 @@ inline double hil_n_bound(std::uint64_t n, double L, double eta, double eps, dou
   return L / eta + nd * eta * (1.0 / eps + beta * beta) / 2.0 + eps * beta * nd;
 }
 
+/// hil_f_theory's result: the step size η* and the regret bound it guarantees.
 struct hil_f_tuning {
   float eta;
   double bound;
 };
+/// hil_n_theory's result: exploration ε*, step size η* and the regret bound they guarantee.
 struct hil_n_tuning {
   float epsilon, eta;
   double bound;
@@ -66,6 +68,7 @@ struct hil_f_options {
   std::uint32_t rebuild_period = 0;
 };
 
+/// HIL-N's loss estimate: inverse_propensity weighs every offloaded sample by 1/P(offload); exploration_only keeps only explored samples, weighted 1/ε.
 enum class hil_n_estimator : std::uint8_t { inverse_propensity, exploration_only };
 
 /// HIL-N parameters. epsilon/eta = 0: the theory values for `horizon` (required then).
@@ -240,6 +243,7 @@ public:
     }
     if (rebuild) rebuild_now();
   }
+  /// Full feedback needs no ticket: nothing to cancel.
   void cancel(const decision&) noexcept {}
 
   /// Later decisions carry the new β (two exp). β ∈ [0, 1].
@@ -360,6 +364,7 @@ public:
     --pending_;
   }
 
+  /// Later decisions carry the new β (one exp). β ∈ [0, 1], else an error status and nothing changes.
   [[nodiscard]] status set_beta(float beta) noexcept {
     if (status s = detail::check_unit("beta", beta); !s) return s;
     this->beta_ = beta;
@@ -369,9 +374,13 @@ public:
 
   /// L̂_j = Σ_{b<j} Σβ(b) + Σ_{b≥j} l̂(b), j ∈ [0, Bins]. O(Bins).
   double cumulative_estimate(std::size_t j) const noexcept { return this->loss_of(lhat_sum_, j); }
+  /// Tickets awaiting feedback.
   std::size_t pending() const noexcept { return pending_; }
+  /// Tickets overwritten before their feedback came (the ring of Pending slots wrapped).
   std::uint64_t dropped_tickets() const noexcept { return dropped_; }
+  /// The exploration probability ε in use.
   float epsilon() const noexcept { return eps_; }
+  /// The loss estimator in use.
   hil_n_estimator estimator() const noexcept { return estimator_; }
   /// Recompute the weights from the exact counters now. O(Bins).
   void rebuild_now() noexcept { this->rebuild_from(lhat_sum_); }

@@ -13,6 +13,7 @@
 
 namespace idn::path {
 
+/// What a path and its split achieve: throughput, demand, accuracies, delays and shares, as rewards read them; status unstable when the split overloads a server.
 struct operating_point {
   double throughput = 0, standalone_throughput = 0, demand = 0, avg_accuracy = 0, original_accuracy = 0, path_share = 0,
          mean_delay_s = 0, reference_delay_s = 0, local_work_share = 0;
@@ -28,6 +29,7 @@ concept reward_function = std::copy_constructible<R> && requires(const R& r, con
 /// ξ(A) = A^κ (κ > 0; κ = 0 gives 1: throughput only).
 struct power_utility {
   double kappa = 1;
+  /// ξ at accuracy a.
   double operator()(double a) const noexcept {
     // Small integer exponents by repeated squaring (exact powers, ~20× cheaper than std::pow).
     if (kappa >= 0 && kappa <= 64 && kappa == std::floor(kappa)) {
@@ -42,15 +44,18 @@ struct power_utility {
 /// ξ(A) = A·[A ≥ A_min]; searches apply A_min as the LP floor α.
 struct floor_utility {
   double min_accuracy = 0;
+  /// ξ at accuracy a.
   double operator()(double a) const noexcept { return a >= min_accuracy ? a : 0.0; }
 };
 /// ξ(A) = exp(−β·max(0, A_ref − A)).
 struct exp_penalty_utility {
   double beta = 0, reference = 1;
+  /// ξ at accuracy a.
   double operator()(double a) const noexcept { return std::exp(-beta * std::max(0.0, reference - a)); }
 };
 /// ζ = Th/Th_0 (throws if Th_0 = 0).
 struct normalized_gain {
+  /// ζ of op (invalid_input when op.standalone_throughput is 0).
   double operator()(const operating_point& op) const {
     if (!(op.standalone_throughput > 0)) detail::fail("normalized_gain", "standalone_throughput", op.standalone_throughput, "must be > 0");
     return op.throughput / op.standalone_throughput;
@@ -58,10 +63,12 @@ struct normalized_gain {
 };
 /// ζ = log(1 + Th).
 struct log_throughput {
+  /// ζ of op.
   double operator()(const operating_point& op) const noexcept { return std::log1p(op.throughput); }
 };
 /// ζ = min(Th, λ)/λ.
 struct served_fraction {
+  /// ζ of op.
   double operator()(const operating_point& op) const noexcept { return std::min(op.throughput, op.demand) / op.demand; }
 };
 /// F = ξ(A_av)·ζ(op).
@@ -69,11 +76,13 @@ template <class Xi, class Zeta>
 struct product_reward {
   Xi xi{};
   Zeta zeta{};
+  /// F of op.
   double operator()(const operating_point& op) const { return xi(op.avg_accuracy) * zeta(op); }
 };
 /// −J, J = ω_D·D̄/D_ref + ω_A·(A_l − A_av) + ω_W·(local work share); −inf when unstable.
 struct weighted_cost_v1 {
   double w_delay = 1, w_accuracy = 1, w_local = 1;
+  /// −J of op.
   double operator()(const operating_point& op) const noexcept {
     if (op.status != solve_status::feasible || !std::isfinite(op.mean_delay_s)) return -std::numeric_limits<double>::infinity();
     return -(w_delay * op.mean_delay_s / op.reference_delay_s + w_accuracy * (op.original_accuracy - op.avg_accuracy) + w_local * op.local_work_share);
