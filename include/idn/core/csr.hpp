@@ -15,6 +15,7 @@ namespace idn {
 template <class T>
 class csr_array {
 public:
+  /// An empty array with no rows.
   csr_array() : offsets_(1, 0) {}
 
   /// Packs `rows` (row r = rows[r]). O(total size).
@@ -41,14 +42,19 @@ public:
         reject("csr_array", concat("offsets[", i, "]"), offsets_[i], concat("must be >= offsets[", i - 1, "] = ", offsets_[i - 1]));
   }
 
+  /// Number of rows.
   std::size_t rows() const noexcept { return offsets_.size() - 1; }
+  /// Number of values over all rows.
   std::size_t size() const noexcept { return values_.size(); }
+  /// Number of values in row r.
   std::size_t row_size(std::size_t r) const noexcept { return offsets_[r + 1] - offsets_[r]; }
   /// Row r. Precondition: r < rows().
   std::span<const T> operator[](std::size_t r) const noexcept {
     return {values_.data() + offsets_[r], row_size(r)};
   }
+  /// Row r spans values [offsets[r], offsets[r + 1]).
   std::span<const std::size_t> offsets() const noexcept { return offsets_; }
+  /// All values, row after row.
   std::span<const T> values() const noexcept { return values_; }
 
 private:

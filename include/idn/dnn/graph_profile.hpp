@@ -52,9 +52,13 @@ struct graph_profile {
   std::vector<std::uint32_t> inputs, outputs;  ///< graph input / output tensor indices
   std::vector<std::string> zero_cost_ops;      ///< op types counted as 0 because they were unknown (read_onnx option)
 
+  /// Σ MACs over nodes.
   double total_macs() const noexcept { return sum(&graph_node::macs); }
+  /// Σ FLOPs over nodes.
   double total_flops() const noexcept { return sum(&graph_node::flops); }
+  /// Σ parameters over nodes.
   double total_params() const noexcept { return sum(&graph_node::params); }
+  /// Σ parameter bytes over nodes.
   double total_param_bytes() const noexcept { return sum(&graph_node::param_bytes); }
 
 private:
@@ -101,11 +105,13 @@ inline std::vector<double> live_bytes(const graph_profile& g) {
   return detail::live_sum(g, [](const graph_tensor& t) { return t.bytes; });
 }
 
+/// Where linearize may cut a graph.
 enum class cut_candidates {
   every_position,  ///< one layer per node: a cut may fall after any node
   single_tensor,   ///< one layer per segment between single-tensor cuts (articulation points)
 };
 
+/// linearize's knobs: the cut candidates and the precision of the resulting profile.
 struct linearize_options {
   cut_candidates cuts = cut_candidates::every_position;
   precision prec = precision::fp32;

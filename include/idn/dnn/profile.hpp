@@ -33,15 +33,22 @@ struct profile_spec {
 /// first layer), raises workspace to >= input + output, and sets each layer's index and prec.
 class profile {
 public:
+  /// Validates spec (field, index and value named on error; sums checked finite) and fills its defaults: input_bytes of 0 from the previous output, workspace, index and precision. O(L).
   explicit profile(profile_spec spec) : spec_(std::move(spec)) { validate_and_fill(); }
 
+  /// Number of layers.
   std::size_t num_layers() const noexcept { return spec_.layers.size(); }
   /// Layer l. Precondition: l < num_layers().
   const dnn::layer& layer(std::size_t l) const noexcept { return spec_.layers[l]; }
+  /// The layers, validated and filled.
   std::span<const dnn::layer> layers() const noexcept { return spec_.layers; }
+  /// Bytes of the network's input.
   double input_bytes() const noexcept { return spec_.input_bytes; }
+  /// The model's name.
   const std::string& name() const noexcept { return spec_.name; }
+  /// The precision every layer is at.
   precision prec() const noexcept { return spec_.prec; }
+  /// The batch size the byte and FLOP counts are for.
   std::uint32_t batch() const noexcept { return spec_.batch; }
   /// Number of units (last layer's unit + 1).
   std::size_t num_units() const noexcept { return spec_.layers.back().unit + std::size_t{1}; }

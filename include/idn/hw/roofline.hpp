@@ -15,6 +15,7 @@ namespace idn::hw {
 /// max: compute and memory overlap (GPUs, out-of-order CPUs); sum: they don't (in-order MCUs).
 enum class overlap_mode : std::uint8_t { max, sum };
 
+/// A roofline device's datasheet: peaks per precision, bandwidth, efficiencies, overheads, memory and power.
 struct roofline_params {
   std::string name;
   std::array<double, 3> peak_flops{};     ///< FLOP/s (OP/s for int8), indexed by dnn::precision
@@ -98,11 +99,17 @@ public:
   }
   /// Capacity in bytes (+inf when the params say 0). (C3)
   double memory_bytes() const noexcept { return p_.memory_bytes > 0 ? p_.memory_bytes : INFINITY; }
+  /// Bytes reserved for weights (0: weights share memory_bytes).
   double weight_storage() const noexcept { return p_.weight_storage; }
+  /// Fixed seconds per inference call.
   double call_overhead() const noexcept { return p_.call_overhead; }
+  /// Active power in W.
   double active_power() const noexcept { return p_.active_power; }
+  /// Idle power in W.
   double idle_power() const noexcept { return p_.idle_power; }
+  /// The parameters, as validated.
   const roofline_params& params() const noexcept { return p_; }
+  /// The device's name.
   std::string_view name() const noexcept { return p_.name; }
 
 private:

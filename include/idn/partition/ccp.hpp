@@ -172,14 +172,21 @@ inline ccp_result ccp_probe_bisect(std::span<const double> flop, std::span<const
 /// The pure-sum problem as a chain_oracle: π_k(i, j) = X_k(i, j) = W(i, j)/σ_k, no hops, π_e = 0.
 class pure_sum_oracle {
 public:
+  /// Validates flop (finite, >= 0) and speed_flops (finite, > 0), naming the bad entry. O(L + K).
   pure_sum_oracle(std::span<const double> flop, std::span<const double> speed_flops) : d_(detail::make_ccp_data("partition::pure_sum_oracle", flop, speed_flops)) {}
+  /// Number of layers.
   std::size_t num_layers() const noexcept { return d_.L; }
+  /// Number of workers.
   std::size_t num_workers() const noexcept { return d_.K; }
+  /// π_k(i, j) = X_k(i, j): there are no hops. O(1).
   double period(std::size_t k, std::size_t i, std::size_t j) const noexcept { return delay(k, i, j); }
+  /// X_k(i, j) = W(i, j)/σ_k from prefix sums. O(1).
   double delay(std::size_t k, std::size_t i, std::size_t j) const noexcept {
     return static_cast<double>(d_.sum(i, j)) / static_cast<double>(d_.s[static_cast<std::size_t>(k)]);
   }
+  /// No hops: 0.
   double hop(std::size_t, std::size_t, std::size_t) const noexcept { return 0.0; }
+  /// π_e = 0.
   double fixed_period() const noexcept { return 0.0; }
 
 private:

@@ -102,11 +102,17 @@ concept chain_oracle = requires(const O& o, std::size_t k, std::size_t i, std::s
 /// compute by prefix sums, the activation term of memory by a sparse table, transfers tabulated.
 class chain_problem {
 public:
+  /// Number of layers L.
   std::size_t num_layers() const noexcept { return L_; }
+  /// Number of workers K.
   std::size_t num_workers() const noexcept { return K_; }
+  /// The options the problem was built with.
   const chain_options& options() const noexcept { return opt_; }
+  /// The chain profile (per-layer FLOPs and parameter bytes, activation bytes at each cut).
   const chain_profile& profile() const noexcept { return prof_; }
+  /// T(l, k): seconds of layer l on worker k.
   const Eigen::MatrixXd& time() const noexcept { return T_; }
+  /// M(k): memory capacity of worker k in bytes.
   const Eigen::VectorXd& memory_capacity() const noexcept { return M_; }
 
   /// X_k(i, j) = Σ_{l∈[i,j)} T(l, k) (prefix sums; 0 for i == j).
@@ -150,8 +156,9 @@ public:
     if (opt_.input_local) return 0.0;
     return std::max(E_[0], opt_.return_output ? E_[L_] : 0.0);
   }
-  /// Uplink / downlink transfer time of worker k for cut c's activation.
+  /// Uplink transfer time of worker k for cut c's activation.
   double up(std::size_t k, std::size_t c) const noexcept { return U_(k, c); }
+  /// Downlink transfer time of worker k for cut c's activation.
   double down(std::size_t k, std::size_t c) const noexcept { return D_(k, c); }
 
   /// The same problem with workers reordered: new worker k is old worker order[k]. O(K·L).
