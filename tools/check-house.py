@@ -117,12 +117,15 @@ def strip_comments_and_strings(text):
             j = n if j < 0 else j + 2
             out.append("".join("\n" if ch == "\n" else " " for ch in text[i:j]))
             i = j
+        elif c == "'" and i > 0 and text[i - 1].isalnum():  # a digit separator (200'000), not a literal
+            out.append(c)
+            i += 1
         elif c in "\"'":
             j = i + 1
-            while j < n and text[j] != c:
+            while j < n and text[j] != c and text[j] != "\n":
                 j += 2 if text[j] == "\\" else 1
-            out.append(c + " " * max(0, min(j, n) - i - 1) + (c if j < n else ""))
-            i = j + 1
+            out.append(c + " " * max(0, min(j, n) - i - 1) + (c if j < n and text[j] == c else ""))
+            i = j + 1 if j < n and text[j] == c else j
         else:
             out.append(c)
             i += 1

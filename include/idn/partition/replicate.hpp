@@ -51,6 +51,7 @@ inline partition_result evaluate_replicated(const chain_problem& p, const std::v
 /// steps, well under a second).
 inline constexpr std::size_t max_replicated_work = 20'000;
 
+/// The minimum-bottleneck plan with replication: stages of the one-worker problem, each served by up to max_workers identical replicas in total (max_workers × layers ≤ max_replicated_work). O(M²·L²).
 inline partition_result min_bottleneck_replicated(const chain_problem& one_worker, std::size_t max_workers) {
   if (one_worker.num_workers() != 1) idn::reject("partition::min_bottleneck_replicated", "num_workers", static_cast<double>(one_worker.num_workers()), "replication needs exactly 1");
   if (max_workers < 1) idn::reject("partition::min_bottleneck_replicated", "max_workers", static_cast<double>(max_workers), "must be >= 1");

@@ -10,11 +10,14 @@
 
 namespace idn::path {
 
+/// full_offload's model on the host: a mirror of the service's own model, or the host's own model.
 enum class offload_mode : std::uint8_t { mirror_model, host_model };
+/// edgent_baseline's knob: the latency bound its exit and split must meet.
 struct early_exit_options {
   double latency_bound_s = 0;
 };
 
+/// The baseline that never leaves the original path: evaluate of original_path.
 template <accuracy_estimator E, reward_function R>
 evaluation_result original_only(const block_graph& g, std::size_t service, const E& est, const R& reward, const evaluation_options& o) {
   return evaluate(g, original_path(g, service), est, reward, o);

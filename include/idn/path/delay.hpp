@@ -13,6 +13,7 @@
 
 namespace idn::path {
 
+/// ps_delay's result: the mean delays D̄, D_0, D_p (+inf if unstable) and each server's utilization.
 struct delay_result {
   solve_status status = solve_status::feasible;  ///< unstable when a server this split uses reaches u_s >= 1
   double mean_delay_s = 0, original_delay_s = 0, path_delay_s = 0;  ///< D̄, D_0, D_p (+inf if unstable)

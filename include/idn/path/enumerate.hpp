@@ -99,6 +99,7 @@ std::uint64_t enumerate_into(const block_graph& g, std::size_t service, const pa
 }
 }  // namespace detail
 
+/// Calls visit(p) for every admissible path of `service` under `rules`, depth first; returns how many. O(paths · length).
 template <class F>
   requires std::invocable<F&, const path&>
 std::uint64_t enumerate_paths(const block_graph& g, std::size_t service, const path_rules& rules, F&& visit) {
@@ -113,6 +114,7 @@ std::uint64_t enumerate_paths(const block_graph& g, std::size_t service, const p
 namespace detail {
 inline std::uint64_t count_into(const block_graph& g, std::size_t service, const path_rules& rules, std::vector<std::uint64_t>& memo);
 }
+/// The number of admissible paths of `service` under `rules`, counted by memoized recursion without listing them (saturates at 2^64 − 1). O(V · switch_budget + connections · switch_budget).
 inline std::uint64_t count_paths(const block_graph& g, std::size_t service, const path_rules& rules) {
   detail::service_at(g, service, "count_paths");
   detail::check_rules(rules, "count_paths");

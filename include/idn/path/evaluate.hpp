@@ -34,8 +34,10 @@ namespace idn::path {
 
 using idn::solve_status;
 
+/// How evaluate splits a service's demand between its original path and p: most throughput, the reward's optimum, or serving all demand.
 enum class split_policy : std::uint8_t { max_throughput, reward_optimal, serve_all };
 
+/// evaluate's knobs: the split policy, the capacity limits and an optional bound on the mean delay.
 struct evaluation_options {
   capacity_options capacity;
   split_policy policy = split_policy::reward_optimal;
@@ -43,6 +45,7 @@ struct evaluation_options {
   std::optional<double> max_mean_delay_s;   ///< D_max (serve_all only)
 };
 
+/// evaluate's outcome for one path: status, split, operating point, score, load and accuracy.
 struct evaluation_result {
   path p;
   path_load load;

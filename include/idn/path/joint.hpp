@@ -19,6 +19,7 @@
 
 namespace idn::path {
 
+/// joint_assign's knobs: path rules, capacity, per-service accuracy floors, pricing tolerance and iteration cap.
 struct joint_options {
   path_rules rules;
   capacity_options capacity;
@@ -26,11 +27,13 @@ struct joint_options {
   std::size_t max_iterations = 1000;
   double tolerance = 1e-9;
 };
+/// One path of a joint assignment and the rate it carries.
 struct joint_flow {
   std::size_t service = 0;
   path p;
   double rate = 0, path_accuracy = 0;
 };
+/// joint_assign's outcome: the flows, total throughput, server and link duals, and whether column generation converged.
 struct joint_result {
   std::vector<joint_flow> flows;  ///< columns with a positive rate
   double throughput = 0;
@@ -94,6 +97,7 @@ struct joint_master {
 };
 }  // namespace detail
 
+/// Every service at once: the max-throughput assignment of requests to paths under shared server and link capacities, by column generation over the path LP (pricing by enumeration). O(iterations · paths · m).
 template <decomposable_accuracy_estimator E>
 joint_result joint_assign(const block_graph& g, const E& est, const joint_options& o) {
   const char* fn = "joint_assign";

@@ -24,6 +24,7 @@ struct lp_result {
   std::size_t pivots = 0;
 };
 
+/// max cᵀx s.t. Ax ≤ b, x ≥ 0 (b ≥ 0) by the simplex method above. O(pivots·m·n).
 inline lp_result maximize_lp(const Eigen::MatrixXd& A, const Eigen::VectorXd& b, const Eigen::VectorXd& c, std::size_t max_pivots = 100000) {
   const Eigen::Index m = A.rows(), n = A.cols();
   if (b.size() != m) detail::fail("maximize_lp", "b.size()", b.size(), concat("must equal A.rows() = ", m));

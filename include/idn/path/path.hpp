@@ -16,9 +16,11 @@
 
 namespace idn::path {
 
+/// A run of blocks [begin, end) of one model on one server.
 struct segment {
   std::size_t model = 0, begin = 0, end = 0, server = 0;  ///< blocks begin+1..end of model, on server
 };
+/// An inference path: its segments, the joins between them (connections or handoffs) and the head it ends at.
 struct path {
   std::size_t service = 0;
   std::vector<segment> segments;
@@ -28,6 +30,7 @@ struct path {
 /// The largest switch budget a search accepts: the searches keep per-(node, switches left) tables,
 /// so the budget bounds their memory (CoDE's paths use 1-3 joins).
 inline constexpr std::size_t max_switch_budget = 64;
+/// Which paths are admissible: the switch budget, mirroring, and how far back in depth a connection may go.
 struct path_rules {
   std::size_t switch_budget = 2;   ///< r: joins allowed, ≤ max_switch_budget
   double depth_slack = 0;    ///< ε: a connection needs δ(j,k') ≥ δ(i,k) − ε

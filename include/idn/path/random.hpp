@@ -13,6 +13,7 @@
 
 namespace idn::path {
 
+/// random_graph_spec's knobs: sizes and the probabilities of extra heads, early exits, skips and ties.
 struct random_graph_options {
   std::size_t models = 3, blocks = 6, servers = 2, services = 1, fanout = 2;  ///< fanout: connections per boundary
   bool depth_matched = false;  ///< connections land on the depth-nearest boundary ±1

@@ -17,10 +17,12 @@
 
 namespace idn::path {
 
+/// Utilization caps of servers and links, and an optional floor on the average accuracy.
 struct capacity_options {
   double rho_bar = 1, link_rho_bar = 1;       ///< ρ̄, ρ̄_e ∈ (0,1]
   std::optional<double> min_avg_accuracy;     ///< α ∈ [0,1]
 };
+/// The constraint that bounds a split's throughput (none, a server, a link, the demand, the accuracy floor) or no_gain.
 enum class limit : std::uint8_t { none, local_server, remote_server, link, demand, accuracy_floor, no_gain };
 /// "-", "local server", "remote server", "link", "demand", "accuracy floor" or "no gain".
 inline const char* to_string(limit l) noexcept {
@@ -35,6 +37,7 @@ inline const char* to_string(limit l) noexcept {
   }
   return "?";
 }
+/// A split (x_0 on the original path, x_p on the path) with its throughput and average accuracy.
 struct split {
   double x_original = 0, x_path = 0, throughput = 0, avg_accuracy = 0;
   limit binding = limit::none;

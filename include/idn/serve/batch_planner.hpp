@@ -55,7 +55,9 @@ public:
   std::span<const std::uint32_t> sizes() const noexcept { return sizes_; }
   /// Position of the smallest profiled size >= b (b ≤ the largest size). O(log sizes).
   std::size_t slot(std::uint32_t b) const noexcept { return static_cast<std::size_t>(std::lower_bound(sizes_.begin(), sizes_.end(), b) - sizes_.begin()); }
+  /// The measured times of the batch size at `slot`.
   std::span<const double> samples_at(std::size_t slot) const noexcept { return samples_[slot]; }
+  /// Their mean.
   double mean_at(std::size_t slot) const noexcept { return means_[slot]; }
   /// The smallest mean over the batch sizes. O(sizes).
   double shortest_mean() const noexcept { return *std::min_element(means_.begin(), means_.end()); }
@@ -66,6 +68,7 @@ private:
   std::vector<double> means_;
 };
 
+/// A batched stage's configuration: the largest batch and the replica count.
 struct stage_config {
   std::uint32_t max_batch = 1;
   std::uint64_t replicas = 1;
@@ -169,6 +172,7 @@ inline stage_estimate simulate_batched_stage(double rate, const batch_latency_pr
   return run.result(q);
 }
 
+/// plan_batched_stage's knobs: replica cap, price per replica, simulated items and seed.
 struct batch_plan_options {
   std::uint64_t max_replicas = 64;
   double cost_per_replica = 1;
@@ -181,6 +185,7 @@ struct batch_plan_row {
   stage_estimate estimate;
   bool meets = false;
 };
+/// plan_batched_stage's outcome: status, the plan and its cost and estimate, and every configuration it simulated.
 struct batch_plan {
   solve_status status = solve_status::infeasible;  ///< optimal: the cheapest (batch, replicas) whose simulated estimate meets the SLO
   sizing_limit limit = sizing_limit::exceeds_max_replicas;

@@ -18,8 +18,10 @@ namespace idn::serve {
 /// t(b) = fixed + per_item·b seconds.
 struct affine_batch_latency {
   double fixed = 0, per_item = 0;
+  /// t(b) in seconds.
   double operator()(std::uint32_t b) const noexcept { return fixed + per_item * b; }
 };
+/// batching_table's knobs: whether clients send whole batches, and the service-time variability.
 struct batching_options {
   bool client_formed = false;  ///< clients send whole batches (no formation wait; batch arrivals Poisson)
   double service_scv = 0;      ///< squared coefficient of variation of t(B) (0: deterministic)

@@ -51,9 +51,11 @@ public:
   /// Deterministic service time s (M/D/c).
   static service_distribution deterministic(double s) { return service_distribution(std::span<const double>(&s, 1)); }
 
+  /// The mean service time.
   double mean() const noexcept { return mean_; }
   /// Var[S]/E[S]² (0: deterministic, 1: exponential-like).
   double scv() const noexcept { return scv_; }
+  /// The samples, as given.
   std::span<const double> samples() const noexcept { return samples_; }
   /// P(S > d), from the samples. O(log n).
   double tail(double d) const noexcept {

@@ -25,9 +25,12 @@ namespace idn::serve {
 /// empirical: mean_service[i] times a draw from service_shape (measured times divided by their
 /// mean, e.g. a serve::service_distribution's samples / mean()).
 enum class service_law : std::uint8_t { exponential, deterministic, lognormal, empirical };
+/// How requests are routed: each on its own, or every request of a stream to one replica.
 enum class routing : std::uint8_t { per_request, per_stream };
+/// How requests arrive: Poisson, or a fleet of periodic sources.
 enum class arrival_law : std::uint8_t { poisson, periodic_fleet };
 
+/// A load-balancing experiment: the replicas' service times and their law, the arrivals, routing, dispatchers, network delay and run length.
 struct lb_scenario {
   std::vector<double> mean_service;  ///< s per request on each replica (heterogeneous speeds)
   service_law law = service_law::exponential;
@@ -44,6 +47,7 @@ struct lb_scenario {
   std::uint32_t max_queue = 100'000;
 };
 
+/// simulate_balancer's outcome: latency mean and quantiles, throughput, per-replica utilization, share and Little's-law counters, status.
 struct lb_result {
   double mean = 0, p50 = 0, p99 = 0, p999 = 0, throughput = 0;
   Eigen::VectorXd utilization, share;

@@ -19,6 +19,7 @@
 
 namespace idn::serve {
 
+/// A stage's role in the pipeline: pre-processing, the model, or post-processing.
 enum class stage_role : std::uint8_t { pre, model, post };
 
 /// One pipeline stage: opaque work (flop, bytes moved; memory resident) or a dnn profile.
@@ -32,11 +33,13 @@ struct stage {
   std::vector<double> measured = {};  ///< optional s/request per tier (size K); +inf = cannot run there
   std::uint32_t allowed_tiers = ~0u; ///< bit k set: may run on tier k
 };
+/// An inference pipeline: the request's size and its stages in order.
 struct pipeline {
   std::string name;
   double request_bytes = 0;
   std::vector<stage> stages;
 };
+/// A tier of the continuum: its device, replicas and per-request overhead.
 struct tier {
   std::string name;
   hw::any_device device;
