@@ -170,6 +170,7 @@ inline double repository_cost(const instance& in, const batch& b) noexcept {
   return c;
 }
 
+/// How an allocation served a batch: its cost, and the request-weighted latency and accuracy.
 struct serving_summary {
   double cost = 0;            ///< C(x) = Σ z·C
   double mean_latency_s = 0;  ///< request-weighted network + inference latency

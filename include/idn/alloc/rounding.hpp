@@ -20,8 +20,11 @@
 
 namespace idn::alloc {
 
+/// What DepRound does with the one coordinate left fractional: round it down (always within the
+/// budget), or up with probability equal to its value (unbiased; may exceed the budget, see excess_bytes).
 enum class last_fractional { round_down, bernoulli };
 
+/// What a rounding did (see its members).
 struct rounding_result {
   double used_bytes = 0;    ///< Σ s x
   double excess_bytes = 0;  ///< max(0, Σ s x − b) (bernoulli mode only)

@@ -22,6 +22,7 @@
 
 namespace idn::alloc {
 
+/// One tier of tiered_network: its name, fan-out, budget, uplinks and their latency.
 struct tier {
   std::string name;
   std::size_t fanout = 1;        ///< nodes per parent; root: 1
@@ -30,6 +31,7 @@ struct tier {
   std::size_t uplinks = 1;       ///< parents per node (used at the leaf tier)
 };
 
+/// tiered_network's input: the tiers (root first), the model catalog and where each model may be hosted.
 struct tiered_options {
   std::vector<tier> tiers;  ///< root first
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> catalog;  ///< task → (model, accuracy)
@@ -119,6 +121,7 @@ option_data option_from_profile(const Net& net, const D& device, double slot_s) 
   return {params + act, delay, delay > 0 ? std::floor(slot_s / delay) : INFINITY};
 }
 
+/// synthetic_network's knobs: the tree's fan-outs, access uplinks, tasks, models per task and the seed.
 struct synthetic_options {
   std::array<std::size_t, 3> fanout{9, 10, 10};  ///< regional per root, edge per regional, access per edge
   std::size_t access_uplinks = 4;

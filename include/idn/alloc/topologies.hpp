@@ -22,6 +22,7 @@
 
 namespace idn::alloc {
 
+/// A backbone site and its position (for great-circle link latencies).
 struct backbone_site {
   std::string name;
   double latitude_deg = 0, longitude_deg = 0;
@@ -77,6 +78,7 @@ inline double great_circle_m(const backbone_site& a, const backbone_site& b) noe
   return 2 * radius * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
+/// backbone_network's input: the topology, the repository site, the catalog, budgets and the signal speed.
 struct backbone_options {
   backbone topology;
   std::size_t repository_site = 0;  ///< the site that pins every model (the cloud)

@@ -22,8 +22,10 @@ using trace = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 /// How popularity changes every `period` slots. slide: ranks rotate by `shift`; reshuffle: a fresh
 /// random ranking; alternate: two independent random rankings take turns.
 enum class drift { none, slide, reshuffle, alternate };
+/// What a Zipf trace ranks by popularity.
 enum class zipf_key { type, task };  ///< rank types, or tasks (mass split evenly over the task's types)
 
+/// zipf_trace's knobs: the exponent, the request volume, what it ranks, drift (kind, period, shift) and the per-ingress skew.
 struct zipf_options {
   double exponent = 1.2;
   double requests_per_slot = 1000;

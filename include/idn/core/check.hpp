@@ -93,6 +93,7 @@ public:
     sum_ = finite_derived(field, x, sum_ + x, what_);
     return sum_;
   }
+  /// The sum so far.
   double value() const noexcept { return sum_; }
 
 private:

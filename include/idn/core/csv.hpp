@@ -186,6 +186,7 @@ inline bool parse_double(std::string_view token, double& out) noexcept {
 /// Reads lines from a stream and counts them (1-based line numbers for messages).
 class line_reader {
 public:
+  /// Reads lines from `in` (which must outlive the reader).
   explicit line_reader(std::istream& in) : in_(in) {}
   /// Next line into `line`; false at end of input.
   bool next(std::string& line) {
@@ -193,6 +194,7 @@ public:
     ++number_;
     return true;
   }
+  /// The 1-based number of the last line read.
   std::size_t line_number() const noexcept { return number_; }
 
 private:

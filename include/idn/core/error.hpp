@@ -18,7 +18,9 @@ namespace idn {
 /// "idn::mdi::validate: links[4].bandwidth_bps = -1: must be finite and > 0".
 class invalid_input : public std::invalid_argument {
 public:
+  /// The exception with message `what` (use idn::reject for the house format).
   explicit invalid_input(const std::string& what) : std::invalid_argument(what) {}
+  /// The exception with message `what` (use idn::reject for the house format).
   explicit invalid_input(const char* what) : std::invalid_argument(what) {}
 };
 

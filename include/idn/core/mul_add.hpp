@@ -18,6 +18,8 @@ inline constexpr bool has_hardware_fma = true;
 inline constexpr bool has_hardware_fma = false;
 #endif
 
+/// a·b + c: fused (std::fma) where the target has FMA, unfused otherwise, never left to the
+/// compiler's contraction, so every call site on a platform gets the same bits.
 inline double mul_add(double a, double b, double c) noexcept {
   if constexpr (has_hardware_fma) {
     return std::fma(a, b, c);

@@ -15,6 +15,7 @@ namespace idn {
 /// Seeding from one 64-bit value expands it with splitmix64, as the authors recommend.
 class rng {
 public:
+  /// The type of every draw (UniformRandomBitGenerator).
   using result_type = std::uint64_t;
 
   /// Seeds the state with four splitmix64 outputs of `seed`. O(1).
@@ -24,11 +25,14 @@ public:
     if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) reseed(0);
   }
 
+  /// Restarts the stream from `seed` (as the seeding constructor). O(1).
   constexpr void reseed(std::uint64_t seed) noexcept {
     for (auto& w : s_) w = splitmix64(seed);
   }
 
+  /// The smallest draw: 0.
   static constexpr result_type min() noexcept { return 0; }
+  /// The largest draw: 2^64 − 1.
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
 
   /// Next 64 random bits. O(1).
@@ -60,6 +64,7 @@ public:
     s_ = acc;
   }
 
+  /// The four 64-bit state words (to save or compare streams).
   constexpr const std::array<std::uint64_t, 4>& state() const noexcept { return s_; }
   friend constexpr bool operator==(const rng&, const rng&) = default;
 

@@ -30,8 +30,10 @@
 
 namespace idn::dnn {
 
+/// What read_onnx does with an op type it has no cost rule for.
 enum class unknown_op_policy { error, zero_cost };
 
+/// read_onnx's knobs: input sizes and the unknown-op policy.
 struct onnx_options {
   /// Input sizes: input name → full shape, e.g. {"input", {1, 3, 224, 224}}. Required for symbolic
   /// dims; overriding static dims works where the graph holds no constants derived from them

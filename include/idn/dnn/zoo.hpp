@@ -20,6 +20,7 @@ namespace idn::dnn {
 /// units: one `block` layer per natural split unit; layers: every conv/fc/pool/add/norm/...
 enum class granularity : std::uint8_t { units, layers };
 
+/// The zoo builders' knobs: precision and batch.
 struct zoo_options {
   granularity grain = granularity::units;
   precision prec = precision::fp32;

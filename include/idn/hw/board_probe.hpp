@@ -30,6 +30,7 @@
 
 namespace idn::hw {
 
+/// run_board_probe's knobs: threads, the quick mode, the spread limit and a progress callback.
 struct board_probe_options {
   bool quick = false;             ///< fewer sizes, shorter repetitions (≈ 10 s instead of ≈ 60 s)
   std::uint32_t threads = 1;      ///< also measure every series with this many threads when > 1

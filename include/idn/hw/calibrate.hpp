@@ -30,11 +30,13 @@ struct calibration_sample {
   double seconds = 0;
 };
 
+/// calibrate_roofline's knobs (see the members).
 struct calibration_options {
   bool fit_compute = true, fit_memory = true, fit_layer_overhead = true;
   std::uint32_t max_rounds = 50;  ///< max-form rounds
 };
 
+/// calibrate_roofline's outcome: the fitted parameters and how well they fit.
 struct calibration_result {
   roofline_params params;          ///< start with the fitted t_0, η_c, η_m
   double rms_relative_error = 0;   ///< sqrt(mean(((ŷ_s − m_s)/m_s)²))

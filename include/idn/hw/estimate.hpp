@@ -51,6 +51,7 @@ double model_time(const D& d, const N& n, std::size_t first = 0, std::size_t las
   return t;
 }
 
+/// memory_fit's outcome: weight and peak activation bytes, the capacities they are checked against, and whether they fit.
 struct memory_fit_result {
   double weights = 0;          ///< Σ P_i (bytes)
   double peak_activation = 0;  ///< max W_i (bytes)

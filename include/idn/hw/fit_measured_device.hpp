@@ -21,6 +21,7 @@
 
 namespace idn::hw {
 
+/// fit_layer_kinds' knobs.
 struct layer_fit_options {
   std::size_t min_samples = 8;  ///< a kind with fewer samples uses the pooled fit
 };
@@ -92,6 +93,7 @@ struct runtime_fit {
   measured_device_options options;  ///< for measured_device (threads from the probe); t0 includes τ
   double dispatch_overhead = 0;     ///< τ, seconds per node (subtract from t0 to time layers alone)
 };
+/// Fits per-kind coefficients and the dispatch overhead τ to a runtime's measurements (see runtime_fit above). O(S) plus the per-kind QRs.
 inline runtime_fit fit_device_to_runtime(const measured_device& probe, std::span<const model_measurements> runs,
                                                      std::span<const std::vector<dnn::layer>> graph_nodes, const layer_fit_options& o = {}) {
   if (graph_nodes.size() != runs.size())

@@ -19,6 +19,7 @@
 
 namespace idn::hw {
 
+/// The regression's features: linear in FLOP and bytes, or in their logarithms.
 enum class regression_form : std::uint8_t { linear, logarithmic };
 
 /// One measured layer.
@@ -89,10 +90,13 @@ public:
   }
   /// Pooled fit with P = 0 and A = bytes; clamped at 0.
   double work_time(double flop, double bytes, dnn::precision) const noexcept { return predict(pooled_, flop, 0, bytes); }
+  /// The memory capacity given at fit time.
   double memory_bytes() const noexcept { return memory_; }
   /// The kind's own coefficients (intercept first), or nothing when it uses the pooled fit.
   std::optional<Eigen::VectorXd> coefficients(dnn::layer_kind k) const { return per_kind_[static_cast<std::size_t>(k)]; }
+  /// The pooled coefficients (used for kinds with too few samples).
   const Eigen::VectorXd& pooled() const noexcept { return pooled_; }
+  /// The regression form.
   regression_form form() const noexcept { return form_; }
   /// Number of coefficients including the intercept: 4 (linear) or 3 (logarithmic).
   Eigen::Index num_coefficients() const noexcept { return form_ == regression_form::linear ? 4 : 3; }

@@ -30,8 +30,11 @@ public:
   /// latency + bytes·(8/rate) by idn::mul_add: the same bits whether the call is inlined,
   /// constant-folded or made through any_link, with or without FMA contraction.
   double transfer_time(double bytes) const noexcept { return idn::mul_add(bytes, inv_rate_bytes_, latency_); }
+  /// Transmit power in W.
   double transmit_power() const noexcept { return power_; }
+  /// Latency in s.
   double latency() const noexcept { return latency_; }
+  /// Rate in bit/s.
   double rate() const noexcept { return rate_; }
 
 private:
@@ -44,7 +47,9 @@ template <class F>
   requires std::copy_constructible<F> && std::is_nothrow_invocable_r_v<double, const F&, double>
 class function_link {
 public:
+  /// Wraps f (seconds for a byte count).
   explicit function_link(F f) : f_(std::move(f)) {}
+  /// f(bytes).
   double transfer_time(double bytes) const noexcept { return static_cast<double>(f_(bytes)); }
 
 private:

@@ -42,6 +42,7 @@ struct layer_kind_fit {
   double size_slope = 0;  ///< extra multiplier of c(l) per e-fold below F_ref
 };
 
+/// measured_device's knobs: the thread count of the board file, per-kind fits, memory and call overhead.
 struct measured_device_options {
   std::uint32_t threads = 1;  ///< which thread count of the board file to use
   /// Per-kind coefficients; empty = probe only (latency = max(c, m)).
@@ -56,6 +57,7 @@ struct roofline_terms {
   double memory = 0;   ///< m(l), seconds
 };
 
+/// The compute_device of this header: the probed roofs, optionally corrected per kind by fit.
 class measured_device {
 public:
   /// Takes the reliable points of `board` at options.threads. Throws invalid_input if the board
@@ -141,10 +143,13 @@ public:
   }
   /// (C3)
   double memory_bytes() const noexcept { return o_.memory_bytes > 0 ? o_.memory_bytes : INFINITY; }
+  /// Seconds per call (options.call_overhead).
   double call_overhead() const noexcept { return o_.call_overhead; }
+  /// The board's name.
   const std::string& name() const noexcept { return board_.name; }
   /// The board file it was built from.
   const board_file& board() const noexcept { return board_; }
+  /// The options, as validated.
   const measured_device_options& options() const noexcept { return o_; }
 
 private:

@@ -12,6 +12,7 @@ namespace idn::hw {
 /// Where a preset figure comes from.
 enum class provenance : std::uint8_t { vendor_peak, derived_peak, measured };
 
+/// A datasheet preset: roofline parameters, where each figure comes from, and the source.
 struct board_preset {
   roofline_params params;
   provenance compute = provenance::vendor_peak, bandwidth = provenance::vendor_peak;

@@ -12,15 +12,20 @@
 
 namespace idn::io {
 
+/// A file's content is invalid: the message and the accessors name the file, row and column.
 class file_error : public idn::invalid_input {
 public:
+  /// The error at (row, column) of `file`, optionally naming the column and the offending token.
   file_error(std::filesystem::path file, std::size_t row, std::size_t column, const std::string& what,
              const std::string& column_name = "", const std::string& token = "")
       : invalid_input(compose(file, row, column, what, column_name, token)), file_(std::move(file)), row_(row),
         column_(column) {}
 
+  /// The file.
   const std::filesystem::path& file() const noexcept { return file_; }
+  /// The row the error is at, as the reader numbered it.
   std::size_t row() const noexcept { return row_; }
+  /// The column the error is at, as the reader numbered it.
   std::size_t column() const noexcept { return column_; }
 
 private:

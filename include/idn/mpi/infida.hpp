@@ -121,9 +121,13 @@ public:
     MPI_Barrier(comm_);
   }
 
+  /// This process's rank.
   int rank() const noexcept { return rank_; }
+  /// The communicator's size.
   int size() const noexcept { return size_; }
+  /// The owning rank of every node.
   std::span<const int> owner() const noexcept { return owner_; }
+  /// The nodes this rank owns, increasing.
   std::span<const alloc::node_id> nodes() const noexcept { return nodes_; }
   /// The agent of node v, which this rank must own.
   const alloc::node_agent& agent(alloc::node_id v) const {

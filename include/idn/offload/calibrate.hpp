@@ -270,11 +270,13 @@ class calibration_histogram {
   static_assert(K >= 2 && K <= 65536 && (K & (K - 1)) == 0, "K must be a power of two in [2, 65536]");
 
 public:
+  /// Counts a sample in `bin` (errors of the local and remote model) at the sweep-time cost β. O(1).
   [[nodiscard]] status add(std::uint32_t bin, bool local_wrong, bool remote_wrong = false) noexcept {
     if (bin >= K) return detail::fail(errc::out_of_range, "bin", bin, "must be < K");
     ++cnt_[bin], err_[bin] += local_wrong, zerr_[bin] += remote_wrong, ++n_;
     return {};
   }
+  /// Counts a sample in `bin` with its own offload cost in [0, 1]. O(1).
   [[nodiscard]] status add_cost(std::uint32_t bin, bool local_wrong, bool remote_wrong, float cost) noexcept {
     if (bin >= K) return detail::fail(errc::out_of_range, "bin", bin, "must be < K");
     if (status s = detail::check_unit("offload_cost", cost); !s) return s;
@@ -283,7 +285,9 @@ public:
     fixed_cost_[bin] += cost;
     return {};
   }
+  /// Samples counted.
   std::uint64_t size() const noexcept { return n_; }
+  /// Forgets every sample. O(K).
   void clear() noexcept {
     cnt_.fill(0), err_.fill(0), zerr_.fill(0), fixed_.fill(0), fixed_cost_.fill(0), n_ = 0;
   }

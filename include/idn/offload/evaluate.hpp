@@ -27,6 +27,7 @@ struct stream_sample {
 /// Where the learner's Y comes from: ground truth (Y = !local_correct) or the remote label (Y = !agree).
 enum class feedback_source : std::uint8_t { ground_truth, remote_label };
 
+/// evaluate's knobs: β, whether remote errors are charged, the feedback source and delay, and the comparator grid.
 struct eval_options {
   float beta;
   bool charge_remote_errors = false;  ///< κ
@@ -34,6 +35,7 @@ struct eval_options {
   std::uint32_t feedback_delay = 0;    ///< feedback for sample t arrives after sample t + delay is decided
   std::uint32_t comparator_bins = 0;   ///< 0: best continuous θ; K (power of two): best grid θ = j/K
 };
+/// A fixed policy's average cost, accuracy and offload fraction.
 struct baseline {
   double cost, accuracy, offload_fraction;
 };
@@ -125,6 +127,7 @@ struct hi_profile {
 struct early_exit_stage {
   double fraction, latency_s, energy_j;
 };
+/// A hierarchical system's mean latency and device energy per sample, with the status of its inputs.
 struct hi_system_cost {
   double latency_s = 0, device_energy_j = 0;
   status st{};

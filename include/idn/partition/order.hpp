@@ -15,8 +15,11 @@
 
 namespace idn::partition {
 
+/// What search_order minimizes: the bottleneck, the latency, or the latency among minimum-bottleneck plans.
 enum class objective { bottleneck, latency, bottleneck_then_latency };
+/// How search_order searches worker orders: every permutation, or the subset DP.
 enum class order_method { exhaustive, subset_dp };
+/// search_order's knobs: objective, method and whether workers may stay empty.
 struct order_options {
   objective obj = objective::bottleneck;
   order_method method = order_method::subset_dp;
