@@ -6,6 +6,18 @@
 
 namespace idn::path::test {
 
+/// How many random cases a test runs: `light` under IDN_TEST_LIGHT (sanitizer and emulator
+/// runs), else `full`.
+constexpr int case_count(int light, int full) {
+#ifdef IDN_TEST_LIGHT
+  (void)full;
+  return light;
+#else
+  (void)light;
+  return full;
+#endif
+}
+
 struct instance {
   graph_spec spec;
   path_rules rules;

@@ -16,11 +16,7 @@ using idn::path::test::instance;
 using idn::path::test::random_instance;
 
 namespace {
-#ifdef IDN_TEST_LIGHT
-constexpr int graphs = 600;
-#else
-constexpr int graphs = 5000;
-#endif
+constexpr int graphs = idn::path::test::case_count(600, 5000);
 
 /// Brute force's full ranking: (score, enumeration order).
 template <class R>

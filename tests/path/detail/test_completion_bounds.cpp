@@ -14,11 +14,7 @@ using namespace idn::path;
 using idn::path::test::random_instance;
 
 namespace {
-#ifdef IDN_TEST_LIGHT
-constexpr int bound_graphs = 300;
-#else
-constexpr int bound_graphs = 2000;
-#endif
+constexpr int bound_graphs = idn::path::test::case_count(300, 2000);
 
 /// Loads as one frame (server FLOPs, link bytes, link transfers) — completion_bounds' layout.
 struct frame_load {
