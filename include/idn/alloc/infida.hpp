@@ -190,7 +190,7 @@ public:
       for (std::uint32_t k = 0; k < n_; ++k)
         if (!std::isfinite(o_.map == mirror_map::entropic ? (theta_[k] + g[k]) * inv_s_[k] : theta_[k] + g[k]))
           fail(where, concat(o_.map == mirror_map::entropic ? "cumulative supergradient / size of local variable " : "cumulative supergradient of local variable ", k),
-               theta_[k] + g[k], "must stay finite");
+               o_.map == mirror_map::entropic ? (theta_[k] + g[k]) * inv_s_[k] : theta_[k] + g[k], "must stay finite");
   }
 
   /// y ← the next iterate of the node's rule after observing g; tmp is scratch of n_v doubles.

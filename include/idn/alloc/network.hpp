@@ -83,7 +83,7 @@ public:
   void add_link(node_id u, node_id v, double latency_s) {
     check_node("network::add_link", "u", u);
     check_node("network::add_link", "v", v);
-    if (u == v) detail::fail("network::add_link", "u == v", u, "self-links are not allowed");
+    if (u == v) detail::fail("network::add_link", "v", v, "must differ from u (self-links are not allowed)");
     if (!std::isfinite(latency_s) || latency_s < 0)
       detail::fail("network::add_link", concat("latency_s of link (", node_label(u), ", ", node_label(v), ")"), latency_s, "must be finite and >= 0");
     if (!links_.emplace(key(u, v), latency_s).second)
