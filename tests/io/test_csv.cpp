@@ -17,7 +17,6 @@ namespace {
 const fs::path csv_data = "data";
 }  // namespace
 
-
 TEST_CASE("csv: fixture with comments, quoted header, blank lines") {
   const auto t = load_csv(csv_data / "good.csv");
   CHECK(t.columns == std::vector<std::string>{"time", "lat, ms", "n"});

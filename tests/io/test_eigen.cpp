@@ -15,7 +15,6 @@
 namespace fs = std::filesystem;
 using namespace idn::io;
 
-
 TEST_CASE("csv: 1e5 random doubles, subnormals included, survive a round trip bit-exactly") {
   idn::rng g(71);
   const std::size_t rows = 12500, cols = 8;

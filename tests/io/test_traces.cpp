@@ -16,7 +16,6 @@ namespace {
 const fs::path trace_data = "data";
 }  // namespace
 
-
 TEST_CASE("traces: CSV column and 1-D NPY; validation messages") {
   const Eigen::VectorXd expected = (Eigen::VectorXd(4) << 0, 0.5, 0.5, 2.25).finished();
   CHECK(load_arrival_trace(trace_data / "trace.csv") == expected);
