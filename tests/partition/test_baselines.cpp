@@ -1,4 +1,5 @@
-// docs/partition.md solver tests 4-7: order search, replication, waterfill, baselines.
+// partition/baselines.hpp (docs/partition.md solver tests 6-7): waterfill against its KKT
+// conditions, and the proportional and equal-size baselines.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -15,74 +16,6 @@ using namespace idn::partition;
 
 namespace {
 }  // namespace
-
-TEST_CASE("search_order: exhaustive == subset_dp == brute force over permutations x cuts (2000 instances)") {
-  idn::rng g(9301);
-#ifdef IDN_TEST_LIGHT
-  const int n = 300;
-#else
-  const int n = 2000;
-#endif
-  for (int rep = 0; rep < n; ++rep) {
-    const auto inst = idn::test::make_random_chain(g, 8, 4);
-    const chain_problem& p = inst.problem;
-    for (const objective obj : {objective::bottleneck, objective::latency, objective::bottleneck_then_latency}) {
-      CAPTURE(rep);
-      CAPTURE(int(obj));
-      const partition_result bf = brute_search_order(p, obj, inst.solve.allow_empty);
-      const partition_result ex = search_order(p, {obj, order_method::exhaustive, inst.solve.allow_empty});
-      const partition_result dp = search_order(p, {obj, order_method::subset_dp, inst.solve.allow_empty});
-      REQUIRE(ex.status == bf.status);
-      REQUIRE(dp.status == bf.status);
-      if (bf.status != solve_status::optimal) continue;
-      if (obj != objective::latency) {
-        REQUIRE(ex.bottleneck_s == bf.bottleneck_s);
-        REQUIRE(dp.bottleneck_s == bf.bottleneck_s);
-      }
-      if (obj != objective::bottleneck) {
-        REQUIRE(idn::test::relatively_equal(ex.latency_s, bf.latency_s));
-        REQUIRE(idn::test::relatively_equal(dp.latency_s, bf.latency_s));
-      }
-      // The relabelled workers form a permutation; input_local keeps worker 0 first.
-      std::vector<int> seen(static_cast<std::size_t>(p.num_workers()), 0);
-      for (const auto& s : dp.stages) ++seen[static_cast<std::size_t>(s.worker)];
-      for (int c : seen) REQUIRE(c == 1);
-      if (p.options().input_local) {
-        REQUIRE(dp.stages.front().worker == 0);
-        REQUIRE(ex.stages.front().worker == 0);
-      }
-    }
-  }
-  auto inst = idn::test::make_random_chain(g, 2, 4);
-  while (inst.problem.num_layers() >= inst.problem.num_workers()) inst = idn::test::make_random_chain(g, 2, 4);
-  CHECK_THROWS_WITH_AS(search_order(inst.problem, {objective::bottleneck, order_method::exhaustive, false}),
-                       doctest::Contains("when allow_empty = false"), idn::invalid_input);
-}
-
-TEST_CASE("replication == brute force over cuts x replicas (1000 instances); never worse than M distinct workers") {
-  idn::rng g(9302);
-  for (int rep = 0; rep < 1000; ++rep) {
-    auto inst = idn::test::make_random_chain(g, 8, 1);
-    const chain_problem& p = inst.problem;
-    const std::size_t M = 1 + static_cast<std::size_t>(g() % 5);
-    const partition_result a = min_bottleneck_replicated(p, M), b = brute_replicated(p, M);
-    CAPTURE(rep);
-    REQUIRE(a.status == b.status);
-    if (a.status != solve_status::optimal) continue;
-    REQUIRE(a.bottleneck_s == b.bottleneck_s);
-    int used = 0;
-    for (const auto& s : a.stages) {
-      used += s.replicas;
-      REQUIRE(s.first < s.last);
-    }
-    REQUIRE(used <= M);
-    // One copy: replication is the plain one-worker solve.
-    if (M == 1) REQUIRE(a.bottleneck_s == min_bottleneck(p).bottleneck_s);
-    // More copies never hurt.
-    REQUIRE(a.bottleneck_s <= min_bottleneck_replicated(p, 1).bottleneck_s);
-  }
-  CHECK_THROWS_AS(min_bottleneck_replicated(idn::test::make_random_chain(g, 4, 1).problem, 0), idn::invalid_input);
-}
 
 TEST_CASE("waterfill: KKT on 1000 instances (active at T*, shares sum to the total, inactive tau >= T*)") {
   idn::rng g(9303);
