@@ -8,17 +8,14 @@
 #include "approx.hpp"
 #include "idn/partition/brute_force.hpp"
 #include "idn/partition/order.hpp"
+#include "case_count.hpp"
 #include "random_chain.hpp"
 
 using namespace idn::partition;
 
 TEST_CASE("search_order: exhaustive == subset_dp == brute force over permutations x cuts (2000 instances)") {
   idn::rng g(9301);
-#ifdef IDN_TEST_LIGHT
-  const int n = 300;
-#else
-  const int n = 2000;
-#endif
+  const int n = idn::test::case_count(300, 2000);
   for (int rep = 0; rep < n; ++rep) {
     const auto inst = idn::test::make_random_chain(g, 8, 4);
     const chain_problem& p = inst.problem;

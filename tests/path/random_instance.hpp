@@ -2,21 +2,10 @@
 // Random block graphs and search rules for the path tests (test_search.cpp, detail/test_completion_bounds.cpp).
 #include <algorithm>
 
+#include "case_count.hpp"
 #include "idn/path.hpp"
 
 namespace idn::path::test {
-
-/// How many random cases a test runs: `light` under IDN_TEST_LIGHT (sanitizer and emulator
-/// runs), else `full`.
-constexpr int case_count(int light, int full) {
-#ifdef IDN_TEST_LIGHT
-  (void)full;
-  return light;
-#else
-  (void)light;
-  return full;
-#endif
-}
 
 struct instance {
   graph_spec spec;

@@ -16,7 +16,7 @@ using idn::path::test::instance;
 using idn::path::test::random_instance;
 
 namespace {
-constexpr int graphs = idn::path::test::case_count(600, 5000);
+constexpr int graphs = idn::test::case_count(600, 5000);
 
 /// Brute force's full ranking: (score, enumeration order).
 template <class R>

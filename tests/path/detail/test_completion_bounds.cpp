@@ -14,7 +14,7 @@ using namespace idn::path;
 using idn::path::test::random_instance;
 
 namespace {
-constexpr int bound_graphs = idn::path::test::case_count(300, 2000);
+constexpr int bound_graphs = idn::test::case_count(300, 2000);
 
 /// Loads as one frame (server FLOPs, link bytes, link transfers) — completion_bounds' layout.
 struct frame_load {
