@@ -157,10 +157,10 @@ TEST_CASE("house format: serve, partition, alloc, path, hw, dnn and sim name mod
          s.layers[1].flop = -1;
          idn::dnn::profile p(s);
        }},
-      {"dnn::linearize", "g.nodes.size()",
+      {"dnn::linearize", "empty_net.nodes.size()",  // fields are named after the graph
        [] {
          idn::dnn::graph_profile g;
-         g.name = "g";
+         g.name = "empty_net";
          (void)idn::dnn::linearize(g);
        }},
       {"sim::simulator::schedule_in", "dt", [] { idn::sim::simulator{}.schedule_in(-1, [] {}); }},

@@ -391,12 +391,11 @@ inline instance network::build(const cost_options& p) const {
   in.uid_ = detail::next_instance_uid();
   const std::vector<std::size_t> order = build_variables(in);
   for (const auto& m : models_) in.model_accuracy_.push_back(m.accuracy);
-  // Per node: its options and pins, for candidate enumeration.
-  std::map<std::uint64_t, var_id> var_of;  // (v,m) -> var
-  for (std::size_t j = 0; j < order.size(); ++j) var_of[key_vm(options_[order[j]].v, options_[order[j]].m)] = static_cast<var_id>(j);
+  // Per node: its options (variables; order is stable by node, so each node's options keep
+  // their insertion order) and then its pins, for candidate enumeration.
   hosting host;
   host.at.resize(nodes_.size());
-  for (const auto& o : options_) host.at[o.v].push_back({o.m, var_of.at(key_vm(o.v, o.m))});
+  for (std::size_t j = 0; j < order.size(); ++j) host.at[options_[order[j]].v].push_back({options_[order[j]].m, static_cast<var_id>(j)});
   for (const auto& pn : pins_) {
     host.at[pn.v].push_back({pn.m, std::nullopt});
     host.pin_delay[key_vm(pn.v, pn.m)] = pn.delay;

@@ -42,12 +42,10 @@ public:
         by_index_(std::move(table.by_index)) {
     for (std::size_t i = 0; i < by_name_.size(); ++i) {
       if (by_name_[i].first.empty()) reject("hw::profile_table_device", concat("latency_table.by_name[", i, "].first"), "empty", "must name a layer");
-      if (!std::isfinite(by_name_[i].second) || by_name_[i].second < 0)
-        reject("hw::profile_table_device", concat("latency_table.by_name[", i, "].second ('", by_name_[i].first, "')"), by_name_[i].second, "must be finite and >= 0");
+      check::finite_nonnegative_at("hw::profile_table_device", by_name_[i].second, "latency_table.by_name[", i, "].second ('", by_name_[i].first, "')");
     }
     for (std::size_t i = 0; i < by_index_.size(); ++i)
-      if (!std::isfinite(by_index_[i].second) || by_index_[i].second < 0)
-        reject("hw::profile_table_device", concat("latency_table.by_index[", i, "].second (layer ", by_index_[i].first, ")"), by_index_[i].second, "must be finite and >= 0");
+      check::finite_nonnegative_at("hw::profile_table_device", by_index_[i].second, "latency_table.by_index[", i, "].second (layer ", by_index_[i].first, ")");
     std::stable_sort(by_name_.begin(), by_name_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::stable_sort(by_index_.begin(), by_index_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 1; i < by_name_.size(); ++i)
