@@ -136,7 +136,7 @@ DECL_START = re.compile(r"^\s*(template\s*<.*>\s*)?(inline\s+|constexpr\s+|stati
 CONTROL = ("if", "for", "while", "switch", "catch", "do", "else", "return", "case", "default")
 
 
-def is_public(scope):
+def scope_is_public(scope):
     """Whether declarations directly in `scope` are public: at namespace scope, or in the public
     section of a class that is itself reachable (not nested in a private section)."""
     return scope[0] == "namespace" or (scope[0] == "class" and scope[1] == "public" and scope[2])
@@ -179,7 +179,7 @@ def scan(path):
                 in_detail = any(s[0] == "namespace" and s[1] and "detail" in s[1] for s in stack)
                 scope = stack[-1] if stack else ("namespace", "")
                 at_decl_scope = scope[0] in ("namespace", "class")
-                public = is_public(scope)
+                public = scope_is_public(scope)
                 m_ns = re.match(r"^namespace\s*([\w:]*)", head)
                 m_cls = re.match(r"^(template\s*<.*>\s*)?(struct|class|union)\s+(\w+)", head)
                 m_enum = re.match(r"^enum\s+(class\s+|struct\s+)?(\w+)", head)
@@ -213,7 +213,7 @@ def scan(path):
                 head = (pending + " " + line[:ch_index]).strip()
                 scope = stack[-1] if stack else ("namespace", "")
                 in_detail = any(s[0] == "namespace" and s[1] and "detail" in s[1] for s in stack)
-                public = is_public(scope)
+                public = scope_is_public(scope)
                 m_using = re.match(r"^(template\s*<.*>\s*)?using\s+(\w+)\s*=", head)
                 if m_using and public and not in_detail and scope[0] in ("namespace", "class"):
                     start_line = pending_line if pending.strip() else ln
