@@ -8,6 +8,7 @@
 
 #include "approx.hpp"
 #include "idn/core/random.hpp"
+#include "idn/offload/bins.hpp"
 #include "idn/offload/calibrate.hpp"
 
 using namespace idn::offload;

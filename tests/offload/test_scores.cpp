@@ -1,4 +1,4 @@
-// docs/offload.md (scores) and §6.14 (determinism of draw01), plus status formatting.
+// idn/offload/scores.hpp (docs/offload.md, scores): top-2, softmax summaries, int8 codes, validation.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,8 +9,6 @@
 
 #include "idn/core/random.hpp"
 #include "idn/offload/status.hpp"
-#include "idn/offload/draw.hpp"
-#include "idn/offload/bins.hpp"
 #include "idn/offload/scores.hpp"
 
 using namespace idn::offload;
@@ -180,27 +178,4 @@ TEST_CASE("scores: validate_probs / validate_logits name the field, index and va
   CHECK(len == 9);
   CHECK(std::strlen(small) == 9);
   CHECK(format(status{}, buf) > 0);
-}
-
-TEST_CASE("draw01: top 24 / 53 bits of one output; bin_of is exact and total") {
-  idn::rng a(42), b(42);
-  for (int i = 0; i < 10000; ++i) {
-    const float f = draw01<float>(a);
-    REQUIRE(f == float(b() >> 40) * 0x1p-24f);
-    REQUIRE((f >= 0.f && f < 1.f));
-    const double d = draw01<double>(a);
-    REQUIRE(d == double(b() >> 11) * 0x1p-53);
-  }
-  std::mt19937 mt(1);  // 32-bit generator: top 24 bits
-  std::mt19937 mt2(1);
-  CHECK(draw01<float>(mt) == float(mt2() >> 8) * 0x1p-24f);
-  CHECK(bin_of<256>(std::nanf("")) == 0);
-  CHECK(bin_of<256>(-1.f) == 0);
-  CHECK(bin_of<256>(2.f) == 255);
-  CHECK(bin_of<256>(1.f) == 255);
-  CHECK(bin_of<256>(0.5f) == 128);
-  CHECK(bin_of<256>(std::nextafter(0.5f, 0.f)) == 127);
-  for (std::uint32_t k = 0; k < 4096; ++k) REQUIRE(bin_of<4096>(static_cast<float>(k) / 4096.f) == k);
-  CHECK(bin_of_int8(-128) == 0);
-  CHECK(bin_of_int8(127) == 255);
 }

@@ -16,12 +16,15 @@ namespace idn::offload {
 ///      from: none (fixed rules), full (every sample's correctness) or offload_only; evaluate()
 ///      sends feedback accordingly.
 /// (P2) decide(score, g): the decision for one sample with confidence score `score` (any float,
-///      non-finite included: the policy must offload and set bad_input rather than learn from it).
+///      non-finite included: the policy must offload and set bad_input rather than learn from it;
+///      only never_offload, by its definition, keeps such a sample local, flagged).
 ///      noexcept, allocation-free, O(1) or O(log grid) time; randomness only from g, and the same
 ///      g stream gives the same decisions on every platform (take draws with draw01).
 /// (P3) feedback(d, wrong): `wrong` is whether the local prediction of the sample decided by d
-///      was wrong. Any order and delay; a decision without a ticket, or a stale or unknown
-///      ticket, is ignored. noexcept, allocation-free.
+///      was wrong. Any order and delay; a decision without a ticket is ignored. A policy that
+///      learns from offloaded samples only (offload_only) tracks its tickets and also ignores
+///      stale or unknown ones; a full-feedback policy expects each decision's feedback once.
+///      noexcept, allocation-free.
 /// (P4) cancel(d): the decision d will get no feedback (the offload was vetoed or its reply was
 ///      lost); frees d's ticket. Stale or unknown tickets are ignored. noexcept.
 /// (P5) No exceptions, RTTI or heap: a model must build with -fno-exceptions -fno-rtti.
