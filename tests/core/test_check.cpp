@@ -26,10 +26,3 @@ TEST_CASE("check: messages name field and value; valid values pass") {
   CHECK(idn::indexed("layers", 17) == "layers[17]");
   static_assert(std::is_base_of_v<std::invalid_argument, idn::invalid_input>);
 }
-
-TEST_CASE("concat: strings, chars, signed/unsigned integers, enums and shortest doubles") {
-  enum class e : int { minus = -3 };
-  CHECK(idn::concat("a", 1, 'b', 2.5, std::string("c"), std::string_view("d"), SIZE_MAX, -7, e::minus, 0.1) ==
-        "a1b2.5cd18446744073709551615-7-30.1");
-  CHECK(idn::concat() == "");
-}

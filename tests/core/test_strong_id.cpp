@@ -1,5 +1,5 @@
-// core/strong_id.hpp and core/error.hpp's house message: ids of different kinds do not mix, an
-// id indexes and compares like its number, hashes and prints as its number.
+// idn/core/strong_id.hpp: ids of different kinds do not mix; an id indexes and compares like its
+// number, hashes and prints as its number.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "idn/alloc/network.hpp"
-#include "idn/core/error.hpp"
 #include "idn/core/format.hpp"
 #include "idn/core/strong_id.hpp"
 
@@ -44,13 +43,4 @@ TEST_CASE("strong_id: indexes, counts, compares, hashes and prints as its number
   CHECK(seen.size() == 2);
   CHECK(idn::concat("node ", a_id{42}, "!") == "node 42!");  // a number, not the character '*'
   takes_a_then_b(a_id{1}, b_id{2});                          // the order that compiles
-}
-
-TEST_CASE("reject: the house message names module::function, field, value and requirement") {
-  CHECK_THROWS_WITH_AS(idn::reject("mdi::validate", "links[3].bandwidth_bps", -1.5, "must be finite and > 0"),
-                       "idn::mdi::validate: links[3].bandwidth_bps = -1.5: must be finite and > 0", idn::invalid_input);
-  CHECK_THROWS_WITH_AS(idn::reject("alloc::network::pin", "node", a_id{9}.value(), "unknown node"), "idn::alloc::network::pin: node = 9: unknown node",
-                       idn::invalid_input);
-  CHECK_THROWS_WITH_AS(idn::reject("mdi::validate", "nodes[1]", "unreachable from node 0", "links must connect every node"),
-                       "idn::mdi::validate: nodes[1] = unreachable from node 0: links must connect every node", idn::invalid_input);
 }
