@@ -32,7 +32,8 @@ struct slot_metrics {
 /// (A2) allocation() is x^t, the allocation the next step() is scored on: one entry per variable
 ///      of the instance (instance::num_vars()), each 0 or 1, within every node's memory budget
 ///      (a policy that rounds randomly may overshoot by budget_excess_bytes and says so).
-/// (A3) Before the first step(), allocation() is x¹, what the policy installs at the start.
+/// (A3) Before the first step(), allocation() is x¹, what the policy installs at the start (a
+///      randomly rounding policy reports budget overshoots from its first step on, not x¹'s).
 /// (A4) Deterministic given its construction (seed included): the same batches give the same
 ///      metrics, on every platform.
 /// tests/static/alloc_archetypes.cpp holds a minimal model.
