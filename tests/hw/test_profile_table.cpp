@@ -81,20 +81,3 @@ TEST_CASE("profile_table_device: bad entries") {
   const profile ref = resnet50({granularity::units, precision::int8});
   CHECK_THROWS_AS(profile_table_device(t, fb, &ref), idn::invalid_input);
 }
-
-TEST_CASE("any_device / any_link forward every query and report power presence") {
-  const roofline_device d(jetson_xavier_nx().params);
-  const any_device a = d;
-  const profile p = resnet50();
-  for (const auto& l : p.layers()) CHECK(a.latency(l) == d.latency(l));
-  CHECK(a.work_time(1e9, 1e6, precision::fp16) == d.work_time(1e9, 1e6, precision::fp16));
-  CHECK(a.memory_bytes() == d.memory_bytes());
-  CHECK(a.active_power() == 15);
-  CHECK(a.has_power());
-  CHECK(a.name() == "jetson_xavier_nx");
-  const any_device copy = a;
-  CHECK(copy.name() == "jetson_xavier_nx");
-  const any_link l = affine_link(0.001, 1e6, 2);
-  CHECK(l.transfer_time(1000) == affine_link(0.001, 1e6, 2).transfer_time(1000));
-  CHECK(l.transmit_power() == 2);
-}
