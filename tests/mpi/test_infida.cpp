@@ -1,4 +1,4 @@
-// idn::mpi under mpiexec -n 2: bad owner maps are rejected with invalid_input naming the field,
+// idn/mpi/infida.hpp under mpiexec -n 2: bad owner maps are rejected with invalid_input naming the field,
 // partition_nodes leaves no rank empty, and
 // agent() refuses nodes of another rank. (Bit-identity: example.alloc_mpi_simulation.*.)
 #include <mpi.h>
