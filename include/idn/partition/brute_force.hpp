@@ -31,6 +31,7 @@ void for_each_cut_vector(const O& o, bool allow_empty, F&& f) {
   const std::size_t K = o.num_workers(), L = o.num_layers();
   const std::uint64_t n = detail::count_cut_vectors(L, K, allow_empty);
   if (n > 10000000) idn::reject("partition::brute_force", "cut vectors", static_cast<double>(n), "brute force supports <= 1e7");
+  if (n == 0) return;  // no empty stages and fewer layers than workers (L - (K - k) would wrap)
   std::vector<std::size_t> b(static_cast<std::size_t>(K + 1), 0);
   b[static_cast<std::size_t>(K)] = L;
   const std::size_t step = allow_empty ? 0 : 1;
