@@ -8,6 +8,7 @@
 
 #include <Eigen/LU>
 
+#include "approx.hpp"
 #include "idn/path.hpp"
 #include "two_servers.hpp"
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "approx.hpp"
 #include "idn/path.hpp"
 #include "two_servers.hpp"
 
