@@ -8,6 +8,9 @@ Hard rules (no exceptions):
   layering   a module includes only the modules its row of ARCHITECTURE.md allows; offload
              includes only the standard library and std-only core headers; nobody includes a
              sibling module's detail/.
+  mirror     every public module header include/idn/<module>/<name>.hpp (outside detail/) has
+             its test tests/<module>/test_<name>.cpp, or test_<name>_<part>.cpp files when the
+             header holds more than one algorithm (offload/hil.hpp: test_hil_f, test_hil_n).
 Ratchets (the baseline lists today's debt per header; a header may only get better, and new
 headers start clean). Every count is 0 today, so each ratchet now works as a hard rule:
   index      a public type or alias named `index` (it collides with POSIX index())
@@ -99,6 +102,20 @@ def check_layering(headers):
                 problems.append(f"layering: {h.relative_to(ROOT)} reaches into another module's detail: {inc}")
             if mod == "offload" and target == "core" and parts[-1] not in std_core:
                 problems.append(f"layering: {h.relative_to(ROOT)} includes {inc}, which is not std-only")
+    return problems
+
+
+def check_mirror(headers):
+    """The public module headers without a test file named after them."""
+    problems = []
+    for h in headers:
+        rel = h.relative_to(INCLUDE)
+        if len(rel.parts) < 2 or "detail" in rel.parts:
+            continue  # umbrella headers and detail/ are tested through the headers that use them
+        tests = ROOT / "tests" / rel.parent
+        stem = rel.stem
+        if not (tests / f"test_{stem}.cpp").exists() and not any(tests.glob(f"test_{stem}_*.cpp")):
+            problems.append(f"mirror: include/idn/{rel} has no tests/{rel.parent}/test_{stem}.cpp (or test_{stem}_<part>.cpp)")
     return problems
 
 
@@ -274,6 +291,7 @@ def read_baseline():
 def main():
     headers = sorted(INCLUDE.rglob("*.hpp"))
     problems = check_layering(headers)
+    problems += check_mirror(headers)
     counts, details, public_decls = ratchet_counts(headers)
     if "--update" in sys.argv:
         lines = ["# tools/check-house.py ratchet: today's debt per header (index names, long functions, undocumented",
@@ -293,6 +311,7 @@ def main():
             if n > allowed:
                 problems.append(f"{kind}: {rel} has {n} (baseline {allowed}):\n    " + "\n    ".join(details[rel][kind]))
     print(f"check-house: {len(headers)} headers; layering clean: {not any(p.startswith('layering') for p in problems)}; "
+          f"every module header has its test: {not any(p.startswith('mirror') for p in problems)}; "
           f"ratchet totals: index {totals['index']}, long functions {totals['long']}, undocumented {totals['undoc']} of {public_decls} public declarations")
     for p in problems:
         print(p)
