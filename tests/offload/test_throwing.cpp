@@ -15,10 +15,10 @@ using namespace idn::offload;
 TEST_CASE("throw_if_error: ok passes; every failed status throws invalid_input with format()'s text") {
   CHECK_NOTHROW(throw_if_error(status{}));
   const status failures[] = {
-      detail::fail(errc::out_of_range, "offload_fraction", 1.5, "must lie in [0, 1]"),
-      detail::fail(errc::not_finite, "scores", std::numeric_limits<double>::quiet_NaN(), "", 3),
-      detail::fail(errc::empty, "labels", 0, ""),
-      detail::fail(errc::workspace_too_small, "workspace", 17, ""),
+      status{errc::out_of_range, "offload_fraction", status::npos, 1.5, "must lie in [0, 1]"},
+      status{errc::not_finite, "scores", 3, std::numeric_limits<double>::quiet_NaN(), ""},
+      status{errc::empty, "labels", status::npos, 0, ""},
+      status{errc::workspace_too_small, "workspace", status::npos, 17, ""},
   };
   for (const status& s : failures) {
     std::array<char, 256> want{};
