@@ -39,3 +39,31 @@ TEST_CASE("replication == brute force over cuts x replicas (1000 instances); nev
   CHECK(solved >= 200);  // 276 of the 1000 have a plan; the others are infeasible and compare only their status
   CHECK_THROWS_AS(min_bottleneck_replicated(idn::test::make_random_chain(g, 4, 1).problem, 0), idn::invalid_input);
 }
+
+TEST_CASE("replication: the bisection over replica counts equals the exhaustive O(M) scan of every (m, j, i) (300 instances, M up to 64)") {
+  idn::rng g(9303);
+  int solved = 0;
+  for (int rep = 0; rep < 300; ++rep) {
+    auto inst = idn::test::make_random_chain(g, 8, 1);
+    const chain_problem& p = inst.problem;
+    const std::size_t L = p.num_layers(), M = 1 + static_cast<std::size_t>(g() % 64), stride = L + 1;
+    // The DP with every replica count tried: the reference the bisection must match bit for bit.
+    std::vector<double> A((M + 1) * stride, inf);
+    for (std::size_t m = 0; m <= M; ++m) A[m * stride] = 0;
+    for (std::size_t m = 1; m <= M; ++m)
+      for (std::size_t j = 1; j <= L; ++j)
+        for (std::size_t i = 0; i < j; ++i) {
+          const double pi = p.period(0, i, j);
+          if (!(pi < inf)) continue;
+          for (std::size_t r = 1; r <= m; ++r) A[m * stride + j] = std::min(A[m * stride + j], std::max(A[(m - r) * stride + i], pi / static_cast<double>(r)));
+        }
+    const partition_result a = min_bottleneck_replicated(p, M);
+    CAPTURE(rep);
+    CAPTURE(M);
+    REQUIRE((a.status == solve_status::optimal) == (A[M * stride + L] < inf));
+    if (a.status != solve_status::optimal) continue;
+    REQUIRE(a.bottleneck_s == std::max(p.fixed_period(), A[M * stride + L]));  // the plan's fixed period (the source link) is not replicated
+    ++solved;
+  }
+  CHECK(solved >= 60);
+}
