@@ -27,8 +27,8 @@ template <chain_oracle O>
 partition_result local_only(const O& o, std::size_t worker) {
   const std::size_t K = o.num_workers(), L = o.num_layers();
   if (worker >= K) idn::reject("partition::local_only", "worker", static_cast<double>(worker), concat("must lie in [0, ", K, ")"));
-  std::vector<std::size_t> cuts(static_cast<std::size_t>(K + 1));
-  for (std::size_t k = 0; k <= K; ++k) cuts[static_cast<std::size_t>(k)] = k <= worker ? 0 : L;
+  std::vector<std::size_t> cuts(K + 1);
+  for (std::size_t k = 0; k <= K; ++k) cuts[k] = k <= worker ? 0 : L;
   return evaluate(o, std::span<const std::size_t>(cuts));
 }
 
@@ -90,23 +90,23 @@ inline partition_result proportional_split(const chain_problem& p, proportional_
   std::vector<double> F(static_cast<std::size_t>(K)), tau(static_cast<std::size_t>(K), 0.0);
   for (std::size_t k = 0; k < K; ++k) {
     const double t = p.time().col(k).sum();
-    F[static_cast<std::size_t>(k)] = t > 0 && total > 0 ? total / t : 1e300;  // a worker that takes no time is "infinitely" fast
+    F[k] = t > 0 && total > 0 ? total / t : 1e300;  // a worker that takes no time is "infinitely" fast
     if (opt.comm_aware && L > 1) {
       double c = 0;
       for (std::size_t j = 1; j < L; ++j) c += p.down(k, j) + p.up(k, j);
-      tau[static_cast<std::size_t>(k)] = c / static_cast<double>(L - 1);
+      tau[k] = c / static_cast<double>(L - 1);
     }
   }
   const fluid_allocation a = waterfill(F, tau, total);
-  std::vector<double> W(static_cast<std::size_t>(L + 1), 0.0);
-  for (std::size_t l = 0; l < L; ++l) W[static_cast<std::size_t>(l + 1)] = W[static_cast<std::size_t>(l)] + f[l];
+  std::vector<double> W(L + 1, 0.0);
+  for (std::size_t l = 0; l < L; ++l) W[l + 1] = W[l] + f[l];
   std::vector<std::size_t> cuts{0};
   double target = 0;
   for (std::size_t k = 0; k + 1 < K; ++k) {
     target += a.flop_share[k];
     std::size_t best = cuts.back();
     for (std::size_t j = cuts.back(); j <= L; ++j)
-      if (std::abs(W[static_cast<std::size_t>(j)] - target) < std::abs(W[static_cast<std::size_t>(best)] - target)) best = j;
+      if (std::abs(W[j] - target) < std::abs(W[best] - target)) best = j;
     cuts.push_back(best);
   }
   cuts.push_back(L);

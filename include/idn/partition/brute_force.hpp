@@ -41,8 +41,8 @@ void for_each_cut_vector(const O& o, bool allow_empty, F&& f) {
       if (L - b[static_cast<std::size_t>(K - 1)] >= step) f(std::span<const std::size_t>(b));
       return;
     }
-    for (std::size_t v = b[static_cast<std::size_t>(k - 1)] + step; v <= L - step * (K - k); ++v) {
-      b[static_cast<std::size_t>(k)] = v;
+    for (std::size_t v = b[k - 1] + step; v <= L - step * (K - k); ++v) {
+      b[k] = v;
       self(self, k + 1);
     }
   };

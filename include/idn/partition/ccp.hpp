@@ -28,14 +28,14 @@ struct ccp_data {
   std::vector<std::uint64_t> W;  // L + 1 prefix sums
   std::vector<std::uint64_t> s;  // K speeds
   std::size_t L = 0, K = 0;
-  std::uint64_t sum(std::size_t i, std::size_t j) const noexcept { return W[static_cast<std::size_t>(j)] - W[static_cast<std::size_t>(i)]; }
+  std::uint64_t sum(std::size_t i, std::size_t j) const noexcept { return W[j] - W[i]; }
 };
 inline ccp_data make_ccp_data(const char* where, std::span<const double> flop, std::span<const double> speed) {
   constexpr double max_int = 9007199254740992.0;  // 2^53
   if (flop.empty()) idn::reject(where, "num_layers", 0, "must be >= 1");
   if (speed.empty()) idn::reject(where, "num_workers", 0, "must be >= 1");
   ccp_data d;
-  d.L = static_cast<std::size_t>(flop.size()), d.K = static_cast<std::size_t>(speed.size());
+  d.L = flop.size(), d.K = speed.size();
   d.W.assign(flop.size() + 1, 0);
   for (std::size_t l = 0; l < flop.size(); ++l) {
     const double f = flop[l];
@@ -79,10 +79,10 @@ probe_out probe(const ccp_data& d, std::size_t first_worker, std::size_t start, 
       if (fits(d.sum(at, mid), k)) lo = mid;
       else hi = mid - 1;
     }
-    const ratio stage{d.sum(at, lo), d.s[static_cast<std::size_t>(k)]};
+    const ratio stage{d.sum(at, lo), d.s[k]};
     if (less(r.realized, stage)) r.realized = stage;
     if (lo < d.L) {
-      const ratio next{d.sum(at, lo + 1), d.s[static_cast<std::size_t>(k)]};
+      const ratio next{d.sum(at, lo + 1), d.s[k]};
       if (less(next, r.raise)) r.raise = next;
     }
     at = lo;
@@ -93,12 +93,12 @@ probe_out probe(const ccp_data& d, std::size_t first_worker, std::size_t start, 
 }
 inline probe_out probe_exact(const ccp_data& d, std::size_t first_worker, std::size_t start, ratio B, std::vector<std::size_t>* cuts = nullptr) {
   return probe(d, first_worker, start, [&](std::uint64_t w, std::size_t k) {
-    return static_cast<u128>(w) * B.den <= static_cast<u128>(B.num) * d.s[static_cast<std::size_t>(k)];
+    return static_cast<u128>(w) * B.den <= static_cast<u128>(B.num) * d.s[k];
   }, cuts);
 }
 inline probe_out probe_approx(const ccp_data& d, long double B) {
   return probe(d, 0, 0, [&](std::uint64_t w, std::size_t k) {
-    return static_cast<long double>(w) <= B * static_cast<long double>(d.s[static_cast<std::size_t>(k)]);
+    return static_cast<long double>(w) <= B * static_cast<long double>(d.s[k]);
   }, nullptr);
 }
 inline ccp_result finish(const ccp_data& d, ratio best) {
@@ -118,7 +118,7 @@ inline ccp_result ccp_nicol(std::span<const double> flop, std::span<const double
   detail::ratio best{~std::uint64_t{0}, 1};
   std::size_t start = 0;
   for (std::size_t k = 0; k < d.K; ++k) {
-    const std::uint64_t sk = d.s[static_cast<std::size_t>(k)];
+    const std::uint64_t sk = d.s[k];
     if (k == d.K - 1) {
       const detail::ratio c{d.sum(start, d.L), sk};
       if (detail::less(c, best)) best = c;
@@ -182,7 +182,7 @@ public:
   double period(std::size_t k, std::size_t i, std::size_t j) const noexcept { return delay(k, i, j); }
   /// X_k(i, j) = W(i, j)/σ_k from prefix sums. O(1).
   double delay(std::size_t k, std::size_t i, std::size_t j) const noexcept {
-    return static_cast<double>(d_.sum(i, j)) / static_cast<double>(d_.s[static_cast<std::size_t>(k)]);
+    return static_cast<double>(d_.sum(i, j)) / static_cast<double>(d_.s[k]);
   }
   /// No hops: 0.
   double hop(std::size_t, std::size_t, std::size_t) const noexcept { return 0.0; }

@@ -163,7 +163,7 @@ public:
 
   /// The same problem with workers reordered: new worker k is old worker order[k]. O(K·L).
   chain_problem permuted(std::span<const std::size_t> order) const {
-    if (static_cast<std::size_t>(order.size()) != K_)
+    if (order.size() != K_)
       idn::reject("partition::permuted", "order.size()", static_cast<double>(order.size()), "must equal num_workers");
     std::vector<char> seen(static_cast<std::size_t>(K_), 0);
     for (std::size_t k = 0; k < order.size(); ++k) {
@@ -173,7 +173,7 @@ public:
     }
     chain_problem c = *this;
     for (std::size_t k = 0; k < K_; ++k) {
-      const std::size_t o = order[static_cast<std::size_t>(k)];
+      const std::size_t o = order[k];
       c.T_.col(k) = T_.col(o), c.P_.col(k) = P_.col(o), c.M_[k] = M_[o], c.U_.row(k) = U_.row(o), c.D_.row(k) = D_.row(o);
     }
     return c;
@@ -206,12 +206,11 @@ public:
     // Sparse table of v_l = a_l + a_{l+1}, l ∈ [0, L).
     levels_ = 1;
     while ((std::size_t{1} << levels_) <= L_) ++levels_;
-    table_.assign(static_cast<std::size_t>(levels_ * L_), 0.0);
-    for (std::size_t l = 0; l < L_; ++l) table_[static_cast<std::size_t>(l)] = prof_.act_bytes[l] + prof_.act_bytes[l + 1];
+    table_.assign(levels_ * L_, 0.0);
+    for (std::size_t l = 0; l < L_; ++l) table_[l] = prof_.act_bytes[l] + prof_.act_bytes[l + 1];
     for (std::size_t e = 1; e < levels_; ++e)
       for (std::size_t l = 0; l + (std::size_t{1} << e) <= L_; ++l)
-        table_[static_cast<std::size_t>(e * L_ + l)] = std::max(table_[static_cast<std::size_t>((e - 1) * L_ + l)],
-                                                                table_[static_cast<std::size_t>((e - 1) * L_ + l + (std::size_t{1} << (e - 1)))]);
+        table_[e * L_ + l] = std::max(table_[(e - 1) * L_ + l], table_[(e - 1) * L_ + l + (std::size_t{1} << (e - 1))]);
   }
 
 private:
@@ -233,8 +232,8 @@ private:
     for (std::size_t l = 0; l < L_; ++l) {
       double prefix = 0;
       for (std::size_t k = 0; k < K_; ++k) {
-        prefix = std::max(prefix, best[static_cast<std::size_t>(k)]);
-        best[static_cast<std::size_t>(k)] = prefix + T_(l, k);
+        prefix = std::max(prefix, best[k]);
+        best[k] = prefix + T_(l, k);
       }
     }
     const double compute_max = K_ > 0 ? *std::max_element(best.begin(), best.end()) : 0.0;
@@ -252,7 +251,7 @@ private:
   double range_max(std::size_t i, std::size_t j) const noexcept {  // max v_l over [i, j), i < j
     std::size_t e = 0;
     while ((std::size_t{2} << e) <= j - i) ++e;
-    return std::max(table_[static_cast<std::size_t>(e * L_ + i)], table_[static_cast<std::size_t>(e * L_ + j - (std::size_t{1} << e))]);
+    return std::max(table_[e * L_ + i], table_[e * L_ + j - (std::size_t{1} << e)]);
   }
 
   chain_profile prof_;
@@ -323,8 +322,8 @@ chain_problem make_chain_problem(chain_profile p, Eigen::MatrixXd time, Eigen::V
   for (std::size_t c = 0; c <= L; ++c) {
     const double a = p.act_bytes[c];
     for (std::size_t k = 0; k < K; ++k) {
-      up(k, c) = detail::transfer(uplink[static_cast<std::size_t>(k)], a, "uplink", k, c);
-      down(k, c) = detail::transfer(downlink[static_cast<std::size_t>(k)], a, "downlink", k, c);
+      up(k, c) = detail::transfer(uplink[k], a, "uplink", k, c);
+      down(k, c) = detail::transfer(downlink[k], a, "downlink", k, c);
     }
     e[c] = detail::transfer(endpoint_link, a, "endpoint_link", endpoint, c);
   }
@@ -367,12 +366,12 @@ namespace detail {
 template <chain_oracle O>
 void check_cuts(const char* where, const O& o, std::span<const std::size_t> cuts) {
   const std::size_t K = o.num_workers(), L = o.num_layers();
-  if (static_cast<std::size_t>(cuts.size()) != K + 1) idn::reject(where, "cuts.size()", static_cast<double>(cuts.size()), concat("must be num_workers+1 = ", K + 1));
+  if (cuts.size() != K + 1) idn::reject(where, "cuts.size()", static_cast<double>(cuts.size()), concat("must be num_workers+1 = ", K + 1));
   if (cuts.front() != 0) idn::reject(where, "cuts[0]", static_cast<double>(cuts.front()), "must be 0");
   if (cuts.back() != L) idn::reject(where, concat("cuts[", K, "]"), static_cast<double>(cuts.back()), concat("must be num_layers = ", L));
   for (std::size_t k = 1; k <= K; ++k)
-    if (cuts[static_cast<std::size_t>(k)] < cuts[static_cast<std::size_t>(k - 1)])
-      idn::reject(where, concat("cuts[", k, "]"), static_cast<double>(cuts[static_cast<std::size_t>(k)]), "must be >= the previous cut");
+    if (cuts[k] < cuts[k - 1])
+      idn::reject(where, concat("cuts[", k, "]"), static_cast<double>(cuts[k]), "must be >= the previous cut");
 }
 
 /// Λ(b): compute of non-empty stages plus the entry, inter-stage and return hops.
@@ -382,7 +381,7 @@ double latency_of(const O& o, std::span<const std::size_t> cuts, bool input_loca
   std::size_t at = input_local ? 0 : endpoint;  // where cut `c` currently lives
   double lat = 0;
   for (std::size_t k = 0; k < K; ++k) {
-    const std::size_t i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
+    const std::size_t i = cuts[k], j = cuts[k + 1];
     if (i == j) continue;
     lat += o.hop(at, k, i) + o.delay(k, i, j);
     at = k;
@@ -411,7 +410,7 @@ partition_result evaluate(const O& o, std::span<const std::size_t> cuts) {
   double P = o.fixed_period();
   if (std::isnan(P)) idn::reject("partition::evaluate", "oracle fixed_period()", P, "must not be NaN (chain_oracle contract)");
   for (std::size_t k = 0; k < K; ++k) {
-    const std::size_t i = cuts[static_cast<std::size_t>(k)], j = cuts[static_cast<std::size_t>(k + 1)];
+    const std::size_t i = cuts[k], j = cuts[k + 1];
     stage_info s{k, i, j};
     s.period_s = o.period(k, i, j);
     s.compute_s = o.delay(k, i, j);

@@ -52,7 +52,7 @@ inline bool better(const partition_result& a, const partition_result& b, objecti
 }
 /// The plan for `order` on p, stages relabelled with original worker ids.
 inline partition_result relabel(partition_result r, const std::vector<std::size_t>& order) {
-  for (stage_info& s : r.stages) s.worker = order[static_cast<std::size_t>(s.worker)];
+  for (stage_info& s : r.stages) s.worker = order[s.worker];
   return r;
 }
 
@@ -63,7 +63,7 @@ inline double subset_bottleneck(const chain_problem& p, bool allow_empty, std::v
   const std::size_t full = (std::size_t{1} << K) - 1;
   std::vector<double> D((full + 1) * static_cast<std::size_t>(stride), inf);
   std::vector<std::size_t> ak(D.size(), -1), ai(D.size(), -1);
-  auto at = [&](std::size_t S, std::size_t j) { return S * static_cast<std::size_t>(stride) + static_cast<std::size_t>(j); };
+  auto at = [&](std::size_t S, std::size_t j) { return S * static_cast<std::size_t>(stride) + j; };
   if (fix0) {
     for (std::size_t j = allow_empty ? 0 : 1; j <= L; ++j) D[at(1, j)] = p.period(0, 0, j), ak[at(1, j)] = 0, ai[at(1, j)] = 0;
   } else {
@@ -116,12 +116,12 @@ inline double subset_latency(const chain_problem& p, double B, bool allow_empty,
   auto ok = [B](double x) { return x <= B && x < inf; };
   order.clear(), cuts.clear();
   if (!ok(p.fixed_period())) return inf;
-  const std::size_t full = (std::size_t{1} << K) - 1, n = (full + 1) * static_cast<std::size_t>(K * stride);
+  const std::size_t full = (std::size_t{1} << K) - 1, n = (full + 1) * (K * stride);
   struct back { std::size_t S; std::size_t k, i; };  // predecessor state and the stage's first cut
   std::vector<double> V(n, inf);
   constexpr std::size_t none = static_cast<std::size_t>(-1);
   std::vector<back> prev(n, back{0, none, none});
-  auto at = [&](std::size_t S, std::size_t k, std::size_t j) { return (S * static_cast<std::size_t>(K) + static_cast<std::size_t>(k)) * static_cast<std::size_t>(stride) + static_cast<std::size_t>(j); };
+  auto at = [&](std::size_t S, std::size_t k, std::size_t j) { return (S * static_cast<std::size_t>(K) + k) * static_cast<std::size_t>(stride) + j; };
   // Initial stages [0, j) on worker q (under input_local: worker 0, or worker 0 skipped then q).
   for (std::size_t q = 0; q < K; ++q) {
     if (fix0 && q != 0 && !(allow_empty && ok(p.period(0, 0, 0)))) continue;
@@ -229,7 +229,7 @@ inline partition_result search_order(const chain_problem& p, order_options opt =
 
 /// Brute force over permutations × cut vectors (tests; worker 0 first under input_local).
 inline partition_result brute_search_order(const chain_problem& p, objective obj, bool allow_empty = true) {
-  std::vector<std::size_t> order(static_cast<std::size_t>(p.num_workers()));
+  std::vector<std::size_t> order(p.num_workers());
   std::iota(order.begin(), order.end(), std::size_t{0});
   partition_result best;
   std::vector<std::size_t> best_order;

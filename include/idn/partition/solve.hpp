@@ -176,7 +176,7 @@ double latency_dp(const O& o, double B, bool allow_empty, dp_buffers& w) noexcep
   std::size_t k = last, j = L;
   while (true) {
     const std::size_t i = argLam[k * stride + j];
-    w.cuts[static_cast<std::size_t>(k)] = i;  // provisional: first layer of worker k's stage
+    w.cuts[k] = i;  // provisional: first layer of worker k's stage
     const std::size_t p = argE[k * stride + i];
     if (p == from_source) break;
     k = p, j = i;
@@ -187,7 +187,7 @@ double latency_dp(const O& o, double B, bool allow_empty, dp_buffers& w) noexcep
   cuts[static_cast<std::size_t>(K)] = L;
   for (std::size_t q = K; q-- > 0;) {
     if (cuts[q] != none) next = cuts[q];
-    else cuts[static_cast<std::size_t>(q)] = next;
+    else cuts[q] = next;
   }
   return best;
 }

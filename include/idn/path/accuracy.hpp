@@ -68,11 +68,11 @@ struct interpolation_estimator {
 
   /// α_m: anchors[m], or model m's accuracy when anchors is empty.
   double anchor(const block_graph& g, std::size_t m) const noexcept {
-    return anchors.empty() ? g.spec().models[static_cast<std::size_t>(m)].accuracy : anchors[static_cast<std::size_t>(m)];
+    return anchors.empty() ? g.spec().models[m].accuracy : anchors[m];
   }
   /// Throws if anchors are malformed for g.
   void check(const block_graph& g) const {
-    if (!anchors.empty() && static_cast<std::size_t>(anchors.size()) != g.num_models())
+    if (!anchors.empty() && anchors.size() != g.num_models())
       detail::fail("interpolation_estimator", "anchors.size()", anchors.size(), concat("must equal the number of models ", g.num_models()));
     for (std::size_t m = 0; m < anchors.size(); ++m)
       if (!detail::unit_interval(anchors[m])) detail::fail("interpolation_estimator", concat("anchors[", m, "]"), anchors[m], "must lie in [0,1]");
@@ -83,7 +83,7 @@ struct interpolation_estimator {
     state s;
     s.alpha_min = 1, s.alpha_max = 0;
     for (std::size_t m = 0; m < g.num_models(); ++m) s.alpha_min = std::min(s.alpha_min, anchor(g, m)), s.alpha_max = std::max(s.alpha_max, anchor(g, m));
-    const std::size_t model = g.spec().services[static_cast<std::size_t>(service)].model;
+    const std::size_t model = g.spec().services[service].model;
     s.least_join_penalty = 1, s.least_head_penalty = 1, s.native_head = 0;
     for (const connection_spec& c : g.spec().connections) s.least_join_penalty = std::min(s.least_join_penalty, c.accuracy_penalty);
     for (const head_spec& h : g.spec().heads) {
@@ -108,12 +108,12 @@ struct interpolation_estimator {
   /// s extended by a join (a connection's penalty; a handoff adds none). O(1).
   state add_join(const block_graph& g, const state& s, std::size_t join) const noexcept {
     state r = s;
-    if (join != handoff) r.penalty += g.spec().connections[static_cast<std::size_t>(join)].accuracy_penalty, r.native = false;
+    if (join != handoff) r.penalty += g.spec().connections[join].accuracy_penalty, r.native = false;
     return r;
   }
   /// Â of the prefix s ending at head h. O(1).
   double finish(const block_graph& g, const state& s, std::size_t h) const noexcept {
-    const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
+    const head_spec& hd = g.spec().heads[h];
     if (s.native && hd.accuracy) return *hd.accuracy;
     const double a = (s.den > 0 ? s.num / s.den : 0.0) - s.penalty - hd.accuracy_penalty;
     return std::clamp(a, 0.0, 1.0);

@@ -26,7 +26,7 @@ evaluation_result original_only(const block_graph& g, std::size_t service, const
 namespace detail {
 /// s* = argmax_{s ≠ σ_l} R_s among servers linked both ways with σ_l; npos if none.
 inline std::size_t fastest_host(const block_graph& g, std::size_t service, const capacity_options& c) {
-  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+  const std::size_t home = g.server_of(g.spec().services[service].model);
   std::size_t best = npos;
   double r = -1;
   for (std::size_t s = 0; s < g.num_servers(); ++s) {
@@ -48,7 +48,7 @@ evaluation_result full_offload(const block_graph& g, std::size_t service, const 
   detail::check_capacity(o.capacity, "full_offload");
   const std::size_t host = detail::fastest_host(g, service, o.capacity);
   if (host == npos) detail::fail("full_offload", "service", service, "no other server linked both ways with the home server");
-  const std::size_t m = g.spec().services[static_cast<std::size_t>(service)].model, home = g.server_of(m);
+  const std::size_t m = g.spec().services[service].model, home = g.server_of(m);
   if (mode == offload_mode::mirror_model) {
     const path p{service, {{m, 0, 0, home}, {m, 0, g.blocks(m), host}}, {handoff}, g.original_head(m)};
     return evaluate(g, p, est, reward, o);
@@ -83,12 +83,12 @@ evaluation_result edgent_baseline(const block_graph& g, std::size_t service, con
                                 const early_exit_options& x) {
   detail::service_at(g, service, "edgent_baseline");
   if (!(x.latency_bound_s > 0) || !std::isfinite(x.latency_bound_s)) detail::fail("edgent_baseline", "latency_bound_s", x.latency_bound_s, "must be finite and > 0");
-  const std::size_t m = g.spec().services[static_cast<std::size_t>(service)].model, home = g.server_of(m);
+  const std::size_t m = g.spec().services[service].model, home = g.server_of(m);
   std::optional<path> best;
   double ba = -1, bl = 0;
   path_load L;
-  for (std::size_t h = 0; h < static_cast<std::size_t>(g.spec().heads.size()); ++h) {
-    const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
+  for (std::size_t h = 0; h < g.spec().heads.size(); ++h) {
+    const head_spec& hd = g.spec().heads[h];
     if (hd.model != m || !hd.accuracy || hd.task != g.spec().models[static_cast<std::size_t>(m)].task) continue;
     for (std::size_t k = 0; k <= hd.boundary; ++k)
       for (std::size_t s = 0; s < g.num_servers(); ++s) {

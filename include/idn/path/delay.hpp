@@ -23,17 +23,17 @@ struct delay_result {
 namespace detail {
 /// u_s for the split (x0, xp); writes into u (size S). noexcept, no allocation once sized.
 inline void utilizations(const block_graph& g, std::size_t service, const path_load& L, double x0, double xp, double* u) noexcept {
-  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+  const std::size_t home = g.server_of(g.spec().services[service].model);
   const double W = g.service_flops(service);
   for (std::size_t s = 0; s < g.num_servers(); ++s) {
-    const server_spec& sv = g.spec().servers[static_cast<std::size_t>(s)];
+    const server_spec& sv = g.spec().servers[s];
     u[s] = (sv.background_flops + g.other_load(s, service) + (s == home ? x0 * W : 0.0) + xp * L.server_flops[s]) / sv.capacity_flops;
   }
 }
 /// D̄, D_0, D_p from the utilizations u.
 inline delay_result delays_from(const block_graph& g, std::size_t service, const path_load& L, double x0, double xp, const double* u) noexcept {
   delay_result r;
-  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+  const std::size_t home = g.server_of(g.spec().services[service].model);
   const double W = g.service_flops(service), inf = std::numeric_limits<double>::infinity();
   // Only servers this split uses decide stability (spec correction: with "any u_s >= 1", one
   // overloaded service would make every other service's delay infinite).
@@ -47,7 +47,7 @@ inline delay_result delays_from(const block_graph& g, std::size_t service, const
   r.original_delay_s = (W / mu_h) / (1 - u[home]);
   r.path_delay_s = L.transfer_s;
   for (std::size_t s = 0; s < g.num_servers(); ++s)
-    if (L.server_flops[s] > 0) r.path_delay_s += (L.server_flops[s] / g.spec().servers[static_cast<std::size_t>(s)].capacity_flops) / (1 - u[s]);
+    if (L.server_flops[s] > 0) r.path_delay_s += (L.server_flops[s] / g.spec().servers[s].capacity_flops) / (1 - u[s]);
   const double T = x0 + xp;
   r.mean_delay_s = T > 0 ? (x0 * r.original_delay_s + xp * r.path_delay_s) / T : r.original_delay_s;
   return r;

@@ -32,7 +32,7 @@ public:
   /// buffer: the path built in place (its capacity is reused across queries).
   path_dfs(const block_graph& g, std::size_t service, const path_rules& rules, Ext ext, Leave leave, Head head, path& buffer)
       : g_(g), rules_(rules), ext_(ext), leave_(leave), head_(head), p_(buffer) {
-    const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+    const service_spec& sv = g.spec().services[service];
     task_ = g.spec().models[static_cast<std::size_t>(sv.model)].task;
     p_.service = service;
     p_.segments.clear(), p_.joins.clear();
@@ -58,10 +58,10 @@ private:
       --p_.segments.back().end;
     }
     const segment cur = p_.segments.back();
-    if (static_cast<std::size_t>(p_.joins.size()) < rules_.switch_budget && (cur.end > cur.begin || g0))
+    if (p_.joins.size() < rules_.switch_budget && (cur.end > cur.begin || g0))
       for (std::size_t c : g_.connections_from(v)) {
         if (!depth_ok(g_, c, rules_)) continue;
-        const connection_spec& cn = g_.spec().connections[static_cast<std::size_t>(c)];
+        const connection_spec& cn = g_.spec().connections[c];
         p_.joins.push_back(c);
         p_.segments.push_back({cn.to_model, cn.to_boundary, cn.to_boundary, g_.server_of(cn.to_model)});
         if (ext_(2, c, p_)) visit(false, blocks);
@@ -124,15 +124,15 @@ inline std::uint64_t count_paths(const block_graph& g, std::size_t service, cons
 namespace detail {
 /// count_paths with a reusable memo.
 inline std::uint64_t count_into(const block_graph& g, std::size_t service, const path_rules& rules, std::vector<std::uint64_t>& memo) {
-  const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+  const service_spec& sv = g.spec().services[service];
   const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task, r = rules.switch_budget;
-  const auto V = static_cast<std::size_t>(g.num_nodes());
+  const auto V = g.num_nodes();
   constexpr std::uint64_t sat = std::numeric_limits<std::uint64_t>::max();
   auto add = [](std::uint64_t a, std::uint64_t b) { return a > sat - b ? sat : a + b; };
   // memo[(v·(r+1) + sw)·4 + can·2 + has]
-  memo.assign(V * static_cast<std::size_t>(r + 1) * 4, sat);
+  memo.assign(V * (r + 1) * 4, sat);
   auto rec = [&](auto&& self, std::size_t v, std::size_t sw, bool can, bool has) -> std::uint64_t {
-    std::uint64_t& slot = memo[(static_cast<std::size_t>(v) * static_cast<std::size_t>(r + 1) + static_cast<std::size_t>(sw)) * 4 + (can ? 2 : 0) + (has ? 1 : 0)];
+    std::uint64_t& slot = memo[(v * (r + 1) + sw) * 4 + (can ? 2 : 0) + (has ? 1 : 0)];
     if (slot != sat) return slot;
     std::uint64_t n = 0;
     if (has)
@@ -142,7 +142,7 @@ inline std::uint64_t count_into(const block_graph& g, std::size_t service, const
     if (sw < r && can)
       for (std::size_t c : g.connections_from(v)) {
         if (!detail::depth_ok(g, c, rules)) continue;
-        const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(c)];
+        const connection_spec& cn = g.spec().connections[c];
         n = add(n, self(self, g.node(cn.to_model, cn.to_boundary), sw + 1, false, has));
       }
     return slot = n;

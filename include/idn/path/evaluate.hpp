@@ -80,14 +80,14 @@ public:
       fail(fn, "reference_delay_s", *o.reference_delay_s, "must be finite and > 0");
     if (o.max_mean_delay_s && (!(*o.max_mean_delay_s > 0) || !std::isfinite(*o.max_mean_delay_s)))
       fail(fn, "max_mean_delay_s", *o.max_mean_delay_s, "must be finite and > 0");
-    const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+    const service_spec& sv = g.spec().services[service];
     home_ = g.server_of(sv.model), W_ = g.service_flops(service), A_l_ = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy;
     lambda_ = sv.arrival_rate;
     th0_ = std::min(lambda_, g.residual_flops(home_, service, o.capacity.rho_bar) / W_);
-    d_ref_ = o.reference_delay_s ? *o.reference_delay_s : W_ / g.spec().servers[static_cast<std::size_t>(home_)].capacity_flops;
+    d_ref_ = o.reference_delay_s ? *o.reference_delay_s : W_ / g.spec().servers[home_].capacity_flops;
     cap_ = o.capacity;
     if (const auto f = implied_accuracy_floor(reward)) cap_.min_avg_accuracy = std::max(*f, o.capacity.min_avg_accuracy.value_or(0.0));
-    u_.resize(static_cast<std::size_t>(g.num_servers()));
+    u_.resize(g.num_servers());
     operating_point probe;  // rewards that cannot be evaluated for this service (Th_0 = 0) throw here
     probe.standalone_throughput = th0_, probe.demand = lambda_, probe.avg_accuracy = A_l_, probe.original_accuracy = A_l_, probe.reference_delay_s = d_ref_;
     (void)reward_(probe);
@@ -220,7 +220,7 @@ private:
     };
     const double rho = cap_.rho_bar;
     for (std::size_t s = 0; s < g_.num_servers(); ++s) {
-      const server_spec& sv = g_.spec().servers[static_cast<std::size_t>(s)];
+      const server_spec& sv = g_.spec().servers[s];
       const double base = sv.background_flops + g_.other_load(s, service_) + (s == home_ ? lam * W_ : 0.0);
       const double slope = L.server_flops[s] - (s == home_ ? W_ : 0.0);
       if (s != home_ && !(L.server_flops[s] > 0)) continue;  // a server this service never touches
@@ -228,7 +228,7 @@ private:
       clip(base, slope, std::min(rho, 1 - 1e-12) * sv.capacity_flops);
     }
     for (std::size_t e = 0; e < g_.num_links(); ++e) {
-      const double bw = g_.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
+      const double bw = g_.spec().links[e].bandwidth_bps;
       if (L.link_bytes[e] > 0 && std::isfinite(bw)) clip(0, 8 * L.link_bytes[e], cap_.link_rho_bar * bw);
     }
     if (cap_.min_avg_accuracy) {

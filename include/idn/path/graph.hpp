@@ -151,7 +151,7 @@ model_and_head model_from_chain(std::string name, const Net& net, std::span<cons
     r.model.blocks.push_back(b);
     first = last + 1;
   }
-  r.head.boundary = static_cast<std::size_t>(cut_after.size()), r.head.task = task, r.head.kind = head_kind::original;
+  r.head.boundary = cut_after.size(), r.head.task = task, r.head.kind = head_kind::original;
   r.head.accuracy = accuracy;
   for (std::size_t l = first; l < L; ++l) r.head.flops += net.layer(l).flop;
   r.head.output_bytes = net.layer(L - 1).output_bytes;
@@ -181,7 +181,7 @@ public:
   }
 
 private:
-  std::size_t id(std::size_t m, std::size_t k) const { return offset_[static_cast<std::size_t>(m)] + static_cast<std::size_t>(k); }
+  std::size_t id(std::size_t m, std::size_t k) const { return offset_[m] + k; }
   bool reaches(std::size_t from, std::size_t to) {
     seen_.assign(V_, 0);
     stack_.assign(1, from);
@@ -221,80 +221,80 @@ public:
     load_without_.assign(g_.services.size(), std::vector<double>(g_.servers.size(), 0.0));
     for (std::size_t l = 0; l < g_.services.size(); ++l)
       for (std::size_t o = 0; o < g_.services.size(); ++o)
-        if (o != l) load_without_[l][static_cast<std::size_t>(server_of(g_.services[o].model))] += g_.services[o].arrival_rate * service_flops(static_cast<std::size_t>(o));
+        if (o != l) load_without_[l][server_of(g_.services[o].model)] += g_.services[o].arrival_rate * service_flops(o);
   }
 
   /// The spec, as given.
   const graph_spec& spec() const noexcept { return g_; }
   /// Number of servers S.
-  std::size_t num_servers() const noexcept { return static_cast<std::size_t>(g_.servers.size()); }
+  std::size_t num_servers() const noexcept { return g_.servers.size(); }
   /// Number of models.
-  std::size_t num_models() const noexcept { return static_cast<std::size_t>(g_.models.size()); }
+  std::size_t num_models() const noexcept { return g_.models.size(); }
   /// Number of directed links.
-  std::size_t num_links() const noexcept { return static_cast<std::size_t>(g_.links.size()); }
+  std::size_t num_links() const noexcept { return g_.links.size(); }
   /// Number of nodes (boundaries over all models: Σ_m (B_m + 1)).
-  std::size_t num_nodes() const noexcept { return static_cast<std::size_t>(node_model_.size()); }
+  std::size_t num_nodes() const noexcept { return node_model_.size(); }
   /// B_m, the number of blocks of model m.
-  std::size_t blocks(std::size_t m) const noexcept { return static_cast<std::size_t>(g_.models[static_cast<std::size_t>(m)].blocks.size()); }
+  std::size_t blocks(std::size_t m) const noexcept { return g_.models[m].blocks.size(); }
   /// The node id of boundary k of model m.
-  std::size_t node(std::size_t m, std::size_t k) const noexcept { return offset_[static_cast<std::size_t>(m)] + k; }
+  std::size_t node(std::size_t m, std::size_t k) const noexcept { return offset_[m] + k; }
   /// The model of node v.
-  std::size_t node_model(std::size_t v) const noexcept { return node_model_[static_cast<std::size_t>(v)]; }
+  std::size_t node_model(std::size_t v) const noexcept { return node_model_[v]; }
   /// The boundary of node v within its model.
-  std::size_t node_boundary(std::size_t v) const noexcept { return v - offset_[static_cast<std::size_t>(node_model(v))]; }
+  std::size_t node_boundary(std::size_t v) const noexcept { return v - offset_[node_model(v)]; }
   /// The server model m runs on.
-  std::size_t server_of(std::size_t m) const noexcept { return g_.models[static_cast<std::size_t>(m)].server; }
+  std::size_t server_of(std::size_t m) const noexcept { return g_.models[m].server; }
   /// w_{m,k} for k ∈ [1, B_m].
-  double block_flops(std::size_t m, std::size_t k) const noexcept { return g_.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(k - 1)].flops; }
+  double block_flops(std::size_t m, std::size_t k) const noexcept { return g_.models[m].blocks[k - 1].flops; }
   /// d_{m,k}: the tensor at boundary k (k = 0: the input).
   double boundary_bytes(std::size_t m, std::size_t k) const noexcept {
-    const model_spec& md = g_.models[static_cast<std::size_t>(m)];
-    return k == 0 ? md.input_bytes : md.blocks[static_cast<std::size_t>(k - 1)].output_bytes;
+    const model_spec& md = g_.models[m];
+    return k == 0 ? md.input_bytes : md.blocks[k - 1].output_bytes;
   }
   /// Σ_{q ≤ k} w_{m,q}: the work of model m's first k blocks.
-  double prefix_flops(std::size_t m, std::size_t k) const noexcept { return prefix_[static_cast<std::size_t>(node(m, k))]; }
+  double prefix_flops(std::size_t m, std::size_t k) const noexcept { return prefix_[node(m, k)]; }
   /// The depth of boundary k of model m: the share of the trunk's work done before it, in [0, 1].
   double depth(std::size_t m, std::size_t k) const noexcept { return prefix_flops(m, k) / prefix_flops(m, blocks(m)); }
   /// W_m: all blocks plus the original head.
   double model_flops(std::size_t m) const noexcept {
-    return prefix_flops(m, blocks(m)) + g_.heads[static_cast<std::size_t>(original_head(m))].flops;
+    return prefix_flops(m, blocks(m)) + g_.heads[original_head(m)].flops;
   }
   /// The index of model m's original head.
-  std::size_t original_head(std::size_t m) const noexcept { return original_head_[static_cast<std::size_t>(m)]; }
+  std::size_t original_head(std::size_t m) const noexcept { return original_head_[m]; }
   /// The link from → to, or nullopt.
   std::optional<std::size_t> link(std::size_t from, std::size_t to) const noexcept {
-    const std::size_t e = link_table_[static_cast<std::size_t>(from * num_servers() + to)];
+    const std::size_t e = link_table_[from * num_servers() + to];
     return e == npos ? std::nullopt : std::optional<std::size_t>(e);
   }
   /// Link id, or npos when from == to or no link exists (callers validated the latter).
-  std::size_t link_or_none(std::size_t from, std::size_t to) const noexcept { return link_table_[static_cast<std::size_t>(from * num_servers() + to)]; }
+  std::size_t link_or_none(std::size_t from, std::size_t to) const noexcept { return link_table_[from * num_servers() + to]; }
   /// The nodes in a topological order of block edges and connections.
   std::span<const std::size_t> topological_order() const noexcept { return order_; }
   /// The connections leaving node v (indices into spec().connections).
   std::span<const std::size_t> connections_from(std::size_t v) const noexcept {
-    const auto b = static_cast<std::size_t>(conn_start_[static_cast<std::size_t>(v)]), e = static_cast<std::size_t>(conn_start_[static_cast<std::size_t>(v) + 1]);
+    const auto b = static_cast<std::size_t>(conn_start_[v]), e = static_cast<std::size_t>(conn_start_[v + 1]);
     return std::span<const std::size_t>(conn_list_).subspan(b, e - b);
   }
   /// The heads at node v (indices into spec().heads).
   std::span<const std::size_t> heads_at(std::size_t v) const noexcept {
-    const auto b = static_cast<std::size_t>(head_start_[static_cast<std::size_t>(v)]), e = static_cast<std::size_t>(head_start_[static_cast<std::size_t>(v) + 1]);
+    const auto b = static_cast<std::size_t>(head_start_[v]), e = static_cast<std::size_t>(head_start_[v + 1]);
     return std::span<const std::size_t>(head_list_).subspan(b, e - b);
   }
   /// The service of model m, or npos.
-  std::size_t service_of_model(std::size_t m) const noexcept { return service_of_model_[static_cast<std::size_t>(m)]; }
+  std::size_t service_of_model(std::size_t m) const noexcept { return service_of_model_[m]; }
   /// W_l of service l.
-  double service_flops(std::size_t l) const noexcept { return model_flops(g_.services[static_cast<std::size_t>(l)].model); }
+  double service_flops(std::size_t l) const noexcept { return model_flops(g_.services[l].model); }
   /// R_s = max(0, ρ̄μ_s − ℓ_s − Σ_{l'≠l, σ_l' = s} λ_l' W_l').
   /// O(1): the other services' load is the per-server total minus service l's own share.
   double residual_flops(std::size_t s, std::size_t service, double rho_bar) const noexcept {
-    const server_spec& sv = g_.servers[static_cast<std::size_t>(s)];
+    const server_spec& sv = g_.servers[s];
     const double r = rho_bar * sv.capacity_flops - sv.background_flops - other_load(s, service);
     return r > 0 ? r : 0;
   }
   /// Σ_{l'≠l, σ_l' = s} λ_l' W_l' (FLOP/s), summed in service order without l. O(1).
   double other_load(std::size_t s, std::size_t service) const noexcept {
-    const auto& v = load_without_[static_cast<std::size_t>(service)];
-    return v[static_cast<std::size_t>(s)];
+    const auto& v = load_without_[service];
+    return v[s];
   }
 
 private:
@@ -311,7 +311,7 @@ private:
       if (!detail::finite_nonneg(v.background_flops) || v.background_flops >= v.capacity_flops)
         detail::fail("block_graph", concat("servers[", s, "].background_flops"), v.background_flops, concat("must be >= 0 and < capacity_flops = ", v.capacity_flops));
     }
-    link_table_.assign(static_cast<std::size_t>(S() * S()), npos);
+    link_table_.assign(S() * S(), npos);
     for (std::size_t e = 0; e < g_.links.size(); ++e) {
       const link_spec& l = g_.links[e];
       if (l.from >= S()) detail::fail("block_graph", concat("links[", e, "].from"), l.from, concat("unknown server (", S(), " servers)"));
@@ -319,9 +319,9 @@ private:
       if (l.from == l.to) detail::fail("block_graph", concat("links[", e, "].to"), l.to, "self-loop");
       if (!(l.bandwidth_bps > 0)) detail::fail("block_graph", concat("links[", e, "].bandwidth_bps"), l.bandwidth_bps, "must be > 0 (+inf allowed)");
       if (!detail::finite_nonneg(l.latency_s)) detail::fail("block_graph", concat("links[", e, "].latency_s"), l.latency_s, "must be finite and >= 0");
-      std::size_t& slot = link_table_[static_cast<std::size_t>(l.from * S() + l.to)];
+      std::size_t& slot = link_table_[l.from * S() + l.to];
       if (slot != npos) detail::fail("block_graph", concat("links[", e, "]"), concat(l.from, " -> ", l.to), concat("duplicates links[", slot, "]"));
-      slot = static_cast<std::size_t>(e);
+      slot = e;
     }
   }
   void validate_models() {
@@ -345,21 +345,21 @@ private:
     for (std::size_t m = 0; m < g_.models.size(); ++m) {
       offset_.push_back(n);
       double sum = 0;
-      for (std::size_t k = 0; k <= static_cast<std::size_t>(g_.models[m].blocks.size()); ++k) {
-        if (k > 0) sum += g_.models[m].blocks[static_cast<std::size_t>(k - 1)].flops;
-        node_model_.push_back(static_cast<std::size_t>(m)), prefix_.push_back(sum);
+      for (std::size_t k = 0; k <= g_.models[m].blocks.size(); ++k) {
+        if (k > 0) sum += g_.models[m].blocks[k - 1].flops;
+        node_model_.push_back(m), prefix_.push_back(sum);
       }
-      n += static_cast<std::size_t>(g_.models[m].blocks.size()) + 1;
+      n += g_.models[m].blocks.size() + 1;
     }
   }
   void validate_heads() {
     original_head_.assign(g_.models.size(), npos);
-    std::vector<std::vector<std::size_t>> at(static_cast<std::size_t>(num_nodes()));
+    std::vector<std::vector<std::size_t>> at(num_nodes());
     for (std::size_t h = 0; h < g_.heads.size(); ++h) {
       const head_spec& hd = g_.heads[h];
       if (hd.model >= num_models()) detail::fail("block_graph", concat("heads[", h, "].model"), hd.model, concat("unknown model (", num_models(), " models)"));
       const model_spec& md = g_.models[static_cast<std::size_t>(hd.model)];
-      const auto B = static_cast<std::size_t>(md.blocks.size());
+      const auto B = md.blocks.size();
       if (hd.boundary < 1 || hd.boundary > B) detail::fail("block_graph", concat("heads[", h, "].boundary"), hd.boundary, concat("must lie in [1,", B, "]"));
       if (!detail::finite_nonneg(hd.flops)) detail::fail("block_graph", concat("heads[", h, "].flops"), hd.flops, "must be finite and >= 0");
       if (!detail::finite_nonneg(hd.output_bytes)) detail::fail("block_graph", concat("heads[", h, "].output_bytes"), hd.output_bytes, "must be finite and >= 0");
@@ -375,7 +375,7 @@ private:
                          concat("already has its original head heads[", original_head_[static_cast<std::size_t>(hd.model)], "] ('", md.name, "')"));
           if (hd.accuracy && *hd.accuracy != md.accuracy)
             detail::fail("block_graph", concat("heads[", h, "].accuracy"), *hd.accuracy, concat("an original head's accuracy must equal models[", hd.model, "].accuracy = ", md.accuracy));
-          original_head_[static_cast<std::size_t>(hd.model)] = static_cast<std::size_t>(h);
+          original_head_[static_cast<std::size_t>(hd.model)] = h;
           break;
         case head_kind::extra:
           if (hd.accuracy) detail::fail("block_graph", concat("heads[", h, "].accuracy"), *hd.accuracy, "must be empty for kind=extra; use measured_table");
@@ -385,7 +385,7 @@ private:
           if (hd.task != md.task) detail::fail("block_graph", concat("heads[", h, "].task"), hd.task, concat("an early exit must keep its model's task ", md.task));
           break;
       }
-      at[static_cast<std::size_t>(node(hd.model, hd.boundary))].push_back(static_cast<std::size_t>(h));
+      at[node(hd.model, hd.boundary)].push_back(h);
     }
     for (std::size_t m = 0; m < g_.models.size(); ++m)
       if (original_head_[m] == npos)
@@ -394,7 +394,7 @@ private:
     to_csr(at, head_start_, head_list_);
   }
   void validate_connections() {
-    std::vector<std::vector<std::size_t>> from(static_cast<std::size_t>(num_nodes()));
+    std::vector<std::vector<std::size_t>> from(num_nodes());
     for (std::size_t c = 0; c < g_.connections.size(); ++c) {
       const connection_spec& cn = g_.connections[c];
       if (cn.from_model >= num_models()) detail::fail("block_graph", concat("connections[", c, "].from_model"), cn.from_model, concat("unknown model (", num_models(), " models)"));
@@ -410,7 +410,7 @@ private:
       if (!detail::unit_interval(cn.accuracy_penalty)) detail::fail("block_graph", concat("connections[", c, "].accuracy_penalty"), cn.accuracy_penalty, "must lie in [0,1]");
       const std::size_t a = server_of(cn.from_model), b = server_of(cn.to_model);
       if (a != b && link_or_none(a, b) == npos) detail::fail("block_graph", concat("connections[", c, "] (servers)"), concat(a, " -> ", b), "needs a link between the servers");
-      from[static_cast<std::size_t>(node(cn.from_model, cn.from_boundary))].push_back(static_cast<std::size_t>(c));
+      from[node(cn.from_model, cn.from_boundary)].push_back(c);
     }
     to_csr(from, conn_start_, conn_list_);
   }
@@ -456,7 +456,7 @@ private:
       if (service_of_model_[static_cast<std::size_t>(sv.model)] != npos)
         detail::fail("block_graph", concat("services[", l, "].model"), sv.model, concat("already used by services[", service_of_model_[static_cast<std::size_t>(sv.model)], "]"));
       if (!(sv.arrival_rate > 0) || !std::isfinite(sv.arrival_rate)) detail::fail("block_graph", concat("services[", l, "].arrival_rate"), sv.arrival_rate, "must be finite and > 0");
-      service_of_model_[static_cast<std::size_t>(sv.model)] = static_cast<std::size_t>(l);
+      service_of_model_[static_cast<std::size_t>(sv.model)] = l;
       // Every head whose task is the service's, on another server, must be able to return results.
       const std::size_t home = server_of(sv.model), task = g_.models[static_cast<std::size_t>(sv.model)].task;
       for (std::size_t h = 0; h < g_.heads.size(); ++h) {
@@ -468,26 +468,26 @@ private:
   }
   /// Kahn over block edges and connections; on a cycle, report one found by DFS.
   void build_order() {
-    const auto V = static_cast<std::size_t>(num_nodes());
+    const auto V = num_nodes();
     std::vector<std::size_t> indeg(V, 0);
     auto succ = [&](std::size_t v, auto&& f) {
       const std::size_t m = node_model(v), k = node_boundary(v);
       if (k < blocks(m)) f(v + 1, npos);
       for (std::size_t c : connections_from(v)) {
-        const connection_spec& cn = g_.connections[static_cast<std::size_t>(c)];
+        const connection_spec& cn = g_.connections[c];
         f(node(cn.to_model, cn.to_boundary), c);
       }
     };
-    for (std::size_t v = 0; v < V; ++v) succ(static_cast<std::size_t>(v), [&](std::size_t w, std::size_t) { ++indeg[static_cast<std::size_t>(w)]; });
+    for (std::size_t v = 0; v < V; ++v) succ(v, [&](std::size_t w, std::size_t) { ++indeg[w]; });
     std::vector<std::size_t> ready;
     for (std::size_t v = V; v-- > 0;)
-      if (indeg[v] == 0) ready.push_back(static_cast<std::size_t>(v));
+      if (indeg[v] == 0) ready.push_back(v);
     while (!ready.empty()) {
       const std::size_t v = ready.back();
       ready.pop_back();
       order_.push_back(v);
       succ(v, [&](std::size_t w, std::size_t) {
-        if (--indeg[static_cast<std::size_t>(w)] == 0) ready.push_back(w);
+        if (--indeg[w] == 0) ready.push_back(w);
       });
     }
     if (order_.size() == V) return;
@@ -499,22 +499,22 @@ private:
     std::vector<std::size_t> parent(V, npos), via(V, npos);
     for (std::size_t s = 0; s < V && cycle.empty(); ++s) {
       if (indeg[s] == 0 || color[s]) continue;
-      std::vector<std::size_t> st{static_cast<std::size_t>(s)};
+      std::vector<std::size_t> st{s};
       while (!st.empty() && cycle.empty()) {
         const std::size_t v = st.back();
         if (color[static_cast<std::size_t>(v)] == 0) {
           color[static_cast<std::size_t>(v)] = 1;
           succ(v, [&](std::size_t w, std::size_t c) {
-            if (!cycle.empty() || indeg[static_cast<std::size_t>(w)] == 0) return;
-            if (color[static_cast<std::size_t>(w)] == 1) {  // back edge v -> w closes a cycle
+            if (!cycle.empty() || indeg[w] == 0) return;
+            if (color[w] == 1) {  // back edge v -> w closes a cycle
               std::vector<std::size_t> chain;                     // v, parent(v), ..., w
-              for (std::size_t u = v; u != w; u = parent[static_cast<std::size_t>(u)]) chain.push_back(u);
+              for (std::size_t u = v; u != w; u = parent[u]) chain.push_back(u);
               auto arrow = [&](std::size_t how) { return how == npos ? std::string(" -> ") : concat(" -c", how, "-> "); };
               cycle = name(w);
-              for (std::size_t i = chain.size(); i-- > 0;) cycle += arrow(via[static_cast<std::size_t>(chain[i])]) + name(chain[i]);
+              for (std::size_t i = chain.size(); i-- > 0;) cycle += arrow(via[chain[i]]) + name(chain[i]);
               cycle += arrow(c) + name(w);
-            } else if (color[static_cast<std::size_t>(w)] == 0) {
-              parent[static_cast<std::size_t>(w)] = v, via[static_cast<std::size_t>(w)] = c;
+            } else if (color[w] == 0) {
+              parent[w] = v, via[w] = c;
               st.push_back(w);
             }
           });
@@ -528,7 +528,7 @@ private:
   }
   static void to_csr(const std::vector<std::vector<std::size_t>>& lists, std::vector<std::size_t>& start, std::vector<std::size_t>& flat) {
     start.assign(lists.size() + 1, 0);
-    for (std::size_t v = 0; v < lists.size(); ++v) start[v + 1] = start[v] + static_cast<std::size_t>(lists[v].size());
+    for (std::size_t v = 0; v < lists.size(); ++v) start[v + 1] = start[v] + lists[v].size();
     for (const auto& l : lists) flat.insert(flat.end(), l.begin(), l.end());
   }
 

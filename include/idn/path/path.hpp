@@ -47,7 +47,7 @@ namespace detail {
 inline const service_spec& service_at(const block_graph& g, std::size_t l, const char* fn) {
   if (l >= g.spec().services.size())
     fail(fn, "service", l, concat("unknown service (", g.spec().services.size(), " services)"));
-  return g.spec().services[static_cast<std::size_t>(l)];
+  return g.spec().services[l];
 }
 inline void check_rules(const path_rules& r, const char* fn) {
   if (r.switch_budget > max_switch_budget) fail(fn, "rules.switch_budget", r.switch_budget, concat("must be <= max_switch_budget = ", max_switch_budget));
@@ -55,7 +55,7 @@ inline void check_rules(const path_rules& r, const char* fn) {
 }
 /// May a path of task `task` end on head h under the rules?
 inline bool head_allowed(const block_graph& g, std::size_t h, std::size_t task, const path_rules& r) noexcept {
-  const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
+  const head_spec& hd = g.spec().heads[h];
   if (hd.task != task) return false;
   switch (hd.kind) {
     case head_kind::original: return true;
@@ -66,7 +66,7 @@ inline bool head_allowed(const block_graph& g, std::size_t h, std::size_t task, 
 }
 /// Does connection c respect the depth rule?
 inline bool depth_ok(const block_graph& g, std::size_t c, const path_rules& r) noexcept {
-  const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(c)];
+  const connection_spec& cn = g.spec().connections[c];
   return g.depth(cn.to_model, cn.to_boundary) >= g.depth(cn.from_model, cn.from_boundary) - r.depth_slack;
 }
 
@@ -81,7 +81,7 @@ inline void step_transfer(const block_graph& g, double* b, double* n, std::size_
 /// Join from segment (model i ending at k on server a) into (model j beginning at k' on server c).
 inline void step_join(const block_graph& g, double* L, double* b, double* n, std::size_t join, std::size_t i, std::size_t k, std::size_t a, std::size_t j, std::size_t kp, std::size_t c) noexcept {
   if (join == handoff) return step_transfer(g, b, n, a, c, g.boundary_bytes(i, k));
-  const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(join)];
+  const connection_spec& cn = g.spec().connections[join];
   if (cn.site == adapter_site::destination) {
     step_transfer(g, b, n, a, c, g.boundary_bytes(i, k));
     L[c] += cn.adapter_flops;
@@ -92,7 +92,7 @@ inline void step_join(const block_graph& g, double* L, double* b, double* n, std
 }
 /// Head h on `server`, result back to the service's home.
 inline void step_head(const block_graph& g, double* L, double* b, double* n, std::size_t h, std::size_t server, std::size_t home) noexcept {
-  const head_spec& hd = g.spec().heads[static_cast<std::size_t>(h)];
+  const head_spec& hd = g.spec().heads[h];
   L[server] += hd.flops;
   step_transfer(g, b, n, server, home, hd.output_bytes);
 }
@@ -100,7 +100,7 @@ inline void step_head(const block_graph& g, double* L, double* b, double* n, std
 inline double transfer_seconds(const block_graph& g, const double* b, const double* n) noexcept {
   double x = 0;
   for (std::size_t e = 0; e < g.num_links(); ++e) {
-    const link_spec& l = g.spec().links[static_cast<std::size_t>(e)];
+    const link_spec& l = g.spec().links[e];
     if (n[e] > 0) x += 8 * b[e] / l.bandwidth_bps + n[e] * l.latency_s;
   }
   return x;
@@ -201,7 +201,7 @@ inline void compute_load_unchecked(const block_graph& g, const path& p, path_loa
   const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(p.service)].model);
   detail::step_head(g, L, b, n, p.head, p.segments.back().server, home);
   out.transfer_s = detail::transfer_seconds(g, b, n);
-  out.switches = static_cast<std::size_t>(p.joins.size());
+  out.switches = p.joins.size();
 }
 
 /// Validates the structure (any switch count, head kind, depth change or server) and computes the load.
@@ -215,7 +215,7 @@ inline path_load compute_load(const block_graph& g, const path& p) {
 /// Σ_s L[s]/μ_s + X_p (no queueing).
 inline double unloaded_latency_s(const block_graph& g, const path_load& L) noexcept {
   double t = L.transfer_s;
-  for (std::size_t s = 0; s < g.num_servers(); ++s) t += L.server_flops[s] / g.spec().servers[static_cast<std::size_t>(s)].capacity_flops;
+  for (std::size_t s = 0; s < g.num_servers(); ++s) t += L.server_flops[s] / g.spec().servers[s].capacity_flops;
   return t;
 }
 
@@ -233,7 +233,7 @@ inline std::string to_string(const block_graph& g, const path& p) {
 
 /// Canonical encoding: service, then (model, begin, end, server) per segment, the joins, the head.
 inline std::vector<std::size_t> key_of(const path& p) {
-  std::vector<std::size_t> k{p.service, static_cast<std::size_t>(p.segments.size())};
+  std::vector<std::size_t> k{p.service, p.segments.size()};
   for (const segment& s : p.segments) k.insert(k.end(), {s.model, s.begin, s.end, s.server});
   k.insert(k.end(), p.joins.begin(), p.joins.end());
   k.push_back(p.head);

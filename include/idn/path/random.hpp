@@ -78,7 +78,7 @@ void random_extra_heads(graph_draws<G>& d, const random_graph_options& p, graph_
       if (k < p.blocks && u() < p.early_exit_prob) {
         head_spec h;
         h.model = m, h.boundary = k, h.task = m, h.kind = head_kind::early_exit, h.flops = 1e6 * (1 + 9 * u()), h.output_bytes = 100 * (1 + 9 * u());
-        h.accuracy = g.models[static_cast<std::size_t>(m)].accuracy * (0.5 + 0.5 * static_cast<double>(k) / static_cast<double>(p.blocks));
+        h.accuracy = g.models[m].accuracy * (0.5 + 0.5 * static_cast<double>(k) / static_cast<double>(p.blocks));
         g.heads.push_back(h);
       }
     }
@@ -94,7 +94,7 @@ void random_connections(graph_draws<G>& d, const random_graph_options& p, graph_
   acyclic_connections dag(g);
   auto depth = [&](std::size_t m, std::size_t k) {
     double a = 0, t = 0;
-    for (std::size_t q = 0; q < p.blocks; ++q) t += g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops, a += q < k ? g.models[static_cast<std::size_t>(m)].blocks[static_cast<std::size_t>(q)].flops : 0;
+    for (std::size_t q = 0; q < p.blocks; ++q) t += g.models[m].blocks[q].flops, a += q < k ? g.models[m].blocks[q].flops : 0;
     return a / t;
   };
   for (std::size_t m = 0; m < p.models; ++m)
@@ -146,8 +146,8 @@ graph_spec random_graph_spec(G& rng, const random_graph_options& p) {
   detail::random_connections(d, p, g);
   auto u = [&] { return d.u(); };
   for (std::size_t l = 0; l < p.services; ++l) {
-    const model_spec& md = g.models[static_cast<std::size_t>(l)];
-    double W = g.heads[static_cast<std::size_t>(l)].flops;
+    const model_spec& md = g.models[l];
+    double W = g.heads[l].flops;
     for (const block_spec& b : md.blocks) W += b.flops;
     const server_spec& sv = g.servers[static_cast<std::size_t>(md.server)];
     g.services.push_back({concat("svc", l), l, std::max(1e-3, (0.2 + 2.8 * u()) * (sv.capacity_flops - sv.background_flops) / W / static_cast<double>(p.services))});

@@ -76,8 +76,8 @@ class search_workspace {
 public:
   /// Reserves room for `labels` labels of label setting and the DFS frames of g. O(labels·(S + 2E)).
   void reserve(const block_graph& g, std::size_t labels) {
-    const auto w = static_cast<std::size_t>(g.num_servers() + 2 * g.num_links());
-    b_.arena.reserve(labels * w), b_.meta.reserve(labels), b_.stack.reserve(static_cast<std::size_t>(g.num_nodes()) * 4 * w);
+    const auto w = g.num_servers() + 2 * g.num_links();
+    b_.arena.reserve(labels * w), b_.meta.reserve(labels), b_.stack.reserve(g.num_nodes() * 4 * w);
   }
 
 private:

@@ -80,7 +80,7 @@ inline remote_limit remote_capacity(const block_graph& g, std::size_t service, s
     if (cap < r.cap) r = {cap, limit::remote_server, s};
   }
   for (std::size_t e = 0; e < g.num_links(); ++e) {
-    const double bw = g.spec().links[static_cast<std::size_t>(e)].bandwidth_bps;
+    const double bw = g.spec().links[e].bandwidth_bps;
     if (!(L.link_bytes[e] > 0) || std::isinf(bw)) continue;
     const double cap = o.link_rho_bar * bw / (8 * L.link_bytes[e]);
     if (cap < r.cap) r = {cap, limit::link, e};
@@ -88,7 +88,7 @@ inline remote_limit remote_capacity(const block_graph& g, std::size_t service, s
   return r;
 }
 inline split_problem make_split_problem(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o) noexcept {
-  const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+  const service_spec& sv = g.spec().services[service];
   const std::size_t home = g.server_of(sv.model);
   split_problem P;
   P.W = g.service_flops(service), P.A_l = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, P.A_p = A_p, P.lambda = sv.arrival_rate;
@@ -175,7 +175,7 @@ inline split solve_split_vertices(const split_problem& P) noexcept {
 inline double standalone_throughput(const block_graph& g, std::size_t service, const capacity_options& o) {
   detail::service_at(g, service, "standalone_throughput");
   detail::check_capacity(o, "standalone_throughput");
-  const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+  const service_spec& sv = g.spec().services[service];
   return std::min(sv.arrival_rate, g.residual_flops(g.server_of(sv.model), service, o.rho_bar) / g.service_flops(service));
 }
 
@@ -191,7 +191,7 @@ struct local_remote_split {
   remote_limit binding;
 };
 inline local_remote_split split_without_demand(const block_graph& g, std::size_t service, const path_load& L, const capacity_options& o) noexcept {
-  const std::size_t home = g.server_of(g.spec().services[static_cast<std::size_t>(service)].model);
+  const std::size_t home = g.server_of(g.spec().services[service].model);
   const double W = g.service_flops(service), Lh = L.server_flops[home], Rh = g.residual_flops(home, service, o.rho_bar);
   remote_limit rl = remote_capacity(g, service, home, L, o);
   if (Lh > 0 && Rh / Lh <= rl.cap) rl = {Rh / Lh, limit::local_server, home};
@@ -203,7 +203,7 @@ inline split max_throughput_split_unchecked(const block_graph& g, std::size_t se
   if (allow_closed_form && !o.min_avg_accuracy) {
     // Closed form: x_p* = c_p if L_p[σ_l] < W_l (else 0), x_0* = (R_σ − L_p[σ]x_p*)/W, valid when
     // the result stays within the demand; L_p[σ] = W (a tie in Th) goes to the LP.
-    const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+    const service_spec& sv = g.spec().services[service];
     if (L.server_flops[g.server_of(sv.model)] != g.service_flops(service)) {
       const local_remote_split c = split_without_demand(g, service, L, o);
       if (std::isfinite(c.binding.cap) && c.x0 + c.xp <= sv.arrival_rate) {

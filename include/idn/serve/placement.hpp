@@ -58,10 +58,10 @@ public:
         masked_(e + 1, k) = masked_(e, k) + (std::isfinite(t) ? 0 : 1);
       }
     for (std::size_t e = 0; e < N_; ++e) W_[e + 1] = W_[e] + c.weight_bytes[e];
-    maxws_.assign(static_cast<std::size_t>((N_ + 1) * (N_ + 1)), 0.0);
+    maxws_.assign((N_ + 1) * (N_ + 1), 0.0);
     for (std::size_t i = 0; i < N_; ++i) {
       double m = 0;
-      for (std::size_t j = i + 1; j <= N_; ++j) m = std::max(m, c.workspace_bytes[j - 1]), maxws_[static_cast<std::size_t>(i * (N_ + 1) + j)] = m;
+      for (std::size_t j = i + 1; j <= N_; ++j) m = std::max(m, c.workspace_bytes[j - 1]), maxws_[i * (N_ + 1) + j] = m;
     }
     PU_.setZero(K_, N_ + 1);  // PU(l, c) = Σ_{l' < l} x_{l'}(a_c)
     for (std::size_t l = 1; l < K_; ++l) PU_.row(l) = PU_.row(l - 1) + c.up_seconds.row(l - 1);
@@ -77,7 +77,7 @@ public:
   double period(std::size_t k, std::size_t i, std::size_t j) const noexcept {
     if (i == j) return i == N_ || k + 1 >= K_ ? 0.0 : c_.up_serial(k, i);  // a relay (or unused trailing tier)
     if (masked_(j, k) - masked_(i, k) > 0) return partition::inf;
-    if ((W_[j] - W_[i]) + maxws_[static_cast<std::size_t>(i * (N_ + 1) + j)] > c_.capacity[k]) return partition::inf;
+    if ((W_[j] - W_[i]) + maxws_[i * (N_ + 1) + j] > c_.capacity[k]) return partition::inf;
     double v = delay(k, i, j) / c_.replicas[k];
     if (j < N_ && k + 1 < K_) v = std::max(v, c_.up_serial(k, j));
     if (j == N_ && o_.return_result) v = std::max(v, downmax_[k]);
@@ -181,7 +181,7 @@ inline placement place(const chain& c, const placement_options& o = {}) {
   std::vector<std::size_t> ends(K);
   std::size_t last = 0;
   for (std::size_t k = 0; k < K; ++k) {
-    ends[k] = static_cast<std::size_t>(r.cuts[k + 1]);
+    ends[k] = r.cuts[k + 1];
     if (r.cuts[k] < r.cuts[k + 1]) last = k;
   }
   placement p = evaluate(c, ends, last, o);

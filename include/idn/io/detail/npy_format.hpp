@@ -223,7 +223,7 @@ public:
     // file_ is a unique_ptr member, fully constructed here: a throw below closes the file.
     if (file_ == nullptr) throw file_error(f, 0, 0, std::string("cannot open: ") + std::strerror(errno));
     std::error_code ec;
-    const auto size = static_cast<std::size_t>(std::filesystem::file_size(f, ec));
+    const auto size = static_cast<std::size_t>(std::filesystem::file_size(f, ec));  // std::uintmax_t: 64 bits on 32-bit targets too
     if (ec) throw file_error(f, 0, 0, "cannot stat: " + ec.message());
     std::vector<char> head(std::min<std::size_t>(size, 12));
     read(head.data(), head.size());

@@ -84,7 +84,7 @@ double branch_and_bound(const block_graph& g, std::size_t service, std::size_t k
       std::memcpy(ws.est_stack[depth + 1].data(), &child, sizeof child);
     }
     ++depth;
-    const std::size_t v = g.node(s.model, s.end), left = o.rules.switch_budget - static_cast<std::size_t>(p.joins.size());
+    const std::size_t v = g.node(s.model, s.end), left = o.rules.switch_budget - p.joins.size();
     if (!ws.completion.reachable(v, left)) {
       ++st.pruned_by_bound;
       return false;
@@ -139,12 +139,12 @@ double branch_and_bound_falling(const block_graph& g, std::size_t service, const
   build_completion(ws.completion, est, g, service, o.rules);
   if constexpr (scorer<R>::has_quick_bound) {
     if (bound_policy(o.eval.policy) == split_policy::reward_optimal) {
-      const std::size_t root = g.node(g.spec().services[static_cast<std::size_t>(service)].model, 0), budget = o.rules.switch_budget;
+      const std::size_t root = g.node(g.spec().services[service].model, 0), budget = o.rules.switch_budget;
       if (ws.completion.reachable(root, budget)) {
         path_load& L = ws.scratch;
         size_load(g, L);
         L.server_flops.setZero(), L.link_bytes.setZero(), L.link_transfers.setZero();
-        add_frame(L, ws.completion.at(root, budget), static_cast<std::size_t>(g.num_servers()), static_cast<std::size_t>(g.num_links()));
+        add_frame(L, ws.completion.at(root, budget), g.num_servers(), g.num_links());
         double abound = 1;
         if constexpr (rest_bounded_accuracy_estimator<E>) abound = std::min(1.0, static_cast<double>(est.bound_with_rest(g, est.start(g, service), ws.completion.rest_weight(root, budget))));
         double t = 0.9 * sc.quick_bound(L, abound);

@@ -28,12 +28,12 @@ public:
   template <class Weight = std::nullptr_t>
   void build(const block_graph& g, std::size_t service, const path_rules& rules, Weight weight = nullptr) {
     constexpr bool weighted = !std::is_null_pointer_v<Weight>;
-    S_ = static_cast<std::size_t>(g.num_servers()), E_ = static_cast<std::size_t>(g.num_links());
+    S_ = g.num_servers(), E_ = g.num_links();
     width_ = S_ + 2 * E_, R1_ = static_cast<std::size_t>(rules.switch_budget) + 1;
-    const service_spec& sv = g.spec().services[static_cast<std::size_t>(service)];
+    const service_spec& sv = g.spec().services[service];
     const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task, home = g.server_of(sv.model);
-    lb_.assign(static_cast<std::size_t>(g.num_nodes()) * R1_ * width_, std::numeric_limits<double>::infinity());
-    rest_.assign(weighted ? static_cast<std::size_t>(g.num_nodes()) * R1_ : 0, -std::numeric_limits<double>::infinity());
+    lb_.assign(g.num_nodes() * R1_ * width_, std::numeric_limits<double>::infinity());
+    rest_.assign(weighted ? g.num_nodes() * R1_ : 0, -std::numeric_limits<double>::infinity());
     step_.assign(width_, 0.0);
     const auto order = g.topological_order();
     for (std::size_t t = order.size(); t-- > 0;) {
@@ -57,7 +57,7 @@ public:
         if (rl > 0)
           for (std::size_t c : g.connections_from(v)) {
             if (!depth_ok(g, c, rules)) continue;
-            const connection_spec& cn = g.spec().connections[static_cast<std::size_t>(c)];
+            const connection_spec& cn = g.spec().connections[c];
             const std::size_t to = g.node(cn.to_model, cn.to_boundary);
             clear_step();
             step_join(g, step_.data(), step_.data() + S_, step_.data() + S_ + E_, c, m, k, server, cn.to_model, cn.to_boundary, g.server_of(cn.to_model));
@@ -70,17 +70,17 @@ public:
   }
   /// The bound at node v with `switches_left` switches still allowed (≤ the budget).
   const double* at(std::size_t v, std::size_t switches_left) const noexcept {
-    return lb_.data() + (static_cast<std::size_t>(v) * R1_ + static_cast<std::size_t>(switches_left)) * width_;
+    return lb_.data() + (v * R1_ + switches_left) * width_;
   }
   /// The most block weight a completion from v still adds (−inf where none exists); requires
   /// build() with a weight.
-  double rest_weight(std::size_t v, std::size_t switches_left) const noexcept { return rest_[rest_slot(v, static_cast<std::size_t>(switches_left))]; }
+  double rest_weight(std::size_t v, std::size_t switches_left) const noexcept { return rest_[rest_slot(v, switches_left)]; }
   /// Some completion exists (the entry is finite).
   bool reachable(std::size_t v, std::size_t switches_left) const noexcept { return at(v, switches_left)[0] != std::numeric_limits<double>::infinity(); }
 
 private:
-  double* slot(std::size_t v, std::size_t rl) noexcept { return lb_.data() + (static_cast<std::size_t>(v) * R1_ + rl) * width_; }
-  std::size_t rest_slot(std::size_t v, std::size_t rl) const noexcept { return static_cast<std::size_t>(v) * R1_ + rl; }
+  double* slot(std::size_t v, std::size_t rl) noexcept { return lb_.data() + (v * R1_ + rl) * width_; }
+  std::size_t rest_slot(std::size_t v, std::size_t rl) const noexcept { return v * R1_ + rl; }
   void clear_step() noexcept { std::fill(step_.begin(), step_.end(), 0.0); }
   /// out = min(out, step + rest) component-wise; rest = nullptr means a completed path; an
   /// unreachable rest (+inf) leaves out unchanged.

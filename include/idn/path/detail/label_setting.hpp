@@ -26,21 +26,21 @@ public:
   label_setting_search(const block_graph& g, std::size_t service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
                        search_stats& st, search_buffers& ws)
       : g_(g), service_(service), est_(est), sc_(sc), o_(o), st_(st), ws_(ws), S_(g.num_servers()), E_(g.num_links()),
-        width_(static_cast<std::size_t>(S_ + 2 * E_)), sv_(g.spec().services[static_cast<std::size_t>(service)]),
+        width_(S_ + 2 * E_), sv_(g.spec().services[service]),
         task_(g.spec().models[static_cast<std::size_t>(sv_.model)].task), home_(g.server_of(sv_.model)), r_(o.rules.switch_budget),
-        R1_(static_cast<std::size_t>(r_ + 1)), incumbent_(incumbent0) {}
+        R1_(r_ + 1), incumbent_(incumbent0) {}
 
   /// Runs the search. Returns false if more than o.max_labels labels were created (the caller
   /// falls back); else sets best_score and best_path (p_0 if no head scores above −inf).
   bool run(double& best_score, path& best_path) {
     ws_.arena.clear(), ws_.meta.clear();
     build_completion(ws_.completion, est_, g_, service_, o_.rules);
-    ws_.at_node.resize(static_cast<std::size_t>(g_.num_nodes()));
+    ws_.at_node.resize(g_.num_nodes());
     for (auto& v : ws_.at_node) v.clear();
     build_reach();
     size_load(g_, ws_.scratch);
     const std::size_t root = new_label(no_parent, g_.node(sv_.model, 0), -3, 0, true, false, est_.start(g_, service_));
-    ws_.at_node[static_cast<std::size_t>(ws_.meta[root].node)].push_back(root);
+    ws_.at_node[ws_.meta[root].node].push_back(root);
     ++st_.labels_created;
     for (const std::size_t v : g_.topological_order())
       if (!settle(v)) return false;
@@ -57,8 +57,8 @@ private:
   /// event: v has an admissible head, or (with a switch left) a connection that reaches one.
   /// One backward pass in topological order: O((V + C)·r).
   void build_reach() {
-    ws_.reach.assign(static_cast<std::size_t>(g_.num_nodes()) * R1_, 0);
-    ws_.event.assign(static_cast<std::size_t>(g_.num_nodes()) * R1_, 0);
+    ws_.reach.assign(g_.num_nodes() * R1_, 0);
+    ws_.event.assign(g_.num_nodes() * R1_, 0);
     const auto topo = g_.topological_order();
     for (std::size_t t = topo.size(); t-- > 0;) {
       const std::size_t v = topo[t], m = g_.node_model(v), k = g_.node_boundary(v);
@@ -69,7 +69,7 @@ private:
         if (rl > 0)
           for (std::size_t c : g_.connections_from(v)) {
             if (!depth_ok(g_, c, o_.rules)) continue;
-            const connection_spec& cn = g_.spec().connections[static_cast<std::size_t>(c)];
+            const connection_spec& cn = g_.spec().connections[c];
             conn = conn || ws_.reach[slot(g_.node(cn.to_model, cn.to_boundary), rl - 1)];
           }
         const bool next = k < g_.blocks(m) && ws_.reach[slot(v + 1, rl)];
@@ -79,7 +79,7 @@ private:
     }
   }
   std::size_t slot(std::size_t v, std::size_t switches_left) const noexcept {
-    return static_cast<std::size_t>(v) * R1_ + static_cast<std::size_t>(switches_left);
+    return v * R1_ + switches_left;
   }
   /// By switches used so far.
   bool event_at(std::size_t v, std::size_t sw) const noexcept { return ws_.event[slot(v, r_ - sw)] != 0; }
@@ -125,7 +125,7 @@ private:
     const std::size_t v = ws_.meta[id].node, left = r_ - ws_.meta[id].switches;
     path_load& L = ws_.scratch;
     load_of(id, npos);
-    add_frame(L, ws_.completion.at(v, left), static_cast<std::size_t>(S_), static_cast<std::size_t>(E_));
+    add_frame(L, ws_.completion.at(v, left), S_, E_);
     L.transfer_s = transfer_seconds(g_, L.link_bytes.data(), L.link_transfers.data());
     double abound = 0;
     if constexpr (rest_bounded_accuracy_estimator<E>) abound = est_.bound_with_rest(g_, state_of(id), ws_.completion.rest_weight(v, left));
@@ -149,7 +149,7 @@ private:
       ws_.meta[id].alive = false;
       return true;
     }
-    auto& list = ws_.at_node[static_cast<std::size_t>(ws_.meta[id].node)];
+    auto& list = ws_.at_node[ws_.meta[id].node];
     // The node's list holds live labels only (dominated ones are removed in place).
     for (std::size_t other : list)
       if (dominates(other, id)) {
@@ -175,7 +175,7 @@ private:
   std::size_t new_label(std::size_t parent, std::size_t node, std::ptrdiff_t move, std::size_t switches, bool can, bool has, const state& s) {
     const std::size_t id = ws_.meta.size();
     label_meta m{};
-    m.node = node, m.parent = static_cast<std::size_t>(parent), m.move = move, m.switches = switches, m.can_switch = can, m.has_block = has, m.alive = true;
+    m.node = node, m.parent = parent, m.move = move, m.switches = switches, m.can_switch = can, m.has_block = has, m.alive = true;
     std::memcpy(m.est, &s, sizeof(state));
     ws_.meta.push_back(m);
     ws_.arena.resize(ws_.arena.size() + width_);
@@ -189,7 +189,7 @@ private:
   /// Returns false past the label cap.
   bool settle(std::size_t v) {
     const std::size_t m = g_.node_model(v), k = g_.node_boundary(v);
-    auto& list = ws_.at_node[static_cast<std::size_t>(v)];
+    auto& list = ws_.at_node[v];
     for (std::size_t li = 0; li < list.size(); ++li) {
       const std::size_t id = list[li];
       if (!ws_.meta[id].alive) continue;
@@ -241,7 +241,7 @@ private:
     const std::size_t m = g_.node_model(v), k = g_.node_boundary(v), server = g_.server_of(m);
     for (std::size_t cid : g_.connections_from(v)) {
       if (!depth_ok(g_, cid, o_.rules)) continue;
-      const connection_spec& cn = g_.spec().connections[static_cast<std::size_t>(cid)];
+      const connection_spec& cn = g_.spec().connections[cid];
       if (!reach_at(g_.node(cn.to_model, cn.to_boundary), sw + 1)) continue;
       const state s2 = est_.add_join(g_, s, cid);
       const std::size_t c = new_label(id, g_.node(cn.to_model, cn.to_boundary), static_cast<std::ptrdiff_t>(cid), sw + 1, false, ws_.meta[id].has_block, s2);
@@ -256,7 +256,7 @@ private:
   void reconstruct(path& best_path) {
     std::vector<std::ptrdiff_t>& moves = ws_.moves;
     moves.clear();
-    for (std::size_t id = best_label_; ws_.meta[id].move != -3; id = static_cast<std::size_t>(ws_.meta[id].parent))
+    for (std::size_t id = best_label_; ws_.meta[id].move != -3; id = ws_.meta[id].parent)
       moves.push_back(ws_.meta[id].move == -2 ? -3 - static_cast<std::ptrdiff_t>(ws_.meta[id].run) : ws_.meta[id].move);
     best_path.service = service_, best_path.head = best_head_;
     best_path.segments.assign(1, segment{sv_.model, 0, 0, g_.server_of(sv_.model)});

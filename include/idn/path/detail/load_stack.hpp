@@ -21,8 +21,8 @@ struct load_stack {
   const block_graph& g;
   std::vector<double>& buf;
   std::size_t width, S, E, depth = 0;
-  load_stack(const block_graph& gr, std::vector<double>& b) : g(gr), buf(b), width(static_cast<std::size_t>(gr.num_servers() + 2 * gr.num_links())),
-        S(static_cast<std::size_t>(gr.num_servers())), E(static_cast<std::size_t>(gr.num_links())) {
+  load_stack(const block_graph& gr, std::vector<double>& b) : g(gr), buf(b), width(gr.num_servers() + 2 * gr.num_links()),
+        S(gr.num_servers()), E(gr.num_links()) {
     buf.assign(width, 0.0);
   }
   double* top() noexcept { return buf.data() + depth * width; }
@@ -57,7 +57,7 @@ struct load_stack {
       step_head(g, L.server_flops.data(), L.link_bytes.data(), L.link_transfers.data(), p.head, p.segments.back().server,
                 g.server_of(g.spec().services[static_cast<std::size_t>(p.service)].model));
     L.transfer_s = transfer_seconds(g, L.link_bytes.data(), L.link_transfers.data());
-    L.switches = static_cast<std::size_t>(p.joins.size());
+    L.switches = p.joins.size();
   }
 };
 
