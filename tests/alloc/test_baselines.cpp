@@ -5,6 +5,7 @@
 
 #include "approx.hpp"
 #include "idn/alloc/baselines.hpp"
+#include "random_batches.hpp"
 #include "random_idn.hpp"
 
 using namespace idn::alloc;
@@ -29,15 +30,6 @@ void enumerate(const instance& in, std::span<const batch> slots, Eigen::VectorXd
     x[static_cast<Eigen::Index>(j)] = 0;
     used[v] -= in.size()[static_cast<Eigen::Index>(j)];
   }
-}
-std::vector<batch> random_slots(idn::rng& g, const instance& in, std::size_t count) {
-  std::vector<batch> out;
-  for (std::size_t k = 0; k < count; ++k) {
-    Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
-    for (auto& v : r) v = static_cast<double>(g() % 25);
-    out.push_back(make_batch(in, r));
-  }
-  return out;
 }
 // One edge node with options in front of a cloud that pins every model.
 instance single_node(idn::rng& g) {
@@ -65,7 +57,7 @@ TEST_CASE("brute_force equals an independent recursive enumerator") {
   for (int k = 0; k < 300; ++k) {
     auto d = idn::test::random_idn(g, 10);
     const instance in = d.net.build({d.alpha, d.nu});
-    const auto slots = random_slots(g, in, 1 + g() % 3);
+    const auto slots = idn::test::random_batches(g, in, 1 + g() % 3, 25);
     const brute_force_result opt = brute_force(in, slots);
     Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(in.num_vars()));
     std::vector<double> used(in.num_nodes(), 0.0);
@@ -78,7 +70,7 @@ TEST_CASE("brute_force equals an independent recursive enumerator") {
   }
   auto d = idn::test::random_idn(g, 14);
   const instance in = d.net.build({d.alpha, d.nu});
-  const auto slots = random_slots(g, in, 1);
+  const auto slots = idn::test::random_batches(g, in, 1, 25);
   if (in.num_vars() > 2) CHECK_THROWS_WITH_AS(brute_force(in, slots, 2), doctest::Contains("idn::alloc::brute_force: in.num_vars() = 12: must be <= max_vars = 2"), idn::invalid_input);
 }
 
@@ -88,7 +80,7 @@ TEST_CASE("greedy_static >= 1/2 (1 - 1/e) G* on single-node instances; feasible"
   int strict = 0;
   for (int k = 0; k < 500; ++k) {
     const instance in = single_node(g);
-    const auto slots = random_slots(g, in, 1 + g() % 3);
+    const auto slots = idn::test::random_batches(g, in, 1 + g() % 3, 25);
     const brute_force_result opt = brute_force(in, slots);
     const greedy_result gr = greedy_static(in, slots);
     REQUIRE(gr.gain >= bound * opt.gain - 1e-9);
@@ -104,7 +96,7 @@ TEST_CASE("myopic_greedy at slot t+1 equals greedy_static on batch t; policies k
   for (int k = 0; k < 100; ++k) {
     auto d = idn::test::random_idn(g);
     const instance in = d.net.build({d.alpha, d.nu});
-    const auto slots = random_slots(g, in, 6);
+    const auto slots = idn::test::random_batches(g, in, 6, 25);
     myopic_greedy global(in, greedy_scope::global), local(in, greedy_scope::per_node);
     lfu freq(in, 0.8);
     for (std::size_t t = 0; t < slots.size(); ++t) {
@@ -130,7 +122,7 @@ TEST_CASE("relaxation_bound: G* <= upper, lower <= upper, gap <= its regret boun
   for (int k = 0; k < 20; ++k) {
     auto d = idn::test::random_idn(g, 10);
     const instance in = d.net.build({d.alpha, d.nu});
-    const auto slots = random_slots(g, in, 2);
+    const auto slots = idn::test::random_batches(g, in, 2, 25);
     const brute_force_result opt = brute_force(in, slots);
 #ifdef IDN_TEST_LIGHT
     const std::vector<std::size_t> its{1000, 10000};

@@ -16,6 +16,7 @@
 #include "idn/alloc/policy.hpp"
 #include "idn/alloc/scenario.hpp"
 #include "idn/core/random.hpp"
+#include "random_batches.hpp"
 
 using namespace idn::alloc;
 
@@ -31,17 +32,6 @@ network policy_test_network() {
     return option_data{0.3 * gib * (1 + q), (1 + q) * 0.002 * static_cast<double>(k + 1), 40 / (1 + q), 1e-3 * (1 + q)};
   };
   return tiered_network(p);
-}
-
-std::vector<batch> policy_test_batches(const instance& in, std::size_t count, std::uint64_t seed) {
-  idn::rng g(seed);
-  std::vector<batch> out;
-  for (std::size_t k = 0; k < count; ++k) {
-    Eigen::VectorXd r(static_cast<Eigen::Index>(in.num_types()));
-    for (auto& v : r) v = static_cast<double>(g() % 30);
-    out.push_back(make_batch(in, r));
-  }
-  return out;
 }
 
 /// A2: 0/1 entries, one per variable; each node within budget up to the reported excess.
@@ -104,7 +94,8 @@ TEST_CASE("allocation_policy clauses A1-A4: infida (both maps, three roundings),
   const network net = policy_test_network();
   const instance in = net.build();
   REQUIRE(in.num_vars() > 20);
-  const std::vector<batch> batches = policy_test_batches(in, 40, 77);
+  idn::rng g(77);
+  const std::vector<batch> batches = idn::test::random_batches(g, in, 40, 30);
   for (const mirror_map map : {mirror_map::entropic, mirror_map::euclidean})
     for (const int rounding : {0, 1, 2}) {
       CAPTURE(static_cast<int>(map));
@@ -124,7 +115,8 @@ TEST_CASE("allocation_policy clauses A1-A4: infida (both maps, three roundings),
 
 TEST_CASE("allocation_policy A1: a batch made for another instance is rejected, naming the instance") {
   const instance a = policy_test_network().build(), b = policy_test_network().build();
-  const std::vector<batch> other = policy_test_batches(b, 1, 3);
+  idn::rng g(3);
+  const std::vector<batch> other = idn::test::random_batches(g, b, 1, 30);
   infida p(a, infida_options{});
   CHECK_THROWS_AS((void)p.step(other[0]), idn::invalid_input);
   myopic_greedy gq(a);

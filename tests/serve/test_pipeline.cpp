@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "approx.hpp"
@@ -19,19 +20,28 @@
 
 using namespace idn::serve;
 
+namespace {
+/// An opaque (non-profile) stage.
+stage opaque(std::string name, stage_role role, double flop, double bytes, double output_bytes, double memory_bytes = 0) {
+  stage s{std::move(name), role};
+  s.flop = flop, s.bytes = bytes, s.output_bytes = output_bytes, s.memory_bytes = memory_bytes;
+  return s;
+}
+/// A model stage given by its profile.
+stage model_stage(idn::dnn::profile m) {
+  stage s{"model", stage_role::model};
+  s.model = std::move(m);
+  return s;
+}
+}  // namespace
+
 TEST_CASE("build_chain from devices and profiles; split_model never does worse; validation") {
   const idn::hw::roofline_device pi(idn::hw::raspberry_pi_4().params), nx(idn::hw::jetson_xavier_nx().params),
       t4(idn::hw::nvidia_t4().params);
   continuum cont{{{"iot", pi}, {"edge", nx}, {"cloud", t4}},
                  {idn::hw::affine_link(0.002, 20e6), idn::hw::affine_link(0.01, 100e6)}, {}};
   pipeline p{"resnet50", 150528, {}};
-  stage pre{"pre"};
-  pre.flop = 2e7, pre.bytes = 6e5, pre.output_bytes = 602112, pre.memory_bytes = 1e6;
-  stage model{"model", stage_role::model};
-  model.model = idn::dnn::resnet50();
-  stage post{"post", stage_role::post};
-  post.flop = 1e4, post.bytes = 4e3, post.output_bytes = 100;
-  p.stages = {pre, model, post};
+  p.stages = {opaque("pre", stage_role::pre, 2e7, 6e5, 602112, 1e6), model_stage(idn::dnn::resnet50()), opaque("post", stage_role::post, 1e4, 4e3, 100)};
   const chain whole = build_chain(p, cont), split = build_chain(p, cont, true);
   CHECK(whole.elements.size() == 3);
   CHECK(split.elements.size() > 10);
@@ -66,12 +76,8 @@ TEST_CASE("build_chain: every entry recomputed from the devices, links and profi
   const idn::hw::roofline_device pi(idn::hw::raspberry_pi_4().params), nx(idn::hw::jetson_xavier_nx().params);
   const idn::hw::affine_link up(0.004, 30e6), down(0.003, 80e6);
   continuum cont{{{"iot", pi, 2, 1e-4}, {"edge", nx, 3, 2e-4}}, {up}, {down}};
-  stage pre{"pre"};
-  pre.flop = 3e7, pre.bytes = 5e5, pre.output_bytes = 602112, pre.memory_bytes = 2e6;
-  stage model{"model", stage_role::model};
-  model.model = idn::dnn::mobilenet_v2();
-  stage post{"post", stage_role::post};
-  post.flop = 2e4, post.bytes = 8e3, post.output_bytes = 64;
+  const stage pre = opaque("pre", stage_role::pre, 3e7, 5e5, 602112, 2e6), model = model_stage(idn::dnn::mobilenet_v2());
+  stage post = opaque("post", stage_role::post, 2e4, 8e3, 64);
   post.allowed_tiers = 0b10;  // edge only
   const pipeline p{"mnv2", 150528, {pre, model, post}};
   const chain c = build_chain(p, cont);
