@@ -8,6 +8,10 @@ Hard rules (no exceptions):
   layering   a module includes only the modules its row of ARCHITECTURE.md allows; offload
              includes only the standard library and std-only core headers; nobody includes a
              sibling module's detail/.
+  copies     no run of DUP_RUN significant lines (comments, blank lines, braces, includes and
+             access labels dropped; whitespace ignored) appears twice in include/idn. A small stand-in
+             for the `duplicates` tool, which is not a Debian package and so cannot run in CI; it
+             catches copied code, not same-shape code with other names.
   mirror     every public module header include/idn/<module>/<name>.hpp (outside detail/) has
              its test tests/<module>/test_<name>.cpp, or test_<name>_<part>.cpp files when the
              header holds more than one algorithm (offload/hil.hpp: test_hil_f, test_hil_n).
@@ -43,6 +47,7 @@ ALLOWED = {
 }
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 LONG_LIMIT = 80
+DUP_RUN = 7
 
 
 def module_of(path):
@@ -116,6 +121,27 @@ def check_mirror(headers):
         stem = rel.stem
         if not (tests / f"test_{stem}.cpp").exists() and not any(tests.glob(f"test_{stem}_*.cpp")):
             problems.append(f"mirror: include/idn/{rel} has no tests/{rel.parent}/test_{stem}.cpp (or test_{stem}_<part>.cpp)")
+    return problems
+
+
+def check_copies(headers):
+    """Runs of DUP_RUN significant lines that occur more than once across the headers."""
+    trivial = {"}", "};", "{", "public:", "private:", "protected:", "namespace detail {", "}  // namespace detail"}
+    first_seen, problems, reported = {}, [], set()
+    for h in headers:
+        rel = str(h.relative_to(ROOT))
+        sig = []
+        for i, line in enumerate(h.read_text(encoding="utf-8").splitlines()):
+            s = " ".join(re.sub(r"//.*", "", line).split())
+            if s and s not in trivial and not s.startswith(("#include", "#pragma")):
+                sig.append((i + 1, s))
+        for k in range(len(sig) - DUP_RUN + 1):
+            key = tuple(s for _, s in sig[k:k + DUP_RUN])
+            here = (rel, sig[k][0])
+            there = first_seen.setdefault(key, here)
+            if there != here and (there[0], rel) not in reported:
+                reported.add((there[0], rel))
+                problems.append(f"copies: {rel}:{here[1]} repeats {there[0]}:{there[1]} ({DUP_RUN}+ lines; factor it out)")
     return problems
 
 
@@ -292,6 +318,7 @@ def main():
     headers = sorted(INCLUDE.rglob("*.hpp"))
     problems = check_layering(headers)
     problems += check_mirror(headers)
+    problems += check_copies(headers)
     counts, details, public_decls = ratchet_counts(headers)
     if "--update" in sys.argv:
         lines = ["# tools/check-house.py ratchet: today's debt per header (index names, long functions, undocumented",
@@ -312,6 +339,7 @@ def main():
                 problems.append(f"{kind}: {rel} has {n} (baseline {allowed}):\n    " + "\n    ".join(details[rel][kind]))
     print(f"check-house: {len(headers)} headers; layering clean: {not any(p.startswith('layering') for p in problems)}; "
           f"every module header has its test: {not any(p.startswith('mirror') for p in problems)}; "
+          f"no copied runs of {DUP_RUN} lines: {not any(p.startswith('copies') for p in problems)}; "
           f"ratchet totals: index {totals['index']}, long functions {totals['long']}, undocumented {totals['undoc']} of {public_decls} public declarations")
     for p in problems:
         print(p)

@@ -22,6 +22,14 @@ inline std::uint32_t grid_bin(float s, std::size_t bins) {
   const auto b = static_cast<std::uint32_t>(static_cast<double>(s) * static_cast<double>(bins));
   return b < bins ? b : static_cast<std::uint32_t>(bins - 1);
 }
+/// A reference learner's decision before it looks at its experts: β recorded; a non-finite score
+/// is flagged bad_input (offloaded, score kept as given).
+inline decision reference_decision(float score, float beta) {
+  decision d;
+  d.beta = beta;
+  if (!finite(score)) d.bad_input = true, d.score = score;
+  return d;
+}
 /// q = Σ_{j≤b} w_j / Σ_j w_j with w_j = e^{−η(L_j − min L)} over experts j = 0..bins, by definition.
 inline double grid_accept_probability(const std::vector<double>& loss, float eta, std::uint32_t b) {
   const double lmin = *std::min_element(loss.begin(), loss.end());
@@ -61,13 +69,8 @@ public:
   template <class G>
   decision decide(float score, G& g) {
     const double u = draw01<double>(g);
-    decision d;
-    d.beta = beta_;
-    if (!detail::finite(score)) {
-      d.bad_input = true;
-      d.score = score;
-      return d;
-    }
+    decision d = detail::reference_decision(score, beta_);
+    if (d.bad_input) return d;
     const float s = detail::clamp01(score);
     const double q = last_q_ = accept_probability(s);
     d.offload = !(u < q);
@@ -192,13 +195,8 @@ public:
   template <class G>
   decision decide(float score, G& g) {
     const double coin = draw01<double>(g), u = draw01<double>(g);
-    decision d;
-    d.beta = beta_;
-    if (!detail::finite(score)) {
-      d.bad_input = true;
-      d.score = score;
-      return d;
-    }
+    decision d = detail::reference_decision(score, beta_);
+    if (d.bad_input) return d;
     const float s = detail::clamp01(score);
     d.score = s;
     d.bin = bin_index(s);
