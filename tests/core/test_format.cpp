@@ -30,7 +30,7 @@ TEST_CASE("format_number: parses back bit-exactly and is no longer than the shor
     if (i % 4 == 0) x = static_cast<double>(static_cast<std::int64_t>(g() % 2000001) - 1000000) / 1000.0;
     const std::string s = idn::format_number(x);
     if (std::isnan(x)) {
-      REQUIRE((s == "nan" || s == "-nan"));
+      REQUIRE(s == "nan");  // every NaN, whatever its sign and payload, on every standard library
       continue;
     }
     REQUIRE(std::bit_cast<std::uint64_t>(std::strtod(s.c_str(), nullptr)) == std::bit_cast<std::uint64_t>(x));

@@ -1,9 +1,11 @@
 #pragma once
 /// Shortest round-trip text for numbers, used in error messages and CSV writers.
 #include <array>
+#include <bit>
 #include <charconv>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -11,19 +13,26 @@
 
 namespace idn {
 
-/// Shortest text that parses back to exactly `x` ("inf", "-inf", "nan" for non-finite values).
-/// O(1), no allocation beyond the returned string.
-inline std::string format_number(double x) {
-  std::array<char, 32> buf{};
-  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), x);
-  return std::string(buf.data(), res.ptr);
-}
-
-/// Appends `x` in shortest round-trip form to `out` (no temporary string).
+/// Appends `x` in shortest round-trip form to `out` (no temporary string). Every NaN is "nan":
+/// standard libraries spell NaNs differently (libc++: "-nan(ind)", "nan(snan)"), and messages
+/// must read the same everywhere.
 inline void append_number(std::string& out, double x) {
+  const auto bits = std::bit_cast<std::uint64_t>(x);  // a bit test: x != x folds away under -ffinite-math-only
+  if ((bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (bits & 0x000fffffffffffffull) != 0) {
+    out += "nan";
+    return;
+  }
   std::array<char, 32> buf{};
   const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), x);
   out.append(buf.data(), res.ptr);
+}
+
+/// Shortest text that parses back to exactly `x` ("inf", "-inf", and "nan" for every NaN).
+/// O(1), no allocation beyond the returned string.
+inline std::string format_number(double x) {
+  std::string s;
+  append_number(s, x);
+  return s;
 }
 
 namespace detail {
