@@ -1,5 +1,5 @@
 #pragma once
-// Random block graphs and search rules for the path tests (test_search.cpp, detail/test_completion_bounds.cpp).
+// Random block graphs and search rules for the path tests (search, enumerate, pareto, path, search_options, detail/completion_bounds).
 #include <algorithm>
 
 #include "case_count.hpp"
