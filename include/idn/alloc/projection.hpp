@@ -144,6 +144,67 @@ struct projection_kernels {
     return r;
   }
 
+  /// The fixed point of finish_entropic from "nothing saturated", fused: the power-of-two scale
+  /// of the largest ŷ is kept for every round (exact, since only normal values are accepted), so
+  /// each round's check pass also accumulates the next round's Σ s·v and Σ s_sat and writes y
+  /// (1 if saturated, else c·v). Two passes set up round 1; each round is then one pass, and the
+  /// last one leaves y final: 2 + rounds passes instead of 3·rounds + 1 (one more when y is ŷ).
+  /// Gives up (returns false; state and y are then scratch) after max_rounds, when Σ s_sat
+  /// exceeds b, or when a scaled value or product leaves the normal range (finish_entropic then
+  /// rescales per round). Same c·v products, so the same y, as finish_entropic.
+  static bool entropic_fixed_point(const cref& s, double b, const cref& yhat, ref y, std::uint8_t* state, projection_result& r,
+                                   int max_rounds) {
+    const Eigen::Index n = s.size();
+    const double max_yhat = yhat.maxCoeff();
+    if (!(max_yhat > 0)) return false;
+    int e = 0;
+    std::frexp(max_yhat, &e);
+    const pow2_scale scale(e);
+    constexpr double tiny = std::numeric_limits<double>::min();
+    // y may be ŷ itself (projection in place): then y is written only once the rounds are done.
+    const bool overlap = y.data() < yhat.data() + n && yhat.data() < y.data() + n;
+    double w = 0, s_sat = 0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double v = scale(yhat[j]), sv = s[j] * v;
+      if (!(v >= tiny) || !(sv >= tiny)) return false;
+      w += sv;
+    }
+    for (int round = 0; round < max_rounds; ++round) {
+      if (s_sat > b) return false;
+      const double c = w > 0 ? std::max(0.0, (b - s_sat) / w) : 0.0;
+      double w_next = 0, s_sat_next = s_sat;
+      std::size_t saturated = 0;
+      bool moved = false;
+      for (Eigen::Index j = 0; j < n; ++j) {
+        if (state[j] == sat_) {
+          if (!overlap) y[j] = 1;
+          ++saturated;
+          continue;
+        }
+        const double v = scale(yhat[j]), cv = c * v;
+        if (cv >= 1) {
+          state[j] = sat_, ++saturated, moved = true;
+          if (!overlap) y[j] = 1;
+          s_sat_next += s[j];
+        } else {
+          if (cv != 0 && !(cv >= tiny)) return false;  // a subnormal product: let finish_entropic rescale
+          if (!overlap) y[j] = cv;
+          w_next += s[j] * v;
+        }
+      }
+      if (!moved) {
+        if (overlap)
+          for (Eigen::Index j = 0; j < n; ++j) y[j] = state[j] == sat_ ? 1.0 : c * scale(yhat[j]);
+        r = {};
+        r.saturated = saturated;
+        r.multiplier = std::ldexp(c, -e);
+        return true;
+      }
+      w = w_next, s_sat = s_sat_next;
+    }
+    return false;
+  }
+
   static projection_result entropic(const cref& s, double b, const cref& yhat, ref y, projection_workspace& ws) {
     const double total = validate("project_entropic", s, b, yhat, y.size(), true);
     return entropic_prevalidated(s, b, total, yhat, y, ws);
@@ -152,16 +213,19 @@ struct projection_kernels {
   /// The entropic projection for inputs validate() accepted, with total = Σ s (node_state, whose
   /// sizes and budget are constants of the instance and whose ŷ is positive by construction).
   /// Fast path: the fixed point of finish_entropic started from "nothing saturated" — c from all
-  /// coordinates, those with c·ŷ ≥ 1 saturate, repeat — settles in 1–3 passes when few
-  /// coordinates saturate (the common case in INFIDA); after 4 rounds it hands over to the
-  /// randomized selection (expected O(n) whatever the saturation). Both end in the same final
-  /// pass, so they give the same y for the same classification.
+  /// coordinates, those with c·ŷ ≥ 1 saturate, repeat — settles in 1–3 rounds when few
+  /// coordinates saturate (the common case in INFIDA). entropic_fixed_point runs it fused (2 +
+  /// rounds passes); outside the normal range finish_entropic runs it with per-round rescaling;
+  /// after 4 rounds the randomized selection takes over (expected O(n) whatever the
+  /// saturation). All give the same y for the same classification (the same c·v products).
   static projection_result entropic_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
     const auto n = static_cast<std::size_t>(s.size());
     if (total <= b) { y.setOnes(); return {0, n, true}; }
     ws.reserve(n);
     std::uint32_t* u = ws.undecided_.data();
     std::uint8_t* st = ws.state_.data();
+    std::fill(st, st + n, free_);
+    if (projection_result r; entropic_fixed_point(s, b, yhat, y, st, r, 4)) return r;
     std::fill(st, st + n, free_);
     if (projection_result r; finish_entropic(s, b, yhat, y, st, r, 4)) return r;
     int e_max = 0;
