@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "error_of.hpp"
 #include "idn/core/error.hpp"
 #include "idn/core/strong_id.hpp"
 
@@ -26,7 +27,7 @@ TEST_CASE("reject: the house message names module::function, field, value and re
 
 TEST_CASE("invalid_input: an std::invalid_argument; the house message parses back into its five parts") {
   static_assert(std::is_base_of_v<std::invalid_argument, idn::invalid_input>);
-  const std::regex house(R"(^idn::([a-z_]+)::([a-z_:]+): (.+?) = ([^:]+): (.+)$)");
+  const std::regex& house = idn::test::house_message_format();
   const struct {
     std::string message, module, function, field, value, requirement;
   } cases[] = {

@@ -27,8 +27,9 @@ TEST_CASE("naive_hil_f grid: cumulative losses count y on accepting experts and 
     const decision d = f.decide(x.s, g);
     REQUIRE(d.bin == std::min(3u, static_cast<std::uint32_t>(x.s * 4)));
     f.feedback(d, x.y);
-    // Expert j accepts scores in bins >= j: it pays y when it accepts, beta when it offloads.
-    for (std::uint32_t j = 0; j <= 4; ++j) want[j] += j <= d.bin ? (x.y ? 1.0 : 0.0) : 0.25;
+    // Expert j is the threshold j/4: it accepts s >= j/4 and pays y, else offloads and pays beta
+    // (from the score itself, not the learner's bin).
+    for (std::uint32_t j = 0; j <= 4; ++j) want[j] += x.s >= static_cast<float>(j) / 4.f ? (x.y ? 1.0 : 0.0) : 0.25;
   }
   for (std::size_t j = 0; j <= 4; ++j) CHECK(f.cumulative_loss(j) == idn::test::rel(want[j]).epsilon(1e-12));
   // q(s) for a score in bin b: the weight of experts 0..b over all, w_j = exp(-eta (L_j - min L)).

@@ -112,13 +112,7 @@ TEST_CASE("block_graph: derived tables equal a direct recomputation from the spe
 }
 
 TEST_CASE("block_graph: every malformed spec is named by its field") {
-  const graph_spec good = [] {
-    graph_spec s = idn::path::test::two_servers(1e10, 2e10, 5, 1e8);
-    s.models.push_back({"n", 1, 0, 1000, {{4e8, 50}, {4e8, 50}}, 0.7});
-    s.heads.push_back({1, 2, 0, head_kind::original, 0, 10, 0.7, 0});
-    s.connections.push_back({0, 1, 1, 1, 1e6, adapter_site::destination, 0.01});
-    return s;
-  }();
+  const graph_spec good = idn::path::test::two_servers_joined();
   CHECK_NOTHROW(block_graph{good});
   const struct {
     void (*mutate)(graph_spec&);

@@ -15,17 +15,6 @@
 
 using namespace idn::path;
 
-namespace {
-/// two_servers plus a model "n" on server 1 and one connection m@1 -> n@1 (adapter on the destination).
-graph_spec joined_graph() {
-  graph_spec s = idn::path::test::two_servers(1e10, 2e10, 5, 1e8);
-  s.models.push_back({"n", 1, 0, 1000, {{4e8, 50}, {4e8, 60}}, 0.7});
-  s.heads.push_back({1, 2, 0, head_kind::original, 3e6, 10, 0.7, 0});
-  s.connections.push_back({0, 1, 1, 1, 1e6, adapter_site::destination, 0.01});
-  return s;
-}
-}  // namespace
-
 TEST_CASE("compute_load: work is conserved and X is the link formula over its own counts, on every enumerated path (300 graphs)") {
   idn::rng g(515);
   std::size_t paths = 0, with_transfers = 0;
@@ -62,7 +51,7 @@ TEST_CASE("compute_load: work is conserved and X is the link formula over its ow
 }
 
 TEST_CASE("original_path, compute_load, to_string and key_of on a hand-built two-server graph") {
-  const block_graph bg(joined_graph());
+  const block_graph bg(idn::path::test::two_servers_joined());
   const path p0 = original_path(bg, 0);
   REQUIRE(p0.segments.size() == 1);
   CHECK(p0.head == 0);
@@ -83,7 +72,7 @@ TEST_CASE("original_path, compute_load, to_string and key_of on a hand-built two
 }
 
 TEST_CASE("validate_path names the first violation") {
-  const block_graph bg(joined_graph());
+  const block_graph bg(idn::path::test::two_servers_joined());
   path_rules rules;
   const path good{0, {{0, 0, 1, 0}, {1, 1, 2, 1}}, {0}, 1};
   CHECK_NOTHROW(validate_path(bg, good, rules));

@@ -16,4 +16,14 @@ inline graph_spec two_servers(double cap0, double cap1, double lambda, double bw
   return g;
 }
 
+/// two_servers(1e10, 2e10, 5, 1e8) plus a model "n" on server 1 (two blocks of 4e8 FLOP, its
+/// original head of 3e6 FLOP) and one connection m@1 -> n@1 whose adapter runs on the destination.
+inline graph_spec two_servers_joined() {
+  graph_spec g = two_servers(1e10, 2e10, 5, 1e8);
+  g.models.push_back({"n", 1, 0, 1000, {{4e8, 50}, {4e8, 60}}, 0.7});
+  g.heads.push_back({1, 2, 0, head_kind::original, 3e6, 10, 0.7, 0});
+  g.connections.push_back({0, 1, 1, 1, 1e6, adapter_site::destination, 0.01});
+  return g;
+}
+
 }  // namespace idn::path::test

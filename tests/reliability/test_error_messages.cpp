@@ -56,7 +56,7 @@ TEST_CASE("house format: serve, partition, alloc, path, hw, dnn and sim name mod
   namespace path = idn::path;
   // The function may be a member ("network::add_node"); the field is the shortest prefix before
   // " = " that leaves a value without ':' and a requirement.
-  const std::regex house(R"(^idn::([a-z_]+)::([a-z_:]+): (.+?) = ([^:]+): (.+)$)");
+  const std::regex& house = idn::test::house_message_format();
   const alloc::instance in = tiny_instance();
   idn::rng rng(1);
   const path::graph_spec spec = path::random_graph_spec(rng, {});
