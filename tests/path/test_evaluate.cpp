@@ -77,6 +77,66 @@ TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 1
   }
 }
 
+namespace {
+/// One random stock separable reward's check of reward_optimal_below against the golden-section
+/// score and a 101 x 101 grid over the polygon. Returns whether the case was compared.
+template <class R>
+bool check_below(const block_graph& bg, const path_load& L, double a, const R& r, const evaluation_options& o) {
+  idn::path::detail::scorer<R> sc(bg, 0, r, o, "test");
+  evaluation_options inner = o;
+  inner.capacity = sc.capacity();  // with a floor utility's implied floor
+  split sp;
+  const double s = sc.score(L, a, split_policy::reward_optimal, sp), lam = bg.spec().services[0].arrival_rate;
+  double grid = -INFINITY;
+  for (int i = 0; i <= 100; ++i)
+    for (int j = 0; j <= 100; ++j) {
+      const double x0 = lam * i / 100, xp = lam * j / 100;
+      const operating_point op = sc.point(L, a, x0, xp);
+      if (x0 + xp <= lam * (1 + 1e-12) && feasible(bg, L, x0, xp, op, inner)) grid = std::max(grid, r(op));
+    }
+  const double sup = std::max(s, grid);
+  if (!(sup > 0)) return false;
+  // 1e-4 above the supremum: every split scores below, so the test must say so (it has to
+  // bisect the hull edges to get there). Below it, down to 0.8 sup: the optimum scores above the
+  // cut, so it must never answer "below" (a piece bound that is too low fails here).
+  CHECK(sc.reward_optimal_below(L, a, sup * (1 + 1e-4)));
+  CHECK_FALSE(sc.reward_optimal_below(L, a, sup * (1 - 1e-7)));
+  for (int k = 1; k <= 50; ++k) CHECK_FALSE(sc.reward_optimal_below(L, a, sup * (1 - 0.004 * k)));
+  return true;
+}
+}  // namespace
+
+TEST_CASE("reward_optimal_below: decides sup F over the polygon just above and just below it, against golden section and a grid") {
+  idn::rng g(79);
+  const interpolation_estimator est;
+  int compared = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    random_graph_options p;
+    p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 2), p.servers = 2, p.fanout = 2, p.extra_head_prob = 1.5, p.services = 2;
+    const block_graph bg(random_graph_spec(g, p));
+    std::vector<path> all;
+    enumerate_paths(bg, 0, {}, [&](const path& q) { all.push_back(q); });
+    const path& q = all[static_cast<std::size_t>(idn::uniform01(g) * static_cast<double>(all.size()))];
+    const path_load L = compute_load(bg, q);
+    const double a = est.estimate(bg, q);
+    evaluation_options o;
+    o.capacity.rho_bar = 0.5 + 0.5 * idn::uniform01(g);
+    if (trial % 3 == 0) o.capacity.min_avg_accuracy = 0.6;
+    CAPTURE(trial);
+    // The exp penalty's kink at A_av = reference, between the two accuracies, puts the optimum
+    // inside a hull edge (the case the bisection exists for).
+    const double A_l = bg.spec().models[bg.spec().services[0].model].accuracy;
+    const double ref = std::min(A_l, a) + idn::uniform01(g) * std::abs(A_l - a);
+    switch (trial % 4) {
+      case 0: compared += check_below(bg, L, a, product_reward<power_utility, normalized_gain>{{16 * idn::uniform01(g)}, {}}, o); break;
+      case 1: compared += check_below(bg, L, a, product_reward<power_utility, log_throughput>{{1 + 15 * idn::uniform01(g)}, {}}, o); break;
+      case 2: compared += check_below(bg, L, a, product_reward<exp_penalty_utility, served_fraction>{{60 * idn::uniform01(g), ref}, {}}, o); break;
+      default: compared += check_below(bg, L, a, product_reward<floor_utility, normalized_gain>{{0.5 * idn::uniform01(g)}, {}}, o); break;
+    }
+  }
+  CHECK(compared >= 500);
+}
+
 TEST_CASE("monotonicity: a lighter, more accurate path scores at least as high (reward_optimal, serve_all)") {
   idn::rng g(78);
   const interpolation_estimator est;

@@ -127,10 +127,52 @@ public:
     // of max_throughput_split without its validity test.
     const local_remote_split c = split_without_demand(g_, service_, L, cap_);
     const double T = std::isfinite(c.xp) ? c.x0 + c.xp : std::numeric_limits<double>::infinity();
-    operating_point op;
-    op.throughput = std::max(0.0, std::min(lambda_, T)), op.standalone_throughput = th0_, op.demand = lambda_, op.original_accuracy = A_l_;
-    op.avg_accuracy = std::max(A_l_, A_p), op.reference_delay_s = d_ref_;
-    return static_cast<double>(reward_.xi(op.avg_accuracy)) * static_cast<double>(reward_.zeta(op));
+    return separable_value(std::max(A_l_, A_p), std::max(0.0, std::min(lambda_, T)));
+  }
+
+  /// Whether every split of the polygon 𝒫 at loads L and accuracy A_p scores below `cut` (the
+  /// reward_optimal score's supremum < cut), decided rigorously without golden section: the
+  /// supremum lies on the upper hull (see reward_optimal), where A_av falls and Th rises from
+  /// vertex to vertex, so on a piece [u0, u1] of a hull edge F ≤ ξ(A_av(u0))·ζ(Th(u1)). Each edge
+  /// is bisected depth first: a piece whose bound is below `cut` is dropped, a point scoring
+  /// ≥ cut answers false. The piece bound is first order in the piece's width, so a cut within
+  /// about 1e-5 (relative) above the supremum may exhaust the budget (pieces of 2⁻⁴⁰ of an edge,
+  /// 256 evaluations) and answer false: "cannot prune", which keeps a search exact. Usually a
+  /// handful of evaluations against golden section's ~90 per edge. The searches' prefix test.
+  /// Requires has_quick_bound.
+  bool reward_optimal_below(const path_load& L, double A_p, double cut) noexcept
+    requires has_quick_bound
+  {
+    std::array<vertex, 28> hull{};
+    int first = 0;
+    const int nh = upper_hull(make_split_problem(g_, service_, L, A_p, cap_), hull, first);
+    for (int i = first; i < nh; ++i)
+      if (!(value(L, A_p, hull[static_cast<std::size_t>(i)].x0, hull[static_cast<std::size_t>(i)].xp) < cut)) return false;
+    struct piece {
+      double u0, u1;
+      int depth;
+    };
+    std::array<piece, 48> stack{};
+    int evaluations = 0;
+    for (int i = first; i + 1 < nh; ++i) {
+      const vertex &a = hull[static_cast<std::size_t>(i)], &b = hull[static_cast<std::size_t>(i + 1)];
+      auto at = [&](double u) { return vertex{a.x0 + u * (b.x0 - a.x0), a.xp + u * (b.xp - a.xp), 0, 0}; };
+      auto avg = [&](const vertex& v) { const double T = v.x0 + v.xp; return T > 0 ? (A_l_ * v.x0 + A_p * v.xp) / T : A_l_; };
+      std::size_t top = 0;
+      stack[top++] = {0.0, 1.0, 0};
+      while (top > 0) {
+        const piece pc = stack[--top];
+        const vertex v0 = at(pc.u0), v1 = at(pc.u1);
+        if (separable_value(std::max(avg(v0), avg(v1)), std::max(v0.x0 + v0.xp, v1.x0 + v1.xp)) < cut) continue;
+        if (pc.depth >= 40 || ++evaluations > 256) return false;
+        const double mid = 0.5 * (pc.u0 + pc.u1);
+        const vertex vm = at(mid);
+        if (!(value(L, A_p, vm.x0, vm.xp) < cut)) return false;
+        stack[top++] = {mid, pc.u1, pc.depth + 1};
+        stack[top++] = {pc.u0, mid, pc.depth + 1};
+      }
+    }
+    return true;
   }
 
   /// Score and split of a path with load L (X included) and accuracy A_p under `policy`.
@@ -147,13 +189,20 @@ private:
   using vertex = polygon_vertex;
   double value(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp, uses_delay<R>))); }
 
-  double reward_optimal(const path_load& L, double A_p, split& out) {
-    const split_problem P = make_split_problem(g_, service_, L, A_p, cap_);
+  /// ξ(A)·ζ at throughput T (the other operating-point fields are the service's constants).
+  double separable_value(double A, double T) const {
+    operating_point op;
+    op.throughput = T, op.standalone_throughput = th0_, op.demand = lambda_, op.original_accuracy = A_l_, op.avg_accuracy = A, op.reference_delay_s = d_ref_;
+    return static_cast<double>(reward_.xi(A)) * static_cast<double>(reward_.zeta(op));
+  }
+
+  /// The polygon's upper hull in (T, M = A_l x0 + Â xp), T ascending, into hull; `first` is the
+  /// max-A_av vertex with T > 0 (the last vertex if none). Returns the vertex count.
+  static int upper_hull(const split_problem& P, std::array<vertex, 28>& hull, int& first) noexcept {
     std::array<vertex, 28> v{};
     const int nv = polygon_vertices(P, v);
     // Upper hull in (T, M), T ascending (ties: larger M first kept).
     std::sort(v.begin(), v.begin() + nv, [](const vertex& a, const vertex& b) { return a.T < b.T || (a.T == b.T && (a.M > b.M || (a.M == b.M && a.x0 > b.x0))); });
-    std::array<vertex, 28> hull{};
     int nh = 0;
     for (int i = 0; i < nv; ++i) {
       if (nh > 0 && v[static_cast<std::size_t>(i)].T == hull[static_cast<std::size_t>(nh - 1)].T) continue;
@@ -165,11 +214,19 @@ private:
       hull[static_cast<std::size_t>(nh++)] = v[static_cast<std::size_t>(i)];
     }
     // From the max-A_av hull vertex (T > 0) to the max-T vertex.
-    int first = nh - 1;
+    first = nh - 1;
     for (int i = 0; i < nh; ++i) {
       const vertex& h = hull[static_cast<std::size_t>(i)];
       if (h.T > 0 && h.M * hull[static_cast<std::size_t>(first)].T > hull[static_cast<std::size_t>(first)].M * h.T) first = i;
     }
+    return nh;
+  }
+
+  double reward_optimal(const path_load& L, double A_p, split& out) {
+    const split_problem P = make_split_problem(g_, service_, L, A_p, cap_);
+    std::array<vertex, 28> hull{};
+    int first = 0;
+    const int nh = upper_hull(P, hull, first);
     double best = -std::numeric_limits<double>::infinity(), b0 = 0, bp = 0, bT = -1;
     auto consider = [&](double x0, double xp) {
       const double f = value(L, A_p, x0, xp), T = x0 + xp;

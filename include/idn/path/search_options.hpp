@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "idn/path/detail/completion_bounds.hpp"
+#include "idn/path/detail/load_stack.hpp"
 #include "idn/path/evaluate.hpp"
 
 namespace idn::path {
@@ -54,7 +55,8 @@ struct label_meta {
 };
 /// The buffers every search reuses (the storage of search_workspace).
 struct search_buffers {
-  std::vector<double> arena, stack;  ///< label frames; branch and bound's frame per depth
+  std::vector<double> arena, stack;  ///< label frames; branch and bound's frame per segment
+  std::vector<load_depth> depths;    ///< branch and bound: per depth, the segment's server load and frame
   std::vector<label_meta> meta;
   std::vector<std::vector<std::size_t>> at_node;
   std::vector<char> event, reach;  ///< per node: an admissible head or enabled connection; a head reachable with r' switches

@@ -31,15 +31,16 @@ inline void offer(std::vector<ranked>& top, std::size_t k, double s, const path&
 
 /// The prefix bound test of branch and bound: the score of the bounding policy at the prefix's
 /// loads L (completion included) and accuracy bound abound is below threshold t. With a quick
-/// bound (separable rewards, reward_optimal) the quick bound decides when it is below t or
-/// clearly above it (by 10 % of |t|); else one exact evaluation under the bounding policy.
+/// bound (separable rewards, reward_optimal) the quick bound decides when it is below t, else
+/// the rigorous interval test scorer::reward_optimal_below; otherwise one exact evaluation under
+/// the bounding policy.
 template <reward_function R>
 bool bound_below(scorer<R>& sc, split_policy policy, const path_load& L, double abound, double t, split& sp, search_stats& st) {
   if constexpr (scorer<R>::has_quick_bound) {
     if (bound_policy(policy) == split_policy::reward_optimal) {
-      const double q = sc.quick_bound(L, abound);
-      if (below(q, t)) return true;
-      if (!(q < t + 0.1 * std::abs(t))) return false;
+      if (below(sc.quick_bound(L, abound), t)) return true;
+      ++st.bounds_evaluated;
+      return sc.reward_optimal_below(L, abound, prune_cut(t));
     }
   }
   const double b = sc.score(L, abound, bound_policy(policy), sp);
@@ -55,7 +56,7 @@ template <accuracy_estimator E, reward_function R>
 double branch_and_bound(const block_graph& g, std::size_t service, std::size_t k, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
                         search_stats& st, search_buffers& ws, std::vector<ranked>& top, bool single = false, bool bounds_built = false) {
   if (single) k = 1;
-  load_stack ls(g, ws.stack);
+  load_stack ls(g, ws.stack, ws.depths, uses_delay<R> || o.eval.policy == split_policy::serve_all);
   path_load& L = ws.scratch;
   split sp;
   double best1 = -std::numeric_limits<double>::infinity();

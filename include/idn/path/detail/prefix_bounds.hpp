@@ -38,8 +38,10 @@ double accuracy_bound(const E& est, const block_graph& g, const path& prefix, co
 /// its interval); reward_optimal bounds both itself and max_throughput (whose split lies in 𝒫).
 inline split_policy bound_policy(split_policy p) noexcept { return p == split_policy::serve_all ? p : split_policy::reward_optimal; }
 
-inline bool below(double bound, double incumbent) noexcept {
-  return bound < incumbent - 1e-9 * std::max(1.0, std::abs(incumbent));
-}
+/// The value a bound must fall below to prune against `incumbent`: 1e-9 relative under it, so
+/// rounding in the bound never prunes a path that ties the incumbent.
+inline double prune_cut(double incumbent) noexcept { return incumbent - 1e-9 * std::max(1.0, std::abs(incumbent)); }
+/// The bound prunes against the incumbent.
+inline bool below(double bound, double incumbent) noexcept { return bound < prune_cut(incumbent); }
 
 }  // namespace idn::path::detail
