@@ -132,8 +132,8 @@ inline int polygon_vertices(const split_problem& P, std::array<polygon_vertex, 2
       bool ok = true;
       for (int q = 0; q < P.count && ok; ++q) {
         const half_plane& h = P.h[q];
-        const double lhs = h.a0 * x0 + h.ap * xp;
-        ok = lhs - h.rhs <= 1e-12 * std::max({1e-300, std::abs(h.rhs), std::abs(h.a0 * x0), std::abs(h.ap * xp)});
+        const double excess = h.a0 * x0 + h.ap * xp - h.rhs;  // the tolerance is > 0: only a positive excess needs it
+        ok = excess <= 0 || excess <= 1e-12 * std::max({1e-300, std::abs(h.rhs), std::abs(h.a0 * x0), std::abs(h.ap * xp)});
       }
       if (ok) out[static_cast<std::size_t>(n++)] = {x0, xp, x0 + xp, P.A_l * x0 + P.A_p * xp};
     }
