@@ -125,9 +125,7 @@ public:
     // The largest x0 + xp under the local and remote constraints alone (dropping the demand and
     // any accuracy floor only enlarges the polygon), then capped by the demand: the closed form
     // of max_throughput_split without its validity test.
-    const local_remote_split c = split_without_demand(g_, service_, L, cap_);
-    const double T = std::isfinite(c.xp) ? c.x0 + c.xp : std::numeric_limits<double>::infinity();
-    return separable_value(std::max(A_l_, A_p), std::max(0.0, std::min(lambda_, T)));
+    return quick_bound(split_without_demand(g_, service_, L, cap_), A_p);
   }
 
   /// Whether every split of the polygon 𝒫 at loads L and accuracy A_p scores below `cut` (the
@@ -138,11 +136,19 @@ public:
   /// ≥ cut answers false. The piece bound is first order in the piece's width, so a cut within
   /// about 1e-5 (relative) above the supremum may exhaust the budget (pieces of 2⁻⁴⁰ of an edge,
   /// 256 evaluations) and answer false: "cannot prune", which keeps a search exact. Usually a
-  /// handful of evaluations against golden section's ~90 per edge. The searches' prefix test.
-  /// Requires has_quick_bound.
+  /// handful of evaluations against golden section's ~90 per edge. Two O(S + E) answers come
+  /// first: the quick bound below `cut` (true), and the max-throughput split, where its closed
+  /// form is valid, scoring ≥ cut (false). The searches' prefix test. Requires has_quick_bound.
   bool reward_optimal_below(const path_load& L, double A_p, double cut) noexcept
     requires has_quick_bound
   {
+    const local_remote_split c = split_without_demand(g_, service_, L, cap_);
+    if (quick_bound(c, A_p) < cut) return true;
+    if (std::isfinite(c.xp) && c.x0 >= 0 && c.x0 + c.xp > 0) {  // a feasible split scoring ≥ cut: cannot prune
+      const double s = std::min(1.0, lambda_ / (c.x0 + c.xp)), x0 = s * c.x0, xp = s * c.xp;  // scaled into the demand
+      const bool floor_ok = !cap_.min_avg_accuracy || A_l_ * x0 + A_p * xp >= *cap_.min_avg_accuracy * (x0 + xp);
+      if (floor_ok && !(value(L, A_p, x0, xp) < cut)) return false;
+    }
     std::array<vertex, 28> hull{};
     int first = 0;
     const int nh = upper_hull(make_split_problem(g_, service_, L, A_p, cap_), hull, first);
@@ -189,6 +195,11 @@ private:
   using vertex = polygon_vertex;
   double value(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp, uses_delay<R>))); }
 
+  /// The quick bound from the split without demand c (see quick_bound).
+  double quick_bound(const local_remote_split& c, double A_p) const {
+    const double T = std::isfinite(c.xp) ? c.x0 + c.xp : std::numeric_limits<double>::infinity();
+    return separable_value(std::max(A_l_, A_p), std::max(0.0, std::min(lambda_, T)));
+  }
   /// ξ(A)·ζ at throughput T (the other operating-point fields are the service's constants).
   double separable_value(double A, double T) const {
     operating_point op;

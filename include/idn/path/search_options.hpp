@@ -31,7 +31,7 @@ struct search_stats {
   /// best.score = evaluate(best.p).score bitwise, which the tests check.
   double search_score = -std::numeric_limits<double>::infinity();
   std::uint64_t labels_created = 0, pruned_by_dominance = 0, pruned_by_bound = 0, paths_evaluated = 0;
-  std::uint64_t bounds_evaluated = 0;  ///< prefix bounds computed (each costs about one path evaluation)
+  std::uint64_t bounds_evaluated = 0;  ///< prefix bound tests (branch and bound: most end at the O(S + E) quick bound)
   bool fell_back = false;              ///< label setting hit max_labels and branch and bound finished
 };
 
