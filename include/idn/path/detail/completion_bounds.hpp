@@ -32,7 +32,7 @@ public:
     width_ = S_ + 2 * E_, R1_ = static_cast<std::size_t>(rules.switch_budget) + 1;
     const service_spec& sv = g.spec().services[service];
     const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task, home = g.server_of(sv.model);
-    lb_.assign(g.num_nodes() * R1_ * width_, std::numeric_limits<double>::infinity());
+    lb_.resize(g.num_nodes() * R1_ * width_);  // every slot is written below: no fill
     rest_.assign(weighted ? g.num_nodes() * R1_ : 0, -std::numeric_limits<double>::infinity());
     step_.assign(width_, 0.0);
     const auto order = g.topological_order();
@@ -40,18 +40,19 @@ public:
       const std::size_t v = order[t], m = g.node_model(v), k = g.node_boundary(v), server = g.server_of(m);
       for (std::size_t rl = 0; rl < R1_; ++rl) {
         double* out = slot(v, rl);
+        bool written = false;
         double most = -std::numeric_limits<double>::infinity();  // rest weight, if weighted
         for (std::size_t h : g.heads_at(v)) {
           if (!head_allowed(g, h, task, rules)) continue;
           clear_step();
           step_head(g, step_.data(), step_.data() + S_, step_.data() + S_ + E_, h, server, home);
-          take_min(out, nullptr);
+          take_min(out, nullptr, written);
           most = std::max(most, 0.0);
         }
         if (k < g.blocks(m)) {
           clear_step();
           step_block(g, step_.data(), server, m, k + 1);
-          take_min(out, slot(v + 1, rl));
+          take_min(out, slot(v + 1, rl), written);
           if constexpr (weighted) most = std::max(most, static_cast<double>(weight(m, k + 1)) + rest_[rest_slot(v + 1, rl)]);
         }
         if (rl > 0)
@@ -61,9 +62,10 @@ public:
             const std::size_t to = g.node(cn.to_model, cn.to_boundary);
             clear_step();
             step_join(g, step_.data(), step_.data() + S_, step_.data() + S_ + E_, c, m, k, server, cn.to_model, cn.to_boundary, g.server_of(cn.to_model));
-            take_min(out, slot(to, rl - 1));
+            take_min(out, slot(to, rl - 1), written);
             if constexpr (weighted) most = std::max(most, rest_[rest_slot(to, rl - 1)]);
           }
+        if (!written) std::fill(out, out + width_, std::numeric_limits<double>::infinity());
         if constexpr (weighted) rest_[rest_slot(v, rl)] = most;
       }
     }
@@ -82,11 +84,18 @@ private:
   double* slot(std::size_t v, std::size_t rl) noexcept { return lb_.data() + (v * R1_ + rl) * width_; }
   std::size_t rest_slot(std::size_t v, std::size_t rl) const noexcept { return v * R1_ + rl; }
   void clear_step() noexcept { std::fill(step_.begin(), step_.end(), 0.0); }
-  /// out = min(out, step + rest) component-wise; rest = nullptr means a completed path; an
-  /// unreachable rest (+inf) leaves out unchanged.
-  void take_min(double* out, const double* rest) noexcept {
+  /// out = min(out, step + rest) component-wise, or out = step + rest when nothing is written
+  /// yet; rest = nullptr means a completed path; an unreachable rest (+inf) leaves out unchanged.
+  void take_min(double* out, const double* rest, bool& written) noexcept {
     if (rest && rest[0] == std::numeric_limits<double>::infinity()) return;
-    for (std::size_t i = 0; i < width_; ++i) out[i] = std::min(out[i], step_[i] + (rest ? rest[i] : 0.0));
+    if (!written) {
+      if (rest) for (std::size_t i = 0; i < width_; ++i) out[i] = step_[i] + rest[i];
+      else std::copy(step_.begin(), step_.end(), out);
+      written = true;
+      return;
+    }
+    if (rest) for (std::size_t i = 0; i < width_; ++i) out[i] = std::min(out[i], step_[i] + rest[i]);
+    else for (std::size_t i = 0; i < width_; ++i) out[i] = std::min(out[i], step_[i]);
   }
   std::size_t S_ = 0, E_ = 0, width_ = 0, R1_ = 0;
   std::vector<double> lb_, step_, rest_;
