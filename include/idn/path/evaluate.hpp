@@ -87,7 +87,9 @@ public:
     d_ref_ = o.reference_delay_s ? *o.reference_delay_s : W_ / g.spec().servers[home_].capacity_flops;
     cap_ = o.capacity;
     if (const auto f = implied_accuracy_floor(reward)) cap_.min_avg_accuracy = std::max(*f, o.capacity.min_avg_accuracy.value_or(0.0));
-    u_.resize(g.num_servers());
+    u_.resize(2 * g.num_servers() + g.num_links());  // utilizations, then the capacity table
+    fill_capacity_table(g, service, cap_, u_.data() + g.num_servers(), u_.data() + 2 * g.num_servers());
+    table_ = {u_.data() + g.num_servers(), u_.data() + 2 * g.num_servers()};
     operating_point probe;  // rewards that cannot be evaluated for this service (Th_0 = 0) throw here
     probe.standalone_throughput = th0_, probe.demand = lambda_, probe.avg_accuracy = A_l_, probe.original_accuracy = A_l_, probe.reference_delay_s = d_ref_;
     (void)reward_(probe);
@@ -125,7 +127,7 @@ public:
     // The largest x0 + xp under the local and remote constraints alone (dropping the demand and
     // any accuracy floor only enlarges the polygon), then capped by the demand: the closed form
     // of max_throughput_split without its validity test.
-    return quick_bound(split_without_demand(g_, service_, L, cap_), A_p);
+    return quick_bound(split_without_demand(g_, service_, L, cap_, remote(L)), A_p);
   }
 
   /// Whether every split of the polygon 𝒫 at loads L and accuracy A_p scores below `cut` (the
@@ -142,23 +144,24 @@ public:
   bool reward_optimal_below(const path_load& L, double A_p, double cut) noexcept
     requires has_quick_bound
   {
-    const local_remote_split c = split_without_demand(g_, service_, L, cap_);
+    const remote_limit rl = remote(L);
+    const local_remote_split c = split_without_demand(g_, service_, L, cap_, rl);
     if (quick_bound(c, A_p) < cut) return true;
     if (std::isfinite(c.xp) && c.x0 >= 0 && c.x0 + c.xp > 0) {  // a feasible split scoring ≥ cut: cannot prune
       const double s = std::min(1.0, lambda_ / (c.x0 + c.xp)), x0 = s * c.x0, xp = s * c.xp;  // scaled into the demand
       const bool floor_ok = !cap_.min_avg_accuracy || A_l_ * x0 + A_p * xp >= *cap_.min_avg_accuracy * (x0 + xp);
       if (floor_ok && !(value(L, A_p, x0, xp) < cut)) return false;
     }
-    std::array<vertex, 28> hull{};
+    std::array<vertex, 28> hull;  // written before read: no zero fill (this is the hot prefix test)
     int first = 0;
-    const int nh = upper_hull(make_split_problem(g_, service_, L, A_p, cap_), hull, first);
+    const int nh = upper_hull(make_split_problem(g_, service_, L, A_p, cap_, rl), hull, first);
     for (int i = first; i < nh; ++i)
       if (!(value(L, A_p, hull[static_cast<std::size_t>(i)].x0, hull[static_cast<std::size_t>(i)].xp) < cut)) return false;
     struct piece {
       double u0, u1;
       int depth;
     };
-    std::array<piece, 48> stack{};
+    std::array<piece, 48> stack;
     int evaluations = 0;
     for (int i = first; i + 1 < nh; ++i) {
       const vertex &a = hull[static_cast<std::size_t>(i)], &b = hull[static_cast<std::size_t>(i + 1)];
@@ -195,6 +198,8 @@ private:
   using vertex = polygon_vertex;
   double value(const path_load& L, double A_p, double x0, double xp) { return static_cast<double>(reward_(point(L, A_p, x0, xp, uses_delay<R>))); }
 
+  /// The remote limit of L, from the capacity table.
+  remote_limit remote(const path_load& L) const noexcept { return remote_capacity(table_, g_.num_servers(), g_.num_links(), home_, L); }
   /// The quick bound from the split without demand c (see quick_bound).
   double quick_bound(const local_remote_split& c, double A_p) const {
     const double T = std::isfinite(c.xp) ? c.x0 + c.xp : std::numeric_limits<double>::infinity();
@@ -210,7 +215,7 @@ private:
   /// The polygon's upper hull in (T, M = A_l x0 + Â xp), T ascending, into hull; `first` is the
   /// max-A_av vertex with T > 0 (the last vertex if none). Returns the vertex count.
   static int upper_hull(const split_problem& P, std::array<vertex, 28>& hull, int& first) noexcept {
-    std::array<vertex, 28> v{};
+    std::array<vertex, 28> v;
     const int nv = polygon_vertices(P, v);
     // Upper hull in (T, M), T ascending (ties: larger M first kept).
     std::sort(v.begin(), v.begin() + nv, [](const vertex& a, const vertex& b) { return a.T < b.T || (a.T == b.T && (a.M > b.M || (a.M == b.M && a.x0 > b.x0))); });
@@ -234,8 +239,8 @@ private:
   }
 
   double reward_optimal(const path_load& L, double A_p, split& out) {
-    const split_problem P = make_split_problem(g_, service_, L, A_p, cap_);
-    std::array<vertex, 28> hull{};
+    const split_problem P = make_split_problem(g_, service_, L, A_p, cap_, remote(L));
+    std::array<vertex, 28> hull;
     int first = 0;
     const int nh = upper_hull(P, hull, first);
     double best = -std::numeric_limits<double>::infinity(), b0 = 0, bp = 0, bT = -1;
@@ -343,6 +348,7 @@ private:
   double W_ = 0, A_l_ = 0, lambda_ = 0, th0_ = 0, d_ref_ = 0;
   std::vector<double> own_;
   std::vector<double>& u_;
+  capacity_table table_{};  ///< residual FLOP/s and link caps of the service, in u_ after the utilizations
 };
 
 /// Checks an estimator's value, naming the path.

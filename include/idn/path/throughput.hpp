@@ -72,29 +72,56 @@ struct remote_limit {
   limit tag = limit::none;
   std::size_t which = npos;
 };
-inline remote_limit remote_capacity(const block_graph& g, std::size_t service, std::size_t home, const path_load& L, const capacity_options& o) noexcept {
+/// The per-service constants remote_capacity reads, as arrays: residual FLOP/s per server
+/// (R_s at ρ̄) and ρ̄_e·BW_e per link (+inf for an unlimited link). A scorer fills one per query.
+struct capacity_table {
+  const double* residual;
+  const double* link_cap;
+};
+/// Fills residual (S entries) and link_cap (E entries) for the service.
+inline void fill_capacity_table(const block_graph& g, std::size_t service, const capacity_options& o, double* residual, double* link_cap) noexcept {
+  for (std::size_t s = 0; s < g.num_servers(); ++s) residual[s] = g.residual_flops(s, service, o.rho_bar);
+  for (std::size_t e = 0; e < g.num_links(); ++e) link_cap[e] = o.link_rho_bar * g.spec().links[e].bandwidth_bps;
+}
+/// min over remote servers (residual(s)/L_s) and links (link_cap(e)/8b_e) with positive load;
+/// +inf if none. O(S + E).
+template <class Residual, class LinkCap>
+remote_limit remote_capacity_of(std::size_t S, std::size_t E, std::size_t home, const path_load& L, Residual residual, LinkCap link_cap) noexcept {
   remote_limit r;
-  for (std::size_t s = 0; s < g.num_servers(); ++s) {
-    if (s == home || !(L.server_flops[s] > 0)) continue;
-    const double cap = g.residual_flops(s, service, o.rho_bar) / L.server_flops[s];
+  const double *f = L.server_flops.data(), *b = L.link_bytes.data();
+  for (std::size_t s = 0; s < S; ++s) {
+    if (s == home || !(f[s] > 0)) continue;
+    const double cap = residual(s) / f[s];
     if (cap < r.cap) r = {cap, limit::remote_server, s};
   }
-  for (std::size_t e = 0; e < g.num_links(); ++e) {
-    const double bw = g.spec().links[e].bandwidth_bps;
-    if (!(L.link_bytes[e] > 0) || std::isinf(bw)) continue;
-    const double cap = o.link_rho_bar * bw / (8 * L.link_bytes[e]);
+  for (std::size_t e = 0; e < E; ++e) {
+    if (!(b[e] > 0)) continue;
+    const double c = link_cap(e);
+    if (std::isinf(c)) continue;
+    const double cap = c / (8 * b[e]);
     if (cap < r.cap) r = {cap, limit::link, e};
   }
   return r;
 }
-inline split_problem make_split_problem(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o) noexcept {
+/// remote_capacity over a capacity_table: the same quotients, so bitwise the same limit.
+inline remote_limit remote_capacity(const capacity_table& t, std::size_t S, std::size_t E, std::size_t home, const path_load& L) noexcept {
+  return remote_capacity_of(S, E, home, L, [&](std::size_t s) { return t.residual[s]; }, [&](std::size_t e) { return t.link_cap[e]; });
+}
+/// min over remote servers (R_s/L_s) and links (ρ̄_e·BW_e/8b_e) with positive load; +inf if none.
+inline remote_limit remote_capacity(const block_graph& g, std::size_t service, std::size_t home, const path_load& L, const capacity_options& o) noexcept {
+  return remote_capacity_of(
+      g.num_servers(), g.num_links(), home, L, [&](std::size_t s) { return g.residual_flops(s, service, o.rho_bar); },
+      [&](std::size_t e) { return o.link_rho_bar * g.spec().links[e].bandwidth_bps; });
+}
+/// The split polygon for loads L whose remote limit rl is already known.
+inline split_problem make_split_problem(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o,
+                                        const remote_limit& rl) noexcept {
   const service_spec& sv = g.spec().services[service];
   const std::size_t home = g.server_of(sv.model);
   split_problem P;
   P.W = g.service_flops(service), P.A_l = g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, P.A_p = A_p, P.lambda = sv.arrival_rate;
   P.L_home = L.server_flops[home], P.R_home = g.residual_flops(home, service, o.rho_bar);
   P.h[P.count++] = {P.W, P.L_home, P.R_home, limit::local_server, home};
-  const remote_limit rl = remote_capacity(g, service, home, L, o);
   P.remote_cap = rl.cap, P.remote_tag = rl.tag, P.remote_index = rl.which;
   if (std::isfinite(P.remote_cap)) P.h[P.count++] = {0, 1, P.remote_cap, P.remote_tag, P.remote_index};
   P.h[P.count++] = {1, 1, P.lambda, limit::demand, npos};
@@ -105,6 +132,10 @@ inline split_problem make_split_problem(const block_graph& g, std::size_t servic
   P.h[P.count++] = {-1, 0, 0, limit::none, npos};
   P.h[P.count++] = {0, -1, 0, limit::none, npos};
   return P;
+}
+/// The split polygon for loads L and path accuracy A_p. O(S + E).
+inline split_problem make_split_problem(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o) noexcept {
+  return make_split_problem(g, service, L, A_p, o, remote_capacity(g, service, g.server_of(g.spec().services[service].model), L, o));
 }
 /// The split (x0, xp) with its throughput and request-weighted accuracy (A_l when nothing is served).
 inline split make_split(double A_l, double A_p, double x0, double xp) noexcept {
@@ -190,13 +221,17 @@ struct local_remote_split {
   double x0, xp;
   remote_limit binding;
 };
-inline local_remote_split split_without_demand(const block_graph& g, std::size_t service, const path_load& L, const capacity_options& o) noexcept {
+/// split_without_demand given the remote limit `remote` of L.
+inline local_remote_split split_without_demand(const block_graph& g, std::size_t service, const path_load& L, const capacity_options& o,
+                                               remote_limit remote) noexcept {
   const std::size_t home = g.server_of(g.spec().services[service].model);
   const double W = g.service_flops(service), Lh = L.server_flops[home], Rh = g.residual_flops(home, service, o.rho_bar);
-  remote_limit rl = remote_capacity(g, service, home, L, o);
-  if (Lh > 0 && Rh / Lh <= rl.cap) rl = {Rh / Lh, limit::local_server, home};
-  const double xp = Lh < W ? rl.cap : 0.0;  // +inf only when Lh = 0 and nothing remote is loaded
-  return {(Rh - (Lh > 0 ? Lh * xp : 0.0)) / W, xp, rl};
+  if (Lh > 0 && Rh / Lh <= remote.cap) remote = {Rh / Lh, limit::local_server, home};
+  const double xp = Lh < W ? remote.cap : 0.0;  // +inf only when Lh = 0 and nothing remote is loaded
+  return {(Rh - (Lh > 0 ? Lh * xp : 0.0)) / W, xp, remote};
+}
+inline local_remote_split split_without_demand(const block_graph& g, std::size_t service, const path_load& L, const capacity_options& o) noexcept {
+  return split_without_demand(g, service, L, o, remote_capacity(g, service, g.server_of(g.spec().services[service].model), L, o));
 }
 inline split max_throughput_split_unchecked(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o,
                                             bool allow_closed_form) noexcept {
