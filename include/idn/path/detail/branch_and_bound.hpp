@@ -109,7 +109,7 @@ double branch_and_bound(const block_graph& g, std::size_t service, std::size_t k
     else a0 = static_cast<double>(est.estimate(g, p));
     const double a = checked_accuracy(g, p, a0, "best_path");
     if constexpr (scorer<R>::has_quick_bound) {  // cannot enter the top k: skip the exact score
-      if (o.eval.policy != split_policy::serve_all && below(sc.quick_bound(L, a), threshold())) return;
+      if (o.eval.policy != split_policy::serve_all && sc.reward_optimal_below(L, a, prune_cut(threshold()))) return;
     }
     const double s = sc.score(L, a, o.eval.policy, sp);
     ++st.paths_evaluated;
