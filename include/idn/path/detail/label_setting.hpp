@@ -130,9 +130,11 @@ private:
     double abound = 0;
     if constexpr (rest_bounded_accuracy_estimator<E>) abound = est_.bound_with_rest(g_, state_of(id), ws_.completion.rest_weight(v, left));
     else abound = est_.bound(g_, state_of(id), v);
-    const double b = sc_.score(L, std::min(1.0, abound), bound_policy(o_.eval.policy), sp_);
     ++st_.bounds_evaluated;
-    return below(b, incumbent_);
+    if constexpr (scorer<R>::has_quick_bound) {
+      if (bound_policy(o_.eval.policy) == split_policy::reward_optimal) return sc_.reward_optimal_below(L, std::min(1.0, abound), prune_cut(incumbent_));
+    }
+    return below(sc_.score(L, std::min(1.0, abound), bound_policy(o_.eval.policy), sp_), incumbent_);
   }
 
   /// Files a label already written at the arena's end at its node, unless a bound or a
@@ -206,6 +208,9 @@ private:
       if (!head_allowed(g_, h, task_, o_.rules)) continue;
       load_of(id, h);
       const double a = std::clamp(static_cast<double>(est_.finish(g_, s, h)), 0.0, 1.0);
+      if constexpr (scorer<R>::has_quick_bound) {  // cannot beat the best head: skip the exact score
+        if (o_.eval.policy == split_policy::reward_optimal && sc_.reward_optimal_below(ws_.scratch, a, prune_cut(best_score_))) continue;
+      }
       const double score = sc_.score(ws_.scratch, a, o_.eval.policy, sp_);
       ++st_.paths_evaluated;
       if (score > best_score_) best_score_ = score, best_label_ = id, best_head_ = h;
