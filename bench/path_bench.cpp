@@ -202,15 +202,17 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_path_evaluate/reward_optimal", evaluate_bm, split_policy::reward_optimal);
   return idn::bench::run(argc, argv,
                          // The exact searches against enumeration (the naive reference) on the same 16
-                         // instances. Branch and bound with completion bounds, the quick
-                         // max-throughput bound and falling thresholds: 4.9x at 5/32/4 and 9.7x at
-                         // 10/64/8 measured (0.65x and 1.5x before); a 2x regression fails.
-                         {idn::bench::time_ratio_at_least("path_speedup_bb_vs_bf_5_32_4", "BM_path_best/brute_force/5/32/4", "BM_path_best/branch_and_bound/5/32/4", 2.5),
-                          idn::bench::time_ratio_at_least("path_speedup_bb_vs_bf_10_64_8", "BM_path_best/brute_force/10/64/8", "BM_path_best/branch_and_bound/10/64/8", 5),
+                         // instances. Branch and bound: completion bounds, falling thresholds, and the
+                         // rigorous interval test scorer::reward_optimal_below at every 8th block (no
+                         // golden section). Measured 13-16x at 5/32/4 (the goal is 10x) and
+                         // 24-29x at 10/64/8 (goal 100x, not met: see docs/path.md §4.8); a 2x
+                         // regression fails either line.
+                         {idn::bench::time_ratio_at_least("path_speedup_bb_vs_bf_5_32_4", "BM_path_best/brute_force/5/32/4", "BM_path_best/branch_and_bound/5/32/4", 10),
+                          idn::bench::time_ratio_at_least("path_speedup_bb_vs_bf_10_64_8", "BM_path_best/brute_force/10/64/8", "BM_path_best/branch_and_bound/10/64/8", 12),
                           // Label setting: dominance between labels that load different servers
-                          // rarely fires here (65 of 3,368 labels), so it pays a bound per label;
-                          // 0.5x measured, kept for larger switch budgets.
-                          idn::bench::time_ratio_at_least("path_speedup_ls_vs_bf_5_32_4", "BM_path_best/brute_force/5/32/4", "BM_path_best/label_setting/5/32/4", 0.25),
+                          // rarely fires here (about 1,000 of 2,700 labels pruned by it), so it pays
+                          // a bound per label; 1.4x measured, kept for larger switch budgets.
+                          idn::bench::time_ratio_at_least("path_speedup_ls_vs_bf_5_32_4", "BM_path_best/brute_force/5/32/4", "BM_path_best/label_setting/5/32/4", 0.7),
                           // automatic picks enumeration on tiny graphs and branch and bound beyond:
                           // within 1.5x of the faster one (1.0-1.1 measured).
                           idn::bench::time_ratio_at_most("path_automatic_vs_bf_2_8_2", "BM_path_best/automatic/2/8/2", "BM_path_best/brute_force/2/8/2", 1.5),
