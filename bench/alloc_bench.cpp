@@ -226,11 +226,13 @@ int main(int argc, char** argv) {
     }
     const std::string base = std::string("BM_alloc_project_") + name;
     targets.push_back(time_ratio_at_most(std::string("alloc_project_") + name + "_scaling", base + "/1e6", base + "/1e5", 12));
-    // validate (one pass with three tests per entry), then the fused fixed point from "nothing
-    // saturated": the max of ŷ, Σ s·v, and one check pass per round that also writes y (one round
-    // on this input). 6.7-6.9 streaming passes measured; 7.1-7.7 before the fusion, which took 3
-    // passes per round plus a final one (the randomized selection alone: 43).
-    if (entropic) targets.push_back(time_ratio_at_most("alloc_project_entropic_vs_stream_pass_1e6", base + "/1e6", "BM_alloc_stream_pass/1e6", 10));
+    // validate (one pass with three tests per entry) also takes the sums the fixed point needs
+    // (Σ s·ŷ, max and min of ŷ and s·ŷ, on independent chains), then the fused fixed point from
+    // "nothing saturated": one branch-free pass per round that classifies, writes y and sums the
+    // next round (one round on this input). 3.8-3.9 streaming passes measured (6.7-6.9 with
+    // separate passes for the max and Σ s·v; 43 for the randomized selection alone). What is
+    // left is the serial, in-order sums, which must stay bitwise those of finish_entropic.
+    if (entropic) targets.push_back(time_ratio_at_most("alloc_project_entropic_vs_stream_pass_1e6", base + "/1e6", "BM_alloc_stream_pass/1e6", 7.5));
     targets.push_back(idn::bench::time_ratio_at_least(std::string("alloc_project_") + name + "_vs_sorted", base + "_sorted/1e6",
                                                       base + "/1e6", 3));
   }

@@ -74,19 +74,49 @@ struct projection_kernels {
   using cref = Eigen::Ref<const Eigen::VectorXd>;
   using ref = Eigen::Ref<Eigen::VectorXd>;
 
-  static double validate(const char* where, const cref& s, double b, const cref& yhat, Eigen::Index ysize, bool entropic) {
+  /// Checks sizes, b and every entry (naming the first bad one) and returns Σ s; acc.add(s_j, ŷ_j)
+  /// runs on every entry in the same pass (on a local copy, which the inputs cannot alias, so
+  /// it stays in registers).
+  template <class Acc>
+  static double validate(const char* where, const cref& s, double b, const cref& yhat, Eigen::Index ysize, bool entropic, Acc& out) {
     if (s.size() != yhat.size() || ysize != s.size())
       detail::fail(where, "(s, yhat, y) sizes", concat("(", s.size(), ", ", yhat.size(), ", ", ysize, ")"), "must be equal");
     if (!std::isfinite(b) || b < 0) detail::fail(where, "b", b, "must be finite and >= 0");
     double total = 0;
+    Acc acc = out;
     for (Eigen::Index j = 0; j < s.size(); ++j) {
       if (!std::isfinite(s[j]) || s[j] <= 0) detail::fail(where, concat("s[", j, "]"), s[j], "must be finite and > 0");
       if (!std::isfinite(yhat[j])) detail::fail(where, concat("yhat[", j, "]"), yhat[j], "must be finite");
       if (entropic && yhat[j] <= 0) detail::fail(where, concat("yhat[", j, "]"), yhat[j], "must be > 0 (entropic)");
       total += s[j];
+      acc.add(s[j], yhat[j]);
     }
     if (!std::isfinite(total)) detail::fail(where, "sum of s", total, "must be finite");
+    out = acc;
     return total;
+  }
+  struct no_sums {
+    void add(double, double) noexcept {}
+  };
+  static double validate(const char* where, const cref& s, double b, const cref& yhat, Eigen::Index ysize, bool entropic) {
+    no_sums none;
+    return validate(where, s, b, yhat, ysize, entropic, none);
+  }
+
+  /// What the entropic fixed point needs from one pass over (s, ŷ): Σ s·ŷ in index order, the
+  /// largest and smallest ŷ and the smallest s·ŷ (independent chains, so one pass costs about
+  /// what one sum does).
+  struct entropic_sums {
+    double s_yhat = 0, max_yhat = 0, min_yhat = std::numeric_limits<double>::infinity(), min_s_yhat = std::numeric_limits<double>::infinity();
+    void add(double sj, double yj) noexcept {
+      const double p = sj * yj;
+      s_yhat += p, max_yhat = std::max(max_yhat, yj), min_yhat = std::min(min_yhat, yj), min_s_yhat = std::min(min_s_yhat, p);
+    }
+  };
+  static entropic_sums sums_of(const cref& s, const cref& yhat) noexcept {
+    entropic_sums m;
+    for (Eigen::Index j = 0; j < s.size(); ++j) m.add(s[j], yhat[j]);
+    return m;
   }
 
   // ---- entropic -----------------------------------------------------------------------------
@@ -145,56 +175,50 @@ struct projection_kernels {
   }
 
   /// The fixed point of finish_entropic from "nothing saturated", fused: the power-of-two scale
-  /// of the largest ŷ is kept for every round (exact, since only normal values are accepted), so
-  /// each round's check pass also accumulates the next round's Σ s·v and Σ s_sat and writes y
-  /// (1 if saturated, else c·v). Two passes set up round 1; each round is then one pass, and the
-  /// last one leaves y final: 2 + rounds passes instead of 3·rounds + 1 (one more when y is ŷ).
-  /// Gives up (returns false; state and y are then scratch) after max_rounds, when Σ s_sat
-  /// exceeds b, or when a scaled value or product leaves the normal range (finish_entropic then
-  /// rescales per round). Same c·v products, so the same y, as finish_entropic.
+  /// 2^-e of the largest ŷ is kept for every round, so with v = ŷ·2^-e each round is one
+  /// branch-free pass that classifies, writes y (1 if saturated, else c·v) and accumulates the
+  /// next round's Σ s·v and Σ s_sat. Round 1's Σ s·v is Σ s·ŷ of `sums` times 2^-e: scaling by a
+  /// power of two is exact while every ŷ, s·ŷ, v and s·v is a normal double, which `sums`
+  /// certifies (its minima), so the sums and every c·v product are bitwise those of
+  /// finish_entropic. 1 + rounds passes after the sums (one more when y is ŷ itself). Gives up
+  /// (returns false; state and y are then scratch) after max_rounds, when Σ s_sat exceeds b, or
+  /// outside the normal range (finish_entropic then rescales per round).
   static bool entropic_fixed_point(const cref& s, double b, const cref& yhat, ref y, std::uint8_t* state, projection_result& r,
-                                   int max_rounds) {
+                                   int max_rounds, const entropic_sums& sums) {
     const Eigen::Index n = s.size();
-    const double max_yhat = yhat.maxCoeff();
-    if (!(max_yhat > 0)) return false;
+    if (!(sums.max_yhat > 0)) return false;
     int e = 0;
-    std::frexp(max_yhat, &e);
-    const pow2_scale scale(e);
+    std::frexp(sums.max_yhat, &e);
+    const double f = std::ldexp(1.0, -e);
     constexpr double tiny = std::numeric_limits<double>::min();
+    if (!(f >= tiny) || !std::isfinite(f) || !std::isfinite(sums.s_yhat) || !(sums.min_s_yhat >= tiny) || !(sums.min_yhat * f >= tiny) ||
+        !(sums.min_s_yhat * f >= tiny))
+      return false;
     // y may be ŷ itself (projection in place): then y is written only once the rounds are done.
     const bool overlap = y.data() < yhat.data() + n && yhat.data() < y.data() + n;
-    double w = 0, s_sat = 0;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double v = scale(yhat[j]), sv = s[j] * v;
-      if (!(v >= tiny) || !(sv >= tiny)) return false;
-      w += sv;
-    }
+    double w = sums.s_yhat * f, s_sat = 0;
+    // Raw pointers: the byte stores to state may alias anything, which would reload a Ref's
+    // data pointer on every entry.
+    const double *sp = s.data(), *yp = yhat.data();
+    double* out = overlap ? nullptr : y.data();
     for (int round = 0; round < max_rounds; ++round) {
       if (s_sat > b) return false;
       const double c = w > 0 ? std::max(0.0, (b - s_sat) / w) : 0.0;
-      double w_next = 0, s_sat_next = s_sat;
-      std::size_t saturated = 0;
-      bool moved = false;
+      double w_next = 0, s_sat_next = s_sat;  // adding +0.0 for the other kind keeps the sums bitwise
+      std::size_t saturated = 0, moved = 0;
       for (Eigen::Index j = 0; j < n; ++j) {
-        if (state[j] == sat_) {
-          if (!overlap) y[j] = 1;
-          ++saturated;
-          continue;
-        }
-        const double v = scale(yhat[j]), cv = c * v;
-        if (cv >= 1) {
-          state[j] = sat_, ++saturated, moved = true;
-          if (!overlap) y[j] = 1;
-          s_sat_next += s[j];
-        } else {
-          if (cv != 0 && !(cv >= tiny)) return false;  // a subnormal product: let finish_entropic rescale
-          if (!overlap) y[j] = cv;
-          w_next += s[j] * v;
-        }
+        const double v = yp[j] * f, cv = c * v;
+        const bool was = round > 0 && state[j] == sat_, now = was || cv >= 1;  // round 1: all free
+        if (!now && cv != 0 && !(cv >= tiny)) return false;  // a subnormal product: let finish_entropic rescale
+        if (now) state[j] = sat_;
+        if (out) out[j] = now ? 1.0 : cv;
+        w_next += now ? 0.0 : sp[j] * v;
+        s_sat_next += now && !was ? sp[j] : 0.0;
+        saturated += now, moved += now && !was;
       }
-      if (!moved) {
+      if (moved == 0) {
         if (overlap)
-          for (Eigen::Index j = 0; j < n; ++j) y[j] = state[j] == sat_ ? 1.0 : c * scale(yhat[j]);
+          for (Eigen::Index j = 0; j < n; ++j) y[j] = state[j] == sat_ ? 1.0 : c * (yhat[j] * f);
         r = {};
         r.saturated = saturated;
         r.multiplier = std::ldexp(c, -e);
@@ -206,26 +230,29 @@ struct projection_kernels {
   }
 
   static projection_result entropic(const cref& s, double b, const cref& yhat, ref y, projection_workspace& ws) {
-    const double total = validate("project_entropic", s, b, yhat, y.size(), true);
-    return entropic_prevalidated(s, b, total, yhat, y, ws);
+    entropic_sums sums;
+    const double total = validate("project_entropic", s, b, yhat, y.size(), true, sums);
+    return entropic_prevalidated(s, b, total, yhat, y, ws, &sums);
   }
 
   /// The entropic projection for inputs validate() accepted, with total = Σ s (node_state, whose
   /// sizes and budget are constants of the instance and whose ŷ is positive by construction).
   /// Fast path: the fixed point of finish_entropic started from "nothing saturated" — c from all
   /// coordinates, those with c·ŷ ≥ 1 saturate, repeat — settles in 1–3 rounds when few
-  /// coordinates saturate (the common case in INFIDA). entropic_fixed_point runs it fused (2 +
-  /// rounds passes); outside the normal range finish_entropic runs it with per-round rescaling;
+  /// coordinates saturate (the common case in INFIDA). entropic_fixed_point runs it fused (1 +
+  /// rounds passes after one pass for `sums`, which the public entry point computes inside
+  /// validate and INFIDA here); outside the normal range finish_entropic runs it with per-round rescaling;
   /// after 4 rounds the randomized selection takes over (expected O(n) whatever the
   /// saturation). All give the same y for the same classification (the same c·v products).
-  static projection_result entropic_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
+  static projection_result entropic_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws,
+                                                 const entropic_sums* sums = nullptr) {
     const auto n = static_cast<std::size_t>(s.size());
     if (total <= b) { y.setOnes(); return {0, n, true}; }
     ws.reserve(n);
     std::uint32_t* u = ws.undecided_.data();
     std::uint8_t* st = ws.state_.data();
     std::fill(st, st + n, free_);
-    if (projection_result r; entropic_fixed_point(s, b, yhat, y, st, r, 4)) return r;
+    if (projection_result r; entropic_fixed_point(s, b, yhat, y, st, r, 4, sums ? *sums : sums_of(s, yhat))) return r;
     std::fill(st, st + n, free_);
     if (projection_result r; finish_entropic(s, b, yhat, y, st, r, 4)) return r;
     int e_max = 0;
