@@ -313,6 +313,19 @@ struct projection_kernels {
   }
 
   // ---- Euclidean ----------------------------------------------------------------------------
+  /// The running sums of the Newton refinement over y, in index order: Σ s·y compensated (sum +
+  /// comp), Σ s² over the free coordinates strictly inside (0, 1), and the plain Σ s·y that
+  /// repair_degenerate starts from.
+  struct newton_sums {
+    double sum = 0, comp = 0, qf = 0, plain = 0;
+    void add(double sj, double yj, bool free_inside) noexcept {
+      const double term = sj * yj, t = sum + term;
+      comp += std::abs(sum) >= std::abs(term) ? (sum - t) + term : (term - t) + sum;
+      sum = t;
+      if (free_inside) qf += sj * sj;
+      plain += sj * yj;
+    }
+  };
   static projection_result finish_euclidean(const cref& s, double b, const cref& yhat, ref y, const std::uint8_t* state,
                                             double lo, double hi) {
     const Eigen::Index n = s.size();
@@ -321,48 +334,49 @@ struct projection_kernels {
       if (state[j] == sat_) s1 += s[j];
       else if (state[j] == free_) { a += s[j] * yhat[j]; q += s[j] * s[j]; }
     }
-    double tau = q > 0 ? (a - b + s1) / q : (std::isfinite(lo) ? lo : hi);
-    projection_result r;
+    const double tau = q > 0 ? (a - b + s1) / q : (std::isfinite(lo) ? lo : hi);
+    std::size_t saturated = 0;
+    newton_sums ns;
     for (Eigen::Index j = 0; j < n; ++j) {
-      if (state[j] == sat_) { y[j] = 1; ++r.saturated; }
+      if (state[j] == sat_) { y[j] = 1; ++saturated; }
       else if (state[j] == zero_) y[j] = 0;
       else y[j] = std::clamp(std::fma(-tau, s[j], yhat[j]), 0.0, 1.0);
+      ns.add(s[j], y[j], state[j] == free_ && y[j] > 0 && y[j] < 1);
     }
-    // τ itself carries a relative rounding error of 1e-16, which s_j·τ turns into an absolute
-    // error in y far above 1e-12 when |ŷ| is large. Newton-correct the free coordinates directly:
-    // y_j += s_j R / Q with R = b − Σ s y (compensated sum); that is the projection for
-    // τ − R/Q without representing that τ to more digits than a double has.
+    return refine_euclidean(s, b, yhat, y, state, tau, q, ns, saturated);
+  }
+  /// y at τ is written and ns holds its sums (q: Σ s² over the free set). τ itself carries a
+  /// relative rounding error of 1e-16, which s_j·τ turns into an absolute error in y far above
+  /// 1e-12 when |ŷ| is large. Newton-correct the free coordinates directly: y_j += s_j R / Q with
+  /// R = b − Σ s y (compensated sum); that is the projection for τ − R/Q without representing
+  /// that τ to more digits than a double has. At most 3 rounds, each one pass that also takes
+  /// the next round's sums; then repair_degenerate from the last plain Σ s·y.
+  static projection_result refine_euclidean(const cref& s, double b, const cref& yhat, ref y, const std::uint8_t* state, double tau, double q,
+                                            newton_sums ns, std::size_t saturated) {
+    const Eigen::Index n = s.size();
+    const double* sp = s.data();
+    double* yp = y.data();
     for (int round = 0; round < 3 && q > 0; ++round) {
-      double sum = 0, comp = 0, qf = 0;
+      const double resid = b - (ns.sum + ns.comp);
+      if (ns.qf == 0 || resid == 0) break;
+      const double shift = resid / ns.qf;
+      newton_sums next;
       for (Eigen::Index j = 0; j < n; ++j) {
-        const double term = s[j] * y[j], t = sum + term;
-        comp += std::abs(sum) >= std::abs(term) ? (sum - t) + term : (term - t) + sum;
-        sum = t;
-        if (state[j] == free_ && y[j] > 0 && y[j] < 1) qf += s[j] * s[j];
+        if (state[j] == free_ && yp[j] > 0 && yp[j] < 1) yp[j] = std::clamp(yp[j] + sp[j] * shift, 0.0, 1.0);
+        next.add(sp[j], yp[j], state[j] == free_ && yp[j] > 0 && yp[j] < 1);
       }
-      const double resid = b - (sum + comp);
-      if (qf == 0 || resid == 0) break;
-      const double shift = resid / qf;
-      for (Eigen::Index j = 0; j < n; ++j)
-        if (state[j] == free_ && y[j] > 0 && y[j] < 1) y[j] = std::clamp(y[j] + s[j] * shift, 0.0, 1.0);
+      ns = next;
       tau -= shift;
     }
-    repair_degenerate(s, b, yhat, y);
+    repair_degenerate(s, b, yhat, y, ns.plain);
+    projection_result r;
+    r.saturated = saturated;
     r.multiplier = tau;
     return r;
   }
-
-  /// When |ŷ| is so large that ŷ_j − 1 rounds to ŷ_j, a coordinate's breakpoints t1 = (ŷ_j − 1)/s_j
-  /// and t0 = ŷ_j/s_j coincide: it jumps from 1 to 0 at one τ, no τ meets Σ s y = b, and the
-  /// classification above ends off the budget (found by fuzzing: y = (1, 1) over a 218-byte budget
-  /// with s = (129, 217)). This moves τ through the breakpoints as the exact projection would:
-  /// over budget, the coordinates that reach 0 first (smallest ŷ_j/s_j) give way; under it, those
-  /// that reach 1 first (largest (ŷ_j − 1)/s_j) fill up. A no-op unless the residual exceeds
-  /// 1e-12·b. O(n) per coordinate moved (one or two in practice), no allocation.
-  static void repair_degenerate(const cref& s, double b, const cref& yhat, ref y) {
+  /// sum: Σ s·y in index order.
+  static void repair_degenerate(const cref& s, double b, const cref& yhat, ref y, double sum) {
     const Eigen::Index n = s.size();
-    double sum = 0;
-    for (Eigen::Index j = 0; j < n; ++j) sum += s[j] * y[j];
     double resid = b - sum;
     for (Eigen::Index moved = 0; moved < n && std::abs(resid) > 1e-12 * b; ++moved) {
       Eigen::Index pick = -1;
@@ -396,7 +410,10 @@ struct projection_kernels {
   /// reclassifying); at most 4 rounds. Two-sided clipping does not make this iteration monotone,
   /// so its classification is accepted only if every clipped coordinate still satisfies its KKT
   /// condition at the final τ and every free one lies clear of 0 and 1 (by 1e-9·max(1, |ŷ|));
-  /// otherwise, and when no coordinate stays free, the randomized selection runs.
+  /// otherwise, and when no coordinate stays free, the randomized selection runs. Unless y is ŷ
+  /// itself, each round's pass also writes y at its τ, takes the KKT test and the Newton sums,
+  /// so a settled round leaves only refine_euclidean's passes (bitwise what finish_euclidean
+  /// computes from that classification).
   /// long: one hot kernel (issue 17 budgets it in streaming passes); its rounds and its KKT
   /// acceptance test share the running sums and the classification, kept in one body.
   static projection_result euclidean_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
@@ -411,41 +428,53 @@ struct projection_kernels {
         const auto i = static_cast<Eigen::Index>(j);
         st[j] = free_, a += s[i] * yhat[i], q += s[i] * s[i];
       }
-      bool settled = false;
-      double tau = 0;
+      // y may be ŷ itself (projection in place): then nothing is written before the KKT test, so
+      // the fallback below still sees ŷ. Otherwise each round also writes y at its τ and takes
+      // the KKT test and the Newton sums, which finish the projection when the round settles.
+      const bool overlap = y.data() < yhat.data() + s.size() && yhat.data() < y.data() + s.size();
+      // Raw pointers: the byte stores to st may alias anything, which would reload a Ref's data
+      // pointer on every entry.
+      const double *sp = s.data(), *yp = yhat.data();
+      double* out = y.data();
       for (int round = 0; round < 4 && q > 0; ++round) {
-        tau = (a - b + s1) / q;
+        const double tau = (a - b + s1) / q;
         if (!std::isfinite(tau)) break;  // the sums overflow (huge ŷ): the randomized selection copes
         double s1n = 0, an = 0, qn = 0;
-        bool moved = false;
+        bool moved = false, kkt = true;
+        std::size_t saturated = 0;
+        newton_sums ns;
         for (std::size_t j = 0; j < n; ++j) {
-          const auto i = static_cast<Eigen::Index>(j);
+          // v at this τ: classifies a free coordinate, and (if the round settles) is the KKT
+          // test at the final τ, with a margin for the free coordinates: one within rounding of a
+          // bound may belong to the other side (found on aarch64, where a·b + c contracts: with
+          // b = 0 a free value of +1e-17 was truly negative).
+          const double v = std::fma(-tau, sp[j], yp[j]);
           if (st[j] == free_) {
-            const double v = std::fma(-tau, s[i], yhat[i]);
             if (v >= 1) st[j] = sat_, moved = true;
             else if (v <= 0) st[j] = zero_, moved = true;
           }
-          if (st[j] == sat_) s1n += s[i];
-          else if (st[j] == free_) an += s[i] * yhat[i], qn += s[i] * s[i];
+          if (st[j] == sat_) s1n += sp[j];
+          else if (st[j] == free_) an += sp[j] * yp[j], qn += sp[j] * sp[j];
+          if (overlap || moved) continue;  // a moved round is not the last: skip the rest
+          const double margin = 1e-9 * std::max(1.0, std::abs(yp[j]));
+          kkt = kkt && (st[j] == sat_ ? v >= 1 : (st[j] == zero_ ? v <= 0 : (v > margin && v < 1 - margin)));
+          out[j] = st[j] == sat_ ? 1.0 : (st[j] == zero_ ? 0.0 : std::clamp(v, 0.0, 1.0));
+          saturated += st[j] == sat_;
+          ns.add(sp[j], out[j], st[j] == free_ && out[j] > 0 && out[j] < 1);
         }
         s1 = s1n, a = an, q = qn;
-        if (!moved) {
-          settled = true;
+        if (moved) continue;
+        if (!overlap) {
+          if (kkt) return refine_euclidean(s, b, yhat, y, st, tau, q, ns, saturated);
           break;
         }
-      }
-      if (settled) {
-        // KKT at the final τ, with a margin for the free coordinates: one within rounding of a
-        // bound may belong to the other side (found on aarch64, where a·b + c contracts: with
-        // b = 0 a free value of +1e-17 was truly negative). Nothing is written before this check,
-        // so the fallback below still sees ŷ when y aliases it.
-        bool kkt = true;
+        // In place: the KKT test at the final τ first, then finish_euclidean writes y.
         for (std::size_t j = 0; j < n && kkt; ++j) {
-          const auto i = static_cast<Eigen::Index>(j);
-          const double v = std::fma(-tau, s[i], yhat[i]), margin = 1e-9 * std::max(1.0, std::abs(yhat[i]));
+          const double v = std::fma(-tau, sp[j], yp[j]), margin = 1e-9 * std::max(1.0, std::abs(yp[j]));
           kkt = st[j] == sat_ ? v >= 1 : (st[j] == zero_ ? v <= 0 : (v > margin && v < 1 - margin));
         }
         if (kkt) return finish_euclidean(s, b, yhat, y, st, tau, tau);
+        break;
       }
     }
     double* bp1 = ws.a_.data();
