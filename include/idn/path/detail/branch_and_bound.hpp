@@ -55,7 +55,7 @@ template <accuracy_estimator E, reward_function R>
 double branch_and_bound(const block_graph& g, std::size_t service, std::size_t k, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
                         search_stats& st, search_buffers& ws, std::vector<ranked>& top, bool single = false, bool bounds_built = false) {
   if (single) k = 1;
-  load_stack ls(g, ws.stack, ws.depths, uses_delay<R> || o.eval.policy == split_policy::serve_all);
+  load_stack ls(g, ws.stack, ws.depths, reads_transfer_time<R>(o.eval.policy));
   path_load& L = ws.scratch;
   split sp;
   double best1 = -std::numeric_limits<double>::infinity();
@@ -64,7 +64,7 @@ double branch_and_bound(const block_graph& g, std::size_t service, std::size_t k
     if (single) return std::max(incumbent0, best1);
     return top.size() < k ? -std::numeric_limits<double>::infinity() : top.back().score;
   };
-  if (!bounds_built) build_completion(ws.completion, est, g, service, o.rules);
+  if (!bounds_built) build_completion(ws.completion, est, g, service, o.rules, reads_transfer_time<R>(o.eval.policy));
   // Decomposable estimators keep their state per depth (bitwise what estimate() computes).
   constexpr bool incremental = decomposable_accuracy_estimator<E>;
   std::size_t depth = 0;
@@ -136,7 +136,7 @@ template <accuracy_estimator E, reward_function R>
 double branch_and_bound_falling(const block_graph& g, std::size_t service, const E& est, scorer<R>& sc, const search_options& o, double incumbent0,
                                 search_stats& st, search_buffers& ws, double fall = 0.75) {
   std::vector<ranked> unused;
-  build_completion(ws.completion, est, g, service, o.rules);
+  build_completion(ws.completion, est, g, service, o.rules, reads_transfer_time<R>(o.eval.policy));
   if constexpr (scorer<R>::has_quick_bound) {
     if (bound_policy(o.eval.policy) == split_policy::reward_optimal) {
       const std::size_t root = g.node(g.spec().services[service].model, 0), budget = o.rules.switch_budget;

@@ -24,12 +24,15 @@ public:
   /// segment — so the minimum is over a superset of the admissible ones and stays a lower bound.
   /// Entries without any completion hold +inf (reachable() is false there). With a block weight
   /// ω(m, k) (an accuracy estimator's), also the most weight a completion adds (rest_weight).
+  /// Without `transfers` the link-transfer counts stay 0 (a valid lower bound, for searches
+  /// whose scores never read the transfer time X), and each entry costs S + E instead of S + 2E.
   /// O((N·(r + 1))·(H̄ + C̄ + 1)·(S + 2E)) time and memory N·(r + 1)·(S + 2E) doubles, reused.
   template <class Weight = std::nullptr_t>
-  void build(const block_graph& g, std::size_t service, const path_rules& rules, Weight weight = nullptr) {
+  void build(const block_graph& g, std::size_t service, const path_rules& rules, Weight weight = nullptr, bool transfers = true) {
     constexpr bool weighted = !std::is_null_pointer_v<Weight>;
     S_ = g.num_servers(), E_ = g.num_links();
     width_ = S_ + 2 * E_, R1_ = static_cast<std::size_t>(rules.switch_budget) + 1;
+    active_ = transfers ? width_ : S_ + E_;
     const service_spec& sv = g.spec().services[service];
     const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task, home = g.server_of(sv.model);
     lb_.resize(g.num_nodes() * R1_ * width_);  // every slot is written below: no fill
@@ -66,6 +69,7 @@ public:
             if constexpr (weighted) most = std::max(most, rest_[rest_slot(to, rl - 1)]);
           }
         if (!written) std::fill(out, out + width_, std::numeric_limits<double>::infinity());
+        else std::fill(out + active_, out + width_, 0.0);  // transfers not tracked: 0
         if constexpr (weighted) rest_[rest_slot(v, rl)] = most;
       }
     }
@@ -89,15 +93,15 @@ private:
   void take_min(double* out, const double* rest, bool& written) noexcept {
     if (rest && rest[0] == std::numeric_limits<double>::infinity()) return;
     if (!written) {
-      if (rest) for (std::size_t i = 0; i < width_; ++i) out[i] = step_[i] + rest[i];
-      else std::copy(step_.begin(), step_.end(), out);
+      if (rest) for (std::size_t i = 0; i < active_; ++i) out[i] = step_[i] + rest[i];
+      else std::copy(step_.begin(), step_.begin() + static_cast<std::ptrdiff_t>(active_), out);
       written = true;
       return;
     }
-    if (rest) for (std::size_t i = 0; i < width_; ++i) out[i] = std::min(out[i], step_[i] + rest[i]);
-    else for (std::size_t i = 0; i < width_; ++i) out[i] = std::min(out[i], step_[i]);
+    if (rest) for (std::size_t i = 0; i < active_; ++i) out[i] = std::min(out[i], step_[i] + rest[i]);
+    else for (std::size_t i = 0; i < active_; ++i) out[i] = std::min(out[i], step_[i]);
   }
-  std::size_t S_ = 0, E_ = 0, width_ = 0, R1_ = 0;
+  std::size_t S_ = 0, E_ = 0, width_ = 0, R1_ = 0, active_ = 0;  ///< active_: entries computed (S + 2E, or S + E without transfers)
   std::vector<double> lb_, step_, rest_;
 };
 

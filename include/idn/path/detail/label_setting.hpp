@@ -34,7 +34,7 @@ public:
   /// falls back); else sets best_score and best_path (p_0 if no head scores above −inf).
   bool run(double& best_score, path& best_path) {
     ws_.arena.clear(), ws_.meta.clear();
-    build_completion(ws_.completion, est_, g_, service_, o_.rules);
+    build_completion(ws_.completion, est_, g_, service_, o_.rules, reads_transfer_time<R>(o_.eval.policy));
     ws_.at_node.resize(g_.num_nodes());
     for (auto& v : ws_.at_node) v.clear();
     build_reach();

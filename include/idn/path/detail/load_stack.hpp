@@ -11,10 +11,12 @@
 
 namespace idn::path::detail {
 
-/// L += frame (server FLOPs, link bytes, link transfers).
-inline void add_frame(path_load& L, const double* f, std::size_t S, std::size_t E) noexcept {
+/// L += frame (server FLOPs, link bytes, and link transfers unless `transfers` is false).
+inline void add_frame(path_load& L, const double* f, std::size_t S, std::size_t E, bool transfers = true) noexcept {
   for (std::size_t i = 0; i < S; ++i) L.server_flops.data()[i] += f[i];
-  for (std::size_t i = 0; i < E; ++i) L.link_bytes.data()[i] += f[S + i], L.link_transfers.data()[i] += f[S + E + i];
+  for (std::size_t i = 0; i < E; ++i) L.link_bytes.data()[i] += f[S + i];
+  if (transfers)
+    for (std::size_t i = 0; i < E; ++i) L.link_transfers.data()[i] += f[S + E + i];
 }
 
 /// One depth of a load_stack: the current segment's server load and the segment's frame.
@@ -32,7 +34,7 @@ struct load_stack {
   std::vector<double>& buf;
   std::vector<load_depth>& at;
   std::size_t width, S, E;
-  bool transfer;  ///< to_load computes X (transfer_s); without it X stays 0
+  bool transfer;  ///< to_load copies the transfer counts and computes X; without it both are 0
   /// frames, depths: workspace buffers; with_transfer: whether to_load computes X.
   load_stack(const block_graph& gr, std::vector<double>& frames, std::vector<load_depth>& depths, bool with_transfer)
       : g(gr), buf(frames), at(depths), width(gr.num_servers() + 2 * gr.num_links()), S(gr.num_servers()), E(gr.num_links()), transfer(with_transfer) {
@@ -65,10 +67,11 @@ struct load_stack {
     size_load(g, L);
     std::copy(f, f + S, L.server_flops.data());
     std::copy(f + S, f + S + E, L.link_bytes.data());
-    std::copy(f + S + E, f + S + 2 * E, L.link_transfers.data());
+    if (transfer) std::copy(f + S + E, f + S + 2 * E, L.link_transfers.data());
+    else L.link_transfers.setZero();  // not read, but never left uninitialized
     const std::size_t server = p.segments.back().server;
     L.server_flops.data()[server] = d.server_load;
-    if (rest) add_frame(L, rest, S, E);
+    if (rest) add_frame(L, rest, S, E, transfer);
     if (with_head) step_head(g, L.server_flops.data(), L.link_bytes.data(), L.link_transfers.data(), p.head, server, g.server_of(g.spec().services[p.service].model));
     L.transfer_s = transfer ? transfer_seconds(g, L.link_bytes.data(), L.link_transfers.data()) : 0.0;
     L.switches = p.joins.size();

@@ -11,11 +11,19 @@
 
 namespace idn::path::detail {
 
-/// Builds the completion bounds, with the estimator's block weight when it has one.
+/// Builds the completion bounds, with the estimator's block weight when it has one; transfers:
+/// whether the scores read the transfer time X (else the transfer counts are left 0).
 template <class E>
-void build_completion(completion_bounds& cb, const E& est, const block_graph& g, std::size_t service, const path_rules& rules) {
-  if constexpr (rest_bounded_accuracy_estimator<E>) cb.build(g, service, rules, [&](std::size_t m, std::size_t k) { return est.block_weight(g, m, k); });
-  else cb.build(g, service, rules);
+void build_completion(completion_bounds& cb, const E& est, const block_graph& g, std::size_t service, const path_rules& rules, bool transfers) {
+  if constexpr (rest_bounded_accuracy_estimator<E>)
+    cb.build(g, service, rules, [&](std::size_t m, std::size_t k) { return est.block_weight(g, m, k); }, transfers);
+  else cb.build(g, service, rules, nullptr, transfers);
+}
+
+/// Whether a search's scores read the transfer time X: rewards that read delays, and serve_all.
+template <class R>
+bool reads_transfer_time(split_policy policy) noexcept {
+  return uses_delay<R> || policy == split_policy::serve_all;
 }
 
 /// ≥ Â of every completion of the prefix ending at node with `left` switches left; `state` holds
