@@ -139,8 +139,10 @@ public:
   /// about 1e-5 (relative) above the supremum may exhaust the budget (pieces of 2⁻⁴⁰ of an edge,
   /// 256 evaluations) and answer false: "cannot prune", which keeps a search exact. Usually a
   /// handful of evaluations against golden section's ~90 per edge. Two O(S + E) answers come
-  /// first: the quick bound below `cut` (true), and the max-throughput split, where its closed
-  /// form is valid, scoring ≥ cut (false). The searches' prefix test. Requires has_quick_bound.
+  /// first: the quick bound below `cut` (true), and a feasible split scoring ≥ cut (false): the
+  /// split of the local and remote limits alone, scaled into the demand (the polygon contains
+  /// the origin, so scaling keeps it inside; the accuracy floor is checked). The searches'
+  /// prefix test. Requires has_quick_bound.
   bool reward_optimal_below(const path_load& L, double A_p, double cut) noexcept
     requires has_quick_bound
   {
