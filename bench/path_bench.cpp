@@ -204,10 +204,11 @@ int main(int argc, char** argv) {
                          // The exact searches against enumeration (the naive reference) on the same 16
                          // instances. Branch and bound: completion bounds, falling thresholds, and the
                          // rigorous interval test scorer::reward_optimal_below at every 8th block (no
-                         // golden section). Measured 13-16x at 5/32/4 (the goal is 10x) and
-                         // 24-29x at 10/64/8 (goal 100x, not met: see docs/path.md §4.8); a 2x
-                         // regression fails either line.
-                         {idn::bench::time_ratio_at_least("path_speedup_bb_vs_bf_5_32_4", "BM_path_best/brute_force/5/32/4", "BM_path_best/branch_and_bound/5/32/4", 10),
+                         // golden section). Measured 13-16x at 5/32/4 on a quiet machine (the issue's
+                         // goal is 10x) and 10.1-14.5x with a compile running on both cores, so the
+                         // line enforces 9; 24-31x at 10/64/8 (goal 100x, not met: see docs/path.md,
+                         // "Performance"), enforced at 12. A 2x regression fails either line.
+                         {idn::bench::time_ratio_at_least("path_speedup_bb_vs_bf_5_32_4", "BM_path_best/brute_force/5/32/4", "BM_path_best/branch_and_bound/5/32/4", 9),
                           idn::bench::time_ratio_at_least("path_speedup_bb_vs_bf_10_64_8", "BM_path_best/brute_force/10/64/8", "BM_path_best/branch_and_bound/10/64/8", 12),
                           // Label setting: dominance between labels that load different servers
                           // rarely fires here (about 1,000 of 2,700 labels pruned by it), so it pays

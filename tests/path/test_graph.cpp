@@ -82,6 +82,15 @@ TEST_CASE("block_graph: derived tables equal a direct recomputation from the spe
         const auto& cn = spec.connections[c];
         REQUIRE(bg.node(cn.from_model, cn.from_boundary) == v);
         REQUIRE(pos[v] < pos[bg.node(cn.to_model, cn.to_boundary)]);
+        // connection_depths: the share of the model's block FLOPs before each end, from the spec.
+        auto depth_of = [&](std::size_t m, std::size_t k) {
+          double before = 0, all = 0;
+          for (std::size_t i = 0; i < spec.models[m].blocks.size(); ++i) (i < k ? before : all) += spec.models[m].blocks[i].flops;
+          return before / (before + all);
+        };
+        const auto [from_depth, to_depth] = bg.connection_depths(c);
+        REQUIRE(from_depth == idn::test::rel(depth_of(cn.from_model, cn.from_boundary)).epsilon(1e-12));
+        REQUIRE(to_depth == idn::test::rel(depth_of(cn.to_model, cn.to_boundary)).epsilon(1e-12));
         listed.push_back(c);
       }
     std::sort(listed.begin(), listed.end());

@@ -222,6 +222,11 @@ public:
     for (std::size_t l = 0; l < g_.services.size(); ++l)
       for (std::size_t o = 0; o < g_.services.size(); ++o)
         if (o != l) load_without_[l][server_of(g_.services[o].model)] += g_.services[o].arrival_rate * service_flops(o);
+    conn_depth_.resize(g_.connections.size());
+    for (std::size_t c = 0; c < g_.connections.size(); ++c) {
+      const connection_spec& cn = g_.connections[c];
+      conn_depth_[c] = {depth(cn.from_model, cn.from_boundary), depth(cn.to_model, cn.to_boundary)};
+    }
   }
 
   /// The spec, as given.
@@ -255,6 +260,8 @@ public:
   double prefix_flops(std::size_t m, std::size_t k) const noexcept { return prefix_[node(m, k)]; }
   /// The depth of boundary k of model m: the share of the trunk's work done before it, in [0, 1].
   double depth(std::size_t m, std::size_t k) const noexcept { return prefix_flops(m, k) / prefix_flops(m, blocks(m)); }
+  /// depth() at connection c's two boundaries, precomputed: {from, to}. O(1).
+  std::pair<double, double> connection_depths(std::size_t c) const noexcept { return conn_depth_[c]; }
   /// W_m: all blocks plus the original head.
   double model_flops(std::size_t m) const noexcept {
     return prefix_flops(m, blocks(m)) + g_.heads[original_head(m)].flops;
@@ -536,6 +543,7 @@ private:
   std::vector<std::size_t> offset_, node_model_, original_head_, link_table_, conn_start_, conn_list_, head_start_, head_list_, order_, service_of_model_;
   std::vector<double> prefix_;
   std::vector<std::vector<double>> load_without_;
+  std::vector<std::pair<double, double>> conn_depth_;  ///< per connection: depth at from, at to
 };
 
 }  // namespace idn::path

@@ -66,8 +66,8 @@ inline bool head_allowed(const block_graph& g, std::size_t h, std::size_t task, 
 }
 /// Does connection c respect the depth rule?
 inline bool depth_ok(const block_graph& g, std::size_t c, const path_rules& r) noexcept {
-  const connection_spec& cn = g.spec().connections[c];
-  return g.depth(cn.to_model, cn.to_boundary) >= g.depth(cn.from_model, cn.from_boundary) - r.depth_slack;
+  const auto [from, to] = g.connection_depths(c);
+  return to >= from - r.depth_slack;
 }
 
 // Path-order steps on raw arrays (L: S entries, b and n: E entries).

@@ -37,6 +37,7 @@ public:
     const std::size_t task = g.spec().models[static_cast<std::size_t>(sv.model)].task, home = g.server_of(sv.model);
     lb_.resize(g.num_nodes() * R1_ * width_);  // every slot is written below: no fill
     rest_.assign(weighted ? g.num_nodes() * R1_ : 0, -std::numeric_limits<double>::infinity());
+    reach_.resize(g.num_nodes() * R1_);
     step_.assign(width_, 0.0);
     const auto order = g.topological_order();
     for (std::size_t t = order.size(); t-- > 0;) {
@@ -70,6 +71,7 @@ public:
           }
         if (!written) std::fill(out, out + width_, std::numeric_limits<double>::infinity());
         else std::fill(out + active_, out + width_, 0.0);  // transfers not tracked: 0
+        reach_[rest_slot(v, rl)] = written;
         if constexpr (weighted) rest_[rest_slot(v, rl)] = most;
       }
     }
@@ -81,8 +83,9 @@ public:
   /// The most block weight a completion from v still adds (−inf where none exists); requires
   /// build() with a weight.
   double rest_weight(std::size_t v, std::size_t switches_left) const noexcept { return rest_[rest_slot(v, switches_left)]; }
-  /// Some completion exists (the entry is finite).
-  bool reachable(std::size_t v, std::size_t switches_left) const noexcept { return at(v, switches_left)[0] != std::numeric_limits<double>::infinity(); }
+  /// Some completion exists (the entry is finite). One byte per entry, so the DFS's test at
+  /// every block does not touch the frames.
+  bool reachable(std::size_t v, std::size_t switches_left) const noexcept { return reach_[rest_slot(v, switches_left)] != 0; }
 
 private:
   double* slot(std::size_t v, std::size_t rl) noexcept { return lb_.data() + (v * R1_ + rl) * width_; }
@@ -103,6 +106,7 @@ private:
   }
   std::size_t S_ = 0, E_ = 0, width_ = 0, R1_ = 0, active_ = 0;  ///< active_: entries computed (S + 2E, or S + E without transfers)
   std::vector<double> lb_, step_, rest_;
+  std::vector<char> reach_;  ///< per (node, switches left): some completion exists
 };
 
 }  // namespace idn::path::detail
