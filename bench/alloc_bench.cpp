@@ -233,8 +233,9 @@ int main(int argc, char** argv) {
     // separate passes for the max and Σ s·v; 43 for the randomized selection alone). What is
     // left is the serial, in-order sums, which must stay bitwise those of finish_entropic.
     if (entropic) targets.push_back(time_ratio_at_most("alloc_project_entropic_vs_stream_pass_1e6", base + "/1e6", "BM_alloc_stream_pass/1e6", 7.5));
+    // Against the sorted reference (O(n log n)): 42x entropic, 4.2x Euclidean measured at 1e6.
     targets.push_back(idn::bench::time_ratio_at_least(std::string("alloc_project_") + name + "_vs_sorted", base + "_sorted/1e6",
-                                                      base + "/1e6", 3));
+                                                      base + "/1e6", entropic ? 25 : 3));
   }
   benchmark::RegisterBenchmark("BM_alloc_stream_pass/1e6", BM_stream_pass, std::size_t{1000000});
   benchmark::RegisterBenchmark("BM_alloc_option_pass", BM_alloc_option_pass_of<synthetic_fixture>)->Unit(benchmark::kMillisecond);
@@ -261,24 +262,25 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark((std::string("BM_alloc_churn/") + label).c_str(), BM_alloc_churn, mode)
         ->Unit(benchmark::kMillisecond)->Iterations(1);
   // One INFIDA slot against one pass over the option lists (the physical bound: INFIDA must read
-  // them). Measured here 6.7-7.3 (entropic) and 7.5 (Euclidean), from 11.4 and 11.9: the scan along
-  // each type's options is a chain of dependent multiply-adds with a data-dependent exit (the
-  // distributed agents add up capacities node by node in the same order, which bit-identity
-  // requires), and DepRound merges pairs sequentially with a random branch.
-  targets.push_back(time_ratio_at_most("alloc_infida_entropic_vs_option_pass", "BM_alloc_infida_step/0", "BM_alloc_option_pass", 12));
-  targets.push_back(time_ratio_at_most("alloc_infida_euclidean_vs_option_pass", "BM_alloc_infida_step/1", "BM_alloc_option_pass", 12));
-  // At DRAM scale (9e6 options, the option pass memory-bound, 7.7-8.8 ms here): 32-46 ms
-  // entropic and 60 ms Euclidean (adaptive step), 4-7.8x; the fixed entropic step took 55-60 ms
-  // before this change set. Not in the smoke run (the fixture takes 5 s and 640 MB to build).
-  targets.push_back(time_ratio_at_most("alloc_infida_entropic_vs_option_pass_dram", "BM_alloc_infida_step_dram/entropic", "BM_alloc_option_pass_dram", 12));
-  targets.push_back(time_ratio_at_most("alloc_infida_euclidean_vs_option_pass_dram", "BM_alloc_infida_step_dram/euclidean", "BM_alloc_option_pass_dram", 15));
-  // The fused scan alone (L(y), g, G(x), C(ω)): ~3.9 measured.
-  targets.push_back(time_ratio_at_most("alloc_slot_scan_vs_option_pass", "BM_alloc_slot_scan", "BM_alloc_option_pass", 6));
+  // them). Measured 4.5-5.6 (entropic) and 4.7-6.0 (Euclidean), from 11.4 and 11.9 (issue 17) and
+  // 6.7 / 7.5 before the fused projections: the scan along each type's options is a chain of
+  // dependent multiply-adds with a data-dependent exit (the distributed agents add up capacities
+  // node by node in the same order, which bit-identity requires), and DepRound merges pairs
+  // sequentially with a random branch. The lines sit below 2x the best runs, so a 2x regression fails.
+  targets.push_back(time_ratio_at_most("alloc_infida_entropic_vs_option_pass", "BM_alloc_infida_step/0", "BM_alloc_option_pass", 8.5));
+  targets.push_back(time_ratio_at_most("alloc_infida_euclidean_vs_option_pass", "BM_alloc_infida_step/1", "BM_alloc_option_pass", 9));
+  // At DRAM scale (9e6 options, the option pass memory-bound): 3.6-3.8x entropic and 4.8-5.3x
+  // Euclidean (adaptive step); 4-7.8x before the fused projections, 6-7x in issue 17 (goal 2x, not
+  // met: the scan above). Not in the smoke run (the fixture takes 5 s and 640 MB to build).
+  targets.push_back(time_ratio_at_most("alloc_infida_entropic_vs_option_pass_dram", "BM_alloc_infida_step_dram/entropic", "BM_alloc_option_pass_dram", 7));
+  targets.push_back(time_ratio_at_most("alloc_infida_euclidean_vs_option_pass_dram", "BM_alloc_infida_step_dram/euclidean", "BM_alloc_option_pass_dram", 9.5));
+  // The fused scan alone (L(y), g, G(x), C(ω)): 2.4-3.9 measured.
+  targets.push_back(time_ratio_at_most("alloc_slot_scan_vs_option_pass", "BM_alloc_slot_scan", "BM_alloc_option_pass", 4.8));
   // The node agents' slot (the protocol idn::mpi distributes) against the fused centralized step
   // it matches bit for bit: 9.5 measured (per-hop report vectors, a copy and sort at every close;
   // about 14 before relay read l̃ from the batch, by the driver's 73 -> 47 ms).
   targets.push_back(time_ratio_at_most("alloc_agents_vs_infida_step", "BM_alloc_agents_slot", "BM_alloc_infida_step/adaptive_entropic", 16));
-  // The adaptive rule adds one O(n) pass (θ += g and the dual norm) to the fixed step.
+  // The adaptive rule adds one O(n) pass (θ += g and the dual norm) to the fixed step: 5.1-5.4 measured.
   targets.push_back(time_ratio_at_most("alloc_infida_adaptive_vs_option_pass", "BM_alloc_infida_step/adaptive_entropic", "BM_alloc_option_pass", 10));
   targets.push_back(time_ratio_at_most("alloc_infida_adaptive_vs_fixed", "BM_alloc_infida_step/adaptive_entropic", "BM_alloc_infida_step/0", 1.3));
   targets.push_back(time_ratio_at_most("alloc_largest_first_vs_dep_round", "BM_alloc_infida_step/adaptive_entropic_largest_first",
