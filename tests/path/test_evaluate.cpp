@@ -26,20 +26,45 @@ bool feasible(const block_graph& bg, const path_load& L, double x0, double xp, c
     if (!(8 * L.link_bytes[static_cast<Eigen::Index>(e)] * xp <= o.capacity.link_rho_bar * bg.spec().links[e].bandwidth_bps * (1 + 1e-12))) return false;
   return !o.capacity.min_avg_accuracy || op.avg_accuracy >= *o.capacity.min_avg_accuracy - 1e-12;
 }
+/// A random two-server graph (2-3 models, 2 services) and one of its paths, drawn from g: the
+/// path's loads and interpolated accuracy.
+struct random_split_case {
+  block_graph bg;
+  path_load L;
+  double a = 0;
+};
+random_split_case draw_split_case(idn::rng& g) {
+  random_graph_options p;
+  p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 2), p.servers = 2, p.fanout = 2, p.extra_head_prob = 1.5, p.services = 2;
+  random_split_case c{block_graph(random_graph_spec(g, p)), {}, 0};
+  std::vector<path> all;
+  enumerate_paths(c.bg, 0, {}, [&](const path& q) { all.push_back(q); });
+  const path& q = all[static_cast<std::size_t>(idn::uniform01(g) * static_cast<double>(all.size()))];
+  c.L = compute_load(c.bg, q);
+  c.a = interpolation_estimator{}.estimate(c.bg, q);
+  return c;
+}
+/// The best reward r on a 101 x 101 grid over (x0, xp) ∈ [0, λ]², among the points within the
+/// demand that pass feasible() under o; −inf if none.
+template <class Scorer, class R>
+double polygon_grid_max(const block_graph& bg, const path_load& L, double a, Scorer& sc, const R& r, const evaluation_options& o) {
+  const double lam = bg.spec().services[0].arrival_rate;
+  double grid = -INFINITY;
+  for (int i = 0; i <= 100; ++i)
+    for (int j = 0; j <= 100; ++j) {
+      const double x0 = lam * i / 100, xp = lam * j / 100;
+      const operating_point op = sc.point(L, a, x0, xp);
+      if (x0 + xp <= lam * (1 + 1e-12) && feasible(bg, L, x0, xp, op, o)) grid = std::max(grid, r(op));
+    }
+  return grid;
+}
 }  // namespace
 
 TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 10^4-point grid over their feasible sets") {
   idn::rng g(77);
-  const interpolation_estimator est;
   for (int trial = 0; trial < 300; ++trial) {
-    random_graph_options p;
-    p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 2), p.servers = 2, p.fanout = 2, p.extra_head_prob = 1.5, p.services = 2;
-    const block_graph bg(random_graph_spec(g, p));
-    std::vector<path> all;
-    enumerate_paths(bg, 0, {}, [&](const path& q) { all.push_back(q); });
-    const path& q = all[static_cast<std::size_t>(idn::uniform01(g) * static_cast<double>(all.size()))];
-    const path_load L = compute_load(bg, q);
-    const double a = est.estimate(bg, q);
+    const random_split_case c = draw_split_case(g);
+    const auto& [bg, L, a] = c;
     evaluation_options o;
     o.capacity.rho_bar = 0.9;
     if (trial % 3 == 0) o.capacity.min_avg_accuracy = 0.6;
@@ -49,14 +74,7 @@ TEST_CASE("inner optimizers: reward_optimal and serve_all are >= the best of a 1
       idn::path::detail::scorer<decltype(r)> sc(bg, 0, r, o, "test");
       split sp;
       const double s = sc.score(L, a, split_policy::reward_optimal, sp);
-      const double lam = bg.spec().services[0].arrival_rate;
-      double grid = -INFINITY;
-      for (int i = 0; i <= 100; ++i)
-        for (int j = 0; j <= 100; ++j) {
-          const double x0 = lam * i / 100, xp = lam * j / 100;
-          const operating_point op = sc.point(L, a, x0, xp);
-          if (x0 + xp <= lam * (1 + 1e-12) && feasible(bg, L, x0, xp, op, o)) grid = std::max(grid, r(op));
-        }
+      const double grid = polygon_grid_max(bg, L, a, sc, r, o);
       CHECK(s >= grid - 1e-9 * std::max(1.0, std::abs(grid)));
     }
     {  // serve_all over x0 + xp = λ
@@ -86,15 +104,8 @@ bool check_below(const block_graph& bg, const path_load& L, double a, const R& r
   evaluation_options inner = o;
   inner.capacity = sc.capacity();  // with a floor utility's implied floor
   split sp;
-  const double s = sc.score(L, a, split_policy::reward_optimal, sp), lam = bg.spec().services[0].arrival_rate;
-  double grid = -INFINITY;
-  for (int i = 0; i <= 100; ++i)
-    for (int j = 0; j <= 100; ++j) {
-      const double x0 = lam * i / 100, xp = lam * j / 100;
-      const operating_point op = sc.point(L, a, x0, xp);
-      if (x0 + xp <= lam * (1 + 1e-12) && feasible(bg, L, x0, xp, op, inner)) grid = std::max(grid, r(op));
-    }
-  const double sup = std::max(s, grid);
+  const double s = sc.score(L, a, split_policy::reward_optimal, sp);
+  const double sup = std::max(s, polygon_grid_max(bg, L, a, sc, r, inner));
   if (!(sup > 0)) return false;
   // 1e-4 above the supremum: every split scores below, so the test must say so (it has to
   // bisect the hull edges to get there). Below it, down to 0.8 sup: the optimum scores above the
@@ -108,17 +119,10 @@ bool check_below(const block_graph& bg, const path_load& L, double a, const R& r
 
 TEST_CASE("reward_optimal_below: decides sup F over the polygon just above and just below it, against golden section and a grid") {
   idn::rng g(79);
-  const interpolation_estimator est;
   int compared = 0;
   for (int trial = 0; trial < 600; ++trial) {
-    random_graph_options p;
-    p.models = 2 + static_cast<std::size_t>(idn::uniform01(g) * 2), p.servers = 2, p.fanout = 2, p.extra_head_prob = 1.5, p.services = 2;
-    const block_graph bg(random_graph_spec(g, p));
-    std::vector<path> all;
-    enumerate_paths(bg, 0, {}, [&](const path& q) { all.push_back(q); });
-    const path& q = all[static_cast<std::size_t>(idn::uniform01(g) * static_cast<double>(all.size()))];
-    const path_load L = compute_load(bg, q);
-    const double a = est.estimate(bg, q);
+    const random_split_case c = draw_split_case(g);
+    const auto& [bg, L, a] = c;
     evaluation_options o;
     o.capacity.rho_bar = 0.5 + 0.5 * idn::uniform01(g);
     if (trial % 3 == 0) o.capacity.min_avg_accuracy = 0.6;
