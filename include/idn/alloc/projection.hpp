@@ -95,9 +95,11 @@ struct projection_kernels {
     out = acc;
     return total;
   }
+  /// The accumulator of a plain validate: takes nothing.
   struct no_sums {
     void add(double, double) noexcept {}
   };
+  /// validate without extra sums.
   static double validate(const char* where, const cref& s, double b, const cref& yhat, Eigen::Index ysize, bool entropic) {
     no_sums none;
     return validate(where, s, b, yhat, ysize, entropic, none);
@@ -113,6 +115,7 @@ struct projection_kernels {
       s_yhat += p, max_yhat = std::max(max_yhat, yj), min_yhat = std::min(min_yhat, yj), min_s_yhat = std::min(min_s_yhat, p);
     }
   };
+  /// The entropic_sums of (s, ŷ), in one pass.
   static entropic_sums sums_of(const cref& s, const cref& yhat) noexcept {
     entropic_sums m;
     for (Eigen::Index j = 0; j < s.size(); ++j) m.add(s[j], yhat[j]);
@@ -239,11 +242,12 @@ struct projection_kernels {
   /// sizes and budget are constants of the instance and whose ŷ is positive by construction).
   /// Fast path: the fixed point of finish_entropic started from "nothing saturated" — c from all
   /// coordinates, those with c·ŷ ≥ 1 saturate, repeat — settles in 1–3 rounds when few
-  /// coordinates saturate (the common case in INFIDA). entropic_fixed_point runs it fused (1 +
-  /// rounds passes after one pass for `sums`, which the public entry point computes inside
-  /// validate and INFIDA here); outside the normal range finish_entropic runs it with per-round rescaling;
-  /// after 4 rounds the randomized selection takes over (expected O(n) whatever the
-  /// saturation). All give the same y for the same classification (the same c·v products).
+  /// coordinates saturate (the common case in INFIDA). entropic_fixed_point runs it fused: 1 +
+  /// rounds passes after one pass for `sums` (the public entry point takes them inside validate;
+  /// without them, as from INFIDA, they are taken here). Outside the normal range finish_entropic
+  /// runs it with per-round rescaling; after 4 rounds the randomized selection takes over
+  /// (expected O(n) whatever the saturation). All give the same y for the same classification
+  /// (the same c·v products).
   static projection_result entropic_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws,
                                                  const entropic_sums* sums = nullptr) {
     const auto n = static_cast<std::size_t>(s.size());
@@ -374,7 +378,15 @@ struct projection_kernels {
     r.multiplier = tau;
     return r;
   }
-  /// sum: Σ s·y in index order.
+
+  /// When |ŷ| is so large that ŷ_j − 1 rounds to ŷ_j, a coordinate's breakpoints t1 = (ŷ_j − 1)/s_j
+  /// and t0 = ŷ_j/s_j coincide: it jumps from 1 to 0 at one τ, no τ meets Σ s y = b, and the
+  /// classification above ends off the budget (found by fuzzing: y = (1, 1) over a 218-byte budget
+  /// with s = (129, 217)). This moves τ through the breakpoints as the exact projection would:
+  /// over budget, the coordinates that reach 0 first (smallest ŷ_j/s_j) give way; under it, those
+  /// that reach 1 first (largest (ŷ_j − 1)/s_j) fill up. A no-op unless the residual exceeds
+  /// 1e-12·b. sum: Σ s·y in index order (the caller's last pass took it). O(n) per coordinate
+  /// moved (one or two in practice), no allocation.
   static void repair_degenerate(const cref& s, double b, const cref& yhat, ref y, double sum) {
     const Eigen::Index n = s.size();
     double resid = b - sum;
