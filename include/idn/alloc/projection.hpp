@@ -330,6 +330,16 @@ struct projection_kernels {
       plain += sj * yj;
     }
   };
+  /// y_j of a classified coordinate whose ŷ_j − τ s_j is v: 1 saturated, 0 at zero, else v
+  /// clipped to [0, 1].
+  static double euclidean_y(std::uint8_t state, double v) noexcept { return state == sat_ ? 1.0 : (state == zero_ ? 0.0 : std::clamp(v, 0.0, 1.0)); }
+  /// The KKT condition of a classified coordinate at v = ŷ_j − τ s_j, with a margin for the free
+  /// ones: one within rounding of a bound may belong to the other side (found on aarch64, where
+  /// a·b + c contracts: with b = 0 a free value of +1e-17 was truly negative).
+  static bool euclidean_kkt(std::uint8_t state, double v, double yhat_j) noexcept {
+    const double margin = 1e-9 * std::max(1.0, std::abs(yhat_j));
+    return state == sat_ ? v >= 1 : (state == zero_ ? v <= 0 : (v > margin && v < 1 - margin));
+  }
   static projection_result finish_euclidean(const cref& s, double b, const cref& yhat, ref y, const std::uint8_t* state,
                                             double lo, double hi) {
     const Eigen::Index n = s.size();
@@ -342,9 +352,8 @@ struct projection_kernels {
     std::size_t saturated = 0;
     newton_sums ns;
     for (Eigen::Index j = 0; j < n; ++j) {
-      if (state[j] == sat_) { y[j] = 1; ++saturated; }
-      else if (state[j] == zero_) y[j] = 0;
-      else y[j] = std::clamp(std::fma(-tau, s[j], yhat[j]), 0.0, 1.0);
+      y[j] = euclidean_y(state[j], state[j] == free_ ? std::fma(-tau, s[j], yhat[j]) : 0.0);
+      saturated += state[j] == sat_;
       ns.add(s[j], y[j], state[j] == free_ && y[j] > 0 && y[j] < 1);
     }
     return refine_euclidean(s, b, yhat, y, state, tau, q, ns, saturated);
@@ -457,9 +466,7 @@ struct projection_kernels {
         newton_sums ns;
         for (std::size_t j = 0; j < n; ++j) {
           // v at this τ: classifies a free coordinate, and (if the round settles) is the KKT
-          // test at the final τ, with a margin for the free coordinates: one within rounding of a
-          // bound may belong to the other side (found on aarch64, where a·b + c contracts: with
-          // b = 0 a free value of +1e-17 was truly negative).
+          // test at the final τ.
           const double v = std::fma(-tau, sp[j], yp[j]);
           if (st[j] == free_) {
             if (v >= 1) st[j] = sat_, moved = true;
@@ -468,9 +475,8 @@ struct projection_kernels {
           if (st[j] == sat_) s1n += sp[j];
           else if (st[j] == free_) an += sp[j] * yp[j], qn += sp[j] * sp[j];
           if (overlap || moved) continue;  // a moved round is not the last: skip the rest
-          const double margin = 1e-9 * std::max(1.0, std::abs(yp[j]));
-          kkt = kkt && (st[j] == sat_ ? v >= 1 : (st[j] == zero_ ? v <= 0 : (v > margin && v < 1 - margin)));
-          out[j] = st[j] == sat_ ? 1.0 : (st[j] == zero_ ? 0.0 : std::clamp(v, 0.0, 1.0));
+          kkt = kkt && euclidean_kkt(st[j], v, yp[j]);
+          out[j] = euclidean_y(st[j], v);
           saturated += st[j] == sat_;
           ns.add(sp[j], out[j], st[j] == free_ && out[j] > 0 && out[j] < 1);
         }
@@ -481,10 +487,7 @@ struct projection_kernels {
           break;
         }
         // In place: the KKT test at the final τ first, then finish_euclidean writes y.
-        for (std::size_t j = 0; j < n && kkt; ++j) {
-          const double v = std::fma(-tau, sp[j], yp[j]), margin = 1e-9 * std::max(1.0, std::abs(yp[j]));
-          kkt = st[j] == sat_ ? v >= 1 : (st[j] == zero_ ? v <= 0 : (v > margin && v < 1 - margin));
-        }
+        for (std::size_t j = 0; j < n && kkt; ++j) kkt = euclidean_kkt(st[j], std::fma(-tau, sp[j], yp[j]), yp[j]);
         if (kkt) return finish_euclidean(s, b, yhat, y, st, tau, tau);
         break;
       }

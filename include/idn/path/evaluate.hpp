@@ -189,7 +189,7 @@ public:
   /// Score and split of a path with load L (X included) and accuracy A_p under `policy`.
   double score(const path_load& L, double A_p, split_policy policy, split& out) {
     if (policy == split_policy::max_throughput) {
-      out = max_throughput_split_unchecked(g_, service_, L, A_p, cap_, true);
+      out = max_throughput_split_unchecked(g_, service_, L, A_p, cap_, true, remote(L));
       return static_cast<double>(reward_(point(L, A_p, out.x_original, out.x_path, uses_delay<R>)));
     }
     if (policy == split_policy::serve_all) return serve_all(L, A_p, out);

@@ -113,7 +113,7 @@ inline remote_limit remote_capacity(const block_graph& g, std::size_t service, s
       g.num_servers(), g.num_links(), home, L, [&](std::size_t s) { return g.residual_flops(s, service, o.rho_bar); },
       [&](std::size_t e) { return o.link_rho_bar * g.spec().links[e].bandwidth_bps; });
 }
-/// The split polygon for loads L whose remote limit rl is already known.
+/// The split polygon for loads L and path accuracy A_p, given L's remote limit rl (remote_capacity).
 inline split_problem make_split_problem(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o,
                                         const remote_limit& rl) noexcept {
   const service_spec& sv = g.spec().services[service];
@@ -132,10 +132,6 @@ inline split_problem make_split_problem(const block_graph& g, std::size_t servic
   P.h[P.count++] = {-1, 0, 0, limit::none, npos};
   P.h[P.count++] = {0, -1, 0, limit::none, npos};
   return P;
-}
-/// The split polygon for loads L and path accuracy A_p. O(S + E).
-inline split_problem make_split_problem(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o) noexcept {
-  return make_split_problem(g, service, L, A_p, o, remote_capacity(g, service, g.server_of(g.spec().services[service].model), L, o));
 }
 /// The split (x0, xp) with its throughput and request-weighted accuracy (A_l when nothing is served).
 inline split make_split(double A_l, double A_p, double x0, double xp) noexcept {
@@ -221,7 +217,7 @@ struct local_remote_split {
   double x0, xp;
   remote_limit binding;
 };
-/// split_without_demand given the remote limit `remote` of L.
+/// The split without demand given the remote limit `remote` of L (remote_capacity).
 inline local_remote_split split_without_demand(const block_graph& g, std::size_t service, const path_load& L, const capacity_options& o,
                                                remote_limit remote) noexcept {
   const std::size_t home = g.server_of(g.spec().services[service].model);
@@ -230,17 +226,16 @@ inline local_remote_split split_without_demand(const block_graph& g, std::size_t
   const double xp = Lh < W ? remote.cap : 0.0;  // +inf only when Lh = 0 and nothing remote is loaded
   return {(Rh - (Lh > 0 ? Lh * xp : 0.0)) / W, xp, remote};
 }
-inline local_remote_split split_without_demand(const block_graph& g, std::size_t service, const path_load& L, const capacity_options& o) noexcept {
-  return split_without_demand(g, service, L, o, remote_capacity(g, service, g.server_of(g.spec().services[service].model), L, o));
-}
+/// max_throughput_split_unchecked given the remote limit rl of L (computed once for the closed
+/// form and the LP).
 inline split max_throughput_split_unchecked(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o,
-                                            bool allow_closed_form) noexcept {
+                                            bool allow_closed_form, const remote_limit& rl) noexcept {
   if (allow_closed_form && !o.min_avg_accuracy) {
     // Closed form: x_p* = c_p if L_p[σ_l] < W_l (else 0), x_0* = (R_σ − L_p[σ]x_p*)/W, valid when
     // the result stays within the demand; L_p[σ] = W (a tie in Th) goes to the LP.
     const service_spec& sv = g.spec().services[service];
     if (L.server_flops[g.server_of(sv.model)] != g.service_flops(service)) {
-      const local_remote_split c = split_without_demand(g, service, L, o);
+      const local_remote_split c = split_without_demand(g, service, L, o, rl);
       if (std::isfinite(c.binding.cap) && c.x0 + c.xp <= sv.arrival_rate) {
         split r = make_split(g.spec().models[static_cast<std::size_t>(sv.model)].accuracy, A_p, c.x0, c.xp);
         r.closed_form = true;
@@ -250,7 +245,12 @@ inline split max_throughput_split_unchecked(const block_graph& g, std::size_t se
       }
     }
   }
-  return solve_split_vertices(make_split_problem(g, service, L, A_p, o));
+  return solve_split_vertices(make_split_problem(g, service, L, A_p, o, rl));
+}
+inline split max_throughput_split_unchecked(const block_graph& g, std::size_t service, const path_load& L, double A_p, const capacity_options& o,
+                                            bool allow_closed_form) noexcept {
+  return max_throughput_split_unchecked(g, service, L, A_p, o, allow_closed_form,
+                                        remote_capacity(g, service, g.server_of(g.spec().services[service].model), L, o));
 }
 }  // namespace detail
 
