@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -127,6 +128,106 @@ TEST_CASE("project_euclidean: 5000 random instances: box, budget, KKT, == sorted
     Eigen::VectorXd alias = c.yhat;
     project_euclidean(c.s, c.b, alias, alias, ws);
     REQUIRE(std::memcmp(y.data(), alias.data(), sizeof(double) * static_cast<std::size_t>(y.size())) == 0);
+  }
+}
+
+// Instances built from their answer, so the answer is the oracle. Pick τ* and y*: inside
+// (0.05, 0.95) for free coordinates, 1 or 0 for a share of clipped ones; set ŷ = y* + τ* s for
+// the free ones, 1 + τ* s + δ and τ* s − δ (δ > 0) for the clipped ones, and b = Σ s y*. Then y*
+// is the projection (up to the rounding of ŷ). Shares of 0 (the one-pass fast path), 1, 5 and
+// 20 % exercise the Newton rounds on τ; large offsets τ* s (up to 1e6) make the first τ's
+// rounding matter, so the Newton refinement and its skip test run too.
+TEST_CASE("project_euclidean: 3000 instances built from their answer (0-20 % clipped): == y*, budget, sorted reference, aliasing") {
+  idn::rng g(403);
+  projection_workspace ws;
+  for (int t = 0; t < 3000; ++t) {
+    const auto n = static_cast<Eigen::Index>(1 + std::floor(std::exp(idn::uniform01(g) * std::log(20000.0))));
+    const int size_mode = static_cast<int>(g() % 3);
+    const double offset = std::exp(std::log(1e-3) + idn::uniform01(g) * std::log(1e9));  // |τ* s| up to 1e6
+    const double clipped_share = std::array{0.0, 0.01, 0.05, 0.2}[g() % 4];
+    Eigen::VectorXd s(n), ystar(n), yhat(n);
+    for (Eigen::Index j = 0; j < n; ++j)
+      s[j] = size_mode == 0 ? 1.0 : size_mode == 1 ? std::exp(std::log(1e-3) + idn::uniform01(g) * std::log(1e6)) : 1e6 + 9e6 * idn::uniform01(g);
+    const double tau_star = (g() % 2 ? 1 : -1) * offset / s.maxCoeff();
+    long double b = 0;
+    std::size_t at_one = 0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double u = idn::uniform01(g), delta = 0.01 + 3 * idn::uniform01(g);
+      ystar[j] = u < clipped_share ? 1.0 : u < 2 * clipped_share ? 0.0 : 0.05 + 0.9 * idn::uniform01(g);
+      yhat[j] = ystar[j] + tau_star * s[j] + (u < clipped_share ? delta : u < 2 * clipped_share ? -delta : 0.0);
+      b += static_cast<long double>(s[j]) * ystar[j];
+      at_one += ystar[j] == 1.0;
+    }
+    CAPTURE(t);
+    CAPTURE(n);
+    CAPTURE(offset);
+    CAPTURE(clipped_share);
+    const double total = s.sum();
+    Eigen::VectorXd y(n), ys(n);
+    const auto r = project_euclidean(s, static_cast<double>(b), yhat, y, ws);
+    if (r.slack) {  // every coordinate at 1 (tiny n): then b = Σ s
+      REQUIRE(at_one == static_cast<std::size_t>(n));
+      continue;
+    }
+    REQUIRE(r.saturated == at_one);
+    REQUIRE(std::abs(s.dot(y) - static_cast<double>(b)) <= 1e-12 * total);
+    // ŷ_j carries a rounding error of ε·|ŷ_j|, which moves y*_j by as much.
+    for (Eigen::Index j = 0; j < n; ++j) REQUIRE(std::abs(y[j] - ystar[j]) <= 1e-12 * std::max(1.0, std::abs(yhat[j])) * 4);
+    project_euclidean_sorted(s, static_cast<double>(b), yhat, ys);
+    REQUIRE((y - ys).lpNorm<Eigen::Infinity>() <= 1e-12 * std::max(1.0, yhat.lpNorm<Eigen::Infinity>()) * 4);
+    Eigen::VectorXd alias = yhat;
+    project_euclidean(s, static_cast<double>(b), alias, alias, ws);
+    REQUIRE(std::memcmp(y.data(), alias.data(), sizeof(double) * static_cast<std::size_t>(n)) == 0);
+  }
+}
+
+// The entropic counterpart: y* log-uniform in [1e-6, 0.95] for free coordinates and 1 for a
+// share of saturated ones; ŷ = y*/c* for the free ones and (1 + δ)/c* for the saturated ones,
+// b = Σ s y*. Shares of 0 (one round), 1, 5 (five rounds of the fixed point) and 20 % (the
+// fallbacks).
+TEST_CASE("project_entropic: 3000 instances built from their answer (0-20 % saturated): == y*, budget, multiplier, sorted reference, aliasing") {
+  idn::rng g(404);
+  projection_workspace ws;
+  for (int t = 0; t < 3000; ++t) {
+    const auto n = static_cast<Eigen::Index>(1 + std::floor(std::exp(idn::uniform01(g) * std::log(20000.0))));
+    const int size_mode = static_cast<int>(g() % 3);
+    const double c_star = std::exp(std::log(1e-6) + idn::uniform01(g) * std::log(1e12));
+    const double saturated_share = std::array{0.0, 0.01, 0.05, 0.2}[g() % 4];
+    Eigen::VectorXd s(n), ystar(n), yhat(n);
+    long double b = 0;
+    std::size_t at_one = 0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      s[j] = size_mode == 0 ? 1.0 : size_mode == 1 ? std::exp(std::log(1e-3) + idn::uniform01(g) * std::log(1e6)) : 1e6 + 9e6 * idn::uniform01(g);
+      const bool one = idn::uniform01(g) < saturated_share;
+      ystar[j] = one ? 1.0 : std::exp(std::log(1e-6) + idn::uniform01(g) * std::log(0.95e6));
+      yhat[j] = (one ? 1 + 0.01 + 3 * idn::uniform01(g) : ystar[j]) / c_star;
+      b += static_cast<long double>(s[j]) * ystar[j];
+      at_one += one;
+    }
+    CAPTURE(t);
+    CAPTURE(n);
+    CAPTURE(c_star);
+    CAPTURE(saturated_share);
+    const double total = s.sum();
+    Eigen::VectorXd y(n), ys(n);
+    const auto r = project_entropic(s, static_cast<double>(b), yhat, y, ws);
+    if (r.slack) {
+      REQUIRE(at_one == static_cast<std::size_t>(n));
+      continue;
+    }
+    REQUIRE(r.saturated == at_one);
+    // c = (b − Σ_sat s)/Σ_free s ŷ: the subtraction loses digits when the free coordinates hold a
+    // small share of b, so the multiplier's relative tolerance grows with b/Σ_free s y*.
+    double free_mass = 0;
+    for (Eigen::Index j = 0; j < n; ++j) free_mass += ystar[j] < 1 ? s[j] * ystar[j] : 0.0;
+    REQUIRE(r.multiplier == idn::test::rel(c_star).epsilon(1e-12 + 1e-14 * total / free_mass));
+    REQUIRE(std::abs(s.dot(y) - static_cast<double>(b)) <= 1e-12 * total);
+    for (Eigen::Index j = 0; j < n; ++j) REQUIRE(std::abs(y[j] - ystar[j]) <= 1e-12);
+    project_entropic_sorted(s, static_cast<double>(b), yhat, ys);
+    REQUIRE((y - ys).lpNorm<Eigen::Infinity>() <= 1e-12);
+    Eigen::VectorXd alias = yhat;
+    project_entropic(s, static_cast<double>(b), alias, alias, ws);
+    REQUIRE(std::memcmp(y.data(), alias.data(), sizeof(double) * static_cast<std::size_t>(n)) == 0);
   }
 }
 

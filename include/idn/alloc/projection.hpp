@@ -17,6 +17,7 @@
 
 #include "idn/alloc/network.hpp"
 #include "idn/core/format.hpp"
+#include "idn/core/mul_add.hpp"
 #include "idn/core/random.hpp"
 
 namespace idn::alloc {
@@ -115,9 +116,22 @@ struct projection_kernels {
       s_yhat += p, max_yhat = std::max(max_yhat, yj), min_yhat = std::min(min_yhat, yj), min_s_yhat = std::min(min_s_yhat, p);
     }
   };
-  /// The entropic_sums of (s, ŷ), in one pass.
-  static entropic_sums sums_of(const cref& s, const cref& yhat) noexcept {
-    entropic_sums m;
+  /// The rounding error of t = a + b (Neumaier's branch on the larger magnitude): a + b = t + error
+  /// exactly. O(1).
+  static double sum_error(double a, double b, double t) noexcept { return std::abs(a) >= std::abs(b) ? (a - t) + b : (b - t) + a; }
+  /// What the Euclidean fast path needs from one pass over (s, ŷ): Σ s·ŷ and Σ s² in index order,
+  /// the largest s (which bounds how far a Newton round moves any y_j) and the largest |ŷ| (whose
+  /// margin bounds every coordinate's).
+  struct euclidean_sums {
+    double s_yhat = 0, s_sq = 0, max_s = 0, max_abs_yhat = 0;
+    void add(double sj, double yj) noexcept {
+      s_yhat += sj * yj, s_sq += sj * sj, max_s = std::max(max_s, sj), max_abs_yhat = std::max(max_abs_yhat, std::abs(yj));
+    }
+  };
+  /// The sums Acc (entropic_sums or euclidean_sums) of (s, ŷ), in one pass.
+  template <class Acc>
+  static Acc sums_of(const cref& s, const cref& yhat) noexcept {
+    Acc m;
     for (Eigen::Index j = 0; j < s.size(); ++j) m.add(s[j], yhat[j]);
     return m;
   }
@@ -177,6 +191,10 @@ struct projection_kernels {
     return r;
   }
 
+  /// How many rounds entropic_fixed_point takes before finish_entropic (4 more rounds) and then
+  /// the randomized selection take over. The rounds rise monotonically to c (Newton on the
+  /// concave Σ s min(1, c ŷ) from below): 5 rounds when 5 % of the coordinates saturate.
+  static constexpr int entropic_rounds = 8;
   /// The fixed point of finish_entropic from "nothing saturated", fused: the power-of-two scale
   /// 2^-e of the largest ŷ is kept for every round, so with v = ŷ·2^-e each round is one
   /// branch-free pass that classifies, writes y (1 if saturated, else c·v) and accumulates the
@@ -241,11 +259,12 @@ struct projection_kernels {
   /// The entropic projection for inputs validate() accepted, with total = Σ s (node_state, whose
   /// sizes and budget are constants of the instance and whose ŷ is positive by construction).
   /// Fast path: the fixed point of finish_entropic started from "nothing saturated" — c from all
-  /// coordinates, those with c·ŷ ≥ 1 saturate, repeat — settles in 1–3 rounds when few
-  /// coordinates saturate (the common case in INFIDA). entropic_fixed_point runs it fused: 1 +
-  /// rounds passes after one pass for `sums` (the public entry point takes them inside validate;
-  /// without them, as from INFIDA, they are taken here). Outside the normal range finish_entropic
-  /// runs it with per-round rescaling; after 4 rounds the randomized selection takes over
+  /// coordinates, those with c·ŷ ≥ 1 saturate, repeat — settles in 1–5 rounds when up to 5 % of
+  /// the coordinates saturate (the common case in INFIDA). entropic_fixed_point runs it fused:
+  /// one pass per round after one pass for `sums` (the public entry point takes them inside
+  /// validate; without them, as from INFIDA, they are taken here). Outside the normal range
+  /// finish_entropic runs it with per-round rescaling; after entropic_rounds (then 4 more
+  /// rounds) the randomized selection takes over
   /// (expected O(n) whatever the saturation). All give the same y for the same classification
   /// (the same c·v products).
   static projection_result entropic_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws,
@@ -256,7 +275,7 @@ struct projection_kernels {
     std::uint32_t* u = ws.undecided_.data();
     std::uint8_t* st = ws.state_.data();
     std::fill(st, st + n, free_);
-    if (projection_result r; entropic_fixed_point(s, b, yhat, y, st, r, 4, sums ? *sums : sums_of(s, yhat))) return r;
+    if (projection_result r; entropic_fixed_point(s, b, yhat, y, st, r, entropic_rounds, sums ? *sums : sums_of<entropic_sums>(s, yhat))) return r;
     std::fill(st, st + n, free_);
     if (projection_result r; finish_entropic(s, b, yhat, y, st, r, 4)) return r;
     int e_max = 0;
@@ -318,30 +337,43 @@ struct projection_kernels {
 
   // ---- Euclidean ----------------------------------------------------------------------------
   /// The running sums of the Newton refinement over y, in index order: Σ s·y compensated (sum +
-  /// comp), Σ s² over the free coordinates strictly inside (0, 1), and the plain Σ s·y that
-  /// repair_degenerate starts from.
+  /// comp) and Σ s² over the free coordinates strictly inside (0, 1).
   struct newton_sums {
-    double sum = 0, comp = 0, qf = 0, plain = 0;
-    void add(double sj, double yj, bool free_inside) noexcept {
+    double sum = 0, comp = 0, qf = 0;
+    /// Adds s_j·y_j to Σ s·y only.
+    void add_term(double sj, double yj) noexcept {
       const double term = sj * yj, t = sum + term;
-      comp += std::abs(sum) >= std::abs(term) ? (sum - t) + term : (term - t) + sum;
+      comp += sum_error(sum, term, t);
       sum = t;
-      if (free_inside) qf += sj * sj;
-      plain += sj * yj;
     }
+    void add(double sj, double yj, bool free_inside) noexcept {
+      add_term(sj, yj);
+      if (free_inside) qf += sj * sj;
+    }
+    /// Σ s·y.
+    double total() const noexcept { return sum + comp; }
   };
+  /// The largest change to any y_j for which refine_euclidean still runs a Newton round.
+  static constexpr double newton_skip = 1e-13;
+  /// How many Newton steps on φ(τ) = Σ s clip(ŷ − τ s, 0, 1) − b the Euclidean fast path takes
+  /// before the randomized selection takes over.
+  static constexpr int euclidean_rounds = 8;
   /// y_j of a classified coordinate whose ŷ_j − τ s_j is v: 1 saturated, 0 at zero, else v
   /// clipped to [0, 1].
   static double euclidean_y(std::uint8_t state, double v) noexcept { return state == sat_ ? 1.0 : (state == zero_ ? 0.0 : std::clamp(v, 0.0, 1.0)); }
-  /// The KKT condition of a classified coordinate at v = ŷ_j − τ s_j, with a margin for the free
-  /// ones: one within rounding of a bound may belong to the other side (found on aarch64, where
-  /// a·b + c contracts: with b = 0 a free value of +1e-17 was truly negative).
-  static bool euclidean_kkt(std::uint8_t state, double v, double yhat_j) noexcept {
-    const double margin = 1e-9 * std::max(1.0, std::abs(yhat_j));
-    return state == sat_ ? v >= 1 : (state == zero_ ? v <= 0 : (v > margin && v < 1 - margin));
+  /// How far a free value v = ŷ_j − τ s_j must lie from 0 and 1 for the fast paths to accept
+  /// their classification: one within rounding of a bound may belong to the other side (found on
+  /// aarch64, where a·b + c contracts: with b = 0 a free value of +1e-17 was truly negative).
+  /// About 1e-9·max(1, |ŷ_j|), as (a + 1 + |a − 1|)/2 for max(1, a), which compiles without a
+  /// branch (one on |ŷ_j| > 1 mispredicts half the time when ŷ straddles 1).
+  static double euclidean_margin(double yhat_j) noexcept {
+    const double a = std::abs(yhat_j);
+    return 5e-10 * (a + 1 + std::abs(a - 1));
   }
+  /// y from a classification: τ from its sums in index order, y at τ, then refine_euclidean
+  /// (s_max: the largest s, for its skip test; +inf runs every Newton round).
   static projection_result finish_euclidean(const cref& s, double b, const cref& yhat, ref y, const std::uint8_t* state,
-                                            double lo, double hi) {
+                                            double lo, double hi, double s_max = INFINITY) {
     const Eigen::Index n = s.size();
     double s1 = 0, a = 0, q = 0;
     for (Eigen::Index j = 0; j < n; ++j) {
@@ -352,40 +384,54 @@ struct projection_kernels {
     std::size_t saturated = 0;
     newton_sums ns;
     for (Eigen::Index j = 0; j < n; ++j) {
-      y[j] = euclidean_y(state[j], state[j] == free_ ? std::fma(-tau, s[j], yhat[j]) : 0.0);
+      y[j] = euclidean_y(state[j], state[j] == free_ ? idn::mul_add(-tau, s[j], yhat[j]) : 0.0);
       saturated += state[j] == sat_;
       ns.add(s[j], y[j], state[j] == free_ && y[j] > 0 && y[j] < 1);
     }
-    return refine_euclidean(s, b, yhat, y, state, tau, q, ns, saturated);
+    return refine_euclidean(s, b, yhat, y, state, tau, q, ns, saturated, s_max);
   }
   /// y at τ is written and ns holds its sums (q: Σ s² over the free set). τ itself carries a
   /// relative rounding error of 1e-16, which s_j·τ turns into an absolute error in y far above
   /// 1e-12 when |ŷ| is large. Newton-correct the free coordinates directly: y_j += s_j R / Q with
   /// R = b − Σ s y (compensated sum); that is the projection for τ − R/Q without representing
   /// that τ to more digits than a double has. At most 3 rounds, each one pass that also takes
-  /// the next round's sums; then repair_degenerate from the last plain Σ s·y.
+  /// the next round's sums; then repair_degenerate from the last Σ s·y. state == nullptr:
+  /// every coordinate is free (the fast path's classification). A round moves each y_j by at
+  /// most s_max·|R|/Q; when that is at most newton_skip (a tenth of the 1e-12 contract) the
+  /// round is skipped, so y stays within 1e-13 of the refined value and Σ s y within 1e-13·Σ s
+  /// of b (Q/s_max ≤ Σ s). Σ s² in double carries a relative error of about √n·ε, which moves
+  /// y by about √n·ε·|s τ|: about 1e-14 at n = 10⁶ with |s τ| ≈ 0.3, so at that size the fast
+  /// path needs no refinement pass. Without s_max (the fallbacks) every round runs.
   static projection_result refine_euclidean(const cref& s, double b, const cref& yhat, ref y, const std::uint8_t* state, double tau, double q,
-                                            newton_sums ns, std::size_t saturated) {
-    const Eigen::Index n = s.size();
-    const double* sp = s.data();
-    double* yp = y.data();
+                                            newton_sums ns, std::size_t saturated, double s_max = INFINITY) {
     for (int round = 0; round < 3 && q > 0; ++round) {
-      const double resid = b - (ns.sum + ns.comp);
-      if (ns.qf == 0 || resid == 0) break;
+      const double resid = b - ns.total();
+      if (ns.qf == 0 || resid == 0 || s_max * std::abs(resid) <= newton_skip * ns.qf) break;
       const double shift = resid / ns.qf;
-      newton_sums next;
-      for (Eigen::Index j = 0; j < n; ++j) {
-        if (state[j] == free_ && yp[j] > 0 && yp[j] < 1) yp[j] = std::clamp(yp[j] + sp[j] * shift, 0.0, 1.0);
-        next.add(sp[j], yp[j], state[j] == free_ && yp[j] > 0 && yp[j] < 1);
-      }
-      ns = next;
+      ns = state ? newton_round<false>(s, y, state, shift) : newton_round<true>(s, y, state, shift);
       tau -= shift;
     }
-    repair_degenerate(s, b, yhat, y, ns.plain);
+    repair_degenerate(s, b, yhat, y, ns.total());
     projection_result r;
     r.saturated = saturated;
     r.multiplier = tau;
     return r;
+  }
+
+  /// One Newton round of refine_euclidean: y_j += s_j·shift on the free coordinates inside
+  /// (0, 1) (AllFree: every coordinate is free), clipped; returns the next round's sums. One pass.
+  template <bool AllFree>
+  static newton_sums newton_round(const cref& s, ref y, const std::uint8_t* state, double shift) noexcept {
+    const Eigen::Index n = s.size();
+    const double* sp = s.data();
+    double* yp = y.data();
+    newton_sums next;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const bool free_j = AllFree || state[j] == free_;
+      if (free_j && yp[j] > 0 && yp[j] < 1) yp[j] = std::clamp(yp[j] + sp[j] * shift, 0.0, 1.0);
+      next.add(sp[j], yp[j], free_j && yp[j] > 0 && yp[j] < 1);
+    }
+    return next;
   }
 
   /// When |ŷ| is so large that ŷ_j − 1 rounds to ŷ_j, a coordinate's breakpoints t1 = (ŷ_j − 1)/s_j
@@ -394,7 +440,7 @@ struct projection_kernels {
   /// with s = (129, 217)). This moves τ through the breakpoints as the exact projection would:
   /// over budget, the coordinates that reach 0 first (smallest ŷ_j/s_j) give way; under it, those
   /// that reach 1 first (largest (ŷ_j − 1)/s_j) fill up. A no-op unless the residual exceeds
-  /// 1e-12·b. sum: Σ s·y in index order (the caller's last pass took it). O(n) per coordinate
+  /// 1e-12·b. sum: Σ s·y (the caller's last pass took it, compensated). O(n) per coordinate
   /// moved (one or two in practice), no allocation.
   static void repair_degenerate(const cref& s, double b, const cref& yhat, ref y, double sum) {
     const Eigen::Index n = s.size();
@@ -422,33 +468,72 @@ struct projection_kernels {
   }
 
   static projection_result euclidean(const cref& s, double b, const cref& yhat, ref y, projection_workspace& ws) {
-    const double total = validate("project_euclidean", s, b, yhat, y.size(), false);
-    return euclidean_prevalidated(s, b, total, yhat, y, ws);
+    euclidean_sums sums;
+    const double total = validate("project_euclidean", s, b, yhat, y.size(), false, sums);
+    return euclidean_prevalidated(s, b, total, yhat, y, ws, &sums);
   }
-  /// The Euclidean projection for inputs validate() accepted, with total = Σ s.
-  /// Fast path as for the entropic map: τ from the free set, free coordinates that leave [0, 1]
-  /// at that τ clipped, repeat (one pass per round: the sums for the next τ are taken while
-  /// reclassifying); at most 4 rounds. Two-sided clipping does not make this iteration monotone,
-  /// so its classification is accepted only if every clipped coordinate still satisfies its KKT
-  /// condition at the final τ and every free one lies clear of 0 and 1 (by 1e-9·max(1, |ŷ|));
-  /// otherwise, and when no coordinate stays free, the randomized selection runs. Unless y is ŷ
-  /// itself, each round's pass also writes y at its τ, takes the KKT test and the Newton sums,
-  /// so a settled round leaves only refine_euclidean's passes (bitwise what finish_euclidean
-  /// computes from that classification).
+  /// The fast path's first try: τ from every coordinate; if each ŷ_j − τ s_j lies clear of 0
+  /// and 1 by `margin` (the caller's: euclidean_margin of the largest |ŷ|, one bound for all,
+  /// which keeps the test cheap), writes y at τ and returns true with Σ s·y in ns (ns.qf is
+  /// Σ s², the caller's). Stops at the first coordinate that fails (the common case with
+  /// clipping: within a few entries); the rounds then start again from the same τ.
+  /// One pass (two in place: a test pass before the writing pass, so a failed try leaves ŷ).
+  static bool euclidean_all_free(const cref& s, const cref& yhat, ref y, double tau, double margin, newton_sums& ns) noexcept {
+    const auto n = static_cast<std::size_t>(s.size());
+    const double *sp = s.data(), *yp = yhat.data();
+    double* out = y.data();
+    const bool overlap = out < yp + n && yp < out + n;
+    newton_sums acc;  // local: the stores to y could alias ns, which would keep it in memory
+    if (overlap) {
+      for (std::size_t j = 0; j < n; ++j)
+        if (const double v = idn::mul_add(-tau, sp[j], yp[j]); !(v > margin && v < 1 - margin)) return false;
+      for (std::size_t j = 0; j < n; ++j) {
+        const double v = idn::mul_add(-tau, sp[j], yp[j]);
+        out[j] = v;
+        acc.add_term(sp[j], v);
+      }
+    } else {
+      for (std::size_t j = 0; j < n; ++j) {
+        const double v = idn::mul_add(-tau, sp[j], yp[j]);
+        if (!(v > margin && v < 1 - margin)) return false;
+        out[j] = v;
+        acc.add_term(sp[j], v);
+      }
+    }
+    ns = acc;
+    return true;
+  }
+  /// The Euclidean projection for inputs validate() accepted, with total = Σ s; `sums` as
+  /// validate's accumulator took them (else they are taken here, one pass).
+  /// Fast path: first the one-pass try with every coordinate free (euclidean_all_free). Else
+  /// Newton's method on the piecewise-linear φ(τ) = Σ s clip(ŷ − τ s, 0, 1) − b: each round
+  /// classifies every coordinate afresh at τ (either way: from two sides φ is neither convex
+  /// nor concave) and takes the sums for the next τ = (Σ_free s ŷ − b + Σ_sat s)/Σ_free s² in
+  /// the same pass; at most euclidean_rounds rounds. A round that moves nothing has found a
+  /// classification consistent with its τ; it is accepted if every free value lies clear of 0
+  /// and 1 (euclidean_margin); otherwise, and when no coordinate stays free, the randomized
+  /// selection runs. Unless y is ŷ itself, each round's pass also writes y at its τ and takes
+  /// the Newton sums, so a settled round leaves only refine_euclidean's passes (bitwise what
+  /// finish_euclidean computes from that classification).
   /// long: one hot kernel (issue 17 budgets it in streaming passes); its rounds and its KKT
   /// acceptance test share the running sums and the classification, kept in one body.
-  static projection_result euclidean_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws) {
+  static projection_result euclidean_prevalidated(const cref& s, double b, double total, const cref& yhat, ref y, projection_workspace& ws,
+                                                  const euclidean_sums* sums = nullptr) {
     const auto n = static_cast<std::size_t>(s.size());
     if (total <= b) { y.setOnes(); return {0, n, true}; }
+    const euclidean_sums first = sums ? *sums : sums_of<euclidean_sums>(s, yhat);
+    if (const double tau = (first.s_yhat - b) / first.s_sq; first.s_sq > 0 && std::isfinite(tau)) {
+      if (newton_sums ns; euclidean_all_free(s, yhat, y, tau, euclidean_margin(first.max_abs_yhat), ns)) {
+        ns.qf = first.s_sq;
+        return refine_euclidean(s, b, yhat, y, nullptr, tau, first.s_sq, ns, 0, first.max_s);
+      }
+    }
     ws.reserve(n);
     std::uint32_t* u = ws.undecided_.data();
     std::uint8_t* st = ws.state_.data();
     {
-      double s1 = 0, a = 0, q = 0;
-      for (std::size_t j = 0; j < n; ++j) {
-        const auto i = static_cast<Eigen::Index>(j);
-        st[j] = free_, a += s[i] * yhat[i], q += s[i] * s[i];
-      }
+      double s1 = 0, a = first.s_yhat, q = first.s_sq;
+      std::fill(st, st + n, free_);
       // y may be ŷ itself (projection in place): then nothing is written before the KKT test, so
       // the fallback below still sees ŷ. Otherwise each round also writes y at its τ and takes
       // the KKT test and the Newton sums, which finish the projection when the round settles.
@@ -457,7 +542,7 @@ struct projection_kernels {
       // pointer on every entry.
       const double *sp = s.data(), *yp = yhat.data();
       double* out = y.data();
-      for (int round = 0; round < 4 && q > 0; ++round) {
+      for (int round = 0; round < euclidean_rounds && q > 0; ++round) {
         const double tau = (a - b + s1) / q;
         if (!std::isfinite(tau)) break;  // the sums overflow (huge ŷ): the randomized selection copes
         double s1n = 0, an = 0, qn = 0;
@@ -465,31 +550,35 @@ struct projection_kernels {
         std::size_t saturated = 0;
         newton_sums ns;
         for (std::size_t j = 0; j < n; ++j) {
-          // v at this τ: classifies a free coordinate, and (if the round settles) is the KKT
-          // test at the final τ.
-          const double v = std::fma(-tau, sp[j], yp[j]);
-          if (st[j] == free_) {
-            if (v >= 1) st[j] = sat_, moved = true;
-            else if (v <= 0) st[j] = zero_, moved = true;
-          }
-          if (st[j] == sat_) s1n += sp[j];
-          else if (st[j] == free_) an += sp[j] * yp[j], qn += sp[j] * sp[j];
-          if (overlap || moved) continue;  // a moved round is not the last: skip the rest
-          kkt = kkt && euclidean_kkt(st[j], v, yp[j]);
-          out[j] = euclidean_y(st[j], v);
-          saturated += st[j] == sat_;
-          ns.add(sp[j], out[j], st[j] == free_ && out[j] > 0 && out[j] < 1);
+          // v at this τ classifies every coordinate afresh (a Newton step on φ may move it
+          // either way), and (if the round settles) is the KKT test at the final τ.
+          const double v = idn::mul_add(-tau, sp[j], yp[j]);
+          const auto c = static_cast<std::uint8_t>((v >= 1 ? sat_ : free_) | (v <= 0 ? zero_ : free_));
+          moved |= c != st[j];
+          st[j] = c;
+          // Branch-free: adding +0.0 (or 0·ŷ) for the other kinds leaves each sum bitwise that
+          // of finish_euclidean's branches.
+          const double fs = c == free_ ? sp[j] : 0.0;
+          s1n += c == sat_ ? sp[j] : 0.0;
+          an += fs * yp[j], qn += fs * sp[j];
+          if (moved) continue;  // a moved round is not the last: skip the rest
+          // The class comes from v, so a clipped coordinate meets its KKT condition; a free one
+          // must lie clear of 0 and 1. y = clip(v, 0, 1) is euclidean_y of that class.
+          const double margin = euclidean_margin(yp[j]);
+          kkt &= (c != free_) | ((v > margin) & (v < 1 - margin));
+          saturated += c == sat_;
+          if (overlap) continue;
+          out[j] = std::clamp(v, 0.0, 1.0);
+          ns.add_term(sp[j], out[j]);
         }
         s1 = s1n, a = an, q = qn;
         if (moved) continue;
-        if (!overlap) {
-          if (kkt) return refine_euclidean(s, b, yhat, y, st, tau, q, ns, saturated);
-          break;
-        }
-        // In place: the KKT test at the final τ first, then finish_euclidean writes y.
-        for (std::size_t j = 0; j < n && kkt; ++j) kkt = euclidean_kkt(st[j], std::fma(-tau, sp[j], yp[j]), yp[j]);
-        if (kkt) return finish_euclidean(s, b, yhat, y, st, tau, tau);
-        break;
+        if (!kkt) break;
+        // In place, finish_euclidean writes y: the same τ (the same sums in the same order) and
+        // the same values.
+        if (overlap) return finish_euclidean(s, b, yhat, y, st, tau, tau, first.max_s);
+        ns.qf = q;  // Σ s² over the free coordinates, all strictly inside (0, 1)
+        return refine_euclidean(s, b, yhat, y, st, tau, q, ns, saturated, first.max_s);
       }
     }
     double* bp1 = ws.a_.data();
@@ -511,7 +600,7 @@ struct projection_kernels {
       double phi = s1 + a - p * q;
       for (std::size_t k = 0; k < m; ++k) {
         const std::uint32_t i = u[k];
-        phi += s[i] * std::clamp(std::fma(-p, s[i], yhat[i]), 0.0, 1.0);
+        phi += s[i] * std::clamp(idn::mul_add(-p, s[i], yhat[i]), 0.0, 1.0);
       }
       if (phi > b) lo = p;
       else if (phi < b) hi = p;
@@ -527,7 +616,7 @@ struct projection_kernels {
       }
       m = keep;
     }
-    return finish_euclidean(s, b, yhat, y, st, lo, hi);
+    return finish_euclidean(s, b, yhat, y, st, lo, hi, first.max_s);
   }
 
   static projection_result euclidean_sorted(const cref& s, double b, const cref& yhat, ref y) {
