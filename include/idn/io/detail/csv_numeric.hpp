@@ -2,6 +2,7 @@
 /// Numeric CSV tables (standard library only; the xtensor and Eigen front ends build on it).
 /// RFC 4180 subset via core/csv.hpp; numbers via from_chars/to_chars (exact round trip).
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
@@ -54,12 +55,30 @@ inline double cell(const std::filesystem::path& f, std::string_view field, std::
   return v;
 }
 
-/// A row without quotes: fields are the delimiter-separated slices of the line itself.
+/// A row without quotes: fields are the delimiter-separated slices of the line itself. A field
+/// that from_chars reads up to the delimiter (or the line's end) is taken as read: that is what
+/// cell() gives it (no blanks or '+' to strip, nothing after the number), without searching for
+/// the delimiter and trimming first; any other field goes through cell().
 inline void parse_plain_row(const std::filesystem::path& f, std::string_view line, std::size_t line_no,
                             const csv_options& o, numeric_table& t) {
   const std::size_t cols = t.columns.size();
   std::size_t c = 0, start = 0;
   while (true) {
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+    if (c < cols) {
+      double v = 0;
+      const char* first = line.data() + start;
+      const char* last = line.data() + line.size();
+      const auto res = std::from_chars(first, last, v);
+      if (res.ec == std::errc() && (res.ptr == last || *res.ptr == o.delimiter) && std::isfinite(v)) {
+        t.values.push_back(v);
+        ++c;
+        if (res.ptr == last) break;
+        start = static_cast<std::size_t>(res.ptr - line.data()) + 1;
+        continue;
+      }
+    }
+#endif
     const std::size_t end = std::min(line.find(o.delimiter, start), line.size());
     if (c >= cols) ragged(f, line_no, 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), o.delimiter)), cols);
     t.values.push_back(cell(f, line.substr(start, end - start), line_no, c, o, t));
