@@ -59,6 +59,16 @@ inline void check_rounding_input(const Eigen::Ref<const Eigen::VectorXd>& s, dou
     fail(where, "sum of s*y", used, concat("must be <= b = ", b, " (tolerance 1e-9 relative)"));
 }
 
+/// x of a coordinate of size s holding mass m with room a = s − m: 0 or 1 within integral_tol·s
+/// of either end (snap's test, on the mass), else m/s. Returns whether it is integral.
+inline bool settle(double& x, double m, double a, double s) noexcept {
+  const double tol = integral_tol * s;
+  if (m <= tol) return x = 0, true;
+  if (a <= tol) return x = 1, true;
+  x = m / s;
+  return false;
+}
+
 /// The kernel: x starts as a copy of y. coin(j) returns the uniform deciding the merge of j
 /// (j = n: the last Bernoulli). observe(i, j) runs after each merge (test hook). noexcept when
 /// coin and observe are. O(n).
@@ -67,24 +77,30 @@ rounding_result dep_round_kernel(const double* s, double b, const double* y, dou
                                  Coin&& coin, Observe&& observe) {
   rounding_result r;
   std::size_t carry = n;  // none
+  // The carry as mass m = s·x and room a = s − m: a merge moves mass without dividing, so the
+  // chain from one merge to the next is a min and an add.
+  double m_i = 0, a_i = 0;
   for (std::size_t j = 0; j < n; ++j) {
     x[j] = y[j];
     if (snap(x[j])) continue;
-    if (carry == n) { carry = j; continue; }
+    if (carry == n) { carry = j, m_i = s[j] * x[j], a_i = s[j] - m_i; continue; }
     const std::size_t i = carry;
-    const double d1 = std::min(s[i] * (1 - x[i]), s[j] * x[j]);
-    const double d2 = std::min(s[i] * x[i], s[j] * (1 - x[j]));
+    const double m_j = s[j] * x[j], a_j = s[j] - m_j;
+    const double d1 = std::min(a_i, m_j);
+    const double d2 = std::min(m_i, a_j);
+    double mi, mj;
     if (coin(j) * (d1 + d2) < d2) {  // probability δ2/(δ1+δ2)
-      x[i] += d1 / s[i];
-      x[j] -= d1 / s[j];
+      mi = m_i + d1, mj = m_j - d1;
     } else {
-      x[i] -= d2 / s[i];
-      x[j] += d2 / s[j];
+      mi = m_i - d2, mj = m_j + d2;
     }
     ++r.merges;
+    const double ai = s[i] - mi, aj = s[j] - mj;
+    const bool i_int = settle(x[i], mi, ai, s[i]), j_int = settle(x[j], mj, aj, s[j]);
     observe(i, j);
-    const bool fi = !snap(x[i]), fj = !snap(x[j]);
-    carry = fi ? i : (fj ? j : n);
+    if (!i_int) m_i = mi, a_i = ai;
+    else if (!j_int) carry = j, m_i = mj, a_i = aj;
+    else carry = n;
   }
   if (carry != n) {
     if (mode == last_fractional::round_down) x[carry] = 0;
