@@ -6,6 +6,7 @@
 /// recompute the multiplier in one pass in index order. The *_sorted references classify by
 /// sorting, O(n log n), and are kept for tests and benchmarks.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -85,12 +86,23 @@ struct projection_kernels {
     if (!std::isfinite(b) || b < 0) detail::fail(where, "b", b, "must be finite and >= 0");
     double total = 0;
     Acc acc = out;
-    for (Eigen::Index j = 0; j < s.size(); ++j) {
+    const double *sp = s.data(), *yp = yhat.data();
+    Eigen::Index j = 0;
+    // One test per entry on the bits: a double is finite and > 0 iff its bits minus 1 are below
+    // those of the largest double (as unsigned: +0 wraps around, -0 and negatives are above),
+    // and finite iff its exponent is not all ones. The first entry that fails leaves this loop
+    // for the one below, which names it.
+    constexpr std::uint64_t max_bits = 0x7FEFFFFFFFFFFFFFull, exponent = 0x7FF0000000000000ull;
+    for (; j < s.size(); ++j) {
+      const auto bs = std::bit_cast<std::uint64_t>(sp[j]), by = std::bit_cast<std::uint64_t>(yp[j]);
+      if ((bs - 1 >= max_bits) | (entropic ? by - 1 >= max_bits : (by & exponent) == exponent)) break;
+      total += sp[j];
+      acc.add(sp[j], yp[j]);
+    }
+    for (; j < s.size(); ++j) {
       if (!std::isfinite(s[j]) || s[j] <= 0) detail::fail(where, concat("s[", j, "]"), s[j], "must be finite and > 0");
       if (!std::isfinite(yhat[j])) detail::fail(where, concat("yhat[", j, "]"), yhat[j], "must be finite");
       if (entropic && yhat[j] <= 0) detail::fail(where, concat("yhat[", j, "]"), yhat[j], "must be > 0 (entropic)");
-      total += s[j];
-      acc.add(s[j], yhat[j]);
     }
     if (!std::isfinite(total)) detail::fail(where, "sum of s", total, "must be finite");
     out = acc;
