@@ -84,6 +84,6 @@ int main(int argc, char** argv) {
   // The runner's cost per event against the bare engine's (same event count): measured 3.6x
   // (211 vs 59 ns); the target breaks on a 2x regression of the runner.
   targets.push_back(idn::bench::ratio_target{"mdi_runner_vs_engine_ns_per_event", "BM_mdi_scenario_events/iterations:1", "BM_sim_engine_events/1000000/iterations:1", true,
-                                             6, "ns_per_event"});
+                                             6, "ns_per_event", {}});
   return idn::bench::run(argc, argv, targets);
 }

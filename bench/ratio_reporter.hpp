@@ -34,20 +34,33 @@ struct ratio_target {
   bool at_most = true;      ///< PASS iff ratio <= target (false: ratio >= target)
   double target = 1;
   std::string counter;      ///< empty: seconds per iteration; else this user counter's value
+  std::string denominator_counter;  ///< the denominator's counter when it differs from `counter`
 };
 
 /// PASS iff time(numerator) / time(denominator) <= target (seconds per iteration).
 inline ratio_target time_ratio_at_most(std::string name, std::string numerator, std::string denominator, double target) {
-  return {std::move(name), std::move(numerator), std::move(denominator), true, target, {}};
+  return {std::move(name), std::move(numerator), std::move(denominator), true, target, {}, {}};
 }
 /// PASS iff time(numerator) / time(denominator) >= target (e.g. a reference is this much slower).
 inline ratio_target time_ratio_at_least(std::string name, std::string numerator, std::string denominator, double target) {
-  return {std::move(name), std::move(numerator), std::move(denominator), false, target, {}};
+  return {std::move(name), std::move(numerator), std::move(denominator), false, target, {}, {}};
 }
 /// PASS iff counter(numerator) / counter(denominator) >= target (e.g. events per second).
 inline ratio_target counter_ratio_at_least(std::string name, std::string numerator, std::string denominator,
                                            double target, std::string counter) {
-  return {std::move(name), std::move(numerator), std::move(denominator), false, target, std::move(counter)};
+  return {std::move(name), std::move(numerator), std::move(denominator), false, target, std::move(counter), {}};
+}
+
+/// PASS iff counter(numerator) / counter(denominator) <= target (e.g. a cost in passes may not grow).
+inline ratio_target counter_ratio_at_most(std::string name, std::string numerator, std::string denominator, double target,
+                                          std::string counter) {
+  return {std::move(name), std::move(numerator), std::move(denominator), true, target, std::move(counter), {}};
+}
+
+/// PASS iff counter a / counter b of one benchmark <= target: a cost measured against a reference
+/// timed in the same iterations (interleaved, so that a load on the machine hits both alike).
+inline ratio_target counter_quotient_at_most(std::string name, const std::string& benchmark, std::string a, std::string b, double target) {
+  return {std::move(name), benchmark, benchmark, true, target, std::move(a), std::move(b)};
 }
 
 /// Records each run's seconds per iteration and counters, forwarding to the console reporter.
@@ -149,7 +162,7 @@ inline int run(int argc, char** argv, const std::vector<ratio_target>& targets) 
   bool failed = false;
   for (const auto& t : targets) {
     const double a = metric(reporter.find(t.numerator), t.counter);
-    const double b = metric(reporter.find(t.denominator), t.counter);
+    const double b = metric(reporter.find(t.denominator), t.denominator_counter.empty() ? t.counter : t.denominator_counter);
     const char* cmp = t.at_most ? "<=" : ">=";
     if (a < 0 || b <= 0) {
       std::printf("RATIO %s n/a %s%g SKIP\n", t.name.c_str(), cmp, t.target);
@@ -158,9 +171,13 @@ inline int run(int argc, char** argv, const std::vector<ratio_target>& targets) 
     const double ratio = a / b;
     const bool pass = t.at_most ? ratio <= t.target : ratio >= t.target;
     failed |= !pass;
-    std::printf("RATIO %s %.4g %s%g %s   (%s / %s%s%s)\n", t.name.c_str(), ratio, cmp, t.target,
-                pass ? "PASS" : "FAIL", t.numerator.c_str(), t.denominator.c_str(),
-                t.counter.empty() ? "" : ", counter ", t.counter.c_str());
+    if (!t.denominator_counter.empty())
+      std::printf("RATIO %s %.4g %s%g %s   (%s: counters %s / %s)\n", t.name.c_str(), ratio, cmp, t.target, pass ? "PASS" : "FAIL",
+                  t.numerator.c_str(), t.counter.c_str(), t.denominator_counter.c_str());
+    else
+      std::printf("RATIO %s %.4g %s%g %s   (%s / %s%s%s)\n", t.name.c_str(), ratio, cmp, t.target,
+                  pass ? "PASS" : "FAIL", t.numerator.c_str(), t.denominator.c_str(),
+                  t.counter.empty() ? "" : ", counter ", t.counter.c_str());
   }
   std::fflush(stdout);
   return (enforce && failed) ? 1 : 0;
