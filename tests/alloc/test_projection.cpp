@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "approx.hpp"
 #include "idn/alloc/projection.hpp"
@@ -131,6 +132,33 @@ TEST_CASE("project_euclidean: 5000 random instances: box, budget, KKT, == sorted
   }
 }
 
+// What both built-from-answer tests check alike, for a map's project(s, b, ŷ, y, ws) and its sorted
+// reference: slack only when every coordinate is at 1 (then returns false: nothing else to
+// check), the count at 1, the budget, |y − y*| ≤ tol_y(j), the sorted reference within tol_sorted,
+// and the in-place projection bitwise equal. y holds the projection afterwards.
+template <class Project, class Sorted, class Tol>
+bool check_against_answer(const Eigen::VectorXd& s, double b, const Eigen::VectorXd& yhat, const Eigen::VectorXd& ystar, std::size_t at_one,
+                          Project project, Sorted sorted, Tol tol_y, double tol_sorted, projection_workspace& ws, Eigen::VectorXd& y,
+                          projection_result& r) {
+  const auto n = s.size();
+  y.resize(n);
+  r = project(s, b, yhat, y, ws);
+  if (r.slack) {  // every coordinate at 1 (tiny n): then b = Σ s
+    REQUIRE(at_one == static_cast<std::size_t>(n));
+    return false;
+  }
+  REQUIRE(r.saturated == at_one);
+  REQUIRE(std::abs(s.dot(y) - b) <= 1e-12 * s.sum());
+  for (Eigen::Index j = 0; j < n; ++j) REQUIRE(std::abs(y[j] - ystar[j]) <= tol_y(j));
+  Eigen::VectorXd ys(n);
+  sorted(s, b, yhat, ys);
+  REQUIRE((y - ys).lpNorm<Eigen::Infinity>() <= tol_sorted);
+  Eigen::VectorXd alias = yhat;
+  project(s, b, alias, alias, ws);
+  REQUIRE(std::memcmp(y.data(), alias.data(), sizeof(double) * static_cast<std::size_t>(n)) == 0);
+  return true;
+}
+
 // Instances built from their answer, so the answer is the oracle. Pick τ* and y*: inside
 // (0.05, 0.95) for free coordinates, 1 or 0 for a share of clipped ones; set ŷ = y* + τ* s for
 // the free ones, 1 + τ* s + δ and τ* s − δ (δ > 0) for the clipped ones, and b = Σ s y*. Then y*
@@ -162,22 +190,13 @@ TEST_CASE("project_euclidean: 3000 instances built from their answer (0-20 % cli
     CAPTURE(n);
     CAPTURE(offset);
     CAPTURE(clipped_share);
-    const double total = s.sum();
-    Eigen::VectorXd y(n), ys(n);
-    const auto r = project_euclidean(s, static_cast<double>(b), yhat, y, ws);
-    if (r.slack) {  // every coordinate at 1 (tiny n): then b = Σ s
-      REQUIRE(at_one == static_cast<std::size_t>(n));
-      continue;
-    }
-    REQUIRE(r.saturated == at_one);
-    REQUIRE(std::abs(s.dot(y) - static_cast<double>(b)) <= 1e-12 * total);
     // ŷ_j carries a rounding error of ε·|ŷ_j|, which moves y*_j by as much.
-    for (Eigen::Index j = 0; j < n; ++j) REQUIRE(std::abs(y[j] - ystar[j]) <= 1e-12 * std::max(1.0, std::abs(yhat[j])) * 4);
-    project_euclidean_sorted(s, static_cast<double>(b), yhat, ys);
-    REQUIRE((y - ys).lpNorm<Eigen::Infinity>() <= 1e-12 * std::max(1.0, yhat.lpNorm<Eigen::Infinity>()) * 4);
-    Eigen::VectorXd alias = yhat;
-    project_euclidean(s, static_cast<double>(b), alias, alias, ws);
-    REQUIRE(std::memcmp(y.data(), alias.data(), sizeof(double) * static_cast<std::size_t>(n)) == 0);
+    Eigen::VectorXd y;
+    projection_result r;
+    check_against_answer(
+        s, static_cast<double>(b), yhat, ystar, at_one,
+        [](auto&&... a) { return project_euclidean(std::forward<decltype(a)>(a)...); }, [](auto&&... a) { return project_euclidean_sorted(std::forward<decltype(a)>(a)...); },
+        [&](Eigen::Index j) { return 1e-12 * std::max(1.0, std::abs(yhat[j])) * 4; }, 1e-12 * std::max(1.0, yhat.lpNorm<Eigen::Infinity>()) * 4, ws, y, r);
   }
 }
 
@@ -208,26 +227,18 @@ TEST_CASE("project_entropic: 3000 instances built from their answer (0-20 % satu
     CAPTURE(n);
     CAPTURE(c_star);
     CAPTURE(saturated_share);
-    const double total = s.sum();
-    Eigen::VectorXd y(n), ys(n);
-    const auto r = project_entropic(s, static_cast<double>(b), yhat, y, ws);
-    if (r.slack) {
-      REQUIRE(at_one == static_cast<std::size_t>(n));
+    Eigen::VectorXd y;
+    projection_result r;
+    if (!check_against_answer(
+            s, static_cast<double>(b), yhat, ystar, at_one,
+            [](auto&&... a) { return project_entropic(std::forward<decltype(a)>(a)...); }, [](auto&&... a) { return project_entropic_sorted(std::forward<decltype(a)>(a)...); },
+            [](Eigen::Index) { return 1e-12; }, 1e-12, ws, y, r))
       continue;
-    }
-    REQUIRE(r.saturated == at_one);
     // c = (b − Σ_sat s)/Σ_free s ŷ: the subtraction loses digits when the free coordinates hold a
     // small share of b, so the multiplier's relative tolerance grows with b/Σ_free s y*.
     double free_mass = 0;
     for (Eigen::Index j = 0; j < n; ++j) free_mass += ystar[j] < 1 ? s[j] * ystar[j] : 0.0;
-    REQUIRE(r.multiplier == idn::test::rel(c_star).epsilon(1e-12 + 1e-14 * total / free_mass));
-    REQUIRE(std::abs(s.dot(y) - static_cast<double>(b)) <= 1e-12 * total);
-    for (Eigen::Index j = 0; j < n; ++j) REQUIRE(std::abs(y[j] - ystar[j]) <= 1e-12);
-    project_entropic_sorted(s, static_cast<double>(b), yhat, ys);
-    REQUIRE((y - ys).lpNorm<Eigen::Infinity>() <= 1e-12);
-    Eigen::VectorXd alias = yhat;
-    project_entropic(s, static_cast<double>(b), alias, alias, ws);
-    REQUIRE(std::memcmp(y.data(), alias.data(), sizeof(double) * static_cast<std::size_t>(n)) == 0);
+    REQUIRE(r.multiplier == idn::test::rel(c_star).epsilon(1e-12 + 1e-14 * s.sum() / free_mass));
   }
 }
 
