@@ -124,6 +124,14 @@ TEST_CASE("csv: 3000 random files of mixed spellings read as the token-by-token 
     }
   }
   CHECK(errors > 300);  // both outcomes are exercised
+  // A delimiter that a number can contain splits the number, as the specification says.
+  std::ofstream(file, std::ios::binary) << "a.b\n1.5\n";
+  idn::io::csv_options dot;
+  dot.delimiter = '.';
+  const auto split = load_csv(file, dot);
+  REQUIRE(split.values.size() == 2);
+  CHECK(split.values(0, 0) == 1.0);
+  CHECK(split.values(0, 1) == 5.0);
   CHECK(errors < 2700);
   std::filesystem::remove(file);
 }

@@ -2,6 +2,7 @@
 /// Numeric CSV tables (standard library only; the xtensor and Eigen front ends build on it).
 /// RFC 4180 subset via core/csv.hpp; numbers via from_chars/to_chars (exact round trip).
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -55,17 +56,26 @@ inline double cell(const std::filesystem::path& f, std::string_view field, std::
   return v;
 }
 
+/// Whether no number's spelling contains the delimiter d (digits, '.', signs, exponents, "inf",
+/// "nan(payload)"...), so that from_chars cannot read past a field's end.
+inline bool delimiter_outside_numbers(char d) noexcept {
+  const auto u = static_cast<unsigned char>(d);
+  return !(std::isalnum(u) || d == '.' || d == '+' || d == '-' || d == '(' || d == ')' || d == '_');
+}
+
 /// A row without quotes: fields are the delimiter-separated slices of the line itself. A field
 /// that from_chars reads up to the delimiter (or the line's end) is taken as read: that is what
 /// cell() gives it (no blanks or '+' to strip, nothing after the number), without searching for
-/// the delimiter and trimming first; any other field goes through cell().
+/// the delimiter and trimming first; any other field, and every field when the delimiter could
+/// be part of a number, goes through cell().
 inline void parse_plain_row(const std::filesystem::path& f, std::string_view line, std::size_t line_no,
                             const csv_options& o, numeric_table& t) {
   const std::size_t cols = t.columns.size();
   std::size_t c = 0, start = 0;
+  [[maybe_unused]] const bool fast = delimiter_outside_numbers(o.delimiter);
   while (true) {
 #if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
-    if (c < cols) {
+    if (fast && c < cols) {
       double v = 0;
       const char* first = line.data() + start;
       const char* last = line.data() + line.size();
