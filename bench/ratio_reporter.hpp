@@ -63,6 +63,12 @@ inline ratio_target counter_quotient_at_most(std::string name, const std::string
   return {std::move(name), benchmark, benchmark, true, target, std::move(a), std::move(b)};
 }
 
+/// PASS iff counter a / counter b of one benchmark >= target (e.g. a reference timed in the same
+/// iterations is this much slower).
+inline ratio_target counter_quotient_at_least(std::string name, const std::string& benchmark, std::string a, std::string b, double target) {
+  return {std::move(name), benchmark, benchmark, false, target, std::move(a), std::move(b)};
+}
+
 /// Records each run's seconds per iteration and counters, forwarding to the console reporter.
 class recording_reporter : public benchmark::ConsoleReporter {
 public:
