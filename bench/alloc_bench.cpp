@@ -74,7 +74,19 @@ void time_against(benchmark::State& st, Work work, Reference reference) {
   st.counters["passes"] = pass > 0 ? busy / pass : 0.0;
 }
 
-/// `project` against one streaming pass (BM_stream_pass's body over s, ŷ and y), time_against.
+/// The physical reference for a projection: one streaming pass over its inputs and output,
+/// y_j = min(1, c·ŷ_j) with Σ s·y accumulated (what the final pass of any exact method does).
+void stream_pass(const Eigen::VectorXd& s, const Eigen::VectorXd& yhat, Eigen::VectorXd& y) {
+  double used = 0;
+  for (Eigen::Index j = 0; j < s.size(); ++j) {
+    y[j] = std::min(1.0, 0.37 * yhat[j]);
+    used += s[j] * y[j];
+  }
+  benchmark::DoNotOptimize(used);
+  benchmark::DoNotOptimize(y.data());
+}
+
+/// `project` against one stream_pass over s, ŷ and y, time_against.
 template <class Project>
 void time_in_passes(benchmark::State& st, const Eigen::VectorXd& s, const Eigen::VectorXd& yhat, Eigen::VectorXd& y, Project project) {
   time_against(
@@ -83,15 +95,7 @@ void time_in_passes(benchmark::State& st, const Eigen::VectorXd& s, const Eigen:
         project();
         benchmark::DoNotOptimize(y.data());
       },
-      [&](std::size_t) {
-        double used = 0;
-        for (Eigen::Index j = 0; j < s.size(); ++j) {
-          y[j] = std::min(1.0, 0.37 * yhat[j]);
-          used += s[j] * y[j];
-        }
-        benchmark::DoNotOptimize(used);
-        benchmark::DoNotOptimize(y.data());
-      });
+      [&](std::size_t) { stream_pass(s, yhat, y); });
 }
 
 /// The projection of projection_input(n) in streaming passes (time_in_passes). At 1e5 the inputs
@@ -134,19 +138,10 @@ void BM_project_saturating(benchmark::State& st, bool entropic, int percent) {
   });
 }
 
-/// The physical reference for a projection: one streaming pass over its inputs and output,
-/// y_j = min(1, c·ŷ_j) with Σ s·y accumulated (what the final pass of any exact method does).
+/// stream_pass over projection_input(n), alone.
 void BM_stream_pass(benchmark::State& st, std::size_t n) {
   projection_input in(n);
-  for (auto _ : st) {
-    double used = 0;
-    for (Eigen::Index j = 0; j < in.s.size(); ++j) {
-      in.y[j] = std::min(1.0, 0.37 * in.yhat_entropic[j]);
-      used += in.s[j] * in.y[j];
-    }
-    benchmark::DoNotOptimize(used);
-    benchmark::DoNotOptimize(in.y.data());
-  }
+  for (auto _ : st) stream_pass(in.s, in.yhat_entropic, in.y);
   st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(n));
 }
 
